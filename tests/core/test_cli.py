@@ -1,0 +1,70 @@
+"""The case commands as a user runs them: `workstation …` and `python -m workstation …`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SAMPLES, run_cli
+from workstation import __version__
+
+
+def test_version_and_module_entry_point_agree() -> None:
+    script = Path(sys.executable).with_name("workstation")
+    as_script = subprocess.run([script, "--version"], capture_output=True, text=True)
+    as_module = run_cli("--version")
+    assert as_script.stdout == as_module.stdout == f"workstation {__version__}\n"
+
+
+def test_init_import_list_verify_log(tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    out = run_cli("case", "init", root, "--title", "Lighthouse", "--examiner", "Ann", check=True)
+    assert "created case" in out.stdout
+
+    files = [SAMPLES / "protected_work.png", SAMPLES / "unrelated_work.png"]
+    out = run_cli("case", "import", root, *files, "--role", "reference", "--note", "n", check=True)
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2
+    for line, path in zip(lines, files, strict=True):
+        digest, role, name = line.split()
+        assert (role, name) == ("reference", path.name)
+        assert (root / "objects" / digest[:2] / digest).read_bytes() == path.read_bytes()
+
+    listed = json.loads(run_cli("case", "list", root, "--json", check=True).stdout)
+    assert [a["original_name"] for a in listed] == [p.name for p in files]
+    assert {a["role"] for a in listed} == {"reference"}
+    human = run_cli("case", "list", root, check=True).stdout
+    assert "2 artifact(s)" in human and "protected_work.png" in human
+
+    verify = run_cli("case", "verify", root, "--examiner", "Bob")
+    assert verify.returncode == 0 and verify.stdout.startswith("OK: 2 object(s)")
+
+    log = json.loads(run_cli("case", "log", root, "--json", check=True).stdout)
+    assert [e["action"] for e in log] == ["case created", "import", "import", "verify"]
+    assert [e["actor"] for e in log] == ["Ann", "Ann", "Ann", "Bob"]
+    assert all(e["prev_hash"] == p["hash"] for p, e in zip(log, log[1:], strict=False))
+
+
+def test_verify_exits_1_and_names_each_mismatch(tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    run_cli("case", "init", root, "--title", "T", "--examiner", "E", check=True)
+    run_cli("case", "import", root, SAMPLES / "protected_work.png", check=True)
+    digest = run_cli("case", "list", root, "--json", check=True).stdout
+    sha = json.loads(digest)[0]["sha256"]
+    stored = root / "objects" / sha[:2] / sha
+    os.chmod(stored, 0o644)
+    stored.write_bytes(b"replaced")
+    result = run_cli("case", "verify", root)
+    assert result.returncode == 1
+    assert "MISMATCH  artifact #1 (protected_work.png): stored file has changed" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("FAILED (1 problem(s))")
+
+
+def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
+    result = run_cli("demo", "--out", tmp_path, check=True)
+    assert "Case verified OK: 4 objects" in result.stdout
+    listed = json.loads(run_cli("case", "list", tmp_path / "sample-case", "--json").stdout)
+    assert sorted(a["role"] for a in listed) == ["disputed", "reference", "reference", "reference"]

@@ -1,0 +1,47 @@
+"""The `workstation` command: one entry point, sub-commands registered per area."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from workstation import __version__
+from workstation.core.errors import WorkstationError
+
+# Nothing in this program may reach a model hub; libraries that would try are told so up front.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from workstation.commands import case, demo
+
+    parser = argparse.ArgumentParser(
+        prog="workstation",
+        description="Offline workstation for examining AI-generated images as evidence.",
+    )
+    parser.add_argument("--version", action="version", version=f"workstation {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (case, demo):
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except WorkstationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        # The file system refused (permissions, disk full, read-only media): not a bug.
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
