@@ -16,7 +16,18 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workstation.commands import case, demo
+    from workstation.commands import (
+        case,
+        compare,
+        demo,
+        dev,
+        generate,
+        gui,
+        index,
+        metadata,
+        models,
+        report,
+    )
 
     parser = argparse.ArgumentParser(
         prog="workstation",
@@ -24,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"workstation {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (case, demo):
+    for module in (case, demo, compare, index, gui, models, generate, dev, report, metadata):
         module.register(subparsers)
     return parser
 

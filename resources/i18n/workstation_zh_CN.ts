@@ -1,0 +1,1441 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>About</name>
+    <message>
+        <source>About {app}</source>
+        <translation>关于 {app}</translation>
+    </message>
+    <message>
+        <source>Offline examination of AI-generated images as evidence. Nothing is sent over the network.</source>
+        <translation>离线检验作为证据的 AI 生成图像。不会通过网络发送任何数据。</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisPanel</name>
+    <message>
+        <source>Pair comparison</source>
+        <translation>成对比较</translation>
+    </message>
+    <message>
+        <source>Corpus search</source>
+        <translation>作品库检索</translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation>研究</translation>
+    </message>
+</context>
+<context>
+    <name>ArtifactModel</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Pixels</source>
+        <translation>像素</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>导入时间</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Entry hash</source>
+        <translation>条目哈希</translation>
+    </message>
+    <message>
+        <source>entry {hash}
+previous {prev}</source>
+        <translation>本条 {hash}
+上一条 {prev}</translation>
+    </message>
+    <message>
+        <source>all objects and the chain match</source>
+        <translation>所有对象和审计链均一致</translation>
+    </message>
+    <message numerus="yes">
+        <source>FAILED: %n problem(s)</source>
+        <translation>
+            <numerusform>失败：%n 个问题</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>record #{id}</source>
+        <translation>记录 #{id}</translation>
+    </message>
+</context>
+<context>
+    <name>CasePanel</name>
+    <message>
+        <source>All roles</source>
+        <translation>全部角色</translation>
+    </message>
+    <message>
+        <source>Filter by name, note or SHA-256</source>
+        <translation>按名称、备注或 SHA-256 筛选</translation>
+    </message>
+    <message>
+        <source>Show denoising steps</source>
+        <translation>显示去噪步骤</translation>
+    </message>
+    <message>
+        <source>Every generation keeps the picture of each denoising step in the case</source>
+        <translation>每次生成都会把每个去噪步骤的图片保存在案件中</translation>
+    </message>
+    <message>
+        <source>Verify case</source>
+        <translation>校验案件</translation>
+    </message>
+    <message>
+        <source>Re-hash every stored file and check the audit chain (Ctrl+Shift+V)</source>
+        <translation>重新计算每个存储文件的哈希并检查审计链（Ctrl+Shift+V）</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>No case is open. Create one with File ▸ New Case (Ctrl+N) or open one with File ▸ Open Case (Ctrl+O).</source>
+        <translation>没有打开的案件。请通过 文件 ▸ 新建案件（Ctrl+N）创建，或通过 文件 ▸ 打开案件（Ctrl+O）打开。</translation>
+    </message>
+    <message>
+        <source>This case holds no evidence yet. Drop files here, or use File ▸ Import Files (Ctrl+I).</source>
+        <translation>本案件还没有证据。可将文件拖放到这里，或使用 文件 ▸ 导入文件（Ctrl+I）。</translation>
+    </message>
+    <message>
+        <source>New Case…</source>
+        <translation>新建案件…</translation>
+    </message>
+    <message>
+        <source>Open Case…</source>
+        <translation>打开案件…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Show denoising steps (%n)</source>
+        <translation>
+            <numerusform>显示去噪步骤（%n）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No preview for {type}.</source>
+        <translation>{type} 无法预览。</translation>
+    </message>
+    <message>
+        <source>Compare as image A</source>
+        <translation>作为图像 A 对比</translation>
+    </message>
+    <message>
+        <source>Compare as image B</source>
+        <translation>作为图像 B 对比</translation>
+    </message>
+    <message>
+        <source>Use as init image (img2img)</source>
+        <translation>用作初始图像（图生图）</translation>
+    </message>
+    <message>
+        <source>Copy SHA-256</source>
+        <translation>复制 SHA-256</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied the SHA-256 of %n artifact(s).</source>
+        <translation>
+            <numerusform>已复制 %n 个证据项的 SHA-256。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <source>✔ Verified</source>
+        <translation>✔ 校验通过</translation>
+    </message>
+    <message numerus="yes">
+        <source>✘ %n problem(s)</source>
+        <translation>
+            <numerusform>✘ %n 个问题</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Chain head {head}</source>
+        <translation>链头 {head}</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <source>Side by side</source>
+        <translation>并排</translation>
+    </message>
+    <message>
+        <source>Wipe</source>
+        <translation>划像</translation>
+    </message>
+    <message>
+        <source>Blink</source>
+        <translation>闪烁对比</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Keypoints</source>
+        <translation>关键点</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Fit the image in the view (double-click)</source>
+        <translation>使图像适应视图（双击）</translation>
+    </message>
+    <message>
+        <source>One image pixel per screen pixel</source>
+        <translation>一个图像像素对应一个屏幕像素</translation>
+    </message>
+    <message>
+        <source>Zoom out (mouse wheel)</source>
+        <translation>缩小（鼠标滚轮）</translation>
+    </message>
+    <message>
+        <source>Zoom in (mouse wheel)</source>
+        <translation>放大（鼠标滚轮）</translation>
+    </message>
+    <message>
+        <source>Move the line: A on the left, B on the right</source>
+        <translation>移动分界线：左侧为 A，右侧为 B</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Interval:</source>
+        <translation>间隔：</translation>
+    </message>
+    <message>
+        <source>Run the comparison</source>
+        <translation>运行比较</translation>
+    </message>
+    <message>
+        <source>Comparing A and B…</source>
+        <translation>正在比较 A 与 B…</translation>
+    </message>
+    <message>
+        <source>Choose images A and B first.</source>
+        <translation>请先选择图像 A 和 B。</translation>
+    </message>
+    <message>
+        <source>The heat map and the keypoint matches come from the pair comparison.</source>
+        <translation>热图和关键点匹配来自成对比较。</translation>
+    </message>
+    <message>
+        <source>Showing {side}: {name}</source>
+        <translation>正在显示 {side}：{name}</translation>
+    </message>
+    <message>
+        <source>A: none</source>
+        <translation>A：无</translation>
+    </message>
+    <message>
+        <source>B: none</source>
+        <translation>B：无</translation>
+    </message>
+    <message>
+        <source>B ({bw} × {bh}) is shown stretched to A&apos;s size ({aw} × {ah}) so that the views line up; the analysis compares them the same way.</source>
+        <translation>B（{bw} × {bh}）被拉伸到 A 的尺寸（{aw} × {ah}）显示，以便视图对齐；分析时也以同样方式比较。</translation>
+    </message>
+    <message>
+        <source>Wheel: zoom · drag: pan · double-click: fit. All views follow each other.</source>
+        <translation>滚轮：缩放 · 拖动：平移 · 双击：适应窗口。所有视图同步。</translation>
+    </message>
+    <message>
+        <source>Per-pixel difference |A − B| (largest channel), fixed scale: black = equal, pale yellow = 255. Mean difference {mean:.1%}; {changed:.1%} of pixels differ by more than 32 of 255. SSIM {ssim:.4f}.</source>
+        <translation>逐像素差异 |A − B|（取最大通道），固定色标：黑色 = 相同，浅黄色 = 255。平均差异 {mean:.1%}；{changed:.1%} 的像素差异超过 32/255。SSIM {ssim:.4f}。</translation>
+    </message>
+    <message>
+        <source>{inliers} of {matches} SIFT matches agree on one homography ({keypoints_a} keypoints in A, {keypoints_b} in B). {status}</source>
+        <translation>{matches} 个 SIFT 匹配中有 {inliers} 个符合同一单应变换（A 中 {keypoints_a} 个关键点，B 中 {keypoints_b} 个）。{status}</translation>
+    </message>
+</context>
+<context>
+    <name>CorpusTab</name>
+    <message>
+        <source>index file (.npz)</source>
+        <translation>索引文件 (.npz)</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Build from folder…</source>
+        <translation>从文件夹建立…</translation>
+    </message>
+    <message>
+        <source>Hash every image under a folder into the index file (updates it if it exists)</source>
+        <translation>对文件夹中的每张图像计算哈希并写入索引文件（若已存在则更新）</translation>
+    </message>
+    <message>
+        <source>Index:</source>
+        <translation>索引：</translation>
+    </message>
+    <message>
+        <source>Search with image A</source>
+        <translation>用图像 A 检索</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Results per metric:</source>
+        <translation>每项指标结果数：</translation>
+    </message>
+    <message>
+        <source>Rank by:</source>
+        <translation>排序依据：</translation>
+    </message>
+    <message>
+        <source>Build an index of a folder of reference works once, then search it with the image chosen as A.</source>
+        <translation>先为一个参照作品文件夹建立一次索引，然后用选为 A 的图像检索。</translation>
+    </message>
+    <message>
+        <source>Open a corpus index</source>
+        <translation>打开作品库索引</translation>
+    </message>
+    <message>
+        <source>Corpus index (*.npz)</source>
+        <translation>作品库索引 (*.npz)</translation>
+    </message>
+    <message>
+        <source>Folder of reference works</source>
+        <translation>参照作品所在文件夹</translation>
+    </message>
+    <message>
+        <source>Save the index as</source>
+        <translation>索引保存为</translation>
+    </message>
+    <message>
+        <source>Indexing {folder}…</source>
+        <translation>正在索引 {folder}…</translation>
+    </message>
+    <message>
+        <source>Indexed {count} image(s): {added} hashed, {reused} unchanged, {removed} removed, {skipped} skipped.</source>
+        <translation>已索引 {count} 张图像：新计算 {added} 张，未变 {reused} 张，移除 {removed} 张，跳过 {skipped} 张。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在检索…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Indexing {done} of {total}: {path}</source>
+        <translation>正在索引第 {done}/{total} 张：{path}</translation>
+    </message>
+    <message>
+        <source>The works closest to image A in the index of {root}.</source>
+        <translation>{root} 索引中与图像 A 最接近的作品。</translation>
+    </message>
+    <message>
+        <source>cosine {value:.3f}</source>
+        <translation>余弦 {value:.3f}</translation>
+    </message>
+    <message>
+        <source>{bits} bits</source>
+        <translation>{bits} 位</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPane</name>
+    <message>
+        <source>Select an artifact to see its details.</source>
+        <translation>选择一个证据项以查看详情。</translation>
+    </message>
+    <message>
+        <source>Loading preview…</source>
+        <translation>正在载入预览…</translation>
+    </message>
+    <message>
+        <source>Artifact</source>
+        <translation>证据项</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Pixels</source>
+        <translation>像素</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>{size} ({bytes} bytes)</source>
+        <translation>{size}（{bytes} 字节）</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <source>Imported from</source>
+        <translation>导入来源</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside the workstation. Nothing was changed.</source>
+        <translation>工作站内部出错。没有任何内容被更改。</translation>
+    </message>
+    <message>
+        <source>Details: {message}
+The full report was written to the log.</source>
+        <translation>详情：{message}
+完整信息已写入日志。</translation>
+    </message>
+    <message>
+        <source>Cannot do that</source>
+        <translation>无法执行</translation>
+    </message>
+</context>
+<context>
+    <name>GenerateForm</name>
+    <message>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>Look for models in the model folder again</source>
+        <translation>重新在模型文件夹中查找模型</translation>
+    </message>
+    <message>
+        <source>what the image shows</source>
+        <translation>图像的内容</translation>
+    </message>
+    <message>
+        <source>what it must not show (optional)</source>
+        <translation>不希望出现的内容（可选）</translation>
+    </message>
+    <message>
+        <source>none (text to image)</source>
+        <translation>无（文生图）</translation>
+    </message>
+    <message>
+        <source>every 5th step and the last</source>
+        <translation>每 5 步及最后一步</translation>
+    </message>
+    <message>
+        <source>every step (slower)</source>
+        <translation>每一步（较慢）</translation>
+    </message>
+    <message>
+        <source>the last step only</source>
+        <translation>仅最后一步</translation>
+    </message>
+    <message>
+        <source>Steps decoded in full; every step&apos;s latent preview is kept in any case</source>
+        <translation>需要完整解码的步骤；每一步的潜空间预览都会保留</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>LoRAs:</source>
+        <translation>LoRA：</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示词：</translation>
+    </message>
+    <message>
+        <source>Negative:</source>
+        <translation>反向提示词：</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>CFG scale:</source>
+        <translation>CFG 系数：</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>采样器：</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>尺寸：</translation>
+    </message>
+    <message>
+        <source>CLIP skip:</source>
+        <translation>CLIP 跳过层数：</translation>
+    </message>
+    <message>
+        <source>Keep decoded:</source>
+        <translation>完整解码：</translation>
+    </message>
+    <message>
+        <source>Image to image</source>
+        <translation>图生图</translation>
+    </message>
+    <message>
+        <source>Init image:</source>
+        <translation>初始图像：</translation>
+    </message>
+    <message>
+        <source>Strength:</source>
+        <translation>重绘幅度：</translation>
+    </message>
+    <message>
+        <source>No model folder is set. Choose one in &lt;a href=&apos;prefs&apos;&gt;Preferences&lt;/a&gt;.</source>
+        <translation>尚未设置模型文件夹。请在&lt;a href=&apos;prefs&apos;&gt;首选项&lt;/a&gt;中选择。</translation>
+    </message>
+    <message>
+        <source>Looking for models in {folder}…</source>
+        <translation>正在 {folder} 中查找模型…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n base model(s) in {folder}.</source>
+        <translation>
+            <numerusform>{folder} 中有 %n 个基础模型。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) cannot be used:</source>
+        <translation>
+            <numerusform>%n 个文件无法使用：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose a model first.</source>
+        <translation>请先选择模型。</translation>
+    </message>
+</context>
+<context>
+    <name>GeneratePanel</name>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Generate and store the result in the case (Ctrl+Enter)</source>
+        <translation>生成并将结果存入案件（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop after the current step; nothing is stored</source>
+        <translation>在当前步骤后停止；不存储任何内容</translation>
+    </message>
+    <message>
+        <source>step %v of %m</source>
+        <translation>第 %v/%m 步</translation>
+    </message>
+    <message>
+        <source>The preview of each step appears here.</source>
+        <translation>每一步的预览将显示在这里。</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在载入模型…</translation>
+    </message>
+    <message>
+        <source>Cancelling after the current step…</source>
+        <translation>将在当前步骤完成后取消…</translation>
+    </message>
+    <message>
+        <source>Open a case first: results are stored in it</source>
+        <translation>请先打开案件：结果会存入其中</translation>
+    </message>
+    <message>
+        <source>Step {step} of {total} — latent preview (approximate colours)</source>
+        <translation>第 {step}/{total} 步 — 潜空间预览（颜色为近似值）</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>VAE decode</source>
+        <translation>VAE 解码</translation>
+    </message>
+    <message>
+        <source>latent preview</source>
+        <translation>潜空间预览</translation>
+    </message>
+    <message>
+        <source>Step {step} ({kind})</source>
+        <translation>第 {step} 步（{kind}）</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Stored in the case as generation record #{record}; the image is artifact #{artifact}. Seed {seed}, {steps} steps on {device}, {seconds:.1f} s.</source>
+        <translation>已作为生成记录 #{record} 存入案件；图像为证据项 #{artifact}。种子 {seed}，{steps} 步，设备 {device}，用时 {seconds:.1f} 秒。</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was stored in the case.</source>
+        <translation>已取消。没有向案件存储任何内容。</translation>
+    </message>
+    <message>
+        <source>Generation failed. Nothing was stored in the case.</source>
+        <translation>生成失败。没有向案件存储任何内容。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import into the case</source>
+        <translation>导入案件</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) will be copied into the case; the originals are not changed. If any file cannot be imported, none is.</source>
+        <translation>
+            <numerusform>将把 %n 个文件复制到案件中，原文件不会被改动。只要有一个文件无法导入，所有文件都不会导入。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>optional, e.g. where the file came from</source>
+        <translation>可选，例如文件的来源</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>reference</source>
+        <translation>参照</translation>
+    </message>
+    <message>
+        <source>disputed</source>
+        <translation>争议</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>near-duplicate</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>similar</source>
+        <translation>相似</translation>
+    </message>
+    <message>
+        <source>different</source>
+        <translation>不同</translation>
+    </message>
+    <message>
+        <source>no band</source>
+        <translation>无区间</translation>
+    </message>
+    <message>
+        <source>case created</source>
+        <translation>创建案件</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>verify</source>
+        <translation>校验</translation>
+    </message>
+    <message>
+        <source>schema migrated</source>
+        <translation>结构已迁移</translation>
+    </message>
+    <message>
+        <source>generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>comparison</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>study</source>
+        <translation>研究</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>dark</source>
+        <translation>深色</translation>
+    </message>
+</context>
+<context>
+    <name>LoraList</name>
+    <message>
+        <source>No LoRA files in the model folder.</source>
+        <translation>模型文件夹中没有 LoRA 文件。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Open a case folder</source>
+        <translation>打开案件文件夹</translation>
+    </message>
+    <message>
+        <source>No case open</source>
+        <translation>未打开案件</translation>
+    </message>
+    <message>
+        <source>{title} · {count} artifact(s) · {entries} log entries · chain head {head}</source>
+        <translation>{title} · {count} 个证据项 · {entries} 条日志 · 链头 {head}</translation>
+    </message>
+    <message>
+        <source>Import files into the case</source>
+        <translation>将文件导入案件</translation>
+    </message>
+    <message>
+        <source>Open or create a case first, then import files into it.</source>
+        <translation>请先打开或创建案件，再向其中导入文件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing %n file(s)…</source>
+        <translation>
+            <numerusform>正在导入 %n 个文件…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n file(s).</source>
+        <translation>
+            <numerusform>已导入 %n 个文件。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MetricTable</name>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Band</source>
+        <translation>区间</translation>
+    </message>
+    <message>
+        <source>Band rule</source>
+        <translation>区间规则</translation>
+    </message>
+</context>
+<context>
+    <name>Metrics</name>
+    <message>
+        <source>aHash Hamming distance (64 bits)</source>
+        <translation>aHash 汉明距离（64 位）</translation>
+    </message>
+    <message>
+        <source>dHash Hamming distance (64 bits)</source>
+        <translation>dHash 汉明距离（64 位）</translation>
+    </message>
+    <message>
+        <source>pHash Hamming distance (64 bits)</source>
+        <translation>pHash 汉明距离（64 位）</translation>
+    </message>
+    <message>
+        <source>wHash Hamming distance (64 bits)</source>
+        <translation>wHash 汉明距离（64 位）</translation>
+    </message>
+    <message>
+        <source>colorhash Hamming distance (42 bits)</source>
+        <translation>colorhash 汉明距离（42 位）</translation>
+    </message>
+    <message>
+        <source>crop-resistant hash: share of segments matched</source>
+        <translation>抗裁剪哈希：匹配分块比例</translation>
+    </message>
+    <message>
+        <source>SSIM, greyscale, B resized to A</source>
+        <translation>SSIM（灰度，B 缩放到 A 的尺寸）</translation>
+    </message>
+    <message>
+        <source>SIFT matches consistent with one homography</source>
+        <translation>符合同一单应变换的 SIFT 匹配数</translation>
+    </message>
+    <message>
+        <source>SSIM after registering B onto A by the homography</source>
+        <translation>按单应变换将 B 配准到 A 后的 SSIM</translation>
+    </message>
+    <message>
+        <source>CLIP image–image cosine</source>
+        <translation>CLIP 图像–图像余弦相似度</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseDialog</name>
+    <message>
+        <source>New case</source>
+        <translation>新建案件</translation>
+    </message>
+    <message>
+        <source>a new or empty folder</source>
+        <translation>新的或空的文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>e.g. Smith v. Example</source>
+        <translation>例如：张三诉某公司</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <source>Examiner:</source>
+        <translation>鉴定人：</translation>
+    </message>
+    <message>
+        <source>Organisation:</source>
+        <translation>机构：</translation>
+    </message>
+    <message>
+        <source>The examiner is recorded as the actor of every entry in the audit log.</source>
+        <translation>鉴定人将被记录为审计日志中每条记录的操作人。</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>Folder for the new case</source>
+        <translation>新案件的文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>PairPicker</name>
+    <message>
+        <source>(choose an image)</source>
+        <translation>（选择一张图像）</translation>
+    </message>
+    <message>
+        <source>Swap A and B</source>
+        <translation>交换 A 和 B</translation>
+    </message>
+    <message>
+        <source>Choose from the case, or drag an artifact here</source>
+        <translation>从案件中选择，或将证据项拖到这里</translation>
+    </message>
+</context>
+<context>
+    <name>PairTab</name>
+    <message>
+        <source>optional: text for CLIP text–image similarity (needs a CLIP model)</source>
+        <translation>可选：用于 CLIP 文本–图像相似度的文本（需要 CLIP 模型）</translation>
+    </message>
+    <message>
+        <source>Run comparison</source>
+        <translation>运行比较</translation>
+    </message>
+    <message>
+        <source>Compute every metric for A and B (Ctrl+R)</source>
+        <translation>计算 A 与 B 的全部指标（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Keep in case</source>
+        <translation>保存到案件</translation>
+    </message>
+    <message>
+        <source>Store this comparison, its difference map and keypoint picture in the case, so that the report can show it</source>
+        <translation>将此次比较及其差异图和关键点图存入案件，以便在报告中展示</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示词：</translation>
+    </message>
+    <message>
+        <source>Storing the comparison in the case…</source>
+        <translation>正在将比较结果存入案件…</translation>
+    </message>
+    <message>
+        <source>Kept in the case as comparison record #{id}.</source>
+        <translation>已作为比较记录 #{id} 保存到案件。</translation>
+    </message>
+    <message>
+        <source>Comparing A and B…</source>
+        <translation>正在比较 A 与 B…</translation>
+    </message>
+    <message>
+        <source>Choose images A and B from the case.</source>
+        <translation>请从案件中选择图像 A 和 B。</translation>
+    </message>
+    <message>
+        <source>Press Run comparison to measure A against B.</source>
+        <translation>点击“运行比较”以度量 A 与 B。</translation>
+    </message>
+    <message>
+        <source>A #{a} compared with B #{b}.</source>
+        <translation>已比较 A #{a} 与 B #{b}。</translation>
+    </message>
+    <message>
+        <source>How the images were read</source>
+        <translation>图像的读取方式</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Keypoints: {inliers} inliers of {matches} matches; {status}</source>
+        <translation>关键点：{matches} 个匹配中有 {inliers} 个内点；{status}</translation>
+    </message>
+    <message>
+        <source>Difference: mean {mean:.2%} of full scale; {changed:.1%} of pixels changed</source>
+        <translation>差异：平均为满量程的 {mean:.2%}；{changed:.1%} 的像素有变化</translation>
+    </message>
+    <message>
+        <source>Registered SSIM: {ssim:.4f} over {share:.0%} of A</source>
+        <translation>配准后 SSIM：{ssim:.4f}（覆盖 A 的 {share:.0%}）</translation>
+    </message>
+    <message>
+        <source>Sources of the bands</source>
+        <translation>区间的依据</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>folder holding checkpoints and LoRAs</source>
+        <translation>存放检查点和 LoRA 的文件夹</translation>
+    </message>
+    <message>
+        <source>optional: local CLIP weights for analysis</source>
+        <translation>可选：用于分析的本地 CLIP 权重</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>模型文件夹：</translation>
+    </message>
+    <message>
+        <source>CLIP model:</source>
+        <translation>CLIP 模型：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>recorded as the actor in audit logs</source>
+        <translation>在审计日志中记录为操作人</translation>
+    </message>
+    <message>
+        <source>Examiner</source>
+        <translation>鉴定人</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <source>Organisation:</source>
+        <translation>机构：</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPanel</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Build even if stored files are missing or altered (they are marked in red)</source>
+        <translation>即使存储的文件缺失或被改动也生成（这些文件以红色标出）</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <source>All evidence (pictures made for a record appear in its section)</source>
+        <translation>全部证据（为某条记录生成的图片显示在该记录的章节中）</translation>
+    </message>
+    <message>
+        <source>Only the artifacts ticked below, in this order (drag to reorder)</source>
+        <translation>仅下方勾选的证据项，按此顺序（拖动可调整顺序）</translation>
+    </message>
+    <message>
+        <source>Exhibits</source>
+        <translation>展示的证据</translation>
+    </message>
+    <message>
+        <source>Build report</source>
+        <translation>生成报告</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Open PDF</source>
+        <translation>打开 PDF</translation>
+    </message>
+    <message>
+        <source>Show folder</source>
+        <translation>显示文件夹</translation>
+    </message>
+    <message>
+        <source>Reports built from this case (double-click to open)</source>
+        <translation>由本案件生成的报告（双击打开）</translation>
+    </message>
+    <message>
+        <source>Evidence report: {case}</source>
+        <translation>证据报告：{case}</translation>
+    </message>
+    <message>
+        <source>Save the report as</source>
+        <translation>报告保存为</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Tick at least one artifact, or choose All evidence.</source>
+        <translation>请至少勾选一个证据项，或选择“全部证据”。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Re-hashing the evidence and laying out the report…</source>
+        <translation>正在重新计算证据哈希并排版报告…</translation>
+    </message>
+    <message>
+        <source>Wrote {path}: {pages} page(s), {exhibits} exhibit(s), report ID {id}.</source>
+        <translation>已写入 {path}：{pages} 页，{exhibits} 项证据，报告编号 {id}。</translation>
+    </message>
+    <message>
+        <source>SHA-256 {sha} (also in {file}); recorded in the case as record #{record}.</source>
+        <translation>SHA-256 {sha}（也写入 {file}）；已在案件中记录为 #{record}。</translation>
+    </message>
+    <message>
+        <source>Warning: {text}</source>
+        <translation>警告：{text}</translation>
+    </message>
+    <message>
+        <source>The report was not built.</source>
+        <translation>报告未生成。</translation>
+    </message>
+    <message>
+        <source>{path} no longer exists.</source>
+        <translation>{path} 已不存在。</translation>
+    </message>
+</context>
+<context>
+    <name>SeedField</name>
+    <message>
+        <source>New random seed</source>
+        <translation>新的随机种子</translation>
+    </message>
+    <message>
+        <source>Locked: every generation uses this seed</source>
+        <translation>已锁定：每次生成都使用此种子</translation>
+    </message>
+    <message>
+        <source>Unlocked: each generation draws a new random seed</source>
+        <translation>未锁定：每次生成都会抽取新的随机种子</translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number from 0 to {max}.</source>
+        <translation>种子必须是 0 到 {max} 之间的整数。</translation>
+    </message>
+</context>
+<context>
+    <name>StudiesTab</name>
+    <message numerus="yes">
+        <source>%n study record(s) in this case.</source>
+        <translation>
+            <numerusform>本案件中有 %n 条研究记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This case holds no studies yet. Sweeps of seed, img2img strength or LoRA scale appear here with their plots once they are recorded.</source>
+        <translation>本案件还没有研究。种子、图生图重绘幅度或 LoRA 权重的扫描一经记录，就会连同曲线图显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyResultDialog</name>
+    <message>
+        <source>Case verification</source>
+        <translation>案件校验</translation>
+    </message>
+    <message>
+        <source>The case verified: every stored file and the audit chain match.</source>
+        <translation>案件校验通过：所有存储文件和审计链均一致。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Verification FAILED: %n problem(s). The case may have been altered.</source>
+        <translation>
+            <numerusform>校验失败：%n 个问题。案件可能已被改动。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checked {objects} stored file(s), {records} record(s) and {entries} audit entries.
+Chain head: {head}</source>
+        <translation>已检查 {objects} 个存储文件、{records} 条记录和 {entries} 条审计日志。
+链头：{head}</translation>
+    </message>
+    <message>
+        <source>MISMATCH  {problem}</source>
+        <translation>不一致  {problem}</translation>
+    </message>
+    <message>
+        <source>note  {note}</source>
+        <translation>备注  {note}</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>&amp;New Case…</source>
+        <translation>新建案件(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Create a new case folder</source>
+        <translation>创建新的案件文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Open Case…</source>
+        <translation>打开案件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open an existing case</source>
+        <translation>打开已有案件</translation>
+    </message>
+    <message>
+        <source>&amp;Close Case</source>
+        <translation>关闭案件(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Import Files…</source>
+        <translation>导入文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Copy files into the case (or drop them on the window)</source>
+        <translation>将文件复制到案件中（也可以拖放到窗口上）</translation>
+    </message>
+    <message>
+        <source>&amp;Export Report…</source>
+        <translation>导出报告(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Choose exhibits and build the PDF report</source>
+        <translation>选择要展示的证据并生成 PDF 报告</translation>
+    </message>
+    <message>
+        <source>Show Case &amp;Folder</source>
+        <translation>显示案件文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy SHA-256</source>
+        <translation>复制 SHA-256(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Reset Layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Full Screen</source>
+        <translation>全屏(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Verify Case</source>
+        <translation>校验案件(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Re-hash every stored file and check the audit chain</source>
+        <translation>重新计算每个存储文件的哈希并检查审计链</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Generate with the settings of the Generate panel</source>
+        <translation>按“生成”面板的设置生成</translation>
+    </message>
+    <message>
+        <source>&amp;Run Comparison</source>
+        <translation>运行比较(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Compute every metric for images A and B</source>
+        <translation>计算图像 A 与 B 的全部指标</translation>
+    </message>
+    <message>
+        <source>&amp;Build Report</source>
+        <translation>生成报告(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Build the PDF report with the Report panel&apos;s choices</source>
+        <translation>按“报告”面板的选择生成 PDF 报告</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 &amp;Qt</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>清空列表</translation>
+    </message>
+</context>
+<context>
+    <name>Workstation</name>
+    <message>
+        <source>The language changes when the current work has finished.</source>
+        <translation>当前工作完成后将切换语言。</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,97 @@
+"""Tiny random-weight models built once per test session, and a private hash cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from workstation.core.params import GenerationParams
+
+# diffusers' schedulers hand torch tensors to numpy; with numpy 2, torch answers with these
+# warnings once per step. They are not ours and drown the report.
+NUMPY_NOISE = (
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning",
+    "ignore:__array_wrap__ must accept context:DeprecationWarning",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            for noise in NUMPY_NOISE:
+                item.add_marker(pytest.mark.filterwarnings(noise))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread() -> None:
+    """The tiny models gain nothing from threads, and on a busy 2-core machine two spinning
+    threads ran the suite several times slower than one."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hash-cache")
+    previous = os.environ.get("WORKSTATION_CACHE_DIR")
+    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["WORKSTATION_CACHE_DIR"]
+    else:
+        os.environ["WORKSTATION_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tiny (diffusers folder), tiny.safetensors (single file), kohya and diffusers LoRAs."""
+    from workstation.engine.tiny import build_tiny_lora, build_tiny_model
+
+    folder = tmp_path_factory.mktemp("models")
+    build_tiny_model(folder / "tiny", "diffusers")
+    build_tiny_model(folder / "tiny.safetensors", "single-file")
+    build_tiny_lora(folder / "kohya.safetensors", "kohya", seed=1)
+    build_tiny_lora(folder / "peft.safetensors", "diffusers", seed=2)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_file(models_dir: Path) -> Path:
+    return models_dir / "tiny.safetensors"
+
+
+@pytest.fixture(scope="session")
+def kohya_lora(models_dir: Path) -> Path:
+    return models_dir / "kohya.safetensors"
+
+
+@pytest.fixture(scope="session")
+def peft_lora(models_dir: Path) -> Path:
+    return models_dir / "peft.safetensors"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_file: Path):
+    """The single-file tiny model loaded on the CPU. Every generation resets its LoRAs."""
+    from workstation.engine.loading import load_model
+
+    return load_model(tiny_file, device="cpu")
+
+
+@pytest.fixture
+def params(tiny_file: Path) -> GenerationParams:
+    return GenerationParams(
+        model=str(tiny_file),
+        prompt="a lighthouse at dusk",
+        negative="blurry",
+        seed=1234,
+        steps=6,
+        cfg=7.0,
+        sampler="Euler a",
+        width=64,
+        height=64,
+    )

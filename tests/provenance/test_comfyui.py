@@ -1,0 +1,304 @@
+"""ComfyUI PNG text "prompt" (API graph) and "workflow" (editor graph), followed through links."""
+
+from __future__ import annotations
+
+import json
+
+from tests.provenance.conftest import exif_bytes, image_bytes, png_bytes
+from workstation.analysis.provenance import read_metadata
+
+POSITIVE = 'a lighthouse, 中文: "quoted", yes\nsecond line'
+
+
+def base_graph() -> dict:
+    """txt2img: checkpoint → two LoRA loaders → clip skip 2 → text encoders → KSampler."""
+    return {
+        "4": {
+            "class_type": "CheckpointLoaderSimple",
+            "inputs": {"ckpt_name": "sd15/dreamshaper_8.safetensors"},
+        },
+        "10": {
+            "class_type": "LoraLoader",
+            "inputs": {
+                "lora_name": "ink.safetensors",
+                "strength_model": 0.8,
+                "strength_clip": 0.6,
+                "model": ["4", 0],
+                "clip": ["4", 1],
+            },
+        },
+        "11": {
+            "class_type": "LoraLoader",
+            "inputs": {
+                "lora_name": "styles/detail.safetensors",
+                "strength_model": 0.5,
+                "strength_clip": 0.5,
+                "model": ["10", 0],
+                "clip": ["10", 1],
+            },
+        },
+        "12": {
+            "class_type": "CLIPSetLastLayer",
+            "inputs": {"stop_at_clip_layer": -2, "clip": ["11", 1]},
+        },
+        "6": {
+            "class_type": "CLIPTextEncode",
+            "inputs": {"text": POSITIVE, "clip": ["12", 0]},
+            "_meta": {"title": "CLIP Text Encode (Prompt)"},
+        },
+        "7": {
+            "class_type": "CLIPTextEncode",
+            "inputs": {"text": "blurry, text", "clip": ["12", 0]},
+        },
+        "5": {
+            "class_type": "EmptyLatentImage",
+            "inputs": {"width": 640, "height": 384, "batch_size": 1},
+        },
+        "3": {
+            "class_type": "KSampler",
+            "inputs": {
+                "seed": 123456789012,
+                "steps": 25,
+                "cfg": 6.0,
+                "sampler_name": "dpmpp_2m",
+                "scheduler": "karras",
+                "denoise": 1.0,
+                "model": ["11", 0],
+                "positive": ["6", 0],
+                "negative": ["7", 0],
+                "latent_image": ["5", 0],
+            },
+        },
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
+        "9": {
+            "class_type": "SaveImage",
+            "inputs": {"filename_prefix": "ComfyUI", "images": ["8", 0]},
+        },
+    }
+
+
+# Editor widget order per node type, as the ComfyUI frontend serialises widgets_values.
+WIDGETS = {
+    "CheckpointLoaderSimple": ["ckpt_name"],
+    "LoraLoader": ["lora_name", "strength_model", "strength_clip"],
+    "CLIPSetLastLayer": ["stop_at_clip_layer"],
+    "CLIPTextEncode": ["text"],
+    "EmptyLatentImage": ["width", "height", "batch_size"],
+    "KSampler": [
+        "seed",
+        "control_after_generate",
+        "steps",
+        "cfg",
+        "sampler_name",
+        "scheduler",
+        "denoise",
+    ],
+    "VAEDecode": [],
+    "SaveImage": ["filename_prefix"],
+}
+
+
+def editor_workflow(graph: dict) -> dict:
+    """The same graph in the editor's layout: nodes with widgets_values, and a links table."""
+    nodes, links = [], []
+    for node_id, node in graph.items():
+        widgets, inputs = [], []
+        for name in WIDGETS[node["class_type"]]:
+            widgets.append("fixed" if name == "control_after_generate" else node["inputs"][name])
+        for name, value in node["inputs"].items():
+            if isinstance(value, list):
+                links.append(
+                    [len(links) + 1, int(value[0]), value[1], int(node_id), len(inputs), "*"]
+                )
+                inputs.append({"name": name, "type": "*", "link": len(links)})
+        nodes.append(
+            {
+                "id": int(node_id),
+                "type": node["class_type"],
+                "mode": 0,
+                "inputs": inputs,
+                "widgets_values": widgets,
+            }
+        )
+    return {
+        "last_node_id": 12,
+        "last_link_id": len(links),
+        "nodes": nodes,
+        "links": links,
+        "version": 0.4,
+    }
+
+
+def comfy_png(write, graph: dict | None, workflow: dict | None = None, name: str = "c.png"):
+    texts = {}
+    if graph is not None:
+        texts["prompt"] = json.dumps(graph)
+    if workflow is not None:
+        texts["workflow"] = json.dumps(workflow)
+    return read_metadata(write(name, png_bytes(texts)))
+
+
+def check_base_recipe(recipe) -> None:
+    assert recipe.generator == "ComfyUI"
+    assert recipe.prompt == POSITIVE and recipe.negative == "blurry, text"
+    assert (recipe.seed, recipe.steps, recipe.cfg) == (123456789012, 25, 6.0)
+    assert recipe.sampler == "DPM++ 2M Karras" and recipe.sampler_recorded == "dpmpp_2m + karras"
+    assert (recipe.width, recipe.height, recipe.clip_skip) == (640, 384, 2)
+    assert recipe.model_name == "sd15/dreamshaper_8.safetensors" and recipe.mode == "txt2img"
+    assert [(lo.name, lo.scale, lo.text_encoder_scale) for lo in recipe.loras] == [
+        ("ink.safetensors", 0.8, 0.6),
+        ("styles/detail.safetensors", 0.5, 0.5),
+    ]
+
+
+def test_api_graph_through_lora_chain_and_clip_skip(write) -> None:
+    graph = base_graph()
+    meta = comfy_png(write, graph, editor_workflow(graph))
+    assert meta.generator == "ComfyUI" and meta.warnings == ()
+    check_base_recipe(meta.recipe)
+    assert {f.key for f in meta.raw} == {"prompt", "workflow"}
+    assert all(f.source == "PNG tEXt" for f in meta.raw)  # json.dumps escapes 中文 to ASCII
+
+
+def test_editor_workflow_alone_gives_the_same_recipe(write) -> None:
+    meta = comfy_png(write, None, editor_workflow(base_graph()))
+    check_base_recipe(meta.recipe)
+    assert any("read from the editor graph" in w for w in meta.warnings)
+    assert meta.recipe.source == 'PNG tEXt "workflow"'
+
+
+def test_linked_values_model_only_lora_and_hires_pass(write) -> None:
+    graph = base_graph()
+    graph["20"] = {
+        "class_type": "PrimitiveStringMultiline",
+        "inputs": {"value": "from a primitive"},
+    }
+    graph["21"] = {"class_type": "Seed (rgthree)", "inputs": {"seed": 77}}
+    graph["6"]["inputs"]["text"] = ["20", 0]
+    graph["3"]["inputs"]["seed"] = ["21", 0]
+    graph["15"] = {
+        "class_type": "LoraLoaderModelOnly",
+        "inputs": {"lora_name": "motion.safetensors", "strength_model": 1.0, "model": ["11", 0]},
+    }
+    graph["3"]["inputs"]["model"] = ["15", 0]
+    graph["14"] = {
+        "class_type": "LatentUpscaleBy",
+        "inputs": {"upscale_method": "nearest-exact", "scale_by": 1.5, "samples": ["3", 0]},
+    }
+    graph["13"] = {
+        "class_type": "KSampler",
+        "inputs": {
+            **graph["3"]["inputs"],
+            "seed": 5,
+            "steps": 12,
+            "denoise": 0.5,
+            "latent_image": ["14", 0],
+        },
+    }
+    recipe = comfy_png(write, graph).recipe
+    assert recipe.prompt == "from a primitive" and recipe.seed == 77
+    assert recipe.loras[-1].name == "motion.safetensors"
+    assert (recipe.loras[-1].scale, recipe.loras[-1].text_encoder_scale) == (1.0, 0.0)
+    assert recipe.hires == (
+        ("node 13 KSampler", "dpmpp_2m + karras, steps 12, cfg 6.0, denoise 0.5"),
+    )
+
+
+def test_img2img_and_controlnet_polarity(write) -> None:
+    graph = base_graph()
+    graph["30"] = {"class_type": "LoadImage", "inputs": {"image": "photo.png", "upload": "image"}}
+    graph["31"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["30", 0], "vae": ["4", 2]}}
+    graph["32"] = {
+        "class_type": "ControlNetApplyAdvanced",
+        "inputs": {
+            "strength": 1.0,
+            "start_percent": 0,
+            "end_percent": 1,
+            "positive": ["6", 0],
+            "negative": ["7", 0],
+            "control_net": ["33", 0],
+            "image": ["30", 0],
+        },
+    }
+    graph["3"]["inputs"].update(
+        latent_image=["31", 0], denoise=0.6, positive=["32", 0], negative=["32", 1]
+    )
+    recipe = comfy_png(write, graph).recipe
+    assert recipe.mode == "img2img" and recipe.denoising_strength == 0.6
+    assert recipe.prompt == POSITIVE and recipe.negative == "blurry, text"
+    assert dict(recipe.settings)["init image"] == "photo.png"
+    assert recipe.width is None
+
+
+def test_sampler_custom_advanced_flux_graph(write) -> None:
+    graph = {
+        "1": {
+            "class_type": "UNETLoader",
+            "inputs": {"unet_name": "flux1-dev.safetensors", "weight_dtype": "default"},
+        },
+        "2": {
+            "class_type": "DualCLIPLoader",
+            "inputs": {
+                "clip_name1": "t5xxl.safetensors",
+                "clip_name2": "clip_l.safetensors",
+                "type": "flux",
+            },
+        },
+        "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a red fox", "clip": ["2", 0]}},
+        "4": {"class_type": "FluxGuidance", "inputs": {"guidance": 3.5, "conditioning": ["3", 0]}},
+        "5": {"class_type": "BasicGuider", "inputs": {"model": ["1", 0], "conditioning": ["4", 0]}},
+        "6": {"class_type": "RandomNoise", "inputs": {"noise_seed": 99}},
+        "7": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "8": {
+            "class_type": "BasicScheduler",
+            "inputs": {"scheduler": "simple", "steps": 20, "denoise": 1.0, "model": ["1", 0]},
+        },
+        "9": {
+            "class_type": "EmptySD3LatentImage",
+            "inputs": {"width": 1024, "height": 768, "batch_size": 1},
+        },
+        "10": {
+            "class_type": "SamplerCustomAdvanced",
+            "inputs": {
+                "noise": ["6", 0],
+                "guider": ["5", 0],
+                "sampler": ["7", 0],
+                "sigmas": ["8", 0],
+                "latent_image": ["9", 0],
+            },
+        },
+    }
+    meta = comfy_png(write, graph)
+    recipe = meta.recipe
+    assert (recipe.prompt, recipe.seed, recipe.steps, recipe.cfg) == ("a red fox", 99, 20, None)
+    assert (recipe.model_name, recipe.width, recipe.height) == ("flux1-dev.safetensors", 1024, 768)
+    assert recipe.sampler is None and recipe.sampler_recorded == "euler + simple"
+    assert any("no single A1111 name" in w for w in meta.warnings)
+
+
+def test_comfyui_webp_exif_prompt_tags(write) -> None:
+    graph = base_graph()
+    exif = exif_bytes(
+        endian="<",
+        ifd0={
+            0x0110: "prompt:" + json.dumps(graph),
+            0x010F: "workflow:" + json.dumps(editor_workflow(graph)),
+        },
+    )
+    meta = read_metadata(write("c.webp", image_bytes("WEBP", exif=exif)))
+    check_base_recipe(meta.recipe)
+
+
+def test_comfyui_generation_params(write) -> None:
+    graph = base_graph()
+    graph["10"]["inputs"].update(strength_model=0.7, strength_clip=0.7)
+    del graph["11"]
+    graph["12"]["inputs"]["clip"] = ["10", 1]
+    graph["3"]["inputs"]["model"] = ["10", 0]
+    meta = comfy_png(write, graph)
+    params = meta.to_generation_params(
+        "dreamshaper_8.safetensors", lora_paths={"ink.safetensors": "/loras/ink.safetensors"}
+    )
+    assert (params.prompt, params.sampler, params.clip_skip) == (POSITIVE, "DPM++ 2M Karras", 2)
+    assert (params.width, params.height, params.seed) == (640, 384, 123456789012)
+    assert [(spec.path, spec.scale) for spec in params.loras] == [("/loras/ink.safetensors", 0.7)]

@@ -1,0 +1,293 @@
+"""A realistic case for the report tests: the bundled samples, a Chinese-named exhibit, and
+comparison, generation, study and unknown-kind records shaped like the ones the workstation writes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
+
+from workstation.commands.demo import build_sample_case
+from workstation.core.case import Case
+from workstation.report import ReportOptions, build_report
+
+CHINESE_PROMPT = "海边的灯塔，黄昏，水彩 — lighthouse at dusk, watercolour"
+CHINESE_NOTE = "从网上下载的图片，来源不明"
+CHINESE_NAME = "争议图片.png"
+
+
+def _rgb(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def _save(rgb: np.ndarray, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(rgb.astype(np.uint8)).save(path)
+    return path
+
+
+def build_rich_case(root: Path, scratch: Path) -> Case:
+    """The sample case plus one record of every kind the report knows, and one it does not."""
+    case = build_sample_case(root)
+    by_name = {a.original_name: a for a in case.artifacts()}
+    protected, disputed = by_name["protected_work.png"], by_name["disputed_image.png"]
+    a_rgb, b_rgb = _rgb(case.object_path(protected.sha256)), _rgb(case.object_path(disputed.sha256))
+
+    # 1. An exhibit with a Chinese name and note.
+    flipped = _save(b_rgb[:, ::-1], scratch / CHINESE_NAME)
+    case.import_file(flipped, role="disputed", note=CHINESE_NOTE)
+
+    # 2. A comparison shaped like PairReport.to_dict(), with its pictures stored as artifacts.
+    difference = np.abs(a_rgb.astype(int) - b_rgb.astype(int)).max(axis=2)
+    diff_rgb = np.stack([difference, difference // 2, 255 - difference], axis=-1)
+    matches = Image.fromarray(np.concatenate([a_rgb, b_rgb], axis=1))
+    draw = ImageDraw.Draw(matches)
+    for i in range(12):
+        draw.line([(40 * i, 30 * i), (512 + 38 * i, 31 * i)], fill=(40, 220, 60), width=2)
+    diff_art = case.import_file(
+        _save(diff_rgb, scratch / "difference_map.png"), "other", "difference map: A vs B"
+    )
+    match_path = scratch / "keypoint_matches.png"
+    matches.save(match_path)
+    match_art = case.import_file(match_path, "other", "keypoint matches: A vs B")
+    source = "our calibration (benchmarks/calibrate_bands.py, synthetic works and transforms)"
+    report = {
+        "schema": "workstation.pair-report/1",
+        "created": "2026-11-26T10:00:00.000000Z",
+        "image_a": {
+            "path": "disputed_image.png",
+            "sha256": disputed.sha256,
+            "format": "PNG",
+            "size": [512, 512],
+            "notes": [],
+        },
+        "image_b": {
+            "path": "protected_work.png",
+            "sha256": protected.sha256,
+            "format": "PNG",
+            "size": [512, 512],
+            "notes": ["alpha channel fully opaque; dropped"],
+        },
+        "normalisation": [],
+        "hashes": [
+            {
+                "name": "phash",
+                "hex_a": "c3c33c3c3c3cc3c3",
+                "hex_b": "c3c33c3c3c3cc3c1",
+                "bits": 64,
+                "distance": 1,
+                "similarity": 0.984375,
+            }
+        ],
+        "structure": {
+            "ssim": 0.71,
+            "size": [512, 512],
+            "mean_abs_difference": 0.08,
+            "changed_fraction": 0.31,
+            "compared_fraction": 1.0,
+        },
+        "keypoints": {
+            "keypoints_a": 800,
+            "keypoints_b": 760,
+            "matches": 140,
+            "inliers": 96,
+            "status": "homography found",
+        },
+        "clip": {
+            "status": "not configured",
+            "message": "no CLIP model configured: CLIP similarity was not computed",
+        },
+        "bands": [
+            {
+                "metric": "phash",
+                "label": "pHash Hamming distance (64 bits)",
+                "value": 1,
+                "band": "near-duplicate",
+                "rule": "near-duplicate ≤ 6; similar ≤ 14",
+                "source": source,
+            },
+            {
+                "metric": "ssim",
+                "label": "SSIM, greyscale, B resized to A",
+                "value": 0.71,
+                "band": "similar",
+                "rule": "near-duplicate ≥ 0.9; similar ≥ 0.6",
+                "source": source,
+            },
+        ],
+        "bands_notice": "Bands name ranges of a measurement, not a legal conclusion.",
+        "versions": {"workstation": "0.1.0", "numpy": np.__version__},
+    }
+    case.add_record(
+        "comparison",
+        {
+            "report": report,
+            "artifacts": {
+                "image_a": disputed.id,
+                "image_b": protected.id,
+                "difference_map": diff_art.id,
+                "keypoint_matches": match_art.id,
+            },
+        },
+    )
+
+    # 3. An img2img generation with ten kept steps, shaped like engine/generate.py's record.
+    rng = np.random.default_rng(0)
+    small = np.asarray(Image.fromarray(a_rgb).resize((128, 128)), dtype=float)
+    steps = {}
+    for step in range(1, 11):
+        mix = step / 10
+        noisy = small * mix + rng.normal(128, 60, small.shape) * (1 - mix)
+        path = _save(np.clip(noisy, 0, 255), scratch / f"step_{step:02d}.png")
+        steps[str(step)] = case.import_file(path, "other", f"step {step} of 10").id
+    output = case.import_file(
+        _save(np.clip(b_rgb * 0.9 + 20, 0, 255), scratch / "output.png"),
+        "generated",
+        "img2img output",
+    )
+    model_sha, lora_sha = "ab" * 32, "cd" * 32
+    params = {
+        "model": "/models/sd15.safetensors",
+        "prompt": CHINESE_PROMPT,
+        "seed": 1234,
+        "steps": 20,
+        "cfg": 7.0,
+        "sampler": "Euler a",
+        "width": 512,
+        "height": 512,
+        "negative": "模糊, low quality",
+        "loras": [{"path": "/models/watercolor.safetensors", "scale": 0.8, "sha256": lora_sha}],
+        "init_image": "/evidence/protected_work.png",
+        "strength": 0.5,
+        "clip_skip": 1,
+        "device": "cpu",
+        "dtype": "float32",
+        "model_sha256": model_sha,
+        "init_sha256": protected.sha256,
+    }
+    case.add_record(
+        "generation",
+        {
+            "schema": "workstation.generation/1",
+            "mode": "img2img",
+            "params": params,
+            "model": {
+                "path": "/models/sd15.safetensors",
+                "name": "sd15",
+                "format": "safetensors",
+                "kind": "checkpoint",
+                "architecture": "sd1",
+                "size": 2_132_625_894,
+                "sha256": model_sha,
+                "autov2": model_sha[:10],
+                "autov1": "12345678",
+            },
+            "loras": [
+                {
+                    "path": "/models/watercolor.safetensors",
+                    "name": "watercolor",
+                    "scale": 0.8,
+                    "sha256": lora_sha,
+                    "addnet": "ef" * 32,
+                }
+            ],
+            "init_image": {
+                "path": "/evidence/protected_work.png",
+                "sha256": protected.sha256,
+                "original_size": [512, 512],
+                "resized": False,
+            },
+            "scheduler": {"class": "EulerAncestralDiscreteScheduler", "config": {"steps": 1000}},
+            "steps_run": 10,
+            "image": {"width": 512, "height": 512, "rgb_sha256": "0f" * 32},
+            "environment": {
+                "device": "cpu",
+                "device_name": "x86_64",
+                "dtype": "float32",
+                "torch": "2.14.1",
+                "diffusers": "0.42.1",
+                "transformers": "5.23.0",
+                "python": "3.11.2",
+                "software": "workstation 0.1.0",
+            },
+            "seconds": 12.5,
+            "artifacts": {"image": output.id, "steps": steps},
+        },
+    )
+
+    # 4. A strength sweep (study) with images, and a record of a kind the report does not know.
+    points = [
+        {
+            "strength": s,
+            "ssim": round(0.95 - s * 0.5, 3),
+            "phash_distance": int(s * 20),
+            "artifact_id": steps[str(i * 3 + 1)],
+        }
+        for i, s in enumerate((0.2, 0.4, 0.6, 0.8))
+    ]
+    case.add_record(
+        "study", {"title": "img2img strength sweep", "parameter": "strength", "points": points}
+    )
+    case.add_record(
+        "annotation",
+        {
+            "text": "审查员注释：色彩分布与原作一致",
+            "tags": ["colour", "composition"],
+            "nested": {"a": [1, 2, {"b": None}]},
+            "long": "x" * 3000,
+            "artifact_id": protected.id,
+        },
+    )
+    return case
+
+
+@pytest.fixture(scope="session")
+def rich_case_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("report") / "case"
+    build_rich_case(root, tmp_path_factory.mktemp("report-inputs")).close()
+    return root
+
+
+@pytest.fixture
+def case_copy(rich_case_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the rich case, for tests that damage or extend it."""
+    copy = tmp_path / "case"
+    shutil.copytree(rich_case_dir, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def built(rich_case_dir: Path, tmp_path_factory) -> dict:
+    """The English report of the rich case, built once: its result, its reader, its text."""
+    copy = tmp_path_factory.mktemp("built") / "case"
+    shutil.copytree(rich_case_dir, copy)
+    out = copy.parent / "REPORT.pdf"
+    with Case.open(copy) as case:
+        result = build_report(case, ReportOptions(out=out))
+    reader = PdfReader(out)
+    pages = [page.extract_text() for page in reader.pages]
+    return {
+        "case": copy,
+        "result": result,
+        "reader": reader,
+        "pages": pages,
+        "text": "\n".join(pages),
+    }
+
+
+def render(pdf: Path, folder: Path, resolution: int = 30) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", str(resolution), "-png", str(pdf), str(folder / "page")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return sorted(folder.glob("page-*.png"))

@@ -1,0 +1,183 @@
+"""The English report of a realistic case, read back with pypdf: text, pages, metadata, images."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+
+import numpy as np
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.conftest import run_cli
+from tests.report.conftest import CHINESE_NAME, CHINESE_NOTE
+from workstation import APP_NAME, __version__
+from workstation.commands.demo import build_sample_case
+from workstation.core.case import Case
+from workstation.report import ReportOptions, build_report
+
+
+def test_cover_names_case_examiner_and_software(built):
+    first = built["pages"][0]
+    assert "Sample case: lighthouse illustration" in first
+    assert "Demo Examiner" in first
+    assert f"{APP_NAME} {__version__}" in first
+    assert "(UTC" in first and "UTC" in first  # both UTC and local time are given
+    assert "no legal conclusions" in first
+
+
+def test_every_page_says_page_x_of_n(built):
+    pages, count = built["pages"], len(built["reader"].pages)
+    assert count == built["result"].pages > 10
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {count}" in text
+        assert built["result"].report_id in text
+    assert all("Sample case: lighthouse illustration" in text for text in pages[1:])  # header
+
+
+def test_manifest_lists_every_artifact_sha256(built):
+    with Case.open(built["case"]) as case:
+        artifacts = case.artifacts()
+        before_report = case.audit_entries()[-2]  # the last entry is the report's own
+    assert len(artifacts) == 18
+    text = built["text"].replace("\n", "")
+    for artifact in artifacts:
+        assert artifact.sha256 in text, artifact.original_name
+    assert before_report.hash in text  # the chain head the report covers
+    assert f"entry #{before_report.seq}:" in text
+
+
+def test_chinese_text_extracts_back(built):
+    text = built["text"]
+    assert "海边的灯塔" in text  # prompt
+    assert CHINESE_NOTE in text.replace("\n", "")
+    assert CHINESE_NAME in text
+    assert "审查员注释" in text  # a value of a record of unknown kind
+
+
+def test_sections_and_trajectory(built):
+    text = built["text"]
+    for expected in (
+        "Exhibit 1 — protected_work.png",
+        "Comparison 1: Exhibit 2 vs Exhibit 1",
+        "Generation 1:",
+        "Study 1: img2img strength sweep",
+        "Record #4 (annotation)",
+        "Methodology",
+        "A. Manifest",
+        "B. Model and LoRA files",
+        "C. Audit log",
+        "Step 1 / 10",
+        "Step 10 / 10",
+        "near-duplicate ≤ 6",
+    ):
+        assert expected in text, expected
+    assert "ab" * 32 in text.replace("\n", "")  # model SHA-256 from the generation record
+    # Pictures derived for a record are shown there, not as exhibits.
+    assert built["result"].exhibits == 6
+    assert "Exhibit 7" not in text
+
+
+def test_contents_and_outline_point_at_the_right_pages(built):
+    reader, pages = built["reader"], built["pages"]
+    contents = reader.pages[1].extract_text(extraction_mode="layout")
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    assert titles[:3] == ["1 Scope and integrity", "2 Exhibits", "3 Comparisons"]
+    assert titles[-2:] == ["7 Methodology", "8 Appendix"]
+    for item in top:
+        page = reader.get_destination_page_number(item)
+        assert item.title in pages[page], item.title
+        listed = re.search(rf"^\s*{re.escape(item.title)}[ .]*?(\d+)\s*$", contents, re.M)
+        assert listed and int(listed.group(1)) == page + 1, item.title
+
+
+def test_metadata(built):
+    meta, result = built["reader"].metadata, built["result"]
+    assert meta.title == "Evidence report: Sample case: lighthouse illustration"
+    assert meta.author == "Demo Examiner"
+    assert "Evidence report for case" in meta.subject
+    assert meta.creation_date is not None
+    assert APP_NAME in meta.producer and "ReportLab" in meta.producer
+    assert result.report_id in meta["/Keywords"]
+
+
+def test_images_embedded_once_and_losslessly(built, tmp_path):
+    reader = built["reader"]
+    xobjects = set()
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/XObject") or {}).values():
+            if ref.get_object()["/Subtype"] == "/Image":
+                xobjects.add(ref.idnum)
+    with Case.open(built["case"]) as case:
+        stored = {}
+        for artifact in case.artifacts():
+            with Image.open(case.object_path(artifact.sha256)) as image:
+                stored[np.asarray(image.convert("RGB")).tobytes()] = artifact.original_name
+    # Each stored image once (protected_work.png alone is drawn five times), plus one plot.
+    assert len(xobjects) == len(stored) + 1
+    # poppler decodes every drawn image to exactly the stored pixels.
+    subprocess.run(
+        ["pdfimages", "-png", str(built["result"].path), str(tmp_path / "x")],
+        check=True,
+        timeout=120,
+    )
+    embedded = set()
+    for path in tmp_path.glob("x-*.png"):
+        with Image.open(path) as image:
+            pixels = np.asarray(image.convert("RGB")).tobytes()
+        embedded.add(stored.get(pixels))
+    assert embedded - {None} == set(stored.values())
+
+
+def test_report_is_recorded_and_hashed(built):
+    result = built["result"]
+    digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
+    assert result.sha256 == digest
+    assert result.sha256_path.read_text() == f"{digest}  REPORT.pdf\n"
+    with Case.open(built["case"]) as case:
+        record = case.records("report")[-1]
+        entry = case.audit_entries()[-1]
+        report = case.verify(log=False)
+    assert record.id == result.record_id
+    assert record.payload["sha256"] == digest
+    assert record.payload["pages"] == result.pages
+    assert [e["exhibit"] for e in record.payload["exhibits"]] == list(range(1, 7))
+    assert entry.action == "report" and entry.details["record_id"] == record.id
+    assert report.ok, report.problems  # building the report changed no artifact
+
+
+def test_second_report_lists_the_first(built, tmp_path):
+    with Case.open(built["case"]) as case:
+        again = build_report(case, ReportOptions(out=tmp_path / "again.pdf", title="Second"))
+    text = "\n".join(page.extract_text() for page in PdfReader(again.path).pages)
+    assert "D. Reports issued earlier from this case" in text
+    assert built["result"].report_id in text
+
+
+def test_a_comparison_stored_by_workstation_compare(tmp_path, samples):
+    """The record `workstation compare --case` writes, rendered (the real payload, not a copy)."""
+    build_sample_case(tmp_path / "case").close()
+    run_cli(
+        "compare",
+        samples / "disputed_image.png",
+        samples / "protected_work.png",
+        "--case",
+        tmp_path / "case",
+        check=True,
+    )
+    with Case.open(tmp_path / "case") as case:
+        result = build_report(case, ReportOptions(out=tmp_path / "r.pdf"))
+    text = "\n".join(page.extract_text() for page in PdfReader(result.path).pages)
+    assert result.exhibits == 4  # the difference maps and keypoint picture are not exhibits
+    assert "Comparison 1: Exhibit 2 vs Exhibit 1" in text
+    for expected in (
+        "pHash Hamming distance",
+        "SSIM",
+        "Sources of the thresholds",
+        "Difference map —",
+        "Keypoint matches",
+        "not a legal conclusion",
+    ):
+        assert expected in text, expected

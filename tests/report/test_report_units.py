@@ -1,0 +1,108 @@
+"""The parts on their own: string tables, lossless PNG embedding, payload helpers."""
+
+from __future__ import annotations
+
+import string
+import subprocess
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from workstation.report import payload as pl
+from workstation.report.build import _binary_streams
+from workstation.report.layout import ReportCanvas
+from workstation.report.pngembed import read_png
+from workstation.report.strings import EN, ZH
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_string_tables_have_the_same_keys_and_placeholders():
+    assert EN.keys() == ZH.keys()
+    for key in EN:
+        assert fields(EN[key]) == fields(ZH[key]), key
+
+
+def embed(tmp_path: Path, image: Image.Image, name: str) -> Path:
+    source = tmp_path / name
+    image.save(source)
+    pdf = tmp_path / f"{name}.pdf"
+    with _binary_streams():
+        canvas = ReportCanvas(str(pdf))
+        canvas.drawImage(str(source), 10, 10, 200, 150, mask="auto")
+        canvas.drawImage(str(source), 10, 300, 100, 75, mask="auto")  # drawn twice, stored once
+        canvas.save()
+    return pdf
+
+
+def poppler_images(pdf: Path, folder: Path) -> list[np.ndarray]:
+    """Every image drawn, as poppler decodes it (one per drawing, not per stored object)."""
+    folder.mkdir()
+    subprocess.run(["pdfimages", "-png", str(pdf), str(folder / "x")], check=True, timeout=60)
+    return [np.asarray(Image.open(path)) for path in sorted(folder.glob("x-*.png"))]
+
+
+def stored_objects(pdf: Path) -> set[int]:
+    """Object numbers of the image XObjects on the pages' resources."""
+    found = set()
+    for page in PdfReader(pdf).pages:
+        for ref in (page["/Resources"].get("/XObject") or {}).values():
+            if ref.get_object()["/Subtype"] == "/Image":
+                found.add(ref.idnum)
+    return found
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "RGBA", "P"])
+def test_images_are_embedded_once_and_decode_to_the_same_pixels(tmp_path, mode):
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    image = Image.fromarray(rgb).convert(mode)
+    pdf = embed(tmp_path, image, f"picture-{mode}.png")
+    assert (read_png(str(tmp_path / f"picture-{mode}.png")) is not None) == (mode in ("RGB", "L"))
+    assert len(stored_objects(pdf)) == 1
+    decoded = poppler_images(pdf, tmp_path / "out")
+    expected = np.asarray(image.convert("RGB" if mode in ("RGBA", "P") else mode))
+    assert np.array_equal(decoded[0], expected)
+
+
+def test_sixteen_bit_png_keeps_all_sixteen_bits(tmp_path):
+    values = (np.arange(48 * 64).reshape(48, 64) * 20).astype(np.uint16)
+    pdf = embed(tmp_path, Image.fromarray(values), "deep.png")
+    xobject = next(iter(PdfReader(pdf).pages[0]["/Resources"]["/XObject"].values())).get_object()
+    assert xobject["/BitsPerComponent"] == 16
+    assert xobject.get_data() == values.astype(">u2").tobytes()
+    shown = poppler_images(pdf, tmp_path / "out")[0]  # poppler decodes it too (to 8 bits)
+    assert np.array_equal(shown, (values >> 8).astype(np.uint8))
+
+
+def test_damaged_or_interlaced_png_is_not_copied(tmp_path):
+    Image.fromarray(np.zeros((20, 20, 3), np.uint8)).save(tmp_path / "plain.png")
+    data = (tmp_path / "plain.png").read_bytes()
+    assert read_png(str(tmp_path / "plain.png")) is not None
+    header = bytearray(data[12:29])  # IHDR type and body
+    header[-1] = 1  # Adam7 interlacing
+    crc = zlib.crc32(bytes(header)).to_bytes(4, "big")
+    (tmp_path / "interlaced.png").write_bytes(data[:12] + bytes(header) + crc + data[33:])
+    assert read_png(str(tmp_path / "interlaced.png")) is None
+    damaged = bytearray(data)
+    damaged[40] ^= 0xFF
+    (tmp_path / "damaged.png").write_bytes(bytes(damaged))
+    assert read_png(str(tmp_path / "damaged.png")) is None
+
+
+def test_payload_helpers():
+    assert pl.get({"a": None, "b": 2}, "a", "b") == 2
+    assert pl.path({"a": {"b": {"c": 1}}}, "a.b.c") == 1
+    assert pl.path({"a": 3}, "a.b", "—") == "—"
+    assert pl.as_int("#3") == 3 and pl.as_int(True) is None and pl.as_int(2.0) == 2
+    rows, left_out = pl.flatten({"a": {"b": [1, 2], "c": [{"d": None}]}, "skip": 1}, {"skip"})
+    assert rows == [("a.b", "1, 2"), ("a.c[0].d", "—")] and left_out == 0
+    rows, left_out = pl.flatten({"many": [{"i": i} for i in range(pl.MAX_ROWS + 5)]})
+    assert len(rows) == pl.MAX_ROWS and left_out == 5
+    assert pl.show("x" * (pl.MAX_TEXT + 10)).endswith("(+10 characters)")

@@ -1,0 +1,389 @@
+"""Corpus search: index a folder of reference works, then find the closest ones to an image.
+
+The index file
+--------------
+One `.npz` file (numpy's zip of arrays, read with `allow_pickle=False`), written atomically:
+
+- `meta`: UTF-8 JSON as a uint8 array: format name and version, the folder it indexes, creation
+  and update times, the hash kinds and their imagehash parameters, the CLIP model's identity
+  (architecture, checkpoint path and SHA-256) when embeddings are present, library versions, and
+  the files that were skipped with the reason;
+- `paths` (N, unicode, relative to the folder, `/`-separated), `sizes` (int64 bytes),
+  `mtimes_ns` (int64), `sha256` (N, unicode hex);
+- `hash_<kind>` (N, uint64) for each kind in `HASH_KINDS`: the hash bits, first bit most
+  significant, zero-padded to 64 (so the hex equals imagehash's `str(hash)` for 64-bit hashes);
+- `embeddings` (N, D, float32, unit length), only when built with a CLIP model.
+
+Re-indexing reuses a file's row when its path, size and mtime are unchanged, or when its content
+(SHA-256) matches a row already indexed (moved or touched files); only new content is decoded.
+
+Search is exact and vectorised: XOR + `np.bitwise_count` for Hamming distances, one matrix–vector
+product for cosine similarity, `np.argpartition` for the top k.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from workstation.analysis import hashes
+from workstation.analysis.images import MIN_SIDE, LoadedImage, load_image
+from workstation.core.canonical import sha256_file
+from workstation.core.errors import Cancelled, InputError, ModelError
+from workstation.core.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from workstation.analysis.clip import ClipModel
+
+FORMAT = "workstation.corpus-index"
+VERSION = 1
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+# The cheap global hashes. wHash and the crop-resistant hash cost 20–40× more per image, so they
+# are left to the pair comparison of the few candidates a search returns.
+HASH_KINDS = ("phash", "dhash", "ahash", "colorhash")
+HASH_BITS = {"phash": 64, "dhash": 64, "ahash": 64, "colorhash": 42}
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class CorpusIndex:
+    root: str
+    paths: np.ndarray = field(repr=False)
+    sizes: np.ndarray = field(repr=False)
+    mtimes_ns: np.ndarray = field(repr=False)
+    sha256: np.ndarray = field(repr=False)
+    hashes: dict = field(repr=False)  # kind -> (N,) uint64
+    embeddings: np.ndarray | None = field(default=None, repr=False)
+    clip: dict | None = None  # ClipModelInfo.to_dict() of the model that made the embeddings
+    skipped: tuple[tuple[str, str], ...] = ()
+    created: str = ""
+    updated: str = ""
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def save(self, path: str | Path) -> None:
+        from workstation.analysis.pair import library_versions
+
+        path = Path(path)
+        meta = {
+            "format": FORMAT,
+            "version": VERSION,
+            "root": self.root,
+            "created": self.created,
+            "updated": self.updated,
+            "entries": len(self),
+            "hash_kinds": list(HASH_KINDS),
+            "hash_parameters": {k: hashes.HASHES[k][1] for k in HASH_KINDS},
+            "clip": self.clip,
+            "skipped": [list(s) for s in self.skipped],
+            "library_versions": library_versions(),
+        }
+        arrays = {
+            "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8),
+            "paths": self.paths,
+            "sizes": self.sizes,
+            "mtimes_ns": self.mtimes_ns,
+            "sha256": self.sha256,
+            **{f"hash_{k}": self.hashes[k] for k in HASH_KINDS},
+        }
+        if self.embeddings is not None:
+            arrays["embeddings"] = self.embeddings
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                np.savez(stream, **arrays)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | Path) -> CorpusIndex:
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"index not found: {path}")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                arrays = {name: data[name] for name in data.files if name != "meta"}
+        except (ValueError, OSError, KeyError, json.JSONDecodeError) as error:
+            raise InputError(f"not a workstation corpus index: {path} ({error})") from None
+        if meta.get("format") != FORMAT:
+            raise InputError(f"not a workstation corpus index: {path}")
+        if meta.get("version") != VERSION:
+            raise InputError(
+                f"{path} is corpus index version {meta.get('version')}; this workstation reads "
+                f"version {VERSION}. Rebuild it with `workstation index build`."
+            )
+        return cls(
+            root=meta["root"],
+            paths=arrays["paths"],
+            sizes=arrays["sizes"],
+            mtimes_ns=arrays["mtimes_ns"],
+            sha256=arrays["sha256"],
+            hashes={k: arrays[f"hash_{k}"] for k in HASH_KINDS},
+            embeddings=arrays.get("embeddings"),
+            clip=meta.get("clip"),
+            skipped=tuple(tuple(s) for s in meta.get("skipped", [])),
+            created=meta.get("created", ""),
+            updated=meta.get("updated", ""),
+        )
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    added: int = 0  # new content hashed
+    reused: int = 0  # rows kept: unchanged files, or content already indexed
+    removed: int = 0  # files in the old index that are gone
+    skipped: int = 0  # unreadable or too small
+
+
+def image_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
+    )
+
+
+def build_index(
+    folder: str | Path,
+    previous: CorpusIndex | None = None,
+    clip_model: ClipModel | None = None,
+    on_progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> tuple[CorpusIndex, IndexUpdate]:
+    """Index every image under `folder`, reusing what `previous` already holds."""
+    folder = Path(folder).resolve()
+    if not folder.is_dir():
+        raise InputError(f"not a folder: {folder}")
+    clip_info = clip_model.info.to_dict() if clip_model else None
+    if previous is not None and previous.clip and clip_model is None:
+        raise InputError(
+            f"the index holds CLIP embeddings ({previous.clip['arch']}); give the same CLIP "
+            "model to update it, or write a new index"
+        )
+    reuse_embeddings = bool(
+        previous is not None
+        and previous.embeddings is not None
+        and clip_info
+        and previous.clip["checkpoint_sha256"] == clip_info["checkpoint_sha256"]
+    )
+
+    # 1. What the previous index knows, by content, and by path if it indexed this same folder.
+    by_path, by_sha = {}, {}
+    if previous is not None:
+        same_folder = previous.root == str(folder)
+        for row, rel in enumerate(previous.paths.tolist()):
+            if same_folder:
+                by_path[rel] = row
+            by_sha.setdefault(str(previous.sha256[row]), row)
+
+    # 2. Walk the folder.
+    files = image_files(folder)
+    rows: list[dict] = []
+    skipped: list[tuple[str, str]] = []
+    added = reused = 0
+    for done, file in enumerate(files):
+        if is_cancelled is not None and is_cancelled():
+            raise Cancelled("index build cancelled; nothing was written")
+        rel = file.relative_to(folder).as_posix()
+        stat = file.stat()
+        old = by_path.get(rel)
+        unchanged = old is not None and (
+            (int(previous.sizes[old]), int(previous.mtimes_ns[old]))
+            == (stat.st_size, stat.st_mtime_ns)
+        )
+        if not unchanged:  # same content under another name, or touched but not changed?
+            old = by_sha.get(sha256_file(file)) if by_sha else None
+        if old is not None and (clip_model is None or reuse_embeddings):
+            rows.append(_row_from(previous, old, rel, stat, reuse_embeddings))
+            reused += 1
+        else:
+            try:
+                image = load_image(file)
+                if min(image.width, image.height) < MIN_SIDE:
+                    raise InputError(f"{image.width}×{image.height} pixels is too small to hash")
+            except InputError as error:
+                skipped.append((rel, str(error)))
+            else:
+                rows.append(_row_for(image, rel, stat, clip_model))
+                added += 1
+        if on_progress is not None:
+            on_progress(done + 1, len(files), rel)
+
+    removed = 0
+    if previous is not None:
+        present = {row["path"] for row in rows}
+        removed = sum(1 for rel in previous.paths.tolist() if rel not in present)
+
+    now = utc_now()
+    index = CorpusIndex(
+        root=str(folder),
+        paths=np.array([r["path"] for r in rows], dtype=str),
+        sizes=np.array([r["size"] for r in rows], dtype=np.int64),
+        mtimes_ns=np.array([r["mtime_ns"] for r in rows], dtype=np.int64),
+        sha256=np.array([r["sha256"] for r in rows], dtype="<U64"),
+        hashes={k: np.array([r[k] for r in rows], dtype=np.uint64) for k in HASH_KINDS},
+        embeddings=np.array([r["embedding"] for r in rows], dtype=np.float32).reshape(
+            len(rows), clip_info["embed_dim"]
+        )
+        if clip_info
+        else None,
+        clip=clip_info,
+        skipped=tuple(skipped),
+        created=previous.created if previous is not None and previous.created else now,
+        updated=now,
+    )
+    return index, IndexUpdate(added=added, reused=reused, removed=removed, skipped=len(skipped))
+
+
+def _row_for(image: LoadedImage, rel: str, stat, clip_model) -> dict:
+    row = {"path": rel, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": image.sha256}
+    values = hashes.image_hashes(image.rgb, HASH_KINDS)
+    row.update({k: hashes.hash_to_uint64(values[k]) for k in HASH_KINDS})
+    if clip_model is not None:
+        row["embedding"] = clip_model.embed_images([image.rgb])[0]
+    return row
+
+
+def _row_from(previous: CorpusIndex, old: int, rel: str, stat, with_embedding: bool) -> dict:
+    row = {
+        "path": rel,
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "sha256": str(previous.sha256[old]),
+    }
+    row.update({k: int(previous.hashes[k][old]) for k in HASH_KINDS})
+    if with_embedding:
+        row["embedding"] = previous.embeddings[old]
+    return row
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def top_k_hamming(codes: np.ndarray, query: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the k smallest Hamming distances to `query` (ties by row), and the distances."""
+    distances = np.bitwise_count(codes ^ np.uint64(query))
+    return _smallest(distances, k)
+
+
+def top_k_cosine(
+    embeddings: np.ndarray, query: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the k largest cosines (unit vectors), and the cosines."""
+    similarities = embeddings @ query.astype(embeddings.dtype, copy=False)
+    rows, negated = _smallest(-similarities, k)
+    return rows, -negated
+
+
+def _smallest(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    k = min(k, len(values))
+    if k == 0:
+        return np.zeros(0, np.int64), values[:0]
+    # Deterministic ties: everything below the k-th value, then the lowest rows equal to it.
+    kth = np.partition(values, k - 1)[k - 1]
+    below = np.flatnonzero(values < kth)
+    candidates = np.concatenate([below, np.flatnonzero(values == kth)[: k - len(below)]])
+    order = np.lexsort((candidates, values[candidates]))
+    rows = candidates[order]
+    return rows, values[rows]
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    path: str
+    sha256: str
+    distance: float  # Hamming bits for hashes; 1 − cosine for CLIP
+    similarity: float  # 1 − distance/bits for hashes; cosine for CLIP
+
+    def to_dict(self) -> dict:
+        return {
+            "rank": self.rank,
+            "path": self.path,
+            "sha256": self.sha256,
+            "distance": self.distance,
+            "similarity": round(self.similarity, 6),
+        }
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    index: str
+    root: str
+    query: dict  # LoadedImage.describe()
+    k: int
+    by_metric: dict  # metric -> tuple[Hit, ...]
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "root": self.root,
+            "query": self.query,
+            "k": self.k,
+            "results": {m: [h.to_dict() for h in hits] for m, hits in self.by_metric.items()},
+            "notes": list(self.notes),
+        }
+
+
+def query_index(
+    index: CorpusIndex,
+    image: LoadedImage,
+    k: int = 10,
+    clip_model: ClipModel | None = None,
+    index_name: str = "",
+) -> QueryResult:
+    if k < 1:
+        raise InputError("k must be at least 1")
+    if min(image.width, image.height) < MIN_SIDE:
+        raise InputError(f"query image is {image.width}×{image.height}; hashing needs {MIN_SIDE}+")
+    notes = []
+    by_metric = {}
+    values = hashes.image_hashes(image.rgb, HASH_KINDS)
+    for kind in HASH_KINDS:
+        rows, distances = top_k_hamming(index.hashes[kind], hashes.hash_to_uint64(values[kind]), k)
+        bits = HASH_BITS[kind]
+        by_metric[kind] = tuple(
+            Hit(rank + 1, str(index.paths[row]), str(index.sha256[row]), int(d), 1 - int(d) / bits)
+            for rank, (row, d) in enumerate(zip(rows, distances, strict=True))
+        )
+
+    if index.embeddings is None:
+        if clip_model is not None:
+            notes.append("the index has no CLIP embeddings: CLIP search not run")
+    elif clip_model is None:
+        notes.append(
+            f"the index has CLIP embeddings ({index.clip['arch']}) but no CLIP model was given: "
+            "CLIP search not run"
+        )
+    else:
+        if clip_model.info.checkpoint_sha256 != index.clip["checkpoint_sha256"]:
+            raise ModelError(
+                f"the index's embeddings come from {index.clip['arch']} (sha256 "
+                f"{index.clip['checkpoint_sha256'][:12]}…); the given model is "
+                f"{clip_model.info.arch} (sha256 {clip_model.info.checkpoint_sha256[:12]}…)"
+            )
+        query = clip_model.embed_images([image.rgb])[0]
+        rows, cosines = top_k_cosine(index.embeddings, query, k)
+        by_metric["clip"] = tuple(
+            Hit(
+                rank + 1,
+                str(index.paths[row]),
+                str(index.sha256[row]),
+                round(1 - float(c), 6),
+                float(c),
+            )
+            for rank, (row, c) in enumerate(zip(rows, cosines, strict=True))
+        )
+    return QueryResult(index_name, index.root, image.describe(), k, by_metric, tuple(notes))

@@ -1,0 +1,218 @@
+"""AUTOMATIC1111 / Forge / SD.Next "parameters" text, read the way A1111 itself reads it.
+
+The layout (A1111 modules/processing.py create_infotext and infotext_utils.py
+parse_generation_parameters): prompt lines, an optional line starting "Negative prompt:" (it and
+all lines after it are the negative prompt), then one last line of `Key: value` pairs joined by
+", ". That last line counts only if it holds 3 or more pairs; otherwise it is part of the prompt.
+A value containing "," ":" or a newline is written JSON-quoted. Every line is stripped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+
+from workstation.analysis.provenance import samplers
+from workstation.analysis.provenance.result import LoraRef, Recipe
+from workstation.analysis.provenance.values import (
+    EXTRA_NETWORK,
+    clean,
+    load_json,
+    to_float,
+    to_int,
+)
+
+_IMAGE_SIZE = re.compile(r"^(\d+)x(\d+)$")
+# A1111's value pattern: a JSON-quoted string, else everything up to the next comma.
+_VALUE = re.compile(r'\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)')
+
+
+def find_params(line: str) -> list[tuple[str, str]]:
+    """The (key, value) pairs A1111's `re_param.findall(line)` returns, found in linear time.
+
+    A1111's pattern is `\\s*(\\w[\\w \\-/]+):\\s*(value)(?:,|$)`. Run by `re` it backtracks through
+    every start inside a long run of word characters, which is quadratic (a 32k-character prompt
+    line without colons takes seconds). A key always ends at a colon, so we look from each colon
+    back over key characters instead; the results are the same (tested against the pattern).
+    """
+    pairs = []
+    pos = 0
+    while (colon := line.find(":", pos)) != -1:
+        start = colon
+        while start > pos and _key_char(line[start - 1]):
+            start -= 1
+        key_start = next((i for i in range(start, colon - 1) if _word_char(line[i])), None)
+        if key_start is None:  # no key of 2+ characters starting with a word character
+            pos = colon + 1
+            continue
+        value = _VALUE.match(line, colon + 1)
+        pairs.append((line[key_start:colon], value.group(1)))
+        pos = value.end()
+    return pairs
+
+
+def _word_char(char: str) -> bool:  # what `\w` matches in a str pattern
+    return char.isalnum() or char == "_"
+
+
+def _key_char(char: str) -> bool:  # `[\w \-/]`
+    return _word_char(char) or char in " -/"
+
+
+def has_settings_line(text: str) -> bool:
+    """Whether `text` ends in an A1111 settings line (how A1111 tells infotext from a comment)."""
+    return len(find_params(text.strip().split("\n")[-1])) >= 3
+
+
+def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Recipe, list[str]]:
+    warnings: list[str] = []
+    # 1. Split prompt, negative prompt and the settings line.
+    *lines, last = text.strip().split("\n")
+    params = find_params(last)
+    if len(params) < 3:
+        lines.append(last)
+        params = []
+        warnings.append(f"{source}: no settings line (3+ `Key: value` pairs) after the prompt")
+    prompt, negative, in_negative = "", "", False
+    for line in lines:
+        line = line.strip()
+        if line.startswith("Negative prompt:"):
+            in_negative = True
+            line = line[len("Negative prompt:") :].strip()
+        if in_negative:
+            negative += ("\n" if negative else "") + line
+        else:
+            prompt += ("\n" if prompt else "") + line
+
+    # 2. The settings, later duplicates winning as in A1111.
+    values: dict[str, str] = {}
+    for key, value in params:
+        if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+            with contextlib.suppress(ValueError):  # A1111 keeps such text as it is
+                value = clean(json.loads(value))
+        if key in values:
+            warnings.append(
+                f"{source}: {key!r} appears twice; the later value is used, as in A1111"
+            )
+        values[key] = value if isinstance(value, str) else str(value)
+
+    # 3. Typed fields.
+    width = height = None
+    if "Size" in values:
+        if size := _IMAGE_SIZE.match(values["Size"]):
+            width, height = int(size.group(1)), int(size.group(2))
+        else:
+            warnings.append(f"Size: {values['Size'][:60]!r} is not WIDTHxHEIGHT")
+    recorded = values.get("Sampler")
+    schedule = values.get("Schedule type")
+    sampler = samplers.join(recorded, schedule, warnings) if recorded else None
+    if recorded and schedule:
+        recorded = f"{recorded}, Schedule type: {schedule}"
+    hashes = _civitai_hashes(values, warnings)
+    hires = tuple((k, v) for k, v in values.items() if k.startswith("Hires "))
+    recipe = Recipe(
+        generator=generator,
+        source=source,
+        prompt=prompt,
+        negative=negative,
+        seed=to_int(values.get("Seed"), "Seed", warnings),
+        steps=to_int(values.get("Steps"), "Steps", warnings),
+        cfg=to_float(values.get("CFG scale"), "CFG scale", warnings),
+        sampler=sampler,
+        sampler_recorded=recorded,
+        schedule=schedule,
+        width=width,
+        height=height,
+        model_name=values.get("Model") or None,
+        model_hash=values.get("Model hash") or hashes.get("model") or None,
+        vae=values.get("VAE") or None,
+        loras=_loras(prompt, negative, values, hashes, warnings),
+        embeddings=tuple(_name_hash_list(values.get("TI hashes", ""))),
+        # "Missing CLIP skip means it was set to 1 (the default)" — A1111
+        clip_skip=to_int(values.get("Clip skip", "1"), "Clip skip", warnings),
+        denoising_strength=to_float(
+            values.get("Denoising strength"), "Denoising strength", warnings
+        ),
+        mode="img2img" if "Denoising strength" in values and not hires else "txt2img",
+        hires=hires,
+        refiner=tuple((k, v) for k, v in values.items() if k.startswith("Refiner")),
+        generator_version=values.get("Version"),
+        settings=tuple(values.items()),
+    )
+    return recipe, warnings
+
+
+def _name_hash_list(text: str) -> list[tuple[str, str]]:
+    """ "name: hash, name: hash" (A1111 removes "," and ":" from the names it writes here)."""
+    pairs = []
+    for item in text.split(","):
+        name, sep, short_hash = item.partition(":")
+        if sep and name.strip():
+            pairs.append((name.strip(), short_hash.strip()))
+    return pairs
+
+
+def _civitai_hashes(values: dict[str, str], warnings: list[str]) -> dict[str, str]:
+    """The "Hashes" JSON some extensions add: {"model": …, "lora:name": …, "embed:name": …}."""
+    if "Hashes" not in values:
+        return {}
+    data = load_json(values["Hashes"], "Hashes", warnings)
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, str)}
+
+
+def _loras(
+    prompt: str,
+    negative: str,
+    values: dict[str, str],
+    hashes: dict[str, str],
+    warnings: list[str],
+) -> tuple[LoraRef, ...]:
+    by_name = dict(_name_hash_list(values.get("Lora hashes", "")))
+    for key, value in hashes.items():
+        if key.startswith("lora:"):
+            by_name.setdefault(key[5:], value)
+    found: list[LoraRef] = []
+    if "Lora weights" in values:  # Fooocus's A1111 scheme: no prompt tags, weights listed
+        for name, weight in _name_hash_list(values["Lora weights"]):
+            scale = to_float(weight, f"Lora weights {name}", warnings)
+            found.append(LoraRef(name, scale, scale, by_name.get(name), "Lora weights"))
+    for match in EXTRA_NETWORK.finditer(prompt):
+        kind, arguments = match.groups()
+        if kind not in ("lora", "lyco"):
+            continue
+        # A1111 ExtraNetworkParams: "name:te:unet", or named "te=…", "unet=…", "dyn=…".
+        positional, named = [], {}
+        for item in arguments.split(":"):
+            parts = item.split("=", 2)
+            if len(parts) == 2:
+                named[parts[0]] = parts[1]
+            else:
+                positional.append(item)
+        if not positional:
+            warnings.append(f"prompt tag {match.group()[:80]!r} names no LoRA")
+            continue
+        name = positional[0]
+        te = named.get("te", positional[1] if len(positional) > 1 else "1")
+        unet = named.get("unet", positional[2] if len(positional) > 2 else te)
+        found.append(
+            LoraRef(
+                name=name,
+                scale=to_float(unet, f"LoRA {name} UNet scale", warnings),
+                text_encoder_scale=to_float(te, f"LoRA {name} text-encoder scale", warnings),
+                hash=by_name.get(name.replace(",", "").replace(":", "")),
+                source="prompt tag",
+            )
+        )
+    named_in_prompt = {lora.name.replace(",", "") for lora in found}
+    if len(named_in_prompt) < len(found):
+        warnings.append("a LoRA is named more than once")
+    for name, short_hash in by_name.items():
+        if name not in named_in_prompt:
+            warnings.append(f"LoRA {name!r} has a recorded hash but no tag in the prompt")
+            found.append(LoraRef(name=name, hash=short_hash, source="Lora hashes"))
+    if any(m.group(1) in ("lora", "lyco") for m in EXTRA_NETWORK.finditer(negative)):
+        warnings.append("the negative prompt holds a LoRA tag; A1111 does not load it from there")
+    return tuple(found)

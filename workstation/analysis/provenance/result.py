@@ -1,0 +1,251 @@
+"""What an image says about how it was made: frozen result types for the CLI, GUI and report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workstation.analysis.provenance.values import EXTRA_NETWORK
+from workstation.core.errors import InputError
+from workstation.core.params import GenerationParams, LoraSpec
+from workstation.engine.samplers import canonical_name
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RawField:
+    """One metadata field exactly as read. `note` says how bytes were decoded when not per spec."""
+
+    source: str  # "PNG tEXt", "PNG iTXt", "EXIF Exif IFD", "XMP", "JPEG COM", ...
+    key: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LoraRef:
+    """A LoRA named in the metadata. Scales are None when the metadata gives none."""
+
+    name: str
+    scale: float | None = None  # weight on the UNet (ComfyUI strength_model, A1111 unet)
+    text_encoder_scale: float | None = None  # ComfyUI strength_clip, A1111 te
+    hash: str | None = None  # as recorded: A1111 12-hex "addnet", Fooocus SHA-256, InvokeAI blake3
+    source: str = ""  # where it was found: "prompt tag", "Lora hashes", "LoraLoader node 12", ...
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The generation settings one generator recorded, in A1111's vocabulary where one exists.
+
+    `sampler` is an A1111 sampler name that says the whole sampler + schedule ("DPM++ 2M Karras"),
+    or None when no such name exists; `sampler_recorded` keeps the generator's own words.
+    `settings` holds every parsed field in the generator's own names, values as text.
+    """
+
+    generator: str
+    source: str  # which field it was read from, e.g. 'PNG tEXt "parameters"'
+    prompt: str | None = None
+    negative: str | None = None
+    seed: int | None = None
+    steps: int | None = None
+    cfg: float | None = None
+    sampler: str | None = None
+    sampler_recorded: str | None = None
+    schedule: str | None = None
+    width: int | None = None
+    height: int | None = None
+    model_name: str | None = None
+    model_hash: str | None = None
+    vae: str | None = None
+    loras: tuple[LoraRef, ...] = ()
+    embeddings: Pairs = ()  # (name, hash) of textual inversions
+    clip_skip: int | None = None  # A1111 meaning: 1 = last CLIP layer
+    denoising_strength: float | None = None
+    mode: str | None = None  # "txt2img" or "img2img" when the metadata says
+    hires: Pairs = ()
+    refiner: Pairs = ()
+    generator_version: str | None = None
+    settings: Pairs = ()
+
+    @property
+    def model_hash_kind(self) -> str | None:
+        return hash_kind(self.model_hash)
+
+    def to_generation_params(
+        self,
+        model_path: str | Path,
+        *,
+        lora_paths: Mapping[str, str | Path] | None = None,
+        init_image: str | Path | None = None,
+        device: str = "auto",
+        dtype: str = "auto",
+    ) -> GenerationParams:
+        """The engine request that re-runs this recipe once its files are found.
+
+        `lora_paths` maps each LoRA's recorded name to its file. Refuses (InputError) when the
+        metadata lacks a setting the engine needs, rather than filling in a default silently.
+        """
+        missing = [
+            name
+            for name, value in (
+                ("prompt", self.prompt),
+                ("seed", self.seed),
+                ("steps", self.steps),
+                ("CFG scale", self.cfg),
+                ("width", self.width),
+                ("height", self.height),
+            )
+            if value is None
+        ]
+        if missing:
+            raise InputError(f"the {self.generator} metadata does not record: {', '.join(missing)}")
+        if self.hires or self.refiner:
+            raise InputError("the recipe has a hires-fix or refiner pass, which the engine lacks")
+        if self.sampler is None:
+            raise InputError(
+                f"the recorded sampler {self.sampler_recorded!r} has no A1111 equivalent the "
+                "engine can run"
+            )
+        lora_paths = lora_paths or {}
+        unresolved = [lora.name for lora in self.loras if lora.name not in lora_paths]
+        if unresolved:
+            raise InputError(f"no file given for LoRA(s): {', '.join(unresolved)}")
+        specs = []
+        for lora in self.loras:
+            if lora.scale is None:
+                raise InputError(f"the metadata records no scale for LoRA {lora.name}")
+            te_scale = lora.scale if lora.text_encoder_scale is None else lora.text_encoder_scale
+            if te_scale != lora.scale:
+                raise InputError(
+                    f"LoRA {lora.name} has UNet scale {lora.scale} and text-encoder scale "
+                    f"{te_scale}; the engine applies one scale to both"
+                )
+            specs.append(LoraSpec(path=str(lora_paths[lora.name]), scale=lora.scale))
+
+        strength = None
+        if self.mode == "img2img":
+            if init_image is None:
+                raise InputError("this is an img2img recipe: give the init image")
+            strength = self.denoising_strength
+        elif init_image is not None:
+            raise InputError("an init image was given, but the metadata records txt2img")
+
+        prompt = self.prompt
+        if self.generator == "AUTOMATIC1111":
+            prompt = EXTRA_NETWORK.sub("", prompt)  # A1111 strips <lora:…> before encoding
+        return GenerationParams(
+            model=str(model_path),
+            prompt=prompt,
+            negative=self.negative or "",
+            seed=self.seed,
+            steps=self.steps,
+            cfg=self.cfg,
+            sampler=canonical_name(self.sampler),
+            width=self.width,
+            height=self.height,
+            loras=tuple(specs),
+            init_image=None if init_image is None else str(init_image),
+            strength=strength,
+            clip_skip=1 if self.clip_skip is None else self.clip_skip,
+            device=device,
+            dtype=dtype,
+        )
+
+
+@dataclass(frozen=True)
+class ExifSummary:
+    make: str | None = None
+    model: str | None = None
+    lens: str | None = None
+    software: str | None = None
+    artist: str | None = None
+    copyright: str | None = None
+    description: str | None = None
+    date_time: str | None = None  # when the file was last changed (DateTime)
+    date_time_original: str | None = None  # when the picture was taken
+    date_time_digitized: str | None = None
+    user_comment: str | None = None
+    has_gps: bool = False
+
+
+@dataclass(frozen=True)
+class XmpSummary:
+    creator_tool: str | None = None
+    digital_source_type: str | None = None  # IPTC, e.g. …/digitalsourcetype/trainedAlgorithmicMedia
+    provenance: str | None = None  # dcterms:provenance: where a remote C2PA manifest lives
+    create_date: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class C2paInfo:
+    """Content Credentials as c2pa-python reports them, read offline.
+
+    `status`: "embedded" (manifest read and validated), "remote" (the file points to a manifest on
+    a server; reported with its URL and never fetched), "error" (present but unreadable), or
+    "unavailable" (c2pa-python missing).
+    """
+
+    status: str
+    claim_generator: str | None = None
+    title: str | None = None
+    assertions: Pairs = ()  # (label, data as JSON text)
+    digital_source_types: tuple[str, ...] = ()
+    signer: str | None = None  # certificate common name
+    issuer: str | None = None
+    signed_at: str | None = None
+    algorithm: str | None = None
+    validation_state: str | None = None  # "Invalid", "Valid" or "Trusted"
+    validation_status: Pairs = ()  # (code, explanation) of problems found
+    remote_url: str | None = None
+    error: str | None = None
+    manifest_store: str | None = None  # the full manifest store JSON, verbatim
+
+
+@dataclass(frozen=True)
+class ImageMetadata:
+    path: str
+    sha256: str
+    size: int
+    format: str  # "PNG", "JPEG", "WEBP", another Pillow format name, or "unknown"
+    width: int | None
+    height: int | None
+    generator: str  # "AUTOMATIC1111", "ComfyUI", "InvokeAI", "NovelAI", "Fooocus", "C2PA", "none"
+    recipes: tuple[Recipe, ...] = ()  # the generator's first; more when several tools left one
+    exif: ExifSummary | None = None
+    xmp: XmpSummary | None = None
+    c2pa: C2paInfo | None = None
+    raw: tuple[RawField, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def recipe(self) -> Recipe | None:
+        return self.recipes[0] if self.recipes else None
+
+    def to_generation_params(self, model_path: str | Path, **kwargs: Any) -> GenerationParams:
+        """`Recipe.to_generation_params` for the main recipe; InputError when there is none."""
+        if self.recipe is None:
+            raise InputError(f"{self.path}: no generation settings found in the metadata")
+        return self.recipe.to_generation_params(model_path, **kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for recipe in data["recipes"]:
+            recipe["model_hash_kind"] = hash_kind(recipe["model_hash"])
+        return data
+
+
+def hash_kind(value: str | None) -> str | None:
+    """Name the kind of a recorded model hash by its shape (A1111 writes no label)."""
+    if not value:
+        return None
+    text = value.strip().lower()
+    if text.startswith("blake3:"):
+        return "BLAKE3"
+    if not re.fullmatch(r"[0-9a-f]+", text):
+        return None
+    return {8: "AutoV1", 10: "AutoV2", 12: "addnet", 64: "SHA-256"}.get(len(text))

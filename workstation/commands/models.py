@@ -1,0 +1,107 @@
+"""`workstation models scan DIR` and `workstation lora-info FILE`: what the model files are."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from workstation.engine.library import scan
+from workstation.engine.lora import lora_info
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    models = subparsers.add_parser("models", help="list and identify model files")
+    actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    scan_parser = actions.add_parser(
+        "scan", help="list every model under a folder with its kind and hashes"
+    )
+    scan_parser.add_argument("dir", type=Path)
+    scan_parser.add_argument("--json", action="store_true", help="full records as JSON")
+    scan_parser.set_defaults(func=cmd_scan)
+
+    info = subparsers.add_parser(
+        "lora-info", help="print a LoRA's training metadata, target modules and ranks"
+    )
+    info.add_argument("file", type=Path)
+    info.add_argument("--json", action="store_true")
+    info.add_argument("--tags", type=int, default=25, help="how many top tags to print")
+    info.set_defaults(func=cmd_lora_info)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    models = scan(args.dir)
+    if args.json:
+        print(json.dumps([m.to_dict() for m in models], indent=2, ensure_ascii=False))
+        return 0
+    print(f"{'KIND':<8} {'ARCH':<8} {'SIZE':>9}  {'AUTOV2':<10}  {'LORA HASH':<12}  PATH")
+    for m in models:
+        addnet = m.addnet[:12] if m.addnet else "-"
+        print(
+            f"{m.kind:<8} {m.architecture or '-':<8} {_size(m.size):>9}  {m.autov2 or '-':<10}  "
+            f"{addnet:<12}  {m.path}"
+        )
+        print(f"{'':<8} {m.detail}" + (f"  ! {m.problem}" if m.problem else ""))
+    problems = sum(1 for m in models if m.problem)
+    print(f"{len(models)} model(s)" + (f", {problems} unusable" if problems else ""))
+    return 0
+
+
+def cmd_lora_info(args: argparse.Namespace) -> int:
+    report = lora_info(args.file)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{report.path}")
+    print(f"  {report.detail}, {_size(report.size)}")
+    print(f"  SHA-256       {report.sha256}")
+    print(f"  AutoV2        {report.autov2}")
+    if report.addnet:
+        print(f"  LoRA hash     {report.addnet[:12]}  (tensor data, as A1111 'Lora hashes')")
+    if report.stored_hash:
+        verdict = "matches" if report.stored_hash_matches else "DOES NOT MATCH the file"
+        print(f"  header hash   {report.stored_hash[:12]}  (sshs_model_hash: {verdict})")
+    if report.training:
+        print("training (kohya metadata):")
+        for label, value in report.training.items():
+            print(f"  {label:<32} {value}")
+    else:
+        print("training: no kohya ss_* metadata in the header")
+    if report.dataset_dirs:
+        print("dataset folders:")
+        for folder, entry in report.dataset_dirs.items():
+            if isinstance(entry, dict):
+                detail = f"{entry.get('img_count', '?')} images × {entry.get('n_repeats', '?')}"
+            else:
+                detail = str(entry)
+            print(f"  {folder:<32} {detail}")
+    if report.tag_frequency:
+        shown = list(report.tag_frequency.items())[: args.tags]
+        print(f"top tags ({len(shown)} of {len(report.tag_frequency)}):")
+        for tag, count in shown:
+            print(f"  {count:>6}  {tag}")
+    print("target modules:")
+    groups: dict[tuple[str, str], list] = {}
+    for module in report.modules:
+        groups.setdefault((module.component, module.target), []).append(module)
+    for (component, target), modules in sorted(groups.items()):
+        ranks = sorted({m.rank for m in modules if m.rank is not None})
+        alphas = sorted({m.alpha for m in modules if m.alpha is not None})
+        rank_text = "/".join(map(str, ranks)) or "?"
+        alpha_text = f", alpha {'/'.join(f'{a:g}' for a in alphas)}" if alphas else ""
+        print(f"  {component:<15} {target:<24} ×{len(modules):<4} rank {rank_text}{alpha_text}")
+    other = {k: v for k, v in report.metadata.items() if not k.startswith(("ss_", "sshs_"))}
+    if other:
+        print("other metadata:")
+        for key, value in other.items():
+            text = value if len(value) <= 100 else value[:97] + "..."
+            print(f"  {key:<32} {text}")
+    return 0
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TB"

@@ -1,0 +1,384 @@
+"""txt2img and img2img from one `GenerationParams`, keeping every denoising step.
+
+Each step gets a cheap preview (a fixed linear map from the 4 latent channels to RGB, at latent
+resolution); the steps asked for in `decode_steps` also get a full VAE decode after the run.
+`on_progress(step, total, preview)` is called after every step and `is_cancelled()` is checked
+there: returning True raises `Cancelled` from inside the denoising loop, so nothing more runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+import warnings
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from workstation import __version__
+from workstation.core.errors import Cancelled, InputError, ModelError
+from workstation.core.params import GenerationParams, LoraSpec
+from workstation.core.timeutil import utc_now
+from workstation.engine.architectures import SD_LATENT_RGB
+from workstation.engine.hashing import HashCache
+from workstation.engine.loading import LoadedModel
+from workstation.engine.lora import apply_loras
+from workstation.engine.samplers import canonical_name, make_scheduler
+
+RECORD_SCHEMA = "workstation.generation/1"
+ProgressCallback = Callable[[int, int, np.ndarray], None]
+CancelCheck = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class StepCapture:
+    index: int  # 1-based
+    timestep: float
+    preview: np.ndarray  # H/8 x W/8 x 3 uint8 (latent resolution)
+    image: Image.Image | None  # full VAE decode, if this step was asked for
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    image: Image.Image
+    params: GenerationParams  # completed: device, dtype and hashes filled in
+    record: dict[str, Any]
+    steps: tuple[StepCapture, ...]
+
+
+def txt2img(
+    model: LoadedModel,
+    params: GenerationParams,
+    *,
+    on_progress: ProgressCallback | None = None,
+    is_cancelled: CancelCheck | None = None,
+    decode_steps: Collection[int] | None = None,
+) -> GenerationResult:
+    """Text to image. `decode_steps`: 1-based steps to VAE-decode; None = all, () = none."""
+    if params.is_img2img:
+        raise InputError("these parameters have an init image: use img2img")
+    return _generate(model, params, None, on_progress, is_cancelled, decode_steps)
+
+
+def img2img(
+    model: LoadedModel,
+    params: GenerationParams,
+    *,
+    on_progress: ProgressCallback | None = None,
+    is_cancelled: CancelCheck | None = None,
+    decode_steps: Collection[int] | None = None,
+) -> GenerationResult:
+    """Image to image from `params.init_image`, denoising int(steps × strength) steps."""
+    if not params.is_img2img:
+        raise InputError("img2img needs an init image")
+    init = load_init_image(params.init_image, params.width, params.height)
+    if int(params.steps * params.strength) < 1:
+        raise InputError(
+            f"strength {params.strength} with {params.steps} steps leaves no denoising step"
+        )
+    return _generate(model, params, init, on_progress, is_cancelled, decode_steps)
+
+
+def generate(model: LoadedModel, params: GenerationParams, **options: Any) -> GenerationResult:
+    """txt2img or img2img, whichever the params describe."""
+    run = img2img if params.is_img2img else txt2img
+    return run(model, params, **options)
+
+
+@dataclass(frozen=True)
+class InitImage:
+    image: Image.Image
+    sha256: str
+    original_size: tuple[int, int]
+
+
+def load_init_image(path: str | Path, width: int, height: int) -> InitImage:
+    """Read the init image; resize to the output size as A1111's "Just resize" does."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+        with Image.open(path) as opened:
+            opened.load()
+            image = opened.convert("RGB")
+    except OSError as error:  # includes PIL's UnidentifiedImageError and truncated files
+        raise InputError(f"{path}: cannot read init image ({_reason(error)})") from None
+    original = image.size
+    if original != (width, height):
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
+    return InitImage(image, hashlib.sha256(data).hexdigest(), original)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+def _generate(
+    model: LoadedModel,
+    params: GenerationParams,
+    init: InitImage | None,
+    on_progress: ProgressCallback | None,
+    is_cancelled: CancelCheck | None,
+    decode_steps: Collection[int] | None,
+) -> GenerationResult:
+    import torch
+
+    started, clock = utc_now(), time.perf_counter()
+    # 1. Complete the params and check them against the files actually used.
+    params = _complete(model, params, init)
+    cache = HashCache()
+    try:
+        loras = apply_loras(model, params.loras, cache)
+    finally:
+        cache.save()
+    params = params.replace(
+        loras=tuple(
+            LoraSpec(spec.path, spec.scale, lora.sha256)
+            for spec, (lora, _) in zip(params.loras, loras, strict=True)
+        )
+    )
+
+    # 2. Scheduler, seeded noise (drawn on the CPU so seeds mean the same on every device).
+    pipe = model.img2img_pipe() if init else model.pipe
+    pipe.scheduler = make_scheduler(params.sampler, model.base_scheduler_config, params.seed)
+    generator = torch.Generator("cpu").manual_seed(params.seed)
+    if model.device.startswith("cuda"):
+        torch.backends.cudnn.deterministic = True
+        torch.backends.cudnn.benchmark = False
+        torch.use_deterministic_algorithms(True, warn_only=True)
+
+    # 3. Run, capturing every step.
+    capture = _StepCapture(model, decode_steps, on_progress, is_cancelled)
+    kwargs: dict[str, Any] = {
+        "prompt": params.prompt,
+        "negative_prompt": params.negative or None,
+        "num_inference_steps": params.steps,
+        "guidance_scale": params.cfg,
+        "generator": generator,
+        "clip_skip": params.clip_skip - 1 or None,
+        "callback_on_step_end": capture,
+        "output_type": "pil",
+    }
+    if init:
+        kwargs.update(image=init.image, strength=params.strength)
+    else:
+        kwargs.update(width=params.width, height=params.height)
+    if is_cancelled and is_cancelled():
+        raise Cancelled("generation cancelled before it started")
+    with torch.inference_mode(), warnings.catch_warnings():
+        # torchsde (DPM++ SDE) warns about float rounding at the ends of its Brownian interval
+        warnings.filterwarnings("ignore", "Should have t", UserWarning, "torchsde")
+        image = pipe(**kwargs).images[0]
+        steps = capture.finish(pipe)
+
+    # 4. The record: enough to re-run and to re-check the claim elsewhere.
+    record = _record(model, params, init, pipe, loras, image, len(steps))
+    record["started"], record["finished"] = started, utc_now()
+    record["seconds"] = round(time.perf_counter() - clock, 3)
+    return GenerationResult(image, params, record, steps)
+
+
+def _complete(
+    model: LoadedModel, params: GenerationParams, init: InitImage | None
+) -> GenerationParams:
+    if params.device not in ("auto", model.device) and params.device != model.device.split(":")[0]:
+        raise InputError(f"params ask for device {params.device}, the model is on {model.device}")
+    if params.dtype not in ("auto", model.dtype):
+        raise InputError(
+            f"params ask for dtype {params.dtype}, the model is loaded as {model.dtype}"
+        )
+    if Path(params.model).resolve() != Path(model.info.path).resolve():
+        raise InputError(f"params name model {params.model}, but {model.info.path} is loaded")
+    layers = model.pipe.text_encoder.config.num_hidden_layers
+    if params.clip_skip > layers:
+        raise InputError(
+            f"clip skip {params.clip_skip} is more than the text encoder's {layers} layers"
+        )
+    if params.model_sha256 and params.model_sha256.lower() != model.info.sha256:
+        raise ModelError(
+            f"{model.info.path}: SHA-256 {model.info.sha256} differs from the requested "
+            f"{params.model_sha256}"
+        )
+    if init and params.init_sha256 and params.init_sha256.lower() != init.sha256:
+        raise InputError(
+            f"{params.init_image}: SHA-256 differs from the requested {params.init_sha256}"
+        )
+    return params.replace(
+        device=model.device,
+        dtype=model.dtype,
+        sampler=canonical_name(params.sampler),
+        model_sha256=model.info.sha256,
+        init_sha256=init.sha256 if init else None,
+    )
+
+
+class _StepCapture:
+    """The `callback_on_step_end` hook: previews every step, keeps latents of the wanted steps."""
+
+    def __init__(
+        self,
+        model: LoadedModel,
+        decode_steps: Collection[int] | None,
+        on_progress: ProgressCallback | None,
+        is_cancelled: CancelCheck | None,
+    ) -> None:
+        import torch
+
+        arch = model.arch
+        device = model.device
+        self.factors = torch.tensor(arch.latent_rgb if arch else SD_LATENT_RGB, device=device)
+        bias = arch.latent_rgb_bias if arch else (0.0, 0.0, 0.0)
+        self.bias = torch.tensor(bias, device=device)[:, None, None]
+        self.decode_steps = decode_steps
+        self.on_progress = on_progress
+        self.is_cancelled = is_cancelled
+        self.previews: list[tuple[int, float, np.ndarray]] = []
+        self.latents: dict[int, Any] = {}
+
+    def __call__(self, pipe: Any, index: int, timestep: Any, tensors: dict[str, Any]) -> dict:
+        import torch
+
+        step = index + 1
+        latents = tensors["latents"]
+        rgb = torch.einsum("chw,cr->rhw", latents[0].float(), self.factors) + self.bias
+        preview = ((rgb + 1) * 127.5).clamp(0, 255).to(torch.uint8).permute(1, 2, 0).cpu().numpy()
+        self.previews.append((step, float(timestep), preview))
+        if self.decode_steps is None or step in self.decode_steps:
+            self.latents[step] = latents.detach().clone()
+        if self.on_progress:
+            self.on_progress(step, pipe.num_timesteps, preview)
+        if self.is_cancelled and self.is_cancelled():
+            raise Cancelled(f"generation cancelled at step {step} of {pipe.num_timesteps}")
+        return tensors
+
+    def finish(self, pipe: Any) -> tuple[StepCapture, ...]:
+        decoded = decode_latents(pipe, self.latents)
+        return tuple(
+            StepCapture(step, timestep, preview, decoded.get(step))
+            for step, timestep, preview in self.previews
+        )
+
+
+def decode_latents(pipe: Any, latents: dict[int, Any]) -> dict[int, Image.Image]:
+    """Full VAE decode of captured latents, the same way the pipeline decodes its result."""
+    import torch
+
+    if not latents:
+        return {}
+    vae = pipe.vae
+    upcast = vae.dtype == torch.float16 and getattr(vae.config, "force_upcast", False)
+    if upcast:
+        vae.to(dtype=torch.float32)
+    mean = getattr(vae.config, "latents_mean", None)
+    std = getattr(vae.config, "latents_std", None)
+    images = {}
+    try:
+        for step, latent in latents.items():
+            latent = latent.to(vae.dtype)
+            if mean is not None and std is not None:
+                shape = (1, latent.shape[1], 1, 1)
+                mean_t = torch.tensor(mean).view(shape).to(latent)
+                std_t = torch.tensor(std).view(shape).to(latent)
+                latent = latent * std_t / vae.config.scaling_factor + mean_t
+            else:
+                latent = latent / vae.config.scaling_factor
+            decoded = vae.decode(latent, return_dict=False)[0]
+            images[step] = pipe.image_processor.postprocess(decoded, output_type="pil")[0]
+    finally:
+        if upcast:
+            vae.to(dtype=torch.float16)
+    return images
+
+
+def _record(
+    model: LoadedModel,
+    params: GenerationParams,
+    init: InitImage | None,
+    pipe: Any,
+    loras: list,
+    image: Image.Image,
+    steps_run: int,
+) -> dict[str, Any]:
+    import diffusers
+    import torch
+    import transformers
+
+    info = model.info
+    device_name = (
+        torch.cuda.get_device_name(model.device)
+        if model.device.startswith("cuda")
+        else (platform.processor() or platform.machine())
+    )
+    return {
+        "schema": RECORD_SCHEMA,
+        "mode": "img2img" if init else "txt2img",
+        "params": params.to_dict(),
+        "model": {
+            "path": info.path,
+            "name": info.name,
+            "format": info.format,
+            "kind": info.kind,
+            "architecture": info.architecture,
+            "size": info.size,
+            "sha256": info.sha256,
+            "autov2": info.autov2,
+            "autov1": info.autov1,
+            "prediction_type": model.prediction_type,
+        },
+        "loras": [
+            {
+                "path": lora.path,
+                "name": Path(lora.path).stem,
+                "scale": scale,
+                "sha256": lora.sha256,
+                "addnet": lora.addnet,
+                "detail": lora.detail,
+            }
+            for lora, scale in loras
+        ],
+        "init_image": None
+        if init is None
+        else {
+            "path": params.init_image,
+            "sha256": init.sha256,
+            "original_size": list(init.original_size),
+            "resized": init.original_size != (params.width, params.height),
+        },
+        "scheduler": {
+            "class": type(pipe.scheduler).__name__,
+            "config": _json_safe(dict(pipe.scheduler.config)),
+        },
+        "steps_run": steps_run,
+        "image": {
+            "width": image.width,
+            "height": image.height,
+            "rgb_sha256": hashlib.sha256(image.convert("RGB").tobytes()).hexdigest(),
+        },
+        "environment": {
+            "device": model.device,
+            "device_name": device_name,
+            "dtype": model.dtype,
+            "rng": "torch.Generator on cpu",
+            "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
+            "torch": torch.__version__,
+            "diffusers": diffusers.__version__,
+            "transformers": transformers.__version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "software": f"workstation {__version__}",
+        },
+    }
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,140 @@
+"""Model file hashes as examiners meet them in image metadata, cached by (path, size, mtime).
+
+- sha256: of the whole file. Civitai's "AutoV2" and A1111's "Model hash" are its first 10 hex.
+- AutoV1: A1111's legacy model hash, first 8 hex of SHA-256 over the 64 KiB at offset 1 MiB.
+- addnet: kohya's hash for LoRA files, SHA-256 of the bytes after the safetensors header (tensor
+  data only, so editing metadata does not change it). A1111 writes its first 12 hex in
+  "Lora hashes". kohya also stores it in the header as `sshs_model_hash`; we always recompute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from workstation.core.canonical import canonical_json, sha256_text
+from workstation.core.errors import ModelError
+
+CHUNK = 1 << 20
+CACHE_ENV = "WORKSTATION_CACHE_DIR"
+
+
+@dataclass(frozen=True)
+class FileHashes:
+    sha256: str
+    autov1: str
+    addnet: str | None  # safetensors files only
+
+    @property
+    def autov2(self) -> str:
+        return self.sha256[:10]
+
+    @property
+    def addnet_short(self) -> str | None:
+        return self.addnet[:12] if self.addnet else None
+
+
+def user_cache_dir() -> Path:
+    """Per-user cache folder; `WORKSTATION_CACHE_DIR` overrides it (tests, portable installs)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+        return base / "aigc-workstation" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "aigc-workstation"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aigc-workstation"
+
+
+class HashCache:
+    """A JSON file mapping absolute path -> hashes, valid while size and mtime are unchanged."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or user_cache_dir() / "hashes.json"
+        try:
+            self._entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._entries = {}  # no cache yet, or a damaged one: it is only a cache
+        self._dirty = False
+
+    def hashes(self, path: str | Path) -> FileHashes:
+        path = Path(path).resolve()
+        try:
+            stat = path.stat()
+        except OSError as error:
+            raise ModelError(f"{path}: cannot read ({error.strerror or error})") from None
+        key = str(path)
+        entry = self._entries.get(key)
+        if entry and entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
+            return FileHashes(entry["sha256"], entry["autov1"], entry["addnet"])
+        hashes = compute_hashes(path)
+        self._entries[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, **asdict(hashes)}
+        self._dirty = True
+        return hashes
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(canonical_json(self._entries), encoding="utf-8")
+        os.replace(temporary, self.path)
+        self._dirty = False
+
+
+def compute_hashes(path: str | Path) -> FileHashes:
+    """Read the file once for SHA-256 and (for safetensors) the tensor-data hash."""
+    path = Path(path)
+    full = hashlib.sha256()
+    data = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            data_offset = None
+            if path.suffix.lower() == ".safetensors":
+                prefix = stream.read(8)
+                data_offset = 8 + int.from_bytes(prefix, "little") if len(prefix) == 8 else None
+                stream.seek(0)
+            position = 0
+            while chunk := stream.read(CHUNK):
+                full.update(chunk)
+                if data_offset is not None and position + len(chunk) > data_offset:
+                    data.update(chunk[max(0, data_offset - position) :])
+                position += len(chunk)
+            stream.seek(0x100000)
+            autov1 = hashlib.sha256(stream.read(0x10000)).hexdigest()[:8]
+    except OSError as error:
+        raise ModelError(f"{path}: cannot read ({error.strerror or error})") from None
+    return FileHashes(full.hexdigest(), autov1, None if data_offset is None else data.hexdigest())
+
+
+def file_hashes(path: str | Path, cache: HashCache | None = None) -> FileHashes:
+    """Hashes of one file through the cache (the default per-user cache if none is given)."""
+    own = cache is None
+    cache = cache or HashCache()
+    try:
+        return cache.hashes(path)
+    finally:
+        if own:
+            cache.save()
+
+
+def folder_sha256(folder: str | Path, cache: HashCache | None = None) -> str:
+    """A diffusers folder's hash: SHA-256 of the canonical JSON {relative path: file SHA-256}."""
+    folder = Path(folder)
+    own = cache is None
+    cache = cache or HashCache()
+    try:
+        manifest = {
+            file.relative_to(folder).as_posix(): cache.hashes(file).sha256
+            for file in sorted(folder.rglob("*"))
+            if file.is_file()
+            and not any(part.startswith(".") for part in file.relative_to(folder).parts)
+        }
+    finally:
+        if own:
+            cache.save()
+    return sha256_text(canonical_json(manifest))

@@ -1,0 +1,248 @@
+"""Tiny random-weight SD1.x-layout models and LoRAs, built in about a second for tests and demos.
+
+`build_tiny_model(out, format="diffusers" | "single-file")` writes either a diffusers folder or a
+single .safetensors file in the original (LDM) key layout, as A1111 and Civitai distribute
+checkpoints. `build_tiny_lora(out, format="diffusers" | "kohya")` writes a LoRA for it.
+The weights are random: images are noise, but every code path of a real model is exercised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from workstation.core.errors import InputError
+from workstation.engine.architectures import BY_NAME, clip_tokenizer
+
+TINY = BY_NAME["tiny-sd"]
+MODEL_FORMATS = ("diffusers", "single-file")
+LORA_FORMATS = ("diffusers", "kohya")
+UNET_TARGETS = ("to_q", "to_k", "to_v", "to_out.0")
+TEXT_TARGETS = ("q_proj", "k_proj", "v_proj", "out_proj")
+
+
+def build_tiny_pipeline(seed: int = 0) -> Any:
+    """A StableDiffusionPipeline with random weights from the shipped tiny-sd configs."""
+    import torch
+    from diffusers import AutoencoderKL, StableDiffusionPipeline, UNet2DConditionModel
+    from diffusers.schedulers import PNDMScheduler
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    config = TINY.config_dir
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        unet = UNet2DConditionModel.from_config(UNet2DConditionModel.load_config(config / "unet"))
+        torch.manual_seed(seed + 1)
+        vae = AutoencoderKL.from_config(AutoencoderKL.load_config(config / "vae"))
+        torch.manual_seed(seed + 2)
+        text_encoder = CLIPTextModel(CLIPTextConfig.from_pretrained(config / "text_encoder"))
+    scheduler = PNDMScheduler.from_config(PNDMScheduler.load_config(config / "scheduler"))
+    return StableDiffusionPipeline(
+        unet=unet.eval(),
+        vae=vae.eval(),
+        text_encoder=text_encoder.eval(),
+        tokenizer=clip_tokenizer(config / "tokenizer"),
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+
+
+def build_tiny_model(out: str | Path, format: str = "diffusers", seed: int = 0) -> Path:
+    """Write a tiny model; returns the folder (diffusers) or the .safetensors file (single-file)."""
+    from safetensors.torch import save_file
+
+    if format not in MODEL_FORMATS:
+        raise InputError(f"unknown model format {format!r}; use one of {', '.join(MODEL_FORMATS)}")
+    out = Path(out)
+    pipe = build_tiny_pipeline(seed)
+    if format == "diffusers":
+        if out.exists() and any(out.iterdir()):
+            raise InputError(f"{out}: folder exists and is not empty")
+        pipe.save_pretrained(out, safe_serialization=True)
+        return out
+    if out.suffix != ".safetensors":
+        raise InputError(f"{out}: a single-file model must end in .safetensors")
+    if out.exists():
+        raise InputError(f"{out}: file exists")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_file(to_ldm_state_dict(pipe), out, metadata={"format": "pt"})
+    return out
+
+
+def to_ldm_state_dict(pipe: Any) -> dict[str, Any]:
+    """The original Stable Diffusion key layout for an SD1.x-layout diffusers pipeline."""
+    unet_config = pipe.unet.config
+    up_has_attention = ["CrossAttn" in kind for kind in unet_config.up_block_types]
+    layers = unet_config.layers_per_block
+    vae_blocks = len(pipe.vae.config.block_out_channels)
+    state = {}
+    for key, tensor in pipe.unet.state_dict().items():
+        name = _ldm_unet_key(key, layers, up_has_attention)
+        state[f"model.diffusion_model.{name}"] = tensor.contiguous()
+    for key, tensor in pipe.vae.state_dict().items():
+        name = _ldm_vae_key(key, vae_blocks)
+        if ".mid.attn_1." in f".{name}" and name.endswith(".weight") and tensor.ndim == 2:
+            tensor = tensor[:, :, None, None]  # LDM keeps these as 1x1 convolutions
+        state[f"first_stage_model.{name}"] = tensor.contiguous()
+    for key, tensor in pipe.text_encoder.state_dict().items():
+        state[f"cond_stage_model.transformer.text_model.{key}"] = tensor.contiguous()
+    return state
+
+
+_RESNET_PARTS = {
+    "norm1": "in_layers.0",
+    "conv1": "in_layers.2",
+    "norm2": "out_layers.0",
+    "conv2": "out_layers.3",
+    "time_emb_proj": "emb_layers.1",
+    "conv_shortcut": "skip_connection",
+}
+_UNET_FIXED = {
+    "conv_in": "input_blocks.0.0",
+    "time_embedding.linear_1": "time_embed.0",
+    "time_embedding.linear_2": "time_embed.2",
+    "conv_norm_out": "out.0",
+    "conv_out": "out.2",
+}
+
+
+def _ldm_unet_key(key: str, layers: int, up_has_attention: list[bool]) -> str:
+    module, _, param = key.rpartition(".")
+    if module in _UNET_FIXED:
+        return f"{_UNET_FIXED[module]}.{param}"
+
+    def resnet(rest: str) -> str:
+        part, _, tail = rest.partition(".")
+        return f"{_RESNET_PARTS[part]}.{tail}" if part in _RESNET_PARTS else rest
+
+    # LDM numbers the UNet's blocks flat: conv_in is input_blocks.0, then per level `layers`
+    # (resnet, attention) pairs and a downsampler; going up, `layers + 1` pairs and an upsampler.
+    if match := re.match(r"down_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
+        number = 1 + int(match[1]) * (layers + 1) + int(match[2])
+        return f"input_blocks.{number}.0.{resnet(match[3])}"
+    if match := re.match(r"down_blocks\.(\d+)\.attentions\.(\d+)\.(.*)", key):
+        number = 1 + int(match[1]) * (layers + 1) + int(match[2])
+        return f"input_blocks.{number}.1.{match[3]}"
+    if match := re.match(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.*)", key):
+        return f"input_blocks.{(int(match[1]) + 1) * (layers + 1)}.0.op.{match[2]}"
+    if match := re.match(r"mid_block\.resnets\.(\d+)\.(.*)", key):
+        return f"middle_block.{2 * int(match[1])}.{resnet(match[2])}"
+    if match := re.match(r"mid_block\.attentions\.0\.(.*)", key):
+        return f"middle_block.1.{match[1]}"
+    if match := re.match(r"up_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
+        number = int(match[1]) * (layers + 1) + int(match[2])
+        return f"output_blocks.{number}.0.{resnet(match[3])}"
+    if match := re.match(r"up_blocks\.(\d+)\.attentions\.(\d+)\.(.*)", key):
+        number = int(match[1]) * (layers + 1) + int(match[2])
+        return f"output_blocks.{number}.1.{match[3]}"
+    if match := re.match(r"up_blocks\.(\d+)\.upsamplers\.0\.(.*)", key):
+        block = int(match[1])
+        slot = 2 if up_has_attention[block] else 1
+        return f"output_blocks.{block * (layers + 1) + layers}.{slot}.{match[2]}"
+    raise ValueError(f"no LDM name for UNet key {key}")
+
+
+_VAE_ATTENTION = {
+    "group_norm": "norm",
+    "to_q": "q",
+    "to_k": "k",
+    "to_v": "v",
+    "to_out.0": "proj_out",
+}
+
+
+def _ldm_vae_key(key: str, blocks: int) -> str:
+    key = key.replace("conv_shortcut", "nin_shortcut").replace("conv_norm_out", "norm_out")
+    if match := re.match(r"encoder\.down_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
+        return f"encoder.down.{match[1]}.block.{match[2]}.{match[3]}"
+    if match := re.match(r"encoder\.down_blocks\.(\d+)\.downsamplers\.0\.(.*)", key):
+        return f"encoder.down.{match[1]}.downsample.{match[2]}"
+    if match := re.match(r"decoder\.up_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
+        return f"decoder.up.{blocks - 1 - int(match[1])}.block.{match[2]}.{match[3]}"
+    if match := re.match(r"decoder\.up_blocks\.(\d+)\.upsamplers\.0\.(.*)", key):
+        return f"decoder.up.{blocks - 1 - int(match[1])}.upsample.{match[2]}"
+    if match := re.match(r"(encoder|decoder)\.mid_block\.resnets\.(\d+)\.(.*)", key):
+        return f"{match[1]}.mid.block_{int(match[2]) + 1}.{match[3]}"
+    if match := re.match(r"(encoder|decoder)\.mid_block\.attentions\.0\.(.*)\.(weight|bias)", key):
+        return f"{match[1]}.mid.attn_1.{_VAE_ATTENTION[match[2]]}.{match[3]}"
+    return key
+
+
+def build_tiny_lora(
+    out: str | Path, format: str = "kohya", seed: int = 1, rank: int = 4, alpha: float = 4.0
+) -> Path:
+    """Write a random LoRA for the tiny model (UNet attention and text-encoder attention)."""
+    import torch
+    from safetensors.torch import save, save_file
+
+    from workstation.engine.hashing import compute_hashes
+
+    if format not in LORA_FORMATS:
+        raise InputError(f"unknown LoRA format {format!r}; use one of {', '.join(LORA_FORMATS)}")
+    out = Path(out)
+    if out.suffix != ".safetensors":
+        raise InputError(f"{out}: a LoRA file must end in .safetensors")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pipe = build_tiny_pipeline()
+    generator = torch.Generator().manual_seed(seed)
+
+    def pair(module: torch.nn.Linear) -> tuple[torch.Tensor, torch.Tensor]:
+        down = torch.randn(rank, module.in_features, generator=generator) * 0.5
+        up = torch.randn(module.out_features, rank, generator=generator) * 0.5
+        return down, up
+
+    state: dict[str, torch.Tensor] = {}
+    for component, model, targets in (
+        ("unet", pipe.unet, UNET_TARGETS),
+        ("text_encoder", pipe.text_encoder, TEXT_TARGETS),
+    ):
+        for name, module in model.named_modules():
+            if not name.endswith(targets) or not isinstance(module, torch.nn.Linear):
+                continue
+            down, up = pair(module)
+            if format == "diffusers":
+                state[f"{component}.{name}.lora_A.weight"] = down
+                state[f"{component}.{name}.lora_B.weight"] = up
+            else:
+                prefix = "lora_unet_" if component == "unet" else "lora_te_text_model_"
+                stem = prefix + name.replace(".", "_")
+                state[f"{stem}.lora_down.weight"] = down
+                state[f"{stem}.lora_up.weight"] = up
+                state[f"{stem}.alpha"] = torch.tensor(float(alpha))
+
+    if format == "diffusers":
+        save_file(state, out, metadata={"format": "pt"})
+        return out
+    metadata = _kohya_metadata(out.stem, rank, alpha)
+    save_file(state, out, metadata=metadata)
+    # kohya stores the tensor-data hash in the header; it does not depend on the header itself.
+    metadata["sshs_model_hash"] = compute_hashes(out).addnet or ""
+    out.write_bytes(save(state, metadata=metadata))
+    return out
+
+
+def _kohya_metadata(name: str, rank: int, alpha: float) -> dict[str, str]:
+    tags = {"10_tiny": {"tiny": 12, "noise": 9, "test pattern": 3}}
+    return {
+        "ss_base_model_version": "sd_v1",
+        "ss_sd_model_name": "tiny-sd",
+        "ss_network_module": "networks.lora",
+        "ss_network_dim": str(rank),
+        "ss_network_alpha": str(alpha),
+        "ss_output_name": name,
+        "ss_num_train_images": "120",
+        "ss_num_reg_images": "0",
+        "ss_num_epochs": "3",
+        "ss_epoch": "3",
+        "ss_max_train_steps": "360",
+        "ss_resolution": "(64, 64)",
+        "ss_learning_rate": "0.0001",
+        "ss_training_started_at": "1764000000.0",
+        "ss_training_finished_at": "1764000360.0",
+        "ss_dataset_dirs": json.dumps({"10_tiny": {"n_repeats": 10, "img_count": 12}}),
+        "ss_tag_frequency": json.dumps(tags),
+    }

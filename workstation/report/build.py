@@ -1,0 +1,375 @@
+"""`build_report`: a case in, a PDF evidence report out, its SHA-256 recorded in the case.
+
+1. Check the output path can be written (before any work is done).
+2. Read the case and re-hash every stored file; refuse unverified evidence unless allowed.
+3. Choose fonts and language; number exhibits and records.
+4. Lay the story out in draft passes until the contents settle, then write the PDF.
+5. Move it into place, write REPORT.pdf.sha256, add a "report" record (audited).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import reportlab
+from reportlab import rl_config
+
+import workstation
+from workstation.core.canonical import sha256_file
+from workstation.core.case import Artifact, Case, Record
+from workstation.core.errors import Cancelled, CaseError, InputError
+from workstation.report import payload as pl
+from workstation.report import records as rec
+from workstation.report import sections
+from workstation.report.context import Context
+from workstation.report.evidence import Evidence, gather, select_exhibits
+from workstation.report.figures import sha_of
+from workstation.report.fonts import load_fonts
+from workstation.report.generation import model_files
+from workstation.report.layout import lay_out, make_styles
+from workstation.report.strings import EN, LANGUAGES, Strings
+
+ProgressCallback = Callable[[int, int, Any], None]
+STAGES = 4
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    out: Path
+    exhibits: Sequence[int | str] | None = None  # artifact IDs in exhibit order; None = default
+    lang: str = "en"
+    title: str | None = None
+    allow_unverified: bool = False
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    sha256: str
+    sha256_path: Path
+    pages: int
+    exhibits: int
+    record_id: int
+    report_id: str
+    warnings: tuple[str, ...]  # also printed in red on the cover
+    unverified: tuple[str, ...]  # artifacts marked red (only with allow_unverified)
+
+
+def build_report(
+    case: Case,
+    options: ReportOptions,
+    *,
+    on_progress: ProgressCallback | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> ReportResult:
+    def stage(done: int) -> None:
+        if is_cancelled and is_cancelled():
+            raise Cancelled("report cancelled")
+        if on_progress:
+            on_progress(done, STAGES, None)
+
+    if options.lang not in LANGUAGES:
+        raise InputError(
+            f"unknown report language {options.lang!r}; use one of {', '.join(LANGUAGES)}"
+        )
+    out = Path(options.out).absolute()
+    # 1. Output first: a report that cannot be written should fail before any work.
+    temporary = _claim_output(out)
+    try:
+        stage(0)
+        # 2. The case, checked.
+        evidence = gather(case)
+        if evidence.verification.problems and not options.allow_unverified:
+            raise CaseError(_refusal(evidence.verification.problems))
+        chosen = select_exhibits(evidence, list(options.exhibits) if options.exhibits else None)
+        stage(1)
+
+        # 3. Fonts, language, numbering.
+        fonts = load_fonts()
+        lang = options.lang
+        warnings: list[str] = []
+        if not fonts.has_cjk:
+            warnings.append(EN["warning_no_cjk"])
+            if lang == "zh":
+                lang = "en"
+                warnings.append(EN["warning_lang_fallback"])
+        created = datetime.now(timezone.utc)
+        t = Strings(lang)
+        with tempfile.TemporaryDirectory(prefix="workstation-report-") as workdir:
+            ctx = Context(
+                t=t,
+                lang=lang,
+                fonts=fonts,
+                styles=make_styles(cjk_wrap=lang == "zh"),
+                evidence=evidence,
+                report_id=f"RPT-{created:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}",
+                examiner=case.actor,
+                workdir=Path(workdir),
+                exhibits={a.id: n for n, a in enumerate(chosen, start=1)},
+            )
+            unverified = [ctx.ref(a) for a in evidence.unverified_artifacts()]
+            if unverified:
+                warnings.append(t("warning_unverified", count=len(unverified)))
+            elif evidence.verification.problems:
+                warnings.append(
+                    t("warning_case_problems", count=len(evidence.verification.problems))
+                )
+            title = options.title or t("report_title_default", case=evidence.info.title)
+            selected = set(ctx.exhibits) if options.exhibits else None
+            story, shown = _story(ctx, chosen, selected, title, created, out.name, warnings)
+            stage(2)
+
+            # 4. Lay out, then write.
+            metadata = _metadata(ctx, title, case.actor)
+            with _binary_streams():
+                lay_out(story, ctx, str(temporary), metadata)
+        stage(3)
+
+        # 5. Into place, hashed, recorded.
+        _fsync(temporary)
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)
+    digest = sha256_file(out)
+    sha_path = out.with_name(out.name + ".sha256")
+    sha_path.write_text(f"{digest}  {out.name}\n", encoding="utf-8")
+    payload = {
+        "report_id": ctx.report_id,
+        "title": title,
+        "lang": lang,
+        "path": str(out),
+        "sha256": digest,
+        "size": out.stat().st_size,
+        "pages": ctx.pages.current,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "exhibits": [
+            {"exhibit": n, "artifact_id": a.id, "sha256": a.sha256}
+            for n, a in enumerate(chosen, start=1)
+        ],
+        "records": shown,
+        "chain_head": {"seq": evidence.chain_head[0], "hash": evidence.chain_head[1]},
+        "verified": evidence.verification.ok,
+        "unverified": [a.id for a in evidence.unverified_artifacts()],
+        "cjk_font": fonts.cjk_path.name if fonts.cjk_path else None,
+        "software": _software(),
+    }
+    try:
+        record_id = case.add_record("report", payload)
+    except sqlite3.Error as error:
+        raise CaseError(
+            f"the report was written to {out}, but the case could not record it ({error})"
+        ) from None
+    stage(4)
+    if fonts.missing:
+        warnings.append(
+            f"{len(fonts.missing)} character(s) had no font and are shown as code points"
+        )
+    return ReportResult(
+        path=out,
+        sha256=digest,
+        sha256_path=sha_path,
+        pages=ctx.pages.current,
+        exhibits=len(chosen),
+        record_id=record_id,
+        report_id=ctx.report_id,
+        warnings=tuple(warnings),
+        unverified=tuple(unverified),
+    )
+
+
+def _software() -> dict[str, str]:
+    return {
+        "name": workstation.APP_NAME,
+        "version": workstation.__version__,
+        "reportlab": reportlab.Version,
+    }
+
+
+def _metadata(ctx: Context, title: str, author: str) -> dict[str, Any]:
+    """The PDF's document information (creation date: set by reportlab when it writes)."""
+    info = ctx.info
+    software = f"{workstation.APP_NAME} {workstation.__version__}"
+    return {
+        "title": title,
+        "author": author,
+        "subject": ctx.t("pdf_subject", case_id=info.case_id, case=info.title),
+        "creator": software,
+        "producer": f"{software} (ReportLab {reportlab.Version})",
+        "keywords": [ctx.report_id, info.case_id],
+        "lang": "zh-CN" if ctx.lang == "zh" else "en",
+    }
+
+
+def _story(
+    ctx: Context,
+    chosen: list[Artifact],
+    selected: set[int] | None,
+    title: str,
+    created: datetime,
+    file_name: str,
+    warnings: list[str],
+) -> tuple[list, list[int]]:
+    """All flowables of the report, and the IDs of the records it shows."""
+    evidence, t = ctx.evidence, ctx.t
+    shown = _records_for(evidence, selected)
+    by_section: dict[str, list[Record]] = {}
+    for record in shown:
+        if record.kind == "report":
+            continue  # listed in the appendix
+        key = rec.SECTION_KINDS.get(record.kind, "other_records")
+        by_section.setdefault(key, []).append(record)
+    names = _record_names(ctx, by_section)
+    mentions: dict[int, list[str]] = {}
+    for records in by_section.values():
+        for record in records:
+            for artifact in evidence.record_artifacts(record).values():
+                if names[record.id] not in mentions.setdefault(artifact.id, []):
+                    mentions[artifact.id].append(names[record.id])
+
+    order = [
+        key
+        for key in ("comparisons", "generations", "studies", "other_records")
+        if by_section.get(key)
+    ]
+    method_number = 3 + len(order)
+    counts = {
+        "exhibits": len(chosen),
+        "comparisons": len(by_section.get("comparisons", [])),
+        "generations": len(by_section.get("generations", [])),
+        "studies": len(by_section.get("studies", [])),
+        "others": len(by_section.get("other_records", [])),
+        "artifacts": len(evidence.artifacts),
+        "records": len(evidence.records),
+    }
+    kinds = t("list_separator").join(
+        t("kind_count", kind=t(key), count=len(by_section[key])) for key in order
+    ) or t("kinds_none")
+    head_seq = evidence.chain_head[0]
+    scope = t(
+        "scope",
+        exhibits=len(chosen),
+        case=evidence.info.title,
+        records=sum(len(v) for v in by_section.values()),
+        kinds=kinds,
+        date=created.strftime("%Y-%m-%d %H:%M UTC"),
+        seq=head_seq,
+    )
+
+    story = sections.cover(ctx, title, created, scope, warnings)
+    story += sections.contents(ctx)
+    story += sections.integrity(ctx, 1, counts, method_number)
+    if not evidence.records:
+        story.append(ctx.p(t("no_records")))
+    story += sections.exhibits(ctx, 2, chosen, mentions)
+    for number, key in enumerate(order, start=3):
+        story += rec.section(ctx, number, key, by_section[key], names)
+    generations = by_section.get("generations", [])
+    story += sections.methodology(ctx, method_number, file_name)
+    reports = [(r.id, r.created_at, r.payload) for r in evidence.records if r.kind == "report"]
+    story += sections.appendix(
+        ctx, method_number + 1, model_files(ctx, generations, names), reports
+    )
+    return story, [r.id for records in by_section.values() for r in records] + [
+        r[0] for r in reports
+    ]
+
+
+def _records_for(evidence: Evidence, selected: set[int] | None) -> list[Record]:
+    """With exhibits chosen by the user, only the records that touch one (or no artifact)."""
+    if selected is None:
+        return list(evidence.records)
+    kept = []
+    for record in evidence.records:
+        touched = {a.id for a in evidence.record_artifacts(record).values()}
+        if not touched or touched & selected:
+            kept.append(record)
+    return kept
+
+
+def _record_names(ctx: Context, by_section: dict[str, list[Record]]) -> dict[int, str]:
+    t, evidence = ctx.t, ctx.evidence
+    names: dict[int, str] = {}
+    for key, records in by_section.items():
+        for n, record in enumerate(records, start=1):
+            data = record.payload
+            if key == "comparisons":
+                inner = data.get("report") if isinstance(data.get("report"), dict) else data
+                links = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
+                sides = []
+                for side in ("image_a", "image_b"):
+                    sha = sha_of(ctx, links.get(side)) or sha_of(ctx, inner.get(side))
+                    artifact = evidence.by_sha.get(sha) if sha else None
+                    sides.append(ctx.short_ref(artifact, sha))
+                names[record.id] = t("comparison_n", n=n, a=sides[0], b=sides[1])
+            elif key == "generations":
+                params = pl.get(data, "params", "parameters", default=data)
+                prompt = pl.get(params, "prompt", default="") if isinstance(params, dict) else ""
+                summary = _short(pl.show(prompt) or pl.show(pl.get(data, "mode")))
+                names[record.id] = t("generation_n", n=n, summary=summary)
+            elif key == "studies":
+                summary = _short(
+                    pl.show(pl.get(data, "title", "name", "parameter", default=f"#{record.id}"))
+                )
+                names[record.id] = t("study_n", n=n, summary=summary)
+            else:
+                names[record.id] = t("record_n", id=record.id, kind=record.kind)
+    return names
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _claim_output(out: Path) -> Path:
+    """Create the temporary file the report is written to, beside `out`; InputError if we can't."""
+    if out.is_dir():
+        raise InputError(
+            f"{out} is a folder; give a file name for the report, e.g. {out / 'report.pdf'}"
+        )
+    if not out.parent.is_dir():
+        raise InputError(
+            f"cannot write the report to {out}: the folder {out.parent} does not exist"
+        )
+    if out.exists() and not os.access(out, os.W_OK):
+        raise InputError(f"cannot write the report to {out}: the file exists and is read-only")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    except OSError as error:
+        raise InputError(f"cannot write the report to {out}: {error.strerror or error}") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _refusal(problems: list[str]) -> str:
+    shown = "; ".join(problems[:4])
+    more = f"; and {len(problems) - 4} more" if len(problems) > 4 else ""
+    return (
+        f"the case failed verification, so no report was built: {shown}{more} (see "
+        "`workstation case verify`; --allow-unverified builds it with these marked in red)"
+    )
+
+
+@contextlib.contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Binary PDF streams: reportlab's default ASCII85 encoding is pure Python and ~7× slower."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as stream:
+        os.fsync(stream.fileno())

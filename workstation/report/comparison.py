@@ -1,0 +1,175 @@
+"""A comparison record (PairReport.to_dict(), with the "artifacts" the comparison stored)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from workstation.core.case import Record
+from workstation.report import payload as pl
+from workstation.report.context import Context
+from workstation.report.figures import caption, figure, sha_of, side_by_side
+from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
+
+
+def comparison(ctx: Context, record: Record) -> list[Flowable]:
+    payload = record.payload
+    data = payload.get("report") if isinstance(payload.get("report"), dict) else payload
+    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
+    story: list[Flowable] = []
+
+    # 1. The two images, same scale.
+    sides = []
+    for name, key in (("A", "image_a"), ("B", "image_b")):
+        sha = sha_of(ctx, links.get(key)) or sha_of(ctx, data.get(key))
+        if sha:
+            sides.append((sha, caption(ctx, sha, f"{name}: ")))
+        else:
+            story.append(
+                ctx.p(
+                    ctx.t(
+                        "image_not_stored", name=name, path=pl.show(pl.path(data, f"{key}.path"))
+                    ),
+                    ctx.styles.small,
+                )
+            )
+    if sides:
+        story += side_by_side(ctx, *(sides + [None])[:2], max_height=FRAME_HEIGHT * 0.38)
+    for name, key in (("A", "image_a"), ("B", "image_b")):
+        for note in pl.path(data, f"{key}.notes", []) or []:
+            story.append(ctx.p(f"{name}: {note}", ctx.styles.small))
+    for note in data.get("normalisation") or []:
+        story.append(ctx.p(str(note), ctx.styles.small))
+
+    # 2. Metric table: value, band, rule, and a numbered note for the threshold's source.
+    readings = [r for r in data.get("bands") or [] if isinstance(r, dict)]
+    if readings:
+        story.append(ctx.p(ctx.t("metrics_heading"), ctx.styles.h3))
+        story += _metric_table(ctx, readings)
+    story.append(
+        ctx.p(pl.show(data.get("bands_notice") or ctx.t("bands_notice")), ctx.styles.small)
+    )
+    story += _comparison_summary(ctx, data)
+
+    # 3. Pictures the comparison produced.
+    for key, title_key in (
+        ("difference_map", "difference_map"),
+        ("registered_difference_map", "registered_difference_map"),
+        ("keypoint_matches", "keypoint_picture"),
+    ):
+        sha = sha_of(ctx, links.get(key)) or sha_of(ctx, data.get(key))
+        if sha:
+            story += figure(
+                ctx, sha, f"{ctx.t(title_key)} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.4
+            )
+    if not any(links.get(key) for key in ("difference_map", "keypoint_matches")):
+        story.append(ctx.p(ctx.t("pictures_not_stored"), ctx.styles.small))
+
+    # 4. Everything else the record holds.
+    hashes = [h for h in data.get("hashes") or [] if isinstance(h, dict)]
+    if hashes:
+        story.append(ctx.p(ctx.t("hash_values"), ctx.styles.h3))
+        rows = [
+            [
+                ctx.p(text, ctx.styles.cell_bold)
+                for text in (ctx.t("hash"), "A", "B", ctx.t("distance"))
+            ]
+        ]
+        for h in hashes:
+            distance = h.get("distance")
+            if distance is None and h.get("similarity") is not None:
+                distance = ctx.t("similarity_value", value=_value(h.get("similarity")))
+            elif h.get("bits"):
+                distance = f"{distance} / {h['bits']}"
+            rows.append(
+                [
+                    ctx.cell(pl.show(h.get("name"))),
+                    ctx.mono(pl.show(h.get("hex_a"), 120)),
+                    ctx.mono(pl.show(h.get("hex_b"), 120)),
+                    ctx.cell(pl.show(distance)),
+                ]
+            )
+        story.append(table(rows, [70, 170, 170, FRAME_WIDTH - 410]))
+    rest = ctx.flat_table(
+        data,
+        skip={
+            "image_a",
+            "image_b",
+            "bands",
+            "bands_notice",
+            "normalisation",
+            "hashes",
+            "difference_map",
+            "keypoint_matches",
+            "registered_difference_map",
+        },
+    )
+    if rest:
+        story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
+    extra = {k: v for k, v in payload.items() if k not in ("report", "artifacts")}
+    if data is payload:
+        extra = {}
+    if extra:
+        story += ctx.flat_table(extra)
+    return story
+
+
+def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:
+    head = [ctx.t("metric"), ctx.t("value"), ctx.t("band"), ctx.t("band_rule"), ctx.t("source")]
+    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
+    sources: list[str] = []
+    for reading in readings:
+        band = pl.show(reading.get("band"))
+        source = pl.show(reading.get("source"))
+        if source not in sources:
+            sources.append(source)
+        rows.append(
+            [
+                ctx.cell(pl.get(reading, "label", "metric", default="—")),
+                ctx.cell(_value(reading.get("value"))),
+                ctx.cell(ctx.t("band_" + band) if ctx.has("band_" + band) else band),
+                ctx.cell(pl.show(reading.get("rule")) if reading.get("rule") else "—"),
+                ctx.cell(f"[{sources.index(source) + 1}]"),
+            ]
+        )
+    story: list[Flowable] = [table(rows, [130, 48, 66, FRAME_WIDTH - 280, 36]), ctx.gap(3)]
+    story.append(ctx.p(ctx.t("threshold_sources"), ctx.styles.cell_bold))
+    story += [
+        ctx.p(f"[{n}] {source}", ctx.styles.cell) for n, source in enumerate(sources, start=1)
+    ]
+    return story + [ctx.gap(4)]
+
+
+def _comparison_summary(ctx: Context, data: dict) -> list[Flowable]:
+    lines = []
+    k = data.get("keypoints")
+    if isinstance(k, dict):
+        lines.append(
+            ctx.t(
+                "keypoint_summary",
+                inliers=pl.show(k.get("inliers")),
+                matches=pl.show(k.get("matches")),
+                status=pl.show(k.get("status")),
+            )
+        )
+    s = data.get("structure")
+    if isinstance(s, dict) and pl.number(s.get("mean_abs_difference")) is not None:
+        lines.append(
+            ctx.t(
+                "difference_summary",
+                mean=f"{s['mean_abs_difference']:.2%}",
+                changed=f"{pl.number(s.get('changed_fraction')) or 0:.1%}",
+            )
+        )
+    clip = data.get("clip")
+    if isinstance(clip, dict) and clip.get("message"):
+        lines.append(f"CLIP: {clip['message']}")
+    return [ctx.p(line, ctx.styles.small) for line in lines]
+
+
+def _value(value: Any) -> str:
+    number = pl.number(value)
+    if number is None:
+        return pl.show(value)
+    return str(int(number)) if number.is_integer() else f"{number:.4f}"

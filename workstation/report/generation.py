@@ -1,0 +1,303 @@
+"""A generation record (engine/generate.py's record, with the "artifacts" it stored): the output,
+a parameters table with every hash, and the denoising trajectory of the kept steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from workstation.core.case import Record
+from workstation.report import payload as pl
+from workstation.report.context import Context
+from workstation.report.figures import caption, figure, grid, sha_of
+from workstation.report.layout import FRAME_HEIGHT
+
+_OUTPUT_KEYS = (
+    "image",
+    "output",
+    "result",
+    "generated",
+    "output_image",
+    "image_artifact_id",
+    "output_artifact_id",
+    "output_sha256",
+    "image_sha256",
+)
+
+
+def generation(ctx: Context, record: Record) -> list[Flowable]:
+    payload = record.payload
+    params = pl.get(payload, "params", "parameters", default=payload)
+    params = params if isinstance(params, dict) else {}
+    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
+    story: list[Flowable] = []
+
+    output = _output(ctx, payload, links)
+    if output:
+        story += figure(
+            ctx,
+            output,
+            ctx.t("generated_image") + " — " + caption(ctx, output),
+            FRAME_HEIGHT * 0.42,
+        )
+    else:
+        story.append(ctx.p(ctx.t("output_not_stored"), ctx.styles.small))
+
+    story.append(ctx.p(ctx.t("parameters"), ctx.styles.h3))
+    story.append(ctx.key_values(_parameter_rows(ctx, payload, params), 120))
+
+    steps, total = kept_steps(ctx, payload, params)
+    if steps:
+        story.append(ctx.p(ctx.t("trajectory"), ctx.styles.h3))
+        story.append(
+            ctx.p(ctx.t("trajectory_intro", kept=len(steps), total=total or "?"), ctx.styles.small)
+        )
+        items = [
+            (sha, ctx.t("step_n_of_total", n=n if n is not None else "?", total=total or "?"))
+            for n, sha in steps
+        ]
+        story += grid(ctx, items, columns=5)
+
+    handled = {
+        "params",
+        "parameters",
+        "model",
+        "loras",
+        "environment",
+        "init_image",
+        "mode",
+        "steps_run",
+        "artifacts",
+        "scheduler",
+        *(k for k in _OUTPUT_KEYS if sha_of(ctx, payload.get(k))),
+    }
+    rest = ctx.flat_table(payload, skip=handled)
+    if rest:
+        story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
+    return story
+
+
+def _output(ctx: Context, payload: dict, links: dict) -> str | None:
+    """The generated image: as the record's stored artifacts name it, else a stored file's hash."""
+    for key in _OUTPUT_KEYS:
+        sha = sha_of(ctx, links.get(key))
+        if sha:
+            return sha
+    for key in _OUTPUT_KEYS:
+        sha = sha_of(ctx, payload.get(key))
+        if ctx.is_image(sha):
+            return sha
+    return None
+
+
+# Parameters the table above shows by name (GenerationParams fields).
+# fmt: off
+_PARAM_KEYS = frozenset((
+    "prompt", "negative", "negative_prompt", "seed", "steps", "sampler", "cfg", "width", "height",
+    "clip_skip", "init_image", "init_sha256", "strength", "device", "dtype", "model",
+    "model_sha256", "loras",
+))
+# fmt: on
+
+
+def _parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str, Any]]:
+    model = payload.get("model") if isinstance(payload.get("model"), dict) else {}
+    env = payload.get("environment") if isinstance(payload.get("environment"), dict) else {}
+    init = payload.get("init_image") if isinstance(payload.get("init_image"), dict) else {}
+    rows: list[tuple[str, Any]] = []
+
+    def add(label_key: str, value: Any, mono: bool = False) -> None:
+        if value is None or value == "" or value == []:
+            return
+        text = pl.show(value)
+        rows.append((ctx.t(label_key), ctx.mono(text) if mono else text))
+
+    add("mode", pl.get(payload, "mode") or ("img2img" if params.get("init_image") else None))
+    add("model", pl.get(model, "name", "path") or params.get("model"))
+    if model.get("path") and model.get("path") != model.get("name"):
+        add("model_path", model.get("path"))
+    add(
+        "model_kind",
+        " / ".join(pl.show(model[k]) for k in ("architecture", "format", "kind") if model.get(k))
+        or None,
+    )
+    add("model_sha256", pl.get(model, "sha256") or params.get("model_sha256"), mono=True)
+    short = [
+        f"{name} {model[key]}"
+        for key, name in (("autov2", "AutoV2"), ("autov1", "AutoV1"))
+        if model.get(key)
+    ]
+    add("model_short_hashes", ", ".join(short) or None)
+    for lora in _loras(payload, params):
+        text = ctx.t("lora_value", name=lora["name"], scale=lora["scale"])
+        hashes = "\n".join(
+            x
+            for x in (
+                f"SHA-256 {lora['sha256']}" if lora["sha256"] else "",
+                f"addnet {lora['addnet']}" if lora["addnet"] else "",
+            )
+            if x
+        )
+        rows.append((ctx.t("lora"), [ctx.cell(text), ctx.mono(hashes)] if hashes else text))
+    add("prompt", params.get("prompt"))
+    add("negative_prompt", params.get("negative") or params.get("negative_prompt"))
+    add("seed", params.get("seed"))
+    steps = params.get("steps")
+    run = payload.get("steps_run")
+    add("steps", f"{steps} ({ctx.t('steps_run', n=run)})" if run not in (None, steps) else steps)
+    scheduler = pl.path(payload, "scheduler.class")
+    sampler = params.get("sampler")
+    add("sampler", f"{sampler} ({scheduler})" if sampler and scheduler else sampler or scheduler)
+    add("cfg", params.get("cfg"))
+    if params.get("width") and params.get("height"):
+        add("size", ctx.t("dimensions", w=params["width"], h=params["height"]))
+    add("clip_skip", params.get("clip_skip"))
+    init_sha = init.get("sha256") or params.get("init_sha256")
+    if init_sha or params.get("init_image"):
+        artifact = ctx.evidence.by_sha.get(str(init_sha).lower()) if init_sha else None
+        where = ctx.ref(artifact, init_sha) if artifact else pl.show(params.get("init_image"))
+        rows.append((ctx.t("init_image"), [ctx.cell(where), ctx.mono(init_sha or "—")]))
+    add("strength", params.get("strength"))
+    add(
+        "device",
+        " · ".join(
+            pl.show(v)
+            for v in (env.get("device") or params.get("device"), env.get("device_name"))
+            if v
+        ),
+    )
+    add("dtype", env.get("dtype") or params.get("dtype"))
+    versions = [
+        f"{k} {env[k]}"
+        for k in ("software", "torch", "diffusers", "transformers", "python")
+        if env.get(k)
+    ]
+    add("versions", ", ".join(versions) or None)
+    add("platform", env.get("platform"))
+    handled_env = {
+        "device",
+        "device_name",
+        "dtype",
+        "software",
+        "torch",
+        "diffusers",
+        "transformers",
+        "python",
+        "platform",
+    }
+    for key, value in env.items():
+        if key not in handled_env:
+            rows.append((key, pl.show(value)))
+    for key, value in params.items() if params is not payload else ():
+        if key not in _PARAM_KEYS and value not in (None, "", []):
+            rows.append((key, pl.show(value)))
+    return rows
+
+
+def _loras(payload: dict, params: dict) -> list[dict]:
+    found = payload.get("loras") if isinstance(payload.get("loras"), list) else None
+    if found is None:
+        found = params.get("loras") if isinstance(params.get("loras"), list) else []
+    loras = []
+    for item in found:
+        if not isinstance(item, dict):
+            item = {"path": item}
+        path = pl.show(item.get("path"))
+        loras.append(
+            {
+                "name": pl.get(item, "name", default=path.replace("\\", "/").rsplit("/", 1)[-1]),
+                "path": path,
+                "scale": pl.show(pl.get(item, "scale", "weight", default="—")),
+                "sha256": pl.get(item, "sha256"),
+                "addnet": pl.get(item, "addnet"),
+            }
+        )
+    return loras
+
+
+def model_files(ctx: Context, records: list[Record], names: dict[int, str]) -> list[dict]:
+    """Every model and LoRA file named by a generation record, with its hashes, once each."""
+    files: dict[tuple, dict] = {}
+
+    def add(kind: str, file: str, sha: str | None, other: str, record: Record) -> None:
+        key = (kind, sha or file)
+        entry = files.setdefault(
+            key, {"kind": kind, "file": file, "sha256": sha, "other": other, "used_in": []}
+        )
+        if names[record.id] not in entry["used_in"]:
+            entry["used_in"].append(names[record.id])
+
+    for record in records:
+        payload = record.payload
+        params = pl.get(payload, "params", "parameters", default=payload)
+        params = params if isinstance(params, dict) else {}
+        model = payload.get("model") if isinstance(payload.get("model"), dict) else {}
+        path = pl.get(model, "path", "name") or params.get("model")
+        if path:
+            other = ", ".join(
+                f"{n} {model[k]}"
+                for k, n in (("autov2", "AutoV2"), ("autov1", "AutoV1"))
+                if model.get(k)
+            )
+            add(
+                "model",
+                pl.show(path),
+                pl.get(model, "sha256") or params.get("model_sha256"),
+                other,
+                record,
+            )
+        for lora in _loras(payload, params):
+            add(
+                "lora",
+                lora["path"],
+                lora["sha256"],
+                f"addnet {lora['addnet']}" if lora["addnet"] else "",
+                record,
+            )
+    return list(files.values())
+
+
+_STEP_LIST_KEYS = ("steps", "kept_steps", "trajectory", "step_images", "steps_kept")
+
+
+def kept_steps(
+    ctx: Context, payload: dict, params: dict
+) -> tuple[list[tuple[int | None, str]], int | None]:
+    """[(step number or None, sha)] of the kept step images, and the number of steps run."""
+    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
+    source = next(
+        (links[k] for k in _STEP_LIST_KEYS if isinstance(links.get(k), (list, dict))), None
+    )
+    if source is None:
+        source = next(
+            (payload[k] for k in _STEP_LIST_KEYS if isinstance(payload.get(k), (list, dict))), None
+        )
+    total = pl.as_int(pl.get(payload, "steps_run", "total_steps", "steps_total"))
+    if total is None and pl.as_int(params.get("steps")):
+        strength = pl.number(params.get("strength"))
+        steps = pl.as_int(params.get("steps"))
+        total = int(steps * strength) if params.get("init_image") and strength else steps
+    found: list[tuple[int | None, str]] = []
+    if isinstance(source, dict):
+        for key, value in source.items():
+            sha = sha_of(ctx, value)
+            if sha:
+                found.append((pl.as_int(key), sha))
+    elif isinstance(source, list):
+        numbers = pl.get(payload, "decoded_steps", "decode_steps", "kept_step_numbers")
+        for index, item in enumerate(source):
+            sha = sha_of(ctx, item)
+            if not sha:
+                continue
+            number = (
+                pl.as_int(pl.get(item, "step", "index", "n")) if isinstance(item, dict) else None
+            )
+            if number is None and isinstance(numbers, list) and len(numbers) == len(source):
+                number = pl.as_int(numbers[index])
+            if number is None and total is not None and len(source) == total:
+                number = index + 1
+            found.append((number, sha))
+    found.sort(key=lambda item: (item[0] is None, item[0] or 0))
+    return found, total

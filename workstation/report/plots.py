@@ -1,0 +1,56 @@
+"""Plots of study (sweep) series with matplotlib, rendered as 200-dpi PNG files.
+
+matplotlib is imported only when a case holds something to plot. Chinese text in titles and
+labels uses the report's CJK font through matplotlib's font fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DPI = 200
+_ADDED: set[str] = set()  # fonts given to matplotlib's font manager in this process
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+
+
+def plot_series(
+    series: list[Series],
+    x_label: str,
+    title: str,
+    out: Path,
+    cjk_font: Path | None,
+    width_in: float = 6.3,
+) -> Path:
+    """One panel per series, sharing the x axis; returns `out`."""
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    families = ["DejaVu Sans"]
+    if cjk_font is not None:
+        if str(cjk_font) not in _ADDED:
+            font_manager.fontManager.addfont(str(cjk_font))
+            _ADDED.add(str(cjk_font))
+        families.append(font_manager.FontProperties(fname=str(cjk_font)).get_name())
+    panels = len(series)
+    with matplotlib.rc_context({"font.family": families, "font.size": 8, "axes.titlesize": 9}):
+        figure = Figure(figsize=(width_in, 1.0 + 1.6 * panels), dpi=DPI)
+        FigureCanvasAgg(figure)
+        axes = figure.subplots(panels, 1, sharex=True, squeeze=False)[:, 0]
+        for ax, item in zip(axes, series, strict=True):
+            ax.plot(item.x, item.y, marker="o", markersize=3, linewidth=1.2, color="#1f4e99")
+            ax.set_ylabel(item.name)
+            ax.grid(True, linewidth=0.4, alpha=0.6)
+        axes[-1].set_xlabel(x_label)
+        figure.suptitle(title)
+        figure.tight_layout()
+        figure.savefig(out, format="png", dpi=DPI)
+    return out

@@ -1,0 +1,358 @@
+"""The fixed parts of the report: cover, contents, integrity, exhibits, methodology, appendix."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+)
+
+import workstation
+from workstation.core.case import Artifact
+from workstation.report import payload as pl
+from workstation.report.context import Context
+from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, Contents, table
+
+
+def cover(
+    ctx: Context, title: str, created: datetime, scope: str, warnings: list[str]
+) -> list[Flowable]:
+    info, (head_seq, head_hash) = ctx.info, ctx.evidence.chain_head
+    local = created.astimezone()
+    rows = [
+        (ctx.t("case_title"), info.title),
+        (ctx.t("case_id"), ctx.mono(info.case_id)),
+        (ctx.t("examiner"), ctx.examiner),
+        (ctx.t("organisation"), info.organisation or "—"),
+        (ctx.t("created_utc"), created.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        (ctx.t("created_local"), local.strftime("%Y-%m-%d %H:%M:%S ") + _zone(local)),
+        (ctx.t("report_id"), ctx.mono(ctx.report_id)),
+        (ctx.t("software"), f"{workstation.APP_NAME} {workstation.__version__}"),
+        (ctx.t("chain_head"), ctx.mono(ctx.t("chain_head_value", seq=head_seq, hash=head_hash))),
+    ]
+    story: list[Flowable] = [
+        ctx.gap(60),
+        ctx.p(title, ctx.styles.title),
+        ctx.p(ctx.t("cover_subtitle"), ctx.styles.subtitle),
+        ctx.key_values(rows, 120),
+        ctx.gap(14),
+        ctx.p(ctx.t("scope_heading"), ctx.styles.h3),
+        ctx.p(scope),
+    ]
+    story += [ctx.p(line, ctx.styles.warning) for line in warnings]
+    story += [NextPageTemplate("body"), PageBreak()]
+    return story
+
+
+def _zone(moment: datetime) -> str:
+    offset = moment.strftime("%z")
+    return f"{moment.tzname()} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def contents(ctx: Context) -> list[Flowable]:
+    toc = Contents(levelStyles=list(ctx.styles.toc), dotsMinLevel=0, rightColumnWidth=36)
+    return [ctx.p(ctx.t("contents"), ctx.styles.h1), toc, PageBreak()]
+
+
+def integrity(
+    ctx: Context, number: int, counts: dict[str, int], method_number: int
+) -> list[Flowable]:
+    evidence, check = ctx.evidence, ctx.evidence.verification
+    story: list[Flowable] = [ctx.heading(f"{number} {ctx.t('integrity_heading')}", 0)]
+    verdict = ctx.t("verify_ok") if check.ok else ctx.t("verify_failed", count=len(check.problems))
+    story.append(ctx.p(verdict, ctx.styles.body if check.ok else ctx.styles.warning))
+    story.append(
+        ctx.key_values(
+            [
+                (ctx.t("objects_checked"), str(check.objects_checked)),
+                (ctx.t("records_checked"), str(check.records_checked)),
+                (ctx.t("entries_checked"), str(check.entries_checked)),
+                (
+                    ctx.t("chain_head"),
+                    ctx.mono(
+                        ctx.t(
+                            "chain_head_value",
+                            seq=evidence.chain_head[0],
+                            hash=evidence.chain_head[1],
+                        )
+                    ),
+                ),
+            ],
+            150,
+        )
+    )
+    for problem in check.problems:
+        story.append(ctx.p("• " + problem, ctx.styles.warning))
+    story.append(ctx.gap(8))
+    story.append(ctx.p(ctx.t("contents_summary", **counts)))
+    story.append(ctx.p(ctx.t("how_to_verify", method=method_number)))
+    return story
+
+
+# Exhibits
+
+
+def exhibits(
+    ctx: Context, number: int, chosen: list[Artifact], mentions: dict[int, list[str]]
+) -> list[Flowable]:
+    story: list[Flowable] = [PageBreak(), ctx.heading(f"{number} {ctx.t('exhibits')}", 0)]
+    if not ctx.evidence.artifacts:
+        story.append(ctx.p(ctx.t("case_empty")))
+        return story
+    story.append(ctx.p(ctx.t("exhibits_intro", count=len(chosen))))
+    for artifact in chosen:
+        story.append(CondPageBreak(FRAME_HEIGHT * 0.45))
+        story.append(KeepTogether(exhibit(ctx, artifact, mentions.get(artifact.id, []))))
+    return story
+
+
+def exhibit(ctx: Context, artifact: Artifact, mentioned_in: list[str]) -> list[Flowable]:
+    number = ctx.exhibits[artifact.id]
+    block: list[Flowable] = [
+        ctx.heading(ctx.t("exhibit_heading", n=number, name=artifact.original_name), 1)
+    ]
+    problem = ctx.artifact_problem(artifact)
+    notes: list[str] = []
+    if artifact.width:
+        picture = ctx.picture(artifact.sha256, FRAME_WIDTH, FRAME_HEIGHT * 0.52)
+        block += picture.flowables
+        notes = picture.notes
+    else:
+        if problem:
+            block.append(ctx.mark(artifact, artifact.sha256, problem))
+        block.append(ctx.p(ctx.t("not_an_image", media_type=artifact.media_type), ctx.styles.small))
+    caption = ctx.t(
+        "exhibit_caption",
+        n=number,
+        name=artifact.original_name,
+        role=ctx.t("role_" + artifact.role) if artifact.role else "—",
+    )
+    if artifact.note:
+        caption += " " + artifact.note
+    block.append(ctx.p(caption, ctx.styles.caption))
+    block += [ctx.p(note, ctx.styles.small) for note in notes]
+
+    entry = ctx.evidence.import_entries.get(artifact.id)
+    imported = artifact.imported_at
+    if entry:
+        imported += "  " + ctx.t("audit_entry_by", seq=entry.seq, actor=entry.actor)
+    size = ctx.t("dimensions", w=artifact.width, h=artifact.height) if artifact.width else "—"
+    rows = [
+        (ctx.t("artifact"), f"#{artifact.id}"),
+        ("SHA-256", ctx.mono(artifact.sha256, red=problem is not None)),
+        (ctx.t("file_size"), ctx.t("bytes", n=f"{artifact.size:,}")),
+        (ctx.t("dimensions_type"), f"{size}, {artifact.media_type}"),
+        (ctx.t("role"), ctx.t("role_" + artifact.role)),
+        (ctx.t("original_name"), artifact.original_name),
+        (ctx.t("original_path"), artifact.original_path),
+        (ctx.t("imported"), imported),
+        (ctx.t("note"), artifact.note or "—"),
+        (ctx.t("integrity"), ctx.cell(problem, red=True) if problem else ctx.t("integrity_ok")),
+    ]
+    if mentioned_in:
+        rows.append((ctx.t("shown_in"), ", ".join(mentioned_in)))
+    block.append(ctx.key_values(rows))
+    return block
+
+
+# Methodology
+
+
+def methodology(ctx: Context, number: int, file_name: str) -> list[Flowable]:
+    story: list[Flowable] = [PageBreak(), ctx.heading(f"{number} {ctx.t('methodology')}", 0)]
+    story.append(ctx.p(ctx.t("method_intro")))
+    for title_key, body_key in (
+        ("method_diffusion_title", "method_diffusion"),
+        ("method_img2img_title", "method_img2img"),
+        ("method_lora_title", "method_lora"),
+        ("method_reproduction_title", "method_reproduction"),
+        ("method_metrics_title", "method_metrics_intro"),
+    ):
+        story.append(ctx.p(ctx.t(title_key), ctx.styles.h3))
+        story += [ctx.p(text) for text in ctx.t(body_key).split("\n\n")]
+    rows = [
+        [
+            ctx.p(ctx.t("metric"), ctx.styles.cell_bold),
+            ctx.p(ctx.t("measures"), ctx.styles.cell_bold),
+            ctx.p(ctx.t("limits"), ctx.styles.cell_bold),
+        ]
+    ]
+    for metric in (
+        "ahash",
+        "dhash",
+        "phash",
+        "whash",
+        "colorhash",
+        "crop_resistant",
+        "ssim",
+        "difference",
+        "keypoints",
+        "clip",
+    ):
+        rows.append(
+            [
+                ctx.cell(ctx.t(f"m_{metric}")),
+                ctx.cell(ctx.t(f"m_{metric}_measures")),
+                ctx.cell(ctx.t(f"m_{metric}_limits")),
+            ]
+        )
+    story.append(table(rows, [80, (FRAME_WIDTH - 80) * 0.5, (FRAME_WIDTH - 80) * 0.5]))
+    story.append(ctx.gap(6))
+    for title_key, body_key in (
+        ("method_bands_title", "method_bands"),
+        ("method_integrity_title", "method_integrity"),
+    ):
+        story.append(ctx.p(ctx.t(title_key), ctx.styles.h3))
+        story += [ctx.p(text) for text in ctx.t(body_key, name=file_name).split("\n\n")]
+    return story
+
+
+# Appendix
+
+SUBSECTION_ROOM = 150  # points left on a page below which a subsection starts on the next
+
+
+def appendix(
+    ctx: Context, number: int, model_files: list[dict], reports: list[tuple[int, str, dict]]
+) -> list[Flowable]:
+    story: list[Flowable] = [PageBreak(), ctx.heading(f"{number} {ctx.t('appendix')}", 0)]
+    story += manifest(ctx)
+    story += model_table(ctx, model_files)
+    story += audit_log(ctx)
+    if reports:
+        story += earlier_reports(ctx, reports)
+    return story
+
+
+def manifest(ctx: Context) -> list[Flowable]:
+    story: list[Flowable] = [ctx.heading(ctx.t("manifest_heading"), 1)]
+    artifacts = ctx.evidence.artifacts
+    if not artifacts:
+        return story + [ctx.p(ctx.t("case_empty"))]
+    story.append(ctx.p(ctx.t("manifest_intro", count=len(artifacts))))
+    head = [
+        "#",
+        "SHA-256 / " + ctx.t("original_name"),
+        ctx.t("file_size_bytes"),
+        ctx.t("role"),
+        ctx.t("imported_utc"),
+        ctx.t("exhibit"),
+    ]
+    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
+    for a in artifacts:
+        problem = ctx.artifact_problem(a)
+        red = problem is not None
+        first = [ctx.mono(a.sha256, red=red), ctx.cell(a.original_name, red=red)]
+        if problem:
+            first = [ctx.mark(a, a.sha256, problem), *first, ctx.cell(problem, red=True)]
+        exhibit_number = ctx.exhibits.get(a.id)
+        rows.append(
+            [
+                ctx.cell(f"#{a.id}", red=red),
+                first,
+                ctx.cell(f"{a.size:,}", red=red),
+                ctx.cell(ctx.t("role_" + a.role), red=red),
+                ctx.cell(a.imported_at.replace("T", " "), red=red),
+                ctx.cell(str(exhibit_number) if exhibit_number else "—", red=red),
+            ]
+        )
+    story.append(table(rows, [22, 262, 46, 46, 66, FRAME_WIDTH - 442]))
+    return story
+
+
+def model_table(ctx: Context, model_files: list[dict]) -> list[Flowable]:
+    story: list[Flowable] = [
+        CondPageBreak(SUBSECTION_ROOM),
+        ctx.heading(ctx.t("models_heading"), 1),
+    ]
+    if not model_files:
+        return story + [ctx.p(ctx.t("no_model_files"))]
+    story.append(ctx.p(ctx.t("models_intro")))
+    head = [ctx.t("kind"), f"{ctx.t('file')} / SHA-256 / {ctx.t('other_hashes')}", ctx.t("used_in")]
+    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
+    for item in model_files:
+        rows.append(
+            [
+                ctx.cell(ctx.t("kind_" + item["kind"])),
+                [
+                    ctx.cell(item["file"]),
+                    ctx.mono(item["sha256"] or "—"),
+                    ctx.cell(item["other"] or ""),
+                ],
+                ctx.cell(", ".join(item["used_in"])),
+            ]
+        )
+    story.append(table(rows, [40, 270, FRAME_WIDTH - 310]))
+    return story
+
+
+def audit_log(ctx: Context) -> list[Flowable]:
+    seq, head = ctx.evidence.chain_head
+    story: list[Flowable] = [
+        CondPageBreak(SUBSECTION_ROOM),
+        ctx.heading(ctx.t("audit_heading"), 1),
+        ctx.p(ctx.t("audit_intro", count=len(ctx.evidence.audit))),
+        ctx.key_values(
+            [(ctx.t("chain_head"), ctx.mono(ctx.t("chain_head_value", seq=seq, hash=head)))], 110
+        ),
+        ctx.gap(6),
+    ]
+    head_row = ["#", ctx.t("time_utc"), ctx.t("actor"), ctx.t("action"), ctx.t("details_and_hash")]
+    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head_row]]
+    for entry in ctx.evidence.audit:
+        rows.append(
+            [
+                ctx.cell(str(entry.seq)),
+                ctx.cell(entry.time.replace("T", " ")),
+                ctx.cell(entry.actor),
+                ctx.cell(entry.action),
+                [ctx.cell(_summary(entry.action, entry.details)), ctx.mono(entry.hash)],
+            ]
+        )
+    story.append(table(rows, [20, 62, 60, 56, FRAME_WIDTH - 198]))
+    return story
+
+
+def _summary(action: str, details: object) -> str:
+    if not isinstance(details, dict):
+        return pl.show(details, 300)
+    if action == "import":
+        return (
+            f"#{details.get('id')} {details.get('role')} {details.get('original_name')} "
+            f"({details.get('size')} B, sha256 {str(details.get('sha256'))[:16]}…)"
+        )
+    parts = [f"{key}={pl.show(value, 80)}" for key, value in details.items()]
+    return pl.show("; ".join(parts), 300)
+
+
+def earlier_reports(ctx: Context, reports: list[tuple[int, str, dict]]) -> list[Flowable]:
+    story: list[Flowable] = [
+        CondPageBreak(SUBSECTION_ROOM),
+        ctx.heading(ctx.t("earlier_reports_heading"), 1),
+    ]
+    head = [
+        ctx.t("record"),
+        ctx.t("time_utc"),
+        ctx.t("report_id") + " / " + ctx.t("title"),
+        "SHA-256",
+    ]
+    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
+    for record_id, created, data in reports:
+        rows.append(
+            [
+                ctx.cell(f"#{record_id}"),
+                ctx.cell(created.replace("T", " ")),
+                [
+                    ctx.mono(pl.show(pl.get(data, "report_id"))),
+                    ctx.cell(pl.show(pl.get(data, "title"))),
+                ],
+                ctx.mono(pl.show(pl.get(data, "sha256"))),
+            ]
+        )
+    story.append(table(rows, [36, 74, 130, FRAME_WIDTH - 240]))
+    return story

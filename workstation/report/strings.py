@@ -1,0 +1,732 @@
+"""Every word the report prints, one table per language. English is the default.
+
+Strings are literal and formatted after lookup (`strings("exhibit_heading", n=3, name=...)`).
+Both tables have the same keys; a test checks it. Values that come from the case (titles, notes,
+prompts, the comparison's band rules and sources) are printed as recorded, in whatever language.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+
+EN: dict[str, str] = {
+    # Page furniture
+    "page_x_of_y": "Page {page} of {total}",
+    "footer_report_id": "Report ID {report_id}",
+    "banner_unverified": "UNVERIFIED on this page:",
+    "and_more": "and {count} more",
+    # Cover
+    "report_title_default": "Evidence report: {case}",
+    "cover_subtitle": "Examination of image evidence",
+    "case_title": "Case title",
+    "case_id": "Case ID",
+    "examiner": "Examiner",
+    "organisation": "Organisation",
+    "created_utc": "Date and time (UTC)",
+    "created_local": "Date and time (local)",
+    "report_id": "Report ID",
+    "software": "Software",
+    "chain_head": "Audit chain head",
+    "chain_head_value": "entry #{seq}: {hash}",
+    "scope_heading": "Scope",
+    "scope": (
+        "This report presents {exhibits} exhibit(s) from the case \u201c{case}\u201d and "
+        "{records} record(s) of work done with them ({kinds}), as held in the case on {date} up "
+        "to audit-log entry #{seq}. It describes the evidence, the measurements made and the "
+        "methods used; it states no legal conclusions. Images are embedded from the case's "
+        "stored files without lossy re-compression (PNG and similar formats losslessly, JPEG "
+        "files with their original data), scaled to the page with their aspect ratio kept. The "
+        "appendix lists every file in the case with its SHA-256, the model files used and the "
+        "complete audit log."
+    ),
+    "kinds_none": "none",
+    "kind_count": "{kind}: {count}",
+    "list_separator": ", ",
+    "warning_no_cjk": (
+        "No font with Chinese (CJK) characters was found on this computer: such characters are "
+        "shown as code points, e.g. [U+4E2D]. Install fonts-wqy-microhei (Debian/Ubuntu) or put "
+        "a TrueType CJK font into resources/fonts."
+    ),
+    "warning_lang_fallback": (
+        "Chinese labels were asked for, but no CJK font was found: the report uses English labels."
+    ),
+    "warning_unverified": (
+        "Built with --allow-unverified: {count} artifact(s) failed verification and are marked "
+        "in red on every page where they appear."
+    ),
+    "warning_case_problems": (
+        "The case failed verification ({count} problem(s)); see section 1. Built with "
+        "--allow-unverified."
+    ),
+    "contents": "Contents",
+    "pdf_subject": "Evidence report for case {case_id} ({case})",
+    # Integrity
+    "integrity_heading": "Scope and integrity",
+    "verify_ok": (
+        "Verification before this report was laid out: every stored file matches its SHA-256, "
+        "every record matches its audit entry, and the audit chain is intact."
+    ),
+    "verify_failed": "Verification before this report was laid out FAILED: {count} problem(s).",
+    "objects_checked": "Stored files re-hashed",
+    "records_checked": "Records checked",
+    "entries_checked": "Audit entries checked",
+    "contents_summary": (
+        "This report shows {exhibits} exhibit(s), {comparisons} comparison(s), {generations} "
+        "generation(s), {studies} study/studies and {others} other record(s). The case holds "
+        "{artifacts} artifact(s) and {records} record(s) in all."
+    ),
+    "how_to_verify": (
+        "Anyone holding a copy of the case can check it: \u201cworkstation case verify\u201d "
+        "re-hashes every file and walks the audit chain. Section {method} explains the methods "
+        "and how to check this report itself."
+    ),
+    # Exhibits
+    "exhibits": "Exhibits",
+    "case_empty": "The case holds no artifacts.",
+    "no_records": "The case holds no records of comparisons, generations or studies.",
+    "exhibits_intro": (
+        "{count} exhibit(s) follow, each with its image (where the file is an image), its SHA-256, "
+        "its dimensions, its role in the case and where it came from."
+    ),
+    "exhibit_heading": "Exhibit {n} \u2014 {name}",
+    "exhibit_caption": "Exhibit {n}. {name} ({role}).",
+    "exhibit_ref": "Exhibit {n} ({name})",
+    "exhibit": "Exhibit",
+    "exhibit_short": "Exhibit {n}",
+    "artifact_short": "artifact #{id}",
+    "artifact_ref": "artifact #{id} ({name})",
+    "file_ref": "stored file {sha}\u2026",
+    "not_an_image": "Not an image ({media_type}): identified by its SHA-256 only.",
+    "artifact": "Artifact",
+    "file_size": "File size",
+    "bytes": "{n} bytes",
+    "dimensions": "{w} \u00d7 {h} px",
+    "dimensions_type": "Dimensions, type",
+    "role": "Role",
+    "role_reference": "reference",
+    "role_disputed": "disputed",
+    "role_generated": "generated",
+    "role_other": "other",
+    "original_name": "Original name",
+    "original_path": "Original path",
+    "imported": "Imported (UTC)",
+    "audit_entry_by": "(audit entry #{seq}, by {actor})",
+    "note": "Note",
+    "integrity": "Integrity",
+    "integrity_ok": "stored file matches its SHA-256",
+    "shown_in": "Also shown in",
+    "problem_missing": "UNVERIFIED: the stored file is missing",
+    "problem_altered": "UNVERIFIED: the stored file has changed (it now hashes to {actual})",
+    "problem_row": "UNVERIFIED: the artifact's record differs from its import entry in the log",
+    "image_missing": "Image not available: no stored file {sha}\u2026 in the case.",
+    "image_unreadable": (
+        "Image cannot be displayed: stored file {sha}\u2026 is not a readable image."
+    ),
+    "note_first_frame": "Animated image with {frames} frames: the first frame is shown.",
+    "note_orientation": (
+        "The file carries EXIF orientation {value}; it is shown as stored, without rotating it."
+    ),
+    "note_converted": (
+        "Stored as {mode}; shown converted to 8 bits per channel. The stored file is unchanged."
+    ),
+    "note_16bit": (
+        "Stored with {bits} bits per channel; shown with 8. The stored file is unchanged."
+    ),
+    # Records
+    "comparisons": "Comparisons",
+    "generations": "Generations",
+    "studies": "Studies",
+    "other_records": "Other records",
+    "comparison_n": "Comparison {n}: {a} vs {b}",
+    "generation_n": "Generation {n}: {summary}",
+    "study_n": "Study {n}: {summary}",
+    "record_n": "Record #{id} ({kind})",
+    "record_line": "Record #{id} ({kind}), created {created} UTC; payload SHA-256 {sha}",
+    "record_changed": "UNVERIFIED: this record's content no longer matches its audit entry.",
+    "rows_left_out": "{count} further value(s) not shown; the full record is in the case.",
+    "recorded_details": "Further recorded values",
+    "empty_record": "The record holds no values.",
+    "referenced_images": "Images the record refers to",
+    "image_not_stored": "Image {name} is not stored in the case (recorded path: {path}).",
+    "metrics_heading": "Measurements",
+    "metric": "Metric",
+    "value": "Value",
+    "band": "Band",
+    "band_rule": "Band rule",
+    "source": "Source",
+    "threshold_sources": "Sources of the thresholds",
+    "band_near-duplicate": "near-duplicate",
+    "band_similar": "similar",
+    "band_different": "different",
+    "band_no band": "no band",
+    "bands_notice": (
+        "Bands name ranges of a measurement. They are not a finding that one image was copied "
+        "from the other and not a legal conclusion."
+    ),
+    "difference_map": "Difference map",
+    "registered_difference_map": "Difference map after registration",
+    "keypoint_picture": "Keypoint matches (green: consistent with one transform; red: others)",
+    "pictures_not_stored": "The difference map and keypoint picture were not stored with this "
+    "comparison.",
+    "hash_values": "Hash values",
+    "hash": "Hash",
+    "distance": "Distance",
+    "similarity_value": "similarity {value}",
+    "keypoint_summary": "Keypoints: {inliers} inliers of {matches} matches; {status}.",
+    "difference_summary": (
+        "Difference: mean {mean} of full scale; {changed} of pixels changed noticeably."
+    ),
+    "generated_image": "Generated image",
+    "output_not_stored": "The generated image is not stored in the case.",
+    "parameters": "Parameters",
+    "trajectory": "Denoising trajectory",
+    "trajectory_intro": "{kept} kept step(s) of {total}, from noise towards the final image.",
+    "step_n_of_total": "Step {n} / {total}",
+    "mode": "Mode",
+    "model": "Model",
+    "model_path": "Model file",
+    "model_kind": "Architecture / format",
+    "model_sha256": "Model SHA-256",
+    "model_short_hashes": "Model short hashes",
+    "lora": "LoRA",
+    "lora_value": "{name}, scale {scale}",
+    "prompt": "Prompt",
+    "negative_prompt": "Negative prompt",
+    "seed": "Seed",
+    "steps": "Steps",
+    "steps_run": "{n} run",
+    "sampler": "Sampler",
+    "cfg": "CFG scale",
+    "size": "Size",
+    "clip_skip": "CLIP skip",
+    "init_image": "Init image",
+    "strength": "Strength",
+    "device": "Device",
+    "dtype": "Precision",
+    "versions": "Software versions",
+    "platform": "Platform",
+    "study": "Study",
+    "plot_caption": "Plot of the series in record #{id}.",
+    "study_images": "Images of the study",
+    # Methodology
+    "methodology": "Methodology",
+    "method_intro": (
+        "This section describes how the measurements and images in this report were produced and "
+        "what they can and cannot show. It states facts about methods and draws no legal "
+        "conclusion."
+    ),
+    "method_diffusion_title": "How diffusion models generate images",
+    "method_diffusion": (
+        "A latent diffusion model such as Stable Diffusion starts from random noise, drawn by a "
+        "pseudo-random generator from a number called the seed, and removes that noise in a "
+        "series of steps. At each step a neural network (the U-Net) predicts the noise in the "
+        "current state, and a sampler (scheduler) uses the prediction to compute a slightly less "
+        "noisy state. The text prompt is turned into numbers by a text encoder (CLIP), and the "
+        "U-Net is conditioned on them at every step; the guidance scale (CFG) sets how strongly "
+        "each step is pushed towards the prompt and away from the negative prompt. The steps run "
+        "in a compressed latent space; a decoder (the VAE) turns the final state into pixels."
+        "\n\n"
+        "The same model file, prompt, seed, sampler, number of steps, guidance scale and size, "
+        "with the same software on the same kind of device, give the same image. Intermediate "
+        "states can be decoded as well: a denoising trajectory in this report shows such states "
+        "(\u201cStep n / N\u201d) on the way from noise to the final image."
+    ),
+    "method_img2img_title": "Image-to-image generation and strength",
+    "method_img2img": (
+        "Image-to-image generation starts from an existing image instead of pure noise: the image "
+        "is encoded into the latent space and noise is added to it. The strength, between 0 and "
+        "1, sets how much: with strength s and N steps, about s \u00d7 N denoising steps are run "
+        "from a correspondingly noisy version of the input. At low strength the result keeps the "
+        "composition, shapes and colours of the input image; at high strength it keeps less of "
+        "it and the prompt has more influence."
+    ),
+    "method_lora_title": "LoRA",
+    "method_lora": (
+        "A LoRA (low-rank adaptation) is a small file of weight changes added to some layers of a "
+        "model, usually the U-Net's attention layers and sometimes the text encoder. It is "
+        "trained on a set of images to move the model's output towards a subject or a style. Its "
+        "scale multiplies the change: 0 leaves the base model unchanged, 1 applies the change as "
+        "trained. A LoRA is identified here by the SHA-256 of the whole file and by its "
+        "\u201caddnet\u201d hash (the SHA-256 of its tensor data only), which other tools write "
+        "into image metadata."
+    ),
+    "method_reproduction_title": "Model files and reproduction",
+    "method_reproduction": (
+        "Model files are identified by the SHA-256 of the whole file. The \u201cModel hash\u201d "
+        "that AUTOMATIC1111 writes into images and Civitai's \u201cAutoV2\u201d are its first 10 "
+        "hexadecimal digits; \u201cAutoV1\u201d is an older hash of 64 KiB of the file. A "
+        "reproduction is exact only when every parameter and the software match; other library "
+        "versions or hardware can change pixels, so the report lists the versions and the device "
+        "used."
+    ),
+    "method_metrics_title": "Similarity measurements",
+    "method_metrics_intro": (
+        "A comparison reports several independent measurements of two images, A and B. Each "
+        "describes one aspect of similarity; none of them alone shows whether one image was "
+        "derived from the other."
+    ),
+    "measures": "What it measures",
+    "limits": "Limits",
+    "m_ahash": "aHash",
+    "m_ahash_measures": (
+        "Average hash: an 8 \u00d7 8 greyscale thumbnail, each pixel compared with the mean; "
+        "Hamming distance between the two 64-bit hashes (0: equal hashes)."
+    ),
+    "m_ahash_limits": (
+        "Very coarse: unrelated images with a similar layout of light and dark can be close; "
+        "crops, rotation and mirroring change it strongly."
+    ),
+    "m_dhash": "dHash",
+    "m_dhash_measures": (
+        "Difference hash: whether brightness rises or falls between neighbouring pixels of a "
+        "9 \u00d7 8 thumbnail; Hamming distance over 64 bits."
+    ),
+    "m_dhash_limits": "Robust to brightness and size changes, not to crops, rotation or mirroring.",
+    "m_phash": "pHash",
+    "m_phash_measures": (
+        "Perceptual hash: the low-frequency coefficients of a discrete cosine transform of a "
+        "32 \u00d7 32 thumbnail; Hamming distance over 64 bits."
+    ),
+    "m_phash_limits": (
+        "Robust to compression, resizing and mild edits; large crops, rotation and strong "
+        "re-colouring change it."
+    ),
+    "m_whash": "wHash",
+    "m_whash_measures": (
+        "Wavelet hash: Haar wavelet coefficients of a small thumbnail; Hamming distance over 64 "
+        "bits."
+    ),
+    "m_whash_limits": "Like pHash; sensitive to geometric changes.",
+    "m_colorhash": "colorhash",
+    "m_colorhash_measures": (
+        "Colour hash: the shares of hue and saturation classes in the image; Hamming distance "
+        "over 42 bits."
+    ),
+    "m_colorhash_limits": (
+        "Describes the colour distribution only, not shapes: different pictures with the same "
+        "palette match."
+    ),
+    "m_crop_resistant": "Crop-resistant hash",
+    "m_crop_resistant_measures": (
+        "The image is split into regions and each region is hashed; the share of regions that "
+        "find a match in the other image."
+    ),
+    "m_crop_resistant_limits": (
+        "The regions depend on content and size; small images give few regions; the positions "
+        "of matched regions are not checked."
+    ),
+    "m_ssim": "SSIM",
+    "m_ssim_measures": (
+        "Structural similarity (Wang et al. 2004): local brightness, contrast and structure of "
+        "the greyscale images, with B brought to A's size; 1 means identical."
+    ),
+    "m_ssim_limits": (
+        "Needs aligned images: a small shift, crop or rotation lowers it strongly even for the "
+        "same content."
+    ),
+    "m_difference": "Difference map",
+    "m_difference_measures": (
+        "Per pixel, the largest difference over the three colour channels, on a fixed scale from "
+        "black (none) to pale yellow (largest)."
+    ),
+    "m_difference_limits": (
+        "Shows where pixels differ, not why; resizing and compression cause differences everywhere."
+    ),
+    "m_keypoints": "Keypoints",
+    "m_keypoints_measures": (
+        "Local features (SIFT) matched between the images; matches consistent with one "
+        "projective transform (RANSAC) count as inliers."
+    ),
+    "m_keypoints_limits": (
+        "Finds shared regions under crop, scaling and rotation; repetitive or plain images give "
+        "few or misleading matches; a count is not a probability."
+    ),
+    "m_clip": "CLIP cosine",
+    "m_clip_measures": (
+        "Cosine similarity of CLIP image embeddings: how close a neural network places the two "
+        "images in its learned space of content and style."
+    ),
+    "m_clip_limits": (
+        "Depends on the model; measures closeness of subject and style, so two different "
+        "pictures of the same subject can score high; no calibrated threshold."
+    ),
+    "method_bands_title": "Bands and thresholds",
+    "method_bands": (
+        "Each measured value is placed in a band (near-duplicate, similar, different) by "
+        "thresholds that are printed next to the value together with their source. A band names "
+        "a range of a measurement; it is not a finding that one image was copied from the other "
+        "and not a legal conclusion."
+    ),
+    "method_integrity_title": "Integrity of the case and of this report",
+    "method_integrity": (
+        "Every file in the case is stored under its SHA-256 and never modified. Every action is "
+        "entered in an append-only audit log in which each entry's hash covers the entry and the "
+        "hash of the entry before it, so changing, inserting or removing an entry changes every "
+        "later hash; the newest hash, the chain head, is printed in this report. Before this "
+        "report was laid out, every stored file was hashed again and compared with its recorded "
+        "SHA-256, and the audit chain was checked."
+        "\n\n"
+        "The SHA-256 of this PDF is written next to it in the file {name}.sha256 and entered in "
+        "the case's audit log; \u201csha256sum -c {name}.sha256\u201d recomputes it. "
+        "\u201cworkstation case verify CASE\u201d re-hashes every file of the case and walks the "
+        "audit chain: its chain head equals the one printed here, or follows it after later "
+        "entries."
+    ),
+    # Appendix
+    "appendix": "Appendix",
+    "manifest_heading": "A. Manifest of the case's files",
+    "manifest_intro": "All {count} artifact(s) of the case, in the order they were imported.",
+    "file_size_bytes": "Size (bytes)",
+    "imported_utc": "Imported (UTC)",
+    "models_heading": "B. Model and LoRA files",
+    "models_intro": "Every model and LoRA file named by a generation record, with its hashes.",
+    "no_model_files": "No generation record in the case names a model or LoRA file.",
+    "kind": "Kind",
+    "kind_model": "model",
+    "kind_lora": "LoRA",
+    "file": "File",
+    "other_hashes": "Other hashes",
+    "used_in": "Used in",
+    "audit_heading": "C. Audit log",
+    "audit_intro": (
+        "All {count} entries of the case's audit log at the time of this report. Each entry's "
+        "hash is SHA-256(previous hash + canonical JSON of the entry)."
+    ),
+    "time_utc": "Time (UTC)",
+    "actor": "Actor",
+    "action": "Action",
+    "details_and_hash": "Details and entry hash",
+    "earlier_reports_heading": "D. Reports issued earlier from this case",
+    "record": "Record",
+    "title": "Title",
+}
+
+ZH: dict[str, str] = {
+    "page_x_of_y": "第 {page} 页，共 {total} 页",
+    "footer_report_id": "报告编号 {report_id}",
+    "banner_unverified": "本页含未通过校验的内容：",
+    "and_more": "另有 {count} 项",
+    "report_title_default": "证据报告：{case}",
+    "cover_subtitle": "图像证据检验",
+    "case_title": "案件名称",
+    "case_id": "案件编号",
+    "examiner": "检验人",
+    "organisation": "机构",
+    "created_utc": "日期和时间（UTC）",
+    "created_local": "日期和时间（本地）",
+    "report_id": "报告编号",
+    "software": "软件",
+    "chain_head": "审计链头",
+    "chain_head_value": "第 {seq} 条：{hash}",
+    "scope_heading": "范围",
+    "scope": (
+        "本报告列示案件“{case}”中的 {exhibits} 件证物，以及基于这些证物所做工作的 {records} 条记录"
+        "（{kinds}），内容以 {date} 案件中保存的数据为准，截至审计日志第 {seq} 条。报告描述证据、所"
+        "做的测量和所用的方法，不作任何法律结论。图像直接取自案件中保存的文件，未经有损重新压缩（PN"
+        "G 等格式无损嵌入，JPEG 文件保留原始数据），按页面缩放并保持宽高比。附录列出案件中每个文件"
+        "的 SHA-256、所用的模型文件以及完整的审计日志。"
+    ),
+    "kinds_none": "无",
+    "kind_count": "{kind} {count} 项",
+    "list_separator": "，",
+    "warning_no_cjk": (
+        "本机未找到含中文（CJK）字符的字体：此类字符以码位显示，例如 [U+4E2D]。请安装 fonts-wqy-mic"
+        "rohei（Debian/Ubuntu），或将 TrueType 格式的 CJK 字体放入 resources/fonts。"
+    ),
+    "warning_lang_fallback": "已要求中文标签，但未找到 CJK 字体：报告使用英文标签。",
+    "warning_unverified": (
+        "本报告使用 --allow-unverified 生成：{count} 件证物未通过校验，在其出现的每一页均以红色标出"
+        "。"
+    ),
+    "warning_case_problems": (
+        "案件未通过校验（{count} 个问题），见第 1 节。本报告使用 --allow-unverified 生成。"
+    ),
+    "contents": "目录",
+    "pdf_subject": "案件 {case_id}（{case}）的证据报告",
+    "integrity_heading": "范围与完整性",
+    "verify_ok": (
+        "生成本报告前的校验：每个保存的文件均与其 SHA-256 相符，每条记录均与其审计条目相符，审计链"
+        "完整。"
+    ),
+    "verify_failed": "生成本报告前的校验未通过：{count} 个问题。",
+    "objects_checked": "重新计算哈希的文件",
+    "records_checked": "已核对的记录",
+    "entries_checked": "已核对的审计条目",
+    "contents_summary": (
+        "本报告包含 {exhibits} 件证物、{comparisons} 项比对、{generations} 次生成、{studies} 项研究"
+        "以及 {others} 条其他记录。案件共有 {artifacts} 件证物文件和 {records} 条记录。"
+    ),
+    "how_to_verify": (
+        "持有案件副本的任何人均可核验：“workstation case verify”会重新计算每个文件的哈希并逐条检查"
+        "审计链。第 {method} 节说明所用方法以及如何核验本报告本身。"
+    ),
+    "exhibits": "证物",
+    "case_empty": "案件中没有证物。",
+    "no_records": "案件中没有比对、生成或研究的记录。",
+    "exhibits_intro": (
+        "以下列出 {count} 件证物，每件附有图像（如为图像文件）、SHA-256、尺寸、在案件中的角色及来源"
+        "。"
+    ),
+    "exhibit_heading": "证物 {n} — {name}",
+    "exhibit_caption": "证物 {n}。{name}（{role}）。",
+    "exhibit_ref": "证物 {n}（{name}）",
+    "exhibit": "证物",
+    "exhibit_short": "证物 {n}",
+    "artifact_short": "文件 #{id}",
+    "artifact_ref": "文件 #{id}（{name}）",
+    "file_ref": "保存的文件 {sha}…",
+    "not_an_image": "非图像文件（{media_type}）：仅以其 SHA-256 标识。",
+    "artifact": "文件编号",
+    "file_size": "文件大小",
+    "bytes": "{n} 字节",
+    "dimensions": "{w} × {h} 像素",
+    "dimensions_type": "尺寸、类型",
+    "role": "角色",
+    "role_reference": "参照作品",
+    "role_disputed": "争议图像",
+    "role_generated": "生成图像",
+    "role_other": "其他",
+    "original_name": "原文件名",
+    "original_path": "原路径",
+    "imported": "导入时间（UTC）",
+    "audit_entry_by": "（审计条目第 {seq} 条，操作人 {actor}）",
+    "note": "备注",
+    "integrity": "完整性",
+    "integrity_ok": "保存的文件与其 SHA-256 相符",
+    "shown_in": "亦见于",
+    "problem_missing": "未通过校验：保存的文件缺失",
+    "problem_altered": "未通过校验：保存的文件已被改变（现哈希值为 {actual}）",
+    "problem_row": "未通过校验：该证物的数据库记录与日志中的导入条目不一致",
+    "image_missing": "图像不可用：案件中没有保存的文件 {sha}…。",
+    "image_unreadable": "图像无法显示：保存的文件 {sha}… 不是可读取的图像。",
+    "note_first_frame": "动态图像，共 {frames} 帧：显示第一帧。",
+    "note_orientation": "文件带有 EXIF 方向标记 {value}；按保存状态显示，未旋转。",
+    "note_converted": "以 {mode} 模式保存；显示时转换为每通道 8 位。保存的文件未改变。",
+    "note_16bit": "以每通道 {bits} 位保存；显示为 8 位。保存的文件未改变。",
+    "comparisons": "比对",
+    "generations": "生成",
+    "studies": "研究",
+    "other_records": "其他记录",
+    "comparison_n": "比对 {n}：{a} 与 {b}",
+    "generation_n": "生成 {n}：{summary}",
+    "study_n": "研究 {n}：{summary}",
+    "record_n": "记录 #{id}（{kind}）",
+    "record_line": "记录 #{id}（{kind}），创建于 {created} UTC；内容 SHA-256 {sha}",
+    "record_changed": "未通过校验：此记录的内容与其审计条目不再相符。",
+    "rows_left_out": "另有 {count} 个值未显示；完整记录保存在案件中。",
+    "recorded_details": "其他记录值",
+    "empty_record": "此记录不含任何值。",
+    "referenced_images": "记录所引用的图像",
+    "image_not_stored": "图像 {name} 未保存在案件中（记录的路径：{path}）。",
+    "metrics_heading": "测量结果",
+    "metric": "指标",
+    "value": "数值",
+    "band": "区间",
+    "band_rule": "区间规则",
+    "source": "来源",
+    "threshold_sources": "阈值来源",
+    "band_near-duplicate": "近似重复",
+    "band_similar": "相似",
+    "band_different": "不同",
+    "band_no band": "无区间",
+    "bands_notice": "区间仅为测量值范围的名称，既不表示一幅图像复制了另一幅，也不是法律结论。",
+    "difference_map": "差异图",
+    "registered_difference_map": "配准后的差异图",
+    "keypoint_picture": "关键点匹配（绿色：符合同一变换；红色：其他）",
+    "pictures_not_stored": "此比对未保存差异图和关键点图。",
+    "hash_values": "哈希值",
+    "hash": "哈希",
+    "distance": "距离",
+    "similarity_value": "相似度 {value}",
+    "keypoint_summary": "关键点：{matches} 个匹配中有 {inliers} 个内点；{status}。",
+    "difference_summary": "差异：平均为满量程的 {mean}；{changed} 的像素有明显变化。",
+    "generated_image": "生成的图像",
+    "output_not_stored": "生成的图像未保存在案件中。",
+    "parameters": "参数",
+    "trajectory": "去噪轨迹",
+    "trajectory_intro": "保留了 {total} 步中的 {kept} 步，从噪声逐步趋向最终图像。",
+    "step_n_of_total": "第 {n} / {total} 步",
+    "mode": "模式",
+    "model": "模型",
+    "model_path": "模型文件",
+    "model_kind": "架构 / 格式",
+    "model_sha256": "模型 SHA-256",
+    "model_short_hashes": "模型短哈希",
+    "lora": "LoRA",
+    "lora_value": "{name}，权重 {scale}",
+    "prompt": "提示词",
+    "negative_prompt": "负面提示词",
+    "seed": "种子",
+    "steps": "步数",
+    "steps_run": "实际运行 {n} 步",
+    "sampler": "采样器",
+    "cfg": "CFG 引导系数",
+    "size": "尺寸",
+    "clip_skip": "CLIP 跳层",
+    "init_image": "初始图像",
+    "strength": "重绘强度",
+    "device": "设备",
+    "dtype": "精度",
+    "versions": "软件版本",
+    "platform": "平台",
+    "study": "研究",
+    "plot_caption": "记录 #{id} 中数据系列的图表。",
+    "study_images": "研究中的图像",
+    "methodology": "方法说明",
+    "method_intro": (
+        "本节说明报告中的测量结果和图像是如何得出的，以及它们能说明和不能说明什么。本节只陈述方法事"
+        "实，不作法律结论。"
+    ),
+    "method_diffusion_title": "扩散模型如何生成图像",
+    "method_diffusion": (
+        "Stable Diffusion 等潜空间扩散模型从随机噪声开始——噪声由伪随机数生成器根据一个称为“种子”的"
+        "数值产生——再分若干步逐步去除噪声。每一步中，一个神经网络（U-Net）预测当前状态中的噪声，采"
+        "样器（调度器）据此计算出噪声略少的下一个状态。文本提示词由文本编码器（CLIP）转换为数值，U-"
+        "Net 在每一步都以这些数值为条件；引导系数（CFG）决定每一步向提示词靠近、远离负面提示词的程"
+        "度。这些步骤在压缩的潜空间中进行，最后由解码器（VAE）把最终状态转换为像素。"
+        "\n\n"
+        "相同的模型文件、提示词、种子、采样器、步数、引导系数和尺寸，在同类设备上使用相同的软件，会"
+        "得到相同的图像。中间状态也可以解码：本报告中的去噪轨迹展示了从噪声到最终图像过程中的这些状"
+        "态（“第 n / N 步”）。"
+    ),
+    "method_img2img_title": "图生图与重绘强度",
+    "method_img2img": (
+        "图生图（img2img）从一幅已有图像而非纯噪声开始：图像被编码到潜空间并加入噪声。重绘强度取值"
+        "在 0 到 1 之间，决定加入噪声的多少：强度为 s、步数为 N 时，从相应程度加噪的输入开始运行约 "
+        "s × N 步去噪。强度低时，结果保留输入图像的构图、形状和颜色；强度高时保留得较少，提示词的影"
+        "响更大。"
+    ),
+    "method_lora_title": "LoRA",
+    "method_lora": (
+        "LoRA（低秩适配）是一个较小的文件，包含对模型部分层（通常是 U-Net 的注意力层，有时也包括文"
+        "本编码器）的权重修改。它在一组图像上训练，使模型的输出偏向某一主题或风格。其权重系数与修改"
+        "量相乘：0 表示基础模型不变，1 表示按训练结果完整应用。本报告以整个文件的 SHA-256 以及“addn"
+        "et”哈希（仅张量数据的 SHA-256，其他工具会将其写入图像元数据）来标识 LoRA。"
+    ),
+    "method_reproduction_title": "模型文件与复现",
+    "method_reproduction": (
+        "模型文件以整个文件的 SHA-256 标识。AUTOMATIC1111 写入图像的“Model hash”和 Civitai 的“AutoV"
+        "2”是其前 10 位十六进制数字；“AutoV1”是对文件中 64 KiB 数据计算的旧式哈希。只有当全部参数和"
+        "软件都一致时，复现才是逐像素一致的；不同的库版本或硬件可能改变像素，因此报告列出了所用的版"
+        "本和设备。"
+    ),
+    "method_metrics_title": "相似度测量",
+    "method_metrics_intro": (
+        "比对对两幅图像 A 和 B 给出多项相互独立的测量。每一项描述相似性的一个方面；任何单项都不能单"
+        "独说明一幅图像是否源自另一幅。"
+    ),
+    "measures": "测量内容",
+    "limits": "局限",
+    "m_ahash": "aHash",
+    "m_ahash_measures": (
+        "均值哈希：8 × 8 灰度缩略图中每个像素与均值比较；两个 64 位哈希之间的汉明距离（0 表示哈希相"
+        "同）。"
+    ),
+    "m_ahash_limits": (
+        "非常粗略：明暗布局相似的无关图像也可能接近；裁剪、旋转和镜像会使其大幅变化。"
+    ),
+    "m_dhash": "dHash",
+    "m_dhash_measures": "差值哈希：9 × 8 缩略图中相邻像素亮度的升降；64 位上的汉明距离。",
+    "m_dhash_limits": "对亮度和尺寸变化稳健，对裁剪、旋转或镜像不稳健。",
+    "m_phash": "pHash",
+    "m_phash_measures": "感知哈希：32 × 32 缩略图离散余弦变换的低频系数；64 位上的汉明距离。",
+    "m_phash_limits": "对压缩、缩放和轻微编辑稳健；大幅裁剪、旋转和强烈改色会使其变化。",
+    "m_whash": "wHash",
+    "m_whash_measures": "小波哈希：小缩略图的 Haar 小波系数；64 位上的汉明距离。",
+    "m_whash_limits": "与 pHash 类似；对几何变化敏感。",
+    "m_colorhash": "colorhash",
+    "m_colorhash_measures": "颜色哈希：图像中各色相和饱和度类别所占比例；42 位上的汉明距离。",
+    "m_colorhash_limits": "只描述颜色分布，不描述形状：调色相同的不同画面也会匹配。",
+    "m_crop_resistant": "抗裁剪哈希",
+    "m_crop_resistant_measures": (
+        "把图像分割成若干区域并分别计算哈希；能在另一幅图像中找到匹配的区域所占比例。"
+    ),
+    "m_crop_resistant_limits": "区域划分取决于内容和尺寸；小图像区域很少；不检查匹配区域的位置。",
+    "m_ssim": "SSIM",
+    "m_ssim_measures": (
+        "结构相似性（Wang 等，2004）：在把 B 调整到 A 的尺寸后，比较灰度图像局部的亮度、对比度和结"
+        "构；1 表示完全相同。"
+    ),
+    "m_ssim_limits": "要求图像对齐：即使内容相同，少量平移、裁剪或旋转也会使其大幅降低。",
+    "m_difference": "差异图",
+    "m_difference_measures": (
+        "每个像素在三个颜色通道上的最大差值，使用固定色标，从黑色（无差异）到浅黄色（最大差异）。"
+    ),
+    "m_difference_limits": "只显示像素在哪里不同，不说明原因；缩放和压缩会在各处造成差异。",
+    "m_keypoints": "关键点",
+    "m_keypoints_measures": (
+        "在两幅图像之间匹配局部特征（SIFT）；符合同一射影变换（RANSAC）的匹配计为内点。"
+    ),
+    "m_keypoints_limits": (
+        "能在裁剪、缩放和旋转后找到共同区域；重复或平淡的图像匹配很少或会误导；数量不是概率。"
+    ),
+    "m_clip": "CLIP 余弦相似度",
+    "m_clip_measures": (
+        "CLIP 图像嵌入的余弦相似度：神经网络在其学习到的内容与风格空间中把两幅图像放得多近。"
+    ),
+    "m_clip_limits": (
+        "取决于所用模型；衡量主题和风格的接近程度，因此同一主题的两幅不同画面也可能得分很高；没有经"
+        "过校准的阈值。"
+    ),
+    "method_bands_title": "区间与阈值",
+    "method_bands": (
+        "每个测量值按阈值归入一个区间（近似重复、相似、不同），阈值及其来源列在数值旁。区间仅为测量"
+        "值范围的名称，既不表示一幅图像复制了另一幅，也不是法律结论。"
+    ),
+    "method_integrity_title": "案件和本报告的完整性",
+    "method_integrity": (
+        "案件中的每个文件都以其 SHA-256 命名保存，从不修改。每项操作都记入只能追加的审计日志，每条"
+        "日志的哈希涵盖该条目及前一条目的哈希，因此修改、插入或删除任何条目都会改变其后的所有哈希；"
+        "最新的哈希即链头，印在本报告中。生成本报告之前，每个保存的文件都重新计算了哈希并与记录的 S"
+        "HA-256 比对，审计链也经过了检查。"
+        "\n\n"
+        "本 PDF 的 SHA-256 写在同目录的 {name}.sha256 文件中，并记入案件的审计日志；“sha256sum -c {"
+        "name}.sha256”可重新计算核对。“workstation case verify CASE”会重新计算案件中每个文件的哈希"
+        "并逐条检查审计链：其链头与本报告所印的相同，或在之后的条目中延续。"
+    ),
+    "appendix": "附录",
+    "manifest_heading": "A. 案件文件清单",
+    "manifest_intro": "案件的全部 {count} 件文件，按导入顺序排列。",
+    "file_size_bytes": "大小（字节）",
+    "imported_utc": "导入时间（UTC）",
+    "models_heading": "B. 模型与 LoRA 文件",
+    "models_intro": "生成记录中提到的每个模型和 LoRA 文件及其哈希。",
+    "no_model_files": "案件中没有提到模型或 LoRA 文件的生成记录。",
+    "kind": "类型",
+    "kind_model": "模型",
+    "kind_lora": "LoRA",
+    "file": "文件",
+    "other_hashes": "其他哈希",
+    "used_in": "用于",
+    "audit_heading": "C. 审计日志",
+    "audit_intro": (
+        "生成本报告时案件审计日志的全部 {count} 条。每条的哈希为 SHA-256(前一条哈希 + 该条目的规范 "
+        "JSON)。"
+    ),
+    "time_utc": "时间（UTC）",
+    "actor": "操作人",
+    "action": "操作",
+    "details_and_hash": "详情与条目哈希",
+    "earlier_reports_heading": "D. 此前由本案件生成的报告",
+    "record": "记录",
+    "title": "标题",
+}
+
+_TABLES = {"en": EN, "zh": ZH}
+
+
+class Strings:
+    """`strings(key, **values)`: the text for `key` in one language, formatted."""
+
+    def __init__(self, lang: str = "en"):
+        if lang not in _TABLES:
+            raise ValueError(f"unknown report language {lang!r}")
+        self.lang = lang
+        self.table = _TABLES[lang]
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self.table[key]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in self.table
