@@ -106,3 +106,26 @@ def test_payload_helpers():
     rows, left_out = pl.flatten({"many": [{"i": i} for i in range(pl.MAX_ROWS + 5)]})
     assert len(rows) == pl.MAX_ROWS and left_out == 5
     assert pl.show("x" * (pl.MAX_TEXT + 10)).endswith("(+10 characters)")
+
+
+def test_step_numbers_in_a_generation_record_are_not_artifact_ids(tmp_path) -> None:
+    """The engine's record lists steps as {id, kind, step}: `step: 1` must not hide artifact #1."""
+    from PIL import Image
+
+    from workstation.core.case import Case
+    from workstation.report.evidence import gather, select_exhibits
+
+    case = Case.create(tmp_path / "case", title="T", examiner="E")
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"img{i}.png"
+        Image.new("RGB", (8, 8), (i * 60, 0, 0)).save(path)
+        paths.append(path)
+    work, output, step1, step2 = case.import_files(paths, role="generated")
+    steps = [
+        {"id": step1.id, "kind": "decoded", "step": 1, "sha256": step1.sha256},
+        {"id": step2.id, "kind": "decoded", "step": 2, "sha256": step2.sha256},
+    ]
+    case.add_record("generation", {"artifacts": {"output": {"id": output.id}, "steps": steps}})
+    exhibits = select_exhibits(gather(case), None)
+    assert [a.id for a in exhibits] == [work.id, output.id]

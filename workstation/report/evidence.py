@@ -94,6 +94,8 @@ class Evidence:
         """label -> artifact, from the payload's "artifacts" map and any artifact SHA-256 in it."""
         found: dict[str, Artifact] = {}
         for label, value in pl.walk(record.payload.get("artifacts")):
+            if not _names_artifact(label):
+                continue  # e.g. steps[3].step: a step number, not an artifact ID
             values = value if isinstance(value, list) else [value]
             for index, item in enumerate(values):
                 artifact = self.by_id.get(pl.as_int(item))
@@ -105,6 +107,15 @@ class Evidence:
             elif pl.is_sha256(value) and value.lower() in self.by_sha:
                 found.setdefault(label, self.by_sha[value.lower()])
         return found
+
+
+def _names_artifact(label: str) -> bool:
+    """In an "artifacts" map, which leaves hold artifact IDs: `difference_map: 46`,
+    `exhibits: [1, 2]`, `output.id: 5`, `steps[0].id: 6` — but not `steps[0].step: 1`."""
+    if "." not in label:
+        return True
+    leaf = label.rsplit(".", 1)[1].split("[", 1)[0]
+    return leaf == "id" or leaf.endswith("_id")
 
 
 def gather(case: Case) -> Evidence:
