@@ -1,0 +1,105 @@
+"""GUI tests: a real MainWindow on Qt's offscreen platform, with preferences in a temporary file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from workstation.commands.demo import build_sample_case
+from workstation.gui.main_window import MainWindow
+from workstation.gui.settings import Settings
+
+# Before pytest-qt creates the QApplication: no window ever needs a display.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+JOB_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture(scope="session")
+def sample_case_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "sample-case"
+    build_sample_case(root).close()
+    return root
+
+
+@pytest.fixture
+def sample_case(tmp_path: Path, sample_case_template: Path) -> Path:
+    """A fresh copy of the bundled sample case (four images), safe to change."""
+    root = tmp_path / "sample-case"
+    shutil.copytree(sample_case_template, root)
+    return root
+
+
+@pytest.fixture
+def window(qtbot, settings: Settings) -> MainWindow:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    yield window
+    window.runner.cancel_all()
+    window.runner.wait(JOB_TIMEOUT_MS)
+
+
+def error_box(window) -> QMessageBox | None:
+    boxes = [b for b in window.findChildren(QMessageBox, "errorBox") if b.isVisible()]
+    return boxes[-1] if boxes else None
+
+
+def wait_idle(qtbot, window: MainWindow, timeout: int = JOB_TIMEOUT_MS) -> None:
+    """Wait until every background job of the window has finished and its slots have run."""
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=timeout)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Model hashes go to a temporary cache, not the user's."""
+    folder = tmp_path_factory.mktemp("hash-cache")
+    previous = os.environ.get("WORKSTATION_CACHE_DIR")
+    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["WORKSTATION_CACHE_DIR"]
+    else:
+        os.environ["WORKSTATION_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model folder as a user would set it: a tiny SD model and a LoRA for it."""
+    import torch
+
+    from workstation.engine.tiny import build_tiny_lora, build_tiny_model
+
+    # One torch thread: on a shared two-core test machine, two spinning OpenMP threads competing
+    # with other processes make a 64-pixel step take seconds instead of milliseconds.
+    torch.set_num_threads(1)
+
+    folder = tmp_path_factory.mktemp("models")
+    build_tiny_model(folder / "tiny-sd", "diffusers")
+    build_tiny_lora(folder / "tiny-style.safetensors", "kohya", seed=1)
+    return folder
+
+
+@pytest.fixture
+def generate_ready(qtbot, window: MainWindow, sample_case: Path, models_dir: Path) -> MainWindow:
+    """The window on the sample case, its model folder scanned, the Generate panel in front."""
+    window.open_case(sample_case)
+    panel = window.generate_panel
+    panel.set_preferences(str(models_dir), "cpu")
+    qtbot.waitUntil(lambda: panel.form.model.count() > 0, timeout=JOB_TIMEOUT_MS)
+    wait_idle(qtbot, window)
+    window.show_panel("generate")
+    panel.form.prompt.setPlainText("a lighthouse at dusk")
+    panel.form.width_.setValue(64)
+    panel.form.height_.setValue(64)
+    return window

@@ -1,0 +1,112 @@
+"""The Generate panel on a tiny model: live preview, result in the case, cancel, bad input."""
+
+from __future__ import annotations
+
+from tests.gui.conftest import JOB_TIMEOUT_MS, error_box, wait_idle
+from workstation.core.case import Case
+
+
+def test_generation_previews_each_step_and_lands_in_the_case(qtbot, generate_ready, sample_case):
+    window = generate_ready
+    panel = window.generate_panel
+    assert panel.form.model.currentText().startswith("tiny-sd")
+    assert [row.info.name for row in panel.form.loras.rows] == ["tiny-style"]
+    panel.form.steps.setValue(6)
+    seed = panel.form.seed.value()
+
+    seen = []  # (step, preview shown in the view at that moment)
+
+    def progressed(step, total, preview):
+        seen.append((step, total, preview is not None and len(panel.preview.items) == 1))
+
+    job = panel.generate()
+    job.signals.progress.connect(progressed)  # runs after the panel's own slot
+    with qtbot.waitSignal(job.signals.finished, timeout=JOB_TIMEOUT_MS):
+        pass
+    wait_idle(qtbot, window)
+
+    assert [s[0] for s in seen] == [1, 2, 3, 4, 5, 6]
+    assert all(total == 6 and shown for _step, total, shown in seen)
+    assert panel.filmstrip.count() == 7  # six steps and the result
+    assert "generation record #1" in panel.result_label.text()
+
+    with Case.open(sample_case) as case:
+        (record,) = case.records("generation")
+        output = case.artifact(record.payload["artifacts"]["output"]["id"])
+        steps = record.payload["artifacts"]["steps"]
+    assert record.payload["params"]["seed"] == seed
+    assert record.payload["params"]["prompt"] == "a lighthouse at dusk"
+    assert (output.role, output.width, output.height) == ("generated", 64, 64)
+    assert {s["step"] for s in steps} == set(range(1, 7))
+    # The Case panel shows the result but hides the step pictures until asked.
+    case_panel = window.case_panel
+    assert case_panel.model.row_of(output.id) is not None
+    assert case_panel.proxy.rowCount() == 5
+    case_panel.show_steps.setChecked(True)
+    assert case_panel.proxy.rowCount() == 5 + len(steps)
+
+
+def test_cancel_stops_the_run_and_stores_nothing(qtbot, generate_ready, sample_case):
+    window = generate_ready
+    panel = window.generate_panel
+    panel.form.steps.setValue(150)
+    with Case.open(sample_case) as case:
+        before = (len(case.artifacts()), case.chain_head())
+
+    job = panel.generate()
+    job.signals.progress.connect(lambda step, _total, _preview: step == 2 and panel.cancel())
+    with qtbot.waitSignal(job.signals.cancelled, timeout=JOB_TIMEOUT_MS):
+        pass
+    wait_idle(qtbot, window)
+
+    assert "Cancelled" in panel.preview_caption.text()
+    assert panel.progress.value() < 10
+    assert panel.generate_button.isEnabled()
+    with Case.open(sample_case) as case:
+        assert (len(case.artifacts()), case.chain_head()) == before
+
+
+def test_img2img_with_a_lora_from_the_case(qtbot, generate_ready, sample_case):
+    panel = generate_ready.generate_panel
+    form = panel.form
+    row = form.loras.rows[0]
+    row.enabled.setChecked(True)
+    row.slider.setValue(-50)
+    form.set_init_image(2)
+    form.strength.setValue(50)
+    form.steps.setValue(6)
+    form.seed.lock.setChecked(True)
+    form.seed.set_value(77)
+    params = form.params()
+    assert [(spec.path, spec.scale) for spec in params.loras] == [(row.info.path, -0.5)]
+    assert params.init_image.endswith(panel.session.artifact(2).sha256)
+    assert (params.strength, params.seed, params.width) == (0.5, 77, 64)
+
+    job = panel.generate()
+    with qtbot.waitSignal(job.signals.finished, timeout=JOB_TIMEOUT_MS):
+        pass
+    wait_idle(qtbot, generate_ready)
+    with Case.open(sample_case) as case:
+        (record,) = case.records("generation")
+    assert record.payload["mode"] == "img2img"
+    assert record.payload["steps_run"] == 3  # int(6 × 0.5)
+    assert record.payload["init_image"]["sha256"] == panel.session.artifact(2).sha256
+    assert [lora["scale"] for lora in record.payload["loras"]] == [-0.5]
+    assert panel.filmstrip.count() == 4
+
+
+def test_unlocked_seed_changes_and_is_shown(generate_ready):
+    seed = generate_ready.generate_panel.form.seed
+    seed.lock.setChecked(False)
+    first = seed.seed_for_next_run()
+    assert seed.value() == first
+    assert {seed.seed_for_next_run() for _ in range(5)} != {first}
+
+
+def test_unusable_values_are_explained_before_anything_runs(qtbot, generate_ready):
+    panel = generate_ready.generate_panel
+    panel.form.width_.setValue(100)  # not a multiple of 8
+    assert panel.generate() is None
+    box = error_box(generate_ready)
+    assert box is not None and "multiple of 8" in box.text()
+    assert not generate_ready.runner.busy

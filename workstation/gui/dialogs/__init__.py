@@ -1,0 +1,1 @@
+"""Dialogs: each asks for one thing or shows one result."""

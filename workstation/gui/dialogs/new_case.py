@@ -1,0 +1,77 @@
+"""Ask for a new case's folder, title, examiner and organisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class NewCaseDialog(QDialog):
+    def __init__(self, examiner: str, organisation: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("newCaseDialog")
+        self.setWindowTitle(self.tr("New case"))
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("a new or empty folder"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(self.tr("e.g. Smith v. Example"))
+        self.examiner = QLineEdit(examiner)
+        self.organisation = QLineEdit(organisation)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Folder:"), folder_row)
+        form.addRow(self.tr("Title:"), self.title)
+        form.addRow(self.tr("Examiner:"), self.examiner)
+        form.addRow(self.tr("Organisation:"), self.organisation)
+        hint = QLabel(
+            self.tr("The examiner is recorded as the actor of every entry in the audit log.")
+        )
+        hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        for field in (self.folder, self.title, self.examiner):
+            field.textChanged.connect(self._update_ok)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.buttons)
+        self.resize(520, 0)
+        self._update_ok()
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for the new case"))
+        if chosen:
+            self.folder.setText(chosen)
+
+    def _update_ok(self) -> None:
+        ready = all(f.text().strip() for f in (self.folder, self.title, self.examiner))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
+
+    def values(self) -> tuple[Path, str, str, str]:
+        return (
+            Path(self.folder.text().strip()).expanduser(),
+            self.title.text().strip(),
+            self.examiner.text().strip(),
+            self.organisation.text().strip(),
+        )

@@ -1,0 +1,72 @@
+"""The outcome of "Verify case": verdict, counts, chain head, and every problem found."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QStyle,
+    QVBoxLayout,
+)
+
+from workstation.core.case import VerifyReport
+
+
+class VerifyResultDialog(QDialog):
+    def __init__(self, report: VerifyReport, parent=None):
+        super().__init__(parent)
+        self.setObjectName("verifyResultDialog")
+        self.setWindowTitle(self.tr("Case verification"))
+        if report.ok:
+            verdict = self.tr("The case verified: every stored file and the audit chain match.")
+        else:
+            verdict = self.tr(
+                "Verification FAILED: %n problem(s). The case may have been altered.",
+                "",
+                len(report.problems),
+            )
+        headline = QLabel(f"<b>{verdict}</b>")
+        headline.setWordWrap(True)
+        icon = QLabel()
+        kind = (
+            QStyle.StandardPixmap.SP_DialogApplyButton
+            if report.ok
+            else (QStyle.StandardPixmap.SP_MessageBoxCritical)
+        )
+        icon.setPixmap(self.style().standardIcon(kind).pixmap(32, 32))
+        top = QHBoxLayout()
+        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(headline, 1)
+        counts = QLabel(
+            self.tr(
+                "Checked {objects} stored file(s), {records} record(s) and {entries} audit "
+                "entries.\nChain head: {head}"
+            ).format(
+                objects=report.objects_checked,
+                records=report.records_checked,
+                entries=report.entries_checked,
+                head=report.chain_head,
+            )
+        )
+        counts.setWordWrap(True)
+        counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(counts)
+        lines = [self.tr("MISMATCH  {problem}").format(problem=p) for p in report.problems]
+        lines += [self.tr("note  {note}").format(note=n) for n in report.notes]
+        if lines:
+            text = QPlainTextEdit("\n".join(lines))
+            text.setReadOnly(True)
+            layout.addWidget(text, 1)
+        else:
+            layout.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(600, 420 if lines else self.sizeHint().height())

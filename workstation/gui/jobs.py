@@ -1,0 +1,127 @@
+"""Background work: the one adapter that turns engine callbacks into Qt signals.
+
+Every piece of work that can take longer than a frame (loading a model, generating, hashing,
+comparing, building a report, reading thumbnails) is a `Job`: a plain function run on the thread
+pool. The function receives the job itself and passes `job.on_progress` and `job.is_cancelled` to
+the lower layers exactly as the CLI passes its own callables:
+
+    runner.start(Job(lambda job: generate(params, on_progress=job.on_progress,
+                                          is_cancelled=job.is_cancelled)))
+
+Widgets connect to `job.signals`; they never see threads. Signals emitted on the worker thread
+are queued to the GUI thread by Qt, so slots always run there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from workstation.core.errors import Cancelled, WorkstationError
+from workstation.gui.images import to_qimage
+
+log = logging.getLogger(__name__)
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int, object)  # step, total, QImage preview, text or None
+    succeeded = Signal(object)  # the function's return value
+    failed = Signal(str, bool)  # one-line message, True when it is a bug (not a user error)
+    cancelled = Signal()
+    finished = Signal()  # always last, whatever the outcome
+
+
+class Job(QRunnable):
+    """One call of `work(job)` on a worker thread, reported through `signals`."""
+
+    def __init__(self, work: Callable[[Job], Any], name: str = ""):
+        super().__init__()
+        self.setAutoDelete(False)  # the runner keeps the Python object until `finished`
+        self.work = work
+        self.name = name
+        self.signals = JobSignals()
+        self._cancel = threading.Event()
+
+    # The two callables handed to the lower layers.
+
+    def on_progress(self, step: int, total: int, detail: Any = None) -> None:
+        """`detail`: a preview picture (array or PIL image, sent on as a QImage) or a line of
+        text such as the file being read."""
+        if detail is not None and not isinstance(detail, str):
+            detail = to_qimage(detail)
+        self.signals.progress.emit(step, total, detail)
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self.work(self)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except WorkstationError as error:
+            self.signals.failed.emit(str(error), False)
+        except OSError as error:
+            # The file system refused (permissions, disk full): the user can act on it.
+            where = f"{error.filename}: " if error.filename else ""
+            self.signals.failed.emit(f"{where}{error.strerror or error}", False)
+        except Exception as error:  # a bug: keep the traceback in the log, show one line
+            log.error("job %s failed:\n%s", self.name or "?", traceback.format_exc())
+            self.signals.failed.emit(f"{type(error).__name__}: {error}", True)
+        else:
+            if self.is_cancelled():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.succeeded.emit(result)
+        finally:
+            self.signals.finished.emit()
+
+
+class JobRunner(QObject):
+    """Starts jobs on a private thread pool and knows which are still running."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, threads: int = 2):
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(threads)
+        self._running: set[Job] = set()
+
+    def start(self, job: Job) -> Job:
+        was_busy = self.busy
+        self._running.add(job)
+        job.signals.finished.connect(lambda: self._forget(job))
+        self.pool.start(job)
+        if not was_busy:
+            self.busy_changed.emit(True)
+        return job
+
+    def _forget(self, job: Job) -> None:
+        # Other slots of this same `finished` may still be queued: drop the job on the next turn.
+        QTimer.singleShot(0, self, lambda: self._drop(job))
+
+    def _drop(self, job: Job) -> None:
+        self._running.discard(job)
+        if not self._running:
+            self.busy_changed.emit(False)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def cancel_all(self) -> None:
+        for job in list(self._running):
+            job.cancel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every job has returned (used on quit, after `cancel_all`)."""
+        return self.pool.waitForDone(msecs)

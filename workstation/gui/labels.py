@@ -1,0 +1,84 @@
+"""Words the lower layers store in English (roles, bands, audit actions) as the user reads them.
+
+The stored values never change with the language; only what is shown does. Unknown values are
+shown as stored.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+
+def _shown(context: str, names: dict[str, str], value: str) -> str:
+    return QCoreApplication.translate(context, names[value]) if value in names else value
+
+
+# Each source text is listed with QT_TRANSLATE_NOOP so that lupdate extracts it.
+_ROLES = {
+    "reference": QT_TRANSLATE_NOOP("Labels", "reference"),
+    "disputed": QT_TRANSLATE_NOOP("Labels", "disputed"),
+    "generated": QT_TRANSLATE_NOOP("Labels", "generated"),
+    "other": QT_TRANSLATE_NOOP("Labels", "other"),
+}
+_BANDS = {
+    "near-duplicate": QT_TRANSLATE_NOOP("Labels", "near-duplicate"),
+    "similar": QT_TRANSLATE_NOOP("Labels", "similar"),
+    "different": QT_TRANSLATE_NOOP("Labels", "different"),
+    "no band": QT_TRANSLATE_NOOP("Labels", "no band"),
+}
+_ACTIONS = {
+    "case created": QT_TRANSLATE_NOOP("Labels", "case created"),
+    "import": QT_TRANSLATE_NOOP("Labels", "import"),
+    "verify": QT_TRANSLATE_NOOP("Labels", "verify"),
+    "schema migrated": QT_TRANSLATE_NOOP("Labels", "schema migrated"),
+    "generation": QT_TRANSLATE_NOOP("Labels", "generation"),
+    "comparison": QT_TRANSLATE_NOOP("Labels", "comparison"),
+    "study": QT_TRANSLATE_NOOP("Labels", "study"),
+    "report": QT_TRANSLATE_NOOP("Labels", "report"),
+}
+_THEMES = {
+    "system": QT_TRANSLATE_NOOP("Labels", "system"),
+    "light": QT_TRANSLATE_NOOP("Labels", "light"),
+    "dark": QT_TRANSLATE_NOOP("Labels", "dark"),
+}
+
+
+def role(value: str) -> str:
+    return _shown("Labels", _ROLES, value)
+
+
+def band(value: str) -> str:
+    return _shown("Labels", _BANDS, value)
+
+
+def action(value: str) -> str:
+    return _shown("Labels", _ACTIONS, value)
+
+
+def theme(value: str) -> str:
+    return _shown("Labels", _THEMES, value)
+
+
+def language(value: str) -> str:
+    names = {"en": "English", "zh": "简体中文"}  # each in its own language, never translated
+    return names.get(value, value)
+
+
+# The analysis layer's metric labels, listed so that lupdate extracts them. They are shown through
+# translate() with the label the report carries, so English always reads exactly as stored.
+METRIC_LABELS = (
+    QT_TRANSLATE_NOOP("Metrics", "aHash Hamming distance (64 bits)"),
+    QT_TRANSLATE_NOOP("Metrics", "dHash Hamming distance (64 bits)"),
+    QT_TRANSLATE_NOOP("Metrics", "pHash Hamming distance (64 bits)"),
+    QT_TRANSLATE_NOOP("Metrics", "wHash Hamming distance (64 bits)"),
+    QT_TRANSLATE_NOOP("Metrics", "colorhash Hamming distance (42 bits)"),
+    QT_TRANSLATE_NOOP("Metrics", "crop-resistant hash: share of segments matched"),
+    QT_TRANSLATE_NOOP("Metrics", "SSIM, greyscale, B resized to A"),
+    QT_TRANSLATE_NOOP("Metrics", "SIFT matches consistent with one homography"),
+    QT_TRANSLATE_NOOP("Metrics", "SSIM after registering B onto A by the homography"),
+    QT_TRANSLATE_NOOP("Metrics", "CLIP image–image cosine"),
+)
+
+
+def metric(label: str) -> str:
+    return QCoreApplication.translate("Metrics", label)

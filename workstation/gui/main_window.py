@@ -1,0 +1,313 @@
+"""The main window: menus, toolbar, status bar, dockable panels, drag-and-drop import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QTabWidget,
+    QWidget,
+)
+
+from workstation import APP_NAME
+from workstation.core.case import Artifact
+from workstation.core.errors import WorkstationError
+from workstation.gui.dialogs.about import show_about
+from workstation.gui.dialogs.errors import show_error
+from workstation.gui.dialogs.import_files import ImportDialog
+from workstation.gui.dialogs.new_case import NewCaseDialog
+from workstation.gui.dialogs.preferences import PreferencesDialog
+from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.pair_state import PairState
+from workstation.gui.panels.analysis_panel import AnalysisPanel
+from workstation.gui.panels.case_panel import CasePanel
+from workstation.gui.panels.compare_panel import ComparePanel
+from workstation.gui.panels.generate_panel import GeneratePanel
+from workstation.gui.panels.report_panel import ReportPanel
+from workstation.gui.session import CaseSession
+from workstation.gui.settings import Settings
+from workstation.gui.window_actions import WindowActions
+
+PANELS = ("case", "generate", "compare", "analysis", "report")
+
+
+class MainWindow(QMainWindow):
+    preferences_changed = Signal(str, str)  # old language, old theme
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.session = CaseSession(self)
+        self.session.actor = settings.examiner
+        self.runner = JobRunner(self)
+        self.setAcceptDrops(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+
+        # 1. Panels, each in a dock; all tabbed together by default.
+        self.pair = PairState(self.session, self.runner, self)
+        self.pair.clip_model = settings.clip_model
+        self.case_panel = CasePanel(self.session, self.runner)
+        self.generate_panel = GeneratePanel(self.session, self.runner)
+        self.compare_panel = ComparePanel(self.pair, self.runner)
+        self.report_panel = ReportPanel(self.session, self.runner)
+        self.analysis_panel = AnalysisPanel(self.session, self.pair, self.runner)
+        self.panels: dict[str, QWidget] = {
+            "case": self.case_panel,
+            "generate": self.generate_panel,
+            "compare": self.compare_panel,
+            "analysis": self.analysis_panel,
+            "report": self.report_panel,
+        }
+        self.docks: dict[str, QDockWidget] = {}
+        titles = self.panel_titles()
+        for name in PANELS:
+            dock = QDockWidget(titles[name], self)
+            dock.setObjectName(f"{name}Dock")
+            dock.setWidget(self.panels[name])
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            )
+            self.docks[name] = dock
+        self.reset_layout()
+
+        # 2. Menus, toolbar, status bar.
+        self.actions_ = WindowActions(self)
+        self.case_label = QLabel()
+        self.job_label = QLabel()
+        self.job_progress = QProgressBar()
+        self.job_progress.setMaximumWidth(180)
+        self.job_progress.setRange(0, 0)
+        self.job_progress.hide()
+        self.statusBar().addWidget(self.case_label, 1)
+        self.statusBar().addPermanentWidget(self.job_label)
+        self.statusBar().addPermanentWidget(self.job_progress)
+        self.runner.busy_changed.connect(self._busy_changed)
+        self.case_panel.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.case_panel.new_case_requested.connect(self.new_case)
+        self.case_panel.open_case_requested.connect(self.choose_case)
+        self.case_panel.compare_requested.connect(self._compare_requested)
+        self.case_panel.init_image_requested.connect(self._init_image_requested)
+        self.generate_panel.preferences_requested.connect(self.edit_preferences)
+        self.generate_panel.set_preferences(settings.model_folder, settings.device)
+        self.session.opened.connect(self._case_opened)
+        self.session.changed.connect(self._update_title)
+
+        geometry, state = settings.window_layout()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1440, 900)
+        if state is not None:
+            self.restoreState(state)
+        self._case_opened()
+
+    def panel_titles(self) -> dict[str, str]:
+        return {
+            "case": self.tr("Case"),
+            "generate": self.tr("Generate"),
+            "compare": self.tr("Compare"),
+            "analysis": self.tr("Analysis"),
+            "report": self.tr("Report"),
+        }
+
+    def reset_layout(self) -> None:
+        """All panels tabbed in one area, the Case panel in front."""
+        first = self.docks[PANELS[0]]
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        for name in PANELS[1:]:
+            self.tabifyDockWidget(first, self.docks[name])
+        self.show_panel("case")
+
+    def show_panel(self, name: str) -> None:
+        dock = self.docks[name]
+        dock.show()
+        dock.raise_()
+
+    def export_report(self) -> None:
+        self.show_panel("report")
+        self.report_panel.build_button.setFocus()
+
+    def generate(self) -> None:
+        self.show_panel("generate")
+        self.generate_panel.generate()
+
+    def run_comparison(self) -> None:
+        self.show_panel("analysis")
+        self.analysis_panel.tabs.setCurrentWidget(self.analysis_panel.pair_tab)
+        self.pair.run(self.analysis_panel.pair_tab.prompt.text())
+
+    def build_report(self) -> None:
+        self.show_panel("report")
+        self.report_panel.build()
+
+    # 3. Cases
+
+    def new_case(self) -> None:
+        dialog = NewCaseDialog(self.settings.examiner, self.settings.organisation, self)
+        dialog.accepted.connect(lambda: self._create_case(*dialog.values()))
+        dialog.open()
+
+    def _create_case(self, root: Path, title: str, examiner: str, organisation: str) -> None:
+        try:
+            self.session.create(root, title, examiner, organisation)
+        except WorkstationError as error:
+            show_error(self, str(error))
+
+    def choose_case(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a case folder"))
+        if folder:
+            self.open_case(Path(folder))
+
+    def open_case(self, root: Path) -> bool:
+        try:
+            self.session.open(root)
+        except WorkstationError as error:
+            show_error(self, str(error))
+            return False
+        self.settings.add_recent_case(self.session.root)
+        self.actions_.refresh_recent()
+        return True
+
+    def close_case(self) -> None:
+        self.runner.cancel_all()
+        self.session.close()
+
+    def _case_opened(self) -> None:
+        self._update_title()
+        self.actions_.case_state_changed(self.session.case is not None)
+
+    def _update_title(self) -> None:
+        case = self.session.case
+        if case is None:
+            self.setWindowTitle(APP_NAME)
+            self.case_label.setText(self.tr("No case open"))
+            return
+        self.setWindowTitle(f"{case.info.title} — {APP_NAME}")
+        entries = self.session.audit_entries()
+        seq, head = (entries[-1].seq, entries[-1].hash) if entries else (0, "")
+        self.case_label.setText(
+            self.tr(
+                "{title} · {count} artifact(s) · {entries} log entries · chain head {head}"
+            ).format(
+                title=case.info.title,
+                count=len(self.session.artifacts()),
+                entries=seq,
+                head=head[:12],
+            )
+        )
+        self.case_label.setToolTip(str(case.root))
+
+    def open_case_folder(self) -> None:
+        if self.session.root is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.session.root)))
+
+    # 4. Importing
+
+    def choose_files_to_import(self) -> None:
+        if self.session.case is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import files into the case"))
+        if files:
+            self.ask_import([Path(f) for f in files])
+
+    def ask_import(self, paths: list[Path], role: str | None = None) -> ImportDialog | None:
+        """Ask for role and note, then import (non-blocking; returns the dialog)."""
+        if self.session.case is None:
+            show_error(self, self.tr("Open or create a case first, then import files into it."))
+            return None
+        dialog = ImportDialog(paths, self)
+        if role:
+            dialog.set_role(role)
+        dialog.accepted.connect(lambda: self.import_files(*dialog.values()))
+        dialog.open()
+        return dialog
+
+    def import_files(self, paths: list[Path], role: str, note: str) -> Job:
+        opener = self.session.opener()
+
+        def work(job: Job) -> list[Artifact]:
+            with opener() as case:
+                return case.import_files(paths, role=role, note=note)
+
+        job = Job(work, "import")
+        job.signals.succeeded.connect(self._imported)
+        job.signals.failed.connect(lambda message, bug: show_error(self, message, bug))
+        self.job_label.setText(self.tr("Importing %n file(s)…", "", len(paths)))
+        return self.runner.start(job)
+
+    def _imported(self, artifacts: list[Artifact]) -> None:
+        self.session.refresh()
+        self.case_panel.select_ids([a.id for a in artifacts])
+        self.statusBar().showMessage(self.tr("Imported %n file(s).", "", len(artifacts)), 5000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and self.session.case is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.ask_import(paths)
+
+    # 5. Links between panels
+
+    def _compare_requested(self, artifact_id: int, side: str) -> None:
+        self.compare_panel.picker.set_side(side, artifact_id)
+        self.show_panel("compare")
+
+    def _init_image_requested(self, artifact_id: int) -> None:
+        self.generate_panel.set_init_image(artifact_id)
+        self.show_panel("generate")
+
+    # 6. Preferences, about, closing
+
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.settings, self)
+        old = (self.settings.language, self.settings.theme)
+
+        def accepted() -> None:
+            dialog.apply()
+            self.session.actor = self.settings.examiner
+            self.pair.clip_model = self.settings.clip_model
+            self.generate_panel.set_preferences(self.settings.model_folder, self.settings.device)
+            self.preferences_changed.emit(*old)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        return dialog
+
+    def about(self) -> None:
+        show_about(self)
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.job_progress.setVisible(busy)
+        if not busy:
+            self.job_label.clear()
+
+    def save_layout(self) -> None:
+        self.settings.save_window_layout(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.runner.cancel_all()
+        self.runner.wait(10_000)
+        self.session.close(emit=False)
+        event.accept()

@@ -1,0 +1,33 @@
+"""The Analysis panel: pair comparison, corpus search and studies, one tab each."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from workstation.gui.jobs import JobRunner
+from workstation.gui.pair_state import PairState
+from workstation.gui.panels.corpus_tab import CorpusTab
+from workstation.gui.panels.pair_tab import PairTab
+from workstation.gui.panels.studies_tab import StudiesTab
+from workstation.gui.session import CaseSession
+
+
+class AnalysisPanel(QWidget):
+    def __init__(
+        self,
+        session: CaseSession,
+        pair: PairState,
+        runner: JobRunner,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.pair_tab = PairTab(pair)
+        self.corpus_tab = CorpusTab(pair, runner)
+        self.studies_tab = StudiesTab(session, runner)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.pair_tab, self.tr("Pair comparison"))
+        self.tabs.addTab(self.corpus_tab, self.tr("Corpus search"))
+        self.tabs.addTab(self.studies_tab, self.tr("Studies"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)

@@ -1,0 +1,279 @@
+"""Analysis ▸ Corpus search: index a folder of reference works, find the closest to image A.
+
+Calls `analysis.corpus.build_index` / `query_index`, the functions `workstation index` calls.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.gui.dialogs.errors import show_error
+from workstation.gui.images import load_qimage
+from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.pair_state import PairState
+
+THUMB = 112
+
+
+class CorpusTab(QWidget):
+    def __init__(self, pair: PairState, runner: JobRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.pair = pair
+        self.runner = runner
+        self.result = None
+        self.pictures: dict = {}
+        self.job: Job | None = None
+
+        self.index_path = QLineEdit()
+        self.index_path.setObjectName("corpusIndex")
+        self.index_path.setPlaceholderText(self.tr("index file (.npz)"))
+        browse = QPushButton(self.tr("Open…"))
+        browse.clicked.connect(self._choose_index)
+        self.build_button = QPushButton(self.tr("Build from folder…"))
+        self.build_button.setToolTip(
+            self.tr("Hash every image under a folder into the index file (updates it if it exists)")
+        )
+        self.build_button.clicked.connect(self._choose_folder)
+        index_row = QHBoxLayout()
+        index_row.addWidget(QLabel(self.tr("Index:")))
+        index_row.addWidget(self.index_path, 1)
+        index_row.addWidget(browse)
+        index_row.addWidget(self.build_button)
+
+        self.k = QSpinBox()
+        self.k.setRange(1, 200)
+        self.k.setValue(12)
+        self.search_button = QPushButton(self.tr("Search with image A"))
+        self.search_button.setObjectName("corpusSearch")
+        self.search_button.clicked.connect(self.search)
+        self.query_label = QLabel()
+        self.metric = QComboBox()
+        self.metric.setObjectName("rankBy")
+        self.metric.currentIndexChanged.connect(self._show_hits)
+        self.metric_label = QLabel(self.tr("Rank by:"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(lambda: self.job and self.job.cancel())
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_button)
+        search_row.addWidget(self.query_label)
+        search_row.addSpacing(16)
+        search_row.addWidget(QLabel(self.tr("Results per metric:")))
+        search_row.addWidget(self.k)
+        search_row.addSpacing(16)
+        search_row.addWidget(self.metric_label)
+        search_row.addWidget(self.metric)
+        search_row.addStretch(1)
+        search_row.addWidget(self.progress)
+        search_row.addWidget(self.cancel_button)
+
+        self.status = QLabel(
+            self.tr(
+                "Build an index of a folder of reference works once, then search it with the "
+                "image chosen as A."
+            )
+        )
+        self.status.setWordWrap(True)
+        self.hits = QListWidget()
+        self.hits.setObjectName("corpusHits")
+        self.hits.setViewMode(QListView.ViewMode.IconMode)
+        self.hits.setIconSize(QSize(THUMB, THUMB))
+        self.hits.setGridSize(QSize(THUMB + 48, THUMB + 56))
+        self.hits.setResizeMode(QListView.ResizeMode.Adjust)
+        self.hits.setMovement(QListView.Movement.Static)
+        self.hits.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(index_row)
+        layout.addLayout(search_row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.hits, 1)
+        pair.changed.connect(self._update_buttons)
+        self.index_path.textChanged.connect(self._update_buttons)
+        self._busy(False)
+
+    def _update_buttons(self) -> None:
+        a = self.pair.a
+        self.query_label.setText(f"#{a.id}  {a.original_name}" if a else "")
+        has_results = self.metric.count() > 0
+        self.metric.setVisible(has_results)
+        self.metric_label.setVisible(has_results)
+        idle = self.job is None
+        self.search_button.setEnabled(
+            idle and self.pair.a is not None and bool(self.index_path.text().strip())
+        )
+        self.build_button.setEnabled(idle)
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        if not busy:
+            self.job = None
+        self._update_buttons()
+
+    def _choose_index(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a corpus index"), "", self.tr("Corpus index (*.npz)")
+        )
+        if path:
+            self.index_path.setText(path)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of reference works"))
+        if not folder:
+            return
+        target = self.index_path.text().strip()
+        if not target:
+            target, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Save the index as"),
+                str(Path(folder) / "corpus-index.npz"),
+                self.tr("Corpus index (*.npz)"),
+            )
+        if target:
+            self.build(Path(folder), Path(target))
+
+    # Work
+
+    def build(self, folder: Path, target: Path) -> Job:
+        clip_location = self.pair.clip_model
+
+        def work(job: Job):
+            from workstation.analysis.corpus import CorpusIndex, build_index
+
+            previous = CorpusIndex.load(target) if target.exists() else None
+            clip_model = None
+            if clip_location:
+                from workstation.analysis.clip import ClipModel
+
+                clip_model = ClipModel.load(clip_location, None)
+            index, update = build_index(
+                folder, previous, clip_model, job.on_progress, job.is_cancelled
+            )
+            index.save(target)
+            return len(index), update
+
+        job = Job(work, "index")
+        job.signals.progress.connect(self._progress)
+        job.signals.succeeded.connect(lambda result: self._built(target, *result))
+        self._start(job)
+        self.status.setText(self.tr("Indexing {folder}…").format(folder=folder))
+        return job
+
+    def _built(self, target: Path, count: int, update) -> None:
+        self.index_path.setText(str(target))
+        self.status.setText(
+            self.tr(
+                "Indexed {count} image(s): {added} hashed, {reused} unchanged, {removed} "
+                "removed, {skipped} skipped."
+            ).format(
+                count=count,
+                added=update.added,
+                reused=update.reused,
+                removed=update.removed,
+                skipped=update.skipped,
+            )
+        )
+
+    def search(self) -> Job | None:
+        if self.pair.a is None:
+            return None
+        index_file = Path(self.index_path.text().strip())
+        query_path, k = self.pair.path(self.pair.a), self.k.value()
+        clip_location = self.pair.clip_model
+
+        def work(job: Job):
+            from workstation.analysis.corpus import CorpusIndex, query_index
+            from workstation.analysis.images import load_image
+
+            index = CorpusIndex.load(index_file)
+            clip_model = None
+            if clip_location and index.embeddings is not None:
+                from workstation.analysis.clip import ClipModel
+
+                clip_model = ClipModel.load(clip_location, None)
+            result = query_index(index, load_image(query_path), k, clip_model, str(index_file))
+            # Thumbnails of every hit, read here so the GUI thread only places them.
+            pictures = {}
+            for hits in result.by_metric.values():
+                for hit in hits:
+                    if hit.path not in pictures:
+                        path = Path(result.root) / hit.path
+                        pictures[hit.path] = load_qimage(path, THUMB) if path.is_file() else None
+            return result, pictures
+
+        job = Job(work, "corpus search")
+        job.signals.succeeded.connect(lambda found: self._found(*found))
+        self._start(job)
+        self.progress.setRange(0, 0)
+        self.status.setText(self.tr("Searching…"))
+        return job
+
+    def _start(self, job: Job) -> None:
+        job.signals.failed.connect(self._failed)
+        job.signals.cancelled.connect(lambda: self.status.setText(self.tr("Cancelled.")))
+        job.signals.finished.connect(lambda: self._busy(False))
+        self.job = self.runner.start(job)
+        self._busy(True)
+
+    def _progress(self, done: int, total: int, path: object) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.status.setText(
+            self.tr("Indexing {done} of {total}: {path}").format(done=done, total=total, path=path)
+        )
+
+    def _failed(self, message: str, bug: bool) -> None:
+        self.status.setText("")
+        show_error(self, message, bug)
+
+    def _found(self, result, pictures) -> None:
+        self.result, self.pictures = result, pictures
+        self.metric.blockSignals(True)
+        self.metric.clear()
+        for name in result.by_metric:
+            self.metric.addItem(name, name)
+        self.metric.blockSignals(False)
+        self._update_buttons()
+        self.status.setText(
+            self.tr("The works closest to image A in the index of {root}.").format(root=result.root)
+            + "".join(f"\n{note}" for note in result.notes)
+        )
+        self._show_hits()
+
+    def _show_hits(self) -> None:
+        self.hits.clear()
+        if self.result is None or self.metric.currentData() is None:
+            return
+        metric = self.metric.currentData()
+        for hit in self.result.by_metric[metric]:
+            if metric == "clip":
+                value = self.tr("cosine {value:.3f}").format(value=hit.similarity)
+            else:
+                value = self.tr("{bits} bits").format(bits=int(hit.distance))
+            item = QListWidgetItem(f"{hit.rank}. {value}\n{Path(hit.path).name}")
+            picture = self.pictures.get(hit.path)
+            if picture is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(picture)))
+            item.setToolTip(f"{hit.path}\nSHA-256 {hit.sha256}")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            self.hits.addItem(item)

@@ -1,0 +1,273 @@
+"""The Generate panel's form: model, LoRAs, prompt, seed, steps, CFG, sampler, size, init image.
+
+`params()` turns it into the one `GenerationParams` the engine, the case record and the report use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.core.errors import WorkstationError
+from workstation.core.params import GenerationParams
+from workstation.engine.architectures import BY_NAME
+from workstation.engine.samplers import SAMPLERS
+from workstation.gui.generation import KEEP_ALL, KEEP_EVERY_5TH, KEEP_FINAL
+from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.session import CaseSession
+from workstation.gui.widgets.artifact_combo import ArtifactCombo
+from workstation.gui.widgets.lora_list import LoraList
+from workstation.gui.widgets.seed_field import SeedField
+
+BASE_KINDS = ("SD1.x", "SD2.x", "SDXL")
+
+
+class GenerateForm(QScrollArea):
+    preferences_requested = Signal()
+    model_changed = Signal()  # a model was chosen, or none is available
+
+    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.model_folder: str | None = None  # None: not set yet, so the first setting scans
+        self.device = "auto"
+        self.models: list = []
+        self._build()
+        session.opened.connect(self._reload_init_images)
+        session.changed.connect(self._reload_init_images)
+        self._reload_init_images()
+
+    # 1. Layout
+
+    def _build(self) -> None:
+        self.model = QComboBox()
+        self.model.setObjectName("modelPicker")
+        self.model.currentIndexChanged.connect(self._model_chosen)
+        rescan = QToolButton()
+        rescan.setText(self.tr("Rescan"))
+        rescan.setToolTip(self.tr("Look for models in the model folder again"))
+        rescan.clicked.connect(self.scan_models)
+        self.folder_hint = QLabel()
+        self.folder_hint.setWordWrap(True)
+        self.folder_hint.setOpenExternalLinks(False)
+        self.folder_hint.linkActivated.connect(lambda _link: self.preferences_requested.emit())
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(rescan)
+
+        self.loras = LoraList()
+        self.prompt = QPlainTextEdit()
+        self.prompt.setObjectName("prompt")
+        self.prompt.setPlaceholderText(self.tr("what the image shows"))
+        self.prompt.setFixedHeight(72)
+        self.negative = QPlainTextEdit()
+        self.negative.setPlaceholderText(self.tr("what it must not show (optional)"))
+        self.negative.setFixedHeight(48)
+        self.seed = SeedField()
+        self.steps = QSpinBox()
+        self.steps.setObjectName("steps")
+        self.steps.setRange(1, 150)
+        self.steps.setValue(20)
+        self.cfg = QDoubleSpinBox()
+        self.cfg.setRange(0.0, 30.0)
+        self.cfg.setSingleStep(0.5)
+        self.cfg.setValue(7.0)
+        self.sampler = QComboBox()
+        self.sampler.addItems(list(SAMPLERS))
+        self.sampler.setCurrentText("Euler a")
+        self.width_ = self._side_box()
+        self.height_ = self._side_box()
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.width_)
+        size_row.addWidget(QLabel("×"))
+        size_row.addWidget(self.height_)
+        size_row.addStretch(1)
+        self.clip_skip = QSpinBox()
+        self.clip_skip.setRange(1, 12)
+
+        self.init_image = ArtifactCombo(self.tr("none (text to image)"))
+        self.init_image.setObjectName("initImage")
+        self.init_image.currentIndexChanged.connect(self._init_changed)
+        self.strength = QSlider(Qt.Orientation.Horizontal)
+        self.strength.setRange(1, 100)
+        self.strength.setValue(75)
+        self.strength_label = QLabel()
+        self.strength.valueChanged.connect(lambda v: self.strength_label.setText(f"{v / 100:.2f}"))
+        self.strength_label.setText("0.75")
+        strength_row = QHBoxLayout()
+        strength_row.addWidget(self.strength, 1)
+        strength_row.addWidget(self.strength_label)
+        self.keep = QComboBox()
+        self.keep.addItem(self.tr("every 5th step and the last"), KEEP_EVERY_5TH)
+        self.keep.addItem(self.tr("every step (slower)"), KEEP_ALL)
+        self.keep.addItem(self.tr("the last step only"), KEEP_FINAL)
+        self.keep.setToolTip(
+            self.tr("Steps decoded in full; every step's latent preview is kept in any case")
+        )
+
+        model_box = QGroupBox(self.tr("Model"))
+        model_form = QFormLayout(model_box)
+        model_form.addRow(model_row)
+        model_form.addRow(self.folder_hint)
+        model_form.addRow(self.tr("LoRAs:"), self.loras)
+        text_box = QGroupBox(self.tr("Prompt"))
+        text_form = QFormLayout(text_box)
+        text_form.addRow(self.tr("Prompt:"), self.prompt)
+        text_form.addRow(self.tr("Negative:"), self.negative)
+        settings_box = QGroupBox(self.tr("Settings"))
+        settings_form = QFormLayout(settings_box)
+        settings_form.addRow(self.tr("Seed:"), self.seed)
+        settings_form.addRow(self.tr("Steps:"), self.steps)
+        settings_form.addRow(self.tr("CFG scale:"), self.cfg)
+        settings_form.addRow(self.tr("Sampler:"), self.sampler)
+        settings_form.addRow(self.tr("Size:"), size_row)
+        settings_form.addRow(self.tr("CLIP skip:"), self.clip_skip)
+        settings_form.addRow(self.tr("Keep decoded:"), self.keep)
+        init_box = QGroupBox(self.tr("Image to image"))
+        init_form = QFormLayout(init_box)
+        init_form.addRow(self.tr("Init image:"), self.init_image)
+        init_form.addRow(self.tr("Strength:"), strength_row)
+
+        form = QWidget()
+        column = QVBoxLayout(form)
+        for box in (model_box, text_box, settings_box, init_box):
+            column.addWidget(box)
+        column.addStretch(1)
+        self.setWidget(form)
+        self.setWidgetResizable(True)
+        self.setMinimumWidth(420)
+
+    @staticmethod
+    def _side_box() -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(64, 2048)
+        box.setSingleStep(64)
+        box.setValue(512)
+        box.setSuffix(" px")
+        return box
+
+    # 2. Models and init images
+
+    def set_preferences(self, model_folder: str, device: str) -> None:
+        changed = model_folder != self.model_folder
+        self.model_folder, self.device = model_folder, device
+        if changed:
+            self.scan_models()
+
+    def scan_models(self) -> Job | None:
+        self.model.clear()
+        if not self.model_folder:
+            self.folder_hint.setText(
+                self.tr("No model folder is set. Choose one in <a href='prefs'>Preferences</a>.")
+            )
+            self.loras.set_loras([])
+            self.model_changed.emit()
+            return None
+        folder = self.model_folder
+        self.folder_hint.setText(self.tr("Looking for models in {folder}…").format(folder=folder))
+
+        def work(job: Job) -> list:
+            from workstation.engine.library import scan
+
+            return scan(folder)
+
+        job = Job(work, "model scan")
+        job.signals.succeeded.connect(self._scanned)
+        job.signals.failed.connect(lambda message, _bug: self.folder_hint.setText(message))
+        job.signals.finished.connect(self.model_changed)
+        return self.runner.start(job)
+
+    def _scanned(self, models: list) -> None:
+        self.models = models
+        bases = [m for m in models if m.kind in BASE_KINDS and not m.problem and m.architecture]
+        loras = [m for m in models if m.kind == "LoRA" and not m.problem]
+        self.model.blockSignals(True)
+        self.model.clear()
+        for info in bases:
+            self.model.addItem(f"{info.name}  ({info.kind})", info)
+            self.model.setItemData(
+                self.model.count() - 1,
+                f"{info.path}\n{info.detail}\nSHA-256 {info.sha256 or '—'}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.model.blockSignals(False)
+        self.loras.set_loras(loras)
+        unusable = [m for m in models if m.problem]
+        text = self.tr("%n base model(s) in {folder}.", "", len(bases)).format(
+            folder=self.model_folder
+        )
+        if unusable:
+            text += " " + self.tr("%n file(s) cannot be used:", "", len(unusable))
+            text += "".join(f"\n{Path(m.path).name}: {m.problem}" for m in unusable)
+        self.folder_hint.setText(text)
+        self._model_chosen()
+
+    def _model_chosen(self) -> None:
+        info = self.model.currentData()
+        if info is None:
+            return
+        arch = BY_NAME.get(info.architecture or "")
+        native = arch.native_size if arch else 512
+        self.width_.setValue(native)
+        self.height_.setValue(native)
+        self.model_changed.emit()
+
+    def _reload_init_images(self) -> None:
+        self.init_image.set_artifacts(self.session.image_artifacts())
+        self._init_changed()
+
+    def set_init_image(self, artifact_id: int) -> None:
+        self.init_image.select(artifact_id)
+        self._init_changed()
+
+    def _init_changed(self) -> None:
+        on = self.init_image.currentData() is not None
+        self.strength.setEnabled(on)
+        self.strength_label.setEnabled(on)
+
+    # 3. The request
+
+    def params(self) -> GenerationParams:
+        """The form as one GenerationParams (raises InputError when a value cannot be used)."""
+        info = self.model.currentData()
+        if info is None:
+            raise WorkstationError(self.tr("Choose a model first."))
+        init_id = self.init_image.currentData()
+        init_path = None
+        if init_id is not None:
+            artifact = self.session.artifact(init_id)
+            init_path = str(self.session.case.object_path(artifact.sha256))
+        return GenerationParams(
+            model=info.path,
+            model_sha256=info.sha256,
+            prompt=self.prompt.toPlainText().strip(),
+            negative=self.negative.toPlainText().strip(),
+            seed=self.seed.seed_for_next_run(),
+            steps=self.steps.value(),
+            cfg=float(self.cfg.value()),
+            sampler=self.sampler.currentText(),
+            width=self.width_.value(),
+            height=self.height_.value(),
+            loras=self.loras.specs(),
+            init_image=init_path,
+            strength=self.strength.value() / 100 if init_path else None,
+            clip_skip=self.clip_skip.value(),
+            device=self.device,
+        )

@@ -1,0 +1,174 @@
+"""Analysis ▸ Pair comparison: every metric for A and B with its band, and what was normalised."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.analysis.bands import NOTICE
+from workstation.gui.dialogs.errors import show_error
+from workstation.gui.pair_state import PairState
+from workstation.gui.widgets.metric_table import MetricTable
+from workstation.gui.widgets.pair_picker import PairPicker
+
+
+class PairTab(QWidget):
+    def __init__(self, pair: PairState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.pair = pair
+        self.picker = PairPicker(pair)
+        self.prompt = QLineEdit()
+        self.prompt.setPlaceholderText(
+            self.tr("optional: text for CLIP text–image similarity (needs a CLIP model)")
+        )
+        self.run_button = QPushButton(self.tr("Run comparison"))
+        self.run_button.setObjectName("runComparison")
+        self.run_button.setToolTip(self.tr("Compute every metric for A and B (Ctrl+R)"))
+        self.run_button.clicked.connect(lambda: pair.run(self.prompt.text()))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(pair.cancel)
+        self.save_button = QPushButton(self.tr("Keep in case"))
+        self.save_button.setObjectName("keepComparison")
+        self.save_button.setToolTip(
+            self.tr(
+                "Store this comparison, its difference map and keypoint picture in the case, "
+                "so that the report can show it"
+            )
+        )
+        self.save_button.clicked.connect(self._keep)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.status = QLabel()
+        self.status.setObjectName("pairStatus")
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("Prompt:")))
+        controls.addWidget(self.prompt, 1)
+        controls.addWidget(self.run_button)
+        controls.addWidget(self.cancel_button)
+        controls.addWidget(self.save_button)
+        controls.addWidget(self.busy)
+
+        self.table = MetricTable()
+        self.notes = QTextBrowser()
+        self.notes.setObjectName("pairNotes")
+        self.notes.setOpenLinks(False)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.notes)
+        split.setSizes([340, 220])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picker)
+        layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+
+        pair.changed.connect(self._pair_changed)
+        pair.running_changed.connect(self._running)
+        pair.report_ready.connect(self.show_report)
+        pair.failed.connect(lambda message, bug: show_error(self, message, bug))
+        pair.stored.connect(self._kept)
+        self._pair_changed()
+        self._running(False)
+
+    def _keep(self) -> None:
+        if self.pair.store() is not None:
+            self.save_button.setEnabled(False)
+            self.status.setText(self.tr("Storing the comparison in the case…"))
+
+    def _kept(self, record_id: int) -> None:
+        self.status.setText(
+            self.tr("Kept in the case as comparison record #{id}.").format(id=record_id)
+        )
+
+    def _running(self, running: bool) -> None:
+        self.save_button.setEnabled(self.pair.report is not None and not running)
+        self.run_button.setEnabled(self.pair.ready and not running)
+        self.cancel_button.setVisible(running)
+        self.busy.setVisible(running)
+        if running:
+            self.status.setText(self.tr("Comparing A and B…"))
+
+    def _pair_changed(self) -> None:
+        self.save_button.setEnabled(False)
+        self.table.setRowCount(0)
+        self.notes.clear()
+        self.run_button.setEnabled(self.pair.ready and not self.pair.running)
+        if not self.pair.ready:
+            self.status.setText(self.tr("Choose images A and B from the case."))
+        else:
+            self.status.setText(self.tr("Press Run comparison to measure A against B."))
+
+    def show_report(self, report) -> None:
+        self.save_button.setEnabled(True)
+        self.table.show_readings(report.bands)
+        self.status.setText(
+            self.tr("A #{a} compared with B #{b}.").format(a=self.pair.a.id, b=self.pair.b.id)
+        )
+        self.notes.setHtml(self._notes_html(report))
+
+    def _notes_html(self, report) -> str:
+        def item(text: str) -> str:
+            return f"<li>{html.escape(text)}</li>"
+
+        def heading(text: str, tag: str) -> str:
+            return f"<p><b>{html.escape(text)}</b></p><{tag}>"
+
+        parts = [heading(self.tr("How the images were read"), "ul")]
+        for name, image in (("A", report.image_a), ("B", report.image_b)):
+            width, height = image["size"]
+            parts.append(
+                item(f"{name}: {width} × {height}, {image['format']}, SHA-256 {image['sha256']}")
+            )
+            parts.extend(item(f"{name}: {note}") for note in image["notes"])
+        parts.extend(item(note) for note in report.normalisation)
+        parts.append("</ul>")
+        k, s = report.keypoints, report.structure
+        parts.append(heading(self.tr("Details"), "ul"))
+        parts.append(
+            item(
+                self.tr("Keypoints: {inliers} inliers of {matches} matches; {status}").format(
+                    inliers=k.inliers, matches=k.matches, status=k.status
+                )
+            )
+        )
+        parts.append(
+            item(
+                self.tr(
+                    "Difference: mean {mean:.2%} of full scale; {changed:.1%} of pixels changed"
+                ).format(mean=s.mean_abs_difference, changed=s.changed_fraction)
+            )
+        )
+        if report.registered_structure is not None:
+            r = report.registered_structure
+            parts.append(
+                item(
+                    self.tr("Registered SSIM: {ssim:.4f} over {share:.0%} of A").format(
+                        ssim=r.ssim, share=r.compared_fraction
+                    )
+                )
+            )
+        parts.append(item(f"CLIP: {report.clip.message}"))
+        parts.append("</ul>")
+        sources = []
+        for reading in report.bands:
+            if reading.source not in sources:
+                sources.append(reading.source)
+        parts.append(heading(self.tr("Sources of the bands"), "ol"))
+        parts.extend(item(source) for source in sources)
+        parts.append("</ol>")
+        parts.append(f"<p><i>{html.escape(NOTICE)}</i></p>")
+        return "".join(parts)

@@ -1,0 +1,133 @@
+"""User preferences in QSettings, with a schema version and migrations.
+
+Stored per user (on Linux `~/.config/AIGC Evidence Workstation/workstation.ini`). Every key is read
+through a typed property here, so the rest of the GUI never spells a key or converts a type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from workstation.core.params import DEVICES
+
+SCHEMA_VERSION = 1
+LANGUAGES = ("en", "zh")
+THEMES = ("system", "light", "dark")
+MAX_RECENT = 8
+
+
+def _migrate_0_to_1(store: QSettings) -> None:
+    """Version 0 had no version key; nothing to rename yet. Kept as the pattern for the next one."""
+
+
+MIGRATIONS = {0: _migrate_0_to_1}
+
+
+class Settings:
+    """Typed access to the preferences. `store` is injectable so tests can use a temporary file."""
+
+    def __init__(self, store: QSettings | None = None):
+        self.store = store or QSettings(
+            QSettings.Format.IniFormat,
+            QSettings.Scope.UserScope,
+            "AIGC Evidence Workstation",
+            "workstation",
+        )
+        version = int(self.store.value("schema_version", 0))
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](self.store)
+            version += 1
+        self.store.setValue("schema_version", SCHEMA_VERSION)
+
+    def _text(self, key: str, default: str = "") -> str:
+        return str(self.store.value(key, default) or default)
+
+    def _choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self._text(key, default)
+        return value if value in choices else default
+
+    # Preferences shown in the dialog.
+
+    @property
+    def model_folder(self) -> str:
+        return self._text("engine/model_folder")
+
+    @model_folder.setter
+    def model_folder(self, value: str) -> None:
+        self.store.setValue("engine/model_folder", value)
+
+    @property
+    def clip_model(self) -> str:
+        return self._text("analysis/clip_model")
+
+    @clip_model.setter
+    def clip_model(self, value: str) -> None:
+        self.store.setValue("analysis/clip_model", value)
+
+    @property
+    def device(self) -> str:
+        return self._choice("engine/device", DEVICES, "auto")
+
+    @device.setter
+    def device(self, value: str) -> None:
+        self.store.setValue("engine/device", value)
+
+    @property
+    def examiner(self) -> str:
+        return self._text("identity/examiner")
+
+    @examiner.setter
+    def examiner(self, value: str) -> None:
+        self.store.setValue("identity/examiner", value)
+
+    @property
+    def organisation(self) -> str:
+        return self._text("identity/organisation")
+
+    @organisation.setter
+    def organisation(self, value: str) -> None:
+        self.store.setValue("identity/organisation", value)
+
+    @property
+    def language(self) -> str:
+        return self._choice("ui/language", LANGUAGES, "en")
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self.store.setValue("ui/language", value)
+
+    @property
+    def theme(self) -> str:
+        return self._choice("ui/theme", THEMES, "system")
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self.store.setValue("ui/theme", value)
+
+    # Remembered by the window.
+
+    @property
+    def recent_cases(self) -> list[str]:
+        value = self.store.value("cases/recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [item for item in items if item]
+
+    def add_recent_case(self, root: Path) -> None:
+        path = str(root)
+        items = [path] + [item for item in self.recent_cases if item != path]
+        self.store.setValue("cases/recent", items[:MAX_RECENT])
+
+    def clear_recent_cases(self) -> None:
+        self.store.setValue("cases/recent", [])
+
+    def window_layout(self) -> tuple[QByteArray | None, QByteArray | None]:
+        return self.store.value("window/geometry"), self.store.value("window/state")
+
+    def save_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+        self.store.setValue("window/geometry", geometry)
+        self.store.setValue("window/state", state)
+
+    def sync(self) -> None:
+        self.store.sync()
