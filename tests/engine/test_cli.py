@@ -162,6 +162,26 @@ def test_img2img_stores_the_init_image(
     assert roles == [("other", "init.png"), ("generated", "o.png")]
 
 
+def test_img2img_refers_to_an_init_image_already_in_the_case(
+    capsys, tmp_path: Path, case_dir: Path, tiny_file: Path
+) -> None:
+    init = tmp_path / "evidence.png"
+    Image.new("RGB", (64, 64), (200, 30, 90)).save(init)
+    with Case.open(case_dir) as case:
+        (evidence,) = case.import_files([init], role="disputed")
+    for seed in (1, 2):
+        args = ["--model", tiny_file, "--prompt", "p", "--seed", seed, "--steps", 2]
+        out = tmp_path / f"o{seed}.png"
+        code, _, stderr = run(
+            capsys, "generate", *args, "--init", init, "--out", out, "--case", case_dir
+        )
+        assert code == 0, stderr
+    with Case.open(case_dir) as case:
+        assert [a.sha256 for a in case.artifacts()].count(evidence.sha256) == 1
+        records = case.records("generation")
+    assert [r.payload["artifacts"]["init_image"]["id"] for r in records] == [evidence.id] * 2
+
+
 @pytest.fixture(scope="module")
 def bad_files(tmp_path_factory: pytest.TempPathFactory, tiny_file: Path) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("bad")

@@ -134,15 +134,12 @@ def test_corpus_index_is_built_then_searched_with_image_a(
     window.open_case(sample_case)
     tab = window.analysis_panel.corpus_tab
     index = tmp_path / "corpus.npz"
-    job = tab.build(samples, index)
-    with qtbot.waitSignal(job.signals.finished, timeout=JOB_TIMEOUT_MS):
-        pass
+    tab.build(samples, index)
+    wait_idle(qtbot, window)
     assert index.is_file() and tab.index_path.text() == str(index)
     assert "Indexed 4 image(s)" in tab.status.text()
 
-    job = tab.search()
-    with qtbot.waitSignal(job.signals.finished, timeout=JOB_TIMEOUT_MS):
-        pass
+    tab.search()
     wait_idle(qtbot, window)
     assert tab.metric.currentData() == "phash"
     assert tab.hits.count() == 4

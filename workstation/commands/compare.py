@@ -8,13 +8,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from PIL import Image
-
 from workstation.analysis import bands
+from workstation.analysis.casefile import store_in_case, write_outputs
 from workstation.analysis.images import load_image
 from workstation.analysis.pair import PairReport, compare_images
 from workstation.core.case import Case
-from workstation.core.errors import InputError
 
 # The CLIP model setting: the command-line options win, then these environment variables.
 CLIP_MODEL_ENV = "WORKSTATION_CLIP_MODEL"
@@ -88,7 +86,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             pictures = written or write_outputs(
                 report, Path(stack.enter_context(tempfile.TemporaryDirectory()))
             )
-            record_id = store_in_case(case, report, args.a, args.b, pictures)
+            record_id = store_in_case(case, report, pictures, args.a, args.b)
 
     if args.json:
         print(report.to_json())
@@ -99,52 +97,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if record_id is not None:
             print(f"stored in case {args.case} as comparison record #{record_id}")
     return 0
-
-
-def write_outputs(report: PairReport, folder: Path) -> dict[str, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    pictures = {
-        "difference map": ("difference_map.png", report.difference_picture),
-        "registered difference map": (
-            "registered_difference_map.png",
-            report.registered_difference_picture,
-        ),
-        "keypoint matches": ("keypoint_matches.png", report.match_picture),
-    }
-    written = {}
-    for label, (name, picture) in pictures.items():
-        if picture is not None:
-            Image.fromarray(picture).save(folder / name)
-            written[label] = folder / name
-    (folder / "pair_report.json").write_text(report.to_json() + "\n", encoding="utf-8")
-    written["report"] = folder / "pair_report.json"
-    return written
-
-
-def store_in_case(
-    case: Case, report: PairReport, path_a: Path, path_b: Path, written: dict[str, Path]
-) -> int:
-    """Inputs (unless already in the case), pictures and the report: one transaction."""
-    with case.transaction():
-        known = {artifact.sha256: artifact.id for artifact in case.artifacts()}
-        artifacts = {}
-        for label, path, image in (
-            ("image_a", path_a, report.image_a),
-            ("image_b", path_b, report.image_b),
-        ):
-            if image["sha256"] in known:
-                artifacts[label] = known[image["sha256"]]
-                continue
-            artifact = case.import_file(path, role="other", note=f"compared as {label[-1].upper()}")
-            if artifact.sha256 != image["sha256"]:
-                raise InputError(f"{path} changed on disk during the comparison; run it again")
-            artifacts[label] = artifact.id
-        pair = f"A {report.image_a['sha256'][:12]} vs B {report.image_b['sha256'][:12]}"
-        for label, path in written.items():
-            if label != "report":
-                artifact = case.import_file(path, role="other", note=f"{label}: {pair}")
-                artifacts[label.replace(" ", "_")] = artifact.id
-        return case.add_record("comparison", {"report": report.to_dict(), "artifacts": artifacts})
 
 
 def format_report(report: PairReport) -> str:

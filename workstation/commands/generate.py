@@ -8,8 +8,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image
-
 from workstation.core.case import Case
 from workstation.core.errors import InputError
 from workstation.core.params import DEVICES, DTYPES, GenerationParams, LoraSpec
@@ -114,6 +112,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, params: GenerationParams, case: Case | None) -> int:
+    from workstation.engine.casefile import write_steps
     from workstation.engine.generate import generate
     from workstation.engine.loading import load_model
     from workstation.engine.pngmeta import save_png
@@ -129,7 +128,7 @@ def _run(args: argparse.Namespace, params: GenerationParams, case: Case | None) 
     save_png(result.image, args.out, result.record)
     with tempfile.TemporaryDirectory() as scratch:
         steps_dir = args.steps_dir or Path(scratch)
-        step_files = _write_steps(result, steps_dir) if keep_steps else []
+        step_files = write_steps(result, steps_dir) if keep_steps else []
         if case is not None:
             from workstation.engine.casefile import store_generation
 
@@ -148,21 +147,6 @@ def _run(args: argparse.Namespace, params: GenerationParams, case: Case | None) 
         if keep_steps:
             print(f"steps written to {args.steps_dir}")
     return 0
-
-
-def _write_steps(result, folder: Path) -> list:
-    from workstation.engine.casefile import StepFile
-    from workstation.engine.pngmeta import save_png
-
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for step in result.steps:
-        preview = save_png(Image.fromarray(step.preview), folder / f"preview_{step.index:03d}.png")
-        files.append(StepFile(step.index, preview, "preview"))
-        if step.image is not None:
-            decoded = save_png(step.image, folder / f"step_{step.index:03d}.png")
-            files.append(StepFile(step.index, decoded, "decoded"))
-    return files
 
 
 def _progress(step: int, total: int, preview) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workstation.core.case import Case
+from workstation.core.errors import InputError
 from workstation.engine.generate import GenerationResult
 
 
@@ -18,6 +19,23 @@ class StepFile:
     step: int
     path: Path
     kind: str  # "decoded" (full VAE decode) or "preview" (latent approximation)
+
+
+def write_steps(result: GenerationResult, folder: Path) -> list[StepFile]:
+    """Save every kept step as PNG: the latent preview always, the VAE decode when it was made."""
+    from PIL import Image
+
+    from workstation.engine.pngmeta import save_png
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for step in result.steps:
+        preview = save_png(Image.fromarray(step.preview), folder / f"preview_{step.index:03d}.png")
+        files.append(StepFile(step.index, preview, "preview"))
+        if step.image is not None:
+            decoded = save_png(step.image, folder / f"step_{step.index:03d}.png")
+            files.append(StepFile(step.index, decoded, "decoded"))
+    return files
 
 
 def store_generation(
@@ -29,7 +47,14 @@ def store_generation(
     with case.transaction():
         artifacts: dict[str, object] = {}
         if params.init_image:
-            init = case.import_file(params.init_image, role="other", note="init image (img2img)")
+            # The init image is often evidence already in the case: refer to it, don't copy again.
+            init = next((a for a in case.artifacts() if a.sha256 == params.init_sha256), None)
+            if init is None:
+                init = case.import_file(
+                    params.init_image, role="other", note="init image (img2img)"
+                )
+            if init.sha256 != params.init_sha256:
+                raise InputError(f"{params.init_image} changed on disk during the generation")
             artifacts["init_image"] = {"id": init.id, "sha256": init.sha256}
         made = case.import_file(output, role="generated", note=f"generated, seed {params.seed}")
         artifacts["output"] = {"id": made.id, "sha256": made.sha256}

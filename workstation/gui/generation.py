@@ -82,7 +82,7 @@ def run_generation(
     holder: ModelHolder,
     open_case: Callable[[], Case],
 ) -> Outcome:
-    from workstation.engine.casefile import StepFile, store_generation
+    from workstation.engine.casefile import store_generation, write_steps
     from workstation.engine.generate import generate
     from workstation.engine.pngmeta import save_png
 
@@ -102,17 +102,13 @@ def run_generation(
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         output = save_png(result.image, folder / f"generated_seed{params.seed}.png", result.record)
-        step_files, frames = [], []
-        for step in result.steps:
-            preview = Image.fromarray(step.preview)
-            path = save_png(preview, folder / f"preview_{step.index:03d}.png")
-            step_files.append(StepFile(step.index, path, "preview"))
-            if step.image is not None:
-                path = save_png(step.image, folder / f"step_{step.index:03d}.png")
-                step_files.append(StepFile(step.index, path, "decoded"))
-                frames.append(Frame(step.index, "decoded", to_qimage(step.image)))
-            else:
-                frames.append(Frame(step.index, "preview", to_qimage(preview)))
+        step_files = write_steps(result, folder / "steps")
+        frames = tuple(
+            Frame(step.index, "decoded", to_qimage(step.image))
+            if step.image is not None
+            else Frame(step.index, "preview", to_qimage(Image.fromarray(step.preview)))
+            for step in result.steps
+        )
         with open_case() as case:
             record_id = store_generation(case, result, output, step_files)
             payload = next(r.payload for r in case.records("generation") if r.id == record_id)
@@ -120,6 +116,6 @@ def run_generation(
         record_id=record_id,
         output_artifact=payload["artifacts"]["output"]["id"],
         image=to_qimage(result.image),
-        frames=tuple(frames),
+        frames=frames,
         record=result.record,
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from workstation.analysis.casefile import store_in_case, write_outputs
 from workstation.core.case import Artifact
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
@@ -139,33 +140,6 @@ class PairState(QObject):
 
 
 def store_comparison(case, report, folder: Path) -> int:
-    """Keep a comparison of two case artifacts in the case: its pictures and the report, one
-    transaction. The same record as `workstation compare --case` writes.
-
-    TEMPORARY COPY of `write_outputs` + `store_in_case` in workstation/commands/compare.py, which
-    the GUI may not import (gui and commands are independent layers). Replace with an import once
-    they move into workstation.analysis.
-    """
-    from PIL import Image
-
-    pictures = {
-        "difference map": ("difference_map.png", report.difference_picture),
-        "registered difference map": (
-            "registered_difference_map.png",
-            report.registered_difference_picture,
-        ),
-        "keypoint matches": ("keypoint_matches.png", report.match_picture),
-    }
-    with case.transaction():
-        known = {artifact.sha256: artifact.id for artifact in case.artifacts()}
-        artifacts = {
-            "image_a": known[report.image_a["sha256"]],
-            "image_b": known[report.image_b["sha256"]],
-        }
-        pair = f"A {report.image_a['sha256'][:12]} vs B {report.image_b['sha256'][:12]}"
-        for label, (name, picture) in pictures.items():
-            if picture is not None:
-                Image.fromarray(picture).save(folder / name)
-                stored = case.import_file(folder / name, role="other", note=f"{label}: {pair}")
-                artifacts[label.replace(" ", "_")] = stored.id
-        return case.add_record("comparison", {"report": report.to_dict(), "artifacts": artifacts})
+    """Keep a comparison of two case artifacts in the case: pictures and report, one transaction
+    (the same record `workstation compare --case` writes)."""
+    return store_in_case(case, report, write_outputs(report, folder))

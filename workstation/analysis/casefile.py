@@ -1,0 +1,72 @@
+"""Writing a pair comparison out: its pictures and JSON to a folder, and all of it into a case.
+
+The CLI (`workstation compare --out-dir/--case`) and the GUI keep comparisons through these two
+functions, so a comparison record looks the same whoever made it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from workstation.analysis.pair import PairReport
+from workstation.core.case import Case
+from workstation.core.errors import InputError
+
+
+def write_outputs(report: PairReport, folder: Path) -> dict[str, Path]:
+    """Save the difference maps, the keypoint picture and pair_report.json; label -> path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pictures = {
+        "difference map": ("difference_map.png", report.difference_picture),
+        "registered difference map": (
+            "registered_difference_map.png",
+            report.registered_difference_picture,
+        ),
+        "keypoint matches": ("keypoint_matches.png", report.match_picture),
+    }
+    written = {}
+    for label, (name, picture) in pictures.items():
+        if picture is not None:
+            Image.fromarray(picture).save(folder / name)
+            written[label] = folder / name
+    (folder / "pair_report.json").write_text(report.to_json() + "\n", encoding="utf-8")
+    written["report"] = folder / "pair_report.json"
+    return written
+
+
+def store_in_case(
+    case: Case,
+    report: PairReport,
+    written: dict[str, Path],
+    path_a: Path | None = None,
+    path_b: Path | None = None,
+) -> int:
+    """Inputs (unless already in the case), pictures and the report record: one transaction.
+
+    An input whose bytes the case does not hold yet is imported from `path_a`/`path_b`; without
+    a path it must already be an artifact.
+    """
+    with case.transaction():
+        known = {artifact.sha256: artifact.id for artifact in case.artifacts()}
+        artifacts = {}
+        for label, path, image in (
+            ("image_a", path_a, report.image_a),
+            ("image_b", path_b, report.image_b),
+        ):
+            if image["sha256"] in known:
+                artifacts[label] = known[image["sha256"]]
+                continue
+            if path is None:
+                raise InputError(f"image {label[-1].upper()} is not in the case")
+            artifact = case.import_file(path, role="other", note=f"compared as {label[-1].upper()}")
+            if artifact.sha256 != image["sha256"]:
+                raise InputError(f"{path} changed on disk during the comparison; run it again")
+            artifacts[label] = artifact.id
+        pair = f"A {report.image_a['sha256'][:12]} vs B {report.image_b['sha256'][:12]}"
+        for label, path in written.items():
+            if label != "report":
+                artifact = case.import_file(path, role="other", note=f"{label}: {pair}")
+                artifacts[label.replace(" ", "_")] = artifact.id
+        return case.add_record("comparison", {"report": report.to_dict(), "artifacts": artifacts})
