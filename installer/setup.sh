@@ -48,7 +48,16 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1
 case "$mode" in
   run)
     shift || true
-    exec workstation demo "$@"
+    workstation demo --out demo-output "$@"
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname -s)" = Darwin ]; then
+      exec workstation gui demo-output/sample-case
+    fi
+    echo
+    echo "No display found (DISPLAY is not set): showing the same window headless instead."
+    QT_QPA_PLATFORM=offscreen workstation gui demo-output/sample-case \
+      --screenshot demo-output/window.png
+    echo "Results: demo-output/sample-case (the case), demo-output/sample-report.pdf (the report),"
+    echo "         demo-output/window.png (the window as it opens on the case)."
     ;;
   test)
     shift || true

@@ -37,14 +37,41 @@ def build_sample_case(root: Path) -> Case:
     return case
 
 
+def compare_sample_pair(case: Case) -> str:
+    """Compare the protected work with the disputed image once; the comparison goes in the case."""
+    import tempfile
+
+    from workstation.analysis.casefile import store_in_case, write_outputs
+    from workstation.analysis.images import load_image
+    from workstation.analysis.pair import compare_images
+
+    if case.records("comparison"):
+        return "comparison already in the case"
+    by_name = {a.original_name: a for a in case.artifacts()}
+    work, disputed = by_name["protected_work.png"], by_name["disputed_image.png"]
+    report = compare_images(
+        load_image(case.object_path(work.sha256)), load_image(case.object_path(disputed.sha256))
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        record_id = store_in_case(case, report, write_outputs(report, Path(scratch)))
+    shown = ("phash", "ssim", "keypoint_inliers", "registered_ssim")
+    summary = ", ".join(f"{r.metric} {r.band}" for r in report.bands if r.metric in shown)
+    return f"comparison record #{record_id} ({summary})"
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    root = args.out.absolute() / "sample-case"
-    with build_sample_case(root) as case:
+    from workstation.report.build import ReportOptions, build_report
+
+    out = args.out.absolute()
+    with build_sample_case(out / "sample-case") as case:
         print(f"Sample case: {case.root}")
-        for a in case.artifacts():
+        for a in case.artifacts(role=None)[:4]:
             print(
                 f"  #{a.id} {a.role:<9} {a.sha256[:16]}…  {a.width}x{a.height}  {a.original_name}"
             )
+        print(f"Compared protected_work.png with disputed_image.png: {compare_sample_pair(case)}")
+        built = build_report(case, ReportOptions(out=out / "sample-report.pdf"))
+        print(f"Report: {built.path} ({built.pages} pages, SHA-256 {built.sha256[:16]}…)")
         report = case.verify()
         verdict = "verified OK" if report.ok else "FAILED verification"
         print(
