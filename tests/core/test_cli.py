@@ -65,6 +65,11 @@ def test_verify_exits_1_and_names_each_mismatch(tmp_path: Path) -> None:
 
 def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
     result = run_cli("demo", "--out", tmp_path, check=True)
-    assert "Case verified OK: 4 objects" in result.stdout
+    assert "Case verified OK: 7 objects" in result.stdout
+    assert "keypoint_inliers near-duplicate" in result.stdout
+    assert (tmp_path / "sample-report.pdf").read_bytes().startswith(b"%PDF")
     listed = json.loads(run_cli("case", "list", tmp_path / "sample-case", "--json").stdout)
-    assert sorted(a["role"] for a in listed) == ["disputed", "reference", "reference", "reference"]
+    roles = sorted(a["role"] for a in listed)
+    assert roles == ["disputed", "other", "other", "other", "reference", "reference", "reference"]
+    again = run_cli("demo", "--out", tmp_path, check=True)  # a second run reuses the case
+    assert "comparison already in the case" in again.stdout
