@@ -111,11 +111,12 @@ class Evidence:
 
 def _names_artifact(label: str) -> bool:
     """In an "artifacts" map, which leaves hold artifact IDs: `difference_map: 46`,
-    `exhibits: [1, 2]`, `output.id: 5`, `steps[0].id: 6` — but not `steps[0].step: 1`."""
+    `exhibits: [1, 2]`, `output.id: 5`, `steps[0].id: 6`, `steps.3: 9` (keyed by step) — but
+    not a described item's other fields, such as `steps[0].step: 1`."""
     if "." not in label:
         return True
     leaf = label.rsplit(".", 1)[1].split("[", 1)[0]
-    return leaf == "id" or leaf.endswith("_id")
+    return leaf == "id" or leaf.endswith("_id") or leaf.isdigit()
 
 
 def gather(case: Case) -> Evidence:
@@ -170,11 +171,22 @@ def select_exhibits(evidence: Evidence, wanted: list[Any] | None) -> list[Artifa
 _DERIVED_WORDS = ("difference", "keypoint", "match", "step", "trajectory", "preview")
 
 
+# A study's images, plots and tables are all its own products, except what it measured against;
+# a reproduction's regenerated image and pictures are, the image it reproduced is not.
+_STUDY_INPUTS = ("reference", "source")
+_REPRODUCTION_WORDS = (*_DERIVED_WORDS, "regenerated")
+
+
 def derived_artifacts(evidence: Evidence, record: Record) -> list[Artifact]:
-    if record.kind not in ("comparison", "generation"):
+    labels = evidence.record_artifacts(record).items()
+    if record.kind in ("study", "sweep"):
+        inputs = {a.id for label, a in labels if label.split(".")[-1] in _STUDY_INPUTS}
+        return [a for _, a in labels if a.id not in inputs]
+    words = {
+        "comparison": _DERIVED_WORDS,
+        "generation": _DERIVED_WORDS,
+        "reproduction": _REPRODUCTION_WORDS,
+    }.get(record.kind)
+    if words is None:
         return []
-    return [
-        artifact
-        for label, artifact in evidence.record_artifacts(record).items()
-        if any(word in label.lower() for word in _DERIVED_WORDS)
-    ]
+    return [artifact for label, artifact in labels if any(w in label.lower() for w in words)]
