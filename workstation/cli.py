@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         metadata,
         models,
         report,
+        reproduce,
+        study,
     )
 
     parser = argparse.ArgumentParser(
@@ -35,7 +37,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"workstation {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (case, demo, compare, index, gui, models, generate, dev, report, metadata):
+    for module in (
+        case,
+        demo,
+        compare,
+        index,
+        gui,
+        models,
+        generate,
+        dev,
+        report,
+        metadata,
+        reproduce,
+        study,
+    ):
         module.register(subparsers)
     return parser
 

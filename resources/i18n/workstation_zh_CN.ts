@@ -1254,6 +1254,14 @@ The full report was written to the log.</source>
 </context>
 <context>
     <name>StudiesTab</name>
+    <message>
+        <source>Plot</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
     <message numerus="yes">
         <source>%n study record(s) in this case.</source>
         <translation>
@@ -1263,6 +1271,101 @@ The full report was written to the log.</source>
     <message>
         <source>This case holds no studies yet. Sweeps of seed, img2img strength or LoRA scale appear here with their plots once they are recorded.</source>
         <translation>本案件还没有研究。种子、图生图重绘幅度或 LoRA 权重的扫描一经记录，就会连同曲线图显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>StudyForm</name>
+    <message>
+        <source>Run a study</source>
+        <translation>运行研究</translation>
+    </message>
+    <message>
+        <source>Seed sweep (memorisation test)</source>
+        <translation>种子扫描（记忆测试）</translation>
+    </message>
+    <message>
+        <source>img2img strength sweep</source>
+        <translation>图生图重绘幅度扫描</translation>
+    </message>
+    <message>
+        <source>LoRA scale sweep (first LoRA)</source>
+        <translation>LoRA 权重扫描（第一个 LoRA）</translation>
+    </message>
+    <message>
+        <source>Denoising trajectory</source>
+        <translation>去噪轨迹</translation>
+    </message>
+    <message>
+        <source>(choose an image of the case)</source>
+        <translation>（选择案件中的图像）</translation>
+    </message>
+    <message>
+        <source>Seeds separated by commas, or a range such as 1-20</source>
+        <translation>以逗号分隔的种子，或 1-20 这样的范围</translation>
+    </message>
+    <message>
+        <source>Seeds</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Images are made from the request in the Generate panel (model, prompt, …).</source>
+        <translation>图像按“生成”面板中的设置（模型、提示词等）生成。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop after the current step; the case is not changed, finished images are kept</source>
+        <translation>在当前步骤后停止；案件不变，已完成的图像会保留</translation>
+    </message>
+    <message>
+        <source>step %v of %m</source>
+        <translation>第 %v/%m 步</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>研究</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>源图像</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>参照</translation>
+    </message>
+    <message>
+        <source>Scales</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Strengths</source>
+        <translation>重绘幅度</translation>
+    </message>
+    <message>
+        <source>No generation settings are available.</source>
+        <translation>没有可用的生成设置。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>将在当前步骤后停止…</translation>
+    </message>
+    <message>
+        <source>Stored as study record #{id}.</source>
+        <translation>已保存为研究记录 #{id}。</translation>
+    </message>
+    <message>
+        <source>Cancelled; the case is unchanged. Finished images are kept and reused when the same study runs again.</source>
+        <translation>已取消；案件未改变。已完成的图像会保留，再次运行同一研究时将被复用。</translation>
     </message>
 </context>
 <context>

@@ -67,6 +67,10 @@ ARCHITECTURES = (
     Architecture(
         "tiny-sd", "SD1.x", "tiny SD1.x-layout test model", 32, 32, 64, "StableDiffusionPipeline"
     ),
+    # The bundled demo model and the models `workstation train` / the lab make from it.
+    Architecture(
+        "demo-64", "SD1.x", "64 px SD1.x-layout demo model", 64, 32, 64, "StableDiffusionPipeline"
+    ),
 )
 BY_NAME = {arch.name: arch for arch in ARCHITECTURES}
 KIND_BY_CONTEXT = {768: "SD1.x", 1024: "SD2.x", 2048: "SDXL"}

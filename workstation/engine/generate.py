@@ -230,8 +230,12 @@ class _StepCapture:
 
         arch = model.arch
         device = model.device
-        self.factors = torch.tensor(arch.latent_rgb if arch else SD_LATENT_RGB, device=device)
+        factors = arch.latent_rgb if arch else SD_LATENT_RGB
         bias = arch.latent_rgb_bias if arch else (0.0, 0.0, 0.0)
+        own = _own_latent_rgb(model)
+        if own:  # a model with its own VAE may ship its own map (see engine/training.py)
+            factors, bias = own["factors"], own["bias"]
+        self.factors = torch.tensor(factors, device=device)
         self.bias = torch.tensor(bias, device=device)[:, None, None]
         self.decode_steps = decode_steps
         self.on_progress = on_progress
@@ -261,6 +265,16 @@ class _StepCapture:
             StepCapture(step, timestep, preview, decoded.get(step))
             for step, timestep, preview in self.previews
         )
+
+
+def _own_latent_rgb(model: LoadedModel) -> dict[str, Any] | None:
+    """`latent_rgb.json` in a diffusers folder: {"factors": 4×3, "bias": 3}."""
+    import json
+
+    path = Path(model.info.path) / "latent_rgb.json"
+    if model.info.format != "diffusers" or not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def decode_latents(pipe: Any, latents: dict[int, Any]) -> dict[int, Image.Image]:
@@ -364,6 +378,8 @@ def _record(
             "dtype": model.dtype,
             "rng": "torch.Generator on cpu",
             "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
+            # CPU float sums depend on how the work is split: same count, same bits.
+            "torch_threads": torch.get_num_threads(),
             "torch": torch.__version__,
             "diffusers": diffusers.__version__,
             "transformers": transformers.__version__,

@@ -63,7 +63,10 @@ class MainWindow(QMainWindow):
         self.generate_panel = GeneratePanel(self.session, self.runner)
         self.compare_panel = ComparePanel(self.pair, self.runner)
         self.report_panel = ReportPanel(self.session, self.runner)
-        self.analysis_panel = AnalysisPanel(self.session, self.pair, self.runner)
+        # Studies generate from the Generate panel's request.
+        self.analysis_panel = AnalysisPanel(
+            self.session, self.pair, self.runner, self.generate_panel.form.params
+        )
         self.panels: dict[str, QWidget] = {
             "case": self.case_panel,
             "generate": self.generate_panel,

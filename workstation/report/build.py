@@ -272,7 +272,10 @@ def _story(
     story += sections.exhibits(ctx, 2, chosen, mentions)
     for number, key in enumerate(order, start=3):
         story += rec.section(ctx, number, key, by_section[key], names)
-    generations = by_section.get("generations", [])
+    # Reproductions sit among the comparisons, but they name model files too.
+    generations = by_section.get("generations", []) + [
+        r for r in by_section.get("comparisons", []) if r.kind == "reproduction"
+    ]
     story += sections.methodology(ctx, method_number, file_name)
     reports = [(r.id, r.created_at, r.payload) for r in evidence.records if r.kind == "report"]
     story += sections.appendix(
@@ -301,7 +304,12 @@ def _record_names(ctx: Context, by_section: dict[str, list[Record]]) -> dict[int
     for key, records in by_section.items():
         for n, record in enumerate(records, start=1):
             data = record.payload
-            if key == "comparisons":
+            if record.kind == "reproduction":
+                links = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
+                sha = sha_of(ctx, links.get("disputed")) or pl.path(data, "disputed.sha256")
+                artifact = evidence.by_sha.get(str(sha).lower()) if sha else None
+                names[record.id] = t("reproduction_n", n=n, a=ctx.short_ref(artifact, sha))
+            elif key == "comparisons":
                 inner = data.get("report") if isinstance(data.get("report"), dict) else data
                 links = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
                 sides = []

@@ -46,7 +46,7 @@ def generation(ctx: Context, record: Record) -> list[Flowable]:
         story.append(ctx.p(ctx.t("output_not_stored"), ctx.styles.small))
 
     story.append(ctx.p(ctx.t("parameters"), ctx.styles.h3))
-    story.append(ctx.key_values(_parameter_rows(ctx, payload, params), 120))
+    story.append(ctx.key_values(parameter_rows(ctx, payload, params), 120))
 
     steps, total = kept_steps(ctx, payload, params)
     if steps:
@@ -102,7 +102,7 @@ _PARAM_KEYS = frozenset((
 # fmt: on
 
 
-def _parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str, Any]]:
+def parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str, Any]]:
     model = payload.get("model") if isinstance(payload.get("model"), dict) else {}
     env = payload.get("environment") if isinstance(payload.get("environment"), dict) else {}
     init = payload.get("init_image") if isinstance(payload.get("init_image"), dict) else {}

@@ -15,10 +15,12 @@ from workstation.report.context import Context
 from workstation.report.figures import grid
 from workstation.report.generation import generation
 from workstation.report.layout import FRAME_HEIGHT
+from workstation.report.reproduction import reproduction
 from workstation.report.study import study
 
 SECTION_KINDS = {
     "comparison": "comparisons",
+    "reproduction": "comparisons",
     "generation": "generations",
     "study": "studies",
     "sweep": "studies",
@@ -65,4 +67,10 @@ def other(ctx: Context, record: Record) -> list[Flowable]:
     return story
 
 
-RENDERERS = {"comparison": comparison, "generation": generation, "study": study, "sweep": study}
+RENDERERS = {
+    "comparison": comparison,
+    "reproduction": reproduction,
+    "generation": generation,
+    "study": study,
+    "sweep": study,
+}

@@ -171,6 +171,7 @@ def methodology(ctx: Context, number: int, file_name: str) -> list[Flowable]:
         ("method_img2img_title", "method_img2img"),
         ("method_lora_title", "method_lora"),
         ("method_reproduction_title", "method_reproduction"),
+        ("method_studies_title", "method_studies"),
         ("method_metrics_title", "method_metrics_intro"),
     ):
         story.append(ctx.p(ctx.t(title_key), ctx.styles.h3))

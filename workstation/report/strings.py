@@ -208,6 +208,32 @@ EN: dict[str, str] = {
     "study": "Study",
     "plot_caption": "Plot of the series in record #{id}.",
     "study_images": "Images of the study",
+    "study_grid": "The study's images",
+    "study_plot": "The study's plot",
+    "study_table": "Measurements",
+    "study_rows_left_out": "{count} further row(s) not shown; all rows are in {where}.",
+    "image": "Image",
+    "near_duplicate_label": "In the near-duplicate band by {metric}",
+    "near_duplicate_value": "{count} of {of} outputs ({share})",
+    # Reproductions
+    "reproduction_n": "Comparison {n}: {a} and its reproduction",
+    "reproduction_intro": (
+        "The generation settings recorded in {a} were run again with the model files found by "
+        "their recorded hashes, and the result (B) was compared with the image (A)."
+    ),
+    "reproduction_exact": "Exact match: all {w} × {h} pixels of the reproduction equal the image.",
+    "reproduction_differs": (
+        "Not identical: {equal} of the pixels are equal, {changed} differ by more than "
+        "{level}/255; mean difference {mean}/255, largest {max}/255, PSNR {psnr}."
+    ),
+    "reproduction_sizes": "Not identical: the image is {a}, the reproduction {b}.",
+    "models_found": "Model files",
+    "model_role": "Role",
+    "recorded": "Recorded",
+    "matched_by": "Found by",
+    "not_found": "not found",
+    "by_name_only": "name only",
+    "reproduction_notes": "Notes",
     # Methodology
     "methodology": "Methodology",
     "method_intro": (
@@ -254,10 +280,26 @@ EN: dict[str, str] = {
     "method_reproduction": (
         "Model files are identified by the SHA-256 of the whole file. The \u201cModel hash\u201d "
         "that AUTOMATIC1111 writes into images and Civitai's \u201cAutoV2\u201d are its first 10 "
-        "hexadecimal digits; \u201cAutoV1\u201d is an older hash of 64 KiB of the file. A "
-        "reproduction is exact only when every parameter and the software match; other library "
-        "versions or hardware can change pixels, so the report lists the versions and the device "
-        "used."
+        "hexadecimal digits; \u201cAutoV1\u201d is an older hash of 64 KiB of the file. For a "
+        "LoRA, AUTOMATIC1111 writes the first 12 digits of a hash of its tensor data (kohya's "
+        "\u201caddnet\u201d hash). A reproduction looks for the files an image names by these "
+        "hashes and by name only when no hash matches, and says which way each file was found. "
+        "It is exact only when every parameter and the software match; other library versions, "
+        "hardware or even the number of CPU threads can change pixels slightly, so the report "
+        "lists the versions, the device and the thread count used."
+    ),
+    "method_studies_title": "Studies",
+    "method_studies": (
+        "A study generates a series of images that differ in one parameter and measures each "
+        "with the same metrics as a comparison (pHash distance and SSIM, CLIP when configured). "
+        "The denoising trajectory shows every intermediate step of one generation. The img2img "
+        "strength sweep shows how much of a source image survives at each strength. The LoRA "
+        "scale sweep shows how strongly a LoRA pulls outputs towards a reference work. The seed "
+        "sweep generates many images from one prompt and counts how many come as close to a "
+        "reference work as the near-duplicate band; a model that has memorised a work reproduces "
+        "it for many seeds.\n\nEach generation of a study is stored with its parameters, so any "
+        "image in it can be generated again; the plot, the image grid and the numbers (CSV and "
+        "JSON) are stored beside them."
     ),
     "method_metrics_title": "Similarity measurements",
     "method_metrics_intro": (
@@ -572,6 +614,31 @@ ZH: dict[str, str] = {
     "study": "研究",
     "plot_caption": "记录 #{id} 中数据系列的图表。",
     "study_images": "研究中的图像",
+    "study_grid": "研究的图像",
+    "study_plot": "研究的图表",
+    "study_table": "测量结果",
+    "study_rows_left_out": "另有 {count} 行未显示；全部数据见 {where}。",
+    "image": "图像",
+    "near_duplicate_label": "按 {metric} 处于近似重复区间",
+    "near_duplicate_value": "{of} 个输出中的 {count} 个（{share}）",
+    "reproduction_n": "比对 {n}：{a} 与其复现",
+    "reproduction_intro": (
+        "按 {a} 中记录的生成参数，使用按记录哈希找到的模型文件重新生成，"
+        "并将结果（B）与该图像（A）比对。"
+    ),
+    "reproduction_exact": "完全一致：复现结果的全部 {w} × {h} 个像素与该图像相同。",
+    "reproduction_differs": (
+        "不完全一致：{equal} 的像素相同，{changed} 的像素差异超过 {level}/255；"
+        "平均差异 {mean}/255，最大 {max}/255，PSNR {psnr}。"
+    ),
+    "reproduction_sizes": "不完全一致：该图像为 {a}，复现结果为 {b}。",
+    "models_found": "模型文件",
+    "model_role": "类型",
+    "recorded": "记录值",
+    "matched_by": "匹配方式",
+    "not_found": "未找到",
+    "by_name_only": "仅按名称",
+    "reproduction_notes": "说明",
     "methodology": "方法说明",
     "method_intro": (
         "本节说明报告中的测量结果和图像是如何得出的，以及它们能说明和不能说明什么。本节只陈述方法事"
@@ -606,9 +673,20 @@ ZH: dict[str, str] = {
     "method_reproduction_title": "模型文件与复现",
     "method_reproduction": (
         "模型文件以整个文件的 SHA-256 标识。AUTOMATIC1111 写入图像的“Model hash”和 Civitai 的“AutoV"
-        "2”是其前 10 位十六进制数字；“AutoV1”是对文件中 64 KiB 数据计算的旧式哈希。只有当全部参数和"
-        "软件都一致时，复现才是逐像素一致的；不同的库版本或硬件可能改变像素，因此报告列出了所用的版"
-        "本和设备。"
+        "2”是其前 10 位十六进制数字；“AutoV1”是对文件中 64 KiB 数据计算的旧式哈希。对于 LoRA，"
+        "AUTOMATIC1111 写入的是其张量数据哈希（kohya 的“addnet”哈希）的前 12 位。复现时按这些哈希"
+        "查找图像所记录的文件，仅当没有哈希匹配时才按名称查找，并说明每个文件是如何找到的。只有当全部"
+        "参数和软件都一致时，复现才是逐像素一致的；不同的库版本、硬件甚至 CPU 线程数都可能使像素"
+        "略有变化，因此报告列出了所用的版本、设备和线程数。"
+    ),
+    "method_studies_title": "研究",
+    "method_studies": (
+        "研究会生成一系列只有一个参数不同的图像，并用与比对相同的指标（pHash 距离和 SSIM，配置了 "
+        "CLIP 时还有 CLIP）逐一测量。去噪轨迹展示一次生成的每个中间步骤。图生图强度扫描展示源图像在"
+        "各个强度下保留了多少。LoRA 权重扫描展示 LoRA 将输出拉向参照作品的程度。种子扫描用同一"
+        "提示词生成大量图像，统计有多少与参照作品的接近程度达到近似重复区间；记住了某件作品的模型会在许多"
+        "种子下复现它。\n\n研究中的每次生成都连同其参数一起保存，因此其中任何图像都可以重新生成；"
+        "图表、图像网格和数据（CSV 和 JSON）也一并保存。"
     ),
     "method_metrics_title": "相似度测量",
     "method_metrics_intro": (

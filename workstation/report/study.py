@@ -1,4 +1,10 @@
-"""A study (sweep) record: its series plotted with matplotlib, its images in a grid."""
+"""A study (sweep) record: its plot and grid, a table of its measurements, its telling images.
+
+Records written by `analysis/studies` store their own plot and image grid as artifacts
+("artifacts": {"plot": id, "grid": id, …}) and name the images worth showing large
+("highlights"). Older or foreign study records have only numbers: their series are plotted here
+with matplotlib, and the images their points name are shown.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,50 @@ from reportlab.platypus import Flowable
 from workstation.core.case import Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
-from workstation.report.figures import grid, sha_of
-from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, EvidenceImage, fit
+from workstation.report.figures import caption, figure, grid, sha_of
+from workstation.report.generation import parameter_rows
+from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, EvidenceImage, fit, table
 from workstation.report.plots import Series, plot_series
+
+MAX_TABLE_ROWS = 40
+MAX_IMAGES = 12
+_SHOWN = {
+    "description",
+    "title",
+    "parameter",
+    "metrics",
+    "points",
+    "series",
+    "summary",
+    "highlights",
+    "artifacts",
+    "base_params",
+    "generation",
+}
 
 
 def study(ctx: Context, record: Record) -> list[Flowable]:
     payload = record.payload
+    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
     story: list[Flowable] = []
     description = pl.get(payload, "description", "purpose")
     if description:
         story.append(ctx.p(pl.show(description)))
-    x_label, series = _series(payload)
-    if series:
+    summary = payload.get("summary")
+    if isinstance(summary, dict) and summary:
+        story.append(ctx.key_values(_summary_rows(ctx, summary), 190))
+
+    # 1. The study's own figures (the trajectory's grid first: it is the exhibit), else a plot
+    #    of its series.
+    x_label, series = series_of(payload)
+    order = ("grid", "plot") if payload.get("study") == "trajectory" else ("plot", "grid")
+    stored = {
+        key: sha for key in order if (sha := sha_of(ctx, links.get(key))) and ctx.is_image(sha)
+    }
+    for key, sha in stored.items():
+        title = ctx.t("study_grid" if key == "grid" else "study_plot")
+        story += figure(ctx, sha, f"{title} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.5)
+    if "plot" not in stored and series:
         out = ctx.workdir / f"plot-{record.id}.png"
         title = pl.show(pl.get(payload, "title", "name", default=ctx.t("study")))
         plot_series(series, x_label, title, out, ctx.fonts.cjk_path)
@@ -33,42 +70,36 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
             EvidenceImage(out, width, height),
             ctx.p(ctx.t("plot_caption", id=record.id), ctx.styles.caption),
         ]
+
+    # 2. Every measurement (the CSV and JSON artifacts hold them all).
     points = _points(payload)
-    pictures = []
-    for point in points:
-        sha = sha_of(ctx, point) or next(
-            (s for s in (sha_of(ctx, v) for v in point.values()) if s), None
-        )
-        if sha and ctx.facts(sha):
-            values = sorted(
-                (
-                    (k, v)
-                    for k, v in point.items()
-                    if pl.number(v) is not None and not k.endswith("id")
-                ),
-                key=lambda item: item[0] != x_label,
-            )
-            label = ", ".join(f"{k} {pl.show(v)}" for k, v in values)[:80]
-            pictures.append((sha, label))
+    if points:
+        story.append(ctx.p(ctx.t("study_table"), ctx.styles.h3))
+        story += _table(ctx, payload, points, x_label, links)
+
+    # 3. The images worth seeing large.
+    pictures = _highlights(ctx, payload) or _point_images(ctx, points, x_label)
     if pictures:
         story.append(ctx.p(ctx.t("study_images"), ctx.styles.h3))
-        story += grid(ctx, pictures, columns=4)
-    rest = ctx.flat_table(payload, skip={"description"})
+        story += grid(ctx, pictures[:MAX_IMAGES], columns=4)
+
+    # 4. The request the images were made from, then anything else recorded.
+    base = payload.get("base_params")
+    if isinstance(base, dict):
+        generation = (
+            payload.get("generation") if isinstance(payload.get("generation"), dict) else {}
+        )
+        story.append(ctx.p(ctx.t("parameters"), ctx.styles.h3))
+        story.append(ctx.key_values(parameter_rows(ctx, generation, base), 120))
+    rest = ctx.flat_table(payload, skip=_SHOWN)
     if rest:
         story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
     return story
 
 
-def _points(payload: dict) -> list[dict]:
-    for key in ("points", "results", "rows", "runs", "items"):
-        value = payload.get(key)
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            return value
-    return []
-
-
-def _series(payload: dict) -> tuple[str, list[Series]]:
-    """(x label, series) from the shapes a study may use; ([], "") when nothing is numeric."""
+def series_of(payload: dict) -> tuple[str, list[Series]]:
+    """(x label, series) of a study record, from its "series" or else its numeric "points";
+    no series when nothing is numeric. The report and the GUI plot studies through this."""
     x_name = pl.show(pl.get(payload, "parameter", "x_label", "x_name", "sweep", default="x"))
     out: list[Series] = []
     raw = payload.get("series")
@@ -101,6 +132,14 @@ def _series(payload: dict) -> tuple[str, list[Series]]:
     return x_name, out[:6]
 
 
+def _points(payload: dict) -> list[dict]:
+    for key in ("points", "results", "rows", "runs", "items"):
+        value = payload.get(key)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value
+    return []
+
+
 def _add(out: list[Series], name: str, xs: Any, ys: Any) -> None:
     if not isinstance(ys, list) or not ys:
         return
@@ -110,3 +149,113 @@ def _add(out: list[Series], name: str, xs: Any, ys: Any) -> None:
     pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
     if len(pairs) >= 2:
         out.append(Series(name, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)))
+
+
+def _table(
+    ctx: Context, payload: dict, points: list[dict], x_label: str, links: dict
+) -> list[Flowable]:
+    """One row per point: the swept values, the measurements and their bands, the image."""
+    keys = [k for k in points[0] if not k.endswith(("_key", "sha256")) and k != "artifact_id"]
+    # The swept parameter, the seed, then each metric followed by its band.
+    metrics = [m for m in payload.get("metrics") or [] if m in keys]
+    lead = [k for k in dict.fromkeys((x_label, "seed")) if k in keys]
+    for metric in metrics:
+        lead.append(metric)
+        band = metric.split("_")[0] + "_band"
+        if band in keys:
+            lead.append(band)
+    keys = lead + [k for k in keys if k not in lead]
+    with_image = any(sha_of(ctx, p.get("artifact_id")) for p in points)
+    if payload.get("study") == "seeds":  # a memorisation test: the closest outputs first
+        points = sorted(points, key=lambda p: -(pl.number(p.get("ssim")) or 0.0))
+    header = [ctx.p(k.replace("_", " "), ctx.styles.cell_bold) for k in keys]
+    if with_image:
+        header.append(ctx.p(ctx.t("image"), ctx.styles.cell_bold))
+    rows = [header]
+    for point in points[:MAX_TABLE_ROWS]:
+        row = [ctx.cell(_number(point.get(k))) for k in keys]
+        if with_image:
+            sha = sha_of(ctx, point.get("artifact_id"))
+            row.append(ctx.cell(ctx.short_ref(ctx.evidence.by_sha.get(sha), sha) if sha else "—"))
+        rows.append(row)
+    widths = [FRAME_WIDTH / len(header)] * len(header)
+    story: list[Flowable] = [table(rows, widths)]
+    if len(points) > MAX_TABLE_ROWS:
+        data = [
+            ctx.short_ref(ctx.evidence.by_sha.get(sha), sha)
+            for key in ("data_csv", "data_json")
+            if (sha := sha_of(ctx, links.get(key)))
+        ]
+        story.append(
+            ctx.p(
+                ctx.t(
+                    "study_rows_left_out",
+                    count=len(points) - MAX_TABLE_ROWS,
+                    where=", ".join(data) or "—",
+                ),
+                ctx.styles.small,
+            )
+        )
+    return story
+
+
+def _summary_rows(ctx: Context, summary: dict) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in summary.items():
+        if key == "near_duplicate" and isinstance(value, dict):
+            for metric, share in value.items():
+                if not isinstance(share, dict):
+                    continue
+                text = ctx.t(
+                    "near_duplicate_value",
+                    count=pl.show(share.get("count")),
+                    of=pl.show(share.get("of")),
+                    share=f"{pl.number(share.get('fraction')) or 0:.0%}",
+                )
+                rule = share.get("rule")
+                rows.append(
+                    (
+                        ctx.t("near_duplicate_label", metric=metric.replace("_", " ")),
+                        f"{text}; {pl.show(rule)}" if rule else text,
+                    )
+                )
+        else:
+            flat, _ = pl.flatten({key: value})
+            rows += [(k.replace("_", " "), v) for k, v in flat]
+    return rows
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return pl.show(value)
+
+
+def _highlights(ctx: Context, payload: dict) -> list[tuple[str, str]]:
+    found = []
+    for item in payload.get("highlights") or []:
+        if isinstance(item, dict):
+            sha = sha_of(ctx, item.get("artifact_id"))
+            if sha and ctx.facts(sha):
+                found.append((sha, pl.show(item.get("label", "")).replace("\n", ", ")))
+    return found
+
+
+def _point_images(ctx: Context, points: list[dict], x_label: str) -> list[tuple[str, str]]:
+    pictures = []
+    for point in points:
+        sha = sha_of(ctx, point) or next(
+            (s for s in (sha_of(ctx, v) for v in point.values()) if s), None
+        )
+        if sha and ctx.facts(sha):
+            values = sorted(
+                (
+                    (k, v)
+                    for k, v in point.items()
+                    if pl.number(v) is not None and not k.endswith("id")
+                ),
+                key=lambda item: item[0] != x_label,
+            )
+            label = ", ".join(f"{k} {pl.show(v)}" for k, v in values)[:80]
+            pictures.append((sha, label))
+    return pictures

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from workstation.core.params import GenerationParams
 from workstation.gui.jobs import JobRunner
 from workstation.gui.pair_state import PairState
 from workstation.gui.panels.corpus_tab import CorpusTab
@@ -18,12 +21,13 @@ class AnalysisPanel(QWidget):
         session: CaseSession,
         pair: PairState,
         runner: JobRunner,
+        request: Callable[[], GenerationParams] | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.pair_tab = PairTab(pair)
         self.corpus_tab = CorpusTab(pair, runner)
-        self.studies_tab = StudiesTab(session, runner)
+        self.studies_tab = StudiesTab(session, runner, request)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.pair_tab, self.tr("Pair comparison"))
         self.tabs.addTab(self.corpus_tab, self.tr("Corpus search"))

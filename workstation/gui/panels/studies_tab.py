@@ -1,13 +1,16 @@
-"""Analysis ▸ Studies: the case's study (sweep) records, plotted the way the report plots them."""
+"""Analysis ▸ Studies: the case's study (sweep) records with their plots and images, and a form
+to run a new one."""
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -18,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.core.case import Record
+from workstation.core.params import GenerationParams
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.panels.study_form import StudyForm
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.image_view import ImageView
 
@@ -28,24 +33,45 @@ STUDY_KINDS = ("study", "sweep")
 
 
 class StudiesTab(QWidget):
-    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: CaseSession,
+        runner: JobRunner,
+        request: Callable[[], GenerationParams] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.runner = runner
+        self.form = StudyForm(session, runner, request)
+        self.form.finished.connect(self.select_record)
         self.records = QListWidget()
         self.records.setObjectName("studyList")
         self.records.currentItemChanged.connect(self._selected)
         self.plot = ImageView()
+        self.showing = QComboBox()
+        self.showing.setObjectName("studyPicture")
+        self.showing.addItem(self.tr("Plot"), "plot")
+        self.showing.addItem(self.tr("Images"), "grid")
+        self.showing.currentIndexChanged.connect(self._show_other)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        shown = QWidget()
+        column = QVBoxLayout(shown)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.showing, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.plot, 1)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.plot)
+        right.addWidget(shown)
         right.addWidget(self.details)
         right.setSizes([420, 160])
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.records)
+        left.addWidget(self.form)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.records)
+        split.addWidget(left)
         split.addWidget(right)
         split.setSizes([260, 700])
         layout = QVBoxLayout(self)
@@ -86,14 +112,17 @@ class StudiesTab(QWidget):
             return
         record: Record = item.data(Qt.ItemDataRole.UserRole)
         self.details.setPlainText(json.dumps(record.payload, indent=2, ensure_ascii=False))
+        stored = self._stored_picture(record, self.showing.currentData())
 
         def work(job: Job):
-            # The report's own plotting, so the window shows what the PDF will show.
-            # (`_series` is private to the report package: see the note in the GUI hand-over.)
+            # The study's own plot (or grid) from the case, as the report shows it; for records
+            # without one, the report's own plotting of their series.
+            if stored is not None:
+                return load_qimage(stored)
             from workstation.report.plots import plot_series
-            from workstation.report.study import _series
+            from workstation.report.study import series_of
 
-            x_label, series = _series(record.payload)
+            x_label, series = series_of(record.payload)
             if not series:
                 return None
             with tempfile.TemporaryDirectory() as scratch:
@@ -104,3 +133,21 @@ class StudiesTab(QWidget):
         job.signals.succeeded.connect(lambda image: self.plot.set_images(image))
         job.signals.failed.connect(lambda message, bug: show_error(self, message, bug))
         self.runner.start(job)
+
+    def select_record(self, record_id: int) -> None:
+        for row in range(self.records.count()):
+            if self.records.item(row).data(Qt.ItemDataRole.UserRole).id == record_id:
+                self.records.setCurrentRow(row)
+                return
+
+    def _stored_picture(self, record: Record, which: str) -> Path | None:
+        """The study's stored "plot" or "grid" file, when the record names one in the case."""
+        links = record.payload.get("artifacts")
+        artifact_id = links.get(which) if isinstance(links, dict) else None
+        artifact = self.session.artifact(artifact_id) if isinstance(artifact_id, int) else None
+        if artifact is None or self.session.case is None:
+            return None
+        return self.session.case.object_path(artifact.sha256)
+
+    def _show_other(self) -> None:
+        self._selected(self.records.currentItem())

@@ -1,0 +1,63 @@
+"""Analysis ▸ Studies: running a study on the Generate panel's request, and cancelling it."""
+
+from __future__ import annotations
+
+from tests.gui.conftest import JOB_TIMEOUT_MS, error_box, wait_idle
+from workstation.core.case import Case
+
+
+def _studies(window):
+    window.show_panel("analysis")
+    tab = window.analysis_panel.studies_tab
+    window.analysis_panel.tabs.setCurrentWidget(tab)
+    return tab
+
+
+def test_a_seed_sweep_runs_from_the_tab_and_is_shown(qtbot, generate_ready, sample_case):
+    window = generate_ready
+    window.generate_panel.form.steps.setValue(3)
+    tab = _studies(window)
+    form = tab.form
+    assert form.kind.currentData() == "seeds" and form.run_button.isEnabled()
+    form.reference.setCurrentIndex(1)  # the first image of the case
+    form.seeds.setText("1-3")
+
+    job = form.run()
+    assert job is not None and form.cancel_button.isEnabled()
+    wait_idle(qtbot, window)
+
+    assert "study record #1" in form.status.text()
+    with Case.open(sample_case) as case:
+        (record,) = case.records("study")
+    assert record.payload["study"] == "seeds"
+    assert [p["seed"] for p in record.payload["points"]] == [1, 2, 3]
+    assert tab.records.count() == 1
+    assert tab.records.currentItem().data(0x0100).id == record.id  # the new one is shown
+    qtbot.waitUntil(lambda: len(tab.plot.items) == 1, timeout=JOB_TIMEOUT_MS)
+
+
+def test_cancel_leaves_the_case_unchanged(qtbot, generate_ready, sample_case):
+    window = generate_ready
+    window.generate_panel.form.steps.setValue(40)
+    tab = _studies(window)
+    form = tab.form
+    form.kind.setCurrentIndex(form.kind.findData("trajectory"))
+    with Case.open(sample_case) as case:
+        before = (len(case.artifacts()), case.chain_head())
+
+    job = form.run()
+    job.signals.progress.connect(lambda step, _total, _detail: step == 2 and form.cancel())
+    with qtbot.waitSignal(job.signals.cancelled, timeout=JOB_TIMEOUT_MS):
+        pass
+    wait_idle(qtbot, window)
+    assert "Cancelled" in form.status.text() and form.run_button.isEnabled()
+    with Case.open(sample_case) as case:
+        assert (len(case.artifacts()), case.chain_head()) == before
+
+
+def test_a_sweep_needs_a_reference(qtbot, generate_ready):
+    form = _studies(generate_ready).form
+    assert form.run() is None
+    box = error_box(generate_ready)
+    assert box is not None and "reference image from the case" in box.text()
+    box.close()

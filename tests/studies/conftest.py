@@ -1,0 +1,89 @@
+"""Tiny models, a reference image and fresh cases for the study tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from workstation.core.case import Case
+from workstation.core.params import GenerationParams
+
+NUMPY_NOISE = (
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning",
+    "ignore:__array_wrap__ must accept context:DeprecationWarning",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            for noise in NUMPY_NOISE:
+                item.add_marker(pytest.mark.filterwarnings(noise))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread() -> None:
+    """Two cores and other jobs: one thread is fastest for the tiny models."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hash-cache")
+    previous = os.environ.get("WORKSTATION_CACHE_DIR")
+    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["WORKSTATION_CACHE_DIR"]
+    else:
+        os.environ["WORKSTATION_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from workstation.engine.tiny import build_tiny_lora, build_tiny_model
+
+    folder = tmp_path_factory.mktemp("models")
+    build_tiny_model(folder / "tiny.safetensors", "single-file")
+    build_tiny_lora(folder / "kohya.safetensors", "kohya", seed=1)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def params(models_dir: Path) -> GenerationParams:
+    return GenerationParams(
+        model=str(models_dir / "tiny.safetensors"),
+        prompt="a lighthouse at dusk",
+        seed=1,
+        steps=4,
+        width=64,
+        height=64,
+    )
+
+
+@pytest.fixture(scope="session")
+def reference(params: GenerationParams, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the model makes for seed 2: a seed sweep over 1…4 meets it exactly once."""
+    from workstation.engine.generate import generate
+    from workstation.engine.loading import load_model
+    from workstation.engine.pngmeta import save_png
+
+    model = load_model(params.model, device="cpu")
+    result = generate(model, params.replace(seed=2), decode_steps=())
+    return save_png(result.image, tmp_path_factory.mktemp("reference") / "reference.png")
+
+
+@pytest.fixture
+def new_case(tmp_path: Path):
+    with Case.create(tmp_path / "case", "study tests", "Examiner") as case:
+        yield case
+
+
+def snapshot(case: Case) -> tuple:
+    """Everything a case shows: its artifacts, records and audit log."""
+    return (case.artifacts(), case.records(), case.audit_entries())

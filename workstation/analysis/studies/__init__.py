@@ -1,0 +1,16 @@
+"""Studies: sweeps over one generation parameter that show how images arise and what they copy.
+
+    runner.py       items made once and resumable (CASE/work/studies/<params key>/), stored in one
+                    transaction
+    sweep.py        many outputs measured against one reference, plotted, stored (shared by the
+                    strength, LoRA-scale and seed studies)
+    metrics.py      pHash distance, SSIM, CLIP cosine against a reference, and their bands
+    plots.py        matplotlib plots, histograms and labelled image grids (200-dpi PNG)
+    trajectory.py   every denoising step of one generation as a labelled grid
+    strength.py     img2img strength sweep against the source image
+    lora_scale.py   LoRA scale sweep against a reference work
+    seeds.py        seed sweep / memorisation test against a reference work
+
+Each study is a frozen settings object and a plain `run(case, study, on_progress=…,
+is_cancelled=…)` returning a `StudyOutcome`; no Qt.
+"""
