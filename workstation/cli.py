@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         report,
         reproduce,
         study,
+        train,
     )
 
     parser = argparse.ArgumentParser(
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         metadata,
         reproduce,
         study,
+        train,
     ):
         module.register(subparsers)
     return parser

@@ -65,11 +65,15 @@ def test_verify_exits_1_and_names_each_mismatch(tmp_path: Path) -> None:
 
 def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
     result = run_cli("demo", "--out", tmp_path, check=True)
-    assert "Case verified OK: 7 objects" in result.stdout
+    # 7 objects of the comparison, plus the demo model's image and its 20 steps (preview, decode)
+    assert "Case verified OK: 48 objects" in result.stdout
     assert "keypoint_inliers near-duplicate" in result.stdout
+    assert "with the bundled demo model, all 20 steps kept" in result.stdout
     assert (tmp_path / "sample-report.pdf").read_bytes().startswith(b"%PDF")
     listed = json.loads(run_cli("case", "list", tmp_path / "sample-case", "--json").stdout)
-    roles = sorted(a["role"] for a in listed)
+    roles = sorted(a["role"] for a in listed if a["role"] != "generated")
     assert roles == ["disputed", "other", "other", "other", "reference", "reference", "reference"]
+    assert sum(a["role"] == "generated" for a in listed) == 41
     again = run_cli("demo", "--out", tmp_path, check=True)  # a second run reuses the case
     assert "comparison already in the case" in again.stdout
+    assert "Demo generation already in the case" in again.stdout

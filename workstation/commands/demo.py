@@ -70,6 +70,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 f"  #{a.id} {a.role:<9} {a.sha256[:16]}…  {a.width}x{a.height}  {a.original_name}"
             )
         print(f"Compared protected_work.png with disputed_image.png: {compare_sample_pair(case)}")
+        print(add_demo_generation(case, out))
         built = build_report(case, ReportOptions(out=out / "sample-report.pdf"))
         print(f"Report: {built.path} ({built.pages} pages, SHA-256 {built.sha256[:16]}…)")
         report = case.verify()
@@ -80,3 +81,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         print(f"Audit log: workstation case log {case.root}")
     return 0 if report.ok else 1
+
+
+DEMO_PROMPT = "a yellow triangle on an orange background"
+
+
+def add_demo_generation(case: Case, out: Path) -> str:
+    """With the bundled demo model present: one txt2img into the case, every step kept (the
+    trajectory exhibit)."""
+    from workstation.engine.demo_model import DEMO_NAME
+    from workstation.paths import MODELS_DIR
+
+    model_dir = MODELS_DIR / DEMO_NAME
+    if not (model_dir / "model_index.json").exists():
+        return f"Demo generation skipped: no bundled model at {model_dir}"
+    if case.records("generation"):
+        return "Demo generation already in the case"
+    from workstation.core.params import GenerationParams
+    from workstation.engine.casefile import store_generation, write_steps
+    from workstation.engine.generate import txt2img
+    from workstation.engine.loading import load_model
+    from workstation.engine.pngmeta import save_png
+
+    params = GenerationParams(
+        model=str(model_dir), prompt=DEMO_PROMPT, seed=7, steps=20, cfg=5.0, width=64, height=64
+    )
+    result = txt2img(load_model(model_dir, device="cpu", dtype="float32"), params)
+    output = save_png(result.image, out / "demo-generation.png", result.record)
+    step_files = write_steps(result, out / "demo-generation-steps")
+    record_id = store_generation(case, result, output, step_files)
+    return (
+        f"Generated {output.name} with the bundled demo model, all {len(result.steps)} steps "
+        f"kept: generation record #{record_id}"
+    )

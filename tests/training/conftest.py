@@ -1,0 +1,60 @@
+"""Training tests: the bundled demo model as the base, small captioned folders, one torch thread."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from workstation.engine.demo_model import DEMO_NAME
+from workstation.engine.synthetic_shapes import write_dataset
+from workstation.paths import MODELS_DIR
+
+DEMO = MODELS_DIR / DEMO_NAME
+NUMPY_NOISE = (
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning",
+    "ignore:__array_wrap__ must accept context:DeprecationWarning",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            for noise in NUMPY_NOISE:
+                item.add_marker(pytest.mark.filterwarnings(noise))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hash-cache")
+    previous = os.environ.get("WORKSTATION_CACHE_DIR")
+    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("WORKSTATION_CACHE_DIR", None)
+    else:
+        os.environ["WORKSTATION_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def demo_model() -> Path:
+    if not (DEMO / "model_index.json").exists():
+        pytest.skip(
+            f"the demo model is not built ({DEMO}); run resources/models/train_demo_model.py"
+        )
+    return DEMO
+
+
+@pytest.fixture(scope="session")
+def scenes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six captioned 64 px scenes (same-name .txt captions)."""
+    return write_dataset(tmp_path_factory.mktemp("scenes"), 6, seed=3, kind="scene")

@@ -1,0 +1,100 @@
+"""The bundled demo model follows prompts, previews its own latents, and the lab runs end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import run_cli
+from workstation.core.case import Case
+from workstation.core.params import GenerationParams
+from workstation.engine.generate import txt2img
+from workstation.engine.library import scan
+from workstation.engine.loading import load_model
+
+
+def run(model, prompt: str, seed: int):
+    params = GenerationParams(
+        model=str(model.info.path),
+        prompt=prompt,
+        seed=seed,
+        steps=20,
+        cfg=5.0,
+        sampler="Euler a",
+        width=64,
+        height=64,
+    )
+    return txt2img(model, params, decode_steps=(20,))
+
+
+@pytest.mark.xfail(
+    reason="known weakness of the bundled model: it draws the prompted shape, usually in the "
+    "prompted colour, but the background colour (most of the image) follows the seed, so the "
+    "mean colour does not reliably move with the colour word",
+    strict=False,
+)
+def test_colour_words_move_the_mean_colour_their_way(demo_model: Path) -> None:
+    model = load_model(demo_model, device="cpu", dtype="float32")
+    # Same seeds, prompts that differ in one colour word: the shape's colour, about a sixth of the
+    # image.
+    for seed in (1, 2):
+        red = np.asarray(run(model, "a red square on a white background", seed).image, float)
+        blue = np.asarray(run(model, "a blue square on a white background", seed).image, float)
+        red_mean, blue_mean = red.mean(axis=(0, 1)), blue.mean(axis=(0, 1))
+        assert red_mean[0] - blue_mean[0] > 8, (red_mean, blue_mean)
+        assert blue_mean[2] - red_mean[2] > 8, (red_mean, blue_mean)
+
+
+def test_step_previews_use_the_models_own_latent_colours(demo_model: Path, tmp_path: Path) -> None:
+    """With latent_rgb.json the last step's preview is closer to the decoded image than with
+    Stable Diffusion's fixed map (the same folder without the file)."""
+    without = tmp_path / "without"
+    shutil.copytree(demo_model, without, ignore=shutil.ignore_patterns("latent_rgb.json"))
+
+    def preview_error(folder: Path) -> float:
+        model = load_model(folder, device="cpu", dtype="float32")
+        last = run(model, "a yellow square on a purple background", 3).steps[-1]
+        decoded = np.asarray(last.image.resize(last.preview.shape[:2][::-1]), float)
+        return float(np.abs(last.preview.astype(float) - decoded).mean())
+
+    own, fixed = preview_error(demo_model), preview_error(without)
+    assert own < 0.7 * fixed, (own, fixed)
+
+
+def test_models_scan_names_the_demo_layout(demo_model: Path) -> None:
+    [info] = [m for m in scan(demo_model.parent) if m.path == str(demo_model)]
+    assert (info.kind, info.architecture, info.problem) == ("SD1.x", "demo-64", None)
+
+
+def test_overfit_lab_cli_stores_a_study_the_report_can_plot(tmp_path: Path, demo_model) -> None:
+    case_dir = tmp_path / "case"
+    Case.create(case_dir, title="lab", examiner="t").close()
+    result = run_cli(
+        "lab",
+        "overfit",
+        "--case",
+        case_dir,
+        "--sizes",
+        "1,3",
+        "--steps",
+        "8",
+        "--batch-size",
+        "4",
+        "--samples",
+        "2",
+        "--base",
+        demo_model,
+        check=True,
+    )
+    assert "near-copies" in result.stdout and "study record" in result.stdout
+    with Case.open(case_dir) as case:
+        [record] = case.records("study")
+        points = record.payload["points"]
+        assert [p["training_images"] for p in points] == [1, 3]
+        assert all(0 <= p["near_copy_fraction"] <= 1 for p in points)
+        assert "Carlini" in record.payload["description"]
+        grids = {a.id for a in case.artifacts()}
+        assert {p["artifact_id"] for p in points} <= grids

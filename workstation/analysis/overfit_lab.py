@@ -1,0 +1,387 @@
+"""The over-fitting lab: does a diffusion model copy its training images when it has few of them?
+
+For each training-set size n (the first n images of a captioned folder), a fresh UNet is trained
+with the same budget (steps × batch) on top of a base model's frozen VAE and text encoder. M images
+are then generated with the training captions and seeds never used in training, and each sample is
+matched against every training image:
+- tiled L2 (after Carlini et al. 2023, "Extracting training data from diffusion models"): the image
+  is cut into 4×4 tiles and the distance is the largest per-tile RMS difference of RGB in [0, 1],
+  so a copy must match everywhere, not on average. The nearest training image is the one with the
+  smallest tiled L2; a sample is a **near-copy** when that distance is at most `near_copy_l2`;
+- SSIM (greyscale, `analysis.structure`) and pHash (64 bits, `analysis.hashes`), each its best
+  match over the training set.
+The result is a "study" record (points per size, a grid pairing samples with their nearest
+training image per size, a plot) that the report renders with the methods paragraph.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from workstation.analysis.hashes import image_hashes
+from workstation.analysis.structure import compare_structure
+from workstation.core.errors import Cancelled, InputError
+
+LabProgress = Callable[[str], None]
+TILES = 4
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    sizes: tuple[int, ...] = (1, 5, 50, 500)
+    steps: int = 400  # the same training budget for every size
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    # base: every size starts from the base model's UNet (it can already draw shapes, so the
+    # budget goes into learning the training set); scratch: from random weights.
+    init: str = "base"
+    noise_offset: float = 0.1  # see engine.training.TrainSettings
+    samples: int = 8  # generated per size
+    sample_steps: int = 20
+    cfg: float = 5.0
+    sampler: str = "Euler"
+    seed: int = 0
+    near_copy_l2: float = 0.2
+    threads: int = 1
+
+
+@dataclass(frozen=True)
+class SampleMatch:
+    prompt: str
+    seed: int
+    nearest: str  # training image file name (by tiled L2)
+    tiled_l2: float
+    ssim: float  # best over the training set
+    phash_distance: int  # best over the training set, of 64 bits
+    near_copy: bool
+
+
+@dataclass
+class SizeResult:
+    size: int
+    train_seconds: float
+    final_loss: float
+    matches: list[SampleMatch]
+    grid: Image.Image
+
+    @property
+    def near_copy_fraction(self) -> float:
+        return sum(m.near_copy for m in self.matches) / len(self.matches)
+
+    def point(self) -> dict[str, Any]:
+        return {
+            "training_images": self.size,
+            "near_copy_fraction": round(self.near_copy_fraction, 3),
+            "mean_nearest_tiled_l2": round(float(np.mean([m.tiled_l2 for m in self.matches])), 4),
+            "mean_nearest_ssim": round(float(np.mean([m.ssim for m in self.matches])), 4),
+            "mean_nearest_phash_similarity": round(
+                float(np.mean([1 - m.phash_distance / 64 for m in self.matches])), 4
+            ),
+            "train_seconds": round(self.train_seconds, 1),
+        }
+
+
+@dataclass
+class LabResult:
+    settings: LabSettings
+    data: dict[str, Any]
+    base: dict[str, Any]
+    sizes: list[SizeResult] = field(default_factory=list)
+    seconds: float = 0.0
+    # Reference distances that give the near-copy threshold its meaning (medians, tiled L2).
+    calibration: dict[str, float] = field(default_factory=dict)
+
+    def table(self) -> list[dict[str, Any]]:
+        return [size.point() for size in self.sizes]
+
+
+# -- similarity -------------------------------------------------------------------------------
+
+
+def tiled_l2(sample: np.ndarray, training: np.ndarray) -> np.ndarray:
+    """Largest per-tile RMS difference (RGB in [0, 1]) of `sample` to each of N×H×W×3 `training`."""
+    n, height, width, _ = training.shape
+    th, tw = height // TILES, width // TILES
+    difference = (
+        training[:, : th * TILES, : tw * TILES].astype(np.float32)
+        - sample[: th * TILES, : tw * TILES].astype(np.float32)
+    ) / 255.0
+    tiles = difference.reshape(n, TILES, th, TILES, tw, 3)
+    rms = np.sqrt((tiles**2).mean(axis=(2, 4, 5)))
+    return rms.reshape(n, -1).max(axis=1)
+
+
+def match_sample(
+    sample: np.ndarray,
+    training: np.ndarray,
+    training_phash: list[Any],
+    names: tuple[str, ...],
+    threshold: float,
+) -> tuple[int, float, float, int, bool]:
+    distances = tiled_l2(sample, training)
+    nearest = int(distances.argmin())
+    ssim = max(compare_structure(sample, image).ssim for image in training)
+    phash = image_hashes(sample, ("phash",))["phash"]
+    phash_distance = min(int(phash - other) for other in training_phash)
+    return (
+        nearest,
+        float(distances[nearest]),
+        float(ssim),
+        phash_distance,
+        bool(distances[nearest] <= threshold),
+    )
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def run_overfit_lab(
+    images: str | Path,
+    base: str | Path,
+    settings: LabSettings = LabSettings(),
+    *,
+    work: str | Path | None = None,
+    on_progress: LabProgress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> LabResult:
+    """Train one model per size, sample, match; `work` keeps the models (else a temp folder)."""
+    import torch
+
+    from workstation.core.params import GenerationParams
+    from workstation.engine.generate import txt2img
+    from workstation.engine.loading import load_model
+    from workstation.engine.training import (
+        TrainSettings,
+        load_components,
+        load_pixels,
+        read_captioned_folder,
+        train_unet,
+    )
+
+    clock = time.perf_counter()
+    say = on_progress or (lambda message: None)
+    data = read_captioned_folder(images)
+    if max(settings.sizes) > len(data):
+        raise InputError(
+            f"{images}: has {len(data)} images; the largest size asked for is {max(settings.sizes)}"
+        )
+    torch.set_num_threads(settings.threads)
+    components = load_components(base)
+    resolution = components["unet"].config.sample_size * 2 ** (
+        len(components["vae"].config.block_out_channels) - 1
+    )
+    pixels = load_pixels(data.first(max(settings.sizes)), resolution)
+    all_training = ((pixels.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().astype(np.uint8)
+    all_phash = [image_hashes(image, ("phash",))["phash"] for image in all_training]
+    result = LabResult(
+        settings,
+        {"folder": str(images), "images": len(data), "sha256": data.sha256},
+        {"path": str(base), "sha256": components["base_sha256"], "resolution": resolution},
+        calibration=calibrate(components["vae"], pixels[:64], all_training[:200]),
+    )
+    work_dir = Path(work) if work else Path(tempfile.mkdtemp(prefix="overfit-lab-"))
+
+    for size in sorted(settings.sizes):
+        subset = data.first(size)
+        # 1. Train a fresh UNet on the first `size` images, same budget for every size.
+        say(f"size {size}: training {settings.steps} steps")
+        train = TrainSettings(
+            steps=settings.steps,
+            batch_size=settings.batch_size,
+            learning_rate=settings.learning_rate,
+            warmup_steps=min(50, settings.steps // 10),
+            seed=settings.seed,
+            resolution=resolution,
+            checkpoint_every=0,
+            init_unet=settings.init,
+            noise_offset=settings.noise_offset,
+            threads=settings.threads,
+        )
+        trained = train_unet(
+            subset, work_dir / f"n{size}", components, train, is_cancelled=is_cancelled
+        )
+
+        # 2. Sample with training captions and seeds that training never used.
+        say(f"size {size}: generating {settings.samples} samples")
+        model = load_model(work_dir / f"n{size}", device="cpu", dtype="float32")
+        training, phashes = all_training[:size], all_phash[:size]
+        matches, pairs = [], []
+        for index in range(settings.samples):
+            if is_cancelled and is_cancelled():
+                raise Cancelled(f"lab cancelled at size {size}")
+            params = GenerationParams(
+                model=str(work_dir / f"n{size}"),
+                prompt=subset.captions[index % size],
+                seed=10_000 + settings.seed * 1000 + index,
+                steps=settings.sample_steps,
+                cfg=settings.cfg,
+                sampler=settings.sampler,
+                width=resolution,
+                height=resolution,
+            )
+            sample = np.asarray(txt2img(model, params, decode_steps=()).image.convert("RGB"))
+            nearest, l2, ssim, phash, near = match_sample(
+                sample, training, phashes, subset.files, settings.near_copy_l2
+            )
+            matches.append(
+                SampleMatch(
+                    params.prompt, params.seed, subset.files[nearest], l2, ssim, phash, near
+                )
+            )
+            pairs.append((sample, training[nearest], near))
+        result.sizes.append(
+            SizeResult(
+                size,
+                trained.seconds,
+                trained.losses[-1] if trained.losses else math.nan,
+                matches,
+                pair_grid(pairs, f"{size} training image(s)"),
+            )
+        )
+        say(f"size {size}: {result.sizes[-1].point()}")
+    result.seconds = time.perf_counter() - clock
+    return result
+
+
+def calibrate(vae: Any, pixels: Any, training: np.ndarray) -> dict[str, float]:
+    """How close is "close": the VAE's own round trip of a training image (the floor no model on
+    this VAE can beat), and the nearest *other* image within the training set."""
+    import torch
+
+    with torch.no_grad():
+        decoded = vae.decode(vae.encode(pixels).latent_dist.mean).sample.clamp(-1, 1)
+    round_trip = ((decoded.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().astype(np.uint8)
+    originals = ((pixels.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().astype(np.uint8)
+    floor = [tiled_l2(round_trip[i], originals[i : i + 1])[0] for i in range(len(pixels))]
+    calibration = {"vae_round_trip_tiled_l2": round(float(np.median(floor)), 4)}
+    if len(training) > 1:
+        others = [
+            tiled_l2(training[i], np.delete(training, i, axis=0)).min()
+            for i in range(len(training))
+        ]
+        calibration["nearest_other_training_image_tiled_l2"] = round(float(np.median(others)), 4)
+    return calibration
+
+
+def pair_grid(pairs: list[tuple[np.ndarray, np.ndarray, bool]], title: str) -> Image.Image:
+    """Top row: samples; bottom row: each one's nearest training image. Red frame = near-copy."""
+    scale, pad, head = 2, 6, 18
+    side = pairs[0][0].shape[0] * scale
+    width = pad + len(pairs) * (side + pad)
+    grid = Image.new("RGB", (width, head + 2 * (side + pad) + pad), (255, 255, 255))
+    draw = ImageDraw.Draw(grid)
+    draw.text((pad, 3), f"{title} - top: samples, bottom: nearest training image", fill=(0, 0, 0))
+    for column, (sample, nearest, near) in enumerate(pairs):
+        x = pad + column * (side + pad)
+        for row, array in enumerate((sample, nearest)):
+            y = head + pad + row * (side + pad)
+            tile = Image.fromarray(array).resize((side, side), Image.Resampling.NEAREST)
+            grid.paste(tile, (x, y))
+        if near:
+            draw.rectangle(
+                [x - 3, head + 3, x + side + 2, head + 2 * side + pad + 8],
+                outline=(210, 0, 0),
+                width=2,
+            )
+    return grid
+
+
+def methods_text(result: LabResult) -> str:
+    s = result.settings
+    c = result.calibration
+    calibration = ""
+    if "nearest_other_training_image_tiled_l2" in c:
+        calibration = (
+            " For scale (medians): the VAE's own round trip of a training image is at "
+            f"{c['vae_round_trip_tiled_l2']}, the nearest other image in the training set at "
+            f"{c['nearest_other_training_image_tiled_l2']}."
+        )
+    start = "starting from the base model's UNet" if s.init == "base" else "from random weights"
+    train_minutes = sum(size.train_seconds for size in result.sizes) / 60
+    return (
+        f"Method. For each training-set size n in {', '.join(map(str, s.sizes))}, the first n "
+        f"images of {result.data['folder']} ({result.data['images']} captioned images, data "
+        f"SHA-256 {result.data['sha256'][:16]}...) were used to train a UNet {start} "
+        f"for {s.steps} steps of batch {s.batch_size} (learning rate "
+        f"{s.learning_rate}, offset noise {s.noise_offset}, the same budget for every n) on "
+        "the CPU, with the VAE and text "
+        f"encoder of the base model {Path(result.base['path']).name} "
+        f"(SHA-256 {str(result.base['sha256'])[:16]}...) kept frozen, at "
+        f"{result.base['resolution']} px; training took {train_minutes:.1f} min in all. "
+        f"Each model then generated {s.samples} images from the training captions with seeds not "
+        f"used in training ({s.sampler}, {s.sample_steps} steps, CFG {s.cfg}). Every sample was "
+        "compared with every training image: tiled L2 after Carlini et al. (2023) - the largest "
+        f"RMS difference over {TILES}x{TILES} tiles, RGB scaled to [0, 1] - picks the nearest "
+        f"training image, and a sample counts as a near-copy when that distance is at most "
+        f"{s.near_copy_l2}; the best SSIM (greyscale) and the best pHash similarity (1 - Hamming "
+        "distance / 64) over the training set are reported beside it."
+        f"{calibration} The whole lab took {result.seconds / 60:.1f} min."
+    )
+
+
+def store_lab(case: Any, result: LabResult) -> int:
+    """Grids and plot as case artifacts, then one "study" record; returns the record id."""
+    points = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in result.sizes:
+            path = Path(folder) / f"overfit-lab-n{size.size}.png"
+            size.grid.save(path)
+            artifact = case.import_file(
+                path, role="other", note=f"over-fitting lab: samples vs nearest, n={size.size}"
+            )
+            points.append({**size.point(), "artifact_id": artifact.id})
+        plot = plot_lab(result, Path(folder) / "overfit-lab-plot.png")
+        plot_artifact = case.import_file(plot, role="other", note="over-fitting lab: plot")
+    payload = {
+        "title": "Over-fitting lab: near-copies vs training-set size",
+        "lab": "overfit",
+        "description": methods_text(result),
+        "parameter": "training_images",
+        "points": points,
+        "near_copy_rule": f"tiled L2 to nearest training image <= {result.settings.near_copy_l2}",
+        "plot_artifact_id": plot_artifact.id,
+        "settings": {k: v for k, v in asdict(result.settings).items() if k != "threads"},
+        "data": result.data,
+        "base_model": result.base,
+        "calibration": result.calibration,
+        "seconds": round(result.seconds, 1),
+    }
+    return case.add_record("study", payload)
+
+
+def plot_lab(result: LabResult, out: Path) -> Path:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    table = result.table()
+    xs = [row["training_images"] for row in table]
+    figure = Figure(figsize=(6.4, 3.2), dpi=120)
+    FigureCanvasAgg(figure)
+    left, right = figure.subplots(1, 2)
+    left.plot(xs, [row["near_copy_fraction"] for row in table], marker="o", color="#b22222")
+    left.set_ylabel("fraction of samples that are near-copies")
+    left.set_ylim(-0.05, 1.05)
+    for key, label in (
+        ("mean_nearest_ssim", "SSIM"),
+        ("mean_nearest_phash_similarity", "pHash similarity"),
+        ("mean_nearest_tiled_l2", "tiled L2 (lower = closer)"),
+    ):
+        right.plot(xs, [row[key] for row in table], marker="o", label=label)
+    right.set_ylabel("mean nearest-neighbour value")
+    right.legend(fontsize=7)
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_xlabel("training images")
+        ax.grid(True, linewidth=0.4, alpha=0.6)
+    figure.tight_layout()
+    figure.savefig(out)
+    return out

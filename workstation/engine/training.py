@@ -1,0 +1,597 @@
+"""Train small text-to-image diffusion models on the CPU: a UNet on captioned images, or a LoRA.
+
+Input is a folder of images with captions. A caption is either a same-name `.txt` file beside the
+image (`cat.png` + `cat.txt`, as kohya's trainers read them) or a line of `captions.jsonl`
+(`{"file": "cat.png", "caption": "a cat"}`); `captions.jsonl` wins when both exist. Images are
+resized (Lanczos) to the training resolution.
+
+`train_unet` reuses a base model's VAE, tokenizer and text encoder (optionally training the text
+encoder too) and trains a UNet — from scratch with the base's UNet layout, or continued from the
+base's weights — with the epsilon objective of Stable Diffusion. The result is a normal diffusers
+StableDiffusionPipeline folder, loaded by `loading.load_model` like any other model.
+`train_lora` trains a LoRA on the UNet's attention of a base model and saves it in diffusers/peft
+format for `load_lora_weights`.
+
+Progress and cancel are plain callables: `on_progress(step, total, loss)`, `is_cancelled()`. A
+cancelled run saves a checkpoint, then raises `Cancelled`; calling again with the same output
+folder resumes from the last checkpoint (`training_state.pt`) and ends with the same weights as an
+uninterrupted run on the same machine.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workstation.core.errors import Cancelled, InputError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+CAPTIONS_FILE = "captions.jsonl"
+STATE_FILE = "training_state.pt"
+RECORD_FILE = "training.json"
+LATENT_RGB_FILE = "latent_rgb.json"
+TrainProgress = Callable[[int, int, float], None]
+CancelCheck = Callable[[], bool]
+
+
+# -- data -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptionedImages:
+    folder: str
+    files: tuple[str, ...]  # names inside folder, sorted
+    captions: tuple[str, ...]
+    file_sha256: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the (name, file SHA-256, caption) lines: names exactly what was trained on."""
+        listing = hashlib.sha256()
+        for entry in zip(self.files, self.file_sha256, self.captions, strict=True):
+            listing.update(json.dumps(list(entry)).encode("utf-8") + b"\n")
+        return listing.hexdigest()
+
+    def first(self, count: int) -> CaptionedImages:
+        """The first `count` images (in name order)."""
+        if not 1 <= count <= len(self):
+            raise InputError(f"{self.folder}: has {len(self)} images, {count} were asked for")
+        return CaptionedImages(
+            self.folder, self.files[:count], self.captions[:count], self.file_sha256[:count]
+        )
+
+
+def read_captioned_folder(folder: str | Path) -> CaptionedImages:
+    """The images of `folder` and their captions; an image without a caption is an error."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    jsonl = folder / CAPTIONS_FILE
+    captions: dict[str, str] = {}
+    if jsonl.exists():
+        for number, line in enumerate(jsonl.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                captions[entry["file"]] = str(entry["caption"]).strip()
+            except (ValueError, KeyError, TypeError):
+                raise InputError(
+                    f'{jsonl}:{number}: expected {{"file": ..., "caption": ...}}'
+                ) from None
+    names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not names:
+        raise InputError(f"{folder}: no images ({', '.join(IMAGE_SUFFIXES)})")
+    texts, digests = [], []
+    for name in names:
+        if name not in captions:
+            text_file = (folder / name).with_suffix(".txt")
+            if not text_file.exists():
+                raise InputError(f"{folder / name}: no caption ({text_file.name} or {jsonl.name})")
+            captions[name] = text_file.read_text(encoding="utf-8").strip()
+        texts.append(captions[name])
+        digests.append(hashlib.sha256((folder / name).read_bytes()).hexdigest())
+    return CaptionedImages(str(folder), tuple(names), tuple(texts), tuple(digests))
+
+
+def load_pixels(data: CaptionedImages, resolution: int) -> Any:
+    """All images as one float tensor N×3×R×R in [-1, 1]."""
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    arrays = []
+    for name in data.files:
+        with Image.open(Path(data.folder) / name) as image:
+            rgb = image.convert("RGB")
+        if rgb.size != (resolution, resolution):
+            rgb = rgb.resize((resolution, resolution), Image.Resampling.LANCZOS)
+        arrays.append(np.asarray(rgb))
+    pixels = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).float()
+    return pixels / 127.5 - 1
+
+
+# -- settings and records ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    steps: int = 1000
+    batch_size: int = 16
+    learning_rate: float = 5e-4
+    warmup_steps: int = 50
+    seed: int = 0
+    resolution: int = 64
+    checkpoint_every: int = 250  # steps; 0 = only at the end (and on cancel)
+    caption_dropout: float = 0.1  # share of empty captions, so classifier-free guidance works
+    train_text_encoder: bool = False
+    init_unet: str = "scratch"  # scratch | base
+    # "Offset noise": a per-image, per-channel constant added to the noise, so the model has to
+    # take an image's overall colour from the prompt rather than from what the noise leaves of it.
+    noise_offset: float = 0.0
+    threads: int = 1  # torch CPU threads; 1 is fastest on a busy 2-core machine
+
+    def __post_init__(self) -> None:
+        if self.init_unet not in ("scratch", "base"):
+            raise InputError(f"init_unet must be scratch or base, not {self.init_unet!r}")
+        if self.steps < 1 or self.batch_size < 1:
+            raise InputError("steps and batch size must be at least 1")
+
+
+@dataclass
+class TrainResult:
+    out: Path
+    steps: int
+    seconds: float
+    losses: list[float] = field(default_factory=list)  # mean loss per logged interval
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+def _lr_factor(step: int, settings: TrainSettings) -> float:
+    """Linear warm-up, then cosine decay to 10 %."""
+    if step < settings.warmup_steps:
+        return (step + 1) / settings.warmup_steps
+    progress = (step - settings.warmup_steps) / max(1, settings.steps - settings.warmup_steps)
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+# -- components -------------------------------------------------------------------------------
+
+
+def load_components(base: str | Path) -> dict[str, Any]:
+    """VAE, tokenizer, text encoder, UNet and scheduler of a diffusers folder, in float32."""
+    import torch
+
+    from workstation.engine.loading import load_model
+
+    model = load_model(base, device="cpu", dtype="float32")
+    pipe = model.pipe
+    components = {
+        name: getattr(pipe, name)
+        for name in ("vae", "tokenizer", "text_encoder", "unet", "scheduler")
+    }
+    for name in ("vae", "text_encoder", "unet"):
+        components[name] = components[name].to(torch.float32)
+    components["latent_rgb"] = read_latent_rgb(base)
+    components["base_sha256"] = model.info.sha256
+    return components
+
+
+def make_pipeline(components: dict[str, Any]) -> Any:
+    from diffusers import StableDiffusionPipeline
+
+    return StableDiffusionPipeline(
+        vae=components["vae"],
+        text_encoder=components["text_encoder"],
+        tokenizer=components["tokenizer"],
+        unet=components["unet"],
+        scheduler=components["scheduler"],
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+
+
+def save_pipeline(components: dict[str, Any], out: Path, half: bool = True) -> None:
+    """A diffusers folder (fp16 weights by default: half the size; the engine upcasts on load)."""
+    import torch
+
+    pipe = make_pipeline(components)
+    if half:
+        pipe = copy.deepcopy(pipe).to(dtype=torch.float16)
+    pipe.save_pretrained(out, safe_serialization=True)
+    if components.get("latent_rgb"):
+        write_latent_rgb(out, components["latent_rgb"])
+
+
+def read_latent_rgb(folder: str | Path) -> dict[str, Any] | None:
+    path = Path(folder) / LATENT_RGB_FILE
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_latent_rgb(folder: str | Path, latent_rgb: dict[str, Any]) -> None:
+    text = json.dumps(latent_rgb, indent=2) + "\n"
+    (Path(folder) / LATENT_RGB_FILE).write_text(text, encoding="utf-8")
+
+
+def fit_latent_rgb(latents: Any, pixels: Any) -> dict[str, Any]:
+    """Least-squares 4×3 matrix + bias from (scaled) latents to RGB in [-1, 1] at latent size.
+
+    The engine's step previews use it instead of Stable Diffusion's fixed map when a model folder
+    has `latent_rgb.json` (a model with its own VAE has its own latent colours).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    small = F.interpolate(pixels, size=latents.shape[-2:], mode="area")
+    x = latents.permute(0, 2, 3, 1).reshape(-1, latents.shape[1])
+    x = torch.cat([x, torch.ones(len(x), 1)], 1)
+    y = small.permute(0, 2, 3, 1).reshape(-1, 3)
+    solution = torch.linalg.lstsq(x, y).solution
+    residual = (x @ solution - y).pow(2).mean().sqrt().item()
+    return {
+        "factors": [[round(v, 5) for v in row] for row in solution[:-1].tolist()],
+        "bias": [round(v, 5) for v in solution[-1].tolist()],
+        "rms_error": round(residual, 4),
+        "note": "RGB in [-1, 1] = latents (scaled by the VAE's scaling_factor) @ factors + bias",
+    }
+
+
+def encode_latents(vae: Any, pixels: Any, batch: int = 64) -> Any:
+    """VAE posterior means, times the VAE's scaling factor (what the UNet sees)."""
+    import torch
+
+    with torch.no_grad():
+        parts = [
+            vae.encode(pixels[i : i + batch]).latent_dist.mean for i in range(0, len(pixels), batch)
+        ]
+    return torch.cat(parts) * vae.config.scaling_factor
+
+
+def tokenize(tokenizer: Any, captions: list[str]) -> Any:
+    return tokenizer(
+        captions,
+        padding="max_length",
+        max_length=tokenizer.model_max_length,
+        truncation=True,
+        return_tensors="pt",
+    ).input_ids
+
+
+def noise_scheduler(scheduler: Any) -> Any:
+    """The DDPM forward process with the model's own beta schedule."""
+    from diffusers import DDPMScheduler
+
+    return DDPMScheduler.from_config(scheduler.config)
+
+
+# -- UNet (+ text encoder) training -----------------------------------------------------------
+
+
+def train_unet(
+    images: str | Path | CaptionedImages,
+    out: str | Path,
+    base: str | Path | dict[str, Any],
+    settings: TrainSettings = TrainSettings(),
+    *,
+    on_progress: TrainProgress | None = None,
+    is_cancelled: CancelCheck | None = None,
+    resume: bool = True,
+    extra_record: dict[str, Any] | None = None,
+) -> TrainResult:
+    """Train a UNet on captioned images; write a diffusers folder to `out`."""
+    import torch
+    import torch.nn.functional as F
+    from diffusers import UNet2DConditionModel
+
+    from workstation.engine.loading import quiet_libraries
+
+    clock = time.perf_counter()
+    out = Path(out)
+    data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
+    torch.set_num_threads(settings.threads)
+    quiet_libraries()
+    components = dict(base) if isinstance(base, dict) else load_components(base)
+    base_name = "(in memory)" if isinstance(base, dict) else str(base)
+
+    # 1. Fixed inputs: latents of every image, token ids of every caption.
+    pixels = load_pixels(data, settings.resolution)
+    vae, text_encoder = components["vae"].eval(), components["text_encoder"]
+    latents = encode_latents(vae, pixels)
+    ids = tokenize(components["tokenizer"], list(data.captions))
+    empty_ids = tokenize(components["tokenizer"], [""])
+    if not settings.train_text_encoder:
+        text_encoder.eval().requires_grad_(False)
+        with torch.no_grad():
+            contexts = torch.cat([text_encoder(ids[i : i + 64])[0] for i in range(0, len(ids), 64)])
+            empty_context = text_encoder(empty_ids)[0]
+
+    # 2. The UNet: fresh (seeded) with the base's layout, or the base's own weights.
+    torch.manual_seed(settings.seed)
+    if settings.init_unet == "scratch":
+        unet = UNet2DConditionModel.from_config(components["unet"].config)
+    else:
+        unet = copy.deepcopy(components["unet"])
+    unet.train().requires_grad_(True)
+    params = list(unet.parameters())
+    if settings.train_text_encoder:
+        text_encoder.train().requires_grad_(True)
+        params += list(text_encoder.parameters())
+    optimizer = torch.optim.AdamW(params, lr=settings.learning_rate, weight_decay=1e-2)
+    lr_schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: _lr_factor(step, settings)
+    )
+    noise = noise_scheduler(components["scheduler"])
+    generator = torch.Generator().manual_seed(settings.seed)
+
+    # 3. Resume from the last checkpoint in `out`, if it trained on the same data and settings.
+    state_path = out / STATE_FILE
+    step, losses, seconds_before = 0, [], 0.0
+    if resume and state_path.exists():
+        state = torch.load(state_path, weights_only=True)
+        if state["data_sha256"] != data.sha256 or state["settings"] != asdict(settings):
+            raise InputError(
+                f"{out}: has a checkpoint of a different training run (other data or settings); "
+                "use another output folder"
+            )
+        unet.load_state_dict(state["unet"])
+        if settings.train_text_encoder:
+            text_encoder.load_state_dict(state["text_encoder"])
+        optimizer.load_state_dict(state["optimizer"])
+        lr_schedule.load_state_dict(state["lr_schedule"])
+        generator.set_state(state["generator"])
+        step, losses, seconds_before = state["step"], state["losses"], state["seconds"]
+
+    def checkpoint(final: bool = False) -> None:
+        components_now = {**components, "unet": unet, "text_encoder": text_encoder}
+        out.mkdir(parents=True, exist_ok=True)
+        save_pipeline(components_now, out)
+        seconds = seconds_before + time.perf_counter() - clock
+        record = {
+            "schema": "workstation.training/1",
+            "kind": "unet",
+            "base": base_name,
+            "base_sha256": components.get("base_sha256"),
+            "data": {
+                "folder": data.folder,
+                "images": len(data),
+                "sha256": data.sha256,
+            },
+            "settings": asdict(settings),
+            "steps_done": step,
+            "finished": final,
+            "seconds": round(seconds, 1),
+            "losses": [round(v, 5) for v in losses],
+            **(extra_record or {}),
+        }
+        (out / RECORD_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        if final:
+            state_path.unlink(missing_ok=True)
+            return
+        state = {
+            "data_sha256": data.sha256,
+            "settings": asdict(settings),
+            "unet": unet.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "lr_schedule": lr_schedule.state_dict(),
+            "generator": generator.get_state(),
+            "step": step,
+            "losses": losses,
+            "seconds": seconds,
+        }
+        if settings.train_text_encoder:
+            state["text_encoder"] = text_encoder.state_dict()
+        tmp = state_path.with_suffix(".part")
+        torch.save(state, tmp)
+        tmp.replace(state_path)
+
+    # 4. The loop: noise a batch of latents at random timesteps, predict the noise.
+    interval, running = 50, []
+    while step < settings.steps:
+        if is_cancelled and is_cancelled():
+            checkpoint()
+            raise Cancelled(f"training cancelled at step {step} of {settings.steps}")
+        index = torch.randint(0, len(data), (settings.batch_size,), generator=generator)
+        x0 = latents[index]
+        eps = torch.randn(x0.shape, generator=generator)
+        if settings.noise_offset:
+            offset = torch.randn((*x0.shape[:2], 1, 1), generator=generator)
+            eps = eps + settings.noise_offset * offset
+        t = torch.randint(0, noise.config.num_train_timesteps, (len(x0),), generator=generator)
+        drop = torch.rand(len(x0), generator=generator) < settings.caption_dropout
+        if settings.train_text_encoder:
+            batch_ids = torch.where(drop[:, None], empty_ids, ids[index])
+            context = text_encoder(batch_ids)[0]
+        else:
+            context = torch.where(drop[:, None, None], empty_context, contexts[index])
+        prediction = unet(noise.add_noise(x0, eps, t), t, context).sample
+        loss = F.mse_loss(prediction, eps)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        lr_schedule.step()
+        step += 1
+        running.append(loss.item())
+        if len(running) == interval or step == settings.steps:
+            losses.append(sum(running) / len(running))
+            running = []
+        if on_progress:
+            on_progress(step, settings.steps, loss.item())
+        if settings.checkpoint_every and step % settings.checkpoint_every == 0:
+            checkpoint(final=step == settings.steps)
+    unet.eval()
+    text_encoder.eval()
+    checkpoint(final=True)
+    record = json.loads((out / RECORD_FILE).read_text(encoding="utf-8"))
+    return TrainResult(out, step, record["seconds"], losses, record)
+
+
+# -- VAE (for a model of one's own) -----------------------------------------------------------
+
+
+def train_vae(
+    pixels: Any,
+    vae: Any,
+    *,
+    steps: int,
+    batch_size: int = 16,
+    learning_rate: float = 2e-3,
+    kl_weight: float = 1e-6,
+    seed: int = 0,
+    on_progress: TrainProgress | None = None,
+) -> Any:
+    """Train an AutoencoderKL on pixels in [-1, 1]; set its scaling factor to 1 / latent std."""
+    import torch
+    import torch.nn.functional as F
+
+    generator = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    optimizer = torch.optim.AdamW(vae.parameters(), lr=learning_rate)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=learning_rate, total_steps=steps, pct_start=0.05
+    )
+    vae.train()
+    for step in range(1, steps + 1):
+        batch = pixels[torch.randint(0, len(pixels), (batch_size,), generator=generator)]
+        posterior = vae.encode(batch).latent_dist
+        z = posterior.mean + posterior.std * torch.randn(posterior.mean.shape, generator=generator)
+        reconstruction = vae.decode(z).sample
+        loss = F.mse_loss(reconstruction, batch) + kl_weight * posterior.kl().mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        if on_progress:
+            on_progress(step, steps, loss.item())
+    vae.eval()
+    with torch.no_grad():
+        std = torch.cat(
+            [vae.encode(pixels[i : i + 64]).latent_dist.mean for i in range(0, 512, 64)]
+        ).std()
+    vae.register_to_config(scaling_factor=round(1.0 / std.item(), 5))
+    return vae
+
+
+# -- LoRA -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoraSettings:
+    steps: int = 300
+    rank: int = 4
+    alpha: float = 4.0
+    batch_size: int = 4
+    learning_rate: float = 1e-3
+    seed: int = 0
+    resolution: int = 64
+    threads: int = 1
+
+
+LORA_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]
+
+
+def train_lora(
+    images: str | Path | CaptionedImages,
+    out: str | Path,
+    base: str | Path,
+    settings: LoraSettings = LoraSettings(),
+    *,
+    on_progress: TrainProgress | None = None,
+    is_cancelled: CancelCheck | None = None,
+) -> TrainResult:
+    """Train a LoRA on the base UNet's attention; save `out` (.safetensors, diffusers format)."""
+    import torch
+    import torch.nn.functional as F
+    from diffusers import StableDiffusionPipeline
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    clock = time.perf_counter()
+    out = Path(out)
+    if out.suffix != ".safetensors":
+        raise InputError(f"{out}: a LoRA file must end in .safetensors")
+    data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
+    torch.set_num_threads(settings.threads)
+    components = load_components(base)
+    unet, text_encoder = components["unet"], components["text_encoder"].eval()
+
+    # 1. Fixed inputs, as for UNet training.
+    pixels = load_pixels(data, settings.resolution)
+    latents = encode_latents(components["vae"].eval(), pixels)
+    with torch.no_grad():
+        contexts = text_encoder(tokenize(components["tokenizer"], list(data.captions)))[0]
+
+    # 2. LoRA adapters on the attention projections; only they train.
+    torch.manual_seed(settings.seed)
+    unet.requires_grad_(False)
+    unet.add_adapter(
+        LoraConfig(
+            r=settings.rank,
+            lora_alpha=settings.alpha,
+            init_lora_weights="gaussian",
+            target_modules=LORA_TARGETS,
+        )
+    )
+    params = [p for p in unet.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=settings.learning_rate)
+    noise = noise_scheduler(components["scheduler"])
+    generator = torch.Generator().manual_seed(settings.seed)
+    losses, running = [], []
+    unet.train()
+    for step in range(1, settings.steps + 1):
+        if is_cancelled and is_cancelled():
+            raise Cancelled(f"LoRA training cancelled at step {step - 1} of {settings.steps}")
+        index = torch.randint(0, len(data), (settings.batch_size,), generator=generator)
+        x0 = latents[index]
+        eps = torch.randn(x0.shape, generator=generator)
+        t = torch.randint(0, noise.config.num_train_timesteps, (len(x0),), generator=generator)
+        prediction = unet(noise.add_noise(x0, eps, t), t, contexts[index]).sample
+        loss = F.mse_loss(prediction, eps)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        running.append(loss.item())
+        if len(running) == 25 or step == settings.steps:
+            losses.append(sum(running) / len(running))
+            running = []
+        if on_progress:
+            on_progress(step, settings.steps, loss.item())
+
+    # 3. Save as diffusers/peft keys (unet.<module>.lora_A/B.weight), with the alpha in metadata.
+    seconds = time.perf_counter() - clock
+    record = {
+        "schema": "workstation.training/1",
+        "kind": "lora",
+        "base": str(base),
+        "base_sha256": components["base_sha256"],
+        "data": {"folder": data.folder, "images": len(data), "sha256": data.sha256},
+        "settings": asdict(settings),
+        "seconds": round(seconds, 1),
+        "losses": [round(v, 5) for v in losses],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    StableDiffusionPipeline.save_lora_weights(
+        out.parent,
+        unet_lora_layers=get_peft_model_state_dict(unet),
+        weight_name=out.name,
+        unet_lora_adapter_metadata={
+            "r": settings.rank,
+            "lora_alpha": settings.alpha,
+            "target_modules": LORA_TARGETS,
+        },
+    )
+    out.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return TrainResult(out, settings.steps, round(seconds, 1), losses, record)
