@@ -129,3 +129,33 @@ def test_step_numbers_in_a_generation_record_are_not_artifact_ids(tmp_path) -> N
     case.add_record("generation", {"artifacts": {"output": {"id": output.id}, "steps": steps}})
     exhibits = select_exhibits(gather(case), None)
     assert [a.id for a in exhibits] == [work.id, output.id]
+
+
+def test_a_step_with_preview_and_decode_is_shown_once_as_its_decode(tmp_path) -> None:
+    from PIL import Image
+
+    from workstation.core.case import Case
+    from workstation.report.build import ReportOptions, build_report
+
+    case = Case.create(tmp_path / "case", title="T", examiner="E")
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"s{i}.png"
+        Image.new("RGB", (8, 8), (i * 60, 0, 0)).save(path)
+        paths.append(path)
+    arts = case.import_files(paths, role="generated")
+    steps = [
+        {"id": arts[0].id, "kind": "preview", "step": 1, "sha256": arts[0].sha256},
+        {"id": arts[1].id, "kind": "decoded", "step": 1, "sha256": arts[1].sha256},
+        {"id": arts[2].id, "kind": "preview", "step": 2, "sha256": arts[2].sha256},
+        {"id": arts[3].id, "kind": "decoded", "step": 2, "sha256": arts[3].sha256},
+    ]
+    case.add_record(
+        "generation",
+        {"steps_run": 2, "params": {"steps": 2}, "artifacts": {"steps": steps}},
+    )
+    from pypdf import PdfReader
+
+    built = build_report(case, ReportOptions(out=tmp_path / "r.pdf"))
+    text = "".join(page.extract_text() for page in PdfReader(built.path).pages)
+    assert text.count("Step 1 / 2") == 1 and text.count("Step 2 / 2") == 1

@@ -298,6 +298,12 @@ def kept_steps(
                 number = pl.as_int(numbers[index])
             if number is None and total is not None and len(source) == total:
                 number = index + 1
+            if number is not None and any(n == number for n, _ in found):
+                # The engine keeps a latent preview and a VAE decode of a step: show the decode.
+                if isinstance(item, dict) and item.get("kind") == "decoded":
+                    found = [(n, s) for n, s in found if n != number]
+                else:
+                    continue
             found.append((number, sha))
     found.sort(key=lambda item: (item[0] is None, item[0] or 0))
     return found, total
