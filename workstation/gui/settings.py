@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from workstation.core.params import DEVICES
+from workstation.paths import MODELS_DIR
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("en", "zh")
@@ -52,7 +53,8 @@ class Settings:
 
     @property
     def model_folder(self) -> str:
-        return self._text("engine/model_folder")
+        # Until the examiner picks a folder, offer the bundled demo model(s).
+        return self._text("engine/model_folder") or (str(MODELS_DIR) if MODELS_DIR.is_dir() else "")
 
     @model_folder.setter
     def model_folder(self, value: str) -> None:
