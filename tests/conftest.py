@@ -34,3 +34,24 @@ def run_cli(*args: str, check: bool = False, **kwargs) -> subprocess.CompletedPr
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread() -> None:
+    """Two cores shared with other jobs: one torch thread is fastest for the tiny models."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Model hashes go to a temporary cache, never the user's."""
+    folder = tmp_path_factory.mktemp("hash-cache")
+    previous = os.environ.get("WORKSTATION_CACHE_DIR")
+    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("WORKSTATION_CACHE_DIR", None)
+    else:
+        os.environ["WORKSTATION_CACHE_DIR"] = previous

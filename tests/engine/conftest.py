@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -23,27 +22,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in Path(item.fspath).parents:
             for noise in NUMPY_NOISE:
                 item.add_marker(pytest.mark.filterwarnings(noise))
-
-
-@pytest.fixture(scope="session", autouse=True)
-def one_torch_thread() -> None:
-    """The tiny models gain nothing from threads, and on a busy 2-core machine two spinning
-    threads ran the suite several times slower than one."""
-    import torch
-
-    torch.set_num_threads(1)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hash-cache")
-    previous = os.environ.get("WORKSTATION_CACHE_DIR")
-    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        del os.environ["WORKSTATION_CACHE_DIR"]
-    else:
-        os.environ["WORKSTATION_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -60,19 +60,6 @@ def wait_idle(qtbot, window: MainWindow, timeout: int = JOB_TIMEOUT_MS) -> None:
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=timeout)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Model hashes go to a temporary cache, not the user's."""
-    folder = tmp_path_factory.mktemp("hash-cache")
-    previous = os.environ.get("WORKSTATION_CACHE_DIR")
-    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        del os.environ["WORKSTATION_CACHE_DIR"]
-    else:
-        os.environ["WORKSTATION_CACHE_DIR"] = previous
-
-
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model folder as a user would set it: a tiny SD model and a LoRA for it."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -24,25 +23,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in Path(item.fspath).parents:
             for noise in NUMPY_NOISE:
                 item.add_marker(pytest.mark.filterwarnings(noise))
-
-
-@pytest.fixture(scope="session", autouse=True)
-def one_torch_thread() -> None:
-    import torch
-
-    torch.set_num_threads(1)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hash-cache")
-    previous = os.environ.get("WORKSTATION_CACHE_DIR")
-    os.environ["WORKSTATION_CACHE_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("WORKSTATION_CACHE_DIR", None)
-    else:
-        os.environ["WORKSTATION_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")
