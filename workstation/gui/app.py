@@ -105,7 +105,13 @@ def run(
     workstation = Workstation(app, Settings(), language)
     window = workstation.window
     if case_dir is not None:
-        window.session.open(case_dir)  # a WorkstationError reaches the CLI: one line, exit 2
+        try:
+            window.session.open(case_dir)  # a WorkstationError reaches the CLI: one line, exit 2
+        except BaseException:
+            # Start-up jobs (the model scan) must end before their window goes away.
+            window.runner.cancel_all()
+            window.runner.pool.waitForDone()
+            raise
         window.settings.add_recent_case(window.session.root)
         window.actions_.refresh_recent()
     if screenshot is not None:
