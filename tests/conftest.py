@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -55,3 +56,53 @@ def private_hash_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
         os.environ.pop("WORKSTATION_CACHE_DIR", None)
     else:
         os.environ["WORKSTATION_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def tiny_clip(tmp_path_factory) -> dict[str, Path]:
+    """A tiny random-weight open_clip architecture, its checkpoint, and a mismatched one."""
+    import open_clip
+    import torch
+    from safetensors.torch import save_file
+
+    folder = tmp_path_factory.mktemp("tiny-clip")
+    text = {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 1}
+    config = {
+        "embed_dim": 32,
+        "vision_cfg": {
+            "image_size": 32,
+            "layers": 1,
+            "width": 32,
+            "head_width": 16,
+            "patch_size": 8,
+        },
+        "text_cfg": text,
+    }
+    other = dict(config, embed_dim=24)
+    arch = folder / "wstest-tiny-clip.json"
+    arch.write_text(json.dumps(config))
+    other_arch = folder / "wstest-tiny-clip-other.json"
+    other_arch.write_text(json.dumps(other))
+    open_clip.add_model_config(arch)
+    open_clip.add_model_config(other_arch)
+
+    torch.manual_seed(0)
+    model, _, _ = open_clip.create_model_and_transforms("wstest-tiny-clip")
+    checkpoint = folder / "tiny.safetensors"
+    save_file(model.state_dict(), str(checkpoint))
+    torch.manual_seed(1)
+    other_model, _, _ = open_clip.create_model_and_transforms("wstest-tiny-clip-other")
+    other_checkpoint = folder / "other.safetensors"
+    save_file(other_model.state_dict(), str(other_checkpoint))
+
+    model_dir = folder / "model-folder"
+    model_dir.mkdir()
+    (model_dir / "open_clip_config.json").write_text(json.dumps({"model_cfg": config}))
+    save_file(model.state_dict(), str(model_dir / "open_clip_model.safetensors"))
+    return {
+        "arch": arch,
+        "checkpoint": checkpoint,
+        "other_arch": other_arch,
+        "other_checkpoint": other_checkpoint,
+        "folder": model_dir,
+    }

@@ -26,6 +26,10 @@
         <source>Studies</source>
         <translation>研究</translation>
     </message>
+    <message>
+        <source>Lab</source>
+        <translation>实验</translation>
+    </message>
 </context>
 <context>
     <name>ArtifactModel</name>
@@ -709,6 +713,201 @@ The full report was written to the log.</source>
     <message>
         <source>Import</source>
         <translation>导入</translation>
+    </message>
+</context>
+<context>
+    <name>LabForm</name>
+    <message>
+        <source>Run the over-fitting lab</source>
+        <translation>运行过拟合实验</translation>
+    </message>
+    <message>
+        <source>synthetic scenes</source>
+        <translation>合成场景</translation>
+    </message>
+    <message>
+        <source>A folder of captioned images (same-name .txt files or captions.jsonl); the first n are the training set of size n. Empty: synthetic scenes are drawn for the run.</source>
+        <translation>带说明文字的图像文件夹（同名 .txt 文件或 captions.jsonl）；前 n 张图像即规模为 n 的训练集。留空：为本次运行绘制合成场景。</translation>
+    </message>
+    <message>
+        <source>The model whose VAE and text encoder are reused, and whose UNet each size starts from</source>
+        <translation>复用其 VAE 和文本编码器的模型，每个规模的 UNet 也从它开始训练</translation>
+    </message>
+    <message>
+        <source>Training-set sizes, separated by commas</source>
+        <translation>训练集规模，以逗号分隔</translation>
+    </message>
+    <message>
+        <source>Training steps per size: the same budget for every size</source>
+        <translation>每个规模的训练步数：每个规模的训练预算相同</translation>
+    </message>
+    <message>
+        <source>Images generated per size, with seeds never used in training</source>
+        <translation>每个规模生成的图像数，使用训练中从未用过的种子</translation>
+    </message>
+    <message>
+        <source>A sample is a near-copy when its tiled L2 distance (largest RMS difference over 4×4 tiles, RGB in [0, 1]) to the nearest training image is at most this</source>
+        <translation>当样本与最近训练图像的分块 L2 距离（4×4 分块上最大的均方根差，RGB 取值 [0, 1]）不超过此值时，该样本即为近似复制</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the lab; the case is not changed</source>
+        <translation>停止实验；案件不会改变</translation>
+    </message>
+    <message>
+        <source>Training images</source>
+        <translation>训练图像</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Sizes</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Near-copy at tiled L2 ≤</source>
+        <translation>近似复制：分块 L2 ≤</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>Results are stored in the open case.</source>
+        <translation>结果将保存到当前打开的案件中。</translation>
+    </message>
+    <message>
+        <source>Open a case to run the lab; its results are stored there.</source>
+        <translation>请先打开案件再运行实验；结果将保存在该案件中。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Stored as study record #{id}.</source>
+        <translation>已保存为研究记录 #{id}。</translation>
+    </message>
+    <message>
+        <source>Cancelled; the case is unchanged.</source>
+        <translation>已取消；案件未改变。</translation>
+    </message>
+</context>
+<context>
+    <name>LabJobs</name>
+    <message>
+        <source>drawing {n} synthetic scenes</source>
+        <translation>正在绘制 {n} 个合成场景</translation>
+    </message>
+    <message>
+        <source>storing the results in the case</source>
+        <translation>正在将结果保存到案件中</translation>
+    </message>
+</context>
+<context>
+    <name>LabTab</name>
+    <message>
+        <source>Training images</source>
+        <translation>训练图像</translation>
+    </message>
+    <message>
+        <source>Training-set size n</source>
+        <translation>训练集规模 n</translation>
+    </message>
+    <message>
+        <source>Near-copies</source>
+        <translation>近似复制</translation>
+    </message>
+    <message>
+        <source>Fraction of samples that are near-copies</source>
+        <translation>属于近似复制的样本比例</translation>
+    </message>
+    <message>
+        <source>Tiled L2</source>
+        <translation>分块 L2</translation>
+    </message>
+    <message>
+        <source>Mean tiled L2 to the nearest training image (lower = closer)</source>
+        <translation>与最近训练图像的平均分块 L2（越低越接近）</translation>
+    </message>
+    <message>
+        <source>SSIM</source>
+        <translation>SSIM</translation>
+    </message>
+    <message>
+        <source>Mean best SSIM over the training set</source>
+        <translation>在训练集上的平均最佳 SSIM</translation>
+    </message>
+    <message>
+        <source>pHash</source>
+        <translation>pHash</translation>
+    </message>
+    <message>
+        <source>Mean best pHash similarity (1 − Hamming distance / 64)</source>
+        <translation>平均最佳 pHash 相似度（1 − 汉明距离 / 64）</translation>
+    </message>
+    <message>
+        <source>Train s</source>
+        <translation>训练秒数</translation>
+    </message>
+    <message>
+        <source>Seconds of training for this size</source>
+        <translation>该规模的训练耗时（秒）</translation>
+    </message>
+    <message>
+        <source>Click a row to see that size&apos;s samples</source>
+        <translation>单击某一行可查看该规模的样本</translation>
+    </message>
+    <message>
+        <source>#{id}  sizes {sizes}  ({time})</source>
+        <translation>#{id}  规模 {sizes}  （{time}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n over-fitting lab record(s) in this case.</source>
+        <translation>
+            <numerusform>此案件中有 %n 条过拟合实验记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The over-fitting lab trains a model on 1, 5, 50 and 500 images and measures how close its samples come to the training images. Its results appear here once a run is stored in the case.</source>
+        <translation>过拟合实验分别用 1、5、50 和 500 张图像训练模型，并测量其样本与训练图像有多接近。运行结果保存到案件后会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Plot</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Samples and nearest training images, n = {n}</source>
+        <translation>样本及最近的训练图像，n = {n}</translation>
     </message>
 </context>
 <context>

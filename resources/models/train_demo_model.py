@@ -64,6 +64,8 @@ def write_config_folder(model: Path, configs: Path) -> None:
 def write_training_md(model: Path) -> None:
     record = json.loads((model / "training.json").read_text(encoding="utf-8"))
     settings, vae, data = record["settings"], record["vae"], record["data_generator"]
+    stage3 = record["stage3"]
+    s3 = stage3["settings"]
     vt = vae["training"]
     size = sum(p.stat().st_size for p in model.rglob("*") if p.is_file())
     text = f"""# {model.name}: how this model was made
@@ -83,12 +85,18 @@ background, left": 8 colours (red, green, blue, yellow, white, black, purple, or
   {vt["steps"]} steps, batch {vt["batch_size"]}, seed {vt["seed"]}, on {vae["images"]} shapes and
   scenes (data SHA-256 `{vae["data_sha256"]}`); reconstruction MSE {vae["reconstruction_mse"]}
   (RGB in [-1, 1]); scaling factor {vae["scaling_factor"]}; {vae["seconds"] / 60:.1f} min.
-- **UNet + text encoder**: UNet 32/64 channels, cross-attention at 8×8 only; CLIP text encoder
-  64 wide, 2 layers, full CLIP vocabulary; trained together for {settings["steps"]} steps of batch
-  {settings["batch_size"]}, AdamW lr {settings["learning_rate"]} (warm-up
-  {settings["warmup_steps"]} steps, cosine decay), {settings["caption_dropout"]:.0%} empty captions
-  (for classifier-free guidance), seed {settings["seed"]}; {record["seconds"] / 60:.1f} min.
-- **Loss** (mean per 50 steps): first {record["losses"][0]:.4f}, last {record["losses"][-1]:.4f}.
+- **UNet + text encoder** (stage 3): UNet 32/64 channels, cross-attention at 8×8 only; CLIP text
+  encoder 64 wide, 2 layers, full CLIP vocabulary; trained together from random weights for
+  {s3["steps"]} steps of batch {s3["batch_size"]}, AdamW lr {s3["learning_rate"]} (warm-up
+  {s3["warmup_steps"]} steps, cosine decay), {s3["caption_dropout"]:.0%} empty captions (for
+  classifier-free guidance), seed {s3["seed"]}; {stage3["seconds"] / 60:.1f} min; loss (mean per 50
+  steps) first {stage3["losses"][0]:.4f}, last {stage3["losses"][-1]:.4f}.
+- **Offset-noise continuation** (stage 4): the UNet alone, {settings["steps"]} more steps of batch
+  {settings["batch_size"]}, lr {settings["learning_rate"]}, offset noise
+  {settings["noise_offset"]}, seed {settings["seed"]}; {record["seconds"] / 60:.1f} min; loss first
+  {record["losses"][0]:.4f}, last {record["losses"][-1]:.4f}. Without it the background colour
+  followed the seed rather than the prompt (at 16×16 latents the starting noise's mean still says
+  the image's mean colour); with it "on a blue background" is blue for every seed.
 - **Previews**: `latent_rgb.json`, a least-squares latent → RGB map (RMS error
   {vae["latent_rgb"]["rms_error"]}), which the engine uses for this model's step previews.
 - **Software**: torch on 1 CPU thread; `training.json` has every setting.

@@ -8,22 +8,9 @@ import pytest
 
 from workstation.core.params import GenerationParams
 
+
 # diffusers' schedulers hand torch tensors to numpy; with numpy 2, torch answers with these
 # warnings once per step. They are not ours and drown the report.
-NUMPY_NOISE = (
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning",
-    "ignore:__array_wrap__ must accept context:DeprecationWarning",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            for noise in NUMPY_NOISE:
-                item.add_marker(pytest.mark.filterwarnings(noise))
-
-
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tiny (diffusers folder), tiny.safetensors (single file), kohya and diffusers LoRAs."""

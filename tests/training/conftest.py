@@ -11,18 +11,6 @@ from workstation.engine.synthetic_shapes import write_dataset
 from workstation.paths import MODELS_DIR
 
 DEMO = MODELS_DIR / DEMO_NAME
-NUMPY_NOISE = (
-    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning",
-    "ignore:__array_wrap__ must accept context:DeprecationWarning",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            for noise in NUMPY_NOISE:
-                item.add_marker(pytest.mark.filterwarnings(noise))
 
 
 @pytest.fixture(scope="session")

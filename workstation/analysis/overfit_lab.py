@@ -9,7 +9,8 @@ matched against every training image:
   so a copy must match everywhere, not on average. The nearest training image is the one with the
   smallest tiled L2; a sample is a **near-copy** when that distance is at most `near_copy_l2`;
 - SSIM (greyscale, `analysis.structure`) and pHash (64 bits, `analysis.hashes`), each its best
-  match over the training set.
+  match over the training set; CLIP image-image cosine similarity too when a local CLIP model is
+  given (`analysis.clip.ClipModel`).
 The result is a "study" record (points per size, a grid pairing samples with their nearest
 training image per size, a plot) that the report renders with the methods paragraph.
 """
@@ -20,7 +21,7 @@ import math
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ class LabSettings:
     # base: every size starts from the base model's UNet (it can already draw shapes, so the
     # budget goes into learning the training set); scratch: from random weights.
     init: str = "base"
-    noise_offset: float = 0.1  # see engine.training.TrainSettings
+    noise_offset: float | None = None  # None: automatic, see engine.training.auto_noise_offset
     samples: int = 8  # generated per size
     sample_steps: int = 20
     cfg: float = 5.0
@@ -63,6 +64,7 @@ class SampleMatch:
     ssim: float  # best over the training set
     phash_distance: int  # best over the training set, of 64 bits
     near_copy: bool
+    clip: float | None = None  # best CLIP cosine similarity over the training set, if measured
 
 
 @dataclass
@@ -86,8 +88,13 @@ class SizeResult:
             "mean_nearest_phash_similarity": round(
                 float(np.mean([1 - m.phash_distance / 64 for m in self.matches])), 4
             ),
+            **self._clip_point(),
             "train_seconds": round(self.train_seconds, 1),
         }
+
+    def _clip_point(self) -> dict[str, float]:
+        values = [m.clip for m in self.matches if m.clip is not None]
+        return {"mean_nearest_clip": round(float(np.mean(values)), 4)} if values else {}
 
 
 @dataclass
@@ -99,9 +106,25 @@ class LabResult:
     seconds: float = 0.0
     # Reference distances that give the near-copy threshold its meaning (medians, tiled L2).
     calibration: dict[str, float] = field(default_factory=dict)
+    noise_offset: float = 0.0  # the offset noise training used (resolved when automatic)
+    clip: dict[str, Any] | None = None  # the CLIP model's identity, when CLIP was measured
 
     def table(self) -> list[dict[str, Any]]:
         return [size.point() for size in self.sizes]
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """ "1, 5, 50, 500" → (1, 5, 50, 500), sorted, each size once (the CLI's and the GUI's form)."""
+    try:
+        sizes = {int(part) for part in text.replace(";", ",").split(",") if part.strip()}
+    except ValueError:
+        raise InputError(
+            f"training-set sizes are whole numbers separated by commas, such as 1,5,50,500, "
+            f"not {text!r}"
+        ) from None
+    if not sizes or min(sizes) < 1:
+        raise InputError("give at least one training-set size, each 1 or more")
+    return tuple(sorted(sizes))
 
 
 # -- similarity -------------------------------------------------------------------------------
@@ -152,8 +175,11 @@ def run_overfit_lab(
     work: str | Path | None = None,
     on_progress: LabProgress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    clip: Any | None = None,
 ) -> LabResult:
-    """Train one model per size, sample, match; `work` keeps the models (else a temp folder)."""
+    """Train one model per size, sample, match; `work` keeps the models (else a temp folder).
+
+    `clip`: a loaded `analysis.clip.ClipModel` adds CLIP similarity to the measures."""
     import torch
 
     from workstation.core.params import GenerationParams
@@ -187,69 +213,99 @@ def run_overfit_lab(
         {"folder": str(images), "images": len(data), "sha256": data.sha256},
         {"path": str(base), "sha256": components["base_sha256"], "resolution": resolution},
         calibration=calibrate(components["vae"], pixels[:64], all_training[:200]),
+        clip=None if clip is None else clip.info.to_dict(),
     )
-    work_dir = Path(work) if work else Path(tempfile.mkdtemp(prefix="overfit-lab-"))
+    all_clip = None if clip is None else clip.embed_images(list(all_training))
+    scratch = (
+        None
+        if work
+        else tempfile.TemporaryDirectory(prefix="overfit-lab-", ignore_cleanup_errors=True)
+    )
+    work_dir = Path(work) if work else Path(scratch.name)
 
-    for size in sorted(settings.sizes):
-        subset = data.first(size)
-        # 1. Train a fresh UNet on the first `size` images, same budget for every size.
-        say(f"size {size}: training {settings.steps} steps")
-        train = TrainSettings(
-            steps=settings.steps,
-            batch_size=settings.batch_size,
-            learning_rate=settings.learning_rate,
-            warmup_steps=min(50, settings.steps // 10),
-            seed=settings.seed,
-            resolution=resolution,
-            checkpoint_every=0,
-            init_unet=settings.init,
-            noise_offset=settings.noise_offset,
-            threads=settings.threads,
-        )
-        trained = train_unet(
-            subset, work_dir / f"n{size}", components, train, is_cancelled=is_cancelled
-        )
+    try:
+        for size in sorted(settings.sizes):
+            subset = data.first(size)
+            # 1. Train a fresh UNet on the first `size` images, same budget for every size.
+            say(f"size {size}: training {settings.steps} steps")
+            train = TrainSettings(
+                steps=settings.steps,
+                batch_size=settings.batch_size,
+                learning_rate=settings.learning_rate,
+                warmup_steps=min(50, settings.steps // 10),
+                seed=settings.seed,
+                resolution=resolution,
+                checkpoint_every=0,
+                init_unet=settings.init,
+                noise_offset=settings.noise_offset,
+                threads=settings.threads,
+            )
+            trained = train_unet(
+                subset,
+                work_dir / f"n{size}",
+                components,
+                train,
+                is_cancelled=is_cancelled,
+                on_progress=_training_reporter(say, size),
+            )
 
-        # 2. Sample with training captions and seeds that training never used.
-        say(f"size {size}: generating {settings.samples} samples")
-        model = load_model(work_dir / f"n{size}", device="cpu", dtype="float32")
-        training, phashes = all_training[:size], all_phash[:size]
-        matches, pairs = [], []
-        for index in range(settings.samples):
-            if is_cancelled and is_cancelled():
-                raise Cancelled(f"lab cancelled at size {size}")
-            params = GenerationParams(
-                model=str(work_dir / f"n{size}"),
-                prompt=subset.captions[index % size],
-                seed=10_000 + settings.seed * 1000 + index,
-                steps=settings.sample_steps,
-                cfg=settings.cfg,
-                sampler=settings.sampler,
-                width=resolution,
-                height=resolution,
-            )
-            sample = np.asarray(txt2img(model, params, decode_steps=()).image.convert("RGB"))
-            nearest, l2, ssim, phash, near = match_sample(
-                sample, training, phashes, subset.files, settings.near_copy_l2
-            )
-            matches.append(
-                SampleMatch(
-                    params.prompt, params.seed, subset.files[nearest], l2, ssim, phash, near
+            # 2. Sample with training captions and seeds that training never used.
+            result.noise_offset = trained.record.get("noise_offset_used", 0.0)
+            say(f"size {size}: generating {settings.samples} samples")
+            model = load_model(work_dir / f"n{size}", device="cpu", dtype="float32")
+            training, phashes = all_training[:size], all_phash[:size]
+            matches, pairs = [], []
+            for index in range(settings.samples):
+                if is_cancelled and is_cancelled():
+                    raise Cancelled(f"lab cancelled at size {size}")
+                params = GenerationParams(
+                    model=str(work_dir / f"n{size}"),
+                    prompt=subset.captions[index % size],
+                    seed=10_000 + settings.seed * 1000 + index,
+                    steps=settings.sample_steps,
+                    cfg=settings.cfg,
+                    sampler=settings.sampler,
+                    width=resolution,
+                    height=resolution,
+                )
+                sample = np.asarray(txt2img(model, params, decode_steps=()).image.convert("RGB"))
+                nearest, l2, ssim, phash, near = match_sample(
+                    sample, training, phashes, subset.files, settings.near_copy_l2
+                )
+                matches.append(
+                    SampleMatch(
+                        params.prompt, params.seed, subset.files[nearest], l2, ssim, phash, near
+                    )
+                )
+                if all_clip is not None:
+                    similarity = all_clip[:size] @ clip.embed_images([sample])[0]
+                    matches[-1] = replace(matches[-1], clip=float(similarity.max()))
+                pairs.append((sample, training[nearest], near))
+            result.sizes.append(
+                SizeResult(
+                    size,
+                    trained.seconds,
+                    trained.losses[-1] if trained.losses else math.nan,
+                    matches,
+                    pair_grid(pairs, f"{size} training image(s)"),
                 )
             )
-            pairs.append((sample, training[nearest], near))
-        result.sizes.append(
-            SizeResult(
-                size,
-                trained.seconds,
-                trained.losses[-1] if trained.losses else math.nan,
-                matches,
-                pair_grid(pairs, f"{size} training image(s)"),
-            )
-        )
-        say(f"size {size}: {result.sizes[-1].point()}")
+            say(f"size {size}: {result.sizes[-1].point()}")
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
     result.seconds = time.perf_counter() - clock
     return result
+
+
+def _training_reporter(say: LabProgress, size: int) -> Callable[[int, int, float], None]:
+    """Training progress as lab messages, every tenth of the steps."""
+
+    def report(step: int, total: int, loss: float) -> None:
+        if step == total or step % max(1, total // 10) == 0:
+            say(f"size {size}: training step {step}/{total}, loss {loss:.4f}")
+
+    return report
 
 
 def calibrate(vae: Any, pixels: Any, training: np.ndarray) -> dict[str, float]:
@@ -276,10 +332,12 @@ def pair_grid(pairs: list[tuple[np.ndarray, np.ndarray, bool]], title: str) -> I
     """Top row: samples; bottom row: each one's nearest training image. Red frame = near-copy."""
     scale, pad, head = 2, 6, 18
     side = pairs[0][0].shape[0] * scale
-    width = pad + len(pairs) * (side + pad)
+    caption = f"{title} - top: samples, bottom: nearest training image"
+    text_width = ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(caption)
+    width = max(pad + len(pairs) * (side + pad), int(text_width) + 2 * pad)
     grid = Image.new("RGB", (width, head + 2 * (side + pad) + pad), (255, 255, 255))
     draw = ImageDraw.Draw(grid)
-    draw.text((pad, 3), f"{title} - top: samples, bottom: nearest training image", fill=(0, 0, 0))
+    draw.text((pad, 3), caption, fill=(0, 0, 0))
     for column, (sample, nearest, near) in enumerate(pairs):
         x = pad + column * (side + pad)
         for row, array in enumerate((sample, nearest)):
@@ -306,13 +364,19 @@ def methods_text(result: LabResult) -> str:
             f"{c['nearest_other_training_image_tiled_l2']}."
         )
     start = "starting from the base model's UNet" if s.init == "base" else "from random weights"
+    clip_text = ""
+    if result.clip:
+        clip_text = (
+            f" and the best CLIP image-image cosine similarity ({result.clip['arch']}, checkpoint "
+            f"SHA-256 {result.clip['checkpoint_sha256'][:16]}...)"
+        )
     train_minutes = sum(size.train_seconds for size in result.sizes) / 60
     return (
         f"Method. For each training-set size n in {', '.join(map(str, s.sizes))}, the first n "
         f"images of {result.data['folder']} ({result.data['images']} captioned images, data "
         f"SHA-256 {result.data['sha256'][:16]}...) were used to train a UNet {start} "
         f"for {s.steps} steps of batch {s.batch_size} (learning rate "
-        f"{s.learning_rate}, offset noise {s.noise_offset}, the same budget for every n) on "
+        f"{s.learning_rate}, offset noise {result.noise_offset}, the same budget for every n) on "
         "the CPU, with the VAE and text "
         f"encoder of the base model {Path(result.base['path']).name} "
         f"(SHA-256 {str(result.base['sha256'])[:16]}...) kept frozen, at "
@@ -323,7 +387,7 @@ def methods_text(result: LabResult) -> str:
         f"RMS difference over {TILES}x{TILES} tiles, RGB scaled to [0, 1] - picks the nearest "
         f"training image, and a sample counts as a near-copy when that distance is at most "
         f"{s.near_copy_l2}; the best SSIM (greyscale) and the best pHash similarity (1 - Hamming "
-        "distance / 64) over the training set are reported beside it."
+        f"distance / 64){clip_text} over the training set are reported beside it."
         f"{calibration} The whole lab took {result.seconds / 60:.1f} min."
     )
 
@@ -350,9 +414,11 @@ def store_lab(case: Any, result: LabResult) -> int:
         "near_copy_rule": f"tiled L2 to nearest training image <= {result.settings.near_copy_l2}",
         "plot_artifact_id": plot_artifact.id,
         "settings": {k: v for k, v in asdict(result.settings).items() if k != "threads"},
+        "noise_offset_used": result.noise_offset,
         "data": result.data,
         "base_model": result.base,
         "calibration": result.calibration,
+        "clip_model": result.clip,
         "seconds": round(result.seconds, 1),
     }
     return case.add_record("study", payload)
@@ -361,6 +427,7 @@ def store_lab(case: Any, result: LabResult) -> int:
 def plot_lab(result: LabResult, out: Path) -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import NullFormatter
 
     table = result.table()
     xs = [row["training_images"] for row in table]
@@ -368,18 +435,25 @@ def plot_lab(result: LabResult, out: Path) -> Path:
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2)
     left.plot(xs, [row["near_copy_fraction"] for row in table], marker="o", color="#b22222")
-    left.set_ylabel("fraction of samples that are near-copies")
+    left.set_title("near-copies", fontsize=9)
+    left.set_ylabel("fraction of samples")
     left.set_ylim(-0.05, 1.05)
     for key, label in (
         ("mean_nearest_ssim", "SSIM"),
         ("mean_nearest_phash_similarity", "pHash similarity"),
         ("mean_nearest_tiled_l2", "tiled L2 (lower = closer)"),
+        ("mean_nearest_clip", "CLIP similarity"),
     ):
-        right.plot(xs, [row[key] for row in table], marker="o", label=label)
-    right.set_ylabel("mean nearest-neighbour value")
+        if all(key in row for row in table):
+            right.plot(xs, [row[key] for row in table], marker="o", label=label)
+    right.set_title("nearest training image (means)", fontsize=9)
+    right.set_ylabel("similarity / distance")
     right.legend(fontsize=7)
     for ax in (left, right):
         ax.set_xscale("log")
+        # Ticks at the sizes that were trained, written plainly (not 3×10⁰).
+        ax.set_xticks(xs, [str(x) for x in xs])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("training images")
         ax.grid(True, linewidth=0.4, alpha=0.6)
     figure.tight_layout()

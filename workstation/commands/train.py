@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from workstation.commands.compare import add_clip_options, load_clip
 from workstation.paths import MODELS_DIR
 
 DEMO_MODEL = MODELS_DIR / "demo-shapes-64"
@@ -39,8 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     unet.add_argument(
         "--noise-offset",
         type=float,
-        default=0.1,
-        help="offset noise: makes the overall colour follow the prompt at low resolution",
+        default=None,
+        help="offset noise: makes the overall colour follow the prompt (default: automatic, "
+        "8 / sqrt(latent height × width), e.g. 0.5 at 64 px on the demo VAE; 0 turns it off)",
     )
     unet.add_argument("--checkpoint-every", type=int, default=250, help="steps (0: end only)")
     unet.add_argument("--no-resume", action="store_true", help="ignore a checkpoint in --out")
@@ -86,6 +88,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     overfit.add_argument("--seed", type=int, default=0)
     overfit.add_argument("--work", type=Path, help="keep the trained models here")
+    add_clip_options(overfit)  # CLIP similarity joins the measures when a local model is given
     overfit.set_defaults(func=cmd_lab_overfit)
 
 
@@ -201,17 +204,20 @@ def cmd_train_lora(args: argparse.Namespace) -> int:
 def cmd_lab_overfit(args: argparse.Namespace) -> int:
     import tempfile
 
-    from workstation.analysis.overfit_lab import LabSettings, run_overfit_lab, store_lab
+    from workstation.analysis.overfit_lab import (
+        LabSettings,
+        parse_sizes,
+        run_overfit_lab,
+        store_lab,
+    )
     from workstation.core.case import Case
     from workstation.core.errors import InputError
     from workstation.engine.synthetic_shapes import write_dataset
 
     try:
-        sizes = tuple(sorted({int(s) for s in args.sizes.split(",") if s.strip()}))
-    except ValueError:
-        raise InputError(f"--sizes: expected numbers like 1,5,50,500, not {args.sizes!r}") from None
-    if not sizes or sizes[0] < 1:
-        raise InputError("--sizes: give at least one size of 1 or more")
+        sizes = parse_sizes(args.sizes)
+    except InputError as error:
+        raise InputError(f"--sizes: {error}") from None
     settings = LabSettings(
         sizes=sizes,
         steps=args.steps,
@@ -221,6 +227,7 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
         near_copy_l2=args.near_copy,
         init=args.init,
     )
+    clip = load_clip(args)
     with (
         Case.open(args.case) as case,
         tempfile.TemporaryDirectory(prefix="overfit-lab-") as scratch,
@@ -237,18 +244,24 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
             work=args.work,
             is_cancelled=stop,
             on_progress=lambda message: print(message, file=sys.stderr, flush=True),
+            clip=clip,
         )
         if args.images is None:  # the temporary folder is gone; say what it held
             result.data["folder"] = (
                 "synthetic scenes (engine/synthetic_shapes.py, kind scene, seed 7)"
             )
         record_id = store_lab(case, result)
-    print(f"{'n':>5} {'near-copies':>11} {'tiled L2':>9} {'SSIM':>6} {'pHash':>6} {'train s':>8}")
+    clip_head = f" {'CLIP':>6}" if clip else ""
+    print(
+        f"{'n':>5} {'near-copies':>11} {'tiled L2':>9} {'SSIM':>6} {'pHash':>6}{clip_head} "
+        f"{'train s':>8}"
+    )
     for row in result.table():
+        clip_cell = f" {row['mean_nearest_clip']:>6.3f}" if clip else ""
         print(
             f"{row['training_images']:>5} {row['near_copy_fraction']:>11.2f} "
             f"{row['mean_nearest_tiled_l2']:>9.3f} {row['mean_nearest_ssim']:>6.3f} "
-            f"{row['mean_nearest_phash_similarity']:>6.3f} {row['train_seconds']:>8.1f}"
+            f"{row['mean_nearest_phash_similarity']:>6.3f}{clip_cell} {row['train_seconds']:>8.1f}"
         )
     print(f"Stored as study record #{record_id} in {args.case} ({result.seconds / 60:.1f} min)")
     return 0

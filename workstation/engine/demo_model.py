@@ -87,20 +87,22 @@ UNET_TRAINING = TrainSettings(
     seed=2,
     checkpoint_every=250,
     train_text_encoder=True,
+    noise_offset=0.0,
 )
 # Stage 4: after stage 3 the shapes and their colours followed the prompt, but the background
-# colour followed the seed (at 16×16 latents the noise leaves the mean colour readable). A UNet-only
+# colour followed the seed: at 16×16 latents the noise leaves the mean colour readable. A UNet-only
 # continuation with offset noise teaches the model to take it from the prompt; the VAE and text
-# encoder stay as they are.
+# encoder stay as they are. An offset of 0.1 (SD's usual) was too small here; 0.5 is
+# `training.auto_noise_offset(16, 16)`, 8× the spread of the noise's own mean.
 REFINE_TRAINING = TrainSettings(
-    steps=1000,
+    steps=1500,
     batch_size=32,
     learning_rate=3e-4,
     warmup_steps=50,
     seed=3,
     checkpoint_every=250,
     init_unet="base",
-    noise_offset=0.1,
+    noise_offset=0.5,
 )
 
 
@@ -219,14 +221,15 @@ def build_demo_model(
     # 4. Offset-noise continuation of the UNet alone.
     stage3 = json.loads((work / "model" / "training.json").read_text(encoding="utf-8"))
     extra["stage3"] = {k: stage3[k] for k in ("settings", "seconds", "losses", "data")}
-    train_unet(
-        data_dir,
-        work / "refined",
-        work / "model",
-        REFINE_TRAINING,
-        on_progress=on_progress,
-        extra_record=extra,
-    )
+    if not _finished(work / "refined", REFINE_TRAINING):
+        train_unet(
+            data_dir,
+            work / "refined",
+            work / "model",
+            REFINE_TRAINING,
+            on_progress=on_progress,
+            extra_record=extra,
+        )
 
     # 5. The finished folder, without the checkpoint state.
     import shutil
@@ -234,7 +237,26 @@ def build_demo_model(
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(work / "refined", out, ignore=shutil.ignore_patterns("training_state.*"))
+    _describe_local_paths(out / "training.json")
     return out
+
+
+def _describe_local_paths(record_path: Path) -> None:
+    """The record names what was trained on, not where it lay on the training machine."""
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    shapes = (
+        f"{DATA['shapes']} synthetic shapes (workstation/engine/synthetic_shapes.py, kind shape, "
+        f"seed {DATA['seed']})"
+    )
+    record["base"] = "stage 3: UNet and text encoder trained from scratch (see stage3)"
+    record["data"]["folder"] = shapes
+    if "stage3" in record:
+        record["stage3"]["data"]["folder"] = shapes
+    record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    for config_path in record_path.parent.glob("*/config.json"):  # diffusers notes where it loaded
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        if config.pop("_name_or_path", None) is not None:
+            config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
 def _finished(folder: Path, settings: TrainSettings) -> bool:

@@ -1,4 +1,5 @@
-"""The Analysis panel: pair comparison, corpus search and studies, one tab each."""
+"""The Analysis panel: pair comparison, corpus search, studies and the over-fitting lab, one tab
+each."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from workstation.core.params import GenerationParams
 from workstation.gui.jobs import JobRunner
 from workstation.gui.pair_state import PairState
 from workstation.gui.panels.corpus_tab import CorpusTab
+from workstation.gui.panels.lab_tab import LabTab
 from workstation.gui.panels.pair_tab import PairTab
 from workstation.gui.panels.studies_tab import StudiesTab
 from workstation.gui.session import CaseSession
@@ -28,10 +30,12 @@ class AnalysisPanel(QWidget):
         self.pair_tab = PairTab(pair)
         self.corpus_tab = CorpusTab(pair, runner)
         self.studies_tab = StudiesTab(session, runner, request)
+        self.lab_tab = LabTab(session, runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.pair_tab, self.tr("Pair comparison"))
         self.tabs.addTab(self.corpus_tab, self.tr("Corpus search"))
         self.tabs.addTab(self.studies_tab, self.tr("Studies"))
+        self.tabs.addTab(self.lab_tab, self.tr("Lab"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

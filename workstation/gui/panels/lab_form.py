@@ -1,0 +1,211 @@
+"""Analysis ▸ Lab ▸ "Run the over-fitting lab": training images, base model and the lab's budget.
+
+It runs as a job with progress and cancel, exactly as `workstation lab overfit` does, and stores
+its grids, plot and study record in the open case when it has finished.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from workstation.analysis.overfit_lab import LabSettings, parse_sizes
+from workstation.core.errors import WorkstationError
+from workstation.gui.dialogs.errors import show_error
+from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.lab_jobs import DEMO_MODEL, LabRequest, run_lab
+from workstation.gui.session import CaseSession
+
+
+class LabForm(QGroupBox):
+    finished = Signal(int)  # the new study record's id
+
+    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTitle(self.tr("Run the over-fitting lab"))
+        self.session = session
+        self.runner = runner
+        self.job: Job | None = None
+        defaults = LabSettings()
+
+        self.images = QLineEdit()
+        self.images.setObjectName("labImages")
+        self.images.setPlaceholderText(self.tr("synthetic scenes"))
+        self.images.setClearButtonEnabled(True)
+        self.images.setToolTip(
+            self.tr(
+                "A folder of captioned images (same-name .txt files or captions.jsonl); the first "
+                "n are the training set of size n. Empty: synthetic scenes are drawn for the run."
+            )
+        )
+        self.base = QLineEdit(str(DEMO_MODEL))
+        self.base.setObjectName("labBase")
+        self.base.setToolTip(
+            self.tr(
+                "The model whose VAE and text encoder are reused, and whose UNet each size "
+                "starts from"
+            )
+        )
+        self.sizes = QLineEdit(", ".join(str(size) for size in defaults.sizes))
+        self.sizes.setObjectName("labSizes")
+        self.sizes.setToolTip(self.tr("Training-set sizes, separated by commas"))
+        self.steps = QSpinBox()
+        self.steps.setRange(1, 100_000)
+        self.steps.setValue(defaults.steps)
+        self.steps.setToolTip(self.tr("Training steps per size: the same budget for every size"))
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 256)
+        self.batch_size.setValue(defaults.batch_size)
+        self.samples = QSpinBox()
+        self.samples.setRange(1, 256)
+        self.samples.setValue(defaults.samples)
+        self.samples.setToolTip(
+            self.tr("Images generated per size, with seeds never used in training")
+        )
+        self.near_copy = QDoubleSpinBox()
+        self.near_copy.setRange(0.0, 1.0)
+        self.near_copy.setDecimals(3)
+        self.near_copy.setSingleStep(0.01)
+        self.near_copy.setValue(defaults.near_copy_l2)
+        self.near_copy.setToolTip(
+            self.tr(
+                "A sample is a near-copy when its tiled L2 distance (largest RMS difference over "
+                "4×4 tiles, RGB in [0, 1]) to the nearest training image is at most this"
+            )
+        )
+
+        self.run_button = QPushButton(self.tr("Run"))
+        self.run_button.setObjectName("runLab")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancelLab")
+        self.cancel_button.setToolTip(self.tr("Stop the lab; the case is not changed"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.status = QLabel()
+        self.status.setObjectName("labStatus")
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.progress, 1)
+        buttons.addStretch(0)  # keeps the buttons narrow while the bar is hidden
+
+        form = QFormLayout(self)
+        form.addRow(self.tr("Training images"), self._with_browse(self.images))
+        form.addRow(self.tr("Base model"), self._with_browse(self.base))
+        form.addRow(self.tr("Sizes"), self.sizes)
+        form.addRow(self.tr("Steps"), self.steps)
+        form.addRow(self.tr("Batch size"), self.batch_size)
+        form.addRow(self.tr("Samples"), self.samples)
+        form.addRow(self.tr("Near-copy at tiled L2 ≤"), self.near_copy)
+        form.addRow(buttons)
+        form.addRow(self.status)
+
+        session.opened.connect(self._idle)
+        self._idle()
+
+    def _with_browse(self, field: QLineEdit) -> QWidget:
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(lambda: self._choose_folder(field))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(field, 1)
+        layout.addWidget(browse)
+        return row
+
+    def _choose_folder(self, field: QLineEdit) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder"), field.text())
+        if folder:
+            field.setText(folder)
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(self.session.case is not None and not running)
+        self.cancel_button.setEnabled(running)
+        self.progress.setRange(0, 0)  # busy: the lab reports stages, not steps
+        self.progress.setVisible(running)
+
+    def _idle(self) -> None:
+        self._set_running(self.job is not None)
+        if self.job is None:
+            self.status.setText(
+                self.tr("Results are stored in the open case.")
+                if self.session.case is not None
+                else self.tr("Open a case to run the lab; its results are stored there.")
+            )
+
+    def lab_request(self) -> LabRequest:
+        """The form as one LabRequest; InputError when the sizes cannot be read."""
+        images = self.images.text().strip()
+        settings = LabSettings(
+            sizes=parse_sizes(self.sizes.text()),
+            steps=self.steps.value(),
+            batch_size=self.batch_size.value(),
+            samples=self.samples.value(),
+            near_copy_l2=self.near_copy.value(),
+        )
+        return LabRequest(
+            Path(images) if images else None, Path(self.base.text().strip()), settings
+        )
+
+    def run(self) -> Job | None:
+        if self.job is not None or self.session.case is None:
+            return None
+        try:
+            request = self.lab_request()
+        except WorkstationError as error:
+            self._failed(str(error), False)
+            return None
+        opener = self.session.opener()
+        job = Job(lambda job: run_lab(job, request, opener), "overfit lab")
+        job.signals.progress.connect(self._progress)
+        job.signals.succeeded.connect(self._succeeded)
+        job.signals.cancelled.connect(self._cancelled)
+        job.signals.failed.connect(self._failed)
+        job.signals.finished.connect(self._job_finished)
+        self.job = job
+        self.status.setText(self.tr("Starting…"))
+        self._set_running(True)
+        self.runner.start(job)
+        return job
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.status.setText(self.tr("Stopping…"))
+
+    def _progress(self, _step: int, _total: int, detail: object) -> None:
+        if isinstance(detail, str) and not self.job.is_cancelled():
+            self.status.setText(detail)
+
+    def _succeeded(self, record_id: int) -> None:
+        self.status.setText(self.tr("Stored as study record #{id}.").format(id=record_id))
+        self.session.refresh()
+        self.finished.emit(record_id)
+
+    def _cancelled(self) -> None:
+        self.status.setText(self.tr("Cancelled; the case is unchanged."))
+
+    def _failed(self, message: str, bug: bool) -> None:
+        self.status.setText(message)
+        show_error(self, message, bug)
+
+    def _job_finished(self) -> None:
+        self.job = None
+        self._set_running(False)
