@@ -5,7 +5,7 @@
 Times, on one torch thread, the median seconds per step of: the demo model's UNet + text encoder
 training (batch 32), the lab's UNet training (frozen text encoder, batch 16), and LoRA training
 (batch 4), each on the bundled demo model. Then it runs `workstation lab overfit` with its default
-settings (500 synthetic scenes, sizes 1/5/50/500, 400 steps each, 8 samples each) into a temporary
+settings (500 synthetic scenes, sizes 1/5/50/500, 600 steps each, 8 samples each) into a temporary
 case and prints the total time against the 15-minute target. A busy machine makes every number
 worse; the load average is printed beside them.
 """

@@ -61,8 +61,10 @@ def test_without_clip_the_report_says_so(images):
     assert "no CLIP model configured" in report.clip.message
     assert "prompt was therefore not compared" in report.clip.message
     assert "clip_image" not in {reading.metric for reading in report.bands}
+    # The frame is A's shape at no more than B's resolution (240 px high): neither is blown up.
+    assert "A reduced from 384×384 to 240×240 for SSIM" in report.normalisation
     assert any(
-        "B resized from 480×240 to 384×384 for SSIM; aspect ratio 2.000 → 1.000" in n
+        "B resized from 480×240 to 240×240 for SSIM; aspect ratio 2.000 → 1.000" in n
         for n in report.normalisation
     )
 
@@ -85,3 +87,16 @@ def test_small_images_skip_keypoints_and_say_so(tmp_path):
     assert not report.keypoints.measured
     assert report.keypoints.status.startswith("not run: keypoint matching needs at least 32×32")
     assert "keypoint_inliers" not in {reading.metric for reading in report.bands}
+
+
+def test_a_small_copy_is_compared_at_its_own_resolution(images, tmp_path):
+    """A 64 px copy of the work (a generator's output size) against the 384 px work: SSIM is taken
+    at 64 px, where the copy is nearly exact; at 384 px it would measure the upscaling blur."""
+    from PIL import Image
+
+    small = tmp_path / "small.png"
+    Image.open(images["work"]).resize((64, 64), Image.Resampling.LANCZOS).save(small)
+    copy = compare_images(load_image(images["work"]), load_image(small))
+    other = compare_images(load_image(images["work"]), load_image(images["other"]))
+    assert "A reduced from 384×384 to 64×64 for SSIM" in copy.normalisation
+    assert copy.structure.ssim > 0.95 > other.structure.ssim

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.conftest import SAMPLES, run_cli
 from workstation import __version__
+from workstation.core.case import Case
 
 
 def test_version_and_module_entry_point_agree() -> None:
@@ -65,15 +66,35 @@ def test_verify_exits_1_and_names_each_mismatch(tmp_path: Path) -> None:
 
 def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
     result = run_cli("demo", "--out", tmp_path, check=True)
-    # 7 objects of the comparison, plus the demo model's image and its 20 steps (preview, decode)
-    assert "Case verified OK: 48 objects" in result.stdout
+    # 7 objects of the comparison, the demo model's image and its 20 steps (preview, decode), and
+    # two mechanism studies (14 img2img and 10 LoRA images, each with grid, plot, CSV, JSON)
+    assert "Case verified OK: 80 objects" in result.stdout
     assert "keypoint_inliers near-duplicate" in result.stdout
     assert "with the bundled demo model, all 20 steps kept" in result.stdout
+    assert "img2img strength sweep from the protected work" in result.stdout
+    assert "LoRA trained on the protected work alone" in result.stdout
     assert (tmp_path / "sample-report.pdf").read_bytes().startswith(b"%PDF")
     listed = json.loads(run_cli("case", "list", tmp_path / "sample-case", "--json").stdout)
     roles = sorted(a["role"] for a in listed if a["role"] != "generated")
-    assert roles == ["disputed", "other", "other", "other", "reference", "reference", "reference"]
-    assert sum(a["role"] == "generated" for a in listed) == 41
+    assert roles == ["disputed"] + ["other"] * 11 + ["reference"] * 3
+    assert sum(a["role"] == "generated" for a in listed) == 65
+
+    # The mechanisms show: low img2img strength and a full-scale LoRA trained on the work come
+    # closer to it (pHash distance, per seed) than high strength or no LoRA.
+    with Case.open(tmp_path / "sample-case") as case:
+        studies = {r.payload["study"]: r.payload["points"] for r in case.records("study")}
+
+    def distance(study: str, parameter: str, value: float, seed: int) -> int:
+        [point] = [p for p in studies[study] if p[parameter] == value and p["seed"] == seed]
+        return point["phash_distance"]
+
+    for seed in (1, 2):
+        assert distance("strength", "strength", 0.05, seed) + 12 < distance(
+            "strength", "strength", 0.8, seed
+        )
+        assert distance("lora-scale", "scale", 1.0, seed) + 12 < distance(
+            "lora-scale", "scale", 0.0, seed
+        )
     again = run_cli("demo", "--out", tmp_path, check=True)  # a second run reuses the case
     assert "comparison already in the case" in again.stdout
     assert "Demo generation already in the case" in again.stdout

@@ -133,3 +133,25 @@ def test_lora_trains_and_changes_the_output(tmp_path: Path, demo_model, scenes) 
     plain = generate(demo_model, prompt, seed=5)
     with_lora = generate(demo_model, prompt, seed=5, loras=(LoraSpec(str(lora), 1.0),))
     assert np.abs(plain.astype(int) - with_lora.astype(int)).mean() > 0.5
+
+
+def test_an_all_layer_lora_adapts_convolutions_and_loads(
+    tmp_path: Path, demo_model, scenes
+) -> None:
+    """targets="all" (LoCon style) also adapts ResNet convolutions; the engine loads the file
+    (kind, module count) and it changes the output; an unknown target set is refused."""
+    from safetensors import safe_open
+
+    lora = tmp_path / "all.safetensors"
+    train_lora(scenes, lora, demo_model, LoraSettings(steps=10, batch_size=2, targets="all"))
+    with safe_open(str(lora), "pt") as handle:
+        keys = list(handle.keys())
+    assert any(".resnets." in key and ".conv1.lora_A" in key for key in keys)
+    assert any(".attn1.to_q.lora_A" in key for key in keys)
+    assert inspect(lora).kind == "LoRA"
+    prompt = read_captioned_folder(scenes).captions[0]
+    plain = generate(demo_model, prompt, seed=5)
+    with_lora = generate(demo_model, prompt, seed=5, loras=(LoraSpec(str(lora), 1.0),))
+    assert np.abs(plain.astype(int) - with_lora.astype(int)).mean() > 0.5
+    with pytest.raises(InputError, match="targets"):
+        LoraSettings(targets="everything")

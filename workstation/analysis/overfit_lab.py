@@ -39,7 +39,7 @@ TILES = 4
 @dataclass(frozen=True)
 class LabSettings:
     sizes: tuple[int, ...] = (1, 5, 50, 500)
-    steps: int = 400  # the same training budget for every size
+    steps: int = 600  # the same training budget for every size
     batch_size: int = 16
     learning_rate: float = 1e-3
     # base: every size starts from the base model's UNet (it can already draw shapes, so the
@@ -413,6 +413,7 @@ def store_lab(case: Any, result: LabResult) -> int:
         "points": points,
         "near_copy_rule": f"tiled L2 to nearest training image <= {result.settings.near_copy_l2}",
         "plot_artifact_id": plot_artifact.id,
+        "artifacts": {"plot": plot_artifact.id},  # the report shows the lab's own plot
         "settings": {k: v for k, v in asdict(result.settings).items() if k != "threads"},
         "noise_offset_used": result.noise_offset,
         "data": result.data,

@@ -194,8 +194,13 @@ def library_versions(with_clip: bool = False) -> dict:
 
 
 def common_frame(a: LoadedImage, b: LoadedImage, notes: list[str]):
-    """A reduced to at most STRUCTURE_SIDE, and B resized to exactly that size (Lanczos)."""
-    scale = min(1.0, STRUCTURE_SIDE / max(a.width, a.height))
+    """A reduced to at most STRUCTURE_SIDE, and B resized to exactly that size (Lanczos).
+
+    The frame is never larger than B either: a 64 px image blown up to 512 px would be compared
+    by its interpolation blur, not its content, so the two meet at the lower resolution."""
+    scale = min(
+        1.0, STRUCTURE_SIDE / max(a.width, a.height), b.width / a.width, b.height / a.height
+    )
     size = (max(1, round(a.width * scale)), max(1, round(a.height * scale)))
     frame_a = _resized(a.rgb, size)
     if size != (a.width, a.height):

@@ -71,6 +71,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             )
         print(f"Compared protected_work.png with disputed_image.png: {compare_sample_pair(case)}")
         print(add_demo_generation(case, out))
+        for line in add_demo_mechanisms(case, out):
+            print(line)
         built = build_report(case, ReportOptions(out=out / "sample-report.pdf"))
         print(f"Report: {built.path} ({built.pages} pages, SHA-256 {built.sha256[:16]}…)")
         report = case.verify()
@@ -114,3 +116,99 @@ def add_demo_generation(case: Case, out: Path) -> str:
         f"Generated {output.name} with the bundled demo model, all {len(result.steps)} steps "
         f"kept: generation record #{record_id}"
     )
+
+
+# The two mechanisms by which a generator reproduces one specific work, shown on the sample case's
+# protected work with the bundled model (64 px, so the work is seen at 64 px too).
+DEMO_STRENGTHS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8)
+DEMO_LORA_SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)
+DEMO_SEEDS = (1, 2)
+DEMO_LORA_CAPTION = "a lighthouse"
+# All layers, not just attention: the demo UNet has attention at its 8×8 level only.
+DEMO_LORA_TRAINING = {"steps": 800, "rank": 16, "alpha": 16.0, "learning_rate": 2e-3}
+
+
+def add_demo_mechanisms(case: Case, out: Path) -> list[str]:
+    """img2img strength sweep from the protected work, and a LoRA trained on the protected work
+    alone swept by scale; both measured against the work and stored as study records."""
+    from workstation.engine.demo_model import DEMO_NAME
+    from workstation.paths import MODELS_DIR
+
+    model_dir = MODELS_DIR / DEMO_NAME
+    if not (model_dir / "model_index.json").exists():
+        return [f"Mechanism studies skipped: no bundled model at {model_dir}"]
+    done = {record.payload.get("study") for record in case.records("study")}
+    work = next(a for a in case.artifacts() if a.original_name == "protected_work.png")
+    source = case.object_path(work.sha256)
+    lines = []
+    if "strength" not in done:
+        lines.append(_strength_sweep(case, model_dir, source))
+    if "lora-scale" not in done:
+        lines.append(_lora_sweep(case, model_dir, source, out))
+    return lines or ["Mechanism studies already in the case"]
+
+
+def _params(model_dir: Path, **changes: object) -> object:
+    from workstation.core.params import GenerationParams
+
+    return GenerationParams(
+        model=str(model_dir),
+        prompt=DEMO_LORA_CAPTION,
+        seed=DEMO_SEEDS[0],
+        steps=20,
+        cfg=5.0,
+        width=64,
+        height=64,
+        **changes,
+    )
+
+
+def _strength_sweep(case: Case, model_dir: Path, source: Path) -> str:
+    from workstation.analysis.studies import strength
+
+    study = strength.StrengthStudy(
+        _params(model_dir, init_image=str(source), strength=0.5), DEMO_STRENGTHS, DEMO_SEEDS
+    )
+    outcome = strength.run(case, study)
+    return (
+        f"img2img strength sweep from the protected work (study record #{outcome.record_id}): "
+        f"{_trend(outcome.payload, 'strength')}"
+    )
+
+
+def _lora_sweep(case: Case, model_dir: Path, source: Path, out: Path) -> str:
+    import shutil
+    import tempfile
+
+    from workstation.analysis.studies import lora_scale
+    from workstation.engine.training import LoraSettings, train_lora
+
+    lora = out / "demo-lora-protected-work.safetensors"
+    if not lora.exists():
+        with tempfile.TemporaryDirectory() as scratch:
+            data = Path(scratch) / "one-work"
+            data.mkdir()
+            shutil.copyfile(source, data / "protected_work.png")
+            (data / "protected_work.txt").write_text(DEMO_LORA_CAPTION, encoding="utf-8")
+            settings = LoraSettings(**DEMO_LORA_TRAINING, targets="all")
+            train_lora(data, lora, model_dir, settings)
+    study = lora_scale.LoraScaleStudy(
+        _params(model_dir), lora, source, DEMO_LORA_SCALES, DEMO_SEEDS
+    )
+    outcome = lora_scale.run(case, study)
+    return (
+        f"LoRA trained on the protected work alone ({lora.name}), swept by scale (study "
+        f"record #{outcome.record_id}): "
+        f"{_trend(outcome.payload, 'scale')}"
+    )
+
+
+def _trend(payload: dict, parameter: str) -> str:
+    """Mean SSIM to the protected work at each parameter value, and where the record went."""
+    by_value: dict[float, list[float]] = {}
+    for point in payload["points"]:
+        by_value.setdefault(point[parameter], []).append(point["ssim"])
+    values = ", ".join(
+        f"{value:g} → {sum(ssims) / len(ssims):.2f}" for value, ssims in sorted(by_value.items())
+    )
+    return f"mean SSIM to the work by {parameter} {values}"

@@ -53,6 +53,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lora.add_argument("--out", type=Path, required=True, help="output .safetensors file")
     lora.add_argument("--rank", type=int, default=4)
     lora.add_argument("--alpha", type=float, default=4.0)
+    lora.add_argument(
+        "--targets",
+        choices=("attention", "all"),
+        default="attention",
+        help="layers the LoRA adapts: attention projections, or also convolutions and "
+        "feed-forward layers (LoCon style; small models with little attention need it)",
+    )
+    lora.add_argument("--noise-offset", type=float, default=None, help="as for train unet")
     lora.set_defaults(func=cmd_train_lora, steps=300, batch_size=4, lr=1e-3)
 
     lab = subparsers.add_parser("lab", help="experiments that make a claim measurable")
@@ -71,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     overfit.add_argument(
         "--base", type=Path, default=DEMO_MODEL, help="model whose VAE and text encoder are reused"
     )
-    overfit.add_argument("--steps", type=int, default=400, help="training steps per size")
+    overfit.add_argument("--steps", type=int, help="training steps per size (default 600)")
     overfit.add_argument("--batch-size", type=int, default=16)
     overfit.add_argument("--samples", type=int, default=8, help="samples generated per size")
     overfit.add_argument(
@@ -191,6 +199,8 @@ def cmd_train_lora(args: argparse.Namespace) -> int:
         learning_rate=args.lr,
         seed=args.seed,
         resolution=args.resolution,
+        noise_offset=args.noise_offset,
+        targets=args.targets,
         threads=args.threads,
     )
     with _Stop() as stop:
@@ -220,7 +230,7 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
         raise InputError(f"--sizes: {error}") from None
     settings = LabSettings(
         sizes=sizes,
-        steps=args.steps,
+        steps=args.steps or LabSettings.steps,
         batch_size=args.batch_size,
         samples=args.samples,
         seed=args.seed,

@@ -514,10 +514,34 @@ class LoraSettings:
     learning_rate: float = 1e-3
     seed: int = 0
     resolution: int = 64
+    noise_offset: float | None = None  # as for TrainSettings: None = automatic
+    # "attention": the attention projections (the classic LoRA); "all": also the ResNet convolutions
+    # and feed-forward layers (LyCORIS "LoCon" style), which a small UNet with attention at few
+    # levels needs to take in colour and layout.
+    targets: str = "attention"
     threads: int = 1
 
+    def __post_init__(self) -> None:
+        if self.targets not in LORA_TARGETS:
+            raise InputError(f"LoRA targets must be one of {', '.join(LORA_TARGETS)}")
 
-LORA_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]
+
+LORA_TARGETS = {
+    "attention": ["to_q", "to_k", "to_v", "to_out.0"],
+    "all": [
+        "to_q",
+        "to_k",
+        "to_v",
+        "to_out.0",
+        "proj_in",
+        "proj_out",
+        "ff.net.0.proj",
+        "ff.net.2",
+        "conv1",
+        "conv2",
+        "conv_shortcut",
+    ],
+}
 
 
 def train_lora(
@@ -548,6 +572,9 @@ def train_lora(
     # 1. Fixed inputs, as for UNet training.
     pixels = load_pixels(data, settings.resolution)
     latents = encode_latents(components["vae"].eval(), pixels)
+    noise_offset = settings.noise_offset
+    if noise_offset is None:
+        noise_offset = auto_noise_offset(*latents.shape[-2:])
     with torch.no_grad():
         contexts = text_encoder(tokenize(components["tokenizer"], list(data.captions)))[0]
 
@@ -559,7 +586,7 @@ def train_lora(
             r=settings.rank,
             lora_alpha=settings.alpha,
             init_lora_weights="gaussian",
-            target_modules=LORA_TARGETS,
+            target_modules=LORA_TARGETS[settings.targets],
         )
     )
     params = [p for p in unet.parameters() if p.requires_grad]
@@ -574,6 +601,9 @@ def train_lora(
         index = torch.randint(0, len(data), (settings.batch_size,), generator=generator)
         x0 = latents[index]
         eps = torch.randn(x0.shape, generator=generator)
+        if noise_offset:
+            offset = torch.randn((*x0.shape[:2], 1, 1), generator=generator)
+            eps = eps + noise_offset * offset
         t = torch.randint(0, noise.config.num_train_timesteps, (len(x0),), generator=generator)
         prediction = unet(noise.add_noise(x0, eps, t), t, contexts[index]).sample
         loss = F.mse_loss(prediction, eps)
@@ -596,6 +626,7 @@ def train_lora(
         "base_sha256": components["base_sha256"],
         "data": {"folder": data.folder, "images": len(data), "sha256": data.sha256},
         "settings": asdict(settings),
+        "noise_offset_used": noise_offset,
         "seconds": round(seconds, 1),
         "losses": [round(v, 5) for v in losses],
     }
@@ -607,7 +638,7 @@ def train_lora(
         unet_lora_adapter_metadata={
             "r": settings.rank,
             "lora_alpha": settings.alpha,
-            "target_modules": LORA_TARGETS,
+            "target_modules": LORA_TARGETS[settings.targets],
         },
     )
     out.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

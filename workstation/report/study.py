@@ -81,7 +81,10 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
     pictures = _highlights(ctx, payload) or _point_images(ctx, points, x_label)
     if pictures:
         story.append(ctx.p(ctx.t("study_images"), ctx.styles.h3))
-        story += grid(ctx, pictures[:MAX_IMAGES], columns=4)
+        # Wide strips (a row of samples over their matches) are read at full width, one a row.
+        sizes = [ctx.pixel_size(sha) for sha, _ in pictures]
+        wide = all(size and size[0] >= 2.5 * size[1] for size in sizes)
+        story += grid(ctx, pictures[:MAX_IMAGES], columns=1 if wide else 4)
 
     # 4. The request the images were made from, then anything else recorded.
     base = payload.get("base_params")
