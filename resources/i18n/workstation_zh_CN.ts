@@ -876,6 +876,14 @@ The full report was written to the log.</source>
         <translation>平均最佳 pHash 相似度（1 − 汉明距离 / 64）</translation>
     </message>
     <message>
+        <source>CLIP</source>
+        <translation>CLIP</translation>
+    </message>
+    <message>
+        <source>Mean best CLIP similarity (when a CLIP model was given)</source>
+        <translation>与训练集最佳匹配的 CLIP 相似度均值（仅在提供了 CLIP 模型时）</translation>
+    </message>
+    <message>
         <source>Train s</source>
         <translation>训练秒数</translation>
     </message>

@@ -35,8 +35,9 @@ def case_state(root):
         return len(case.artifacts()), len(case.records()), case.chain_head()
 
 
-def test_a_tiny_lab_is_stored_and_shown(qtbot, window, lab, sample_case):
+def test_a_tiny_lab_is_stored_and_shown(qtbot, window, lab, sample_case, tiny_clip):
     form = lab.form
+    window.pair.clip_model = str(tiny_clip["folder"])  # as the preferences set it
     assert lab.records.count() == 0 and lab.table.rowCount() == 0
     job = form.run()
     assert job is not None and form.cancel_button.isEnabled() and not form.run_button.isEnabled()
@@ -49,6 +50,12 @@ def test_a_tiny_lab_is_stored_and_shown(qtbot, window, lab, sample_case):
     assert record.payload["data"]["folder"].startswith("synthetic scenes")
     assert lab.records.count() == 1
     assert [lab.table.item(row, 0).text() for row in range(lab.table.rowCount())] == ["1", "3"]
+    # The preferences' CLIP model joined the measures: a number in the CLIP column.
+    clip_column = [
+        lab.table.horizontalHeaderItem(c).text() for c in range(lab.table.columnCount())
+    ].index("CLIP")
+    for row, point in enumerate(record.payload["points"]):
+        assert lab.table.item(row, clip_column).text() == f"{point['mean_nearest_clip']:.3f}"
     assert lab.picture.currentData() == record.payload["plot_artifact_id"]
     qtbot.waitUntil(lambda: len(lab.plot.items) == 1, timeout=JOB_TIMEOUT_MS)
     assert lab.plot.items[0].pixmap().width() > 300  # the plot, not a sample

@@ -387,7 +387,9 @@ def methods_text(result: LabResult) -> str:
         f"RMS difference over {TILES}x{TILES} tiles, RGB scaled to [0, 1] - picks the nearest "
         f"training image, and a sample counts as a near-copy when that distance is at most "
         f"{s.near_copy_l2}; the best SSIM (greyscale) and the best pHash similarity (1 - Hamming "
-        f"distance / 64){clip_text} over the training set are reported beside it."
+        f"distance / 64){clip_text} over the training set are reported beside it; being "
+        "best matches, they rise with the number of training images by chance alone, so they "
+        "compare samples within one size rather than across sizes."
         f"{calibration} The whole lab took {result.seconds / 60:.1f} min."
     )
 

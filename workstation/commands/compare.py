@@ -7,12 +7,12 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workstation.analysis import bands
-from workstation.analysis.casefile import store_in_case, write_outputs
-from workstation.analysis.images import load_image
-from workstation.analysis.pair import PairReport, compare_images
 from workstation.core.case import Case
+
+if TYPE_CHECKING:
+    from workstation.analysis.pair import PairReport
 
 # The CLIP model setting: the command-line options win, then these environment variables.
 CLIP_MODEL_ENV = "WORKSTATION_CLIP_MODEL"
@@ -72,6 +72,11 @@ def load_clip(args: argparse.Namespace):
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    # The analysis stack (scipy, OpenCV) loads here, not when the CLI builds its parser.
+    from workstation.analysis.casefile import store_in_case, write_outputs
+    from workstation.analysis.images import load_image
+    from workstation.analysis.pair import compare_images
+
     with contextlib.ExitStack() as stack:
         # The case is opened first, so a wrong folder fails before the measuring, not after.
         case = stack.enter_context(Case.open(args.case)) if args.case else None
@@ -100,6 +105,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def format_report(report: PairReport) -> str:
+    from workstation.analysis import bands
+
     lines = []
     for name, image in (("A", report.image_a), ("B", report.image_b)):
         width, height = image["size"]

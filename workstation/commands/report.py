@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from workstation.core.case import Case
-from workstation.report import ReportOptions, build_report
 from workstation.report.strings import LANGUAGES
 
 
@@ -45,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from workstation.report import ReportOptions, build_report
+
     options = ReportOptions(
         out=args.out,
         exhibits=args.exhibits,

@@ -14,20 +14,16 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workstation.analysis.reproduce import (
-    Plan,
-    Reproduction,
-    plan_reproduction,
-    regenerate,
-    store_reproduction,
-)
-from workstation.analysis.structure import CHANGED_LEVEL
 from workstation.commands.compare import add_clip_options, load_clip
 from workstation.commands.progress import CtrlC, StepPrinter
 from workstation.core.case import Case
 from workstation.core.errors import Cancelled, InputError
 from workstation.core.params import DEVICES, DTYPES
+
+if TYPE_CHECKING:
+    from workstation.analysis.reproduce import Plan, Reproduction
 
 EXIT_MISSING = 1
 EXIT_CANCELLED = 130
@@ -67,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
+    # The analysis and engine stacks load here, not when the CLI builds its parser.
+    from workstation.analysis.reproduce import plan_reproduction, regenerate, store_reproduction
+
     if args.out is not None and args.out.suffix.lower() != ".png":
         raise InputError(f"{args.out}: the output must be a .png file")
     with contextlib.ExitStack() as stack:
@@ -148,6 +147,8 @@ def _plan_lines(plan: Plan) -> list[str]:
 
 
 def describe(result: Reproduction) -> list[str]:
+    from workstation.analysis.structure import CHANGED_LEVEL
+
     record, pixels = result.record, result.pixels
     lines = _plan_lines(result.plan)
     lines.append(

@@ -24,9 +24,6 @@ EXIT_CANCELLED = 130
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from workstation.analysis.studies.strength import DEFAULT_SEEDS as STRENGTH_SEEDS
-    from workstation.analysis.studies.strength import DEFAULT_STRENGTHS
-
     study = subparsers.add_parser(
         "study",
         help="run a study (trajectory, img2img strength, LoRA scale, seed sweep) into a case",
@@ -52,14 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     strength.add_argument(
         "--strengths",
         type=_floats,
-        default=DEFAULT_STRENGTHS,
         metavar="LIST",
         help="comma-separated (default 0.05,0.15,…,0.95)",
     )
     strength.add_argument(
         "--seeds",
         type=_ints,
-        default=STRENGTH_SEEDS,
         metavar="LIST",
         help="comma-separated (default 1,2,3)",
     )
@@ -246,7 +241,11 @@ def _strength(args: argparse.Namespace) -> int:
     from workstation.analysis.studies import strength
 
     params = _params(args, init_image=_image(args.source, "source image"), strength=0.5)
-    study = strength.StrengthStudy(params, args.strengths, args.seeds)
+    study = strength.StrengthStudy(
+        params,
+        strength.DEFAULT_STRENGTHS if args.strengths is None else args.strengths,
+        strength.DEFAULT_SEEDS if args.seeds is None else args.seeds,
+    )
     study.items()  # refuses bad settings before the case is opened or a model loaded
     clip_model = load_clip(args)
     return _run(

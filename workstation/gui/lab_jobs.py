@@ -32,6 +32,7 @@ class LabRequest:
     images: Path | None  # folder of captioned images; None: synthetic scenes drawn for the run
     base: Path  # the model whose VAE and text encoder are reused
     settings: LabSettings
+    clip_model: str = ""  # a local open_clip model (the preferences'); empty: no CLIP
 
 
 def run_lab(job: Job, request: LabRequest, open_case: Callable[[], Case]) -> int:
@@ -53,6 +54,11 @@ def run_lab(job: Job, request: LabRequest, open_case: Callable[[], Case]) -> int
                 )
             )
             images = write_dataset(Path(scratch) / "scenes", count, seed=SCENES_SEED, kind="scene")
+        clip = None
+        if request.clip_model:
+            from workstation.analysis.clip import ClipModel
+
+            clip = ClipModel.load(request.clip_model, None)
         result = run_overfit_lab(
             images,
             request.base,
@@ -60,6 +66,7 @@ def run_lab(job: Job, request: LabRequest, open_case: Callable[[], Case]) -> int
             work=Path(scratch) / "models",
             on_progress=say,
             is_cancelled=job.is_cancelled,
+            clip=clip,
         )
     if request.images is None:  # the temporary folder is gone; say what it held
         result.data["folder"] = SCENES

@@ -30,7 +30,7 @@ class AnalysisPanel(QWidget):
         self.pair_tab = PairTab(pair)
         self.corpus_tab = CorpusTab(pair, runner)
         self.studies_tab = StudiesTab(session, runner, request)
-        self.lab_tab = LabTab(session, runner)
+        self.lab_tab = LabTab(session, runner, lambda: pair.clip_model)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.pair_tab, self.tr("Pair comparison"))
         self.tabs.addTab(self.corpus_tab, self.tr("Corpus search"))

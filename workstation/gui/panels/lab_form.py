@@ -6,6 +6,7 @@ its grids, plot and study record in the open case when it has finished.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -34,10 +35,17 @@ from workstation.gui.session import CaseSession
 class LabForm(QGroupBox):
     finished = Signal(int)  # the new study record's id
 
-    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: CaseSession,
+        runner: JobRunner,
+        clip_model: Callable[[], str] = lambda: "",
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setTitle(self.tr("Run the over-fitting lab"))
         self.session = session
+        self.clip_model = clip_model  # the preferences' CLIP model, read when a lab starts
         self.runner = runner
         self.job: Job | None = None
         defaults = LabSettings()
@@ -161,7 +169,10 @@ class LabForm(QGroupBox):
             near_copy_l2=self.near_copy.value(),
         )
         return LabRequest(
-            Path(images) if images else None, Path(self.base.text().strip()), settings
+            Path(images) if images else None,
+            Path(self.base.text().strip()),
+            settings,
+            self.clip_model(),
         )
 
     def run(self) -> Job | None:

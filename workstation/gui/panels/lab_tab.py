@@ -7,6 +7,8 @@ renders; the pictures are the record's stored artifacts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -40,6 +42,7 @@ COLUMNS = (
     ("mean_nearest_tiled_l2", "{:.3f}"),
     ("mean_nearest_ssim", "{:.3f}"),
     ("mean_nearest_phash_similarity", "{:.3f}"),
+    ("mean_nearest_clip", "{:.3f}"),  # only when the lab had a CLIP model; else "—"
     ("train_seconds", "{:.1f}"),
 )
 
@@ -50,11 +53,17 @@ def lab_records(records: list[Record]) -> list[Record]:
 
 
 class LabTab(QWidget):
-    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: CaseSession,
+        runner: JobRunner,
+        clip_model: Callable[[], str] = lambda: "",
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.form = LabForm(session, runner)
+        self.form = LabForm(session, runner, clip_model)
         self.form.finished.connect(self.select_record)
         self.records = QListWidget()
         self.records.setObjectName("labList")
@@ -71,6 +80,7 @@ class LabTab(QWidget):
             ),
             (self.tr("SSIM"), self.tr("Mean best SSIM over the training set")),
             (self.tr("pHash"), self.tr("Mean best pHash similarity (1 − Hamming distance / 64)")),
+            (self.tr("CLIP"), self.tr("Mean best CLIP similarity (when a CLIP model was given)")),
             (self.tr("Train s"), self.tr("Seconds of training for this size")),
         )
         for column, (text, tip) in enumerate(headers):
