@@ -110,6 +110,25 @@ previous {prev}</source>
     </message>
 </context>
 <context>
+    <name>CaseJobForm</name>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Cancelled; the case is unchanged.</source>
+        <translation>已取消；案件未改变。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Stored as study record #{id}.</source>
+        <translation>已保存为研究记录 #{id}。</translation>
+    </message>
+</context>
+<context>
     <name>CasePanel</name>
     <message>
         <source>All roles</source>
@@ -804,22 +823,6 @@ The full report was written to the log.</source>
     <message>
         <source>Open a case to run the lab; its results are stored there.</source>
         <translation>请先打开案件再运行实验；结果将保存在该案件中。</translation>
-    </message>
-    <message>
-        <source>Starting…</source>
-        <translation>正在开始…</translation>
-    </message>
-    <message>
-        <source>Stopping…</source>
-        <translation>正在停止…</translation>
-    </message>
-    <message>
-        <source>Stored as study record #{id}.</source>
-        <translation>已保存为研究记录 #{id}。</translation>
-    </message>
-    <message>
-        <source>Cancelled; the case is unchanged.</source>
-        <translation>已取消；案件未改变。</translation>
     </message>
 </context>
 <context>
@@ -1559,16 +1562,8 @@ The full report was written to the log.</source>
         <translation>没有可用的生成设置。</translation>
     </message>
     <message>
-        <source>Starting…</source>
-        <translation>正在开始…</translation>
-    </message>
-    <message>
         <source>Stopping after the current step…</source>
         <translation>将在当前步骤后停止…</translation>
-    </message>
-    <message>
-        <source>Stored as study record #{id}.</source>
-        <translation>已保存为研究记录 #{id}。</translation>
     </message>
     <message>
         <source>Cancelled; the case is unchanged. Finished images are kept and reused when the same study runs again.</source>

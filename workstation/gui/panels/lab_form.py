@@ -9,14 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -26,15 +23,13 @@ from PySide6.QtWidgets import (
 
 from workstation.analysis.overfit_lab import LabSettings, parse_sizes
 from workstation.core.errors import WorkstationError
-from workstation.gui.dialogs.errors import show_error
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.lab_jobs import DEMO_MODEL, LabRequest, run_lab
 from workstation.gui.session import CaseSession
+from workstation.gui.widgets.case_job_form import CaseJobForm
 
 
-class LabForm(QGroupBox):
-    finished = Signal(int)  # the new study record's id
-
+class LabForm(CaseJobForm):
     def __init__(
         self,
         session: CaseSession,
@@ -42,12 +37,9 @@ class LabForm(QGroupBox):
         clip_model: Callable[[], str] = lambda: "",
         parent: QWidget | None = None,
     ):
-        super().__init__(parent)
+        super().__init__(session, runner, parent)
         self.setTitle(self.tr("Run the over-fitting lab"))
-        self.session = session
         self.clip_model = clip_model  # the preferences' CLIP model, read when a lab starts
-        self.runner = runner
-        self.job: Job | None = None
         defaults = LabSettings()
 
         self.images = QLineEdit()
@@ -105,9 +97,7 @@ class LabForm(QGroupBox):
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
-        self.status = QLabel()
         self.status.setObjectName("labStatus")
-        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
@@ -184,39 +174,4 @@ class LabForm(QGroupBox):
             self._failed(str(error), False)
             return None
         opener = self.session.opener()
-        job = Job(lambda job: run_lab(job, request, opener), "overfit lab")
-        job.signals.progress.connect(self._progress)
-        job.signals.succeeded.connect(self._succeeded)
-        job.signals.cancelled.connect(self._cancelled)
-        job.signals.failed.connect(self._failed)
-        job.signals.finished.connect(self._job_finished)
-        self.job = job
-        self.status.setText(self.tr("Starting…"))
-        self._set_running(True)
-        self.runner.start(job)
-        return job
-
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText(self.tr("Stopping…"))
-
-    def _progress(self, _step: int, _total: int, detail: object) -> None:
-        if isinstance(detail, str) and not self.job.is_cancelled():
-            self.status.setText(detail)
-
-    def _succeeded(self, record_id: int) -> None:
-        self.status.setText(self.tr("Stored as study record #{id}.").format(id=record_id))
-        self.session.refresh()
-        self.finished.emit(record_id)
-
-    def _cancelled(self) -> None:
-        self.status.setText(self.tr("Cancelled; the case is unchanged."))
-
-    def _failed(self, message: str, bug: bool) -> None:
-        self.status.setText(message)
-        show_error(self, message, bug)
-
-    def _job_finished(self) -> None:
-        self.job = None
-        self._set_running(False)
+        return self.start(Job(lambda job: run_lab(job, request, opener), "overfit lab"))

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,11 +33,10 @@ from workstation.gui.study_jobs import (
     run_study,
 )
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
+from workstation.gui.widgets.case_job_form import CaseJobForm
 
 
-class StudyForm(QGroupBox):
-    finished = Signal(int)  # the new study record's id
-
+class StudyForm(CaseJobForm):
     def __init__(
         self,
         session: CaseSession,
@@ -47,12 +44,9 @@ class StudyForm(QGroupBox):
         request: Callable[[], GenerationParams] | None,
         parent: QWidget | None = None,
     ):
-        super().__init__(parent)
+        super().__init__(session, runner, parent)
         self.setTitle(self.tr("Run a study"))
-        self.session = session
-        self.runner = runner
         self.request = request
-        self.job: Job | None = None
 
         self.kind = QComboBox()
         self.kind.setObjectName("studyKind")
@@ -89,9 +83,7 @@ class StudyForm(QGroupBox):
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("step %v of %m"))
-        self.status = QLabel()
         self.status.setObjectName("studyStatus")
-        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
@@ -165,23 +157,11 @@ class StudyForm(QGroupBox):
             show_error(self, str(error))
             return None
         opener = self.session.opener()
-        job = Job(lambda job: run_study(job, request, opener), "study")
-        job.signals.progress.connect(self._progress)
-        job.signals.succeeded.connect(self._succeeded)
-        job.signals.cancelled.connect(self._cancelled)
-        job.signals.failed.connect(self._failed)
-        job.signals.finished.connect(self._job_finished)
-        self.job = job
-        self.status.setText(self.tr("Starting…"))
         self.progress.setRange(0, 0)
-        self._set_running(True)
-        self.runner.start(job)
-        return job
+        return self.start(Job(lambda job: run_study(job, request, opener), "study"))
 
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText(self.tr("Stopping after the current step…"))
+    def _stopping_text(self) -> str:
+        return self.tr("Stopping after the current step…")
 
     def _progress(self, step: int, total: int, detail: object) -> None:
         if total:
@@ -190,25 +170,12 @@ class StudyForm(QGroupBox):
         if isinstance(detail, str):
             self.status.setText(detail)
 
-    def _succeeded(self, record_id: int) -> None:
-        self.status.setText(self.tr("Stored as study record #{id}.").format(id=record_id))
-        self.session.refresh()
-        self.finished.emit(record_id)
-
-    def _cancelled(self) -> None:
-        self.status.setText(
-            self.tr(
-                "Cancelled; the case is unchanged. Finished images are kept and reused when "
-                "the same study runs again."
-            )
+    def _cancelled_text(self) -> str:
+        return self.tr(
+            "Cancelled; the case is unchanged. Finished images are kept and reused when "
+            "the same study runs again."
         )
 
-    def _failed(self, message: str, bug: bool) -> None:
-        self.status.setText(message)
-        show_error(self, message, bug)
-
-    def _job_finished(self) -> None:
-        self.job = None
+    def _job_ended(self) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self._set_running(False)
