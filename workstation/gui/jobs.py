@@ -39,11 +39,16 @@ class JobSignals(QObject):
 class Job(QRunnable):
     """One call of `work(job)` on a worker thread, reported through `signals`."""
 
-    def __init__(self, work: Callable[[Job], Any], name: str = ""):
+    def __init__(self, work: Callable[[Job], Any], name: str = "", commits: bool = False):
         super().__init__()
         self.setAutoDelete(False)  # the runner keeps the Python object until `finished`
         self.work = work
         self.name = name
+        # A job that writes to the case and returns has written: it reports success even when
+        # Cancel came too late to stop it, so the window never says "unchanged" of a changed case.
+        # Other jobs (pictures, searches) that return after a cancel report "cancelled", and
+        # their stale result is dropped.
+        self.commits = commits
         self.signals = JobSignals()
         self._cancel = threading.Event()
 
@@ -77,7 +82,7 @@ class Job(QRunnable):
             log.error("job %s failed:\n%s", self.name or "?", traceback.format_exc())
             self.signals.failed.emit(f"{type(error).__name__}: {error}", True)
         else:
-            if self.is_cancelled():
+            if self.is_cancelled() and not self.commits:
                 self.signals.cancelled.emit()
             else:
                 self.signals.succeeded.emit(result)

@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
             with opener() as case:
                 return case.import_files(paths, role=role, note=note)
 
-        job = Job(work, "import")
+        job = Job(work, "import", commits=True)
         job.signals.succeeded.connect(self._imported)
         job.signals.failed.connect(lambda message, bug: show_error(self, message, bug))
         self.job_label.setText(self.tr("Importing %n file(s)…", "", len(paths)))

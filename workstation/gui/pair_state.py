@@ -116,7 +116,7 @@ class PairState(QObject):
             with tempfile.TemporaryDirectory() as scratch, opener() as case:
                 return store_comparison(case, report, Path(scratch))
 
-        job = Job(work, "store comparison")
+        job = Job(work, "store comparison", commits=True)
         job.signals.succeeded.connect(self._stored)
         job.signals.failed.connect(self.failed)
         return self.runner.start(job)

@@ -112,7 +112,9 @@ class GeneratePanel(QWidget):
             show_error(self, str(error))
             return None
         keep, holder, opener = self.form.keep.currentData(), self.holder, self.session.opener()
-        job = Job(lambda job: run_generation(job, params, keep, holder, opener), "generate")
+        job = Job(
+            lambda job: run_generation(job, params, keep, holder, opener), "generate", commits=True
+        )
         job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(self._finished)
         job.signals.cancelled.connect(self._cancelled)

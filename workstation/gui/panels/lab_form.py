@@ -174,4 +174,8 @@ class LabForm(CaseJobForm):
             self._failed(str(error), False)
             return None
         opener = self.session.opener()
-        return self.start(Job(lambda job: run_lab(job, request, opener), "overfit lab"))
+
+        def work(job: Job) -> int:
+            return run_lab(job, request, opener)
+
+        return self.start(Job(work, "overfit lab", commits=True))

@@ -230,7 +230,7 @@ class ReportPanel(QWidget):
                     case, options, on_progress=job.on_progress, is_cancelled=job.is_cancelled
                 )
 
-        job = Job(work, "report")
+        job = Job(work, "report", commits=True)
         job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(self._built)
         job.signals.failed.connect(self._failed)

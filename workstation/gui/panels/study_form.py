@@ -158,7 +158,7 @@ class StudyForm(CaseJobForm):
             return None
         opener = self.session.opener()
         self.progress.setRange(0, 0)
-        return self.start(Job(lambda job: run_study(job, request, opener), "study"))
+        return self.start(Job(lambda job: run_study(job, request, opener), "study", commits=True))
 
     def _stopping_text(self) -> str:
         return self.tr("Stopping after the current step…")
