@@ -103,3 +103,58 @@ def test_overfit_lab_cli_stores_a_study_the_report_can_plot(
         assert "Carlini" in record.payload["description"]
         grids = {a.id for a in case.artifacts()}
         assert {p["artifact_id"] for p in points} <= grids
+
+
+def test_the_pruned_vocabulary_spells_caption_words_as_clip_does(demo_model: Path) -> None:
+    """The bundled model keeps a few hundred of CLIP's tokens: every caption word becomes the
+    same CLIP tokens as with the full tokenizer, and the folder stays a few MB."""
+    from transformers import CLIPTokenizer
+
+    from workstation.engine.architectures import CONFIGS_DIR, clip_tokenizer
+    from workstation.engine.demo_model import vocabulary_words
+
+    full = clip_tokenizer(CONFIGS_DIR / "sd1" / "tokenizer")
+    pruned = CLIPTokenizer.from_pretrained(demo_model / "tokenizer", local_files_only=True)
+    assert len(pruned) < 1000 < len(full)
+    caption = "a purple triangle on an orange background, left"
+    for text in [*vocabulary_words(), caption]:
+        assert pruned.tokenize(text) == full.tokenize(text)
+    # A word the model never saw is spelt in the kept pieces, not as CLIP's one token.
+    assert full.tokenize("lighthouse") == ["lighthouse</w>"]
+    assert len(pruned.tokenize("lighthouse")) > 3
+    size = sum(p.stat().st_size for p in demo_model.rglob("*") if p.is_file())
+    assert size < 4_000_000, size
+
+
+def test_pruning_a_full_clip_vocabulary_keeps_the_images(tmp_path: Path) -> None:
+    """On a model with CLIP's whole vocabulary (the tiny test model), pruning to the caption
+    words shrinks the text encoder and leaves the images of a caption-word prompt bit-identical;
+    pruning again changes nothing."""
+    from workstation.engine.demo_model import prune_vocabulary, vocabulary_words
+    from workstation.engine.tiny import build_tiny_model
+
+    full = build_tiny_model(tmp_path / "full", "diffusers")
+    pruned = tmp_path / "pruned"
+    shutil.copytree(full, pruned)
+    counts = prune_vocabulary(pruned, vocabulary_words())
+    assert counts["before"] == 49408 and counts["after"] < 1000
+    assert prune_vocabulary(pruned, vocabulary_words()) == {
+        "before": counts["after"],
+        "after": counts["after"],
+    }
+
+    def image(folder: Path) -> np.ndarray:
+        params = GenerationParams(
+            model=str(folder),
+            prompt="a white triangle on a green background, top",
+            seed=4,
+            steps=4,
+            width=64,
+            height=64,
+        )
+        return np.asarray(txt2img(load_model(folder, "cpu", "float32"), params).image)
+
+    assert np.array_equal(image(full), image(pruned))
+    encoder_bytes = sum(p.stat().st_size for p in (pruned / "text_encoder").iterdir())
+    full_bytes = sum(p.stat().st_size for p in (full / "text_encoder").iterdir())
+    assert encoder_bytes < full_bytes / 2

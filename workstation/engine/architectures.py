@@ -107,7 +107,7 @@ def unet_context_dim(shapes: dict[str, tuple[int, ...]], prefix: str) -> int | N
 
 
 @lru_cache(maxsize=1)
-def _clip_vocab() -> tuple[dict[str, int], list[tuple[str, str]]]:
+def clip_vocab() -> tuple[dict[str, int], list[tuple[str, str]]]:
     """CLIP's 49,408-token vocabulary and merges, derived from open_clip's BPE file."""
     import gzip
 
@@ -124,9 +124,12 @@ def _clip_vocab() -> tuple[dict[str, int], list[tuple[str, str]]]:
 
 
 def clip_tokenizer(settings_dir: Path) -> Any:
-    """A CLIPTokenizer with the settings in `settings_dir/tokenizer_config.json`."""
+    """A CLIPTokenizer with the settings in `settings_dir/tokenizer_config.json`: CLIP's own
+    vocabulary, or the folder's `tokenizer.json` when it has one (the demo model's is pruned)."""
     from transformers import CLIPTokenizer
 
+    if (settings_dir / "tokenizer.json").is_file():
+        return CLIPTokenizer.from_pretrained(settings_dir, local_files_only=True)
     settings = json.loads((settings_dir / "tokenizer_config.json").read_text(encoding="utf-8"))
-    vocab, merges = _clip_vocab()
+    vocab, merges = clip_vocab()
     return CLIPTokenizer(vocab=dict(vocab), merges=list(merges), **settings)
