@@ -53,14 +53,16 @@ def figure(ctx: Context, sha: str, caption: str, max_height: float) -> list[Flow
     return [KeepTogether(block)]
 
 
-def grid(ctx: Context, items: list[tuple[str, str]], columns: int = 5) -> list[Flowable]:
+def grid(
+    ctx: Context, items: list[tuple[str, str]], columns: int = 5, max_height: float | None = None
+) -> list[Flowable]:
     """(sha, label) pictures in a grid of equal cells, e.g. the kept denoising steps."""
     if not items:
         return []
     cell_width = FRAME_WIDTH / columns
     cells = []
     for sha, label in items:
-        picture = ctx.picture(sha, cell_width - 8, cell_width - 8)
+        picture = ctx.picture(sha, cell_width - 8, min(cell_width - 8, max_height or cell_width))
         cells.append(picture.flowables + [ctx.p(label, ctx.styles.caption)])
     rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
     rows[-1] += [""] * (columns - len(rows[-1]))

@@ -83,8 +83,11 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
         story.append(ctx.p(ctx.t("study_images"), ctx.styles.h3))
         # Wide strips (a row of samples over their matches) are read at full width, one a row.
         sizes = [ctx.pixel_size(sha) for sha, _ in pictures]
-        wide = all(size and size[0] >= 2.5 * size[1] for size in sizes)
-        story += grid(ctx, pictures[:MAX_IMAGES], columns=1 if wide else 4)
+        wide = all(size and size[0] >= 1.3 * size[1] for size in sizes)
+        if wide:  # two to a page at most
+            story += grid(ctx, pictures[:MAX_IMAGES], columns=1, max_height=FRAME_HEIGHT * 0.38)
+        else:
+            story += grid(ctx, pictures[:MAX_IMAGES], columns=4)
 
     # 4. The request the images were made from, then anything else recorded.
     base = payload.get("base_params")
