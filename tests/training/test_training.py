@@ -155,3 +155,42 @@ def test_an_all_layer_lora_adapts_convolutions_and_loads(
     assert np.abs(plain.astype(int) - with_lora.astype(int)).mean() > 0.5
     with pytest.raises(InputError, match="targets"):
         LoraSettings(targets="everything")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "caption", "message"),
+    [
+        ("a.png", b"not a png at all", b"a cap", "content is not an image"),
+        ("a.png", "truncated", b"a cap", "damaged or truncated"),
+        ("a.png", "whole", b"\xff\xfe\xfa", "caption file must be UTF-8"),
+    ],
+)
+def test_bad_training_folders_are_refused_before_any_training(
+    tmp_path: Path, scenes: Path, name: str, content, caption: bytes, message: str
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    whole = (scenes / "00000.png").read_bytes()
+    data = {"truncated": whole[: len(whole) // 2], "whole": whole}.get(content, content)
+    (folder / name).write_bytes(data)
+    (folder / name).with_suffix(".txt").write_bytes(caption)
+    with pytest.raises(InputError, match=message):
+        read_captioned_folder(folder)
+
+
+def test_the_lab_cli_refuses_a_bad_folder_and_leaves_the_case_alone(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+    from workstation.core.case import Case
+
+    case_dir = tmp_path / "case"
+    Case.create(case_dir, title="lab", examiner="t").close()
+    before = (case_dir / "case.sqlite").read_bytes()
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"GIF89a but not really")
+    (folder / "a.txt").write_text("a red circle on a blue background")
+    result = run_cli("lab", "overfit", "--case", case_dir, "--images", folder, "--sizes", "1")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error:") and "a.png" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (case_dir / "case.sqlite").read_bytes() == before

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.core.errors import Cancelled, InputError
+from workstation.core.media import probe
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
 CAPTIONS_FILE = "captions.jsonl"
@@ -79,7 +80,7 @@ def read_captioned_folder(folder: str | Path) -> CaptionedImages:
     jsonl = folder / CAPTIONS_FILE
     captions: dict[str, str] = {}
     if jsonl.exists():
-        for number, line in enumerate(jsonl.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(_read_text(jsonl).splitlines(), 1):
             if not line.strip():
                 continue
             try:
@@ -98,10 +99,18 @@ def read_captioned_folder(folder: str | Path) -> CaptionedImages:
             text_file = (folder / name).with_suffix(".txt")
             if not text_file.exists():
                 raise InputError(f"{folder / name}: no caption ({text_file.name} or {jsonl.name})")
-            captions[name] = text_file.read_text(encoding="utf-8").strip()
+            captions[name] = _read_text(text_file).strip()
+        probe(folder / name)  # a real, whole image of sane size, whatever its extension says
         texts.append(captions[name])
         digests.append(hashlib.sha256((folder / name).read_bytes()).hexdigest())
     return CaptionedImages(str(folder), tuple(names), tuple(texts), tuple(digests))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: a caption file must be UTF-8 text") from None
 
 
 def load_pixels(data: CaptionedImages, resolution: int) -> Any:
