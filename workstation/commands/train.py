@@ -70,7 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="train on 1, 5, 50, 500 images; measure how close samples come to training images",
     )
     overfit.add_argument(
-        "--images", type=Path, help="captioned images (default: 500 synthetic scenes drawn here)"
+        "--images",
+        type=Path,
+        help="captioned images (default: synthetic scenes drawn here, as many as the largest size)",
     )
     overfit.add_argument(
         "--sizes", default="1,5,50,500", help="training-set sizes, comma-separated"
