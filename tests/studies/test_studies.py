@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import signal
 import subprocess
@@ -25,7 +24,7 @@ from .conftest import snapshot
 
 
 @pytest.fixture(scope="module")
-def studied(models_dir, params, reference, tmp_path_factory, tiny_clip_folder) -> dict:
+def studied(models_dir, params, reference, tmp_path_factory, tiny_clip) -> dict:
     """One case holding one record of every study (run once for the tests below)."""
     from workstation.analysis.clip import ClipModel
 
@@ -46,43 +45,11 @@ def studied(models_dir, params, reference, tmp_path_factory, tiny_clip_folder) -
                 lora_scale.LoraScaleStudy(
                     params, models_dir / "kohya.safetensors", reference, scales=(0.0, 0.75, 1.5)
                 ),
-                clip_model=ClipModel.load(tiny_clip_folder),
+                clip_model=ClipModel.load(tiny_clip["folder"]),
             ),
             "seeds": seeds.run(case, seeds.SeedStudy(params, reference, seeds=(1, 2, 3, 4))),
         }
     return {"root": root, "outcomes": outcomes}
-
-
-@pytest.fixture(scope="module")
-def tiny_clip_folder(tmp_path_factory) -> Path:
-    """A random-weight open_clip model in a folder (open_clip's local-dir form)."""
-    import open_clip
-    import torch
-    from safetensors.torch import save_file
-
-    config = {
-        "embed_dim": 32,
-        "vision_cfg": {
-            "image_size": 32,
-            "layers": 1,
-            "width": 32,
-            "head_width": 16,
-            "patch_size": 8,
-        },
-        "text_cfg": {
-            "context_length": 77,
-            "vocab_size": 49408,
-            "width": 32,
-            "heads": 2,
-            "layers": 1,
-        },
-    }
-    folder = tmp_path_factory.mktemp("clip")
-    (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": config}))
-    torch.manual_seed(0)
-    model = open_clip.CLIP(**config)
-    save_file(model.state_dict(), str(folder / "open_clip_model.safetensors"))
-    return folder
 
 
 def _record(root: Path, record_id: int):

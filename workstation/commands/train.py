@@ -6,13 +6,13 @@ Ctrl-C during training saves a checkpoint and stops; the same command again resu
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from workstation.commands.compare import add_clip_options, load_clip
+from workstation.commands.progress import CtrlC
 from workstation.paths import MODELS_DIR
 
 DEMO_MODEL = MODELS_DIR / "demo-shapes-64"
@@ -118,29 +118,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
 
 
-class _Stop:
-    """First Ctrl-C asks the trainer to stop (it checkpoints); a second one interrupts."""
-
-    def __init__(self) -> None:
-        self.asked = False
-
-    def __enter__(self) -> _Stop:
-        self.previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGINT, self.previous)
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.asked:
-            raise KeyboardInterrupt
-        self.asked = True
-        print("\nstopping at the next step (Ctrl-C again to quit at once)", file=sys.stderr)
-
-    def __call__(self) -> bool:
-        return self.asked
-
-
 def _printer() -> Any:
     clock = time.perf_counter()
 
@@ -172,14 +149,14 @@ def cmd_train_unet(args: argparse.Namespace) -> int:
         noise_offset=args.noise_offset,
         threads=args.threads,
     )
-    with _Stop() as stop:
+    with CtrlC() as ctrl_c:
         result = train_unet(
             args.images,
             args.out,
             args.base,
             settings,
             on_progress=_printer(),
-            is_cancelled=stop,
+            is_cancelled=ctrl_c.is_cancelled,
             resume=not args.no_resume,
         )
     print(f"Model: {result.out}  ({result.steps} steps, {result.seconds:.0f} s)")
@@ -205,9 +182,14 @@ def cmd_train_lora(args: argparse.Namespace) -> int:
         targets=args.targets,
         threads=args.threads,
     )
-    with _Stop() as stop:
+    with CtrlC() as ctrl_c:
         result = train_lora(
-            args.images, args.out, args.base, settings, on_progress=_printer(), is_cancelled=stop
+            args.images,
+            args.out,
+            args.base,
+            settings,
+            on_progress=_printer(),
+            is_cancelled=ctrl_c.is_cancelled,
         )
     print(f"LoRA: {result.out}  ({result.steps} steps, {result.seconds:.0f} s)")
     return 0
@@ -243,7 +225,7 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
     with (
         Case.open(args.case) as case,
         tempfile.TemporaryDirectory(prefix="overfit-lab-") as scratch,
-        _Stop() as stop,
+        CtrlC() as ctrl_c,
     ):
         images = args.images
         if images is None:
@@ -254,7 +236,7 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
             args.base,
             settings,
             work=args.work,
-            is_cancelled=stop,
+            is_cancelled=ctrl_c.is_cancelled,
             on_progress=lambda message: print(message, file=sys.stderr, flush=True),
             clip=clip,
         )

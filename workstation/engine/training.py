@@ -179,6 +179,28 @@ def auto_noise_offset(latent_height: int, latent_width: int) -> float:
     return round(8 / math.sqrt(latent_height * latent_width), 4)
 
 
+def resolved_noise_offset(setting: float | None, latents: Any) -> float:
+    """The setting, or `auto_noise_offset` for these latents when it is None."""
+    return auto_noise_offset(*latents.shape[-2:]) if setting is None else setting
+
+
+def noised_batch(
+    latents: Any, batch_size: int, noise: Any, noise_offset: float, generator: Any
+) -> tuple[Any, Any, Any, Any]:
+    """(index, noised latents, timesteps, noise) of a random batch: the forward process that
+    UNet and LoRA training share, with offset noise when `noise_offset` is not 0."""
+    import torch
+
+    index = torch.randint(0, len(latents), (batch_size,), generator=generator)
+    x0 = latents[index]
+    eps = torch.randn(x0.shape, generator=generator)
+    if noise_offset:
+        offset = torch.randn((*x0.shape[:2], 1, 1), generator=generator)
+        eps = eps + noise_offset * offset
+    t = torch.randint(0, noise.config.num_train_timesteps, (len(x0),), generator=generator)
+    return index, noise.add_noise(x0, eps, t), t, eps
+
+
 def _lr_factor(step: int, settings: TrainSettings) -> float:
     """Linear warm-up, then cosine decay to 10 %."""
     if step < settings.warmup_steps:
@@ -332,9 +354,7 @@ def train_unet(
     pixels = load_pixels(data, settings.resolution)
     vae, text_encoder = components["vae"].eval(), components["text_encoder"]
     latents = encode_latents(vae, pixels)
-    noise_offset = settings.noise_offset
-    if noise_offset is None:
-        noise_offset = auto_noise_offset(*latents.shape[-2:])
+    noise_offset = resolved_noise_offset(settings.noise_offset, latents)
     ids = tokenize(components["tokenizer"], list(data.captions))
     empty_ids = tokenize(components["tokenizer"], [""])
     if not settings.train_text_encoder:
@@ -429,20 +449,16 @@ def train_unet(
         if is_cancelled and is_cancelled():
             checkpoint()
             raise Cancelled(f"training cancelled at step {step} of {settings.steps}")
-        index = torch.randint(0, len(data), (settings.batch_size,), generator=generator)
-        x0 = latents[index]
-        eps = torch.randn(x0.shape, generator=generator)
-        if noise_offset:
-            offset = torch.randn((*x0.shape[:2], 1, 1), generator=generator)
-            eps = eps + noise_offset * offset
-        t = torch.randint(0, noise.config.num_train_timesteps, (len(x0),), generator=generator)
-        drop = torch.rand(len(x0), generator=generator) < settings.caption_dropout
+        index, noisy, t, eps = noised_batch(
+            latents, settings.batch_size, noise, noise_offset, generator
+        )
+        drop = torch.rand(len(index), generator=generator) < settings.caption_dropout
         if settings.train_text_encoder:
             batch_ids = torch.where(drop[:, None], empty_ids, ids[index])
             context = text_encoder(batch_ids)[0]
         else:
             context = torch.where(drop[:, None, None], empty_context, contexts[index])
-        prediction = unet(noise.add_noise(x0, eps, t), t, context).sample
+        prediction = unet(noisy, t, context).sample
         loss = F.mse_loss(prediction, eps)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -581,9 +597,7 @@ def train_lora(
     # 1. Fixed inputs, as for UNet training.
     pixels = load_pixels(data, settings.resolution)
     latents = encode_latents(components["vae"].eval(), pixels)
-    noise_offset = settings.noise_offset
-    if noise_offset is None:
-        noise_offset = auto_noise_offset(*latents.shape[-2:])
+    noise_offset = resolved_noise_offset(settings.noise_offset, latents)
     with torch.no_grad():
         contexts = text_encoder(tokenize(components["tokenizer"], list(data.captions)))[0]
 
@@ -607,14 +621,10 @@ def train_lora(
     for step in range(1, settings.steps + 1):
         if is_cancelled and is_cancelled():
             raise Cancelled(f"LoRA training cancelled at step {step - 1} of {settings.steps}")
-        index = torch.randint(0, len(data), (settings.batch_size,), generator=generator)
-        x0 = latents[index]
-        eps = torch.randn(x0.shape, generator=generator)
-        if noise_offset:
-            offset = torch.randn((*x0.shape[:2], 1, 1), generator=generator)
-            eps = eps + noise_offset * offset
-        t = torch.randint(0, noise.config.num_train_timesteps, (len(x0),), generator=generator)
-        prediction = unet(noise.add_noise(x0, eps, t), t, contexts[index]).sample
+        index, noisy, t, eps = noised_batch(
+            latents, settings.batch_size, noise, noise_offset, generator
+        )
+        prediction = unet(noisy, t, contexts[index]).sample
         loss = F.mse_loss(prediction, eps)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QSplitter,
@@ -33,6 +32,7 @@ from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.lab_form import LabForm
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.image_view import ImageView
+from workstation.gui.widgets.record_list import RecordList
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 # Columns: the point's key and how its value is written.
@@ -64,8 +64,8 @@ class LabTab(QWidget):
         self.session = session
         self.runner = runner
         self.form = LabForm(session, runner, clip_model)
-        self.form.finished.connect(self.select_record)
-        self.records = QListWidget()
+        self.records = RecordList()
+        self.form.finished.connect(self.records.select)
         self.records.setObjectName("labList")
         self.records.currentItemChanged.connect(self._selected)
 
@@ -131,20 +131,8 @@ class LabTab(QWidget):
 
     def reload(self) -> None:
         labs = lab_records(self.session.records())
-        shown = [
-            self.records.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.records.count())
-        ]
-        if shown == labs and labs:
+        if not self.records.show_records(labs, self._label):
             return
-        self.records.clear()
-        for record in labs:
-            sizes = ", ".join(str(p["training_images"]) for p in record.payload["points"])
-            text = self.tr("#{id}  sizes {sizes}  ({time})").format(
-                id=record.id, sizes=sizes, time=record.created_at[:16].replace("T", " ")
-            )
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, record)
-            self.records.addItem(item)
         if labs:
             self.caption.setText(
                 self.tr("%n over-fitting lab record(s) in this case.", "", len(labs))
@@ -163,11 +151,11 @@ class LabTab(QWidget):
             self.plot.set_images()
             self.details.clear()
 
-    def select_record(self, record_id: int) -> None:
-        for row in range(self.records.count()):
-            if self.records.item(row).data(Qt.ItemDataRole.UserRole).id == record_id:
-                self.records.setCurrentRow(row)
-                return
+    def _label(self, record: Record) -> str:
+        sizes = ", ".join(str(p["training_images"]) for p in record.payload["points"])
+        return self.tr("#{id}  sizes {sizes}  ({time})").format(
+            id=record.id, sizes=sizes, time=record.created_at[:16].replace("T", " ")
+        )
 
     def _selected(self, item: QListWidgetItem | None) -> None:
         if item is None:

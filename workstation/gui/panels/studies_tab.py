@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QSplitter,
@@ -28,6 +27,7 @@ from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.study_form import StudyForm
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.image_view import ImageView
+from workstation.gui.widgets.record_list import RecordList
 
 STUDY_KINDS = ("study", "sweep")
 
@@ -44,8 +44,8 @@ class StudiesTab(QWidget):
         self.session = session
         self.runner = runner
         self.form = StudyForm(session, runner, request)
-        self.form.finished.connect(self.select_record)
-        self.records = QListWidget()
+        self.records = RecordList()
+        self.form.finished.connect(self.records.select)
         self.records.setObjectName("studyList")
         self.records.currentItemChanged.connect(self._selected)
         self.plot = ImageView()
@@ -83,17 +83,8 @@ class StudiesTab(QWidget):
 
     def reload(self) -> None:
         studies = [r for r in self.session.records() if r.kind in STUDY_KINDS]
-        shown = [
-            self.records.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.records.count())
-        ]
-        if shown == studies and studies:
+        if not self.records.show_records(studies, _label):
             return
-        self.records.clear()
-        for record in studies:
-            title = record.payload.get("title") or record.payload.get("name") or record.kind
-            item = QListWidgetItem(f"#{record.id}  {title}")
-            item.setData(Qt.ItemDataRole.UserRole, record)
-            self.records.addItem(item)
         if studies:
             self.caption.setText(self.tr("%n study record(s) in this case.", "", len(studies)))
             self.records.setCurrentRow(0)
@@ -134,12 +125,6 @@ class StudiesTab(QWidget):
         job.signals.failed.connect(lambda message, bug: show_error(self, message, bug))
         self.runner.start(job)
 
-    def select_record(self, record_id: int) -> None:
-        for row in range(self.records.count()):
-            if self.records.item(row).data(Qt.ItemDataRole.UserRole).id == record_id:
-                self.records.setCurrentRow(row)
-                return
-
     def _stored_picture(self, record: Record, which: str) -> Path | None:
         """The study's stored "plot" or "grid" file, when the record names one in the case."""
         links = record.payload.get("artifacts")
@@ -151,3 +136,8 @@ class StudiesTab(QWidget):
 
     def _show_other(self) -> None:
         self._selected(self.records.currentItem())
+
+
+def _label(record: Record) -> str:
+    title = record.payload.get("title") or record.payload.get("name") or record.kind
+    return f"#{record.id}  {title}"
