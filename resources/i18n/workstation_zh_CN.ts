@@ -828,10 +828,6 @@ The full report was written to the log.</source>
 <context>
     <name>LabJobs</name>
     <message>
-        <source>drawing {n} synthetic scenes</source>
-        <translation>正在绘制 {n} 个合成场景</translation>
-    </message>
-    <message>
         <source>storing the results in the case</source>
         <translation>正在将结果保存到案件中</translation>
     </message>

@@ -33,6 +33,9 @@ from workstation.analysis.structure import compare_structure
 from workstation.core.errors import Cancelled, InputError
 
 LabProgress = Callable[[str], None]
+# Drawn when no folder is given; the record names them so (the temporary folder is gone).
+SCENES_SEED = 7
+SCENES = f"synthetic scenes (engine/synthetic_shapes.py, kind scene, seed {SCENES_SEED})"
 TILES = 4
 
 
@@ -168,7 +171,7 @@ def match_sample(
 
 
 def run_overfit_lab(
-    images: str | Path,
+    images: str | Path | None,
     base: str | Path,
     settings: LabSettings = LabSettings(),
     *,
@@ -179,7 +182,43 @@ def run_overfit_lab(
 ) -> LabResult:
     """Train one model per size, sample, match; `work` keeps the models (else a temp folder).
 
+    `images` None: as many synthetic scenes as the largest size are drawn (seed `SCENES_SEED`).
     `clip`: a loaded `analysis.clip.ClipModel` adds CLIP similarity to the measures."""
+    from workstation.engine.synthetic_shapes import write_dataset
+
+    clock = time.perf_counter()  # the whole lab, scenes included
+    say = on_progress or (lambda message: None)
+    scratch = (
+        None
+        if work
+        else tempfile.TemporaryDirectory(prefix="overfit-lab-", ignore_cleanup_errors=True)
+    )
+    work_dir = Path(work) if work else Path(scratch.name)
+    try:
+        label = None
+        if images is None:
+            count = max(settings.sizes)
+            say(f"Data: {count} synthetic scenes (seed {SCENES_SEED})")
+            images = write_dataset(work_dir / "scenes", count, seed=SCENES_SEED, kind="scene")
+            label = SCENES
+        result = _run_lab(images, label, base, settings, work_dir, say, is_cancelled, clip)
+        result.seconds = time.perf_counter() - clock
+        return result
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _run_lab(
+    images: Path,
+    label: str | None,
+    base: str | Path,
+    settings: LabSettings,
+    work_dir: Path,
+    say: LabProgress,
+    is_cancelled: Callable[[], bool] | None,
+    clip: Any | None,
+) -> LabResult:
     import torch
 
     from workstation.core.params import GenerationParams
@@ -193,8 +232,6 @@ def run_overfit_lab(
         train_unet,
     )
 
-    clock = time.perf_counter()
-    say = on_progress or (lambda message: None)
     data = read_captioned_folder(images)
     if max(settings.sizes) > len(data):
         raise InputError(
@@ -210,91 +247,80 @@ def run_overfit_lab(
     all_phash = [image_hashes(image, ("phash",))["phash"] for image in all_training]
     result = LabResult(
         settings,
-        {"folder": str(images), "images": len(data), "sha256": data.sha256},
+        {"folder": label or str(images), "images": len(data), "sha256": data.sha256},
         {"path": str(base), "sha256": components["base_sha256"], "resolution": resolution},
         calibration=calibrate(components["vae"], pixels[:64], all_training[:200]),
         clip=None if clip is None else clip.info.to_dict(),
     )
     all_clip = None if clip is None else clip.embed_images(list(all_training))
-    scratch = (
-        None
-        if work
-        else tempfile.TemporaryDirectory(prefix="overfit-lab-", ignore_cleanup_errors=True)
-    )
-    work_dir = Path(work) if work else Path(scratch.name)
 
-    try:
-        for size in sorted(settings.sizes):
-            subset = data.first(size)
-            # 1. Train a fresh UNet on the first `size` images, same budget for every size.
-            say(f"size {size}: training {settings.steps} steps")
-            train = TrainSettings(
-                steps=settings.steps,
-                batch_size=settings.batch_size,
-                learning_rate=settings.learning_rate,
-                warmup_steps=min(50, settings.steps // 10),
-                seed=settings.seed,
-                resolution=resolution,
-                checkpoint_every=0,
-                init_unet=settings.init,
-                noise_offset=settings.noise_offset,
-                threads=settings.threads,
-            )
-            trained = train_unet(
-                subset,
-                work_dir / f"n{size}",
-                components,
-                train,
-                is_cancelled=is_cancelled,
-                on_progress=_training_reporter(say, size),
-            )
+    for size in sorted(settings.sizes):
+        subset = data.first(size)
+        # 1. Train a fresh UNet on the first `size` images, same budget for every size.
+        say(f"size {size}: training {settings.steps} steps")
+        train = TrainSettings(
+            steps=settings.steps,
+            batch_size=settings.batch_size,
+            learning_rate=settings.learning_rate,
+            warmup_steps=min(50, settings.steps // 10),
+            seed=settings.seed,
+            resolution=resolution,
+            checkpoint_every=0,
+            init_unet=settings.init,
+            noise_offset=settings.noise_offset,
+            threads=settings.threads,
+        )
+        trained = train_unet(
+            subset,
+            work_dir / f"n{size}",
+            components,
+            train,
+            is_cancelled=is_cancelled,
+            on_progress=_training_reporter(say, size),
+        )
 
-            # 2. Sample with training captions and seeds that training never used.
-            result.noise_offset = trained.record.get("noise_offset_used", 0.0)
-            say(f"size {size}: generating {settings.samples} samples")
-            model = load_model(work_dir / f"n{size}", device="cpu", dtype="float32")
-            training, phashes = all_training[:size], all_phash[:size]
-            matches, pairs = [], []
-            for index in range(settings.samples):
-                if is_cancelled and is_cancelled():
-                    raise Cancelled(f"lab cancelled at size {size}")
-                params = GenerationParams(
-                    model=str(work_dir / f"n{size}"),
-                    prompt=subset.captions[index % size],
-                    seed=10_000 + settings.seed * 1000 + index,
-                    steps=settings.sample_steps,
-                    cfg=settings.cfg,
-                    sampler=settings.sampler,
-                    width=resolution,
-                    height=resolution,
-                )
-                sample = np.asarray(txt2img(model, params, decode_steps=()).image.convert("RGB"))
-                nearest, l2, ssim, phash, near = match_sample(
-                    sample, training, phashes, subset.files, settings.near_copy_l2
-                )
-                matches.append(
-                    SampleMatch(
-                        params.prompt, params.seed, subset.files[nearest], l2, ssim, phash, near
-                    )
-                )
-                if all_clip is not None:
-                    similarity = all_clip[:size] @ clip.embed_images([sample])[0]
-                    matches[-1] = replace(matches[-1], clip=float(similarity.max()))
-                pairs.append((sample, training[nearest], near))
-            result.sizes.append(
-                SizeResult(
-                    size,
-                    trained.seconds,
-                    trained.losses[-1] if trained.losses else math.nan,
-                    matches,
-                    pair_grid(pairs, f"{size} training image(s)"),
+        # 2. Sample with training captions and seeds that training never used.
+        result.noise_offset = trained.record.get("noise_offset_used", 0.0)
+        say(f"size {size}: generating {settings.samples} samples")
+        model = load_model(work_dir / f"n{size}", device="cpu", dtype="float32")
+        training, phashes = all_training[:size], all_phash[:size]
+        matches, pairs = [], []
+        for index in range(settings.samples):
+            if is_cancelled and is_cancelled():
+                raise Cancelled(f"lab cancelled at size {size}")
+            params = GenerationParams(
+                model=str(work_dir / f"n{size}"),
+                prompt=subset.captions[index % size],
+                seed=10_000 + settings.seed * 1000 + index,
+                steps=settings.sample_steps,
+                cfg=settings.cfg,
+                sampler=settings.sampler,
+                width=resolution,
+                height=resolution,
+            )
+            sample = np.asarray(txt2img(model, params, decode_steps=()).image.convert("RGB"))
+            nearest, l2, ssim, phash, near = match_sample(
+                sample, training, phashes, subset.files, settings.near_copy_l2
+            )
+            matches.append(
+                SampleMatch(
+                    params.prompt, params.seed, subset.files[nearest], l2, ssim, phash, near
                 )
             )
-            say(f"size {size}: {result.sizes[-1].point()}")
-    finally:
-        if scratch is not None:
-            scratch.cleanup()
-    result.seconds = time.perf_counter() - clock
+            if all_clip is not None:
+                similarity = all_clip[:size] @ clip.embed_images([sample])[0]
+                matches[-1] = replace(matches[-1], clip=float(similarity.max()))
+            pairs.append((sample, training[nearest], near))
+        result.sizes.append(
+            SizeResult(
+                size,
+                trained.seconds,
+                trained.losses[-1] if trained.losses else math.nan,
+                matches,
+                pair_grid(pairs, f"{size} training image(s)"),
+            )
+        )
+        say(f"size {size}: {result.sizes[-1].point()}")
     return result
 
 

@@ -196,8 +196,6 @@ def cmd_train_lora(args: argparse.Namespace) -> int:
 
 
 def cmd_lab_overfit(args: argparse.Namespace) -> int:
-    import tempfile
-
     from workstation.analysis.overfit_lab import (
         LabSettings,
         parse_sizes,
@@ -206,7 +204,6 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
     )
     from workstation.core.case import Case
     from workstation.core.errors import InputError
-    from workstation.engine.synthetic_shapes import write_dataset
 
     try:
         sizes = parse_sizes(args.sizes)
@@ -222,17 +219,9 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
         init=args.init,
     )
     clip = load_clip(args)
-    with (
-        Case.open(args.case) as case,
-        tempfile.TemporaryDirectory(prefix="overfit-lab-") as scratch,
-        CtrlC() as ctrl_c,
-    ):
-        images = args.images
-        if images is None:
-            images = write_dataset(Path(scratch) / "scenes", max(sizes), seed=7, kind="scene")
-            print(f"Data: {max(sizes)} synthetic scenes (seed 7)", file=sys.stderr)
+    with Case.open(args.case) as case, CtrlC() as ctrl_c:
         result = run_overfit_lab(
-            images,
+            args.images,
             args.base,
             settings,
             work=args.work,
@@ -240,10 +229,6 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
             on_progress=lambda message: print(message, file=sys.stderr, flush=True),
             clip=clip,
         )
-        if args.images is None:  # the temporary folder is gone; say what it held
-            result.data["folder"] = (
-                "synthetic scenes (engine/synthetic_shapes.py, kind scene, seed 7)"
-            )
         record_id = store_lab(case, result)
     clip_head = f" {'CLIP':>6}" if clip else ""
     print(
