@@ -194,3 +194,12 @@ def test_the_lab_cli_refuses_a_bad_folder_and_leaves_the_case_alone(tmp_path: Pa
     assert result.stderr.strip().startswith("error:") and "a.png" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert (case_dir / "case.sqlite").read_bytes() == before
+
+
+def test_training_refuses_to_write_among_other_files(tmp_path: Path, demo_model, scenes) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "holiday.png").write_bytes(b"someone's file")
+    with pytest.raises(InputError, match="not a training output folder"):
+        train_unet(scenes, folder, demo_model, TrainSettings(steps=1, checkpoint_every=0))
+    assert [p.name for p in folder.iterdir()] == ["holiday.png"]

@@ -324,6 +324,12 @@ def noise_scheduler(scheduler: Any) -> Any:
 # -- UNet (+ text encoder) training -----------------------------------------------------------
 
 
+def _output_folder_usable(out: Path) -> bool:
+    """An empty folder, or an earlier run's (to resume or redo it): never a folder of someone's
+    files, among which the model's would be written."""
+    return out.is_dir() and (not any(out.iterdir()) or (out / RECORD_FILE).exists())
+
+
 def train_unet(
     images: str | Path | CaptionedImages,
     out: str | Path,
@@ -344,6 +350,8 @@ def train_unet(
 
     clock = time.perf_counter()
     out = Path(out)
+    if out.exists() and not _output_folder_usable(out):
+        raise InputError(f"{out}: exists and is not a training output folder; choose a new one")
     data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
     torch.set_num_threads(settings.threads)
     quiet_libraries()
