@@ -1,12 +1,19 @@
 """A case: one folder holding evidence that can be re-verified by anyone who has a copy.
 
-    CASE/case.sqlite            SQLite (WAL): meta, artifacts, records, audit log
+    CASE/case.sqlite            SQLite (WAL): meta, artifacts, records, links, audit log
     CASE/objects/ab/ab12…       read-only files named by their SHA-256
     CASE/objects/tmp/           files being written; never referenced by the database
 
 An import copies the file into a temporary file while hashing it, fsyncs, checks what it is, then
-renames it to its content address and commits the database row together with its audit entry.
-A process killed at any point leaves either a complete artifact or nothing visible.
+(inside the database transaction) renames it to its content address and commits the database row
+together with its audit entry. A process killed at any point leaves either a complete artifact or
+nothing visible: a file renamed but not committed keeps its `objects/tmp/<sha>.pending` marker, so
+verify can tell it from a planted one.
+
+Records are typed (core/records.py) and name the artifacts and records they used and made through
+links, written in the same transaction and listed in the record's audit entry. Nothing is edited
+in place: case properties, an artifact's role or note, and records are corrected by amendment
+records; readers see the newest value (`info`, `artifacts()`), verify sees the stored rows.
 """
 
 from __future__ import annotations
@@ -15,23 +22,31 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import stat
+import time
 import uuid
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from workstation.core import audit, schema
+from workstation.core import audit, records, schema
 from workstation.core.canonical import CHUNK, canonical_json, sha256_file, sha256_text
 from workstation.core.errors import CaseError, InputError
 from workstation.core.media import MediaInfo, probe
+from workstation.core.records import Link, RecordBody, RecordError
 from workstation.core.timeutil import utc_now
 
 DB_NAME = "case.sqlite"
-ROLES = ("reference", "disputed", "generated", "other")
+ROLES = ("reference", "disputed", "generated", "other")  # roles a user gives on import
+ALL_ROLES = (*ROLES, "report")  # "report": a report PDF the workstation stored itself
 IMAGE_ROLES = ("reference", "disputed", "generated")
+LOCK_WAIT_S = float(os.environ.get("WORKSTATION_LOCK_WAIT", "30"))
+# Audit actions that create no rows; every other action must have created what it names.
+PLAIN_ACTIONS = ("verify", "verified")
+WaitNotice = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,14 @@ class Record:
     created_at: str
     payload: dict[str, Any]
     payload_sha256: str
+    schema_version: int = records.LEGACY_VERSION
+    body: RecordBody | None = None  # the typed record; None when `problem` says why not
+    problem: str | None = None
+    links: tuple[Link, ...] = ()
+    withdrawn: bool = False  # an amendment withdrew it; it stays in the case and its log
+
+    def linked(self, *roles: str) -> list[Link]:
+        return [link for link in self.links if not roles or link.role in roles]
 
 
 @dataclass(frozen=True)
@@ -70,6 +93,11 @@ class CaseInfo:
     created_at: str
     schema_version: int
     root: Path
+    case_number: str = ""
+    court: str = ""
+    parties: str = ""
+    instructing_party: str = ""
+    description: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "root": str(self.root)}
@@ -81,8 +109,15 @@ class VerifyReport:
     notes: list[str] = field(default_factory=list)
     objects_checked: int = 0
     records_checked: int = 0
+    links_checked: int = 0
     entries_checked: int = 0
     chain_head: str = audit.GENESIS_HASH
+    chain_seq: int = 0
+    # What verify cannot see by itself; printed with every OK so nobody reads more into it.
+    limits: str = (
+        "a case rewritten as a whole, chain included, by someone with write access verifies "
+        "too: compare its chain head with one published earlier (--expect-head, --against REPORT)"
+    )
 
     @property
     def ok(self) -> bool:
@@ -100,69 +135,112 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _connect(db_path: Path, create: bool) -> sqlite3.Connection:
-    mode = "rwc" if create else "rw"
+def _connect(db_path: Path, create: bool, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        # Read-only media: no -wal/-shm can be made there, and nobody can be writing to it.
+        mode = "ro&immutable=1"
+    else:
+        mode = "rwc" if create else "rw"
     conn = sqlite3.connect(
         f"file:{db_path}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False
     )
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")  # a committed import survives a power cut
+    conn.execute("PRAGMA busy_timeout=2000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")  # a committed import survives a power cut
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+def _writable(root: Path) -> bool:
+    db = root / DB_NAME
+    return os.access(root, os.W_OK) and os.access(db, os.W_OK)
 
 
 class Case:
     """An open case. Use `Case.create` or `Case.open`; close with `close()` or a `with` block."""
 
-    def __init__(self, root: Path, conn: sqlite3.Connection, actor: str | None):
+    def __init__(
+        self,
+        root: Path,
+        conn: sqlite3.Connection,
+        actor: str | None,
+        readonly: bool = False,
+        on_wait: WaitNotice | None = None,
+    ):
         self.root = root
         self._conn = conn
         self._depth = 0
+        self.readonly = readonly
+        self.on_wait = on_wait  # told once when a write waits for another program's lock
         self.info = self._read_info()
         self.actor = actor or self.info.examiner
 
     # 1. Creating and opening
 
     @classmethod
-    def create(cls, root: str | Path, title: str, examiner: str, organisation: str = "") -> Case:
+    def create(
+        cls,
+        root: str | Path,
+        title: str,
+        examiner: str,
+        organisation: str = "",
+        **properties: str,
+    ) -> Case:
+        """A new case in a new or empty folder. `properties`: case_number, court, parties,
+        instructing_party, description. On any failure (a full disk) nothing is left behind."""
         root = Path(root).absolute()
         if not title.strip() or not examiner.strip():
             raise InputError("a case needs a non-empty title and examiner name")
+        unknown = set(properties) - set(records.CASE_PROPERTIES)
+        if unknown:
+            raise InputError(f"unknown case properties: {', '.join(sorted(unknown))}")
         if root.exists() and not root.is_dir():
             raise CaseError(f"{root} exists and is not a folder")
         if (root / DB_NAME).exists():
             raise CaseError(f"{root} is already a case")
         if root.exists() and any(root.iterdir()):
             raise CaseError(f"{root} is not empty; choose a new or empty folder for the case")
+        made_root = not root.exists()
+        conn = None
         try:
             (root / "objects" / "tmp").mkdir(parents=True, exist_ok=True)
             conn = _connect(root / DB_NAME, create=True)
-        except OSError as error:
-            raise CaseError(f"cannot create a case in {root}: {error.strerror}") from None
-        case_id = str(uuid.uuid4())
-        created = utc_now()
-        conn.execute("BEGIN IMMEDIATE")
-        schema.migrate(conn, 0)
-        meta = {
-            "format": schema.CASE_FORMAT,
-            "case_id": case_id,
-            "title": title,
-            "examiner": examiner,
-            "organisation": organisation,
-            "created_at": created,
-        }
-        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
-        audit.append(
-            conn,
-            examiner,
-            "case created",
-            {**meta, "schema_version": schema.SCHEMA_VERSION},
-        )
-        conn.execute("COMMIT")
-        return cls(root, conn, examiner)
+            meta = {
+                "format": schema.CASE_FORMAT,
+                "case_id": str(uuid.uuid4()),
+                "title": title,
+                "examiner": examiner,
+                "organisation": organisation,
+                "created_at": utc_now(),
+                **{key: str(properties.get(key, "")) for key in records.CASE_PROPERTIES[3:]},
+            }
+            conn.execute("BEGIN IMMEDIATE")
+            schema.migrate(conn, 0)
+            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+            audit.append(
+                conn, examiner, "case created", {**meta, "schema_version": schema.SCHEMA_VERSION}
+            )
+            conn.execute("COMMIT")
+            return cls(root, conn, examiner)
+        except (OSError, sqlite3.Error) as error:
+            # A full disk or a vanished folder: leave no half-made case behind.
+            if conn is not None:
+                conn.close()
+            _remove_partial_case(root, made_root)
+            reason = getattr(error, "strerror", None) or str(error)
+            raise CaseError(f"cannot create a case in {root}: {reason}") from None
 
     @classmethod
-    def open(cls, root: str | Path, actor: str | None = None) -> Case:
+    def open(
+        cls,
+        root: str | Path,
+        actor: str | None = None,
+        readonly: bool | None = None,
+        on_wait: WaitNotice | None = None,
+    ) -> Case:
+        """Open a case; `readonly=None` opens read-only when the folder cannot be written to
+        (read-only media), which lists, verifies and reports but changes nothing."""
         root = Path(root).absolute()
         if not root.is_dir():
             raise CaseError(f"{root} is not a folder")
@@ -171,8 +249,10 @@ class Case:
             raise CaseError(
                 f"{root} is not a case (no {DB_NAME}); create one with `workstation case init`"
             )
+        if readonly is None:
+            readonly = not _writable(root)
         try:
-            conn = _connect(db_path, create=False)
+            conn = _connect(db_path, create=False, readonly=readonly)
             row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
         except sqlite3.DatabaseError as error:
             raise CaseError(f"{db_path} is not a readable case database ({error})") from None
@@ -186,18 +266,34 @@ class Case:
                 f"{root} was written by a newer version of the workstation (case schema "
                 f"{version}; this version reads up to {schema.SCHEMA_VERSION}); please upgrade"
             )
-        if version < schema.SCHEMA_VERSION:
-            conn.execute("BEGIN IMMEDIATE")
-            schema.migrate(conn, version)
-            examiner = conn.execute("SELECT value FROM meta WHERE key='examiner'").fetchone()[0]
-            audit.append(
-                conn,
-                actor or examiner,
-                "schema migrated",
-                {"from": version, "to": schema.SCHEMA_VERSION},
-            )
-            conn.execute("COMMIT")
-        return cls(root, conn, actor)
+        case = cls(root, conn, actor, readonly, on_wait)
+        if version < schema.SCHEMA_VERSION and not readonly:
+            case._migrate(version)
+        return case
+
+    def _migrate(self, version: int) -> None:
+        with self.transaction():
+            version = schema.read_version(self._conn)  # another program may have done it
+            if version >= schema.SCHEMA_VERSION:
+                return
+            schema.migrate(self._conn, version)
+            details: dict[str, Any] = {"from": version, "to": schema.SCHEMA_VERSION}
+            if version < 3:
+                details["links"] = self._backfill_links()
+            audit.append(self._conn, self.actor, "schema migrated", details)
+        self.info = self._read_info()
+
+    def _backfill_links(self) -> dict[str, list]:
+        """Links of the records written before links existed, read once from their payloads."""
+        ids = {row[0] for row in self._conn.execute("SELECT id FROM artifacts")}
+        written: dict[str, list] = {}
+        rows = self._conn.execute("SELECT id, payload FROM records ORDER BY id").fetchall()
+        for record_id, text in rows:
+            links = records.legacy_links(_loads(text), ids)
+            self._insert_links(record_id, links)
+            if links:
+                written[str(record_id)] = [link.to_list() for link in links]
+        return written
 
     def close(self) -> None:
         self._conn.close()
@@ -210,14 +306,15 @@ class Case:
 
     def _read_info(self) -> CaseInfo:
         meta = dict(self._conn.execute("SELECT key, value FROM meta"))
+        values = {key: meta.get(key, "") for key in records.CASE_PROPERTIES}
+        for amendment in self._amendments("case"):
+            values[amendment.field] = str(amendment.value)
         return CaseInfo(
             case_id=meta["case_id"],
-            title=meta["title"],
-            examiner=meta["examiner"],
-            organisation=meta.get("organisation", ""),
             created_at=meta["created_at"],
             schema_version=int(meta["schema_version"]),
             root=self.root,
+            **values,
         )
 
     # 2. Transactions
@@ -230,7 +327,7 @@ class Case:
         """
         outermost = self._depth == 0
         if outermost:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._begin_write()
         self._depth += 1
         try:
             yield self
@@ -242,6 +339,39 @@ class Case:
         self._depth -= 1
         if outermost:
             self._conn.execute("COMMIT")
+            self._committed()
+
+    def _begin_write(self) -> None:
+        """BEGIN IMMEDIATE, waiting (and saying so once) while another program writes."""
+        if self.readonly:
+            raise CaseError(
+                f"{self.root} is opened read-only (read-only media or no write permission): it "
+                "can be listed, verified and reported, but not changed"
+            )
+        deadline = time.monotonic() + LOCK_WAIT_S
+        told = False
+        while True:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise CaseError(f"cannot write to the case: {error}") from None
+                if time.monotonic() >= deadline:
+                    raise CaseError(
+                        f"the case is locked by another program writing to it (waited "
+                        f"{LOCK_WAIT_S:.0f} s); try again when it has finished"
+                    ) from None
+                if not told and self.on_wait:
+                    self.on_wait("the case is being written by another program; waiting…")
+                told = True
+                time.sleep(0.1)
+
+    def _committed(self) -> None:
+        """After a commit: the objects it made are referenced now, their markers can go."""
+        for marker in getattr(self, "_markers", []):
+            marker.unlink(missing_ok=True)
+        self._markers: list[Path] = []
 
     def log_action(self, action: str, details: dict[str, Any]) -> audit.AuditEntry:
         with self.transaction():
@@ -268,11 +398,18 @@ class Case:
         return tmp, digest.hexdigest(), size
 
     def _commit_object(self, tmp: Path, sha256: str) -> None:
+        """Move a staged file to its address, inside the caller's transaction."""
         final = self.object_path(sha256)
         final.parent.mkdir(exist_ok=True)
         if final.exists():
             tmp.unlink()  # same content already stored (and verified separately)
             return
+        # The marker says "an import is putting this here"; it goes once the rows are committed.
+        marker = self.root / "objects" / "tmp" / f"{sha256}.pending"
+        marker.touch()
+        if not hasattr(self, "_markers"):
+            self._markers = []
+        self._markers.append(marker)
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(tmp, final)
         _fsync_dir(final.parent)
@@ -286,8 +423,10 @@ class Case:
         self, paths: Iterable[str | Path], role: str = "other", note: str = ""
     ) -> list[Artifact]:
         """Import files as one batch: all of them become artifacts, or (on any error) none."""
-        if role not in ROLES:
+        if role not in ALL_ROLES:
             raise InputError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+        if self.readonly:
+            self._begin_write()  # raises the read-only error before anything is copied
         sources = [_check_source(Path(p)) for p in paths]
         temps: list[Path] = []
         staged: list[tuple[Path, Path, str, int, MediaInfo]] = []
@@ -337,10 +476,13 @@ class Case:
         return artifact
 
     def artifacts(self, role: str | None = None) -> list[Artifact]:
-        query, args = f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts", ()
-        if role is not None:
-            query, args = query + " WHERE role = ?", (role,)
-        return [Artifact(*row) for row in self._conn.execute(query + " ORDER BY id", args)]
+        """Every artifact with its current role and note (amendments applied)."""
+        current = [self._amended(a) for a in self._stored_artifacts()]
+        return [a for a in current if role is None or a.role == role]
+
+    def _stored_artifacts(self) -> list[Artifact]:
+        rows = self._conn.execute(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts ORDER BY id")
+        return [Artifact(*row) for row in rows]
 
     def artifact(self, artifact_id: int) -> Artifact:
         row = self._conn.execute(
@@ -348,38 +490,202 @@ class Case:
         ).fetchone()
         if row is None:
             raise InputError(f"the case has no artifact #{artifact_id}")
-        return Artifact(*row)
+        return self._amended(Artifact(*row))
 
-    # 5. Records of work done (generations, comparisons, studies, reports)
+    def _amended(self, artifact: Artifact) -> Artifact:
+        changes = {
+            a.field: str(a.value)
+            for a, target in self._amendment_targets("artifact")
+            if target == artifact.id
+        }
+        return replace(artifact, **changes) if changes else artifact
 
-    def add_record(self, kind: str, payload: dict[str, Any]) -> int:
+    def find_artifact(self, sha256: str) -> Artifact | None:
+        """The first artifact holding these bytes, if the case has them."""
+        row = self._conn.execute(
+            f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE sha256 = ? ORDER BY id LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return self._amended(Artifact(*row)) if row else None
+
+    # 5. Records of work done, and their links
+
+    def add_record(self, body: RecordBody, links: Sequence[Link] = ()) -> int:
+        """Store a typed record and its links in one transaction; returns the record's id."""
+        if not isinstance(body, RecordBody):
+            raise TypeError("add_record takes a typed record from workstation.core.records")
+        payload = json.loads(canonical_json(body.to_payload()))
+        try:  # what is stored must read back as the same kind
+            records.parse(body.KIND, body.VERSION, payload)
+        except RecordError as error:
+            raise InputError(f"cannot store this {body.KIND} record: {error}") from None
         text = canonical_json(payload)
         digest = sha256_text(text)
+        created = utc_now()
         with self.transaction():
             cursor = self._conn.execute(
-                "INSERT INTO records (kind, created_at, payload, payload_sha256)"
-                " VALUES (?, ?, ?, ?)",
-                (kind, utc_now(), text, digest),
+                "INSERT INTO records (kind, created_at, payload, payload_sha256, schema_version)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (body.KIND, created, text, digest, body.VERSION),
             )
             record_id = int(cursor.lastrowid or 0)
+            self._insert_links(record_id, links)
             audit.append(
                 self._conn,
                 self.actor,
-                kind,
-                {"record_id": record_id, "kind": kind, "payload_sha256": digest},
+                body.KIND,
+                {
+                    "record_id": record_id,
+                    "kind": body.KIND,
+                    "schema_version": body.VERSION,
+                    "created_at": created,
+                    "payload_sha256": digest,
+                    "links": [link.to_list() for link in links],
+                },
             )
         return record_id
 
+    def _insert_links(self, record_id: int, links: Sequence[Link]) -> None:
+        self._conn.executemany(
+            "INSERT INTO links (record_id, role, label, artifact_id, target_record_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(record_id, k.role, k.label, k.artifact_id, k.record_id) for k in links],
+        )
+
     def records(self, kind: str | None = None) -> list[Record]:
-        query, args = "SELECT id, kind, created_at, payload, payload_sha256 FROM records", ()
-        if kind is not None:
-            query, args = query + " WHERE kind = ?", (kind,)
+        """Every record, typed, with its links, oldest first. A record that does not fit its
+        schema comes back with `body=None` and `problem` saying why (verify reports it)."""
+        if not self._has_table("records"):
+            return []  # a schema-1 case opened read-only
+        links = self._links() if self._has_table("links") else {}
+        withdrawn = {target for _, target in self._amendment_targets("record")}
+        columns = _RECORD_COLUMNS if self._has_table("links") else _LEGACY_RECORD_COLUMNS
+        found = []
+        for row in self._conn.execute(f"SELECT {columns} FROM records ORDER BY id"):
+            record = _record(row, links.get(row[0], ()), row[0] in withdrawn)
+            if kind is None or record.kind == kind or _typed_kind(record) == kind:
+                found.append(record)
+        return found
+
+    def record(self, record_id: int) -> Record:
+        for record in self.records():
+            if record.id == record_id:
+                return record
+        raise InputError(f"the case has no record #{record_id}")
+
+    def _links(self) -> dict[int, tuple[Link, ...]]:
+        found: dict[int, list[Link]] = {}
+        rows = self._conn.execute(
+            "SELECT record_id, role, label, artifact_id, target_record_id FROM links ORDER BY rowid"
+        )
+        for record_id, role, label, artifact_id, target in rows:
+            try:
+                link = Link(role, label, artifact_id, target)
+            except ValueError:
+                continue  # a tampered row: verify reports it
+            found.setdefault(record_id, []).append(link)
+        return {key: tuple(value) for key, value in found.items()}
+
+    def records_about(self, artifact_id: int | None = None, record_id: int | None = None):
+        """Records that link to this artifact or record (findings, amendments, users)."""
         return [
-            Record(rid, k, created, json.loads(payload), digest)
-            for rid, k, created, payload, digest in self._conn.execute(query + " ORDER BY id", args)
+            r
+            for r in self.records()
+            if any(
+                (artifact_id is not None and k.artifact_id == artifact_id)
+                or (record_id is not None and k.record_id == record_id)
+                for k in r.links
+            )
         ]
 
-    # 6. Audit log and verification
+    # 6. The examiner's words: findings and amendments
+
+    def add_finding(
+        self,
+        status: str,
+        text: str,
+        artifact_id: int | None = None,
+        record_id: int | None = None,
+        figure: str | None = None,
+    ) -> int:
+        """A finding about one artifact or one record (or one figure of a record)."""
+        if (artifact_id is None) == (record_id is None):
+            raise InputError("a finding is about one artifact or one record")
+        if artifact_id is not None:
+            self.artifact(artifact_id)
+        else:
+            record = self.record(record_id)  # type: ignore[arg-type]
+            if figure and figure not in {k.label for k in record.links}:
+                labels = ", ".join(sorted({k.label for k in record.links if k.label})) or "none"
+                raise InputError(
+                    f"record #{record_id} has no figure {figure!r} (its figures: {labels})"
+                )
+        try:
+            body = records.Finding(status=status, text=text.strip(), figure=figure)
+        except RecordError as error:
+            raise InputError(str(error)) from None
+        link = Link("about", "", artifact_id=artifact_id, record_id=record_id)
+        return self.add_record(body, [link])
+
+    def amend_case(self, name: str, value: str, reason: str = "") -> int:
+        previous = getattr(self.info, name, None)
+        if name in ("title", "examiner") and not value.strip():
+            raise InputError(f"the case {name} cannot be empty")
+        record_id = self._amend(records.Amendment("case", name, value, previous, reason), [])
+        self.info = self._read_info()
+        return record_id
+
+    def amend_artifact(self, artifact_id: int, name: str, value: str, reason: str = "") -> int:
+        artifact = self.artifact(artifact_id)
+        if name == "role" and value not in ROLES:
+            raise InputError(f"unknown role {value!r}; choose one of: {', '.join(ROLES)}")
+        previous = getattr(artifact, name, None)
+        body = records.Amendment("artifact", name, value, previous, reason)
+        return self._amend(body, [Link("amends", name, artifact_id=artifact_id)])
+
+    def withdraw_record(self, record_id: int, reason: str) -> int:
+        self.record(record_id)
+        if not reason.strip():
+            raise InputError("say why the record is withdrawn")
+        body = records.Amendment("record", "withdrawn", True, False, reason)
+        return self._amend(body, [Link("amends", "withdrawn", record_id=record_id)])
+
+    def _amend(self, body: records.Amendment, links: list[Link]) -> int:
+        try:
+            records.parse(body.KIND, body.VERSION, body.to_payload())
+        except RecordError as error:
+            raise InputError(str(error)) from None
+        return self.add_record(body, links)
+
+    def _amendments(self, target: str) -> list[records.Amendment]:
+        return [a for a, _ in self._amendment_targets(target)]
+
+    def _amendment_targets(self, target: str) -> list[tuple[records.Amendment, int | None]]:
+        """(amendment, id it amends) for one target kind, oldest first."""
+        if not self._has_table("links"):
+            return []
+        rows = self._conn.execute(
+            "SELECT r.id, r.payload, l.artifact_id, l.target_record_id FROM records r"
+            " LEFT JOIN links l ON l.record_id = r.id AND l.role = 'amends'"
+            " WHERE r.kind = 'amendment' ORDER BY r.id"
+        ).fetchall()
+        found = []
+        for _, text, artifact_id, record_id in rows:
+            try:
+                body = records.parse("amendment", 2, _loads(text))
+            except RecordError:
+                continue  # verify reports it
+            if isinstance(body, records.Amendment) and body.target == target:
+                found.append((body, artifact_id if target == "artifact" else record_id))
+        return found
+
+    def _has_table(self, name: str) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None
+
+    # 7. Audit log and verification
 
     def audit_entries(self) -> list[audit.AuditEntry]:
         return audit.entries(self._conn)
@@ -387,84 +693,91 @@ class Case:
     def chain_head(self) -> tuple[int, str]:
         return audit.head(self._conn)
 
-    def verify(self, log: bool = True) -> VerifyReport:
-        """Re-hash every object, re-check every record and the audit chain; log the result."""
-        report = VerifyReport()
-        imports = {}
-        record_entries = {}
-        entries = self.audit_entries()
-        report.entries_checked = len(entries)
-        for entry in entries:
-            if entry.action == "import" and isinstance(entry.details, dict):
-                imports[entry.details.get("id")] = entry
-            elif isinstance(entry.details, dict) and "record_id" in entry.details:
-                record_entries[entry.details["record_id"]] = entry
+    def verify(self, log: bool = False, expect_head: tuple[int, str] | None = None):
+        """Check everything both ways from one snapshot of the database (see core/verify.py).
 
-        hashed: dict[str, str | None] = {}
-        for artifact in self.artifacts():
-            label = f"artifact #{artifact.id} ({artifact.original_name})"
-            entry = imports.get(artifact.id)
-            if entry is None or entry.details != artifact.to_dict():
-                report.problems.append(f"{label}: its database row differs from its import entry")
-            if artifact.sha256 not in hashed:
-                path = self.object_path(artifact.sha256)
-                hashed[artifact.sha256] = sha256_file(path) if path.is_file() else None
-                report.objects_checked += 1
-            actual = hashed[artifact.sha256]
-            if actual is None:
-                report.problems.append(f"{label}: stored file is missing")
-            elif actual != artifact.sha256:
-                report.problems.append(
-                    f"{label}: stored file has changed (SHA-256 {actual}, recorded "
-                    f"{artifact.sha256})"
-                )
+        Nothing is written unless `log` is set and the case verified: a failed verify is
+        reported to whoever ran it; writing it into a case that fails would bury the evidence.
+        """
+        from workstation.core.verify import verify_case
 
-        for record in self.records():
-            report.records_checked += 1
-            entry = record_entries.get(record.id)
-            logged = entry.details.get("payload_sha256") if entry else None
-            if sha256_text(canonical_json(record.payload)) != record.payload_sha256 or (
-                logged != record.payload_sha256
-            ):
-                report.problems.append(f"record #{record.id} ({record.kind}): content has changed")
-
-        report.problems.extend(audit.verify_chain(self._conn))
-        integrity = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if integrity != "ok":
-            report.problems.append(f"database integrity check failed: {integrity}")
-
-        leftovers = list((self.root / "objects" / "tmp").glob("*.part"))
-        if leftovers:
-            report.notes.append(
-                f"{len(leftovers)} temporary file(s) from interrupted imports in objects/tmp "
-                "(not part of the case)"
-            )
-        referenced = {a.sha256 for a in self.artifacts()}
-        orphans = [
-            p
-            for p in (self.root / "objects").glob("??/*")
-            if p.parent.name != "tmp" and p.name not in referenced
-        ]
-        if orphans:
-            report.notes.append(
-                f"{len(orphans)} stored file(s) not referenced by any artifact "
-                "(left by an interrupted or refused import; not part of the case)"
-            )
-        if log:
+        report = verify_case(self, expect_head)
+        if log and report.ok and not self.readonly:
             entry = self.log_action(
-                "verify",
-                {"ok": report.ok, "problems": report.problems, "objects": report.objects_checked},
+                "verified",
+                {
+                    "head_before": f"{report.chain_seq}:{report.chain_head}",
+                    "objects": report.objects_checked,
+                },
             )
-            report.chain_head = entry.hash
-        else:
-            report.chain_head = self.chain_head()[1]
+            report.chain_seq, report.chain_head = entry.seq, entry.hash
         return report
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: everything read inside sees the same state of the case."""
+        if self._depth:
+            yield self._conn  # already inside our own transaction
+            return
+        self._conn.execute("BEGIN")
+        try:
+            self._conn.execute("SELECT count(*) FROM meta").fetchone()  # starts the snapshot
+            yield self._conn
+        finally:
+            self._conn.execute("COMMIT")
 
 
 _ARTIFACT_COLUMNS = (
     "id, sha256, size, media_type, width, height, original_path, original_name, imported_at, "
     "role, note"
 )
+_RECORD_COLUMNS = "id, kind, created_at, payload, payload_sha256, schema_version"
+_LEGACY_RECORD_COLUMNS = "id, kind, created_at, payload, payload_sha256, 1"
+
+
+def _loads(text: Any) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _record(row: tuple, links: Sequence[Link], withdrawn: bool) -> Record:
+    record_id, kind, created, text, digest, version = row
+    payload = _loads(text)
+    body, problem = None, None
+    try:
+        body = records.parse(kind, version, payload)
+    except RecordError as error:
+        problem = str(error)
+    return Record(
+        record_id,
+        kind,
+        created,
+        payload if isinstance(payload, dict) else {},
+        digest,
+        version,
+        body,
+        problem,
+        tuple(links),
+        withdrawn,
+    )
+
+
+def _typed_kind(record: Record) -> str | None:
+    return record.body.KIND if record.body is not None else None
+
+
+def _remove_partial_case(root: Path, made_root: bool) -> None:
+    if made_root:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", "objects"):
+        target = root / name
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
 
 
 def _check_source(path: Path) -> Path:

@@ -62,9 +62,40 @@ V2 = [
     *_immutable("records", "records are immutable"),
 ]
 
+# Typed records (core/records.py) and their links to artifacts and to other records. A record's
+# links are written in its transaction and listed in its audit entry, so verify checks them both
+# ways. Records from version 2 keep schema version 1 (their payloads predate the schemas); their
+# links are read once from their payloads by the migration and logged as one audit entry.
+V3 = [
+    "ALTER TABLE records ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 1",
+    """CREATE TABLE links (
+        record_id INTEGER NOT NULL REFERENCES records (id),
+        role TEXT NOT NULL,
+        label TEXT NOT NULL,
+        artifact_id INTEGER REFERENCES artifacts (id),
+        target_record_id INTEGER REFERENCES records (id),
+        CHECK ((artifact_id IS NULL) <> (target_record_id IS NULL))
+    )""",
+    "CREATE INDEX links_record ON links (record_id)",
+    "CREATE INDEX links_artifact ON links (artifact_id)",
+    "CREATE INDEX links_target ON links (target_record_id)",
+    *_immutable("links", "links are immutable"),
+]
+
 # MIGRATIONS[n] turns a version n-1 database into version n.
-MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2}
+MIGRATIONS: dict[int, list[str]] = {1: V1, 2: V2, 3: V3}
 SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def expected_master(version: int = SCHEMA_VERSION) -> set[tuple[str, str, str, str | None]]:
+    """(type, name, table, sql) of every schema object a case of `version` has, and no other:
+    verify compares `sqlite_master` with this, so an added view or a dropped trigger shows."""
+    memory = sqlite3.connect(":memory:")
+    try:
+        migrate(memory, 0, version)
+        return set(memory.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        memory.close()
 
 
 def read_version(conn: sqlite3.Connection) -> int:

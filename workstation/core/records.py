@@ -1,0 +1,423 @@
+"""Every kind of record a case holds, as a frozen, versioned schema, and the links of a record.
+
+A record is what the workstation (or the examiner) did: a generation, a comparison, a study, the
+over-fitting lab, a reproduction, the provenance read from an image, a report, a finding, an
+amendment. Writers build one of the dataclasses below; the case stores it as canonical JSON with
+its kind and schema version; readers get the same dataclass back from `parse`. A payload that does
+not fit its schema is a `RecordError` (verify names it), never a KeyError somewhere in a reader.
+
+Version 1 records are those written before schemas existed (case schema 2): they are parsed with
+the same field lists, but unknown top-level keys (such as their old "artifacts" map) are allowed
+and set aside in `legacy_extra`. Version 2 records must match their schema exactly.
+
+Links say which artifacts (or other records) a record used and produced, with a role:
+    input      an image the work started from (img2img source, compared image, reproduced image)
+    reference  the work measured against (a study's reference, a lab's training image)
+    output     what the work produced (generated image, study item, regenerated image)
+    step       a kept denoising step
+    figure     a picture or table the workstation drew (difference map, plot, grid, CSV)
+    document   the stored report PDF
+    about      what a finding is about
+    amends     what an amendment corrects
+    item       a record this one is built from (a study's generation records)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Union
+
+LINK_ROLES = (
+    "input",
+    "reference",
+    "output",
+    "step",
+    "figure",
+    "document",
+    "about",
+    "amends",
+    "item",
+)
+FINDING_STATUSES = ("ok", "check", "warning")
+CASE_PROPERTIES = (
+    "title",
+    "examiner",
+    "organisation",
+    "case_number",
+    "court",
+    "parties",
+    "instructing_party",
+    "description",
+)
+ARTIFACT_PROPERTIES = ("role", "note")
+LEGACY_VERSION = 1
+
+
+class RecordError(ValueError):
+    """A stored payload that does not fit the schema of its kind."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One edge from a record to an artifact (or to another record)."""
+
+    role: str
+    label: str = ""
+    artifact_id: int | None = None
+    record_id: int | None = None  # the target record, for roles "item", "about", "amends"
+
+    def __post_init__(self) -> None:
+        if self.role not in LINK_ROLES:
+            raise ValueError(f"unknown link role {self.role!r}")
+        if (self.artifact_id is None) == (self.record_id is None):
+            raise ValueError("a link points at exactly one artifact or one record")
+
+    def to_list(self) -> list[Any]:
+        """The form written into the audit entry (short, ordered, canonical)."""
+        if self.artifact_id is not None:
+            return [self.role, self.label, "artifact", self.artifact_id]
+        return [self.role, self.label, "record", self.record_id]
+
+    @classmethod
+    def from_list(cls, value: Any) -> Link:
+        role, label, target, ident = value
+        if target == "artifact":
+            return cls(role, label, artifact_id=int(ident))
+        return cls(role, label, record_id=int(ident))
+
+
+@dataclass(frozen=True)
+class RecordBody:
+    """Base of every record kind. Subclasses set KIND and VERSION and declare their fields."""
+
+    KIND: ClassVar[str] = ""
+    VERSION: ClassVar[int] = 2
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "legacy_extra"
+        }
+
+
+# 1. The kinds
+
+
+@dataclass(frozen=True)
+class Generation(RecordBody):
+    """One txt2img or img2img run (engine/generate.py builds the fields)."""
+
+    KIND: ClassVar[str] = "generation"
+    mode: str
+    params: dict
+    model: dict
+    loras: list
+    init_image: dict | None
+    scheduler: dict
+    steps_run: int
+    image: dict
+    environment: dict
+    schema: str = "workstation.generation/1"
+    study_key: str | None = None  # the study item key, when a study made it
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Comparison(RecordBody):
+    KIND: ClassVar[str] = "comparison"
+    report: dict  # analysis.pair.PairReport.to_dict()
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Study(RecordBody):
+    """A sweep (seeds, strength, LoRA scale) or a trajectory: a series of generations measured."""
+
+    KIND: ClassVar[str] = "study"
+    study: str
+    title: str
+    description: str
+    parameter: str
+    points: list
+    schema: str = "workstation.study/1"
+    metrics: list = field(default_factory=list)
+    series: list = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    highlights: list = field(default_factory=list)
+    base_params: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    reference: dict | None = None
+    counts: dict = field(default_factory=dict)
+    bands_notice: str | None = None
+    generation: dict | None = None
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Lab(RecordBody):
+    """The over-fitting lab (analysis/overfit_lab.py). Before schema 2 it was a "study"."""
+
+    KIND: ClassVar[str] = "lab"
+    title: str
+    description: str
+    parameter: str
+    points: list
+    near_copy_rule: str
+    settings: dict
+    noise_offset_used: float
+    data: dict
+    base_model: dict
+    calibration: dict | None
+    clip_model: dict | None
+    seconds: float
+    lab: str = "overfit"
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Reproduction(RecordBody):
+    """A re-run of an image's recipe: the plan, the verdict, the regeneration's generation fields
+    at the top level (analysis/reproduce.py Reproduction.to_dict()) and the comparison."""
+
+    KIND: ClassVar[str] = "reproduction"
+    schema: str
+    title: str
+    disputed: dict
+    source: str
+    generator: str
+    models_dir: str
+    models_scanned: int
+    matches: list
+    missing: int
+    notes: list
+    exact_match: bool
+    pixels: dict
+    comparison: dict
+    mode: str
+    params: dict
+    model: dict
+    loras: list
+    init_image: dict | None
+    scheduler: dict
+    steps_run: int
+    image: dict
+    environment: dict
+    generation_schema: str | None = None
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Provenance(RecordBody):
+    """Every origin signal read from one image when it was imported."""
+
+    KIND: ClassVar[str] = "provenance"
+    sha256: str
+    generator: str | None
+    recipes: list
+    signals: dict
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Report(RecordBody):
+    """A PDF report; the PDF itself is stored as an artifact linked with role "document"."""
+
+    KIND: ClassVar[str] = "report"
+    report_id: str
+    title: str
+    lang: str
+    sha256: str
+    size: int
+    pages: int
+    created: str
+    exhibits: list
+    records: list
+    chain_head: dict
+    verified: bool
+    unverified: list
+    cjk_font: str | None
+    software: dict
+    path: str | None = None  # where it was first exported, if anywhere
+    style: str | None = None
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Finding(RecordBody):
+    """The examiner's own words about an artifact, a record or one figure of a record."""
+
+    KIND: ClassVar[str] = "finding"
+    status: str
+    text: str
+    figure: str | None = None  # a link label of the record it is about (one figure of it)
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.status not in FINDING_STATUSES:
+            raise RecordError(
+                f"unknown finding status {self.status!r}; use {', '.join(FINDING_STATUSES)}"
+            )
+        if not self.text.strip():
+            raise RecordError("a finding needs some text")
+
+
+@dataclass(frozen=True)
+class Amendment(RecordBody):
+    """A correction: a new value for a case property, an artifact's role or note, or a record
+    withdrawn. The old value stays where it was; readers show the newest with its history."""
+
+    KIND: ClassVar[str] = "amendment"
+    target: str  # "case", "artifact" or "record"
+    field: str  # a case property, "role"/"note", or "withdrawn" for a record
+    value: Any
+    previous: Any
+    reason: str = ""
+    legacy_extra: dict = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        allowed = {
+            "case": CASE_PROPERTIES,
+            "artifact": ARTIFACT_PROPERTIES,
+            "record": ("withdrawn",),
+        }.get(self.target)
+        if allowed is None:
+            raise RecordError(
+                f"an amendment targets the case, an artifact or a record, not {self.target!r}"
+            )
+        if self.field not in allowed:
+            raise RecordError(
+                f"cannot amend {self.target} field {self.field!r}; choose one of: "
+                f"{', '.join(allowed)}"
+            )
+
+
+KINDS: dict[str, type[RecordBody]] = {
+    cls.KIND: cls
+    for cls in (
+        Generation,
+        Comparison,
+        Study,
+        Lab,
+        Reproduction,
+        Provenance,
+        Report,
+        Finding,
+        Amendment,
+    )
+}
+
+
+# 2. Parsing a stored payload
+
+
+def parse(kind: str, version: int, payload: Any) -> RecordBody:
+    """The typed record for a stored (kind, version, payload); RecordError when it does not fit."""
+    cls = KINDS.get(kind)
+    if cls is None:
+        raise RecordError(f"unknown record kind {kind!r}")
+    if version not in (LEGACY_VERSION, cls.VERSION):
+        raise RecordError(f"{kind} schema version {version} is not one this version reads")
+    if not isinstance(payload, dict):
+        raise RecordError("its payload is not a JSON object")
+    if kind == "study" and version == LEGACY_VERSION and payload.get("lab") == "overfit":
+        cls = Lab  # the lab was stored as a study before it had its own kind
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "legacy_extra"}
+    hints = typing.get_type_hints(cls)
+    unknown = sorted(set(payload) - set(fields))
+    if unknown and version != LEGACY_VERSION:
+        raise RecordError(f"unexpected field(s): {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    for name, spec in fields.items():
+        if name not in payload:
+            if spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+                raise RecordError(f"missing field {name!r}")
+            continue
+        if not _fits(payload[name], hints[name]):
+            raise RecordError(f"field {name!r} is not {_describe(hints[name])}")
+        values[name] = payload[name]
+    if unknown:
+        values["legacy_extra"] = {key: payload[key] for key in unknown}
+    try:
+        return cls(**values)
+    except RecordError:
+        raise
+    except (TypeError, ValueError) as error:
+        raise RecordError(str(error)) from None
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    if hint is Any:
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        return any(_fits(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, origin or hint)
+
+
+def _describe(hint: Any) -> str:
+    if typing.get_origin(hint) in (Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in typing.get_args(hint))
+    names = {dict: "an object", list: "a list", str: "text", int: "an integer", float: "a number"}
+    return names.get(hint, "null" if hint is type(None) else getattr(hint, "__name__", str(hint)))
+
+
+# 3. Links of records written before links existed
+
+
+def legacy_links(payload: Any, artifact_ids: set[int]) -> list[Link]:
+    """The links of a schema-1 record, read once (by the migration) from its "artifacts" map.
+
+    Labels are the map's dotted paths (`difference_map`, `steps[3]`, `images[0]`); the role is
+    decided by the label's words, the way the report used to decide which pictures were derived.
+    """
+    if not isinstance(payload, dict):
+        return []
+    found: list[Link] = []
+    seen: set[tuple[str, int]] = set()
+    for label, value in _walk(payload.get("artifacts"), ""):
+        leaf = label.rsplit(".", 1)[-1].split("[", 1)[0]
+        if "." in label and not (leaf == "id" or leaf.endswith("_id") or leaf.isdigit()):
+            continue  # a described item's other fields, such as steps[0].step
+        ident = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if ident is None or ident not in artifact_ids:
+            continue
+        clean = label.removesuffix(".id")
+        if (clean, ident) in seen:
+            continue
+        seen.add((clean, ident))
+        found.append(Link(_legacy_role(clean), clean, artifact_id=ident))
+    return found
+
+
+def _legacy_role(label: str) -> str:
+    word = label.lower()
+    if word.startswith(("reference", "highlights")):
+        return "reference"
+    if word.startswith(("source", "init_image", "image_a", "image_b", "disputed")):
+        return "input"
+    if "step" in word or "preview" in word:
+        return "step"
+    if word.startswith(("output", "images", "regenerated", "exhibits")):
+        return "output"
+    return "figure"
+
+
+def _walk(value: Any, prefix: str):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{prefix}[{index}]")
+    else:
+        yield prefix, value
