@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         compare,
         demo,
         dev,
+        finding,
         generate,
         gui,
         index,
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (
         case,
+        finding,
         demo,
         compare,
         index,

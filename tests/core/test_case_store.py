@@ -7,14 +7,17 @@ import os
 import re
 import sqlite3
 import stat
+import tarfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from workstation.core import schema
+from workstation.core import records, schema
 from workstation.core.case import DB_NAME, Case
 from workstation.core.errors import CaseError, InputError
+
+DATA = Path(__file__).parent / "data"
 
 
 def sha256(path: Path) -> str:
@@ -97,27 +100,40 @@ def test_rows_and_log_refuse_updates_through_sqlite(case: Case, png: Path) -> No
 
 
 def _tamper(case: Case, *statements: str) -> None:
-    """Edit the database the way a determined person would: drop the guards first."""
+    """Edit the database the way a determined person would: drop the guards, edit, put them
+    back (so only the edit itself is left to find)."""
     conn = sqlite3.connect(case.root / DB_NAME)
-    triggers = [
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
-    ]
-    for name in triggers:
+    triggers = list(conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'"))
+    for name, _ in triggers:
         conn.execute(f"DROP TRIGGER {name}")
     for statement in statements:
         conn.execute(statement)
+    for _, sql in triggers:
+        conn.execute(sql)
     conn.commit()
     conn.close()
 
 
-def test_verify_passes_on_an_untouched_case_and_logs_itself(case: Case, png: Path) -> None:
+def test_verify_passes_on_an_untouched_case_and_writes_nothing(case: Case, png: Path) -> None:
     case.import_file(png)
+    before = case.audit_entries()
     report = case.verify()
     assert report.ok, report.problems
     assert report.objects_checked == 1
+    assert case.audit_entries() == before  # a verify is a read
+    assert (report.chain_seq, report.chain_head) == case.chain_head()
+    assert "--expect-head" in report.limits
+
+
+def test_a_recorded_verify_is_logged_only_when_it_passes(case: Case, png: Path) -> None:
+    artifact = case.import_file(png)
+    report = case.verify(log=True)
     last = case.audit_entries()[-1]
-    assert last.action == "verify" and last.details["ok"] is True
-    assert report.chain_head == last.hash
+    assert last.action == "verified" and report.chain_head == last.hash
+    case.object_path(artifact.sha256).unlink()
+    before = case.audit_entries()
+    assert not case.verify(log=True).ok
+    assert case.audit_entries() == before
 
 
 def test_verify_names_an_altered_object(case: Case, png: Path) -> None:
@@ -150,7 +166,7 @@ def test_verify_notices_a_removed_last_audit_entry(case: Case, png: Path) -> Non
     _tamper(case, "DELETE FROM audit WHERE seq = 2")
     problems = Case.open(case.root).verify().problems
     assert any("entries were removed or replaced" in p for p in problems)
-    assert any("artifact #1" in p and "differs from its import entry" in p for p in problems)
+    assert any("artifact #1" in p and "has no import entry" in p for p in problems)
 
 
 def test_verify_notices_an_edited_artifact_row(case: Case, png: Path) -> None:
@@ -160,51 +176,107 @@ def test_verify_notices_an_edited_artifact_row(case: Case, png: Path) -> None:
     assert problems == ["artifact #1 (picture.png): its database row differs from its import entry"]
 
 
-def test_records_are_stored_audited_and_verified(case: Case) -> None:
-    record_id = case.add_record("comparison", {"a": 1, "text": "近似"})
+def test_records_are_typed_stored_audited_and_verified(case: Case, png: Path) -> None:
+    artifact = case.import_file(png, role="reference")
+    body = records.Comparison(report={"a": 1, "text": "近似"})
+    link = records.Link("input", "image_a", artifact_id=artifact.id)
+    record_id = case.add_record(body, [link])
     [record] = case.records("comparison")
-    assert (record.id, record.payload) == (record_id, {"a": 1, "text": "近似"})
-    assert case.audit_entries()[-1].details["payload_sha256"] == record.payload_sha256
+    assert (record.id, record.body, record.links) == (record_id, body, (link,))
+    entry = case.audit_entries()[-1]
+    assert entry.details["payload_sha256"] == record.payload_sha256
+    assert entry.details["links"] == [["input", "image_a", "artifact", artifact.id]]
     assert case.verify().ok
-    _tamper(case, 'UPDATE records SET payload = \'{"a":2,"text":"近似"}\'')
+    _tamper(case, 'UPDATE records SET payload = \'{"report":{"a":2,"text":"近似"}}\'')
     assert Case.open(case.root).verify().problems == [
         f"record #{record_id} (comparison): content has changed"
     ]
 
 
+def test_a_record_that_does_not_fit_its_schema_is_refused(case: Case, png: Path) -> None:
+    artifact = case.import_file(png)
+    with pytest.raises(TypeError):
+        case.add_record("comparison", {"a": 1})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="not an object"):
+        case.add_record(records.Comparison(report=[1, 2]))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="status"):
+        case.add_finding("maybe", "text", artifact_id=artifact.id)
+    with pytest.raises(InputError, match="needs some text"):
+        case.add_finding("ok", "  ", artifact_id=artifact.id)
+    assert case.records() == []
+
+
 def test_transaction_rolls_back_rows_and_log_together(case: Case, png: Path) -> None:
     before = case.audit_entries()
     with pytest.raises(RuntimeError), case.transaction():
-        case.import_file(png)
-        case.add_record("generation", {"seed": 1})
+        artifact = case.import_file(png)
+        case.add_record(
+            records.Comparison(report={}), [records.Link("input", "a", artifact_id=artifact.id)]
+        )
         raise RuntimeError("crash in the middle")
     assert case.artifacts() == [] and case.records() == []
     assert case.audit_entries() == before
+    assert not list((case.root / "objects").glob("??/*"))
+    assert case.verify().ok
 
 
-def test_an_old_schema_is_migrated_and_logged(tmp_path: Path) -> None:
-    root = tmp_path / "old"
-    (root / "objects").mkdir(parents=True)
-    conn = sqlite3.connect(root / DB_NAME, isolation_level=None)
-    conn.execute("BEGIN")
-    schema.migrate(conn, 0, target=1)
-    meta = {
-        "format": schema.CASE_FORMAT,
-        "case_id": "x",
-        "title": "Old",
-        "examiner": "E",
-        "created_at": "2026-01-01T00:00:00.000000Z",
-    }
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-    conn.execute("COMMIT")
-    conn.close()
+def test_findings_and_amendments_never_edit_in_place(case: Case, png: Path) -> None:
+    artifact = case.import_file(png, role="reference", note="from the claimnat")
+    rows_before = sqlite3.connect(case.root / DB_NAME).execute("SELECT * FROM artifacts").fetchall()
+    case.amend_artifact(artifact.id, "note", "from the claimant", reason="typo")
+    case.amend_artifact(artifact.id, "role", "disputed", reason="wrong role at import")
+    case.amend_case("court", "Beijing Internet Court", reason="assigned")
+    finding = case.add_finding("warning", "Same composition", artifact_id=artifact.id)
+    assert case.artifact(artifact.id).note == "from the claimant"
+    assert case.artifacts("disputed")[0].role == "disputed"
+    assert Case.open(case.root).info.court == "Beijing Internet Court"
+    rows = sqlite3.connect(case.root / DB_NAME).execute("SELECT * FROM artifacts").fetchall()
+    assert rows == rows_before  # the stored row is untouched
+    [about] = case.records_about(artifact_id=artifact.id)[-1:]
+    assert about.id == finding and about.body.status == "warning"
+    with pytest.raises(InputError, match="role"):
+        case.amend_artifact(artifact.id, "role", "suspect")
+    with pytest.raises(InputError, match="cannot amend"):
+        case.amend_case("case_id", "x")
+    assert case.verify().ok
 
+
+def test_case_properties_are_set_at_creation(tmp_path: Path) -> None:
+    with Case.create(
+        tmp_path / "c", "Li v. Example", "E", case_number="(2026)京0491民初123号", court="BIC"
+    ) as case:
+        assert (case.info.case_number, case.info.court) == ("(2026)京0491民初123号", "BIC")
+        assert case.audit_entries()[0].details["case_number"] == "(2026)京0491民初123号"
+        assert case.verify().ok
+    with pytest.raises(InputError, match="unknown case properties"):
+        Case.create(tmp_path / "d", "T", "E", judge="x")
+
+
+def test_a_case_of_the_previous_release_migrates_and_verifies(tmp_path: Path) -> None:
+    """A case written by release aff9bde (schema 2): import, comparison, generation with its
+    steps, seed study and report. It opens, migrates once (logged, with the links read from the
+    old records) and verifies; its records read back typed."""
+    with tarfile.open(DATA / "case-v2-aff9bde.tar.gz") as archive:
+        archive.extractall(tmp_path, filter="data")
+    root = tmp_path / "case"
+    with Case.open(root, readonly=True) as old:  # read-only: seen as it is, not migrated
+        assert old.info.schema_version == 2
+        assert old.verify().ok
     with Case.open(root) as case:
         assert case.info.schema_version == schema.SCHEMA_VERSION
-        assert case.audit_entries()[-1].action == "schema migrated"
-        assert case.audit_entries()[-1].details == {"from": 1, "to": schema.SCHEMA_VERSION}
-        case.add_record("generation", {"ok": True})  # the v2 table exists now
-        assert case.verify().ok
+        entry = case.audit_entries()[-1]
+        assert entry.action == "schema migrated" and entry.details["from"] == 2
+        kinds = [r.kind for r in case.records()]
+        assert kinds == ["comparison", "generation", "study", "report"]
+        assert all(r.problem is None and r.schema_version == 1 for r in case.records())
+        comparison = case.records("comparison")[0]
+        assert {k.label for k in comparison.linked("input")} == {"image_a", "image_b"}
+        assert len(case.records("generation")[0].linked("step")) == 8
+        report = case.verify()
+        assert report.ok, report.problems
+        assert report.links_checked == sum(len(r.links) for r in case.records())
+    with Case.open(root) as again:  # migrated once only
+        assert again.audit_entries()[-1].action == "schema migrated"
 
 
 def test_a_newer_schema_is_refused(case: Case) -> None:

@@ -40,11 +40,15 @@ def test_init_import_list_verify_log(tmp_path: Path) -> None:
     human = run_cli("case", "list", root, check=True).stdout
     assert "2 artifact(s)" in human and "protected_work.png" in human
 
-    verify = run_cli("case", "verify", root, "--examiner", "Bob")
+    verify = run_cli("case", "verify", root)
     assert verify.returncode == 0 and verify.stdout.startswith("OK: 2 object(s)")
+    assert "not checked: a case rewritten as a whole" in verify.stdout
+    recorded = run_cli("case", "verify", root, "--record", "--examiner", "Bob")
+    assert recorded.returncode == 0
 
     log = json.loads(run_cli("case", "log", root, "--json", check=True).stdout)
-    assert [e["action"] for e in log] == ["case created", "import", "import", "verify"]
+    # A plain verify only reads; --record logs a passed one.
+    assert [e["action"] for e in log] == ["case created", "import", "import", "verified"]
     assert [e["actor"] for e in log] == ["Ann", "Ann", "Ann", "Bob"]
     assert all(e["prev_hash"] == p["hash"] for p, e in zip(log, log[1:], strict=False))
 

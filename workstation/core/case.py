@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.core import audit, records, schema
-from workstation.core.canonical import CHUNK, canonical_json, sha256_file, sha256_text
+from workstation.core.canonical import CHUNK, canonical_json, sha256_text
 from workstation.core.errors import CaseError, InputError
 from workstation.core.media import MediaInfo, probe
 from workstation.core.records import Link, RecordBody, RecordError
@@ -136,11 +136,12 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _connect(db_path: Path, create: bool, readonly: bool = False) -> sqlite3.Connection:
+    mode = "rwc" if create else "rw"
     if readonly:
-        # Read-only media: no -wal/-shm can be made there, and nobody can be writing to it.
-        mode = "ro&immutable=1"
-    else:
-        mode = "rwc" if create else "rw"
+        # Read-only media: nobody writes there. Without a -wal file SQLite must be told the file
+        # is immutable (it cannot make a -shm file); with one, plain read-only reads it too.
+        wal = db_path.with_name(db_path.name + "-wal").exists()
+        mode = "ro" if wal else "ro&immutable=1"
     conn = sqlite3.connect(
         f"file:{db_path}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False
     )
@@ -323,7 +324,7 @@ class Case:
     def transaction(self) -> Iterator[Case]:
         """All-or-nothing: every row and audit entry inside commits together or not at all.
 
-        Object files written inside stay on disk if it rolls back, but no row refers to them.
+        Object files placed inside are removed again if it rolls back.
         """
         outermost = self._depth == 0
         if outermost:
@@ -335,6 +336,7 @@ class Case:
             self._depth -= 1
             if outermost:
                 self._conn.execute("ROLLBACK")
+                self._rolled_back()
             raise
         self._depth -= 1
         if outermost:
@@ -366,6 +368,16 @@ class Case:
                     self.on_wait("the case is being written by another program; waiting…")
                 told = True
                 time.sleep(0.1)
+
+    def _rolled_back(self) -> None:
+        """Remove the files this transaction placed: nothing refers to them. (Another writer
+        cannot have reused one meanwhile: it places its files only while holding the lock.)"""
+        for marker in getattr(self, "_markers", []):
+            sha256 = marker.name.removesuffix(".pending")
+            if self.find_artifact(sha256) is None:
+                self.object_path(sha256).unlink(missing_ok=True)
+            marker.unlink(missing_ok=True)
+        self._markers = []
 
     def _committed(self) -> None:
         """After a commit: the objects it made are referenced now, their markers can go."""

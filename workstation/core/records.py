@@ -30,6 +30,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
+from workstation.core.errors import InputError
+
 LINK_ROLES = (
     "input",
     "reference",
@@ -56,8 +58,8 @@ ARTIFACT_PROPERTIES = ("role", "note")
 LEGACY_VERSION = 1
 
 
-class RecordError(ValueError):
-    """A stored payload that does not fit the schema of its kind."""
+class RecordError(InputError):
+    """A payload that does not fit the schema of its kind (a user error when building one)."""
 
 
 @dataclass(frozen=True)
