@@ -359,14 +359,14 @@ class Case:
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise CaseError(f"cannot write to the case: {error}") from None
-                if time.monotonic() >= deadline:
-                    raise CaseError(
-                        f"the case is locked by another program writing to it (waited "
-                        f"{LOCK_WAIT_S:.0f} s); try again when it has finished"
-                    ) from None
                 if not told and self.on_wait:
                     self.on_wait("the case is being written by another program; waiting…")
                 told = True
+                if time.monotonic() >= deadline:
+                    raise CaseError(
+                        f"the case is locked by another program writing to it (waited "
+                        f"{LOCK_WAIT_S:g} s); try again when it has finished"
+                    ) from None
                 time.sleep(0.1)
 
     def _rolled_back(self) -> None:
