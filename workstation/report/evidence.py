@@ -146,11 +146,12 @@ def select_exhibits(evidence: Evidence, wanted: list[Any] | None) -> list[Artifa
 
     `wanted`: artifact IDs as given by the user (3 or "#3"), in the order to number them; None
     means every artifact except the pictures the workstation derived for a record (difference
-    maps, keypoint pictures, kept denoising steps), which are shown inside that record's section.
+    maps, keypoint pictures, kept denoising steps), which are shown inside that record's section,
+    and the case's stored reports (listed in the appendix, never exhibits of a later report).
     """
     if wanted is None:
         derived = {a.id for record in evidence.records for a in derived_artifacts(evidence, record)}
-        return [a for a in evidence.artifacts if a.id not in derived]
+        return [a for a in evidence.artifacts if a.id not in derived and a.role != "report"]
     chosen: list[Artifact] = []
     for item in wanted:
         artifact_id = pl.as_int(item)

@@ -107,6 +107,7 @@ EN: dict[str, str] = {
     "role_disputed": "disputed",
     "role_generated": "generated",
     "role_other": "other",
+    "role_report": "report",
     "original_name": "Original name",
     "original_path": "Original path",
     "imported": "Imported (UTC)",
@@ -408,11 +409,15 @@ EN: dict[str, str] = {
         "report was laid out, every stored file was hashed again and compared with its recorded "
         "SHA-256, and the audit chain was checked."
         "\n\n"
-        "The SHA-256 of this PDF is written next to it in the file {name}.sha256 and entered in "
-        "the case's audit log; \u201csha256sum -c {name}.sha256\u201d recomputes it. "
-        "\u201cworkstation case verify CASE\u201d re-hashes every file of the case and walks the "
-        "audit chain: its chain head equals the one printed here, or follows it after later "
-        "entries."
+        "This PDF is stored in the case as a read-only file named by its SHA-256, and its report "
+        "record in the audit log holds that SHA-256; an exported copy has it in {name}.sha256 "
+        "beside it (\u201csha256sum -c {name}.sha256\u201d recomputes it). The PDF also carries "
+        "the case ID, the report ID and the chain head printed here in machine-readable form "
+        "(document information and the attached file workstation-anchor.json): "
+        "\u201cworkstation report-verify REPORT.pdf --case CASE\u201d checks a copy against the "
+        "case, and \u201cworkstation case verify CASE --against REPORT.pdf\u201d re-hashes every "
+        "file of the case, walks the audit chain and checks that it still holds the chain head "
+        "this report was made from."
     ),
     # Appendix
     "appendix": "Appendix",
@@ -528,6 +533,7 @@ ZH: dict[str, str] = {
     "role_disputed": "争议图像",
     "role_generated": "生成图像",
     "role_other": "其他",
+    "role_report": "报告",
     "original_name": "原文件名",
     "original_path": "原路径",
     "imported": "导入时间（UTC）",
@@ -758,9 +764,12 @@ ZH: dict[str, str] = {
         "最新的哈希即链头，印在本报告中。生成本报告之前，每个保存的文件都重新计算了哈希并与记录的 S"
         "HA-256 比对，审计链也经过了检查。"
         "\n\n"
-        "本 PDF 的 SHA-256 写在同目录的 {name}.sha256 文件中，并记入案件的审计日志；“sha256sum -c {"
-        "name}.sha256”可重新计算核对。“workstation case verify CASE”会重新计算案件中每个文件的哈希"
-        "并逐条检查审计链：其链头与本报告所印的相同，或在之后的条目中延续。"
+        "本 PDF 以其 SHA-256 命名，作为只读文件保存在案件中，其报告记录（记入审计日志）载有该 "
+        "SHA-256；导出的副本旁附 {name}.sha256 文件（“sha256sum -c {name}.sha256”可重新计算核对）"
+        "。本 PDF 还以机器可读的方式载有案件编号、报告编号和本报告所印的链头（文档信息及附件 "
+        "workstation-anchor.json）：“workstation report-verify REPORT.pdf --case CASE”将副本与案"
+        "件核对；“workstation case verify CASE --against REPORT.pdf”会重新计算案件中每个文件的哈"
+        "希、逐条检查审计链，并确认其仍包含本报告所依据的链头。"
     ),
     "appendix": "附录",
     "manifest_heading": "A. 案件文件清单",
