@@ -264,6 +264,21 @@ def case_copy(rich_case_dir: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_case_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("report-sample") / "case"
+    build_sample_case(root).close()
+    return root
+
+
+@pytest.fixture
+def small_case(sample_case_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample case (four images, no records): quick to report on."""
+    copy = tmp_path / "small-case"
+    shutil.copytree(sample_case_dir, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
 def built(rich_case_dir: Path, tmp_path_factory) -> dict:
     """The English report of the rich case, built once: its result, its reader, its text."""
     copy = tmp_path_factory.mktemp("built") / "case"

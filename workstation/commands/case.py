@@ -62,6 +62,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a chain head published earlier (a report prints one): the case must still hold it",
     )
     verify.add_argument(
+        "--against",
+        type=Path,
+        metavar="REPORT.pdf",
+        help="a report of this case: the case must still hold the chain head it was made from "
+        "(read from the PDF's anchor)",
+    )
+    verify.add_argument(
         "--record",
         action="store_true",
         help="when it passes, add a 'verified' entry to the log (a failure is never written)",
@@ -205,6 +212,8 @@ def parse_head(text: str) -> tuple[int, str]:
 def cmd_verify(args: argparse.Namespace) -> int:
     expect = parse_head(args.expect_head) if args.expect_head else None
     with Case.open(args.dir, actor=args.examiner) as case:
+        if args.against is not None:
+            expect = _head_of_report(case, args.against, expect)
         report = case.verify(log=args.record, expect_head=expect)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -224,6 +233,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         elif report.ok:
             print(f"not checked: {report.limits}")
     return 0 if report.ok else 1
+
+
+def _head_of_report(case: Case, pdf: Path, expect: tuple[int, str] | None) -> tuple[int, str]:
+    """The chain head a report of this case embeds (report/anchor.py; pypdf loads only here)."""
+    from workstation.report.anchor import expected_head
+
+    if expect is not None:
+        raise InputError("give --expect-head or --against, not both")
+    return expected_head(case.info.case_id, pdf)
 
 
 def cmd_log(args: argparse.Namespace) -> int:

@@ -1,21 +1,26 @@
-"""`build_report`: a case in, a PDF evidence report out, its SHA-256 recorded in the case.
+"""`build_report`: a case in, a PDF evidence report out, stored in the case.
 
-1. Check the output path can be written (before any work is done).
+1. Check where an export copy goes (before any work): an existing file only with `force`.
 2. Read the case and re-hash every stored file; refuse unverified evidence unless allowed.
 3. Choose fonts and language; number exhibits and records.
-4. Lay the story out in draft passes until the contents settle, then write the PDF.
-5. Move it into place, write REPORT.pdf.sha256, add a "report" record (audited).
+4. Lay the story out in draft passes until the contents settle, write the PDF to a temporary
+   file, and append its anchor (case ID, report ID, chain head; report/anchor.py).
+5. Store it: the PDF as a read-only artifact (role "report") and its `Report` record linking to
+   it, in one transaction. Then export: copy the stored bytes to `out`, with `out.sha256`.
+
+A case opened read-only (read-only media) cannot store anything: its report goes to `out` only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,12 +29,14 @@ import reportlab
 from reportlab import rl_config
 
 import workstation
-from workstation.core.canonical import sha256_file
+from workstation.core.canonical import CHUNK, sha256_file
 from workstation.core.case import Artifact, Case, Record
 from workstation.core.errors import Cancelled, CaseError, InputError
+from workstation.core.records import Link, Report
 from workstation.report import payload as pl
 from workstation.report import records as rec
 from workstation.report import sections
+from workstation.report.anchor import Anchor, embed_anchor
 from workstation.report.context import Context
 from workstation.report.evidence import Evidence, gather, select_exhibits
 from workstation.report.figures import sha_of
@@ -44,24 +51,32 @@ STAGES = 4
 
 @dataclass(frozen=True)
 class ReportOptions:
-    out: Path
+    out: Path | None = None  # where to export a copy; None: only store it in the case
     exhibits: Sequence[int | str] | None = None  # artifact IDs in exhibit order; None = default
     lang: str = "en"
     title: str | None = None
     allow_unverified: bool = False
+    force: bool = False  # replace an existing export file
 
 
 @dataclass(frozen=True)
 class ReportResult:
-    path: Path
+    path: Path  # the PDF to open: the stored copy, or the export when nothing could be stored
     sha256: str
-    sha256_path: Path
     pages: int
     exhibits: int
-    record_id: int
     report_id: str
+    anchor: Anchor
+    record_id: int | None  # None: the case is read-only and the report was not stored
+    artifact_id: int | None
+    export: Path | None  # the export copy, if one was asked for
+    sha256_path: Path | None  # the export's OUT.sha256
     warnings: tuple[str, ...]  # also printed in red on the cover
     unverified: tuple[str, ...]  # artifacts marked red (only with allow_unverified)
+
+    @property
+    def stored(self) -> bool:
+        return self.record_id is not None
 
 
 def build_report(
@@ -81,109 +96,226 @@ def build_report(
         raise InputError(
             f"unknown report language {options.lang!r}; use one of {', '.join(LANGUAGES)}"
         )
-    out = Path(options.out).absolute()
-    # 1. Output first: a report that cannot be written should fail before any work.
-    temporary = _claim_output(out)
-    try:
-        stage(0)
-        # 2. The case, checked.
-        evidence = gather(case)
-        if evidence.verification.problems and not options.allow_unverified:
-            raise CaseError(_refusal(evidence.verification.problems))
-        chosen = select_exhibits(evidence, list(options.exhibits) if options.exhibits else None)
-        stage(1)
+    # 1. The export target first: a report that cannot be exported fails before any work, and
+    # before anything is stored (a refused export leaves the case as it was).
+    out = Path(options.out).absolute() if options.out is not None else None
+    if out is None and case.readonly:
+        raise InputError(
+            f"the case {case.root} is opened read-only (read-only media or no write permission), "
+            "so the report cannot be stored in it; give --out REPORT.pdf to write it elsewhere"
+        )
+    if out is not None:
+        check_export(out, options.force)
+    stage(0)
+    # 2. The case, checked.
+    evidence = gather(case)
+    if evidence.verification.problems and not options.allow_unverified:
+        raise CaseError(_refusal(evidence.verification.problems))
+    chosen = select_exhibits(evidence, list(options.exhibits) if options.exhibits else None)
+    stage(1)
 
-        # 3. Fonts, language, numbering.
-        fonts = load_fonts()
-        lang = options.lang
-        warnings: list[str] = []
-        if not fonts.has_cjk:
-            warnings.append(EN["warning_no_cjk"])
-            if lang == "zh":
-                lang = "en"
-                warnings.append(EN["warning_lang_fallback"])
-        created = datetime.now(timezone.utc)
-        t = Strings(lang)
-        with tempfile.TemporaryDirectory(prefix="workstation-report-") as workdir:
-            ctx = Context(
-                t=t,
-                lang=lang,
-                fonts=fonts,
-                styles=make_styles(cjk_wrap=lang == "zh"),
-                evidence=evidence,
-                report_id=f"RPT-{created:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}",
-                examiner=case.actor,
-                workdir=Path(workdir),
-                exhibits={a.id: n for n, a in enumerate(chosen, start=1)},
-            )
-            unverified = [ctx.ref(a) for a in evidence.unverified_artifacts()]
-            if unverified:
-                warnings.append(t("warning_unverified", count=len(unverified)))
-            elif evidence.verification.problems:
-                warnings.append(
-                    t("warning_case_problems", count=len(evidence.verification.problems))
-                )
-            title = options.title or t("report_title_default", case=evidence.info.title)
-            selected = set(ctx.exhibits) if options.exhibits else None
-            story, shown = _story(ctx, chosen, selected, title, created, out.name, warnings)
-            stage(2)
+    # 3. Fonts, language, numbering.
+    fonts = load_fonts()
+    lang = options.lang
+    warnings: list[str] = []
+    if not fonts.has_cjk:
+        warnings.append(EN["warning_no_cjk"])
+        if lang == "zh":
+            lang = "en"
+            warnings.append(EN["warning_lang_fallback"])
+    created = datetime.now(timezone.utc)
+    t = Strings(lang)
+    with tempfile.TemporaryDirectory(prefix="workstation-report-") as workdir:
+        ctx = Context(
+            t=t,
+            lang=lang,
+            fonts=fonts,
+            styles=make_styles(cjk_wrap=lang == "zh"),
+            evidence=evidence,
+            report_id=f"RPT-{created:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}",
+            examiner=case.actor,
+            workdir=Path(workdir),
+            exhibits={a.id: n for n, a in enumerate(chosen, start=1)},
+        )
+        unverified = [ctx.ref(a) for a in evidence.unverified_artifacts()]
+        if unverified:
+            warnings.append(t("warning_unverified", count=len(unverified)))
+        elif evidence.verification.problems:
+            warnings.append(t("warning_case_problems", count=len(evidence.verification.problems)))
+        title = options.title or t("report_title_default", case=evidence.info.title)
+        selected = set(ctx.exhibits) if options.exhibits else None
+        file_name = out.name if out is not None else f"{ctx.report_id}.pdf"
+        story, shown = _story(ctx, chosen, selected, title, created, file_name, warnings)
+        stage(2)
 
-            # 4. Lay out, then write.
-            metadata = _metadata(ctx, title, case.actor)
-            with _binary_streams():
-                lay_out(story, ctx, str(temporary), metadata)
+        # 4. Lay out, write, anchor.
+        pdf = Path(workdir) / f"{ctx.report_id}.pdf"
+        with _binary_streams():
+            lay_out(story, ctx, str(pdf), _metadata(ctx, title, case.actor))
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        anchor = Anchor(
+            evidence.info.case_id, ctx.report_id, evidence.chain_head, stamp, _software()
+        )
+        embed_anchor(pdf, anchor)
         stage(3)
 
-        # 5. Into place, hashed, recorded.
-        _fsync(temporary)
-        os.replace(temporary, out)
-    finally:
-        temporary.unlink(missing_ok=True)
-    digest = sha256_file(out)
-    sha_path = out.with_name(out.name + ".sha256")
-    sha_path.write_text(f"{digest}  {out.name}\n", encoding="utf-8")
-    payload = {
-        "report_id": ctx.report_id,
-        "title": title,
-        "lang": lang,
-        "path": str(out),
-        "sha256": digest,
-        "size": out.stat().st_size,
-        "pages": ctx.pages.current,
-        "created": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "exhibits": [
-            {"exhibit": n, "artifact_id": a.id, "sha256": a.sha256}
-            for n, a in enumerate(chosen, start=1)
-        ],
-        "records": shown,
-        "chain_head": {"seq": evidence.chain_head[0], "hash": evidence.chain_head[1]},
-        "verified": evidence.verification.ok,
-        "unverified": [a.id for a in evidence.unverified_artifacts()],
-        "cjk_font": fonts.cjk_path.name if fonts.cjk_path else None,
-        "software": _software(),
-    }
-    try:
-        record_id = case.add_record("report", payload)
-    except sqlite3.Error as error:
-        raise CaseError(
-            f"the report was written to {out}, but the case could not record it ({error})"
-        ) from None
+        # 5. Stored (unless read-only), then exported.
+        digest = sha256_file(pdf)
+        body = _record_body(ctx, title, chosen, shown, stamp, pdf, digest, out)
+        kept = _keep(case, pdf, body, out, options.force)
     stage(4)
     if fonts.missing:
         warnings.append(
             f"{len(fonts.missing)} character(s) had no font and are shown as code points"
         )
     return ReportResult(
-        path=out,
+        path=kept.path,
         sha256=digest,
-        sha256_path=sha_path,
         pages=ctx.pages.current,
         exhibits=len(chosen),
-        record_id=record_id,
         report_id=ctx.report_id,
+        anchor=anchor,
+        record_id=kept.record_id,
+        artifact_id=kept.artifact_id,
+        export=out,
+        sha256_path=kept.sidecar,
         warnings=tuple(warnings),
         unverified=tuple(unverified),
     )
+
+
+def _record_body(
+    ctx: Context,
+    title: str,
+    chosen: list[Artifact],
+    shown: list[int],
+    stamp: str,
+    pdf: Path,
+    digest: str,
+    out: Path | None,
+) -> Report:
+    evidence = ctx.evidence
+    return Report(
+        report_id=ctx.report_id,
+        title=title,
+        lang=ctx.lang,
+        sha256=digest,
+        size=pdf.stat().st_size,
+        pages=ctx.pages.current,
+        created=stamp,
+        exhibits=[
+            {"exhibit": n, "artifact_id": a.id, "sha256": a.sha256}
+            for n, a in enumerate(chosen, start=1)
+        ],
+        records=shown,
+        chain_head={"seq": evidence.chain_head[0], "hash": evidence.chain_head[1]},
+        verified=evidence.verification.ok,
+        unverified=[a.id for a in evidence.unverified_artifacts()],
+        cjk_font=ctx.fonts.cjk_path.name if ctx.fonts.cjk_path else None,
+        software=_software(),
+        path=str(out) if out is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class _Kept:
+    path: Path
+    record_id: int | None = None
+    artifact_id: int | None = None
+    sidecar: Path | None = None
+
+
+def _keep(case: Case, pdf: Path, body: Report, out: Path | None, force: bool) -> _Kept:
+    """Store the report in the case (unless it is read-only), then export a copy of the stored
+    bytes to `out`; the built file itself goes to `out` only when nothing can be stored."""
+    if case.readonly:
+        assert out is not None, "checked before the report was built"
+        return _Kept(out, sidecar=export_copy(pdf, out, body.sha256, force))
+    artifact, record_id = store_report(case, pdf, body)
+    stored = case.object_path(artifact.sha256)
+    kept = _Kept(stored, record_id, artifact.id)
+    if out is None:
+        return kept
+    try:
+        return replace(kept, sidecar=export_copy(stored, out, body.sha256, force))
+    except InputError as error:
+        raise InputError(
+            f"the report is stored in the case as record #{record_id}, but was not exported: "
+            f"{error}"
+        ) from None
+
+
+def store_report(case: Case, pdf: Path, body: Report) -> tuple[Artifact, int]:
+    """The PDF as a read-only artifact and its record linking to it, in one transaction."""
+    try:
+        with case.transaction():
+            artifact = case.import_file(pdf, role="report", note=f"report {body.report_id}")
+            link = Link("document", "pdf", artifact_id=artifact.id)
+            record_id = case.add_record(body, [link])
+    except sqlite3.Error as error:
+        raise CaseError(f"the report could not be stored in the case ({error})") from None
+    return artifact, record_id
+
+
+# Exporting a copy
+
+
+def check_export(out: Path, force: bool) -> None:
+    """InputError unless a copy can be written to `out` (replacing one only with `force`)."""
+    if out.is_dir():
+        raise InputError(
+            f"{out} is a folder; give a file name for the report, e.g. {out / 'report.pdf'}"
+        )
+    if not out.parent.is_dir():
+        raise InputError(
+            f"cannot write the report to {out}: the folder {out.parent} does not exist"
+        )
+    for path in (out, _sidecar(out)):
+        if path.exists() and not force:
+            raise InputError(
+                f"{path} already exists; choose another name, or use --force to replace it"
+            )
+        if path.exists() and not os.access(path, os.W_OK):
+            raise InputError(f"cannot write the report to {out}: {path} exists and is read-only")
+    _claim(out).unlink()  # the folder takes new files
+
+
+def export_copy(source: Path, out: Path, sha256: str, force: bool) -> Path:
+    """Copy `source` (the stored report) to `out` and write `out.sha256`; returns its path.
+
+    The copy is hashed as it is written and moved into place only when it matches."""
+    check_export(out, force)  # again: the file may have appeared while the report was built
+    temporary = _claim(out)
+    try:
+        digest = hashlib.sha256()
+        with open(source, "rb") as src, open(temporary, "wb") as dst:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        if digest.hexdigest() != sha256:
+            raise CaseError(f"the stored report {source} changed while it was copied to {out}")
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)
+    sidecar = _sidecar(out)
+    sidecar.write_text(f"{sha256}  {out.name}\n", encoding="utf-8")
+    return sidecar
+
+
+def _sidecar(out: Path) -> Path:
+    return out.with_name(out.name + ".sha256")
+
+
+def _claim(out: Path) -> Path:
+    """A new temporary file beside `out` (so the final move is atomic); InputError if we can't."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    except OSError as error:
+        raise InputError(f"cannot write the report to {out}: {error.strerror or error}") from None
+    os.close(handle)
+    return Path(name)
 
 
 def _software() -> dict[str, str]:
@@ -336,26 +468,6 @@ def _record_names(ctx: Context, by_section: dict[str, list[Record]]) -> dict[int
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _claim_output(out: Path) -> Path:
-    """Create the temporary file the report is written to, beside `out`; InputError if we can't."""
-    if out.is_dir():
-        raise InputError(
-            f"{out} is a folder; give a file name for the report, e.g. {out / 'report.pdf'}"
-        )
-    if not out.parent.is_dir():
-        raise InputError(
-            f"cannot write the report to {out}: the folder {out.parent} does not exist"
-        )
-    if out.exists() and not os.access(out, os.W_OK):
-        raise InputError(f"cannot write the report to {out}: the file exists and is read-only")
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    except OSError as error:
-        raise InputError(f"cannot write the report to {out}: {error.strerror or error}") from None
-    os.close(handle)
-    return Path(name)
 
 
 def _refusal(problems: list[str]) -> str:
