@@ -1359,8 +1359,12 @@ The full report was written to the log.</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <source>Save as:</source>
-        <translation>保存为：</translation>
+        <source>Optional: the report is stored in the case; a copy can also go here</source>
+        <translation>可选：报告保存在案件中；也可在此导出一份副本</translation>
+    </message>
+    <message>
+        <source>Export a copy to:</source>
+        <translation>导出副本到：</translation>
     </message>
     <message>
         <source>All evidence (pictures made for a record appear in its section)</source>
@@ -1387,20 +1391,48 @@ The full report was written to the log.</source>
         <translation>打开 PDF</translation>
     </message>
     <message>
-        <source>Show folder</source>
-        <translation>显示文件夹</translation>
+        <source>Show exported copy</source>
+        <translation>显示导出的副本</translation>
     </message>
     <message>
-        <source>Reports built from this case (double-click to open)</source>
-        <translation>由本案件生成的报告（双击打开）</translation>
+        <source>Export a copy…</source>
+        <translation>导出副本…</translation>
+    </message>
+    <message>
+        <source>Reports stored in this case (double-click to open)</source>
+        <translation>本案件中保存的报告（双击打开）</translation>
+    </message>
+    <message>
+        <source>Export a copy of the report to</source>
+        <translation>将报告副本导出到</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>替换该文件？</translation>
+    </message>
+    <message>
+        <source>{path} already exists. Replace it with the new report?</source>
+        <translation>{path} 已存在。要用新报告替换它吗？</translation>
+    </message>
+    <message>
+        <source>Built report {id}: {pages} page(s), {exhibits} exhibit(s), SHA-256 {sha}.</source>
+        <translation>已生成报告 {id}：{pages} 页，{exhibits} 件展示证据，SHA-256 {sha}。</translation>
+    </message>
+    <message>
+        <source>Stored in the case as record #{record} (artifact #{artifact}).</source>
+        <translation>已作为记录 #{record}（证据项 #{artifact}）保存在案件中。</translation>
+    </message>
+    <message>
+        <source>The case is read-only: the report was NOT stored in it; it exists only as the exported file.</source>
+        <translation>案件为只读：报告未保存在案件中，仅以导出的文件存在。</translation>
+    </message>
+    <message>
+        <source>Exported a copy to {path} (SHA-256 also in {file}).</source>
+        <translation>已将副本导出到 {path}（SHA-256 另见 {file}）。</translation>
     </message>
     <message>
         <source>Evidence report: {case}</source>
         <translation>证据报告：{case}</translation>
-    </message>
-    <message>
-        <source>Save the report as</source>
-        <translation>报告保存为</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
@@ -1411,6 +1443,14 @@ The full report was written to the log.</source>
         <translation>请至少勾选一个证据项，或选择“全部证据”。</translation>
     </message>
     <message>
+        <source>This case is read-only (read-only media or no write permission), so the report cannot be stored in it. Choose a file to export it to.</source>
+        <translation>此案件为只读（只读介质或无写入权限），报告无法保存在其中。请选择一个导出文件。</translation>
+    </message>
+    <message>
+        <source>Not built: the existing file was kept.</source>
+        <translation>未生成：已保留现有文件。</translation>
+    </message>
+    <message>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
@@ -1419,20 +1459,20 @@ The full report was written to the log.</source>
         <translation>正在重新计算证据哈希并排版报告…</translation>
     </message>
     <message>
-        <source>Wrote {path}: {pages} page(s), {exhibits} exhibit(s), report ID {id}.</source>
-        <translation>已写入 {path}：{pages} 页，{exhibits} 项证据，报告编号 {id}。</translation>
-    </message>
-    <message>
-        <source>SHA-256 {sha} (also in {file}); recorded in the case as record #{record}.</source>
-        <translation>SHA-256 {sha}（也写入 {file}）；已在案件中记录为 #{record}。</translation>
-    </message>
-    <message>
         <source>Warning: {text}</source>
         <translation>警告：{text}</translation>
     </message>
     <message>
         <source>The report was not built.</source>
         <translation>报告未生成。</translation>
+    </message>
+    <message>
+        <source>Export a copy of the report</source>
+        <translation>导出报告副本</translation>
+    </message>
+    <message>
+        <source>Exported a copy to {path}.</source>
+        <translation>已将副本导出到 {path}。</translation>
     </message>
     <message>
         <source>{path} no longer exists.</source>

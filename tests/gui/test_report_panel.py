@@ -1,4 +1,5 @@
-"""The Report panel builds the PDF through build_report, records it, and opens it."""
+"""The Report panel builds the PDF through build_report, stores it in the case, exports a copy
+(asking before replacing a file), and opens the stored copy."""
 
 from __future__ import annotations
 
@@ -44,14 +45,71 @@ def test_build_report_with_chosen_exhibits_and_open_it(
     assert Path(str(out) + ".sha256").read_text().startswith(digest)
     with Case.open(sample_case) as case:
         (record,) = case.records("report")
-    assert record.payload["sha256"] == digest
-    assert record.payload["title"] == "Lighthouse report"
-    assert record.payload["lang"] in ("zh", "en")  # en only where no CJK font is installed
-    assert [e["artifact_id"] for e in record.payload["exhibits"]] == [1, 2]
+        (link,) = record.linked("document")
+        stored = case.object_path(case.artifact(link.artifact_id).sha256)
+    assert record.body.sha256 == digest == sha256_file(stored)
+    assert record.body.title == "Lighthouse report"
+    assert record.body.lang in ("zh", "en")  # en only where no CJK font is installed
+    assert [e["artifact_id"] for e in record.body.exhibits] == [1, 2]
+    assert f"record #{record.id}" in panel.status.text()
     assert panel.history.count() == 1
+    # The stored report is not offered as an exhibit of the next one.
+    assert link.artifact_id not in {
+        panel.exhibits.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.exhibits.count())
+    }
 
-    panel.open_button.click()
-    assert opened == [str(out)]
+    panel.open_button.click()  # the stored copy, not the export
+    panel.history.itemDoubleClicked.emit(panel.history.item(0))
+    assert opened == [str(stored), str(stored)]
+
+
+def test_replacing_an_export_asks_first(qtbot, window, sample_case, tmp_path, monkeypatch):
+    out = tmp_path / "report.pdf"
+    out.write_bytes(b"an earlier report")
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window.open_case(sample_case)
+    panel = window.report_panel
+    panel.output.setText(str(out))
+
+    assert panel.build() is None  # "No": nothing built, nothing stored, the file kept
+    assert str(out) in asked[0] and out.read_bytes() == b"an earlier report"
+    with Case.open(sample_case) as case:
+        assert case.records("report") == []
+
+    panel.build()  # "Yes"
+    wait_idle(qtbot, window)
+    with Case.open(sample_case) as case:
+        (record,) = case.records("report")
+    assert sha256_file(out) == record.body.sha256
+
+
+def test_store_only_then_export_a_copy_from_the_history(
+    qtbot, window, sample_case, tmp_path, monkeypatch
+):
+    window.open_case(sample_case)
+    panel = window.report_panel
+    assert panel.output.text() == ""  # the report is stored in the case; an export is optional
+    panel.build()
+    wait_idle(qtbot, window)
+    assert panel.result.stored and panel.result.export is None
+    assert not panel.folder_button.isEnabled()
+
+    target = tmp_path / "copy.pdf"
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+    )
+    panel.history.setCurrentRow(0)
+    assert panel.export_button.isEnabled()
+    panel.export_button.click()
+    assert target.read_bytes() == panel.result.path.read_bytes()
+    assert (tmp_path / "copy.pdf.sha256").read_text().startswith(panel.result.sha256)
 
 
 def test_a_report_that_cannot_be_written_explains_and_records_nothing(

@@ -1,9 +1,9 @@
 """The Report panel: title, language and exhibits; build the PDF (`report.build_report`, as
-`workstation report` does); open it with the system's viewer."""
+`workstation report` does), which is stored in the case; optionally export a copy (asking before
+replacing a file); open the stored copy with the system's viewer."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QUrl
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -28,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.core.case import Record
+from workstation.core.errors import WorkstationError
 from workstation.gui import labels
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.jobs import Job, JobRunner
@@ -63,6 +66,9 @@ class ReportPanel(QWidget):
         self.language.setCurrentIndex(self.language.findData("zh" if chinese else "en"))
         self.output = QLineEdit()
         self.output.setObjectName("reportOutput")
+        self.output.setPlaceholderText(
+            self.tr("Optional: the report is stored in the case; a copy can also go here")
+        )
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._choose_output)
         output_row = QHBoxLayout()
@@ -75,7 +81,7 @@ class ReportPanel(QWidget):
         form = QFormLayout(settings)
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.tr("Language:"), self.language)
-        form.addRow(self.tr("Save as:"), output_row)
+        form.addRow(self.tr("Export a copy to:"), output_row)
         form.addRow(self.allow_unverified)
 
         self.all_exhibits = QRadioButton(
@@ -108,7 +114,7 @@ class ReportPanel(QWidget):
         self.open_button = QPushButton(self.tr("Open PDF"))
         self.open_button.setObjectName("openReport")
         self.open_button.clicked.connect(self.open_pdf)
-        self.folder_button = QPushButton(self.tr("Show folder"))
+        self.folder_button = QPushButton(self.tr("Show exported copy"))
         self.folder_button.clicked.connect(self.open_folder)
         actions = QHBoxLayout()
         for widget in (
@@ -130,8 +136,14 @@ class ReportPanel(QWidget):
         self.history.itemDoubleClicked.connect(
             lambda item: self._open(Path(item.data(Qt.ItemDataRole.UserRole)))
         )
-        history = QGroupBox(self.tr("Reports built from this case (double-click to open)"))
-        QVBoxLayout(history).addWidget(self.history)
+        self.history.itemSelectionChanged.connect(self._history_selected)
+        self.export_button = QPushButton(self.tr("Export a copy…"))
+        self.export_button.setObjectName("exportReport")
+        self.export_button.clicked.connect(self.export_selected)
+        history = QGroupBox(self.tr("Reports stored in this case (double-click to open)"))
+        history_column = QVBoxLayout(history)
+        history_column.addWidget(self.history)
+        history_column.addWidget(self.export_button)
 
         left = QVBoxLayout()
         left.addWidget(settings)
@@ -156,8 +168,7 @@ class ReportPanel(QWidget):
             self.title.setPlaceholderText(
                 self.tr("Evidence report: {case}").format(case=case.info.title)
             )
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            self.output.setText(str(case.root / "reports" / f"report-{stamp}.pdf"))
+        self.output.clear()
         self._reload()
 
     def _reload(self) -> None:
@@ -168,8 +179,8 @@ class ReportPanel(QWidget):
         }
         steps = self.session.step_artifact_ids()  # shown in their generation's section
         for artifact in self.session.artifacts():
-            if artifact.id in listed or artifact.id in steps:
-                continue
+            if artifact.id in listed or artifact.id in steps or artifact.role == "report":
+                continue  # a stored report is never an exhibit of a later one
             item = QListWidgetItem(
                 f"#{artifact.id}  {artifact.original_name}  ({labels.role(artifact.role)})"
             )
@@ -185,10 +196,24 @@ class ReportPanel(QWidget):
                 f"{utc_time(p.get('created', record.created_at))}  {p.get('title', '')}\n"
                 f"{p.get('pages', '?')} p. · SHA-256 {str(p.get('sha256', ''))[:16]}…"
             )
-            item.setData(Qt.ItemDataRole.UserRole, p.get("path", ""))
-            item.setToolTip(f"{p.get('path', '')}\n{p.get('sha256', '')}")
+            path = self._stored_copy(record)
+            item.setData(Qt.ItemDataRole.UserRole, str(path) if path else "")
+            item.setData(Qt.ItemDataRole.UserRole + 1, p.get("sha256", ""))
+            item.setToolTip(f"{p.get('report_id', '')}\n{path or ''}\n{p.get('sha256', '')}")
             self.history.addItem(item)
+        self._history_selected()
         self._busy(self.job is not None)
+
+    def _stored_copy(self, record: Record) -> Path | None:
+        """The report's PDF in the object store; for a report recorded before reports were
+        stored, the file it was written to."""
+        case = self.session.case
+        for link in record.linked("document"):
+            artifact = self.session.artifact(link.artifact_id) if link.artifact_id else None
+            if artifact is not None and case is not None:
+                return case.object_path(artifact.sha256)
+        path = record.payload.get("path")
+        return Path(path) if isinstance(path, str) and path else None
 
     def chosen_ids(self) -> list[int] | None:
         if self.all_exhibits.isChecked():
@@ -201,7 +226,11 @@ class ReportPanel(QWidget):
 
     def _choose_output(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the report as"), self.output.text(), self.tr("PDF (*.pdf)")
+            self,
+            self.tr("Export a copy of the report to"),
+            self.output.text(),
+            self.tr("PDF (*.pdf)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,  # build() asks, with the .sha256
         )
         if path:
             self.output.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
@@ -215,7 +244,21 @@ class ReportPanel(QWidget):
         if exhibits == []:
             show_error(self, self.tr("Tick at least one artifact, or choose All evidence."))
             return None
-        out = Path(self.output.text().strip()).expanduser()
+        text = self.output.text().strip()
+        out = Path(text).expanduser() if text else None
+        if out is None and self.session.case.readonly:
+            show_error(
+                self,
+                self.tr(
+                    "This case is read-only (read-only media or no write permission), so the "
+                    "report cannot be stored in it. Choose a file to export it to."
+                ),
+            )
+            return None
+        force = out is not None and self._replace_confirmed(out)
+        if force is None:
+            self.status.setText(self.tr("Not built: the existing file was kept."))
+            return None
         lang, title = self.language.currentData(), self.title.text().strip() or None
         allow_unverified = self.allow_unverified.isChecked()
         opener = self.session.opener()
@@ -223,8 +266,9 @@ class ReportPanel(QWidget):
         def work(job: Job):
             from workstation.report import ReportOptions, build_report  # reportlab: not at start
 
-            options = ReportOptions(out, exhibits, lang, title, allow_unverified)
-            out.parent.mkdir(parents=True, exist_ok=True)
+            options = ReportOptions(out, exhibits, lang, title, allow_unverified, force)
+            if out is not None:
+                out.parent.mkdir(parents=True, exist_ok=True)
             with opener() as case:
                 return build_report(
                     case, options, on_progress=job.on_progress, is_cancelled=job.is_cancelled
@@ -241,6 +285,21 @@ class ReportPanel(QWidget):
         self._busy(True)
         return job
 
+    def _replace_confirmed(self, out: Path) -> bool | None:
+        """False when `out` (and its .sha256) are free, True when the user agreed to replace
+        them, None when they did not."""
+        taken = [p for p in (out, out.with_name(out.name + ".sha256")) if p.exists()]
+        if not taken:
+            return False
+        answer = QMessageBox.question(
+            self,
+            self.tr("Replace the file?"),
+            self.tr("{path} already exists. Replace it with the new report?").format(path=taken[0]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return True if answer == QMessageBox.StandardButton.Yes else None
+
     def _busy(self, busy: bool) -> None:
         if not busy:
             self.job = None
@@ -249,8 +308,9 @@ class ReportPanel(QWidget):
         self.cancel_button.setVisible(busy)
         self.progress.setVisible(busy)
         ready = self.result is not None and self.result.path.is_file()
+        exported = self.result is not None and self.result.export is not None
         self.open_button.setEnabled(ready and not busy)
-        self.folder_button.setEnabled(ready and not busy)
+        self.folder_button.setEnabled(exported and not busy)
 
     def _progress(self, done: int, total: int, _detail: object) -> None:
         self.progress.setRange(0, total)
@@ -259,13 +319,31 @@ class ReportPanel(QWidget):
     def _built(self, result) -> None:
         self.result = result
         lines = [
-            self.tr("Wrote {path}: {pages} page(s), {exhibits} exhibit(s), report ID {id}.").format(
-                path=result.path, pages=result.pages, exhibits=result.exhibits, id=result.report_id
-            ),
             self.tr(
-                "SHA-256 {sha} (also in {file}); recorded in the case as record #{record}."
-            ).format(sha=result.sha256, file=result.sha256_path.name, record=result.record_id),
+                "Built report {id}: {pages} page(s), {exhibits} exhibit(s), SHA-256 {sha}."
+            ).format(
+                id=result.report_id, pages=result.pages, exhibits=result.exhibits, sha=result.sha256
+            )
         ]
+        if result.stored:
+            lines.append(
+                self.tr("Stored in the case as record #{record} (artifact #{artifact}).").format(
+                    record=result.record_id, artifact=result.artifact_id
+                )
+            )
+        else:
+            lines.append(
+                self.tr(
+                    "The case is read-only: the report was NOT stored in it; it exists only as "
+                    "the exported file."
+                )
+            )
+        if result.export is not None:
+            lines.append(
+                self.tr("Exported a copy to {path} (SHA-256 also in {file}).").format(
+                    path=result.export, file=result.sha256_path.name
+                )
+            )
         lines += [self.tr("Warning: {text}").format(text=w) for w in result.warnings]
         self.status.setText("\n".join(lines))
         self.session.refresh()
@@ -275,12 +353,47 @@ class ReportPanel(QWidget):
         show_error(self, message, bug)
 
     def open_pdf(self) -> None:
+        """Open the stored copy (the exported file only when the case could not store it)."""
         if self.result is not None:
             self._open(self.result.path)
 
     def open_folder(self) -> None:
-        if self.result is not None:
-            self._open(self.result.path.parent)
+        if self.result is not None and self.result.export is not None:
+            self._open(self.result.export.parent)
+
+    # 4. Exporting a stored report
+
+    def _history_selected(self) -> None:
+        item = self.history.currentItem()
+        stored = item is not None and Path(item.data(Qt.ItemDataRole.UserRole) or "").is_file()
+        self.export_button.setEnabled(bool(stored))
+
+    def export_selected(self) -> None:
+        """Copy the selected stored report to a file the user chooses (the dialog asks before
+        replacing one), with its .sha256 beside it."""
+        item = self.history.currentItem()
+        if item is None:
+            return
+        stored, sha256 = (
+            Path(item.data(Qt.ItemDataRole.UserRole)),
+            item.data(Qt.ItemDataRole.UserRole + 1),
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export a copy of the report"), stored.name, self.tr("PDF (*.pdf)")
+        )
+        if not path:
+            return
+        out = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        if str(out) != path and self._replace_confirmed(out) is None:
+            return  # the dialog asked about the name without ".pdf"
+        from workstation.report.build import export_copy  # reportlab: not at start
+
+        try:
+            export_copy(stored, out, sha256, force=True)
+        except (WorkstationError, OSError) as error:
+            show_error(self, str(error))
+            return
+        self.status.setText(self.tr("Exported a copy to {path}.").format(path=out))
 
     def _open(self, path: Path) -> None:
         if not path.exists():
