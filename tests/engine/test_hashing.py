@@ -1,4 +1,4 @@
-"""Model hashes as A1111/Civitai/kohya compute them, and the (path, size, mtime) cache."""
+"""Model hashes as A1111/Civitai/kohya compute them, and the listing cache."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 import struct
+import time
 from pathlib import Path
 
 import pytest
 
 from workstation.engine import hashing
 from workstation.engine.hashing import HashCache, compute_hashes, file_hashes, folder_sha256
+from workstation.engine.library import scan
 
 
 def _safetensors_bytes(metadata: dict[str, str], data: bytes) -> bytes:
@@ -72,10 +74,39 @@ def test_default_cache_location_follows_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WORKSTATION_CACHE_DIR", str(tmp_path / "here"))
+    path = tmp_path / "models" / "m.pt"
+    path.parent.mkdir()
+    path.write_bytes(b"x")
+    scan(path.parent)  # a listing: through the per-user cache
+    assert str(path.resolve()) in json.loads((tmp_path / "here" / "hashes.json").read_text())
+
+
+def test_without_a_cache_hashes_are_read_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKSTATION_CACHE_DIR", str(tmp_path / "here"))
     path = tmp_path / "m.pt"
     path.write_bytes(b"x")
-    file_hashes(path)
-    assert str(path.resolve()) in json.loads((tmp_path / "here" / "hashes.json").read_text())
+    assert file_hashes(path).sha256 == hashlib.sha256(b"x").hexdigest()
+    assert not (tmp_path / "here").exists()
+
+
+def test_cache_notices_a_rewrite_with_the_mtime_set_back(tmp_path: Path) -> None:
+    """Same size, same mtime (os.utime), new bytes: the ctime still changed."""
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(_safetensors_bytes({}, b"abc"))
+    cache_file = tmp_path / "hashes.json"
+    cache = HashCache(cache_file)
+    first = cache.hashes(path)
+    cache.save()
+    before = path.stat()
+    time.sleep(0.05)  # past the clock tick file times are taken from
+    with open(path, "r+b") as stream:
+        stream.seek(-1, os.SEEK_END)
+        stream.write(b"d")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert HashCache(cache_file).hashes(path).sha256 == compute_hashes(path).sha256 != first.sha256
 
 
 def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:

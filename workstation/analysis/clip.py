@@ -24,6 +24,7 @@ from PIL import Image
 from workstation.analysis.clip_result import ClipModelInfo
 from workstation.core.canonical import sha256_file
 from workstation.core.errors import InputError, ModelError
+from workstation.engine.hashing import file_stamp
 
 DEFAULT_ARCH = "ViT-B-32"
 CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin")
@@ -77,6 +78,7 @@ class ClipModel:
         else:
             raise InputError(f"CLIP model not found: {location} (weights are never downloaded)")
 
+        before = file_stamp(checkpoint)  # unchanged until hashed: the hash is of what loaded
         try:
             model, _, preprocess = open_clip.create_model_and_transforms(
                 model_name, pretrained=pretrained, device="cpu"
@@ -88,10 +90,13 @@ class ClipModel:
                 f"{arch_label}: {detail[:300]}"
             ) from error
         model.eval()
+        checkpoint_sha256 = sha256_file(checkpoint)
+        if file_stamp(checkpoint) != before:
+            raise ModelError(f"{checkpoint} changed on disk while it was being loaded")
         info = ClipModelInfo(
             arch=arch_label,
             checkpoint=str(Path(checkpoint).resolve()),
-            checkpoint_sha256=sha256_file(checkpoint),
+            checkpoint_sha256=checkpoint_sha256,
             embed_dim=int(model.text_projection.shape[1])
             if getattr(model, "text_projection", None) is not None
             else int(model.visual.output_dim),

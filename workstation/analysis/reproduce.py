@@ -10,9 +10,10 @@
 4. Compare with the disputed image: pixel difference statistics, the exact-match flag, and the
    full `PairReport`.
 
-`plan_reproduction` does 1–2 (fast: it hashes files through the cache, loads nothing);
-`regenerate` does 3–4. Missing models leave `plan.params` None and are listed in `plan.missing`
-with the hashes that were looked for.
+`plan_reproduction` does 1–2 (fast: it hashes files through the listing cache, loads nothing);
+`regenerate` does 3–4, and the hashes it records are of the bytes it loaded: a file that no
+longer has the hash it was found by is refused. Missing models leave `plan.params` None and are
+listed in `plan.missing` with the hashes that were looked for.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +35,11 @@ from workstation.analysis.provenance import ImageMetadata, Recipe, read_metadata
 from workstation.analysis.provenance.result import hash_kind
 from workstation.analysis.structure import CHANGED_LEVEL
 from workstation.core.case import Case
-from workstation.core.errors import InputError
+from workstation.core.errors import InputError, ModelError
 from workstation.core.params import GenerationParams, LoraSpec
 from workstation.engine.hashing import HashCache
 from workstation.engine.library import ModelInfo, scan
-from workstation.engine.loading import BASE_KINDS
+from workstation.engine.loading import BASE_KINDS, LoadedModel
 from workstation.engine.pngmeta import RECORD_KEY
 
 if TYPE_CHECKING:
@@ -431,13 +432,13 @@ def regenerate(
     output: str | Path,
     *,
     clip_model: ClipModel | None = None,
-    cache: HashCache | None = None,
     on_progress: ProgressCallback | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> Reproduction:
     """Run the plan's params, write the result to `output` (PNG with its record), compare."""
     from workstation.engine.generate import generate
     from workstation.engine.loading import load_model
+    from workstation.engine.lora import apply_loras
     from workstation.engine.pngmeta import save_png
 
     if plan.params is None:
@@ -446,7 +447,9 @@ def regenerate(
     params = plan.params
     # 1. Load and generate (only the final image is decoded), on the CPU with the recorded
     #    number of threads: CPU float sums depend on how the work is split.
-    model = load_model(params.model, device=params.device, dtype=params.dtype, cache=cache)
+    model = load_model(params.model, device=params.device, dtype=params.dtype)
+    apply_loras(model, params.loras)  # hashed now, to check the matches; generate() reuses them
+    plan = _as_loaded(plan, model)
     threads = (plan.record or {}).get("environment", {}).get("torch_threads")
     with _torch_threads(threads if model.device == "cpu" else None):
         result = generate(
@@ -470,6 +473,27 @@ def regenerate(
         report=report,
         notes=tuple(_notes(plan, result, disputed)),
     )
+
+
+def _as_loaded(plan: Plan, model: LoadedModel) -> Plan:
+    """The plan's matches with the hashes of the bytes loaded (the scan's came from the listing
+    cache). A file must still have the hash it was matched by."""
+    loaded = [model.info, *(lora.info for lora in model.loras.values())]
+    by_path = {Path(info.path).resolve(): info for info in loaded}
+    matches = []
+    for match in plan.matches:
+        info = by_path[Path(match.path).resolve()]
+        if match.by_hash:
+            value = next(v for kind, v in match.looked_for if kind == match.matched_by)
+            if not _has_hash(info, match.matched_by, value):
+                raise ModelError(
+                    f"{match.path} changed on disk after the model folder was scanned: it no "
+                    f"longer has the {match.matched_by} {value} it was found by"
+                )
+        # a name-only match's note quotes the SHA-256 the scan saw
+        notes = tuple(note.replace(match.sha256[:12], info.sha256[:12]) for note in match.notes)
+        matches.append(replace(match, sha256=info.sha256, notes=notes))
+    return replace(plan, matches=tuple(matches))
 
 
 @contextlib.contextmanager

@@ -62,8 +62,7 @@ def parse_lora(text: str) -> LoraSpec:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from workstation.engine.architectures import BY_NAME
-    from workstation.engine.library import inspect
+    from workstation.engine.library import identify
     from workstation.engine.samplers import canonical_name
 
     # 1. Check everything that can be checked before the slow part.
@@ -84,8 +83,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     loras = tuple(LoraSpec(str(Path(s.path).absolute()), s.scale) for s in loras)
     case = Case.open(args.case) if args.case else None
     try:
-        info = inspect(args.model)
-        arch = BY_NAME.get(info.architecture or "")
+        arch = identify(args.model).architecture  # not hashed: loading hashes it
         native = arch.native_size if arch else 512
         strength = args.strength if args.strength is not None or args.init is None else 0.75
         params = GenerationParams(

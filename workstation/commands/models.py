@@ -9,12 +9,20 @@ from pathlib import Path
 from workstation.engine.library import scan
 from workstation.engine.lora import lora_info
 
+CACHE_NOTE = (
+    "Hashes come from a per-user cache (checked against size, mtime, ctime and inode) to keep "
+    "listings fast: they are for finding files and are never written into a case; generating "
+    "hashes the model and LoRA files again as it loads them."
+)
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     models = subparsers.add_parser("models", help="list and identify model files")
     actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     scan_parser = actions.add_parser(
-        "scan", help="list every model under a folder with its kind and hashes"
+        "scan",
+        help="list every model under a folder with its kind and hashes",
+        description="List every model under a folder with its kind and hashes. " + CACHE_NOTE,
     )
     scan_parser.add_argument("dir", type=Path)
     scan_parser.add_argument("--json", action="store_true", help="full records as JSON")
@@ -44,6 +52,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(f"{'':<8} {m.detail}" + (f"  ! {m.problem}" if m.problem else ""))
     problems = sum(1 for m in models if m.problem)
     print(f"{len(models)} model(s)" + (f", {problems} unusable" if problems else ""))
+    print("hashes: from the listing cache, for finding files; never written into a case")
     return 0
 
 

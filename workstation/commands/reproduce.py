@@ -72,7 +72,8 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         # The case first, so a wrong folder fails before the slow part.
         case = stack.enter_context(Case.open(args.case)) if args.case else None
         print(
-            f"looking in {args.models} (each file is hashed once, then cached)",
+            f"looking in {args.models} (hashes cached for this search only; the files used "
+            "are hashed again as they load)",
             file=sys.stderr,
             flush=True,
         )

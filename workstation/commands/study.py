@@ -133,8 +133,7 @@ def _ints(text: str) -> tuple[int, ...]:
 def _params(args: argparse.Namespace, **changes: Any) -> GenerationParams:
     """The request every image of the study starts from; files named by absolute path."""
     from workstation.commands.generate import parse_lora
-    from workstation.engine.architectures import BY_NAME
-    from workstation.engine.library import inspect
+    from workstation.engine.library import identify
 
     loras = []
     for text in args.lora:
@@ -142,8 +141,7 @@ def _params(args: argparse.Namespace, **changes: Any) -> GenerationParams:
         if not Path(spec.path).is_file():
             raise InputError(f"{spec.path}: LoRA file not found")
         loras.append(LoraSpec(str(Path(spec.path).absolute()), spec.scale))
-    info = inspect(args.model)
-    arch = BY_NAME.get(info.architecture or "")
+    arch = identify(args.model).architecture  # not hashed: loading hashes it
     native = arch.native_size if arch else 512
     values = {
         "model": str(args.model.absolute()),

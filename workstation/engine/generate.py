@@ -9,6 +9,7 @@ there: returning True raises `Cancelled` from inside the denoising loop, so noth
 from __future__ import annotations
 
 import hashlib
+import io
 import platform
 import time
 import warnings
@@ -25,7 +26,6 @@ from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.params import GenerationParams, LoraSpec
 from workstation.core.timeutil import utc_now
 from workstation.engine.architectures import SD_LATENT_RGB
-from workstation.engine.hashing import HashCache
 from workstation.engine.loading import LoadedModel
 from workstation.engine.lora import apply_loras
 from workstation.engine.samplers import canonical_name, make_scheduler
@@ -101,8 +101,8 @@ def load_init_image(path: str | Path, width: int, height: int) -> InitImage:
     """Read the init image; resize to the output size as A1111's "Just resize" does."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-        with Image.open(path) as opened:
+        data = path.read_bytes()  # decoded from these bytes: the hash is of the image used
+        with Image.open(io.BytesIO(data)) as opened:
             opened.load()
             image = opened.convert("RGB")
     except OSError as error:  # includes PIL's UnidentifiedImageError and truncated files
@@ -129,12 +129,9 @@ def _generate(
 
     started, clock = utc_now(), time.perf_counter()
     # 1. Complete the params and check them against the files actually used.
+    model.check_files(loras=False)
     params = _complete(model, params, init)
-    cache = HashCache()
-    try:
-        loras = apply_loras(model, params.loras, cache)
-    finally:
-        cache.save()
+    loras = apply_loras(model, params.loras)
     params = params.replace(
         loras=tuple(
             LoraSpec(spec.path, spec.scale, lora.sha256)
@@ -175,7 +172,9 @@ def _generate(
         image = pipe(**kwargs).images[0]
         steps = capture.finish(pipe)
 
-    # 4. The record: enough to re-run and to re-check the claim elsewhere.
+    # 4. The record: enough to re-run and to re-check the claim elsewhere. Its hashes are of the
+    #    bytes loaded, and the files must still hold them.
+    model.check_files()
     record = _record(model, params, init, pipe, loras, image, len(steps))
     record["started"], record["finished"] = started, utc_now()
     record["seconds"] = round(time.perf_counter() - clock, 3)

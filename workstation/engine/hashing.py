@@ -1,10 +1,15 @@
-"""Model file hashes as examiners meet them in image metadata, cached by (path, size, mtime).
+"""Model file hashes as examiners meet them in image metadata.
 
 - sha256: of the whole file. Civitai's "AutoV2" and A1111's "Model hash" are its first 10 hex.
 - AutoV1: A1111's legacy model hash, first 8 hex of SHA-256 over the 64 KiB at offset 1 MiB.
 - addnet: kohya's hash for LoRA files, SHA-256 of the bytes after the safetensors header (tensor
   data only, so editing metadata does not change it). A1111 writes its first 12 hex in
   "Lora hashes". kohya also stores it in the header as `sshs_model_hash`; we always recompute.
+
+A hash that goes into a record is computed from the bytes in the same run (`compute_hashes`,
+`folder_sha256` without a cache); `stamp` lets a loader check that the file did not change between
+hashing and loading. `HashCache` only speeds up listings (`models scan`, the search for a file by
+hash) and is never the source of a recorded hash.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from workstation.core.errors import ModelError
 
 CHUNK = 1 << 20
 CACHE_ENV = "WORKSTATION_CACHE_DIR"
+# What changes when a file's bytes may have: size, mtime, ctime (os.utime cannot set it back on
+# POSIX), inode and device (a file replaced by another). A folder's: one per file it is hashed by.
+Stamp = tuple[int, int, int, int, int]
+FolderStamp = tuple[tuple[str, Stamp], ...]
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,13 @@ def user_cache_dir() -> Path:
 
 
 class HashCache:
-    """A JSON file mapping absolute path -> hashes, valid while size and mtime are unchanged."""
+    """For listings only (`models scan`, finding a local file by a recorded hash): hashes by
+    absolute path, valid while the file's `stamp` is unchanged.
+
+    Never the source of a hash written into a case: a stat can miss a change (ctime is the
+    creation time on Windows; a rewrite within one clock tick), so records hash the bytes
+    they load.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or user_cache_dir() / "hashes.json"
@@ -63,17 +78,15 @@ class HashCache:
 
     def hashes(self, path: str | Path) -> FileHashes:
         path = Path(path).resolve()
-        try:
-            stat = path.stat()
-        except OSError as error:
-            raise ModelError(f"{path}: cannot read ({error.strerror or error})") from None
+        before = file_stamp(path)
         key = str(path)
         entry = self._entries.get(key)
-        if entry and entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
+        if isinstance(entry, dict) and entry.get("stamp") == list(before):
             return FileHashes(entry["sha256"], entry["autov1"], entry["addnet"])
         hashes = compute_hashes(path)
-        self._entries[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, **asdict(hashes)}
-        self._dirty = True
+        if file_stamp(path) == before:  # not changing while it was read
+            self._entries[key] = {"stamp": list(before), **asdict(hashes)}
+            self._dirty = True
         return hashes
 
     def save(self) -> None:
@@ -84,6 +97,25 @@ class HashCache:
         temporary.write_text(canonical_json(self._entries), encoding="utf-8")
         os.replace(temporary, self.path)
         self._dirty = False
+
+
+def file_stamp(path: str | Path) -> Stamp:
+    """The file's size, mtime, ctime, inode and device (see `Stamp`)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no such file or folder") from None
+    except OSError as error:
+        raise ModelError(f"{path}: cannot read ({error.strerror or error})") from None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def stamp(path: str | Path) -> Stamp | FolderStamp:
+    """A file's stamp, or a folder's: the stamp of every file its `folder_sha256` covers."""
+    path = Path(path)
+    if path.is_dir():
+        return tuple((name, file_stamp(file)) for name, file in _folder_files(path))
+    return file_stamp(path)
 
 
 def compute_hashes(path: str | Path) -> FileHashes:
@@ -112,29 +144,22 @@ def compute_hashes(path: str | Path) -> FileHashes:
 
 
 def file_hashes(path: str | Path, cache: HashCache | None = None) -> FileHashes:
-    """Hashes of one file through the cache (the default per-user cache if none is given)."""
-    own = cache is None
-    cache = cache or HashCache()
-    try:
-        return cache.hashes(path)
-    finally:
-        if own:
-            cache.save()
+    """Hashes of one file: read now, or through `cache` when one is given (listings only)."""
+    return cache.hashes(path) if cache is not None else compute_hashes(path)
 
 
 def folder_sha256(folder: str | Path, cache: HashCache | None = None) -> str:
-    """A diffusers folder's hash: SHA-256 of the canonical JSON {relative path: file SHA-256}."""
-    folder = Path(folder)
-    own = cache is None
-    cache = cache or HashCache()
-    try:
-        manifest = {
-            file.relative_to(folder).as_posix(): cache.hashes(file).sha256
-            for file in sorted(folder.rglob("*"))
-            if file.is_file()
-            and not any(part.startswith(".") for part in file.relative_to(folder).parts)
-        }
-    finally:
-        if own:
-            cache.save()
+    """A diffusers folder's hash: SHA-256 of the canonical JSON {relative path: file SHA-256}.
+    Every file is read now, or looked up in `cache` when one is given (listings only)."""
+    manifest = {name: file_hashes(file, cache).sha256 for name, file in _folder_files(Path(folder))}
     return sha256_text(canonical_json(manifest))
+
+
+def _folder_files(folder: Path) -> list[tuple[str, Path]]:
+    """(relative path, file) of every file in the folder, hidden ones left out, sorted."""
+    return [
+        (file.relative_to(folder).as_posix(), file)
+        for file in sorted(folder.rglob("*"))
+        if file.is_file()
+        and not any(part.startswith(".") for part in file.relative_to(folder).parts)
+    ]

@@ -23,7 +23,7 @@ from workstation.engine.architectures import (
     kind_for_context,
     unet_context_dim,
 )
-from workstation.engine.hashing import HashCache, folder_sha256
+from workstation.engine.hashing import HashCache, file_hashes, folder_sha256
 from workstation.engine.safetensors_header import read_header
 
 KINDS = ("SD1.x", "SD2.x", "SDXL", "LoRA", "CLIP", "unknown")
@@ -75,7 +75,11 @@ class Detection:
 
 
 def scan(folder: str | Path, cache: HashCache | None = None) -> list[ModelInfo]:
-    """Every model under `folder`; broken files are listed with their problem, not skipped."""
+    """Every model under `folder`; broken files are listed with their problem, not skipped.
+
+    A listing: hashes come through `cache` (the per-user one if none is given), so they are for
+    finding files, never for a record; loading a model or LoRA hashes it again.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise ModelError(f"{folder}: not a folder")
@@ -102,43 +106,56 @@ def _candidates(folder: Path) -> Iterator[Path]:
 
 
 def inspect(path: str | Path, cache: HashCache | None = None) -> ModelInfo:
-    """What a model file or folder is. Unusable files come back with `problem` set."""
+    """What a model file or folder is. Unusable files come back with `problem` set.
+
+    Hashes are read from the bytes now, unless a `cache` is given (listings only).
+    """
     path = Path(path)
+    fmt, detection, problem = _identify(path)
+    if fmt == "diffusers":  # A1111 hashes single files only: a folder has no AutoV1/V2
+        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        sha256, autov1, autov2, addnet = folder_sha256(path, cache), None, None, None
+    else:
+        size = path.stat().st_size
+        hashes = file_hashes(path, cache)
+        sha256, autov1, autov2 = hashes.sha256, hashes.autov1, hashes.autov2
+        addnet = hashes.addnet if detection.kind == "LoRA" else None
+    return ModelInfo(
+        str(path),
+        fmt,
+        detection.kind,
+        detection.architecture.name if detection.architecture else None,
+        detection.detail,
+        size,
+        sha256=sha256,
+        autov1=autov1,
+        autov2=autov2,
+        addnet=addnet,
+        context_dim=detection.context_dim,
+        problem=problem,
+    )
+
+
+def identify(path: str | Path) -> Detection:
+    """Kind and architecture of a model file or folder without hashing it (for defaults such as
+    its native size; an unreadable file comes back as "unknown")."""
+    return _identify(Path(path))[1]
+
+
+def _identify(path: Path) -> tuple[str, Detection, str | None]:
+    """(format, detection, problem)."""
     if not path.exists():
         raise ModelError(f"{path}: no such file or folder")
-    own = cache is None
-    cache = cache or HashCache()
-    try:
-        return _inspect(path, cache)
-    finally:
-        if own:
-            cache.save()
-
-
-def _inspect(path: Path, cache: HashCache) -> ModelInfo:
     if path.is_dir():
         if not (path / "model_index.json").is_file():
             raise ModelError(f"{path}: folder has no model_index.json (not a diffusers model)")
-        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-        detection, problem = _detect_folder(path)
-        return ModelInfo(
-            str(path),
-            "diffusers",
-            detection.kind,
-            detection.architecture.name if detection.architecture else None,
-            detection.detail,
-            size,
-            sha256=folder_sha256(path, cache),
-            context_dim=detection.context_dim,
-            problem=problem,
-        )
+        return "diffusers", *_detect_folder(path)
 
     suffix = path.suffix.lower()
     if suffix not in SAFETENSORS_SUFFIXES + PICKLE_SUFFIXES:
         raise ModelError(
             f"{path}: not a model file (expected .safetensors, .ckpt, .pt, .pth, .bin)"
         )
-    size = path.stat().st_size
     fmt = "safetensors" if suffix in SAFETENSORS_SUFFIXES else "pickle"
     problem = None
     try:
@@ -153,21 +170,7 @@ def _inspect(path: Path, cache: HashCache) -> ModelInfo:
         and not detection.architecture
     ):
         problem = f"unsupported variant: {detection.detail}"
-    hashes = cache.hashes(path)
-    return ModelInfo(
-        str(path),
-        fmt,
-        detection.kind,
-        detection.architecture.name if detection.architecture else None,
-        detection.detail,
-        size,
-        sha256=hashes.sha256,
-        autov1=hashes.autov1,
-        autov2=hashes.autov2,
-        addnet=hashes.addnet if detection.kind == "LoRA" else None,
-        context_dim=detection.context_dim,
-        problem=problem,
-    )
+    return fmt, detection, problem
 
 
 def detect(shapes: dict[str, tuple[int, ...]]) -> Detection:

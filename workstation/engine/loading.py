@@ -2,18 +2,22 @@
 
 Nothing is fetched: diffusers gets `local_files_only=True` and, for single files, the shipped
 architecture config folder and a CLIP tokenizer built from open_clip's vocabulary.
+
+The hashes a record gives for a model or LoRA are of the bytes loaded: the file is hashed (never
+taken from the listing cache), loaded, and refused if its `stamp` changed in between. Before a
+record names it again, `LoadedModel.check_files` re-checks the stamp (and re-hashes on a change).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from workstation.core.errors import InputError, ModelError
 from workstation.engine.architectures import BY_NAME, Architecture, clip_tokenizer
-from workstation.engine.hashing import HashCache
+from workstation.engine.hashing import FolderStamp, Stamp, compute_hashes, folder_sha256, stamp
 from workstation.engine.library import ModelInfo, inspect
 
 BASE_KINDS = ("SD1.x", "SD2.x", "SDXL")
@@ -23,23 +27,38 @@ LOAD_ERRORS = (ValueError, RuntimeError, OSError, KeyError, IndexError, TypeErro
 
 @dataclass(frozen=True)
 class LoadedLora:
-    path: str
+    info: ModelInfo  # hashed from the bytes when it was loaded
     adapter: str
-    sha256: str
-    addnet: str | None
-    detail: str
+    stamp: Stamp  # the file's, taken before it was hashed
+
+    @property
+    def path(self) -> str:
+        return self.info.path
+
+    @property
+    def sha256(self) -> str:
+        return self.info.sha256
+
+    @property
+    def addnet(self) -> str | None:
+        return self.info.addnet
+
+    @property
+    def detail(self) -> str:
+        return self.info.detail
 
 
 @dataclass
 class LoadedModel:
     """A pipeline on a device, plus what the record needs to say about it."""
 
-    info: ModelInfo
+    info: ModelInfo  # hashed from the bytes when it was loaded
     arch: Architecture | None
     pipe: Any
     device: str
     dtype: str
     base_scheduler_config: dict[str, Any]
+    stamp: Stamp | FolderStamp  # the file's (or folder's), taken before it was hashed
     loras: dict[str, LoadedLora] = field(default_factory=dict)  # adapter name -> LoRA
     _img2img: Any = None
 
@@ -58,6 +77,20 @@ class LoadedModel:
     @property
     def prediction_type(self) -> str:
         return self.base_scheduler_config.get("prediction_type", "epsilon")
+
+    def changed_on_disk(self) -> bool:
+        """Whether the model's file (or folder) may no longer hold the bytes it was loaded from."""
+        try:
+            return stamp(self.info.path) != self.stamp
+        except ModelError:  # gone
+            return True
+
+    def check_files(self, loras: bool = True) -> None:
+        """Before a record names them: the model's (and active LoRAs') files still hold the bytes
+        that were hashed and loaded. Weights may still be memory-mapped from those files."""
+        self.stamp = still_loaded(self.info.path, self.info.sha256, self.stamp)
+        for name, lora in list(self.loras.items()) if loras else ():
+            self.loras[name] = replace(lora, stamp=still_loaded(lora.path, lora.sha256, lora.stamp))
 
     def img2img_pipe(self) -> Any:
         """An img2img pipeline sharing this model's weights (and loaded LoRAs)."""
@@ -106,15 +139,15 @@ def quiet_libraries() -> None:
     logging.getLogger("transformers").setLevel(logging.ERROR)
 
 
-def load_model(
-    path: str | Path, device: str = "auto", dtype: str = "auto", cache: HashCache | None = None
-) -> LoadedModel:
+def load_model(path: str | Path, device: str = "auto", dtype: str = "auto") -> LoadedModel:
     import torch
 
     path = Path(path)
     # 1. Know what the file is before any library reads it. inspect() opens pickles only with
-    #    torch's weights-only unpickler and reports a refused one as the file's problem.
-    info = inspect(path, cache)
+    #    torch's weights-only unpickler and reports a refused one as the file's problem. Its
+    #    hashes are read now, between two stamps: the record's hash is of the bytes loaded.
+    before = stamp(path)
+    info = inspect(path)
     if info.problem:
         raise ModelError(f"{path}: {info.problem}")
     if info.kind not in BASE_KINDS:
@@ -136,6 +169,7 @@ def load_model(
     except LOAD_ERRORS as error:
         what = arch.label if arch else "a diffusers model"
         raise ModelError(f"{path}: cannot load as {what}: {first_line(error)}") from None
+    confirm_stamp(path, before)
 
     # 3. SD 2.x checkpoints come as epsilon (512 "base") or v-prediction (768): test which.
     # Every value explicit: diffusers otherwise lets a new scheduler class substitute its own
@@ -151,7 +185,28 @@ def load_model(
 
     pipe.to(device)
     pipe.set_progress_bar_config(disable=True)
-    return LoadedModel(info, arch, pipe, device, dtype, scheduler_config)
+    return LoadedModel(info, arch, pipe, device, dtype, scheduler_config, before)
+
+
+def confirm_stamp(path: str | Path, before: Stamp | FolderStamp) -> None:
+    """After loading: the file is as it was when hashed, so the hash is of the bytes loaded."""
+    if stamp(path) != before:
+        raise ModelError(f"{path} changed on disk while it was being loaded")
+
+
+def still_loaded(path: str | Path, sha256: str, loaded: Stamp | FolderStamp) -> Stamp | FolderStamp:
+    """The file's stamp now, if it still holds the bytes hashed as `sha256`: an unchanged stamp
+    says so cheaply; a changed one (touched, copied back) is re-hashed."""
+    now = stamp(path)
+    if now == loaded:
+        return now
+    current = folder_sha256(path) if Path(path).is_dir() else compute_hashes(path).sha256
+    if stamp(path) != now or current != sha256:
+        raise ModelError(
+            f"{path} changed on disk after it was loaded (SHA-256 {sha256[:12]}… when loaded, "
+            f"{current[:12]}… now); load it again"
+        )
+    return now
 
 
 def _load_folder(path: Path, torch_dtype: Any) -> Any:

@@ -3,6 +3,9 @@
 Several LoRAs can be active at once, each with its own scale, as named diffusers adapters. They are
 switched and removed without reloading the base model; with none requested the adapter layers are
 unloaded entirely, so the base model computes exactly what it computed before.
+
+A LoRA's hashes are read from its bytes when it is loaded (never from the listing cache) and kept
+with the adapter while its file's stamp is unchanged, so it is hashed once per load.
 """
 
 from __future__ import annotations
@@ -20,9 +23,15 @@ from typing import Any
 from workstation.core.errors import ModelError
 from workstation.core.params import LoraSpec
 from workstation.engine.architectures import context_label
-from workstation.engine.hashing import HashCache
+from workstation.engine.hashing import file_stamp
 from workstation.engine.library import inspect
-from workstation.engine.loading import LOAD_ERRORS, LoadedLora, LoadedModel, first_line
+from workstation.engine.loading import (
+    LOAD_ERRORS,
+    LoadedLora,
+    LoadedModel,
+    confirm_stamp,
+    first_line,
+)
 from workstation.engine.safetensors_header import read_header
 
 LORA_SUFFIXES = (
@@ -96,11 +105,11 @@ class LoraReport:
         return data
 
 
-def lora_info(path: str | Path, cache: HashCache | None = None) -> LoraReport:
+def lora_info(path: str | Path) -> LoraReport:
     path = Path(path)
     if path.suffix.lower() != ".safetensors":
         raise ModelError(f"{path}: lora-info reads .safetensors files only")
-    info = inspect(path, cache)
+    info = inspect(path)
     if info.problem:
         raise ModelError(f"{path}: {info.problem}")
     if info.kind != "LoRA":
@@ -194,17 +203,9 @@ def _utc(value: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def apply_loras(
-    model: LoadedModel, specs: Sequence[LoraSpec], cache: HashCache | None = None
-) -> list[tuple[LoadedLora, float]]:
+def apply_loras(model: LoadedModel, specs: Sequence[LoraSpec]) -> list[tuple[LoadedLora, float]]:
     """Make exactly `specs` active on `model`, loading and removing adapters as needed."""
-    own = cache is None
-    cache = cache or HashCache()
-    try:
-        wanted = [(_check_lora(model, spec, cache), spec.scale) for spec in specs]
-    finally:
-        if own:
-            cache.save()
+    wanted = [(_check_lora(model, spec), spec.scale) for spec in specs]
     adapters = [lora.adapter for lora, _ in wanted]
     if len(set(adapters)) != len(adapters):
         raise ModelError("the same LoRA file is given more than once")
@@ -221,25 +222,52 @@ def apply_loras(
         for name in stale:
             del model.loras[name]
     for lora, _ in wanted:
-        if lora.adapter in model.loras:
-            continue
-        try:
-            with warnings.catch_warnings():
-                # peft's notice that a second adapter joins the first: that is the point here
-                warnings.filterwarnings("ignore", "Already found a `peft_config`", UserWarning)
-                pipe.load_lora_weights(lora.path, adapter_name=lora.adapter)
-        except LOAD_ERRORS as error:
-            raise ModelError(f"{lora.path}: cannot load LoRA: {first_line(error)}") from None
-        model.loras[lora.adapter] = lora
+        if lora.adapter not in model.loras:
+            _load_adapter(pipe, lora)
+        model.loras[lora.adapter] = lora  # a held adapter keeps the newer stamp
     pipe.set_adapters(adapters, adapter_weights=[float(scale) for _, scale in wanted])
     return wanted
 
 
-def _check_lora(model: LoadedModel, spec: LoraSpec, cache: HashCache) -> LoadedLora:
+def _load_adapter(pipe: Any, lora: LoadedLora) -> None:
+    try:
+        with warnings.catch_warnings():
+            # peft's notice that a second adapter joins the first: that is the point here
+            warnings.filterwarnings("ignore", "Already found a `peft_config`", UserWarning)
+            pipe.load_lora_weights(lora.path, adapter_name=lora.adapter)
+    except LOAD_ERRORS as error:
+        raise ModelError(f"{lora.path}: cannot load LoRA: {first_line(error)}") from None
+    try:
+        confirm_stamp(lora.path, lora.stamp)
+    except ModelError:
+        pipe.delete_adapters([lora.adapter])  # its weights are of unknown bytes
+        raise
+
+
+def _check_lora(model: LoadedModel, spec: LoraSpec) -> LoadedLora:
     path = Path(spec.path)
     if path.suffix.lower() != ".safetensors":
         raise ModelError(f"{path}: LoRAs are loaded from .safetensors files only")
-    info = inspect(path, cache)
+    lora = _held(model, path) or _hashed(model, path)
+    if spec.sha256 and spec.sha256.lower() != lora.sha256:
+        raise ModelError(
+            f"{path}: SHA-256 {lora.sha256[:12]}… differs from the requested {spec.sha256[:12]}…"
+        )
+    return lora
+
+
+def _held(model: LoadedModel, path: Path) -> LoadedLora | None:
+    """The adapter already loaded from this file, if the file is unchanged since it was hashed."""
+    for lora in model.loras.values():
+        if lora.path == str(path) and lora.stamp == file_stamp(path):
+            return lora
+    return None
+
+
+def _hashed(model: LoadedModel, path: Path) -> LoadedLora:
+    """A LoRA hashed from its bytes now; `_load_adapter` checks the stamp again once loaded."""
+    before = file_stamp(path)
+    info = inspect(path)
     if info.problem:
         raise ModelError(f"{path}: {info.problem}")
     if info.kind != "LoRA":
@@ -249,8 +277,4 @@ def _check_lora(model: LoadedModel, spec: LoraSpec, cache: HashCache) -> LoadedL
             f"{path}: LoRA made for {context_label(info.context_dim)}, "
             f"but the model is {context_label(model.context_dim)}"
         )
-    if spec.sha256 and spec.sha256.lower() != info.sha256:
-        raise ModelError(
-            f"{path}: SHA-256 {info.sha256[:12]}… differs from the requested {spec.sha256[:12]}…"
-        )
-    return LoadedLora(str(path), f"lora_{info.sha256[:16]}", info.sha256, info.addnet, info.detail)
+    return LoadedLora(info, f"lora_{info.sha256[:16]}", before)

@@ -42,7 +42,8 @@ class Outcome:
 
 
 class ModelHolder:
-    """The last model loaded, reused while path, device and dtype stay the same.
+    """The last model loaded, reused while path, device and dtype stay the same and its file is
+    unchanged on disk (a changed one is loaded, and so hashed, again).
 
     Used by one generation job at a time (the panel runs them one after another).
     """
@@ -55,8 +56,8 @@ class ModelHolder:
         from workstation.engine.loading import load_model
 
         key = (str(Path(path).resolve()), device, dtype)
-        if key != self.key:
-            self.model = None  # free the old one before loading the next
+        if key != self.key or self.model.changed_on_disk():
+            self.model = self.key = None  # free the old one before loading the next
             self.model = load_model(path, device=device, dtype=dtype)
             self.key = key
         return self.model

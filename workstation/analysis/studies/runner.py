@@ -30,7 +30,6 @@ from workstation.core.canonical import canonical_json, sha256_file, sha256_text
 from workstation.core.case import Artifact, Case
 from workstation.core.errors import Cancelled, InputError
 from workstation.core.params import GenerationParams, LoraSpec
-from workstation.engine.hashing import HashCache
 from workstation.engine.library import inspect
 from workstation.engine.samplers import canonical_name
 
@@ -75,7 +74,6 @@ class StudyRun:
     case: Case
     on_progress: ProgressCallback | None = None
     is_cancelled: CancelCheck | None = None
-    cache: HashCache = field(default_factory=HashCache)
     generated: int = 0
     reused: int = 0
     _hashes: dict[str, str] = field(default_factory=dict)
@@ -123,7 +121,6 @@ class StudyRun:
             results.append(made)
             seconds = time.perf_counter() - started
             self._tell(done, total, f"{position}: generated in {seconds:.1f} s")
-        self.cache.save()
         return results
 
     def key(self, item: Item) -> str:
@@ -158,7 +155,7 @@ class StudyRun:
     def _sha256(self, path: str, model: bool = False) -> str:
         if path not in self._hashes:
             if model:
-                self._hashes[path] = inspect(path, self.cache).sha256  # a folder has one too
+                self._hashes[path] = inspect(path).sha256  # read now; a folder has one too
             elif not Path(path).is_file():
                 raise InputError(f"{path}: no such file")
             else:
