@@ -1,5 +1,6 @@
 """A realistic case for the report tests: the bundled samples, a Chinese-named exhibit, and
-comparison, generation, study and unknown-kind records shaped like the ones the workstation writes.
+comparison, generation and study records (typed, with their links) shaped like the ones the
+workstation writes, and an examiner's finding.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 
 from workstation.commands.demo import build_sample_case
 from workstation.core.case import Case
+from workstation.core.records import Comparison, Generation, Link, Study
 from workstation.report import ReportOptions, build_report
 
 CHINESE_PROMPT = "海边的灯塔，黄昏，水彩 — lighthouse at dusk, watercolour"
@@ -33,8 +35,24 @@ def _save(rgb: np.ndarray, path: Path) -> Path:
     return path
 
 
+def generation(**fields) -> Generation:
+    """A generation record with every field present; `fields` override (odd values welcome)."""
+    values = {
+        "mode": "txt2img",
+        "params": {},
+        "model": {},
+        "loras": [],
+        "init_image": None,
+        "scheduler": {},
+        "steps_run": 0,
+        "image": {},
+        "environment": {},
+    }
+    return Generation(**{**values, **fields})
+
+
 def build_rich_case(root: Path, scratch: Path) -> Case:
-    """The sample case plus one record of every kind the report knows, and one it does not."""
+    """The sample case plus one record of each kind the report lays out, and a finding."""
     case = build_sample_case(root)
     by_name = {a.original_name: a for a in case.artifacts()}
     protected, disputed = by_name["protected_work.png"], by_name["disputed_image.png"]
@@ -126,16 +144,13 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
         "versions": {"workstation": "0.1.0", "numpy": np.__version__},
     }
     case.add_record(
-        "comparison",
-        {
-            "report": report,
-            "artifacts": {
-                "image_a": disputed.id,
-                "image_b": protected.id,
-                "difference_map": diff_art.id,
-                "keypoint_matches": match_art.id,
-            },
-        },
+        Comparison(report=report),
+        [
+            Link("input", "image_a", artifact_id=disputed.id),
+            Link("input", "image_b", artifact_id=protected.id),
+            Link("figure", "difference_map", artifact_id=diff_art.id),
+            Link("figure", "keypoint_matches", artifact_id=match_art.id),
+        ],
     )
 
     # 3. An img2img generation with ten kept steps, shaped like engine/generate.py's record.
@@ -146,7 +161,7 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
         mix = step / 10
         noisy = small * mix + rng.normal(128, 60, small.shape) * (1 - mix)
         path = _save(np.clip(noisy, 0, 255), scratch / f"step_{step:02d}.png")
-        steps[str(step)] = case.import_file(path, "other", f"step {step} of 10").id
+        steps[step] = case.import_file(path, "other", f"step {step} of 10").id
     output = case.import_file(
         _save(np.clip(b_rgb * 0.9 + 20, 0, 255), scratch / "output.png"),
         "generated",
@@ -173,12 +188,10 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
         "init_sha256": protected.sha256,
     }
     case.add_record(
-        "generation",
-        {
-            "schema": "workstation.generation/1",
-            "mode": "img2img",
-            "params": params,
-            "model": {
+        generation(
+            mode="img2img",
+            params=params,
+            model={
                 "path": "/models/sd15.safetensors",
                 "name": "sd15",
                 "format": "safetensors",
@@ -189,7 +202,7 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
                 "autov2": model_sha[:10],
                 "autov1": "12345678",
             },
-            "loras": [
+            loras=[
                 {
                     "path": "/models/watercolor.safetensors",
                     "name": "watercolor",
@@ -198,16 +211,16 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
                     "addnet": "ef" * 32,
                 }
             ],
-            "init_image": {
+            init_image={
                 "path": "/evidence/protected_work.png",
                 "sha256": protected.sha256,
                 "original_size": [512, 512],
                 "resized": False,
             },
-            "scheduler": {"class": "EulerAncestralDiscreteScheduler", "config": {"steps": 1000}},
-            "steps_run": 10,
-            "image": {"width": 512, "height": 512, "rgb_sha256": "0f" * 32},
-            "environment": {
+            scheduler={"class": "EulerAncestralDiscreteScheduler", "config": {"steps": 1000}},
+            steps_run=10,
+            image={"width": 512, "height": 512, "rgb_sha256": "0f" * 32},
+            environment={
                 "device": "cpu",
                 "device_name": "x86_64",
                 "dtype": "float32",
@@ -217,34 +230,35 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
                 "python": "3.11.2",
                 "software": "workstation 0.1.0",
             },
-            "seconds": 12.5,
-            "artifacts": {"image": output.id, "steps": steps},
-        },
+        ),
+        [
+            Link("input", "init_image", artifact_id=protected.id),
+            Link("output", "output", artifact_id=output.id),
+            *(Link("step", f"step {n} decoded", artifact_id=i) for n, i in steps.items()),
+        ],
     )
 
-    # 4. A strength sweep (study) with images, and a record of a kind the report does not know.
+    # 4. A strength sweep (study) with images, and the examiner's finding about the work.
+    strengths = (0.2, 0.4, 0.6, 0.8)
     points = [
-        {
-            "strength": s,
-            "ssim": round(0.95 - s * 0.5, 3),
-            "phash_distance": int(s * 20),
-            "artifact_id": steps[str(i * 3 + 1)],
-        }
-        for i, s in enumerate((0.2, 0.4, 0.6, 0.8))
+        {"strength": s, "ssim": round(0.95 - s * 0.5, 3), "phash_distance": int(s * 20)}
+        for s in strengths
     ]
     case.add_record(
-        "study", {"title": "img2img strength sweep", "parameter": "strength", "points": points}
+        Study(
+            study="strength",
+            title="img2img strength sweep",
+            description="",
+            parameter="strength",
+            points=points,
+            base_params={"prompt": CHINESE_PROMPT, "seed": 1234, "steps": 20, "cfg": 7.0},
+        ),
+        [
+            Link("output", f"strength {s}", artifact_id=steps[i * 3 + 1])
+            for i, s in enumerate(strengths)
+        ],
     )
-    case.add_record(
-        "annotation",
-        {
-            "text": "审查员注释：色彩分布与原作一致",
-            "tags": ["colour", "composition"],
-            "nested": {"a": [1, 2, {"b": None}]},
-            "long": "x" * 3000,
-            "artifact_id": protected.id,
-        },
-    )
+    case.add_finding("check", "审查员注释：色彩分布与原作一致 " + "x" * 3000, protected.id)
     return case
 
 

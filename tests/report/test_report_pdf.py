@@ -38,14 +38,16 @@ def test_every_page_says_page_x_of_n(built):
 
 def test_manifest_lists_every_artifact_sha256(built):
     with Case.open(built["case"]) as case:
-        artifacts = case.artifacts()
-        before_report = case.audit_entries()[-2]  # the last entry is the report's own
-    assert len(artifacts) == 18
+        evidence = case.artifacts()[:-1]  # the last is the report itself, stored after it
+        entries = {e.seq: e for e in case.audit_entries()}
+    assert len(evidence) == 18
     text = built["text"].replace("\n", "")
-    for artifact in artifacts:
+    for artifact in evidence:
         assert artifact.sha256 in text, artifact.original_name
-    assert before_report.hash in text  # the chain head the report covers
-    assert f"entry #{before_report.seq}:" in text
+    # The chain head the report covers: the entry before the report's own two (import, record).
+    seq, digest = built["result"].anchor.chain_head
+    assert entries[seq].hash == digest and digest in text and f"entry #{seq}:" in text
+    assert [entries[seq + 1].action, entries[seq + 2].action] == ["import", "report"]
 
 
 def test_chinese_text_extracts_back(built):
@@ -63,7 +65,6 @@ def test_sections_and_trajectory(built):
         "Comparison 1: Exhibit 2 vs Exhibit 1",
         "Generation 1:",
         "Study 1: img2img strength sweep",
-        "Record #4 (annotation)",
         "Methodology",
         "A. Manifest",
         "B. Model and LoRA files",
@@ -113,13 +114,15 @@ def test_images_embedded_once_and_losslessly(built, tmp_path):
     with Case.open(built["case"]) as case:
         stored = {}
         for artifact in case.artifacts():
+            if artifact.role == "report":
+                continue  # the report itself, stored after it was built
             with Image.open(case.object_path(artifact.sha256)) as image:
                 stored[np.asarray(image.convert("RGB")).tobytes()] = artifact.original_name
     # Each stored image once (protected_work.png alone is drawn five times), plus one plot.
     assert len(xobjects) == len(stored) + 1
     # poppler decodes every drawn image to exactly the stored pixels.
     subprocess.run(
-        ["pdfimages", "-png", str(built["result"].path), str(tmp_path / "x")],
+        ["pdfimages", "-png", str(built["result"].export), str(tmp_path / "x")],
         check=True,
         timeout=120,
     )
@@ -131,21 +134,23 @@ def test_images_embedded_once_and_losslessly(built, tmp_path):
     assert embedded - {None} == set(stored.values())
 
 
-def test_report_is_recorded_and_hashed(built):
+def test_report_is_stored_recorded_and_hashed(built):
     result = built["result"]
-    digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
-    assert result.sha256 == digest
+    digest = hashlib.sha256(result.export.read_bytes()).hexdigest()
+    assert result.sha256 == digest == hashlib.sha256(result.path.read_bytes()).hexdigest()
     assert result.sha256_path.read_text() == f"{digest}  REPORT.pdf\n"
     with Case.open(built["case"]) as case:
         record = case.records("report")[-1]
         entry = case.audit_entries()[-1]
         report = case.verify(log=False)
+        (link,) = record.links
+        stored = case.artifact(link.artifact_id)
     assert record.id == result.record_id
-    assert record.payload["sha256"] == digest
-    assert record.payload["pages"] == result.pages
-    assert [e["exhibit"] for e in record.payload["exhibits"]] == list(range(1, 7))
+    assert record.body.sha256 == digest and record.body.pages == result.pages
+    assert [e["exhibit"] for e in record.body.exhibits] == list(range(1, 7))
+    assert (link.role, stored.role, stored.sha256) == ("document", "report", digest)
     assert entry.action == "report" and entry.details["record_id"] == record.id
-    assert report.ok, report.problems  # building the report changed no artifact
+    assert report.ok, report.problems  # building and storing the report changed no artifact
 
 
 def test_second_report_lists_the_first(built, tmp_path):

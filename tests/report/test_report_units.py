@@ -12,6 +12,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from tests.report.conftest import generation
+from workstation.core.records import Link
 from workstation.report import payload as pl
 from workstation.report.build import _binary_streams
 from workstation.report.layout import ReportCanvas
@@ -108,8 +110,8 @@ def test_payload_helpers():
     assert pl.show("x" * (pl.MAX_TEXT + 10)).endswith("(+10 characters)")
 
 
-def test_step_numbers_in_a_generation_record_are_not_artifact_ids(tmp_path) -> None:
-    """The engine's record lists steps as {id, kind, step}: `step: 1` must not hide artifact #1."""
+def test_a_generations_steps_are_not_exhibits_but_its_output_is(tmp_path) -> None:
+    """Kept steps are shown in the generation's section; the image generated is evidence."""
     from PIL import Image
 
     from workstation.core.case import Case
@@ -122,11 +124,12 @@ def test_step_numbers_in_a_generation_record_are_not_artifact_ids(tmp_path) -> N
         Image.new("RGB", (8, 8), (i * 60, 0, 0)).save(path)
         paths.append(path)
     work, output, step1, step2 = case.import_files(paths, role="generated")
-    steps = [
-        {"id": step1.id, "kind": "decoded", "step": 1, "sha256": step1.sha256},
-        {"id": step2.id, "kind": "decoded", "step": 2, "sha256": step2.sha256},
+    links = [
+        Link("output", "output", artifact_id=output.id),
+        Link("step", "step 1 decoded", artifact_id=step1.id),
+        Link("step", "step 2 decoded", artifact_id=step2.id),
     ]
-    case.add_record("generation", {"artifacts": {"output": {"id": output.id}, "steps": steps}})
+    case.add_record(generation(), links)
     exhibits = select_exhibits(gather(case), None)
     assert [a.id for a in exhibits] == [work.id, output.id]
 
@@ -144,16 +147,9 @@ def test_a_step_with_preview_and_decode_is_shown_once_as_its_decode(tmp_path) ->
         Image.new("RGB", (8, 8), (i * 60, 0, 0)).save(path)
         paths.append(path)
     arts = case.import_files(paths, role="generated")
-    steps = [
-        {"id": arts[0].id, "kind": "preview", "step": 1, "sha256": arts[0].sha256},
-        {"id": arts[1].id, "kind": "decoded", "step": 1, "sha256": arts[1].sha256},
-        {"id": arts[2].id, "kind": "preview", "step": 2, "sha256": arts[2].sha256},
-        {"id": arts[3].id, "kind": "decoded", "step": 2, "sha256": arts[3].sha256},
-    ]
-    case.add_record(
-        "generation",
-        {"steps_run": 2, "params": {"steps": 2}, "artifacts": {"steps": steps}},
-    )
+    labels = ("step 1 preview", "step 1 decoded", "step 2 preview", "step 2 decoded")
+    links = [Link("step", label, artifact_id=a.id) for label, a in zip(labels, arts, strict=True)]
+    case.add_record(generation(steps_run=2, params={"steps": 2}), links)
     from pypdf import PdfReader
 
     built = build_report(case, ReportOptions(out=tmp_path / "r.pdf"))
