@@ -77,9 +77,12 @@ class Anchor:
 def embed_anchor(pdf: Path, anchor: Anchor) -> None:
     """Append the anchor to `pdf` (document information keys and the attached JSON file)."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import TextStringObject
+    from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter(PdfReader(io.BytesIO(pdf.read_bytes())), incremental=True)
+    # pypdf ends the update with a cross-reference stream, a PDF 1.5 feature; reportlab's header
+    # says 1.4, and the catalog's /Version is how an update raises it.
+    writer.root_object[NameObject("/Version")] = NameObject("/1.5")
     writer.add_metadata(anchor.info())
     attached = writer.add_attachment(ANCHOR_FILE, anchor.to_json())
     attached.description = TextStringObject(
