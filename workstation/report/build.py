@@ -33,9 +33,9 @@ from workstation.core.canonical import CHUNK, sha256_file
 from workstation.core.case import Artifact, Case, Record
 from workstation.core.errors import Cancelled, CaseError, InputError
 from workstation.core.records import Link, Report
+from workstation.report import examiner, sections
 from workstation.report import payload as pl
 from workstation.report import records as rec
-from workstation.report import sections
 from workstation.report.anchor import Anchor, embed_anchor
 from workstation.report.context import Context
 from workstation.report.evidence import Evidence, gather, select_exhibits
@@ -355,8 +355,8 @@ def _story(
     shown = _records_for(evidence, selected)
     by_section: dict[str, list[Record]] = {}
     for record in shown:
-        if record.kind == "report":
-            continue  # listed in the appendix
+        if record.kind in ("report", "finding", "amendment"):
+            continue  # reports and amendments: the appendix; findings: their own section
         key = rec.SECTION_KINDS.get(record.kind, "other_records")
         by_section.setdefault(key, []).append(record)
     names = _record_names(ctx, by_section)
@@ -372,7 +372,8 @@ def _story(
         for key in ("comparisons", "generations", "studies", "other_records")
         if by_section.get(key)
     ]
-    method_number = 3 + len(order)
+    findings_number = 3 + len(order)
+    method_number = findings_number + 1
     counts = {
         "exhibits": len(chosen),
         "comparisons": len(by_section.get("comparisons", [])),
@@ -408,14 +409,16 @@ def _story(
     generations = by_section.get("generations", []) + [
         r for r in by_section.get("comparisons", []) if r.kind == "reproduction"
     ]
+    story += examiner.findings(ctx, findings_number)
     story += sections.methodology(ctx, method_number, file_name)
     reports = [(r.id, r.created_at, r.payload) for r in evidence.records if r.kind == "report"]
     story += sections.appendix(
         ctx, method_number + 1, model_files(ctx, generations, names), reports
     )
+    own_words = [r.id for r in evidence.records if r.kind in ("finding", "amendment")]
     return story, [r.id for records in by_section.values() for r in records] + [
         r[0] for r in reports
-    ]
+    ] + own_words
 
 
 def _records_for(evidence: Evidence, selected: set[int] | None) -> list[Record]:

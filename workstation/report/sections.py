@@ -16,6 +16,7 @@ import workstation
 from workstation.core.case import Artifact
 from workstation.report import payload as pl
 from workstation.report.context import Context
+from workstation.report.examiner import amendment_history, particulars
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, Contents, table
 
 
@@ -29,6 +30,7 @@ def cover(
         (ctx.t("case_id"), ctx.mono(info.case_id)),
         (ctx.t("examiner"), ctx.examiner),
         (ctx.t("organisation"), info.organisation or "—"),
+        *particulars(ctx),
         (ctx.t("created_utc"), created.strftime("%Y-%m-%d %H:%M:%S UTC")),
         (ctx.t("created_local"), local.strftime("%Y-%m-%d %H:%M:%S ") + _zone(local)),
         (ctx.t("report_id"), ctx.mono(ctx.report_id)),
@@ -227,6 +229,7 @@ def appendix(
     story += audit_log(ctx)
     if reports:
         story += earlier_reports(ctx, reports)
+    story += amendment_history(ctx, "E" if reports else "D")
     return story
 
 

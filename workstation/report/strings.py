@@ -446,6 +446,52 @@ EN: dict[str, str] = {
     "earlier_reports_heading": "D. Reports issued earlier from this case",
     "record": "Record",
     "title": "Title",
+    "property_title": "Case title",
+    "property_examiner": "Examiner",
+    "property_organisation": "Organisation",
+    "property_case_number": "Case number",
+    "property_court": "Court",
+    "property_parties": "Parties",
+    "property_instructing_party": "Instructed by",
+    "property_description": "Description",
+    "findings_heading": "Examiner's findings",
+    "findings_none": "The examiner recorded no findings in this case.",
+    "findings_intro": (
+        "Findings are the examiner's own words, recorded in the case as audited records about an "
+        "exhibit, a record of work done or one figure of it. A finding that was later withdrawn "
+        "is shown struck through; it stays in the case and its log."
+    ),
+    "finding_status": "Status",
+    "finding_about": "About",
+    "finding_text": "Finding",
+    "finding_status_ok": "OK",
+    "finding_status_check": "Check",
+    "finding_status_warning": "Warning",
+    "withdrawn": "withdrawn",
+    "record_ref": "record R{id} ({kind})",
+    "record_kind_comparison": "comparison",
+    "record_kind_reproduction": "reproduction",
+    "record_kind_generation": "generation",
+    "record_kind_study": "study",
+    "record_kind_lab": "over-fitting lab",
+    "record_kind_provenance": "provenance",
+    "record_kind_report": "report",
+    "record_kind_finding": "finding",
+    "record_kind_amendment": "amendment",
+    "recorded_by": "recorded {time} UTC by {actor}",
+    "amendments_heading": "{letter}. Corrections (amendments) and their history",
+    "amendments_intro": (
+        "Nothing in a case is edited in place. A case property, an artifact's role or note, or a "
+        "record is corrected by an amendment, itself an audited record; the report shows the "
+        "current values, and this table every change with the value it replaced."
+    ),
+    "amendment_what": "What was corrected",
+    "amendment_previous": "Previous value",
+    "amendment_value": "New value",
+    "amendment_reason": "Reason given",
+    "amended_case": "case property: {field}",
+    "amended_artifact": "{ref}: {field}",
+    "amended_record": "record R{id}",
 }
 
 ZH: dict[str, str] = {
@@ -797,6 +843,50 @@ ZH: dict[str, str] = {
     "earlier_reports_heading": "D. 此前由本案件生成的报告",
     "record": "记录",
     "title": "标题",
+    "property_title": "案件名称",
+    "property_examiner": "鉴定人",
+    "property_organisation": "所属机构",
+    "property_case_number": "案号",
+    "property_court": "法院",
+    "property_parties": "当事人",
+    "property_instructing_party": "委托方",
+    "property_description": "案情描述",
+    "findings_heading": "鉴定人检验意见",
+    "findings_none": "鉴定人未在本案件中记录检验意见。",
+    "findings_intro": (
+        "检验意见是鉴定人本人的表述，作为经审计的记录保存在案件中，针对某一证据、某项工作记录或其中的某一图表。"
+        "后来撤回的检验意见以删除线显示；它仍保留在案件及其日志中。"
+    ),
+    "finding_status": "状态",
+    "finding_about": "针对",
+    "finding_text": "检验意见",
+    "finding_status_ok": "无异常",
+    "finding_status_check": "待核查",
+    "finding_status_warning": "警示",
+    "withdrawn": "已撤回",
+    "record_ref": "记录 R{id}（{kind}）",
+    "record_kind_comparison": "比对",
+    "record_kind_reproduction": "复现",
+    "record_kind_generation": "生成",
+    "record_kind_study": "研究",
+    "record_kind_lab": "过拟合实验",
+    "record_kind_provenance": "来源信息",
+    "record_kind_report": "报告",
+    "record_kind_finding": "检验意见",
+    "record_kind_amendment": "更正",
+    "recorded_by": "由 {actor} 于 {time} UTC 记录",
+    "amendments_heading": "{letter}. 更正记录及其历史",
+    "amendments_intro": (
+        "案件中的任何内容都不会被原地修改。案件属性、文件的角色或备注、或某条记录，均通过更正记录加以纠正，"
+        "更正本身也是经审计的记录；报告显示当前值，本表列出每一次更正及其所替换的值。"
+    ),
+    "amendment_what": "更正对象",
+    "amendment_previous": "原值",
+    "amendment_value": "新值",
+    "amendment_reason": "更正理由",
+    "amended_case": "案件属性：{field}",
+    "amended_artifact": "{ref}：{field}",
+    "amended_record": "记录 R{id}",
 }
 
 _TABLES = {"en": EN, "zh": ZH}

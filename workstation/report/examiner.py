@@ -1,0 +1,133 @@
+"""The examiner's own words in the report: the case particulars, the findings, and the history of
+every amendment (what was corrected, from what, when, by whom and why).
+
+Values are the current ones (amendments applied); the appendix keeps the history, so nothing the
+case once said is hidden from the reader.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+
+from workstation.core.case import Record
+from workstation.core.records import Amendment, Finding
+from workstation.report.context import Context
+from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
+
+# Case properties shown on the cover when set, after title, case ID, examiner and organisation.
+PARTICULARS = ("case_number", "court", "parties", "instructing_party", "description")
+STATUS_COLOURS = {"ok": "#2e7d32", "check": "#b26a00", "warning": "#c62828"}
+
+
+def particulars(ctx: Context) -> list[tuple[str, str]]:
+    """(label, value) of the case properties that are set, for the cover."""
+    info = ctx.info
+    return [
+        (ctx.t(f"property_{name}"), getattr(info, name))
+        for name in PARTICULARS
+        if getattr(info, name, "")
+    ]
+
+
+def findings(ctx: Context, number: int) -> list[Flowable]:
+    """The examiner's findings, each with what it is about; withdrawn ones are listed struck."""
+    shown = [r for r in ctx.evidence.records if isinstance(r.body, Finding)]
+    story: list[Flowable] = [
+        CondPageBreak(FRAME_HEIGHT * 0.3),
+        ctx.heading(f"{number} {ctx.t('findings_heading')}", 0),
+    ]
+    if not shown:
+        return story + [ctx.p(ctx.t("findings_none"))]
+    story.append(ctx.p(ctx.t("findings_intro")))
+    head = [ctx.t("finding_status"), ctx.t("finding_about"), ctx.t("finding_text")]
+    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
+    for record in shown:
+        body = record.body
+        assert isinstance(body, Finding)
+        status = ctx.t(f"finding_status_{body.status}")
+        colour = STATUS_COLOURS[body.status]
+        text = ctx.fonts.markup(body.text)
+        if record.withdrawn:
+            text = f"<strike>{text}</strike> ({ctx.fonts.markup(ctx.t('withdrawn'))})"
+        rows.append(
+            [
+                Paragraph(
+                    f'<font color="{colour}">{ctx.fonts.markup(status)}</font>',
+                    ctx.styles.cell_bold,
+                ),
+                ctx.cell(_about(ctx, record)),
+                [Paragraph(text, ctx.styles.cell), ctx.p(_when(ctx, record), ctx.styles.small)],
+            ]
+        )
+    story.append(table(rows, [60, 150, FRAME_WIDTH - 210]))
+    return story
+
+
+def _about(ctx: Context, record: Record) -> str:
+    [link] = record.linked("about") or [None]
+    if link is None:
+        return "—"
+    if link.artifact_id is not None:
+        return ctx.ref(ctx.evidence.by_id.get(link.artifact_id))
+    target = next((r for r in ctx.evidence.records if r.id == link.record_id), None)
+    key = f"record_kind_{target.kind}" if target else ""
+    kind = ctx.t(key) if ctx.has(key) else (target.kind if target else "?")
+    name = ctx.t("record_ref", id=link.record_id, kind=kind)
+    figure = record.body.figure if isinstance(record.body, Finding) else None
+    return f"{name}, {figure}" if figure else name
+
+
+def _when(ctx: Context, record: Record) -> str:
+    entry = ctx.evidence.record_entries.get(record.id)
+    actor = entry.actor if entry else "?"
+    return ctx.t("recorded_by", time=record.created_at[:19].replace("T", " "), actor=actor)
+
+
+def amendment_history(ctx: Context, letter: str) -> list[Flowable]:
+    """Appendix: every amendment, oldest first."""
+    amendments = [r for r in ctx.evidence.records if isinstance(r.body, Amendment)]
+    if not amendments:
+        return []
+    story: list[Flowable] = [ctx.heading(ctx.t("amendments_heading", letter=letter), 1)]
+    story.append(ctx.p(ctx.t("amendments_intro")))
+    head = [
+        ctx.t("amendment_what"),
+        ctx.t("amendment_previous"),
+        ctx.t("amendment_value"),
+        ctx.t("amendment_reason"),
+    ]
+    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
+    for record in amendments:
+        body = record.body
+        assert isinstance(body, Amendment)
+        rows.append(
+            [
+                [ctx.cell(_target(ctx, record, body)), ctx.p(_when(ctx, record), ctx.styles.small)],
+                ctx.cell(_value(ctx, body.previous)),
+                ctx.cell(_value(ctx, body.value)),
+                ctx.cell(body.reason or "—"),
+            ]
+        )
+    story.append(table(rows, [150, 100, 100, FRAME_WIDTH - 350]))
+    return story
+
+
+def _target(ctx: Context, record: Record, body: Amendment) -> str:
+    if body.target == "case":
+        return ctx.t("amended_case", field=ctx.t(f"property_{body.field}"))
+    [link] = record.linked("amends") or [None]
+    if body.target == "artifact" and link is not None:
+        what = ctx.t("role") if body.field == "role" else ctx.t("note")
+        return ctx.t(
+            "amended_artifact", ref=ctx.ref(ctx.evidence.by_id.get(link.artifact_id)), field=what
+        )
+    target = link.record_id if link is not None else "?"
+    return ctx.t("amended_record", id=target)
+
+
+def _value(ctx: Context, value: object) -> str:
+    if value is True:
+        return ctx.t("withdrawn")
+    if value is False or value in (None, ""):
+        return "—"
+    return str(value)
