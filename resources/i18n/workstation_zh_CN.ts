@@ -124,8 +124,8 @@ previous {prev}</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <source>Stored as study record #{id}.</source>
-        <translation>已保存为研究记录 #{id}。</translation>
+        <source>Stored as record #{id}.</source>
+        <translation>已保存为记录 #{id}。</translation>
     </message>
 </context>
 <context>
@@ -1566,8 +1566,8 @@ The full report was written to the log.</source>
         <translation>取消</translation>
     </message>
     <message>
-        <source>Stop after the current step; the case is not changed, finished images are kept</source>
-        <translation>在当前步骤后停止；案件不变，已完成的图像会保留</translation>
+        <source>Stop after the current step; finished images stay in the case, no study record is written</source>
+        <translation>在当前步骤后停止；已完成的图像保留在案件中，不写入研究记录</translation>
     </message>
     <message>
         <source>step %v of %m</source>
@@ -1602,8 +1602,8 @@ The full report was written to the log.</source>
         <translation>将在当前步骤后停止…</translation>
     </message>
     <message>
-        <source>Cancelled; the case is unchanged. Finished images are kept and reused when the same study runs again.</source>
-        <translation>已取消；案件未改变。已完成的图像会保留，再次运行同一研究时将被复用。</translation>
+        <source>Cancelled; no study record was written. The finished images are stored in the case and reused when the same study runs again.</source>
+        <translation>已取消；未写入研究记录。已完成的图像已存入案件，再次运行同一研究时将被复用。</translation>
     </message>
 </context>
 <context>

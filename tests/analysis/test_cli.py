@@ -79,10 +79,13 @@ def test_compare_stores_record_and_pictures_in_case(images, tmp_path, capsys):
     with Case.open(tmp_path / "case") as case:
         (record,) = case.records("comparison")
         artifacts = {a.id: a for a in case.artifacts()}
-        stored = record.payload["artifacts"]
-        assert artifacts[stored["image_a"]].sha256 == record.payload["report"]["image_a"]["sha256"]
-        assert artifacts[stored["difference_map"]].media_type == "image/png"
-        assert "keypoint_matches" in stored
+        assert "artifacts" not in record.payload  # its links say what it used and made
+        inputs = {k.label: artifacts[k.artifact_id] for k in record.linked("input")}
+        figures = {k.label: artifacts[k.artifact_id] for k in record.linked("figure")}
+        assert inputs["image_a"].sha256 == record.payload["report"]["image_a"]["sha256"]
+        assert inputs["image_b"].sha256 == record.payload["report"]["image_b"]["sha256"]
+        assert figures["difference_map"].media_type == "image/png"
+        assert "keypoint_matches" in figures
         assert case.verify(log=False).ok
 
 

@@ -14,6 +14,7 @@ from workstation.cli import main
 from workstation.core.case import Case
 from workstation.core.params import GenerationParams
 from workstation.engine.pngmeta import read_record
+from workstation.engine.stored import kept_steps, linked_id
 
 
 def run(capsys: pytest.CaptureFixture, *args: object) -> tuple[int, str, str]:
@@ -90,13 +91,14 @@ def test_generate_into_a_case_with_every_step(
     assert len(artifacts) == 9 and {a.role for a in artifacts} == {"generated"}
     payload = stored.payload
     assert payload["params"] == record["params"]
-    assert payload["artifacts"]["output"]["sha256"] == artifacts[0].sha256
-    assert [s["step"] for s in payload["artifacts"]["steps"] if s["kind"] == "decoded"] == [
-        1,
-        2,
-        3,
-        4,
+    assert "artifacts" not in payload  # its links say what it stored
+    assert [(k.label, k.artifact_id) for k in stored.linked("output")] == [
+        ("output", artifacts[0].id)
     ]
+    steps = kept_steps(stored)
+    assert [s.step for s in steps if s.kind == "decoded"] == [1, 2, 3, 4]
+    assert [s.step for s in steps if s.kind == "preview"] == [1, 2, 3, 4]
+    assert {s.artifact_id for s in steps} == {a.id for a in artifacts[1:]}
 
     # The record's params re-run to the same pixels.
     again = tmp_path / "again.png"
@@ -179,7 +181,7 @@ def test_img2img_refers_to_an_init_image_already_in_the_case(
     with Case.open(case_dir) as case:
         assert [a.sha256 for a in case.artifacts()].count(evidence.sha256) == 1
         records = case.records("generation")
-    assert [r.payload["artifacts"]["init_image"]["id"] for r in records] == [evidence.id] * 2
+    assert [linked_id(r, "init_image", "input") for r in records] == [evidence.id] * 2
 
 
 @pytest.fixture(scope="module")

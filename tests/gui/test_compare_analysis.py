@@ -122,9 +122,10 @@ def test_keeping_a_comparison_stores_its_record_and_pictures(qtbot, window, samp
     assert "comparison record #1" in tab.status.text()
     with Case.open(sample_case) as case:
         (record,) = case.records("comparison")
-        artifacts = record.payload["artifacts"]
-        assert (artifacts["image_a"], artifacts["image_b"]) == (2, 1)
-        assert case.artifact(artifacts["difference_map"]).media_type == "image/png"
+        linked = {k.label: k.artifact_id for k in record.links}
+        assert (linked["image_a"], linked["image_b"]) == (2, 1)
+        assert [k.label for k in record.linked("input")] == ["image_a", "image_b"]
+        assert case.artifact(linked["difference_map"]).media_type == "image/png"
     assert record.payload["report"]["image_a"]["sha256"] == window.pair.a.sha256
 
 
@@ -152,12 +153,12 @@ def test_corpus_index_is_built_then_searched_with_image_a(
 
 def test_a_study_record_is_listed_and_plotted_as_the_report_plots_it(qtbot, window, sample_case):
     from workstation.core.case import Case
+    from workstation.core.records import Study
 
     points = [{"strength": s / 10, "ssim": 1 - s / 12} for s in range(1, 6)]
+    study = Study("strength", "strength sweep", "", "strength", points)  # no stored pictures
     with Case.open(sample_case) as case:
-        case.add_record(
-            "study", {"title": "strength sweep", "parameter": "strength", "points": points}
-        )
+        case.add_record(study)
     window.open_case(sample_case)
     tab = window.analysis_panel.studies_tab
     wait_idle(qtbot, window)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.gui.conftest import JOB_TIMEOUT_MS, error_box, wait_idle
 from workstation.core.case import Case
+from workstation.engine.stored import kept_steps, output_id
 
 
 def test_generation_previews_each_step_and_lands_in_the_case(qtbot, generate_ready, sample_case):
@@ -30,12 +31,12 @@ def test_generation_previews_each_step_and_lands_in_the_case(qtbot, generate_rea
 
     with Case.open(sample_case) as case:
         (record,) = case.records("generation")
-        output = case.artifact(record.payload["artifacts"]["output"]["id"])
-        steps = record.payload["artifacts"]["steps"]
+        output = case.artifact(output_id(record))
+        steps = kept_steps(record)
     assert record.payload["params"]["seed"] == seed
     assert record.payload["params"]["prompt"] == "a lighthouse at dusk"
     assert (output.role, output.width, output.height) == ("generated", 64, 64)
-    assert {s["step"] for s in steps} == set(range(1, 7))
+    assert {s.step for s in steps} == set(range(1, 7))
     # The Case panel shows the result but hides the step pictures until asked.
     case_panel = window.case_panel
     assert case_panel.model.row_of(output.id) is not None

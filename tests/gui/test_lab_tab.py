@@ -6,6 +6,7 @@ import pytest
 
 from tests.gui.conftest import JOB_TIMEOUT_MS, error_box, wait_idle
 from workstation.core.case import Case
+from workstation.engine.stored import linked_id
 from workstation.gui.lab_jobs import DEMO_MODEL
 
 LAB_TIMEOUT_MS = 120_000  # a tiny lab takes about 10 s; more on a busy machine
@@ -43,9 +44,9 @@ def test_a_tiny_lab_is_stored_and_shown(qtbot, window, lab, sample_case, tiny_cl
     assert job is not None and form.cancel_button.isEnabled() and not form.run_button.isEnabled()
     wait_idle(qtbot, window, LAB_TIMEOUT_MS)
 
-    assert "study record #" in form.status.text() and form.run_button.isEnabled()
+    assert "Stored as record #" in form.status.text() and form.run_button.isEnabled()
     with Case.open(sample_case) as case:
-        (record,) = [r for r in case.records("study") if r.payload.get("lab") == "overfit"]
+        (record,) = case.records("lab")
     assert [p["training_images"] for p in record.payload["points"]] == [1, 3]
     assert record.payload["data"]["folder"].startswith("synthetic scenes")
     assert lab.records.count() == 1
@@ -56,7 +57,7 @@ def test_a_tiny_lab_is_stored_and_shown(qtbot, window, lab, sample_case, tiny_cl
     ].index("CLIP")
     for row, point in enumerate(record.payload["points"]):
         assert lab.table.item(row, clip_column).text() == f"{point['mean_nearest_clip']:.3f}"
-    assert lab.picture.currentData() == record.payload["plot_artifact_id"]
+    assert lab.picture.currentData() == linked_id(record, "plot", "figure")
     qtbot.waitUntil(lambda: len(lab.plot.items) == 1, timeout=JOB_TIMEOUT_MS)
     assert lab.plot.items[0].pixmap().width() > 300  # the plot, not a sample
 

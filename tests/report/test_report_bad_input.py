@@ -209,11 +209,6 @@ def test_odd_records_never_stop_the_report(case_copy, tmp_path):
     assert "x" * 200 in text.replace("\n", "")  # the long finding, wrapped
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report/study.py lays out an empty parameters table (reportlab ValueError) for a "
-    "study whose base_params is empty, the typed Study's default",
-)
 def test_a_study_without_base_parameters(case_copy, tmp_path):
     with Case.open(case_copy) as case:
         case.add_record(

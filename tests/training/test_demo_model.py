@@ -63,7 +63,7 @@ def test_models_scan_names_the_demo_layout(demo_model: Path) -> None:
     assert (info.kind, info.architecture, info.problem) == ("SD1.x", "demo-64", None)
 
 
-def test_overfit_lab_cli_stores_a_study_the_report_can_plot(
+def test_overfit_lab_cli_stores_a_lab_record_with_its_figures(
     tmp_path: Path, demo_model, tiny_clip
 ) -> None:
     case_dir = tmp_path / "case"
@@ -89,9 +89,10 @@ def test_overfit_lab_cli_stores_a_study_the_report_can_plot(
         tiny_clip["arch"],
         check=True,
     )
-    assert "near-copies" in result.stdout and "study record" in result.stdout
+    assert "near-copies" in result.stdout and "lab record" in result.stdout
     with Case.open(case_dir) as case:
-        [record] = case.records("study")
+        assert case.records("study") == []  # the lab is a kind of its own
+        [record] = case.records("lab")
         points = record.payload["points"]
         assert [p["training_images"] for p in points] == [1, 3]
         assert all(0 <= p["near_copy_fraction"] <= 1 for p in points)
@@ -101,8 +102,10 @@ def test_overfit_lab_cli_stores_a_study_the_report_can_plot(
         assert record.payload["clip_model"]["checkpoint_sha256"] == clip_sha
         assert clip_sha[:16] in record.payload["description"]
         assert "Carlini" in record.payload["description"]
-        grids = {a.id for a in case.artifacts()}
-        assert {p["artifact_id"] for p in points} <= grids
+        figures = {k.label: k.artifact_id for k in record.linked("figure")}
+        assert [figures["grid n=1"], figures["grid n=3"]] == [p["artifact_id"] for p in points]
+        assert case.artifact(figures["plot"]).media_type == "image/png"
+        assert case.verify().ok
 
 
 def test_the_pruned_vocabulary_spells_caption_words_as_clip_does(demo_model: Path) -> None:

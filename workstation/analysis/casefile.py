@@ -1,7 +1,10 @@
 """Writing a pair comparison out: its pictures and JSON to a folder, and all of it into a case.
 
 The CLI (`workstation compare --out-dir/--case`) and the GUI keep comparisons through these two
-functions, so a comparison record looks the same whoever made it.
+functions, so a comparison record looks the same whoever made it: a `Comparison` (the
+PairReport) linking the two images (role "input", labels "image_a" and "image_b") and its
+pictures (role "figure", labels "difference_map", "registered_difference_map",
+"keypoint_matches").
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from PIL import Image
 from workstation.analysis.pair import PairReport
 from workstation.core.case import Case
 from workstation.core.errors import InputError
+from workstation.core.records import Comparison, Link
 
 
 def write_outputs(report: PairReport, folder: Path) -> dict[str, Path]:
@@ -49,24 +53,29 @@ def store_in_case(
     a path it must already be an artifact.
     """
     with case.transaction():
-        known = {artifact.sha256: artifact.id for artifact in case.artifacts()}
-        artifacts = {}
+        links = []
         for label, path, image in (
             ("image_a", path_a, report.image_a),
             ("image_b", path_b, report.image_b),
         ):
-            if image["sha256"] in known:
-                artifacts[label] = known[image["sha256"]]
-                continue
-            if path is None:
-                raise InputError(f"image {label[-1].upper()} is not in the case")
-            artifact = case.import_file(path, role="other", note=f"compared as {label[-1].upper()}")
-            if artifact.sha256 != image["sha256"]:
-                raise InputError(f"{path} changed on disk during the comparison; run it again")
-            artifacts[label] = artifact.id
+            artifact = case.find_artifact(image["sha256"])
+            if artifact is None:
+                if path is None:
+                    raise InputError(f"image {label[-1].upper()} is not in the case")
+                artifact = case.import_file(
+                    path, role="other", note=f"compared as {label[-1].upper()}"
+                )
+                if artifact.sha256 != image["sha256"]:
+                    raise InputError(f"{path} changed on disk during the comparison; run it again")
+            links.append(Link("input", label, artifact_id=artifact.id))
         pair = f"A {report.image_a['sha256'][:12]} vs B {report.image_b['sha256'][:12]}"
         for label, path in written.items():
             if label != "report":
                 artifact = case.import_file(path, role="other", note=f"{label}: {pair}")
-                artifacts[label.replace(" ", "_")] = artifact.id
-        return case.add_record("comparison", {"report": report.to_dict(), "artifacts": artifacts})
+                links.append(Link("figure", figure_label(label), artifact_id=artifact.id))
+        return case.add_record(Comparison(report=report.to_dict()), links)
+
+
+def figure_label(label: str) -> str:
+    """The link label of a picture `write_outputs` names, e.g. "difference_map"."""
+    return label.replace(" ", "_")

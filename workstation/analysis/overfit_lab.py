@@ -11,8 +11,9 @@ matched against every training image:
 - SSIM (greyscale, `analysis.structure`) and pHash (64 bits, `analysis.hashes`), each its best
   match over the training set; CLIP image-image cosine similarity too when a local CLIP model is
   given (`analysis.clip.ClipModel`).
-The result is a "study" record (points per size, a grid pairing samples with their nearest
-training image per size, a plot) that the report renders with the methods paragraph.
+The result is a "lab" record (points per size, a grid pairing samples with their nearest
+training image per size, a plot, linked as figures) that the report renders with the methods
+paragraph. (Before case schema 3 it was stored as a "study" with `lab: "overfit"`.)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from PIL import Image, ImageDraw
 from workstation.analysis.hashes import image_hashes
 from workstation.analysis.structure import compare_structure
 from workstation.core.errors import Cancelled, InputError
+from workstation.core.records import Lab, Link
 
 LabProgress = Callable[[str], None]
 # Drawn when no folder is given; the record names them so (the temporary folder is gone).
@@ -421,9 +423,10 @@ def methods_text(result: LabResult) -> str:
 
 
 def store_lab(case: Any, result: LabResult) -> int:
-    """Grids and plot as case artifacts, then one "study" record; returns the record id."""
-    points = []
-    with tempfile.TemporaryDirectory() as folder:
+    """Grids and plot as case artifacts and one "lab" record linking them (role "figure": the
+    plot as "plot", each size's grid as "grid n=N"), one transaction; returns the record id."""
+    points, links = [], []
+    with tempfile.TemporaryDirectory() as folder, case.transaction():
         for size in result.sizes:
             path = Path(folder) / f"overfit-lab-n{size.size}.png"
             size.grid.save(path)
@@ -431,26 +434,30 @@ def store_lab(case: Any, result: LabResult) -> int:
                 path, role="other", note=f"over-fitting lab: samples vs nearest, n={size.size}"
             )
             points.append({**size.point(), "artifact_id": artifact.id})
+            links.append(Link("figure", grid_label(size.size), artifact_id=artifact.id))
         plot = plot_lab(result, Path(folder) / "overfit-lab-plot.png")
         plot_artifact = case.import_file(plot, role="other", note="over-fitting lab: plot")
-    payload = {
-        "title": "Over-fitting lab: near-copies vs training-set size",
-        "lab": "overfit",
-        "description": methods_text(result),
-        "parameter": "training_images",
-        "points": points,
-        "near_copy_rule": f"tiled L2 to nearest training image <= {result.settings.near_copy_l2}",
-        "plot_artifact_id": plot_artifact.id,
-        "artifacts": {"plot": plot_artifact.id},  # the report shows the lab's own plot
-        "settings": {k: v for k, v in asdict(result.settings).items() if k != "threads"},
-        "noise_offset_used": result.noise_offset,
-        "data": result.data,
-        "base_model": result.base,
-        "calibration": result.calibration,
-        "clip_model": result.clip,
-        "seconds": round(result.seconds, 1),
-    }
-    return case.add_record("study", payload)
+        links.insert(0, Link("figure", "plot", artifact_id=plot_artifact.id))
+        body = Lab(
+            title="Over-fitting lab: near-copies vs training-set size",
+            description=methods_text(result),
+            parameter="training_images",
+            points=points,
+            near_copy_rule=f"tiled L2 to nearest training image <= {result.settings.near_copy_l2}",
+            settings={k: v for k, v in asdict(result.settings).items() if k != "threads"},
+            noise_offset_used=result.noise_offset,
+            data=result.data,
+            base_model=result.base,
+            calibration=result.calibration,
+            clip_model=result.clip,
+            seconds=round(result.seconds, 1),
+        )
+        return case.add_record(body, links)
+
+
+def grid_label(size: int) -> str:
+    """The link label of the grid of training-set size n."""
+    return f"grid n={size}"
 
 
 def plot_lab(result: LabResult, out: Path) -> Path:

@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workstation.analysis.casefile import write_outputs
+from workstation.analysis.casefile import figure_label, write_outputs
 from workstation.analysis.images import LoadedImage, load_image
 from workstation.analysis.pair import PairReport, compare_images
 from workstation.analysis.provenance import ImageMetadata, Recipe, read_metadata
 from workstation.analysis.provenance.result import hash_kind
 from workstation.analysis.structure import CHANGED_LEVEL
+from workstation.core import records
 from workstation.core.case import Case
 from workstation.core.errors import InputError, ModelError
 from workstation.core.params import GenerationParams, LoraSpec
@@ -41,6 +42,7 @@ from workstation.engine.hashing import HashCache
 from workstation.engine.library import ModelInfo, scan
 from workstation.engine.loading import BASE_KINDS, LoadedModel
 from workstation.engine.pngmeta import RECORD_KEY
+from workstation.engine.stored import schema_fields
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -548,12 +550,12 @@ def _notes(plan: Plan, result: GenerationResult, disputed: LoadedImage) -> list[
 
 def store_reproduction(case: Case, reproduction: Reproduction, scratch: Path) -> int:
     """The disputed image (reused when the case holds its bytes), the regenerated image, the
-    comparison pictures and the "reproduction" record: one transaction. Returns the record id."""
+    comparison pictures and the "reproduction" record linking them (input "disputed", output
+    "regenerated", figures as a comparison labels them): one transaction. Returns the record id."""
     pictures = write_outputs(reproduction.report, scratch)
     metadata = reproduction.plan.metadata
     with case.transaction():
-        known = {a.sha256: a for a in case.artifacts()}
-        disputed = known.get(metadata.sha256)
+        disputed = case.find_artifact(metadata.sha256)
         if disputed is None:
             disputed = case.import_file(metadata.path, role="disputed", note="reproduced image")
             if disputed.sha256 != metadata.sha256:
@@ -563,11 +565,15 @@ def store_reproduction(case: Case, reproduction: Reproduction, scratch: Path) ->
             role="generated",
             note=f"reproduction of {metadata.sha256[:12]}…, seed {reproduction.params.seed}",
         )
-        artifacts: dict[str, Any] = {"disputed": disputed.id, "regenerated": regenerated.id}
+        links = [
+            records.Link("input", "disputed", artifact_id=disputed.id),
+            records.Link("output", "regenerated", artifact_id=regenerated.id),
+        ]
         for label, path in pictures.items():
             if label != "report":
                 stored = case.import_file(
                     path, role="other", note=f"{label}: disputed vs reproduction"
                 )
-                artifacts[label.replace(" ", "_")] = stored.id
-        return case.add_record("reproduction", {**reproduction.to_dict(), "artifacts": artifacts})
+                links.append(records.Link("figure", figure_label(label), artifact_id=stored.id))
+        body = records.Reproduction(**schema_fields(records.Reproduction, reproduction.to_dict()))
+        return case.add_record(body, links)

@@ -97,7 +97,7 @@ def add_demo_generation(case: Case, out: Path) -> str:
     model_dir = MODELS_DIR / DEMO_NAME
     if not (model_dir / "model_index.json").exists():
         return f"Demo generation skipped: no bundled model at {model_dir}"
-    if case.records("generation"):
+    if any(r.body and not r.body.study_key for r in case.records("generation")):  # not a study's
         return "Demo generation already in the case"
     from workstation.core.params import GenerationParams
     from workstation.engine.casefile import store_generation, write_steps

@@ -242,5 +242,5 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
             f"{row['mean_nearest_tiled_l2']:>9.3f} {row['mean_nearest_ssim']:>6.3f} "
             f"{row['mean_nearest_phash_similarity']:>6.3f}{clip_cell} {row['train_seconds']:>8.1f}"
         )
-    print(f"Stored as study record #{record_id} in {args.case} ({result.seconds / 60:.1f} min)")
+    print(f"Stored as lab record #{record_id} in {args.case} ({result.seconds / 60:.1f} min)")
     return 0

@@ -1,6 +1,7 @@
 """Store a finished generation in a case: inputs, output, kept steps and the record, all or nothing.
 
 Model and LoRA files are not copied (they can be gigabytes); the record names them by SHA-256.
+Which artifacts the record used and made is said by its links (engine/stored.py reads them).
 """
 
 from __future__ import annotations
@@ -8,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workstation.core.case import Case
 from workstation.core.errors import InputError
+from workstation.core.records import Generation, Link
 from workstation.engine.generate import GenerationResult
+from workstation.engine.stored import schema_fields, step_label
 
 
 @dataclass(frozen=True)
@@ -38,33 +42,46 @@ def write_steps(result: GenerationResult, folder: Path) -> list[StepFile]:
     return files
 
 
+def generation_body(record: dict[str, Any], study_key: str | None = None) -> Generation:
+    """The typed record of an engine generation record (see `stored.schema_fields`)."""
+    return Generation(**schema_fields(Generation, record), study_key=study_key)
+
+
 def store_generation(
-    case: Case, result: GenerationResult, output: Path, step_files: Sequence[StepFile] = ()
+    case: Case,
+    result: GenerationResult,
+    output: Path,
+    step_files: Sequence[StepFile] = (),
+    *,
+    note: str | None = None,
+    study_key: str | None = None,
 ) -> int:
-    """Import everything into `case` in one transaction; returns the generation record's id."""
+    """Import everything into `case` in one transaction; returns the generation record's id.
+
+    The record links its output, its init image and each kept step; `study_key` marks an item
+    of a study (analysis/studies/runner.py finds it again by that key).
+    """
     params = result.params
     total = len(result.steps)
+    links: list[Link] = []
     with case.transaction():
-        artifacts: dict[str, object] = {}
         if params.init_image:
             # The init image is often evidence already in the case: refer to it, don't copy again.
-            init = next((a for a in case.artifacts() if a.sha256 == params.init_sha256), None)
+            init = case.find_artifact(params.init_sha256 or "")
             if init is None:
                 init = case.import_file(
                     params.init_image, role="other", note="init image (img2img)"
                 )
             if init.sha256 != params.init_sha256:
                 raise InputError(f"{params.init_image} changed on disk during the generation")
-            artifacts["init_image"] = {"id": init.id, "sha256": init.sha256}
-        made = case.import_file(output, role="generated", note=f"generated, seed {params.seed}")
-        artifacts["output"] = {"id": made.id, "sha256": made.sha256}
-        steps = []
+            links.append(Link("input", "init_image", artifact_id=init.id))
+        made = case.import_file(
+            output, role="generated", note=note or f"generated, seed {params.seed}"
+        )
+        links.append(Link("output", "output", artifact_id=made.id))
         for file in step_files:
             what = "VAE decode" if file.kind == "decoded" else "latent preview, approximate colours"
-            note = f"denoising step {file.step}/{total} ({what}), seed {params.seed}"
-            stored = case.import_file(file.path, role="generated", note=note)
-            steps.append(
-                {"step": file.step, "kind": file.kind, "id": stored.id, "sha256": stored.sha256}
-            )
-        artifacts["steps"] = steps
-        return case.add_record("generation", {**result.record, "artifacts": artifacts})
+            step_note = f"denoising step {file.step}/{total} ({what}), seed {params.seed}"
+            stored = case.import_file(file.path, role="generated", note=step_note)
+            links.append(Link("step", step_label(file.step, file.kind), artifact_id=stored.id))
+        return case.add_record(generation_body(result.record, study_key), links)

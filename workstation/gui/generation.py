@@ -86,6 +86,7 @@ def run_generation(
     from workstation.engine.casefile import store_generation, write_steps
     from workstation.engine.generate import generate
     from workstation.engine.pngmeta import save_png
+    from workstation.engine.stored import output_id
 
     # 1. Model, kept loaded for the next run.
     model = holder.get(params.model, params.device, params.dtype)
@@ -112,10 +113,10 @@ def run_generation(
         )
         with open_case() as case:
             record_id = store_generation(case, result, output, step_files)
-            payload = next(r.payload for r in case.records("generation") if r.id == record_id)
+            output_artifact = output_id(case.record(record_id))
     return Outcome(
         record_id=record_id,
-        output_artifact=payload["artifacts"]["output"]["id"],
+        output_artifact=output_artifact,
         image=to_qimage(result.image),
         frames=frames,
         record=result.record,

@@ -32,7 +32,7 @@ class LabRequest:
 
 
 def run_lab(job: Job, request: LabRequest, open_case: Callable[[], Case]) -> int:
-    """Run the lab, then store it in the case; returns the study record's id."""
+    """Run the lab, then store it in the case; returns the lab record's id."""
     from workstation.analysis.overfit_lab import run_overfit_lab, store_lab
 
     def say(message: str) -> None:

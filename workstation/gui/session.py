@@ -89,18 +89,26 @@ class CaseSession(QObject):
         return next((a for a in self._artifacts if a.id == artifact_id), None)
 
     def records(self, kind: str | None = None) -> list[Record]:
-        return [r for r in self._records if kind is None or r.kind == kind]
+        """The records of one kind as typed: "lab" includes labs stored as studies before they
+        had their own kind, and "study" leaves them out."""
+        return [r for r in self._records if kind is None or kind_of(r) == kind]
 
     def audit_entries(self) -> list[AuditEntry]:
         return list(self._audit)
 
     def step_artifact_ids(self) -> set[int]:
-        """Artifacts that are pictures of denoising steps, as the generation records list them."""
+        """Artifacts that are pictures of denoising steps: linked as "step" by a record."""
         return {
-            step["id"]
-            for record in self.records("generation")
-            for step in record.payload.get("artifacts", {}).get("steps", [])
+            link.artifact_id
+            for record in self._records
+            for link in record.linked("step")
+            if link.artifact_id is not None
         }
+
+
+def kind_of(record: Record) -> str:
+    """The record's kind as its schema reads it (an old lab was stored as a "study")."""
+    return record.body.KIND if record.body is not None else record.kind
 
 
 def appended(shown: list, current: list) -> list | None:

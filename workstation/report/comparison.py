@@ -1,4 +1,6 @@
-"""A comparison record (PairReport.to_dict(), with the "artifacts" the comparison stored)."""
+"""A comparison record: the PairReport, with the images it compared (links "input" image_a and
+image_b) and the pictures it drew (links "figure": difference_map, registered_difference_map,
+keypoint_matches)."""
 
 from __future__ import annotations
 
@@ -6,23 +8,36 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from workstation.core.case import Record
+from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
 from workstation.report.figures import caption, figure, sha_of, side_by_side
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
 
+PICTURES = ("difference_map", "registered_difference_map", "keypoint_matches")
+
 
 def comparison(ctx: Context, record: Record) -> list[Flowable]:
     payload = record.payload
     data = payload.get("report") if isinstance(payload.get("report"), dict) else payload
-    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
+    linked = ctx.evidence.linked(record, "input", "figure")
+    story = pair_report(ctx, data, linked)
+    # An old record's "artifacts" map is not shown: the case read it into links.
+    extra = {k: v for k, v in payload.items() if k not in ("report", "artifacts")}
+    if data is not payload and extra:
+        story += ctx.flat_table(extra)
+    return story
+
+
+def pair_report(ctx: Context, data: dict, linked: dict[str, Artifact]) -> list[Flowable]:
+    """A PairReport's section: `linked` maps image_a, image_b and the picture labels to the
+    artifacts holding them (a reproduction passes its own)."""
     story: list[Flowable] = []
 
     # 1. The two images, same scale.
     sides = []
     for name, key in (("A", "image_a"), ("B", "image_b")):
-        sha = sha_of(ctx, links.get(key)) or sha_of(ctx, data.get(key))
+        sha = linked[key].sha256 if key in linked else sha_of(ctx, data.get(key))
         if sha:
             sides.append((sha, caption(ctx, sha, f"{name}: ")))
         else:
@@ -53,17 +68,14 @@ def comparison(ctx: Context, record: Record) -> list[Flowable]:
     story += _comparison_summary(ctx, data)
 
     # 3. Pictures the comparison produced.
-    for key, title_key in (
-        ("difference_map", "difference_map"),
-        ("registered_difference_map", "registered_difference_map"),
-        ("keypoint_matches", "keypoint_picture"),
-    ):
-        sha = sha_of(ctx, links.get(key)) or sha_of(ctx, data.get(key))
-        if sha:
+    titles = ("difference_map", "registered_difference_map", "keypoint_picture")
+    for key, title_key in zip(PICTURES, titles, strict=True):
+        if key in linked:
+            sha = linked[key].sha256
             story += figure(
                 ctx, sha, f"{ctx.t(title_key)} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.4
             )
-    if not any(links.get(key) for key in ("difference_map", "keypoint_matches")):
+    if not any(key in linked for key in PICTURES):
         story.append(ctx.p(ctx.t("pictures_not_stored"), ctx.styles.small))
 
     # 4. Everything else the record holds.
@@ -107,11 +119,6 @@ def comparison(ctx: Context, record: Record) -> list[Flowable]:
     )
     if rest:
         story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
-    extra = {k: v for k, v in payload.items() if k not in ("report", "artifacts")}
-    if data is payload:
-        extra = {}
-    if extra:
-        story += ctx.flat_table(extra)
     return story
 
 

@@ -2,6 +2,7 @@
 
 Every stored file the report embeds is re-hashed here: an artifact whose file is missing or no
 longer matches its SHA-256 is *unverified*, and the report refuses it unless asked to mark it.
+Which artifacts a record used and made is read from its links and their roles, nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from workstation.core.audit import AuditEntry
 from workstation.core.canonical import canonical_json, sha256_file, sha256_text
 from workstation.core.case import Artifact, Case, CaseInfo, Record, VerifyReport
 from workstation.core.errors import InputError
+from workstation.core.records import LEGACY_VERSION, Generation, Lab, Link
 from workstation.report import payload as pl
 
 OK, MISSING, ALTERED = "ok", "missing", "altered"
@@ -88,35 +90,43 @@ class Evidence:
         digest = sha256_text(canonical_json(record.payload))
         return digest != record.payload_sha256 or logged != record.payload_sha256
 
-    # 3. Which artifacts a record refers to
+    # 3. Which artifacts a record refers to: its links, nothing else
 
     def record_artifacts(self, record: Record) -> dict[str, Artifact]:
-        """label -> artifact, from the payload's "artifacts" map and any artifact SHA-256 in it."""
+        """label -> artifact, for every artifact the record links to (any role)."""
         found: dict[str, Artifact] = {}
-        for label, value in pl.walk(record.payload.get("artifacts")):
-            if not _names_artifact(label):
-                continue  # e.g. steps[3].step: a step number, not an artifact ID
-            values = value if isinstance(value, list) else [value]
-            for index, item in enumerate(values):
-                artifact = self.by_id.get(pl.as_int(item))
-                if artifact:
-                    found[f"{label}[{index}]" if len(values) > 1 else label] = artifact
-        for label, value in pl.walk(record.payload):
-            if label.endswith("artifact_id") and self.by_id.get(pl.as_int(value)):
-                found.setdefault(label, self.by_id[pl.as_int(value)])
-            elif pl.is_sha256(value) and value.lower() in self.by_sha:
-                found.setdefault(label, self.by_sha[value.lower()])
+        for link in artifact_links(record):
+            artifact = self.by_id.get(link.artifact_id or 0)
+            if artifact is None:
+                continue
+            label = link.label or link.role
+            if label in found and found[label].id != artifact.id:
+                label = f"{label} ({link.role})"  # two roles under one label: keep both
+            found.setdefault(label, artifact)
+        return found
+
+    def linked(self, record: Record, *roles: str) -> dict[str, Artifact]:
+        """label -> artifact of the record's links with these roles, in link order."""
+        found: dict[str, Artifact] = {}
+        for link in artifact_links(record):
+            artifact = self.by_id.get(link.artifact_id or 0)
+            if artifact is not None and (not roles or link.role in roles):
+                found.setdefault(link.label, artifact)
         return found
 
 
-def _names_artifact(label: str) -> bool:
-    """In an "artifacts" map, which leaves hold artifact IDs: `difference_map: 46`,
-    `exhibits: [1, 2]`, `output.id: 5`, `steps[0].id: 6`, `steps.3: 9` (keyed by step) — but
-    not a described item's other fields, such as `steps[0].step: 1`."""
-    if "." not in label:
-        return True
-    leaf = label.rsplit(".", 1)[1].split("[", 1)[0]
-    return leaf == "id" or leaf.endswith("_id") or leaf.isdigit()
+def artifact_links(record: Record) -> list[Link]:
+    """The record's links to artifacts. A lab record written before links existed named its
+    per-size grids only in its points (`artifact_id`): those are read as its figures."""
+    links = [link for link in record.links if link.artifact_id is not None]
+    body = record.body
+    if isinstance(body, Lab) and record.schema_version == LEGACY_VERSION:
+        for point in body.points:
+            ident = point.get("artifact_id") if isinstance(point, dict) else None
+            if isinstance(ident, int) and not isinstance(ident, bool):
+                size = point.get("training_images")
+                links.append(Link("figure", f"grid n={size}", artifact_id=ident))
+    return links
 
 
 def gather(case: Case) -> Evidence:
@@ -168,26 +178,16 @@ def select_exhibits(evidence: Evidence, wanted: list[Any] | None) -> list[Artifa
     return chosen
 
 
-# Labels under which a record refers to pictures it produced rather than to evidence.
-_DERIVED_WORDS = ("difference", "keypoint", "match", "step", "trajectory", "preview")
-
-
-# A study's images, plots and tables are all its own products, except what it measured against;
-# a reproduction's regenerated image and pictures are, the image it reproduced is not.
-_STUDY_INPUTS = ("reference", "source")
-_REPRODUCTION_WORDS = (*_DERIVED_WORDS, "regenerated")
+# Roles of what the workstation made for a record, shown in that record's section rather than as
+# exhibits. A generation's output is the exception: the image an examiner generated is evidence.
+_DERIVED_ROLES = ("output", "step", "figure", "document")
 
 
 def derived_artifacts(evidence: Evidence, record: Record) -> list[Artifact]:
-    labels = evidence.record_artifacts(record).items()
-    if record.kind in ("study", "sweep"):
-        inputs = {a.id for label, a in labels if label.split(".")[-1] in _STUDY_INPUTS}
-        return [a for _, a in labels if a.id not in inputs]
-    words = {
-        "comparison": _DERIVED_WORDS,
-        "generation": _DERIVED_WORDS,
-        "reproduction": _REPRODUCTION_WORDS,
-    }.get(record.kind)
-    if words is None:
-        return []
-    return [artifact for label, artifact in labels if any(w in label.lower() for w in words)]
+    roles = _DERIVED_ROLES
+    if isinstance(record.body, Generation) or record.kind == "generation":
+        roles = tuple(role for role in roles if role != "output")
+    found = (
+        evidence.by_id.get(k.artifact_id or 0) for k in artifact_links(record) if k.role in roles
+    )
+    return [artifact for artifact in found if artifact is not None]

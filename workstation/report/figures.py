@@ -1,7 +1,7 @@
 """Pictures from the case inside record sections: one figure, a grid, or two side by side.
 
-Images are named in records by SHA-256 or by artifact ID; `sha_of` turns either into the stored
-file's SHA-256, and `Context.picture` does the rest (size, integrity, marking).
+Records name their images by links (`Evidence.linked`) and, inside points and highlights, by
+artifact ID (`artifact_sha`); `Context.picture` does the rest (size, integrity, marking).
 """
 
 from __future__ import annotations
@@ -13,6 +13,13 @@ from reportlab.platypus import Flowable, KeepTogether, Table
 from workstation.report import payload as pl
 from workstation.report.context import Context
 from workstation.report.layout import FRAME_WIDTH
+
+
+def artifact_sha(ctx: Context, value: Any) -> str | None:
+    """The SHA-256 of the artifact with this ID (a typed field such as a point's artifact_id)."""
+    artifact_id = pl.as_int(value) if not isinstance(value, str) else None
+    artifact = ctx.evidence.by_id.get(artifact_id) if artifact_id is not None else None
+    return artifact.sha256 if artifact else None
 
 
 def sha_of(ctx: Context, value: Any) -> str | None:

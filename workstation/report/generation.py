@@ -1,46 +1,36 @@
-"""A generation record (engine/generate.py's record, with the "artifacts" it stored): the output,
-a parameters table with every hash, and the denoising trajectory of the kept steps.
+"""A generation record (engine/generate.py's record): the output (its "output" link), a
+parameters table with every hash, and the denoising trajectory of the kept steps ("step" links,
+read by engine/stored.py for new and old records alike).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reportlab.platypus import Flowable
 
 from workstation.core.case import Record
+from workstation.engine.stored import KeptStep, output_id
+from workstation.engine.stored import kept_steps as stored_steps
 from workstation.report import payload as pl
 from workstation.report.context import Context
-from workstation.report.figures import caption, figure, grid, sha_of
+from workstation.report.figures import caption, figure, grid
 from workstation.report.layout import FRAME_HEIGHT
-
-_OUTPUT_KEYS = (
-    "image",
-    "output",
-    "result",
-    "generated",
-    "output_image",
-    "image_artifact_id",
-    "output_artifact_id",
-    "output_sha256",
-    "image_sha256",
-)
 
 
 def generation(ctx: Context, record: Record) -> list[Flowable]:
     payload = record.payload
     params = pl.get(payload, "params", "parameters", default=payload)
     params = params if isinstance(params, dict) else {}
-    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
     story: list[Flowable] = []
 
-    output = _output(ctx, payload, links)
-    if output:
+    output = output_id(record)
+    artifact = ctx.evidence.by_id.get(output) if output is not None else None
+    if artifact is not None:
+        sha = artifact.sha256
         story += figure(
-            ctx,
-            output,
-            ctx.t("generated_image") + " — " + caption(ctx, output),
-            FRAME_HEIGHT * 0.42,
+            ctx, sha, ctx.t("generated_image") + " — " + caption(ctx, sha), FRAME_HEIGHT * 0.42
         )
     else:
         story.append(ctx.p(ctx.t("output_not_stored"), ctx.styles.small))
@@ -48,7 +38,7 @@ def generation(ctx: Context, record: Record) -> list[Flowable]:
     story.append(ctx.p(ctx.t("parameters"), ctx.styles.h3))
     story.append(ctx.key_values(parameter_rows(ctx, payload, params), 120))
 
-    steps, total = kept_steps(ctx, payload, params)
+    steps, total = kept_steps(ctx, record, params)
     if steps:
         story.append(ctx.p(ctx.t("trajectory"), ctx.styles.h3))
         story.append(
@@ -69,27 +59,13 @@ def generation(ctx: Context, record: Record) -> list[Flowable]:
         "init_image",
         "mode",
         "steps_run",
-        "artifacts",
+        "artifacts",  # an old record's map: the case read it into links
         "scheduler",
-        *(k for k in _OUTPUT_KEYS if sha_of(ctx, payload.get(k))),
     }
     rest = ctx.flat_table(payload, skip=handled)
     if rest:
         story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
     return story
-
-
-def _output(ctx: Context, payload: dict, links: dict) -> str | None:
-    """The generated image: as the record's stored artifacts name it, else a stored file's hash."""
-    for key in _OUTPUT_KEYS:
-        sha = sha_of(ctx, links.get(key))
-        if sha:
-            return sha
-    for key in _OUTPUT_KEYS:
-        sha = sha_of(ctx, payload.get(key))
-        if ctx.is_image(sha):
-            return sha
-    return None
 
 
 # Parameters the table above shows by name (GenerationParams fields).
@@ -259,51 +235,29 @@ def model_files(ctx: Context, records: list[Record], names: dict[int, str]) -> l
     return list(files.values())
 
 
-_STEP_LIST_KEYS = ("steps", "kept_steps", "trajectory", "step_images", "steps_kept")
-
-
 def kept_steps(
-    ctx: Context, payload: dict, params: dict
+    ctx: Context, record: Record, params: dict
 ) -> tuple[list[tuple[int | None, str]], int | None]:
-    """[(step number or None, sha)] of the kept step images, and the number of steps run."""
-    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
-    source = next(
-        (links[k] for k in _STEP_LIST_KEYS if isinstance(links.get(k), (list, dict))), None
-    )
-    if source is None:
-        source = next(
-            (payload[k] for k in _STEP_LIST_KEYS if isinstance(payload.get(k), (list, dict))), None
-        )
+    """[(step number or None, sha)] of the kept step images, and the number of steps run.
+
+    A step kept as latent preview and as VAE decode is shown once, as its decode.
+    """
+    payload = record.payload
     total = pl.as_int(pl.get(payload, "steps_run", "total_steps", "steps_total"))
     if total is None and pl.as_int(params.get("steps")):
         strength = pl.number(params.get("strength"))
         steps = pl.as_int(params.get("steps"))
         total = int(steps * strength) if params.get("init_image") and strength else steps
-    found: list[tuple[int | None, str]] = []
-    if isinstance(source, dict):
-        for key, value in source.items():
-            sha = sha_of(ctx, value)
-            if sha:
-                found.append((pl.as_int(key), sha))
-    elif isinstance(source, list):
-        numbers = pl.get(payload, "decoded_steps", "decode_steps", "kept_step_numbers")
-        for index, item in enumerate(source):
-            sha = sha_of(ctx, item)
-            if not sha:
-                continue
-            number = (
-                pl.as_int(pl.get(item, "step", "index", "n")) if isinstance(item, dict) else None
-            )
-            if number is None and isinstance(numbers, list) and len(numbers) == len(source):
-                number = pl.as_int(numbers[index])
-            if number is None and total is not None and len(source) == total:
-                number = index + 1
-            if number is not None and any(n == number for n, _ in found):
-                # The engine keeps a latent preview and a VAE decode of a step: show the decode.
-                if isinstance(item, dict) and item.get("kind") == "decoded":
-                    found = [(n, s) for n, s in found if n != number]
-                else:
-                    continue
-            found.append((number, sha))
-    found.sort(key=lambda item: (item[0] is None, item[0] or 0))
+    kept = [s for s in stored_steps(record) if s.artifact_id in ctx.evidence.by_id]
+    if total is not None and len(kept) == total and all(s.step is None for s in kept):
+        kept = [replace(s, step=n) for n, s in enumerate(kept, start=1)]  # one per step, in order
+    chosen: dict[int | None, KeptStep] = {}
+    unnumbered = []
+    for step in kept:
+        if step.step is None:
+            unnumbered.append(step)
+        elif step.step not in chosen or step.kind == "decoded":
+            chosen[step.step] = step
+    found = [(n, ctx.evidence.by_id[s.artifact_id].sha256) for n, s in sorted(chosen.items())]
+    found += [(None, ctx.evidence.by_id[s.artifact_id].sha256) for s in unnumbered]
     return found, total

@@ -1,4 +1,4 @@
-"""Sections for the case's records: comparisons, generations, studies, and anything else.
+"""Sections for the case's records: comparisons, generations, studies and labs, and anything else.
 
 Each known kind gets its own layout; whatever a record holds beyond what that layout shows, and
 every record of an unknown kind, is printed as a key/value table. A missing key or an unexpected
@@ -23,6 +23,7 @@ SECTION_KINDS = {
     "reproduction": "comparisons",
     "generation": "generations",
     "study": "studies",
+    "lab": "studies",
     "sweep": "studies",
 }
 
@@ -72,5 +73,6 @@ RENDERERS = {
     "reproduction": reproduction,
     "generation": generation,
     "study": study,
+    "lab": study,
     "sweep": study,
 }

@@ -7,9 +7,8 @@ from reportlab.platypus import Flowable
 
 from workstation.core.case import Record
 from workstation.report import payload as pl
-from workstation.report.comparison import comparison
+from workstation.report.comparison import pair_report
 from workstation.report.context import Context
-from workstation.report.figures import sha_of
 from workstation.report.generation import parameter_rows
 from workstation.report.layout import FRAME_WIDTH, table
 
@@ -40,9 +39,10 @@ _SHOWN = {
 
 def reproduction(ctx: Context, record: Record) -> list[Flowable]:
     payload = record.payload
-    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
-    disputed_sha = sha_of(ctx, links.get("disputed")) or pl.path(payload, "disputed.sha256")
-    disputed = ctx.evidence.by_sha.get(str(disputed_sha).lower()) if disputed_sha else None
+    disputed = ctx.evidence.linked(record, "input").get("disputed")
+    disputed_sha = disputed.sha256 if disputed else pl.path(payload, "disputed.sha256")
+    if disputed is None and disputed_sha:
+        disputed = ctx.evidence.by_sha.get(str(disputed_sha).lower())
     story: list[Flowable] = [
         ctx.p(ctx.t("reproduction_intro", a=ctx.ref(disputed, disputed_sha))),
         ctx.p(_verdict(ctx, payload), ctx.styles.h3),
@@ -57,23 +57,16 @@ def reproduction(ctx: Context, record: Record) -> list[Flowable]:
         story += _matches(ctx, matches)
 
     # 2. The full comparison, A = the image, B = its reproduction.
-    inner = Record(
-        record.id,
-        "comparison",
-        record.created_at,
-        {
-            "report": payload.get("comparison")
-            if isinstance(payload.get("comparison"), dict)
-            else {},
-            "artifacts": {
-                "image_a": links.get("disputed"),
-                "image_b": links.get("regenerated"),
-                **{k: v for k, v in links.items() if k not in ("disputed", "regenerated")},
-            },
-        },
-        record.payload_sha256,
-    )
-    story += comparison(ctx, inner)
+    linked = ctx.evidence.linked(record, "figure")
+    for side, label, role in (
+        ("image_a", "disputed", "input"),
+        ("image_b", "regenerated", "output"),
+    ):
+        artifact = ctx.evidence.linked(record, role).get(label)
+        if artifact is not None:
+            linked[side] = artifact
+    report = payload.get("comparison") if isinstance(payload.get("comparison"), dict) else {}
+    story += pair_report(ctx, report, linked)
 
     # 3. What was run.
     params = payload.get("params") if isinstance(payload.get("params"), dict) else {}

@@ -1,9 +1,10 @@
-"""A study (sweep) record: its plot and grid, a table of its measurements, its telling images.
+"""A study (sweep) or lab record: its plot and grid, a table of its measurements, its telling
+images.
 
-Records written by `analysis/studies` store their own plot and image grid as artifacts
-("artifacts": {"plot": id, "grid": id, …}) and name the images worth showing large
-("highlights"). Older or foreign study records have only numbers: their series are plotted here
-with matplotlib, and the images their points name are shown.
+Records written by `analysis/studies` and the over-fitting lab link their own plot and image grid
+(role "figure", labels "plot", "grid", "data_csv", "data_json") and name the images worth showing
+large ("highlights", by artifact ID). Records without stored pictures have only numbers: their
+series are plotted here with matplotlib, and the images their points name are shown.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from workstation.core.case import Record
+from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
-from workstation.report.figures import caption, figure, grid, sha_of
+from workstation.report.figures import artifact_sha, caption, figure, grid
 from workstation.report.generation import parameter_rows
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, EvidenceImage, fit, table
 from workstation.report.plots import Series, plot_series
@@ -40,7 +41,7 @@ _SHOWN = {
 
 def study(ctx: Context, record: Record) -> list[Flowable]:
     payload = record.payload
-    links = payload.get("artifacts") if isinstance(payload.get("artifacts"), dict) else {}
+    figures = ctx.evidence.linked(record, "figure")
     story: list[Flowable] = []
     description = pl.get(payload, "description", "purpose")
     if description:
@@ -54,7 +55,9 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
     x_label, series = series_of(payload)
     order = ("grid", "plot") if payload.get("study") == "trajectory" else ("plot", "grid")
     stored = {
-        key: sha for key in order if (sha := sha_of(ctx, links.get(key))) and ctx.is_image(sha)
+        key: figures[key].sha256
+        for key in order
+        if key in figures and ctx.is_image(figures[key].sha256)
     }
     for key, sha in stored.items():
         title = ctx.t("study_grid" if key == "grid" else "study_plot")
@@ -75,7 +78,7 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
     points = _points(payload)
     if points:
         story.append(ctx.p(ctx.t("study_table"), ctx.styles.h3))
-        story += _table(ctx, payload, points, x_label, links)
+        story += _table(ctx, payload, points, x_label, figures)
 
     # 3. The images worth seeing large.
     pictures = _highlights(ctx, payload) or _point_images(ctx, points, x_label)
@@ -91,12 +94,11 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
 
     # 4. The request the images were made from, then anything else recorded.
     base = payload.get("base_params")
-    if isinstance(base, dict):
-        generation = (
-            payload.get("generation") if isinstance(payload.get("generation"), dict) else {}
-        )
+    generation = payload.get("generation") if isinstance(payload.get("generation"), dict) else {}
+    rows = parameter_rows(ctx, generation, base) if isinstance(base, dict) else []
+    if rows:  # a lab, or a study recorded without its request, has none
         story.append(ctx.p(ctx.t("parameters"), ctx.styles.h3))
-        story.append(ctx.key_values(parameter_rows(ctx, generation, base), 120))
+        story.append(ctx.key_values(rows, 120))
     rest = ctx.flat_table(payload, skip=_SHOWN)
     if rest:
         story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
@@ -158,7 +160,7 @@ def _add(out: list[Series], name: str, xs: Any, ys: Any) -> None:
 
 
 def _table(
-    ctx: Context, payload: dict, points: list[dict], x_label: str, links: dict
+    ctx: Context, payload: dict, points: list[dict], x_label: str, figures: dict[str, Artifact]
 ) -> list[Flowable]:
     """One row per point: the swept values, the measurements and their bands, the image."""
     keys = [k for k in points[0] if not k.endswith(("_key", "sha256")) and k != "artifact_id"]
@@ -171,7 +173,7 @@ def _table(
         if band in keys:
             lead.append(band)
     keys = lead + [k for k in keys if k not in lead]
-    with_image = any(sha_of(ctx, p.get("artifact_id")) for p in points)
+    with_image = any(artifact_sha(ctx, p.get("artifact_id")) for p in points)
     if payload.get("study") == "seeds":  # a memorisation test: the closest outputs first
         points = sorted(points, key=lambda p: -(pl.number(p.get("ssim")) or 0.0))
     header = [ctx.p(k.replace("_", " "), ctx.styles.cell_bold) for k in keys]
@@ -181,17 +183,13 @@ def _table(
     for point in points[:MAX_TABLE_ROWS]:
         row = [ctx.cell(_number(point.get(k))) for k in keys]
         if with_image:
-            sha = sha_of(ctx, point.get("artifact_id"))
+            sha = artifact_sha(ctx, point.get("artifact_id"))
             row.append(ctx.cell(ctx.short_ref(ctx.evidence.by_sha.get(sha), sha) if sha else "—"))
         rows.append(row)
     widths = [FRAME_WIDTH / len(header)] * len(header)
     story: list[Flowable] = [table(rows, widths)]
     if len(points) > MAX_TABLE_ROWS:
-        data = [
-            ctx.short_ref(ctx.evidence.by_sha.get(sha), sha)
-            for key in ("data_csv", "data_json")
-            if (sha := sha_of(ctx, links.get(key)))
-        ]
+        data = [ctx.short_ref(figures[key]) for key in ("data_csv", "data_json") if key in figures]
         story.append(
             ctx.p(
                 ctx.t(
@@ -241,18 +239,17 @@ def _highlights(ctx: Context, payload: dict) -> list[tuple[str, str]]:
     found = []
     for item in payload.get("highlights") or []:
         if isinstance(item, dict):
-            sha = sha_of(ctx, item.get("artifact_id"))
+            sha = artifact_sha(ctx, item.get("artifact_id"))
             if sha and ctx.facts(sha):
                 found.append((sha, pl.show(item.get("label", "")).replace("\n", ", ")))
     return found
 
 
 def _point_images(ctx: Context, points: list[dict], x_label: str) -> list[tuple[str, str]]:
+    """The image each point names by its artifact_id (a lab's grids, an older study's outputs)."""
     pictures = []
     for point in points:
-        sha = sha_of(ctx, point) or next(
-            (s for s in (sha_of(ctx, v) for v in point.values()) if s), None
-        )
+        sha = artifact_sha(ctx, point.get("artifact_id"))
         if sha and ctx.facts(sha):
             values = sorted(
                 (

@@ -1,7 +1,7 @@
 """Analysis ▸ Lab ▸ "Run the over-fitting lab": training images, base model and the lab's budget.
 
 It runs as a job with progress and cancel, exactly as `workstation lab overfit` does, and stores
-its grids, plot and study record in the open case when it has finished.
+its grids, plot and lab record in the open case when it has finished.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.core.case import Record
+from workstation.core.records import Lab
+from workstation.engine.stored import linked_id
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
@@ -48,8 +50,8 @@ COLUMNS = (
 
 
 def lab_records(records: list[Record]) -> list[Record]:
-    """The over-fitting lab's study records, newest first."""
-    return [r for r in reversed(records) if r.kind == "study" and r.payload.get("lab") == "overfit"]
+    """The over-fitting lab's records, newest first (older cases stored them as studies)."""
+    return [r for r in reversed(records) if isinstance(r.body, Lab)]
 
 
 class LabTab(QWidget):
@@ -152,7 +154,7 @@ class LabTab(QWidget):
             self.details.clear()
 
     def _label(self, record: Record) -> str:
-        sizes = ", ".join(str(p["training_images"]) for p in record.payload["points"])
+        sizes = ", ".join(str(p.get("training_images")) for p in _lab(record).points)
         return self.tr("#{id}  sizes {sizes}  ({time})").format(
             id=record.id, sizes=sizes, time=record.created_at[:16].replace("T", " ")
         )
@@ -161,34 +163,28 @@ class LabTab(QWidget):
         if item is None:
             return
         record: Record = item.data(Qt.ItemDataRole.UserRole)
-        points = record.payload["points"]
+        lab = _lab(record)
+        points = lab.points
         self.table.setRowCount(len(points))
         for row, point in enumerate(points):
             for column, (key, form) in enumerate(COLUMNS):
                 value = point.get(key)  # records of other versions may lack a column
                 cell = QTableWidgetItem("—" if value is None else form.format(value))
                 cell.setTextAlignment(RIGHT)
-                cell.setData(Qt.ItemDataRole.UserRole, point["artifact_id"])  # the size's grid
+                cell.setData(Qt.ItemDataRole.UserRole, point.get("artifact_id"))  # its grid
                 self.table.setItem(row, column, cell)
         self.details.setPlainText(
-            "\n\n".join(
-                text
-                for text in (
-                    record.payload.get("near_copy_rule"),
-                    record.payload.get("description"),
-                )
-                if text
-            )
+            "\n\n".join(text for text in (lab.near_copy_rule, lab.description) if text)
         )
         self.picture.blockSignals(True)
         self.picture.clear()
-        self.picture.addItem(self.tr("Plot"), record.payload["plot_artifact_id"])
+        self.picture.addItem(self.tr("Plot"), linked_id(record, "plot", "figure"))
         for point in points:
             self.picture.addItem(
                 self.tr("Samples and nearest training images, n = {n}").format(
-                    n=point["training_images"]
+                    n=point.get("training_images")
                 ),
-                point["artifact_id"],
+                point.get("artifact_id"),
             )
         self.picture.blockSignals(False)
         self._show_picture()
@@ -215,3 +211,8 @@ class LabTab(QWidget):
         if self.picture.currentIndex() == 0:  # the plot is a chart: scale it smoothly
             for item in self.plot.items:
                 item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+
+
+def _lab(record: Record) -> Lab:
+    assert isinstance(record.body, Lab)  # lab_records chose it for that
+    return record.body

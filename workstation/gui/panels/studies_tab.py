@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
 
 from workstation.core.case import Record
 from workstation.core.params import GenerationParams
+from workstation.engine.stored import linked_id
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.study_form import StudyForm
-from workstation.gui.session import CaseSession
+from workstation.gui.session import CaseSession, kind_of
 from workstation.gui.widgets.image_view import ImageView
 from workstation.gui.widgets.record_list import RecordList
 
-STUDY_KINDS = ("study", "sweep")
+STUDY_KINDS = ("study", "sweep")  # as typed: the over-fitting lab has its own tab
 
 
 class StudiesTab(QWidget):
@@ -82,7 +83,7 @@ class StudiesTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        studies = [r for r in self.session.records() if r.kind in STUDY_KINDS]
+        studies = [r for r in self.session.records() if kind_of(r) in STUDY_KINDS]
         if not self.records.show_records(studies, _label):
             return
         if studies:
@@ -126,10 +127,9 @@ class StudiesTab(QWidget):
         self.runner.start(job)
 
     def _stored_picture(self, record: Record, which: str) -> Path | None:
-        """The study's stored "plot" or "grid" file, when the record names one in the case."""
-        links = record.payload.get("artifacts")
-        artifact_id = links.get(which) if isinstance(links, dict) else None
-        artifact = self.session.artifact(artifact_id) if isinstance(artifact_id, int) else None
+        """The study's stored "plot" or "grid" file, when the record links one ("figure")."""
+        artifact_id = linked_id(record, which, "figure")
+        artifact = self.session.artifact(artifact_id) if artifact_id is not None else None
         if artifact is None or self.session.case is None:
             return None
         return self.session.case.object_path(artifact.sha256)

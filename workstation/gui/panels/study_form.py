@@ -77,7 +77,8 @@ class StudyForm(CaseJobForm):
         self.cancel_button.setObjectName("cancelStudy")
         self.cancel_button.setToolTip(
             self.tr(
-                "Stop after the current step; the case is not changed, finished images are kept"
+                "Stop after the current step; finished images stay in the case, no study record "
+                "is written"
             )
         )
         self.cancel_button.clicked.connect(self.cancel)
@@ -172,9 +173,13 @@ class StudyForm(CaseJobForm):
 
     def _cancelled_text(self) -> str:
         return self.tr(
-            "Cancelled; the case is unchanged. Finished images are kept and reused when "
-            "the same study runs again."
+            "Cancelled; no study record was written. The finished images are stored in the case "
+            "and reused when the same study runs again."
         )
+
+    def _cancelled(self) -> None:
+        super()._cancelled()
+        self.session.refresh()  # the images finished before the cancel are in the case
 
     def _job_ended(self) -> None:
         self.progress.setRange(0, 1)

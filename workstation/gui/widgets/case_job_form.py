@@ -64,7 +64,7 @@ class CaseJobForm(QGroupBox):
             self.status.setText(self._stopping_text())
 
     def _succeeded(self, record_id: int) -> None:
-        self.status.setText(self.tr("Stored as study record #{id}.").format(id=record_id))
+        self.status.setText(self.tr("Stored as record #{id}.").format(id=record_id))
         self.session.refresh()
         self.finished.emit(record_id)
 
