@@ -26,9 +26,10 @@ def test_a_seed_sweep_runs_from_the_tab_and_is_shown(qtbot, generate_ready, samp
     assert job is not None and form.cancel_button.isEnabled()
     wait_idle(qtbot, window)
 
-    assert "study record #1" in form.status.text()
     with Case.open(sample_case) as case:
         (record,) = case.records("study")
+        assert len(record.linked("item")) == 3  # each image its own generation record, first
+    assert f"Stored as record #{record.id}." in form.status.text()
     assert record.payload["study"] == "seeds"
     assert [p["seed"] for p in record.payload["points"]] == [1, 2, 3]
     assert tab.records.count() == 1

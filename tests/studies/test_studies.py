@@ -1,4 +1,6 @@
-"""Each study end to end on a tiny model; resuming, cancelling, the report and the CLI."""
+"""Each study end to end on a tiny model; resuming, cancelling, the report and the CLI.
+
+What a study reuses is proven by the case (tests/studies/test_forgery.py tries to fool it)."""
 
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from pypdf import PdfReader
 
 from tests.conftest import run_cli
 from workstation.analysis.studies import lora_scale, seeds, strength, trajectory
-from workstation.analysis.studies.runner import WORK_DIR
 from workstation.core.case import Case
 from workstation.core.errors import Cancelled
+from workstation.core.records import Generation
+from workstation.engine.stored import kept_steps, linked_id, output_id
 
 from .conftest import snapshot
 
@@ -63,16 +66,25 @@ def test_trajectory_stores_every_step_a_grid_a_plot_and_the_numbers(studied):
     payload = record.payload
     by_id = {a.id: a for a in artifacts}
     assert payload["study"] == "trajectory" and payload["parameter"] == "step"
+    assert "artifacts" not in payload  # what it used and made is said by its links
     assert [p["step"] for p in payload["points"]] == [1, 2, 3, 4]
     assert payload["points"][-1]["ssim"] == pytest.approx(1.0)  # the last step is the image
-    links = payload["artifacts"]
-    assert [s["step"] for s in links["steps"]] == [1, 2, 3, 4]
-    assert all(by_id[s["id"]].role == "generated" for s in links["steps"])
-    grid = by_id[links["grid"]]
+    steps = kept_steps(record)
+    assert [(s.step, s.kind) for s in steps] == [(n, "decoded") for n in (1, 2, 3, 4)]
+    assert [p["artifact_id"] for p in payload["points"]] == [s.artifact_id for s in steps]
+    assert all(by_id[s.artifact_id].role == "generated" for s in steps)
+    grid = by_id[linked_id(record, "grid", "figure")]
     assert grid.media_type == "image/png" and grid.width >= 4 * 200  # four labelled cells
-    assert by_id[links["plot"]].width >= 1200  # 200 dpi
-    assert by_id[links["data_csv"]].media_type == "text/csv"
+    assert by_id[linked_id(record, "plot", "figure")].width >= 1200  # 200 dpi
+    assert by_id[linked_id(record, "data_csv", "figure")].media_type == "text/csv"
     assert outcome.generated == 1 and outcome.reused == 0
+    # Its one item is a generation record of its own, with the same image and steps.
+    (item,) = record.linked("item")
+    with Case.open(studied["root"]) as case:
+        generation = case.record(item.record_id)
+    assert isinstance(generation.body, Generation) and generation.body.study_key
+    assert output_id(generation) == output_id(record) == payload["highlights"][0]["artifact_id"]
+    assert kept_steps(generation) == steps
 
 
 def test_strength_sweep_measures_each_output_against_the_source(studied):
@@ -87,7 +99,7 @@ def test_strength_sweep_measures_each_output_against_the_source(studied):
     assert payload["highlights"][0]["label"] == "source"
     assert payload["reference"]["artifact_id"] == payload["highlights"][0]["artifact_id"]
     with Case.open(studied["root"]) as case:
-        grid = case.artifact(payload["artifacts"]["grid"])
+        grid = case.artifact(studied["outcomes"]["strength"].figures()["grid"])
     assert grid.height > grid.width * 0.8  # every output: 2 rows (seeds) × 3 columns
 
 
@@ -117,16 +129,26 @@ def test_seed_sweep_finds_the_seed_that_made_the_reference(studied):
     assert payload["highlights"][1]["label"].startswith("seed 2\n")
 
     with Case.open(studied["root"]) as case:
-        data = case.artifact(payload["artifacts"]["data_csv"])
+        data = case.artifact(studied["outcomes"]["seeds"].figures()["data_csv"])
         rows = list(csv.DictReader(io.StringIO(case.object_path(data.sha256).read_text())))
     assert [int(r["seed"]) for r in rows] == [1, 2, 3, 4]
     assert rows[1]["phash_distance"] == "0" and rows[1]["phash_band"] == "near-duplicate"
 
 
-def test_the_case_verifies_and_the_work_folder_is_emptied(studied):
+def test_the_case_verifies_and_every_study_links_its_items(studied):
     with Case.open(studied["root"]) as case:
-        assert case.verify(log=False).ok
-    assert not any((studied["root"] / WORK_DIR).iterdir())
+        assert case.verify().ok
+        for outcome in studied["outcomes"].values():
+            record = case.record(outcome.record_id)
+            items = [case.record(k.record_id) for k in record.linked("item")]
+            keys = {p.get("params_key") for p in record.payload["points"]} - {None}
+            assert {i.body.study_key for i in items} >= keys
+            # Each item's image is linked by the study as an output, under the item's label.
+            assert {output_id(i) for i in items} == {k.artifact_id for k in record.linked("output")}
+            if record.payload["study"] != "trajectory":  # a txt2img trajectory has no input
+                (reference,) = record.linked("reference")
+                assert reference.artifact_id == record.payload["reference"]["artifact_id"]
+    assert not (studied["root"] / "work").exists()  # nothing is kept outside the case
 
 
 def test_the_report_shows_every_study(studied, tmp_path):
@@ -150,7 +172,7 @@ def test_the_report_shows_every_study(studied, tmp_path):
     assert built.exhibits == 1
 
 
-def test_resume_reuses_finished_items_and_cancel_leaves_the_case_unchanged(
+def test_a_cancelled_study_keeps_its_finished_items_and_resumes_from_them(
     new_case, params, reference, monkeypatch
 ):
     import workstation.engine.generate as engine
@@ -159,9 +181,9 @@ def test_resume_reuses_finished_items_and_cancel_leaves_the_case_unchanged(
     real = engine.generate
     monkeypatch.setattr(engine, "generate", lambda *a, **k: calls.append(1) or real(*a, **k))
     study = seeds.SeedStudy(params, reference, seeds=(11, 12, 13, 14))
-    before = snapshot(new_case)
 
-    # 1. Stop once two items are finished: Cancelled, nothing in the case.
+    # 1. Stop once two items are finished: Cancelled; those two are in the case, each its own
+    #    generation record, and no study record.
     finished = []
 
     def progress(step, total, detail):
@@ -170,16 +192,20 @@ def test_resume_reuses_finished_items_and_cancel_leaves_the_case_unchanged(
 
     with pytest.raises(Cancelled):
         seeds.run(new_case, study, on_progress=progress, is_cancelled=lambda: len(finished) >= 2)
-    assert snapshot(new_case) == before
-    work = new_case.root / WORK_DIR
-    assert len([p for p in work.iterdir() if not p.name.startswith(".")]) == 2
     assert len(calls) == 2  # the third was stopped before it began
+    kept = new_case.records("generation")
+    assert [r.body.params["seed"] for r in kept] == [11, 12]
+    assert all(r.body.study_key and output_id(r) for r in kept)
+    assert new_case.records("study") == [] and new_case.verify().ok
+    assert not (new_case.root / "work").exists()
 
-    # 2. Run again: the two finished items are reused, the rest generated.
+    # 2. Run again: the two finished items are reused from the case, the rest generated.
     calls.clear()
     outcome = seeds.run(new_case, study)
     assert (outcome.generated, outcome.reused) == (2, 2) and len(calls) == 2
-    assert not any(work.iterdir())
+    items = [k.record_id for k in outcome.record.linked("item")]
+    assert items[:2] == [r.id for r in kept]
+    assert outcome.payload["counts"] == {"items": 4, "generated": 2, "reused": 2}
 
     # 3. A wider sweep later reuses the four images already stored in the case.
     calls.clear()
@@ -189,6 +215,7 @@ def test_resume_reuses_finished_items_and_cancel_leaves_the_case_unchanged(
     assert len(new_case.artifacts("generated")) == images_before + 1
     first = {p["seed"]: p["artifact_id"] for p in outcome.payload["points"]}
     assert all(first[p["seed"]] == p["artifact_id"] for p in wider.payload["points"][:4])
+    assert new_case.verify().ok
 
 
 def test_cancel_during_a_step_stops_at_once(new_case, params, reference):
@@ -207,9 +234,8 @@ def test_cancel_during_a_step_stops_at_once(new_case, params, reference):
             is_cancelled=lambda: len(steps) >= 2,
         )
     assert steps == [1, 2]
-    assert snapshot(new_case) == before
-    work = new_case.root / WORK_DIR
-    assert not work.exists() or not any(work.iterdir())  # a half-made item is not kept
+    assert snapshot(new_case) == before  # a half-made item is not kept
+    assert not (new_case.root / "work").exists()
 
 
 def test_bad_settings_are_refused_before_anything_runs(params, reference):
@@ -233,7 +259,7 @@ def test_cli_ctrl_c_then_rerun_reuses_the_finished_images(models_dir, reference,
         "--reference", reference,
     ]  # fmt: skip
     env = {**os.environ, "OMP_NUM_THREADS": "1"}  # the same thread count in both runs
-    # 1. Ctrl-C after the first image: exit 130, the case untouched.
+    # 1. Ctrl-C after the first image: exit 130, the finished images stored, no study record.
     process = subprocess.Popen(
         [sys.executable, "-m", "workstation", *map(str, common), "--count", "200"],
         stderr=subprocess.PIPE,
@@ -251,12 +277,18 @@ def test_cli_ctrl_c_then_rerun_reuses_the_finished_images(models_dir, reference,
     process.send_signal(signal.SIGINT)
     rest = process.communicate(timeout=60)[1]
     assert process.returncode == 130, "".join(lines) + rest
-    assert "cancelled; the case is unchanged" in rest
+    assert "cancelled; no study record was written" in rest
     with Case.open(case_dir) as case:
-        assert case.records() == [] and case.artifacts() == []
+        kept = case.records("generation")
+        assert kept and not case.records("study")
+        assert [r.body.params["seed"] for r in kept] == list(range(1, len(kept) + 1))
+        assert case.verify().ok
 
-    # 2. Again with two seeds: seed 1 (at least) comes from the work folder.
+    # 2. Again with two seeds: seed 1 (at least) comes from the case.
     result = run_cli(*common, "--count", "2", env=env)
     assert result.returncode == 0, result.stderr
-    assert "item 1/2 (seed 1): reused from the work folder" in result.stderr
-    assert "stored in case" in result.stdout and "study record #1" in result.stdout
+    assert f"item 1/2 (seed 1): reused from the case (generation record #{kept[0].id})" in (
+        result.stderr
+    )
+    study_id = len(kept) + (1 if len(kept) >= 2 else 2)  # seed 2 is made now if it was not
+    assert "stored in case" in result.stdout and f"study record #{study_id}" in result.stdout

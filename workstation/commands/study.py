@@ -1,8 +1,9 @@
 """`workstation study trajectory|strength|lora-scale|seeds … --case DIR`: the sweeps, into a case.
 
-Every study shows progress on stderr and stops cleanly on Ctrl-C: the case is written only when
-the whole study is done. Finished generations wait in CASE/work/studies/ and are reused when the
-same study (or any study needing the same generation) runs again.
+Every study shows progress on stderr and stops cleanly on Ctrl-C. Each finished image is stored in
+the case at once (a generation record); running the same study (or any study needing the same
+generation) again reuses those the case proves intact, and the study record is written when the
+whole study is done.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "study",
         help="run a study (trajectory, img2img strength, LoRA scale, seed sweep) into a case",
         description="Generate a series of images that varies one parameter, measure them, and "
-        "store images, numbers (CSV, JSON), a plot and a study record in the case. Ctrl-C stops "
-        "without changing the case; running the same command again reuses finished images.",
+        "store images, numbers (CSV, JSON), a plot and a study record in the case. Each image is "
+        "stored as soon as it is made: Ctrl-C keeps the finished ones, and running the same "
+        "command again reuses them.",
     )
     kinds = study.add_subparsers(dest="study", metavar="STUDY", required=True)
 
@@ -177,17 +179,19 @@ def _run(args: argparse.Namespace, work: Callable[..., Any]) -> int:
         except Cancelled:
             printer.end_line()
             print(
-                f"cancelled; the case is unchanged. Finished images are kept in "
-                f"{case.root / 'work' / 'studies'} and reused when this command runs again.",
+                "cancelled; no study record was written. The images finished so far are stored "
+                "in the case (generation records) and reused when this command runs again.",
                 file=sys.stderr,
             )
             return EXIT_CANCELLED
     printer.end_line()
     payload = outcome.payload
     if args.json:
-        print(json.dumps({"record_id": outcome.record_id, **payload}, indent=2, ensure_ascii=False))
+        links = [link.to_list() for link in outcome.record.links]  # as `case records --json`
+        shown = {"record_id": outcome.record_id, **payload, "links": links}
+        print(json.dumps(shown, indent=2, ensure_ascii=False))
         return 0
-    links = payload["artifacts"]
+    figures = outcome.figures()
     print(
         f"{payload['title']}: {len(payload['points'])} measurement(s); "
         f"{outcome.generated} image(s) generated, {outcome.reused} reused"
@@ -195,7 +199,9 @@ def _run(args: argparse.Namespace, work: Callable[..., Any]) -> int:
     for key, value in _summary_lines(payload.get("summary", {})):
         print(f"  {key}: {value}")
     shown = ", ".join(
-        f"{label} #{links[label]}" for label in ("grid", "plot", "data_csv", "data_json")
+        f"{label} #{figures[label]}"
+        for label in ("grid", "plot", "data_csv", "data_json")
+        if label in figures
     )
     print(f"stored in case {args.case} as study record #{outcome.record_id} ({shown})")
     return 0

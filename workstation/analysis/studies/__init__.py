@@ -1,7 +1,8 @@
 """Studies: sweeps over one generation parameter that show how images arise and what they copy.
 
-    runner.py       items made once and resumable (CASE/work/studies/<params key>/), stored in one
-                    transaction
+    runner.py       items made once, each stored in the case as it is finished (a generation
+                    record with its key), reused only when that record proves it; the study
+                    record in one transaction at the end
     sweep.py        many outputs measured against one reference, plotted, stored (shared by the
                     strength, LoRA-scale and seed studies)
     metrics.py      pHash distance, SSIM, CLIP cosine against a reference, and their bands

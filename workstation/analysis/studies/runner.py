@@ -1,25 +1,33 @@
-"""What every study shares: its generations (made once, resumable) and storing it in the case.
+"""What every study shares: its generations (stored one by one, resumable) and storing the study.
 
 An item is one generation: a `GenerationParams` and the values the study swept for it. Its key
 is the SHA-256 of those params with every file named by its content hash, device, dtype and CPU
 thread count resolved, and whether its steps are kept: one key, one image.
 
-Resuming. A finished item is written to `CASE/work/studies/<key>/` (`image.png` with its
-generation record, `step_NNN.png` when steps are kept), built in a hidden temporary folder and
-renamed, so a folder there is complete. Any later study run with an item of the same key takes it
-from there; an item already stored in the case (an artifact whose note says `params <key>`) is
-taken from the case. The case is written only at the end, in one transaction (so Ctrl-C or a crash
-leaves it as it was); after that commit the study's work folders are removed.
+Each finished item goes into the case at once, in its own transaction: a generation record with
+`study_key` = its key, linking its image (role "output") and, when steps are kept, every decoded
+step (role "step"). Ctrl-C or a crash loses at most the item being generated.
+
+Reuse (resume, or a wider sweep later) is driven by those records only, and an item is reused
+only when its record proves it: the record's own params give the item's key, its output file
+still has the SHA-256 it was stored under, the decoded RGB pixels of that image hash to the
+record's `image.rgb_sha256`, and (steps kept) every step is linked and intact. A record that does
+not prove itself is passed over and the item generated again; a stored file that no longer
+matches its SHA-256 stops the study (the case is damaged: `case verify` says where). Notes,
+labels and folders outside the case are never read: files being written live in a temporary
+folder that is gone once the item is stored.
+
+The study record itself is written at the end, in one more transaction (`store_study`).
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
-import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +35,14 @@ import numpy as np
 from PIL import Image
 
 from workstation.core.canonical import canonical_json, sha256_file, sha256_text
-from workstation.core.case import Artifact, Case
-from workstation.core.errors import Cancelled, InputError
+from workstation.core.case import Case, Record
+from workstation.core.errors import Cancelled, CaseError, InputError, WorkstationError
 from workstation.core.params import GenerationParams, LoraSpec
+from workstation.core.records import Generation, Link, Study
 from workstation.engine.library import inspect
 from workstation.engine.samplers import canonical_name
+from workstation.engine.stored import kept_steps, output_id, step_label
 
-WORK_DIR = Path("work") / "studies"
-KEY_NOTE = re.compile(r"params ([0-9a-f]{64})")
 ProgressCallback = Callable[[int, int, Any], None]
 CancelCheck = Callable[[], bool]
 
@@ -51,37 +59,47 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """An image in the case, checked against its SHA-256 when it was read."""
+
+    artifact_id: int
+    sha256: str
+    path: Path  # the case's object file
+
+    def rgb(self) -> np.ndarray:
+        with Image.open(self.path) as image:
+            return np.asarray(image.convert("RGB"))
+
+
+@dataclass(frozen=True)
 class Made:
-    """A finished item, from wherever it came."""
+    """A finished item: its generation record in the case, its image and kept steps."""
 
     item: Item
     key: str
-    image: Path  # PNG with the generation record
-    record: dict[str, Any]
-    steps: tuple[tuple[int, Path], ...] = ()  # (step, decoded image), when kept
-    origin: str = "generated"  # "generated", "work folder" or "case"
-    artifact_id: int | None = None  # when taken from the case
+    record_id: int
+    image: Stored
+    record: dict[str, Any]  # the generation record's payload
+    steps: tuple[tuple[int, Stored], ...] = ()  # (step, decoded image), when kept
+    origin: str = "generated"  # "generated" or "case" (reused)
 
     def rgb(self) -> np.ndarray:
-        with Image.open(self.image) as image:
-            return np.asarray(image.convert("RGB"))
+        return self.image.rgb()
 
 
 @dataclass
 class StudyRun:
-    """Generates a study's items into the case's work folder, reusing what is there."""
+    """Generates a study's items into the case, one generation record each, reusing what the
+    case proves it already holds."""
 
     case: Case
     on_progress: ProgressCallback | None = None
     is_cancelled: CancelCheck | None = None
+    title: str = "study"  # for the notes of the images it stores
     generated: int = 0
     reused: int = 0
     _hashes: dict[str, str] = field(default_factory=dict)
     _model: Any = None
-
-    @property
-    def work(self) -> Path:
-        return self.case.root / WORK_DIR
 
     def check_cancelled(self) -> None:
         if self.is_cancelled and self.is_cancelled():
@@ -90,50 +108,42 @@ class StudyRun:
     # 1. Making the items
 
     def make(self, items: Sequence[Item]) -> list[Made]:
-        """Every item, generated or reused, in order. Raises Cancelled when asked to stop."""
+        """Every item, reused or generated (and stored), in order. Raises Cancelled when asked to
+        stop; the items finished by then stay in the case."""
         keys = [self.key(item) for item in items]
-        stored = self._stored_items()
-        found: dict[int, Made] = {}
-        for index, (item, key) in enumerate(zip(items, keys, strict=True)):
-            made = self._from_work(item, key)
-            if made is None and not item.keep_steps and key in stored:
-                artifact = stored[key]
-                path = self.case.object_path(artifact.sha256)
-                made = _read(item, key, path, (), "case", artifact.id)
-            if made is not None:
-                found[index] = made
+        found = self._reusable(items, keys)
         total = sum(_steps_run(items[i].params) for i in range(len(items)) if i not in found)
         done = 0
-        results = []
-        self._remove_stale_temporaries()
+        results: list[Made] = []
+        made_now: dict[str, Made] = {}
         for index, (item, key) in enumerate(zip(items, keys, strict=True)):
             self.check_cancelled()
             position = f"item {index + 1}/{len(items)} ({item.label})"
-            if index in found:
+            earlier = found.get(index) or made_now.get(key)
+            if earlier is not None:
                 self.reused += 1
-                results.append(found[index])
-                self._tell(done, total, f"{position}: reused from the {found[index].origin}")
+                results.append(earlier)
+                where = f"generation record #{earlier.record_id}"
+                self._tell(done, total, f"{position}: reused from the case ({where})")
                 continue
             started = time.perf_counter()
             made = self._generate(item, key, done, total)
             done += _steps_run(item.params)
             self.generated += 1
+            made_now[key] = made
             results.append(made)
             seconds = time.perf_counter() - started
-            self._tell(done, total, f"{position}: generated in {seconds:.1f} s")
+            self._tell(
+                done,
+                total,
+                f"{position}: generated in {seconds:.1f} s, "
+                f"stored as generation record #{made.record_id}",
+            )
         return results
 
     def key(self, item: Item) -> str:
         params = self.resolved(item.params)
-        data = params.to_dict()
-        data.update(
-            model=None,
-            init_image=None,
-            loras=[{"sha256": lora.sha256, "scale": lora.scale} for lora in params.loras],
-            keep_steps=item.keep_steps,
-            cpu_threads=_threads() if params.device == "cpu" else None,
-        )
-        return sha256_text(canonical_json(data))
+        return item_key(params, item.keep_steps, _threads() if params.device == "cpu" else None)
 
     def resolved(self, params: GenerationParams) -> GenerationParams:
         """The params with device and dtype resolved and the SHA-256 of every file filled in
@@ -167,6 +177,8 @@ class StudyRun:
             self.on_progress(step, total, detail)
 
     def _generate(self, item: Item, key: str, done: int, total: int) -> Made:
+        """Generate one item and store it in the case at once (its own transaction)."""
+        from workstation.engine.casefile import StepFile, store_generation
         from workstation.engine.generate import generate
         from workstation.engine.pngmeta import save_png
 
@@ -183,19 +195,30 @@ class StudyRun:
             is_cancelled=self.is_cancelled,
             decode_steps=None if item.keep_steps else (),
         )
-        # Written to a hidden folder, then renamed: a folder named by its key is complete.
-        temporary = self.work / f".{key}.{os.getpid()}.tmp"
-        shutil.rmtree(temporary, ignore_errors=True)
-        temporary.mkdir(parents=True)
-        save_png(result.image, temporary / "image.png", result.record)
-        steps = []
-        for step in result.steps:
-            if step.image is not None:
-                steps.append((step.index, save_png(step.image, temporary / _step_name(step.index))))
-        final = self.work / key
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(temporary, final)
-        return _read(item, key, final / "image.png", tuple((s, final / p.name) for s, p in steps))
+        with tempfile.TemporaryDirectory(prefix="workstation-study-item-") as scratch:
+            folder = Path(scratch)
+            # A telling name: the artifact keeps the name it was imported under.
+            name = f"{_slug(self.title)}_{_slug(item.label)}"
+            image = save_png(result.image, folder / f"{name}.png", result.record)
+            steps = [
+                StepFile(
+                    s.index, save_png(s.image, folder / f"{name}_step_{s.index:03d}.png"), "decoded"
+                )
+                for s in result.steps
+                if s.image is not None
+            ]
+            record_id = store_generation(
+                self.case,
+                result,
+                image,
+                steps,
+                note=f"{self.title}: {item.label}",
+                study_key=key,
+            )
+        made = self._proven(item, key, self.case.record(record_id))
+        if isinstance(made, str):  # what was just stored must read back as it was written
+            raise CaseError(f"generation record #{record_id} does not read back: {made}")
+        return replace(made, origin="generated")
 
     def _load(self, params: GenerationParams) -> Any:
         from workstation.engine.loading import load_model
@@ -207,66 +230,90 @@ class StudyRun:
             self._model = (wanted, model)
         return self._model[1]
 
-    def _from_work(self, item: Item, key: str) -> Made | None:
-        folder = self.work / key
-        image = folder / "image.png"
-        if not image.is_file():
-            return None
-        try:
-            made = _read(item, key, image, (), "work folder")
-        except (OSError, ValueError):
-            return None  # damaged (e.g. a power cut before the data reached the disk): redo it
-        if item.keep_steps:
-            steps = tuple(
-                (step, folder / _step_name(step)) for step in range(1, made.record["steps_run"] + 1)
-            )
-            if not all(path.is_file() for _, path in steps):
-                return None
-            made = Made(item, key, image, made.record, steps, "work folder")
-        return made
+    # 2. Reusing what the case holds
 
-    def _stored_items(self) -> dict[str, Artifact]:
-        found = {}
-        for artifact in self.case.artifacts("generated"):
-            match = KEY_NOTE.search(artifact.note)
-            if match:
-                found.setdefault(match[1], artifact)
+    def _reusable(self, items: Sequence[Item], keys: Sequence[str]) -> dict[int, Made]:
+        """index -> the item as the case already holds it, proven (see the module docstring)."""
+        wanted = set(keys)
+        candidates: dict[str, list[Record]] = {}
+        for record in self.case.records("generation"):
+            body = record.body
+            if isinstance(body, Generation) and body.study_key in wanted and not record.withdrawn:
+                candidates.setdefault(body.study_key, []).append(record)
+        found: dict[int, Made] = {}
+        for index, (item, key) in enumerate(zip(items, keys, strict=True)):
+            for record in candidates.get(key, []):
+                made = self._proven(item, key, record)
+                if isinstance(made, Made):
+                    found[index] = made
+                    break
+                self._tell(0, 0, f"generation record #{record.id} not reused: {made}")
         return found
 
-    def _remove_stale_temporaries(self) -> None:
-        if self.work.is_dir():
-            for folder in self.work.glob(".*.tmp"):
-                shutil.rmtree(folder, ignore_errors=True)
+    def _proven(self, item: Item, key: str, record: Record) -> Made | str:
+        """The item as this record holds it, or why the record does not prove it."""
+        body = record.body
+        if not isinstance(body, Generation):
+            return "it does not read as a generation record"
+        try:
+            params = GenerationParams.from_dict(body.params)
+        except (WorkstationError, KeyError, TypeError, ValueError):
+            return "its parameters cannot be read"
+        threads = body.environment.get("torch_threads") if params.device == "cpu" else None
+        if item_key(params, item.keep_steps, threads) != key:
+            return "its parameters are not this item's"
+        image_id = output_id(record)
+        if image_id is None:
+            return "it links no output image"
+        image = self._intact(image_id, record)
+        if _rgb_sha256(image.path) != body.image.get("rgb_sha256"):
+            return "its image's pixels are not the ones it records"
+        steps: tuple[tuple[int, Stored], ...] = ()
+        if item.keep_steps:
+            decoded = {s.step: s.artifact_id for s in kept_steps(record) if s.kind == "decoded"}
+            wanted = range(1, body.steps_run + 1)
+            if any(step not in decoded for step in wanted):
+                return "its denoising steps were not all kept"
+            steps = tuple((step, self._intact(decoded[step], record)) for step in wanted)
+        return Made(item, key, record.id, image, body.to_payload(), steps, "case")
 
-    def forget(self, made: Sequence[Made]) -> None:
-        """Remove the work folders of items now stored in the case."""
-        for item in made:
-            if item.origin != "case":
-                shutil.rmtree(self.work / item.key, ignore_errors=True)
+    def _intact(self, artifact_id: int, record: Record) -> Stored:
+        """The stored file of an artifact, which must still have its SHA-256: if it does not,
+        the case was altered, and nothing should be built on it."""
+        artifact = self.case.artifact(artifact_id)
+        path = self.case.object_path(artifact.sha256)
+        if not path.is_file() or sha256_file(path) != artifact.sha256:
+            raise CaseError(
+                f"artifact #{artifact_id} (linked by generation record #{record.id}) is missing "
+                "or no longer matches its SHA-256: the case was altered; run `workstation case "
+                "verify` and restore it from a copy before running the study"
+            )
+        return Stored(artifact.id, artifact.sha256, path)
 
 
-def _read(
-    item: Item,
-    key: str,
-    image: Path,
-    steps: tuple[tuple[int, Path], ...],
-    origin: str = "generated",
-    artifact_id: int | None = None,
-) -> Made:
-    from workstation.engine.pngmeta import read_record
+def item_key(params: GenerationParams, keep_steps: bool, cpu_threads: int | None) -> str:
+    """The key of a generation with these (resolved) params: files by hash, not by path."""
+    data = params.to_dict()
+    data.update(
+        model=None,
+        init_image=None,
+        loras=[{"sha256": lora.sha256, "scale": lora.scale} for lora in params.loras],
+        keep_steps=keep_steps,
+        cpu_threads=cpu_threads,
+    )
+    return sha256_text(canonical_json(data))
 
-    record = read_record(image)
-    if record is None:
-        raise ValueError(f"{image} has no generation record")
-    return Made(item, key, image, record, steps, origin, artifact_id)
+
+def _rgb_sha256(path: Path) -> str | None:
+    try:
+        with Image.open(path) as image:
+            return hashlib.sha256(image.convert("RGB").tobytes()).hexdigest()
+    except (OSError, ValueError):
+        return None
 
 
 def _steps_run(params: GenerationParams) -> int:
     return int(params.steps * params.strength) if params.is_img2img else params.steps
-
-
-def _step_name(step: int) -> str:
-    return f"step_{step:03d}.png"
 
 
 def _threads() -> int:
@@ -279,13 +326,13 @@ def _show(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-# 2. Storing a study
+# 3. Storing a study
 
 
 @dataclass(frozen=True)
 class StudyFile:
     path: Path
-    label: str  # key in the record's "artifacts", e.g. "plot", "data_csv"
+    label: str  # the label of its "figure" link, e.g. "plot", "data_csv"
     note: str
 
 
@@ -295,65 +342,53 @@ class Input:
 
     path: Path
     sha256: str
+    role: str  # the link's role: "reference" (measured against) or "input" (generated from)
     label: str  # "reference" or "source"
     note: str
 
 
 def store_study(
     run: StudyRun,
-    title: str,
     made: Sequence[Made],
     files: Sequence[StudyFile],
     inputs: Sequence[Input],
-    build: Callable[[dict[str, int], dict[str, list[dict]], dict[str, int]], dict[str, Any]],
-    scratch: Path,
+    build: Callable[[dict[str, int]], Study],
 ) -> int:
-    """Everything in one transaction; returns the study record's id.
+    """The study record, its files and inputs, in one transaction; returns the record's id.
 
-    `build(item_ids, step_ids, artifact_ids)` makes the record payload once the artifact IDs are
-    known: item_ids maps item key -> artifact ID of its image, step_ids maps item key ->
-    [{"step", "id"}], artifact_ids maps input and file labels -> artifact ID.
+    `build(artifact_ids)` makes the record once the IDs of the inputs and files (by label) are
+    known. The record links each item's generation record ("item") and image ("output"), kept
+    steps ("step"), the inputs, and the files ("figure").
     """
     run.check_cancelled()
     case = run.case
-    scratch.mkdir(parents=True, exist_ok=True)
     with case.transaction():
-        known = {a.sha256: a for a in case.artifacts()}
-        artifact_ids: dict[str, int] = {}
+        ids: dict[str, int] = {}
+        links: list[Link] = []
         for source in inputs:
-            artifact = known.get(source.sha256)
+            artifact = case.find_artifact(source.sha256)
             if artifact is None:
                 artifact = case.import_file(source.path, role="other", note=source.note)
                 if artifact.sha256 != source.sha256:
                     raise InputError(f"{source.path} changed on disk during the study")
-            artifact_ids[source.label] = artifact.id
-        item_ids: dict[str, int] = {}
-        step_ids: dict[str, list[dict]] = {}
-        for index, result in enumerate(made):
-            if result.key in item_ids:
-                continue  # the same generation twice in one study: stored once
-            if result.artifact_id is not None:
-                item_ids[result.key] = result.artifact_id
-                continue
-            # A copy with a telling name: the artifact keeps the name it was imported under.
-            named = scratch / f"{_slug(title)}_{index + 1:03d}_{_slug(result.item.label)}.png"
-            shutil.copyfile(result.image, named)
-            note = f"{title}: {result.item.label}; params {result.key}"
-            item_ids[result.key] = case.import_file(named, role="generated", note=note).id
-            steps = step_ids.setdefault(result.key, [])
-            total = len(result.steps)
-            for step, path in result.steps:
-                named = scratch / f"{_slug(title)}_step_{step:03d}.png"
-                shutil.copyfile(path, named)
-                note = f"{title}: denoising step {step}/{total} (VAE decode), {result.item.label}"
-                steps.append(
-                    {"step": step, "id": case.import_file(named, role="generated", note=note).id}
+            ids[source.label] = artifact.id
+            links.append(Link(source.role, source.label, artifact_id=artifact.id))
+        seen: set[str] = set()
+        for result in made:
+            if result.key in seen:
+                continue  # the same generation twice in one study: linked once
+            seen.add(result.key)
+            label = result.item.label
+            links.append(Link("item", label, record_id=result.record_id))
+            links.append(Link("output", label, artifact_id=result.image.artifact_id))
+            for step, stored in result.steps:
+                links.append(
+                    Link("step", step_label(step, "decoded"), artifact_id=stored.artifact_id)
                 )
         for file in files:
-            artifact_ids[file.label] = case.import_file(file.path, role="other", note=file.note).id
-        record_id = case.add_record("study", build(item_ids, step_ids, artifact_ids))
-    run.forget(made)
-    return record_id
+            ids[file.label] = case.import_file(file.path, role="other", note=file.note).id
+            links.append(Link("figure", file.label, artifact_id=ids[file.label]))
+        return case.add_record(build(ids), links)
 
 
 def _slug(text: str) -> str:
@@ -362,10 +397,21 @@ def _slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class StudyOutcome:
-    record_id: int
-    payload: dict[str, Any]
+    record: Record
     generated: int
     reused: int
+
+    @property
+    def record_id(self) -> int:
+        return self.record.id
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.record.payload
+
+    def figures(self) -> dict[str, int]:
+        """label -> artifact ID of the files the study drew (plot, grid, data_csv, data_json)."""
+        return {k.label: k.artifact_id for k in self.record.linked("figure") if k.artifact_id}
 
 
 def write_data(

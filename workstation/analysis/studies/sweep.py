@@ -1,8 +1,7 @@
 """A sweep: many generations, each measured against one reference image, plotted and stored.
 
 The strength, LoRA-scale and seed studies are sweeps that differ in which parameter they vary and
-how they plot it; this module does the rest. The record (kind "study") has the shape the report
-and the GUI read:
+how they plot it; this module does the rest. The record is a `Study` (core/records.py):
 
     {"schema": "workstation.study/1", "study": "strength", "title": …, "description": …,
      "parameter": "strength", "metrics": ["phash_distance", "ssim", ("clip")],
@@ -10,9 +9,11 @@ and the GUI read:
                  "phash_band": …, "ssim_band": …, "artifact_id": 17, "params_key": …}, …],
      "series": [{"name": "SSIM (mean of 3 seeds)", "x": […], "y": […]}, …],
      "summary": {…}, "highlights": [{"artifact_id": 12, "label": "reference"}, …],
-     "base_params": {…}, "reference": {"sha256": …, "artifact_id": …},
-     "artifacts": {"plot": id, "grid": id, "data_csv": id, "data_json": id, "reference": id,
-                   "images": [ids]}}
+     "base_params": {…}, "reference": {"sha256": …, "artifact_id": …}}
+
+and its links: the reference or source ("reference"), each item's generation record ("item") and
+image ("output", labelled like the item, e.g. "strength 0.3, seed 1"), and the files it drew
+("figure": "plot", "grid", "data_csv", "data_json").
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ from workstation.analysis.studies.runner import (
     store_study,
     write_data,
 )
-from workstation.core.canonical import sha256_file
 from workstation.core.case import Case
+from workstation.core.records import Study
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -81,7 +82,7 @@ def run_sweep(
     """Generate (or reuse) every item, measure, plot and store. `highlight(points)` returns the
     indexes of the outputs worth showing large, `summarise(points)` study-specific findings."""
     reference = load_image(sweep.reference)  # a bad reference fails before any generation
-    run = StudyRun(case, on_progress=on_progress, is_cancelled=is_cancelled)
+    run = StudyRun(case, on_progress=on_progress, is_cancelled=is_cancelled, title=sweep.title)
     made = run.make(sweep.items)
 
     # 1. Measure every output against the reference.
@@ -95,7 +96,7 @@ def run_sweep(
             if band:
                 point[f"{METRICS[metric][2]}_band"] = band
         point["params_key"] = result.key
-        point["image_sha256"] = sha256_file(result.image)
+        point["image_sha256"] = result.image.sha256
         points.append(point)
 
     # 2. Summary, series, the most telling outputs.
@@ -156,15 +157,17 @@ def run_sweep(
             sweep.reference,
             reference.sha256,
             "reference",
+            sweep.reference_label,
             f"{sweep.reference_label} of the {sweep.title}",
         )
 
         # 4. Into the case, all at once.
-        def build(item_ids: dict, step_ids: dict, artifact_ids: dict) -> dict[str, Any]:
-            stored = [{**p, "artifact_id": item_ids[p["params_key"]]} for p in points]
-            highlights = [
-                {"artifact_id": artifact_ids["reference"], "label": sweep.reference_label}
+        def build(ids: dict[str, int]) -> Study:
+            reference_id = ids[sweep.reference_label]
+            stored = [
+                {**p, "artifact_id": m.image.artifact_id} for p, m in zip(points, made, strict=True)
             ]
+            highlights = [{"artifact_id": reference_id, "label": sweep.reference_label}]
             highlights += [
                 {
                     "artifact_id": stored[i]["artifact_id"],
@@ -172,31 +175,26 @@ def run_sweep(
                 }
                 for i in chosen[:11]
             ]
-            return {
-                "schema": SCHEMA,
-                "study": sweep.study,
-                "title": sweep.title,
-                "description": sweep.description,
-                "parameter": sweep.parameter,
-                "metrics": metrics,
-                "points": stored,
-                "series": series,
-                "summary": summary,
-                "highlights": highlights,
-                "base_params": base,
-                "settings": sweep.extra or {},
-                "reference": {"sha256": reference.sha256, "artifact_id": artifact_ids["reference"]},
-                "counts": {"items": len(made), "generated": run.generated, "reused": run.reused},
-                "bands_notice": bands.NOTICE,
-                "artifacts": {
-                    **artifact_ids,
-                    "images": sorted(set(item_ids.values())),
-                },
-            }
+            return Study(
+                study=sweep.study,
+                title=sweep.title,
+                description=sweep.description,
+                parameter=sweep.parameter,
+                points=stored,
+                schema=SCHEMA,
+                metrics=metrics,
+                series=series,
+                summary=summary,
+                highlights=highlights,
+                base_params=base,
+                settings=sweep.extra or {},
+                reference={"sha256": reference.sha256, "artifact_id": reference_id},
+                counts={"items": len(made), "generated": run.generated, "reused": run.reused},
+                bands_notice=bands.NOTICE,
+            )
 
-        record_id = store_study(run, sweep.title, made, files, [source], build, scratch / "items")
-    payload = next(r.payload for r in case.records("study") if r.id == record_id)
-    return StudyOutcome(record_id, payload, run.generated, run.reused)
+        record_id = store_study(run, made, files, [source], build)
+    return StudyOutcome(case.record(record_id), run.generated, run.reused)
 
 
 def _series(points: list[dict], parameter: str, metrics: list[str], seeds: int) -> list[dict]:

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from PIL import Image
-
 from workstation.analysis.images import image_from_array
 from workstation.analysis.studies import plots
 from workstation.analysis.studies.metrics import measure, prepare
@@ -32,6 +29,7 @@ from workstation.analysis.studies.sweep import SCHEMA
 from workstation.core.canonical import sha256_file
 from workstation.core.case import Case
 from workstation.core.params import GenerationParams
+from workstation.core.records import Study
 
 GRID_COLUMNS = 6
 
@@ -50,13 +48,13 @@ def run(
 ) -> StudyOutcome:
     params = study.params
     title = f"Denoising trajectory, seed {params.seed}"
-    runner = StudyRun(case, on_progress=on_progress, is_cancelled=is_cancelled)
+    runner = StudyRun(case, on_progress=on_progress, is_cancelled=is_cancelled, title=title)
     made = runner.make([Item(params, {"seed": params.seed}, keep_steps=True)])[0]
     total = len(made.steps)
 
     # 1. Each step against the final image.
     final = prepare(image_from_array(made.rgb()))
-    step_rgbs = [_rgb(path) for _, path in made.steps]
+    step_rgbs = [stored.rgb() for _, stored in made.steps]
     points = [
         {"step": step, **values}
         for (step, _), values in zip(made.steps, measure(final, step_rgbs), strict=True)
@@ -87,8 +85,8 @@ def run(
             group=None,
         )
         base = runner.resolved(params).to_dict()
-        for point, (_, path) in zip(points, made.steps, strict=True):
-            point["image_sha256"] = sha256_file(path)
+        for point, (_, stored) in zip(points, made.steps, strict=True):
+            point["image_sha256"] = stored.sha256
         data_csv, data_json = write_data(
             scratch,
             "trajectory_data",
@@ -105,40 +103,30 @@ def run(
         inputs = []
         if params.init_image:
             path = Path(params.init_image)
-            inputs.append(Input(path, sha256_file(path), "source", "init image of a trajectory"))
+            inputs.append(
+                Input(path, sha256_file(path), "input", "source", "init image of a trajectory")
+            )
 
         # 3. Into the case.
-        def build(item_ids: dict, step_ids: dict, artifact_ids: dict) -> dict[str, Any]:
-            ids = {entry["step"]: entry["id"] for entry in step_ids.get(made.key, [])}
-            output = item_ids[made.key]
-            return {
-                "schema": SCHEMA,
-                "study": "trajectory",
-                "title": title,
-                "description": (
+        def build(ids: dict[str, int]) -> Study:
+            step_ids = {step: stored.artifact_id for step, stored in made.steps}
+            return Study(
+                study="trajectory",
+                title=title,
+                description=(
                     f"All {total} denoising steps of one generation, each fully VAE-decoded; "
                     "each step measured against the final image."
                 ),
-                "parameter": "step",
-                "metrics": ["phash_distance", "ssim"],
-                "points": [{**p, "artifact_id": ids[p["step"]]} for p in points],
-                "summary": summary,
-                "highlights": [{"artifact_id": output, "label": "final image"}],
-                "base_params": base,
-                "generation": made.record,
-                "counts": {"items": 1, "generated": runner.generated, "reused": runner.reused},
-                "artifacts": {
-                    **artifact_ids,
-                    "output": output,
-                    "steps": [{"step": s, "id": i} for s, i in sorted(ids.items())],
-                },
-            }
+                parameter="step",
+                points=[{**p, "artifact_id": step_ids[p["step"]]} for p in points],
+                schema=SCHEMA,
+                metrics=["phash_distance", "ssim"],
+                summary=summary,
+                highlights=[{"artifact_id": made.image.artifact_id, "label": "final image"}],
+                base_params=base,
+                generation=made.record,
+                counts={"items": 1, "generated": runner.generated, "reused": runner.reused},
+            )
 
-        record_id = store_study(runner, title, [made], files, inputs, build, scratch / "items")
-    payload = next(r.payload for r in case.records("study") if r.id == record_id)
-    return StudyOutcome(record_id, payload, runner.generated, runner.reused)
-
-
-def _rgb(path: Path) -> np.ndarray:
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"))
+        record_id = store_study(runner, [made], files, inputs, build)
+    return StudyOutcome(case.record(record_id), runner.generated, runner.reused)
