@@ -110,6 +110,37 @@ previous {prev}</source>
     </message>
 </context>
 <context>
+    <name>CaseEdits</name>
+    <message>
+        <source>Open a case first.</source>
+        <translation>请先打开案件。</translation>
+    </message>
+    <message>
+        <source>This case is open read-only (read-only media or no write permission): it can be examined, verified and reported, but not changed.</source>
+        <translation>此案件以只读方式打开（只读介质或没有写入权限）：可以检验、校验和出具报告，但不能更改。</translation>
+    </message>
+    <message>
+        <source>Recorded finding R{id} ({status}) about {about}.</source>
+        <translation>已记录关于 {about} 的检验意见 R{id}（{status}）。</translation>
+    </message>
+    <message>
+        <source>Withdrew R{id} (amendment R{made}).</source>
+        <translation>已撤回 R{id}（更正记录 R{made}）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recorded %n amendment(s) of the case properties.</source>
+        <translation>
+            <numerusform>已记录 %n 项案件属性更正。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Corrected A{id} (%n amendment(s)).</source>
+        <translation>
+            <numerusform>已更正 A{id}（%n 项更正）。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CaseJobForm</name>
     <message>
         <source>Stopping…</source>
@@ -205,6 +236,14 @@ previous {prev}</source>
         <translation>用作初始图像（图生图）</translation>
     </message>
     <message>
+        <source>Add Finding…</source>
+        <translation>添加检验意见…</translation>
+    </message>
+    <message>
+        <source>Correct Role or Note…</source>
+        <translation>更正角色或备注…</translation>
+    </message>
+    <message>
         <source>Copy SHA-256</source>
         <translation>复制 SHA-256</translation>
     </message>
@@ -231,6 +270,69 @@ previous {prev}</source>
     <message>
         <source>Chain head {head}</source>
         <translation>链头 {head}</translation>
+    </message>
+</context>
+<context>
+    <name>CasePropertiesDialog</name>
+    <message>
+        <source>Case properties</source>
+        <translation>案件属性</translation>
+    </message>
+    <message>
+        <source>{property}:</source>
+        <translation>{property}：</translation>
+    </message>
+    <message>
+        <source>Case {id}, created {time}</source>
+        <translation>案件 {id}，创建于 {time}</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>更正历史</translation>
+    </message>
+    <message>
+        <source>No amendments yet: every value is as the case was created.</source>
+        <translation>尚无更正：各项均为创建案件时的值。</translation>
+    </message>
+    <message>
+        <source>required, e.g. case number assigned by the court</source>
+        <translation>必填，例如：法院已分配案号</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由：</translation>
+    </message>
+    <message>
+        <source>Each changed field is recorded as an amendment with this reason; the earlier value stays in the case and in the report&apos;s history.</source>
+        <translation>每个改动的字段都会连同此理由记录为一条更正；原值仍保留在案件中，并列入报告的更正历史。</translation>
+    </message>
+    <message>
+        <source>Amend</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Property</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <source>Previous value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
     </message>
 </context>
 <context>
@@ -428,6 +530,49 @@ previous {prev}</source>
     </message>
 </context>
 <context>
+    <name>CorrectArtifactDialog</name>
+    <message>
+        <source>Correct role or note</source>
+        <translation>更正角色或备注</translation>
+    </message>
+    <message>
+        <source>required, e.g. the instructing party named it</source>
+        <translation>必填，例如：委托方已说明其来源</translation>
+    </message>
+    <message>
+        <source>Artifact:</source>
+        <translation>证据项：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由：</translation>
+    </message>
+    <message>
+        <source>Correct</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>The correction is recorded as an amendment; the role and note given at import stay in the case and its history.</source>
+        <translation>更正将记录为一条更正记录；导入时给出的角色和备注仍保留在案件及其历史中。</translation>
+    </message>
+    <message>
+        <source>Earlier corrections:</source>
+        <translation>此前的更正：</translation>
+    </message>
+    <message>
+        <source>{time} {actor}: {field} “{previous}” → “{value}” ({reason})</source>
+        <translation>{time} {actor}：{field}“{previous}”→“{value}”（{reason}）</translation>
+    </message>
+</context>
+<context>
     <name>DetailsPane</name>
     <message>
         <source>Select an artifact to see its details.</source>
@@ -501,6 +646,131 @@ The full report was written to the log.</source>
     <message>
         <source>Cannot do that</source>
         <translation>无法执行</translation>
+    </message>
+</context>
+<context>
+    <name>FindingDialog</name>
+    <message>
+        <source>Add finding</source>
+        <translation>添加检验意见</translation>
+    </message>
+    <message>
+        <source>Type A3 or R12 to jump to an artifact or a record</source>
+        <translation>输入 A3 或 R12 可跳到相应的证据项或记录</translation>
+    </message>
+    <message>
+        <source>Optional: the finding concerns one picture or file of the record</source>
+        <translation>可选：检验意见针对该记录中的某一图片或文件</translation>
+    </message>
+    <message>
+        <source>Figure:</source>
+        <translation>图表：</translation>
+    </message>
+    <message>
+        <source>What you observed and what it means, in your own words</source>
+        <translation>用您自己的话写明所见及其含义</translation>
+    </message>
+    <message>
+        <source>About:</source>
+        <translation>针对：</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Finding:</source>
+        <translation>检验意见：</translation>
+    </message>
+    <message>
+        <source>A finding is an audited record of the case and appears in the report. It cannot be edited afterwards, only withdrawn with a reason.</source>
+        <translation>检验意见是案件中经审计的记录，会列入报告。记录后不能修改，只能说明理由后撤回。</translation>
+    </message>
+    <message>
+        <source>Record Finding</source>
+        <translation>记录检验意见</translation>
+    </message>
+    <message>
+        <source>(the whole record)</source>
+        <translation>（整条记录）</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsModel</name>
+    <message>
+        <source>Finding</source>
+        <translation>检验意见</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>针对</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>记录时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>{text}
+
+Withdrawn: {reason}</source>
+        <translation>{text}
+
+已撤回：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPanel</name>
+    <message>
+        <source>Show withdrawn</source>
+        <translation>显示已撤回</translation>
+    </message>
+    <message>
+        <source>Add Finding…</source>
+        <translation>添加检验意见…</translation>
+    </message>
+    <message>
+        <source>Withdraw…</source>
+        <translation>撤回…</translation>
+    </message>
+    <message>
+        <source>Double-click a finding to show what it is about. Findings are audited records: they are never edited, only withdrawn with a reason.</source>
+        <translation>双击检验意见可显示其针对的对象。检验意见是经审计的记录：不能修改，只能说明理由后撤回。</translation>
+    </message>
+    <message>
+        <source>No case is open.</source>
+        <translation>没有打开的案件。</translation>
+    </message>
+    <message>
+        <source>No findings yet: add one about an artifact, a record or a figure.</source>
+        <translation>尚无检验意见：可针对证据项、记录或图表添加。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n 条检验意见</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n withdrawn</source>
+        <translation>
+            <numerusform>，其中 %n 条已撤回</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -984,6 +1254,102 @@ The full report was written to the log.</source>
         <translation>报告</translation>
     </message>
     <message>
+        <source>lab</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>reproduction</source>
+        <translation>复现</translation>
+    </message>
+    <message>
+        <source>provenance</source>
+        <translation>来源信息</translation>
+    </message>
+    <message>
+        <source>finding</source>
+        <translation>检验意见</translation>
+    </message>
+    <message>
+        <source>amendment</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警示</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Examiner</source>
+        <translation>鉴定人</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>机构</translation>
+    </message>
+    <message>
+        <source>Case number</source>
+        <translation>案号</translation>
+    </message>
+    <message>
+        <source>Court</source>
+        <translation>法院</translation>
+    </message>
+    <message>
+        <source>Parties</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <source>Instructing party</source>
+        <translation>委托方</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>案情描述</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>figure</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
         <source>system</source>
         <translation>跟随系统</translation>
     </message>
@@ -1026,6 +1392,10 @@ The full report was written to the log.</source>
         <translation>报告</translation>
     </message>
     <message>
+        <source>Findings</source>
+        <translation>检验意见</translation>
+    </message>
+    <message>
         <source>Open a case folder</source>
         <translation>打开案件文件夹</translation>
     </message>
@@ -1056,6 +1426,10 @@ The full report was written to the log.</source>
         <translation>
             <numerusform>已导入 %n 个文件。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Select the artifact to correct in the Case panel first.</source>
+        <translation>请先在案件面板中选择要更正的证据项。</translation>
     </message>
 </context>
 <context>
@@ -1139,6 +1513,22 @@ The full report was written to the log.</source>
         <translation>例如：张三诉某公司</translation>
     </message>
     <message>
+        <source>the court&apos;s number for the case, if any</source>
+        <translation>法院的案号（如有）</translation>
+    </message>
+    <message>
+        <source>e.g. Smith (claimant); Example Ltd (defendant)</source>
+        <translation>例如：张三（原告）；某科技公司（被告）</translation>
+    </message>
+    <message>
+        <source>who instructed you</source>
+        <translation>委托您的一方</translation>
+    </message>
+    <message>
+        <source>what the case is about</source>
+        <translation>案件的基本情况</translation>
+    </message>
+    <message>
         <source>Folder:</source>
         <translation>文件夹：</translation>
     </message>
@@ -1155,8 +1545,28 @@ The full report was written to the log.</source>
         <translation>机构：</translation>
     </message>
     <message>
-        <source>The examiner is recorded as the actor of every entry in the audit log.</source>
-        <translation>鉴定人将被记录为审计日志中每条记录的操作人。</translation>
+        <source>Case number:</source>
+        <translation>案号：</translation>
+    </message>
+    <message>
+        <source>Court:</source>
+        <translation>法院：</translation>
+    </message>
+    <message>
+        <source>Parties:</source>
+        <translation>当事人：</translation>
+    </message>
+    <message>
+        <source>Instructing party:</source>
+        <translation>委托方：</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>案情描述：</translation>
+    </message>
+    <message>
+        <source>The examiner is recorded as the actor of every entry in the audit log. The particulars can be amended later (Case ▸ Properties); each change is recorded with its reason.</source>
+        <translation>鉴定人将被记录为审计日志中每条记录的操作人。上述案件信息以后可以更正（案件 ▸ 属性），每次更正都会连同理由一并记录。</translation>
     </message>
     <message>
         <source>Create</source>
@@ -1209,6 +1619,10 @@ The full report was written to the log.</source>
         <translation>将此次比较及其差异图和关键点图存入案件，以便在报告中展示</translation>
     </message>
     <message>
+        <source>Add Finding…</source>
+        <translation>添加检验意见…</translation>
+    </message>
+    <message>
         <source>Prompt:</source>
         <translation>提示词：</translation>
     </message>
@@ -1219,6 +1633,10 @@ The full report was written to the log.</source>
     <message>
         <source>Kept in the case as comparison record #{id}.</source>
         <translation>已作为比较记录 #{id} 保存到案件。</translation>
+    </message>
+    <message>
+        <source>Keep the comparison in the case first: a finding is about a record.</source>
+        <translation>请先将比较结果保存到案件：检验意见须针对一条记录。</translation>
     </message>
     <message>
         <source>Comparing A and B…</source>
@@ -1334,6 +1752,13 @@ The full report was written to the log.</source>
     <message>
         <source>Choose a file</source>
         <translation>选择文件</translation>
+    </message>
+</context>
+<context>
+    <name>RecordList</name>
+    <message>
+        <source>Add Finding…</source>
+        <translation>添加检验意见…</translation>
     </message>
 </context>
 <context>
@@ -1607,6 +2032,13 @@ The full report was written to the log.</source>
     </message>
 </context>
 <context>
+    <name>Targets</name>
+    <message>
+        <source>(withdrawn)</source>
+        <translation>（已撤回）</translation>
+    </message>
+</context>
+<context>
     <name>VerifyResultDialog</name>
     <message>
         <source>Case verification</source>
@@ -1708,6 +2140,30 @@ Chain head: {head}</source>
         <translation>重新计算每个存储文件的哈希并检查审计链</translation>
     </message>
     <message>
+        <source>Add &amp;Finding…</source>
+        <translation>添加检验意见(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Record a finding about an artifact, a record or one of its figures</source>
+        <translation>针对证据项、记录或其中的图表记录检验意见</translation>
+    </message>
+    <message>
+        <source>&amp;Correct Role or Note…</source>
+        <translation>更正角色或备注(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Correct the selected artifact&apos;s role or note by an amendment</source>
+        <translation>以更正记录更正所选证据项的角色或备注</translation>
+    </message>
+    <message>
+        <source>&amp;Properties…</source>
+        <translation>属性(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>The case number, court, parties and other particulars, with their history</source>
+        <translation>案号、法院、当事人等案件信息及其更正历史</translation>
+    </message>
+    <message>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
@@ -1752,6 +2208,10 @@ Chain head: {head}</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
+        <source>&amp;Case</source>
+        <translation>案件(&amp;C)</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -1770,6 +2230,29 @@ Chain head: {head}</source>
     <message>
         <source>Clear List</source>
         <translation>清空列表</translation>
+    </message>
+</context>
+<context>
+    <name>WithdrawDialog</name>
+    <message>
+        <source>Withdraw</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <source>Withdraw {what}?</source>
+        <translation>撤回 {what}？</translation>
+    </message>
+    <message>
+        <source>It stays in the case and in the audit log, marked as withdrawn with your reason; the report shows it as withdrawn.</source>
+        <translation>该记录仍保留在案件和审计日志中，并连同您的理由标记为已撤回；报告中也会显示为已撤回。</translation>
+    </message>
+    <message>
+        <source>required, e.g. superseded by a later finding</source>
+        <translation>必填，例如：已被后来的检验意见取代</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由：</translation>
     </message>
 </context>
 <context>

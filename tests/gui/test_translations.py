@@ -53,7 +53,7 @@ def test_the_window_speaks_chinese(qtbot, settings, sample_case, tmp_path):
         qtbot.addWidget(window)
         window.open_case(sample_case)
         menus = [action.text() for action in window.menuBar().actions()]
-        assert menus == ["文件(&F)", "编辑(&E)", "视图(&V)", "工具(&T)", "帮助(&H)"]
+        assert menus == ["文件(&F)", "编辑(&E)", "案件(&C)", "视图(&V)", "工具(&T)", "帮助(&H)"]
         assert window.docks["case"].windowTitle() == "案件"
         assert window.case_panel.model.data(window.case_panel.model.index(0, 2)) == "参照"
         qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)

@@ -24,12 +24,14 @@ def shortcut_of(window, text: str) -> str:
 
 def test_menus_and_shortcuts(window):
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Tools", "&Help"]
+    assert menus == ["&File", "&Edit", "&Case", "&View", "&Tools", "&Help"]
     assert shortcut_of(window, "&New Case…") == "Ctrl+N"
     assert shortcut_of(window, "&Open Case…") == "Ctrl+O"
     assert shortcut_of(window, "&Import Files…") == "Ctrl+I"
     assert shortcut_of(window, "&Verify Case") == "Ctrl+Shift+V"
     assert shortcut_of(window, "Case") == "Ctrl+1"
+    assert shortcut_of(window, "Findings") == "Ctrl+6"
+    assert shortcut_of(window, "Add &Finding…") == "Ctrl+Shift+F"
     # Without a case, what needs one is off, and the Case panel says what to do.
     import_action = next(a for a in window.actions() if a.text() == "&Import Files…")
     assert not import_action.isEnabled()
@@ -43,7 +45,7 @@ def test_panels_are_tabbed_and_layout_survives_a_restart(qtbot, tmp_path):
     qtbot.addWidget(first)
     first.show()
     assert set(first.tabifiedDockWidgets(first.docks["case"])) == {
-        first.docks[name] for name in ("generate", "compare", "analysis", "report")
+        first.docks[name] for name in ("generate", "compare", "analysis", "report", "findings")
     }
     first.docks["analysis"].close()
     first.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
@@ -50,3 +52,31 @@ def lock_icon() -> QIcon:
     icon.addPixmap(lock(True).pixmap(SIZE), QIcon.Mode.Normal, QIcon.State.On)
     icon.addPixmap(lock(False).pixmap(SIZE), QIcon.Mode.Normal, QIcon.State.Off)
     return icon
+
+
+# A finding's status: the colour says it at a glance, the mark says it without colour vision.
+STATUS_COLOURS = {"ok": "#2e8b57", "check": "#c98a00", "warning": "#d03030"}
+
+
+@functools.cache  # drawn once: table rows ask for it on every repaint
+def status(value: str) -> QIcon:
+    pixmap, painter, _ = _canvas()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(STATUS_COLOURS[value]))
+    painter.drawEllipse(QRectF(2, 2, 28, 28))
+    pen = QPen(QColor("white"), 3.4)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if value == "ok":  # a tick
+        painter.drawPolyline([QPointF(9, 16.5), QPointF(14, 21.5), QPointF(23, 11)])
+    elif value == "check":  # a question mark
+        painter.drawArc(QRectF(11, 7, 10, 9), -90 * 16, 270 * 16)
+        painter.drawLine(QPointF(16, 16), QPointF(16, 18.5))
+        painter.drawPoint(QPointF(16, 24))
+    else:  # an exclamation mark
+        painter.drawLine(QPointF(16, 8), QPointF(16, 18))
+        painter.drawPoint(QPointF(16, 24))
+    painter.end()
+    return QIcon(pixmap)

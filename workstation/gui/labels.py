@@ -35,6 +35,40 @@ _ACTIONS = {
     "comparison": QT_TRANSLATE_NOOP("Labels", "comparison"),
     "study": QT_TRANSLATE_NOOP("Labels", "study"),
     "report": QT_TRANSLATE_NOOP("Labels", "report"),
+    "lab": QT_TRANSLATE_NOOP("Labels", "lab"),
+    "reproduction": QT_TRANSLATE_NOOP("Labels", "reproduction"),
+    "provenance": QT_TRANSLATE_NOOP("Labels", "provenance"),
+    "finding": QT_TRANSLATE_NOOP("Labels", "finding"),
+    "amendment": QT_TRANSLATE_NOOP("Labels", "amendment"),
+}
+# A finding's status (core/records.py FINDING_STATUSES), as forensic tools mark bookmarks.
+_STATUSES = {
+    "ok": QT_TRANSLATE_NOOP("Labels", "OK"),
+    "check": QT_TRANSLATE_NOOP("Labels", "Check"),
+    "warning": QT_TRANSLATE_NOOP("Labels", "Warning"),
+}
+# Case properties (core/records.py CASE_PROPERTIES) and the artifact fields an amendment corrects.
+_PROPERTIES = {
+    "title": QT_TRANSLATE_NOOP("Labels", "Title"),
+    "examiner": QT_TRANSLATE_NOOP("Labels", "Examiner"),
+    "organisation": QT_TRANSLATE_NOOP("Labels", "Organisation"),
+    "case_number": QT_TRANSLATE_NOOP("Labels", "Case number"),
+    "court": QT_TRANSLATE_NOOP("Labels", "Court"),
+    "parties": QT_TRANSLATE_NOOP("Labels", "Parties"),
+    "instructing_party": QT_TRANSLATE_NOOP("Labels", "Instructing party"),
+    "description": QT_TRANSLATE_NOOP("Labels", "Description"),
+    "role": QT_TRANSLATE_NOOP("Labels", "Role"),
+    "note": QT_TRANSLATE_NOOP("Labels", "Note"),
+    "withdrawn": QT_TRANSLATE_NOOP("Labels", "Withdrawn"),
+}
+# What a record's link to an artifact says it is (core/records.py LINK_ROLES).
+_LINK_ROLES = {
+    "input": QT_TRANSLATE_NOOP("Labels", "input"),
+    "reference": QT_TRANSLATE_NOOP("Labels", "reference"),
+    "output": QT_TRANSLATE_NOOP("Labels", "output"),
+    "step": QT_TRANSLATE_NOOP("Labels", "step"),
+    "figure": QT_TRANSLATE_NOOP("Labels", "figure"),
+    "document": QT_TRANSLATE_NOOP("Labels", "document"),
 }
 _THEMES = {
     "system": QT_TRANSLATE_NOOP("Labels", "system"),
@@ -53,6 +87,18 @@ def band(value: str) -> str:
 
 def action(value: str) -> str:
     return _shown("Labels", _ACTIONS, value)
+
+
+def status(value: str) -> str:
+    return _shown("Labels", _STATUSES, value)
+
+
+def field(value: str) -> str:
+    return _shown("Labels", _PROPERTIES, value)
+
+
+def link_role(value: str) -> str:
+    return _shown("Labels", _LINK_ROLES, value)
 
 
 def theme(value: str) -> str:

@@ -17,25 +17,30 @@ from PySide6.QtWidgets import (
 )
 
 from workstation import APP_NAME
-from workstation.core.case import Artifact
+from workstation.core.case import Artifact, Record
 from workstation.core.errors import WorkstationError
+from workstation.gui import targets
+from workstation.gui.case_edits import CaseEdits
 from workstation.gui.dialogs.about import show_about
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.dialogs.import_files import ImportDialog
 from workstation.gui.dialogs.new_case import NewCaseDialog
 from workstation.gui.dialogs.preferences import PreferencesDialog
+from workstation.gui.examiner_records import FindingRow, current_info
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.pair_state import PairState
 from workstation.gui.panels.analysis_panel import AnalysisPanel
 from workstation.gui.panels.case_panel import CasePanel
 from workstation.gui.panels.compare_panel import ComparePanel
+from workstation.gui.panels.findings_panel import FindingsPanel
 from workstation.gui.panels.generate_panel import GeneratePanel
 from workstation.gui.panels.report_panel import ReportPanel
 from workstation.gui.session import CaseSession
 from workstation.gui.settings import Settings
+from workstation.gui.targets import Target
 from workstation.gui.window_actions import WindowActions
 
-PANELS = ("case", "generate", "compare", "analysis", "report")
+PANELS = ("case", "generate", "compare", "analysis", "report", "findings")
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +68,7 @@ class MainWindow(QMainWindow):
         self.generate_panel = GeneratePanel(self.session, self.runner)
         self.compare_panel = ComparePanel(self.pair, self.runner)
         self.report_panel = ReportPanel(self.session, self.runner)
+        self.findings_panel = FindingsPanel(self.session)
         # Studies generate from the Generate panel's request.
         self.analysis_panel = AnalysisPanel(
             self.session, self.pair, self.runner, self.generate_panel.form.params
@@ -73,6 +79,7 @@ class MainWindow(QMainWindow):
             "compare": self.compare_panel,
             "analysis": self.analysis_panel,
             "report": self.report_panel,
+            "findings": self.findings_panel,
         }
         self.docks: dict[str, QDockWidget] = {}
         titles = self.panel_titles()
@@ -105,6 +112,7 @@ class MainWindow(QMainWindow):
         self.case_panel.open_case_requested.connect(self.choose_case)
         self.case_panel.compare_requested.connect(self._compare_requested)
         self.case_panel.init_image_requested.connect(self._init_image_requested)
+        self._connect_examiner_edits()
         self.generate_panel.preferences_requested.connect(self.edit_preferences)
         self.generate_panel.set_preferences(settings.model_folder, settings.device)
         self.session.opened.connect(self._case_opened)
@@ -124,6 +132,7 @@ class MainWindow(QMainWindow):
             "compare": self.tr("Compare"),
             "analysis": self.tr("Analysis"),
             "report": self.tr("Report"),
+            "findings": self.tr("Findings"),
         }
 
     def reset_layout(self) -> None:
@@ -163,12 +172,14 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         dialog = NewCaseDialog(self.settings.examiner, self.settings.organisation, self)
-        dialog.accepted.connect(lambda: self._create_case(*dialog.values()))
+        dialog.accepted.connect(lambda: self._create_case(*dialog.values(), dialog.properties()))
         dialog.open()
 
-    def _create_case(self, root: Path, title: str, examiner: str, organisation: str) -> None:
+    def _create_case(
+        self, root: Path, title: str, examiner: str, organisation: str, properties: dict[str, str]
+    ) -> None:
         try:
-            self.session.create(root, title, examiner, organisation)
+            self.session.create(root, title, examiner, organisation, **properties)
         except WorkstationError as error:
             show_error(self, str(error))
 
@@ -194,6 +205,8 @@ class MainWindow(QMainWindow):
     def _case_opened(self) -> None:
         self._update_title()
         self.actions_.case_state_changed(self.session.case is not None)
+        self.findings_panel.set_writable(self.edits.writable, self.edits.why_not())
+        self.analysis_panel.pair_tab.update_finding_button()
 
     def _update_title(self) -> None:
         case = self.session.case
@@ -201,14 +214,15 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_NAME)
             self.case_label.setText(self.tr("No case open"))
             return
-        self.setWindowTitle(f"{case.info.title} — {APP_NAME}")
+        title = current_info(self.session).title  # amended since opening, perhaps
+        self.setWindowTitle(f"{title} — {APP_NAME}")
         entries = self.session.audit_entries()
         seq, head = (entries[-1].seq, entries[-1].hash) if entries else (0, "")
         self.case_label.setText(
             self.tr(
                 "{title} · {count} artifact(s) · {entries} log entries · chain head {head}"
             ).format(
-                title=case.info.title,
+                title=title,
                 count=len(self.session.artifacts()),
                 entries=seq,
                 head=head[:12],
@@ -279,7 +293,83 @@ class MainWindow(QMainWindow):
         self.generate_panel.set_init_image(artifact_id)
         self.show_panel("generate")
 
-    # 6. Preferences, about, closing
+    def show_target(self, finding: FindingRow) -> None:
+        """Show what a finding is about: an artifact (or a record's figure) in the Case panel, a
+        study or lab in its tab, a comparison's pair in the Pair tab, else the record's files."""
+        about = finding.about
+        record = targets.record_of(about, self.session) if about.record_id is not None else None
+        if about.artifact_id is not None:
+            ids = [about.artifact_id]
+        elif record is None:
+            return
+        elif finding.figure:
+            ids = [targets.figure_artifact(record, finding.figure)]
+        elif self._show_record(record):
+            return
+        else:
+            ids = [k.artifact_id for k in record.linked("output", "document", "figure")]
+        panel = self.case_panel
+        if set(ids) & panel.step_ids:
+            panel.show_steps.setChecked(True)  # a denoising step is hidden until asked for
+        panel.select_ids([i for i in ids if i is not None])
+        self.show_panel("case")
+
+    def _show_record(self, record: Record) -> bool:
+        analysis = self.analysis_panel
+        for tab in (analysis.studies_tab, analysis.lab_tab):
+            if record.id in {r.id for r in tab.records.shown()}:
+                tab.records.select(record.id)
+                analysis.tabs.setCurrentWidget(tab)
+                self.show_panel("analysis")
+                return True
+        inputs = [self.session.artifact(k.artifact_id) for k in record.linked("input")]
+        if record.kind == "comparison" and len(inputs) == 2 and all(inputs):
+            self.pair.set_side("a", inputs[0])
+            self.pair.set_side("b", inputs[1])
+            analysis.tabs.setCurrentWidget(analysis.pair_tab)
+            self.show_panel("analysis")
+            return True
+        return False
+
+    # 6. The examiner's words: findings, corrections, case properties
+
+    def _connect_examiner_edits(self) -> None:
+        self.edits = CaseEdits(self.session, self.runner, self)
+        self.edits.done.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        analysis = self.analysis_panel
+        self.case_panel.why_not_write = self.edits.why_not
+        self.case_panel.finding_requested.connect(
+            lambda artifact_id: self.edits.ask_finding(Target(artifact_id=artifact_id))
+        )
+        self.case_panel.correction_requested.connect(self.edits.ask_correction)
+        for source in (analysis.studies_tab.records, analysis.lab_tab.records, analysis.pair_tab):
+            source.why_not_write = self.edits.why_not
+            source.finding_requested.connect(
+                lambda record_id: self.edits.ask_finding(Target(record_id=record_id))
+            )
+        self.findings_panel.add_requested.connect(self.add_finding)
+        self.findings_panel.withdraw_requested.connect(self.edits.ask_withdraw)
+        self.findings_panel.open_requested.connect(self.show_target)
+
+    def add_finding(self) -> None:
+        """About the artifact selected in the Case panel, or anything the examiner picks."""
+        ids = self.case_panel.selected_ids()
+        self.edits.ask_finding(Target(artifact_id=ids[0]) if ids else None)
+
+    def correct_artifact(self) -> None:
+        ids = self.case_panel.selected_ids()
+        if ids:
+            self.edits.ask_correction(ids[0])
+            return
+        self.show_panel("case")
+        self.statusBar().showMessage(
+            self.tr("Select the artifact to correct in the Case panel first."), 5000
+        )
+
+    def case_properties(self) -> None:
+        self.edits.ask_properties()
+
+    # 7. Preferences, about, closing
 
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.settings, self)

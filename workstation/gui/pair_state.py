@@ -32,6 +32,7 @@ class PairState(QObject):
         self.a: Artifact | None = None
         self.b: Artifact | None = None
         self.report = None
+        self.record_id: int | None = None  # the comparison record `report` was kept as
         self.job: Job | None = None
         self.clip_model = ""  # path from the preferences; empty: no CLIP
         session.opened.connect(self._case_opened)
@@ -63,6 +64,7 @@ class PairState(QObject):
             self.job = None
             self.running_changed.emit(False)
         self.report = None
+        self.record_id = None
         self.changed.emit()
 
     @property
@@ -122,6 +124,7 @@ class PairState(QObject):
         return self.runner.start(job)
 
     def _stored(self, record_id: int) -> None:
+        self.record_id = record_id
         self.stored.emit(record_id)
         self.session.refresh()
 
@@ -131,6 +134,7 @@ class PairState(QObject):
         if (report.image_a["sha256"], report.image_b["sha256"]) != (self.a.sha256, self.b.sha256):
             return  # finished just before the pair changed
         self.report = report
+        self.record_id = None  # a new reading, not yet kept
         self.report_ready.emit(report)
 
     def _job_done(self, job: Job) -> None:

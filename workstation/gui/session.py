@@ -46,8 +46,11 @@ class CaseSession(QObject):
         self.opened.emit()
         return case
 
-    def create(self, root: Path, title: str, examiner: str, organisation: str) -> Case:
-        Case.create(root, title, examiner, organisation).close()
+    def create(
+        self, root: Path, title: str, examiner: str, organisation: str, **properties: str
+    ) -> Case:
+        """`properties`: case_number, court, parties, instructing_party, description."""
+        Case.create(root, title, examiner, organisation, **properties).close()
         return self.open(root)
 
     def close(self, emit: bool = True) -> None:

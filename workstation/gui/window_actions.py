@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 Key = QKeySequence.StandardKey
 Pixmap = QStyle.StandardPixmap
-PANEL_KEYS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5")
+PANEL_KEYS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6")
 
 
 class WindowActions(QObject):
@@ -78,6 +78,34 @@ class WindowActions(QObject):
             self.tr("Re-hash every stored file and check the audit chain"),
         )
 
+        # The examiner's words: audited records, so off on a read-only case (the tooltip says why).
+        self.add_finding = self._action(
+            self.tr("Add &Finding…"),
+            w.add_finding,
+            "Ctrl+Shift+F",
+            None,
+            self.tr("Record a finding about an artifact, a record or one of its figures"),
+        )
+        self.correct_artifact = self._action(
+            self.tr("&Correct Role or Note…"),
+            w.correct_artifact,
+            None,
+            None,
+            self.tr("Correct the selected artifact's role or note by an amendment"),
+        )
+        self.case_properties = self._action(
+            self.tr("&Properties…"),
+            w.case_properties,
+            None,
+            None,
+            self.tr("The case number, court, parties and other particulars, with their history"),
+        )
+        for action in (self.add_finding, self.correct_artifact, self.case_properties):
+            action.setMenuRole(QAction.MenuRole.NoRole)  # not moved to macOS's app menu
+        self.write_tips = {
+            action: action.toolTip() for action in (self.add_finding, self.correct_artifact)
+        }
+
         self.generate = self._action(
             self.tr("&Generate"),
             w.generate,
@@ -121,6 +149,12 @@ class WindowActions(QObject):
         edit_menu.addAction(self.copy_sha)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences)
+
+        case_menu = bar.addMenu(self.tr("&Case"))
+        case_menu.setToolTipsVisible(True)
+        case_menu.addActions([self.add_finding, self.correct_artifact])
+        case_menu.addSeparator()
+        case_menu.addAction(self.case_properties)
 
         view_menu = bar.addMenu(self.tr("&View"))
         self.panel_actions = {}
@@ -198,8 +232,13 @@ class WindowActions(QObject):
             self.open_folder,
             self.copy_sha,
             self.verify,
+            self.case_properties,
         ):
             action.setEnabled(has_case)
+        why_not = self.window.edits.why_not() if has_case else ""
+        for action, tip in self.write_tips.items():
+            action.setEnabled(has_case and not why_not)
+            action.setToolTip(why_not or tip)
 
     def _toggle_full_screen(self) -> None:
         w = self.window

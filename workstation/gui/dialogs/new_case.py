@@ -1,4 +1,5 @@
-"""Ask for a new case's folder, title, examiner and organisation."""
+"""Ask for a new case's folder, title, examiner and organisation, and its particulars (case number,
+court, parties, instructing party, description), all of which can be amended later."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,14 +36,33 @@ class NewCaseDialog(QDialog):
         self.title.setPlaceholderText(self.tr("e.g. Smith v. Example"))
         self.examiner = QLineEdit(examiner)
         self.organisation = QLineEdit(organisation)
+        self.case_number = QLineEdit()
+        self.case_number.setPlaceholderText(self.tr("the court's number for the case, if any"))
+        self.court = QLineEdit()
+        self.parties = QLineEdit()
+        self.parties.setPlaceholderText(self.tr("e.g. Smith (claimant); Example Ltd (defendant)"))
+        self.instructing_party = QLineEdit()
+        self.instructing_party.setPlaceholderText(self.tr("who instructed you"))
+        self.description = QPlainTextEdit()
+        self.description.setPlaceholderText(self.tr("what the case is about"))
+        self.description.setFixedHeight(72)
 
         form = QFormLayout()
         form.addRow(self.tr("Folder:"), folder_row)
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.tr("Examiner:"), self.examiner)
         form.addRow(self.tr("Organisation:"), self.organisation)
+        form.addRow(self.tr("Case number:"), self.case_number)
+        form.addRow(self.tr("Court:"), self.court)
+        form.addRow(self.tr("Parties:"), self.parties)
+        form.addRow(self.tr("Instructing party:"), self.instructing_party)
+        form.addRow(self.tr("Description:"), self.description)
         hint = QLabel(
-            self.tr("The examiner is recorded as the actor of every entry in the audit log.")
+            self.tr(
+                "The examiner is recorded as the actor of every entry in the audit log. "
+                "The particulars can be amended later (Case ▸ Properties); each change is "
+                "recorded with its reason."
+            )
         )
         hint.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -75,3 +96,13 @@ class NewCaseDialog(QDialog):
             self.examiner.text().strip(),
             self.organisation.text().strip(),
         )
+
+    def properties(self) -> dict[str, str]:
+        """The particulars given (core/records.py CASE_PROPERTIES after title and examiner)."""
+        return {
+            "case_number": self.case_number.text().strip(),
+            "court": self.court.text().strip(),
+            "parties": self.parties.text().strip(),
+            "instructing_party": self.instructing_party.text().strip(),
+            "description": self.description.toPlainText().strip(),
+        }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
@@ -44,6 +46,8 @@ class CasePanel(QWidget):
     open_case_requested = Signal()
     compare_requested = Signal(int, str)  # artifact id, "a" or "b"
     init_image_requested = Signal(int)  # artifact id for img2img
+    finding_requested = Signal(int)  # artifact id
+    correction_requested = Signal(int)  # artifact id: correct its role or note
     status = Signal(str)
 
     def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
@@ -58,6 +62,8 @@ class CasePanel(QWidget):
         self._preview_job: Job | None = None
         self.verifying = False
         self.step_ids: set[int] = set()
+        # Why the case cannot take the examiner's words now ("" when it can); set by the window.
+        self.why_not_write: Callable[[], str] = lambda: ""
         self._build()
         session.opened.connect(self.reload)
         session.changed.connect(self._changed)
@@ -318,11 +324,17 @@ class CasePanel(QWidget):
         self._preview_job = self.runner.start(job)
 
     def _context_menu(self, position) -> None:
+        menu = self.artifact_menu()
+        if menu is not None:
+            menu.exec(self.sender().viewport().mapToGlobal(position))
+
+    def artifact_menu(self) -> QMenu | None:
         artifacts = self.selected_artifacts()
         if not artifacts:
-            return
+            return None
         first = artifacts[0]
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)
         is_image = first.media_type.startswith("image/")
         for text, side in (
             (self.tr("Compare as image A"), "a"),
@@ -337,9 +349,19 @@ class CasePanel(QWidget):
         init.setEnabled(is_image)
         init.triggered.connect(lambda: self.init_image_requested.emit(first.id))
         menu.addSeparator()
+        # The examiner's words about it: audited records, so off on a read-only case.
+        why = self.why_not_write()
+        finding = menu.addAction(self.tr("Add Finding…"))
+        finding.triggered.connect(lambda: self.finding_requested.emit(first.id))
+        correct = menu.addAction(self.tr("Correct Role or Note…"))
+        correct.triggered.connect(lambda: self.correction_requested.emit(first.id))
+        for action in (finding, correct):
+            action.setEnabled(not why)
+            action.setToolTip(why)
+        menu.addSeparator()
         copy: QAction = menu.addAction(self.tr("Copy SHA-256"))
         copy.triggered.connect(self.copy_sha256)
-        menu.exec(self.sender().viewport().mapToGlobal(position))
+        return menu
 
     def copy_sha256(self) -> None:
         artifacts = self.selected_artifacts()

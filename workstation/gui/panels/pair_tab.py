@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,9 +26,13 @@ from workstation.gui.widgets.pair_picker import PairPicker
 
 
 class PairTab(QWidget):
+    finding_requested = Signal(int)  # record id of the kept comparison
+
     def __init__(self, pair: PairState, parent: QWidget | None = None):
         super().__init__(parent)
         self.pair = pair
+        # Set by the window: why the case cannot take a finding now ("" when it can).
+        self.why_not_write: Callable[[], str] = lambda: ""
         self.picker = PairPicker(pair)
         self.prompt = QLineEdit()
         self.prompt.setPlaceholderText(
@@ -48,6 +53,11 @@ class PairTab(QWidget):
             )
         )
         self.save_button.clicked.connect(self._keep)
+        self.finding_button = QPushButton(self.tr("Add Finding…"))
+        self.finding_button.setObjectName("comparisonFinding")
+        self.finding_button.clicked.connect(
+            lambda: self.finding_requested.emit(self.pair.record_id)
+        )
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(140)
@@ -59,6 +69,7 @@ class PairTab(QWidget):
         controls.addWidget(self.run_button)
         controls.addWidget(self.cancel_button)
         controls.addWidget(self.save_button)
+        controls.addWidget(self.finding_button)
         controls.addWidget(self.busy)
 
         self.table = MetricTable()
@@ -93,8 +104,18 @@ class PairTab(QWidget):
         self.status.setText(
             self.tr("Kept in the case as comparison record #{id}.").format(id=record_id)
         )
+        self.update_finding_button()
+
+    def update_finding_button(self) -> None:
+        """A finding is about a stored record: on once this comparison is kept in the case."""
+        why = self.why_not_write()
+        if not why and self.pair.record_id is None:
+            why = self.tr("Keep the comparison in the case first: a finding is about a record.")
+        self.finding_button.setEnabled(not why)
+        self.finding_button.setToolTip(why)
 
     def _running(self, running: bool) -> None:
+        self.update_finding_button()
         self.save_button.setEnabled(self.pair.report is not None and not running)
         self.run_button.setEnabled(self.pair.ready and not running)
         self.cancel_button.setVisible(running)
@@ -103,6 +124,7 @@ class PairTab(QWidget):
             self.status.setText(self.tr("Comparing A and B…"))
 
     def _pair_changed(self) -> None:
+        self.update_finding_button()
         self.save_button.setEnabled(False)
         self.table.setRowCount(0)
         self.notes.clear()
@@ -113,6 +135,7 @@ class PairTab(QWidget):
             self.status.setText(self.tr("Press Run comparison to measure A against B."))
 
     def show_report(self, report) -> None:
+        self.update_finding_button()
         self.save_button.setEnabled(True)
         self.table.show_readings(report.bands)
         self.status.setText(
