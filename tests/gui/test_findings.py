@@ -182,3 +182,15 @@ def test_case_add_finding_offers_every_artifact_and_record(qtbot, window, compar
     ]
     assert any(text.startswith("R1 comparison — A1 vs A2") for text in shown)
     wait_idle(qtbot, window)
+
+
+def test_double_click_on_a_finding_about_a_comparison_shows_its_pair(qtbot, window, compared_case):
+    with Case.open(compared_case) as case:
+        case.add_finding("ok", "The pair was compared as recorded.", record_id=1)
+    window.open_case(compared_case)
+    window.pair.set_side("a", window.session.artifact(3))
+    panel = window.findings_panel
+    panel.table.doubleClicked.emit(panel.proxy.index(0, FindingsModel.TEXT))
+    assert (window.pair.a.id, window.pair.b.id) == (1, 2)
+    assert window.analysis_panel.tabs.currentWidget() is window.analysis_panel.pair_tab
+    wait_idle(qtbot, window)
