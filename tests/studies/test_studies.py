@@ -168,8 +168,10 @@ def test_the_report_shows_every_study(studied, tmp_path):
     assert "The study's plot" in text and "The study's images" in text
     assert "In the near-duplicate band by phash distance" in text
     assert "1 of 4 outputs (25%)" in text
-    # Only the reference is an exhibit: what the studies produced is shown in their sections.
+    # Only the reference is an exhibit: what the studies produced is shown in their sections,
+    # and so are the generation records of their images.
     assert built.exhibits == 1
+    assert "Generation 1" not in text
 
 
 def test_a_cancelled_study_keeps_its_finished_items_and_resumes_from_them(

@@ -354,8 +354,9 @@ def _story(
     evidence, t = ctx.evidence, ctx.t
     shown = _records_for(evidence, selected)
     by_section: dict[str, list[Record]] = {}
+    items = evidence.study_items()  # a study's generations: shown in the study's section
     for record in shown:
-        if record.kind in ("report", "finding", "amendment"):
+        if record.kind in ("report", "finding", "amendment") or record.id in items:
             continue  # reports and amendments: the appendix; findings: their own section
         key = rec.SECTION_KINDS.get(record.kind, "other_records")
         by_section.setdefault(key, []).append(record)

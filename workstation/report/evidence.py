@@ -114,6 +114,16 @@ class Evidence:
                 found.setdefault(link.label, artifact)
         return found
 
+    def study_items(self) -> set[int]:
+        """The records a study links as its items (one generation per image it made): the
+        study's section shows them, so they get no section of their own."""
+        return {
+            link.record_id
+            for record in self.records
+            for link in record.linked("item")
+            if link.record_id is not None
+        }
+
 
 def artifact_links(record: Record) -> list[Link]:
     """The record's links to artifacts. A lab record written before links existed named its
