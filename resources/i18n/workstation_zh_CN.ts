@@ -2055,10 +2055,14 @@ Withdrawn: {reason}</source>
         </translation>
     </message>
     <message>
-        <source>Checked {objects} stored file(s), {records} record(s) and {entries} audit entries.
+        <source>Checked {objects} stored file(s), {records} record(s), {links} link(s) and {entries} audit entries, both ways.
 Chain head: {head}</source>
-        <translation>已检查 {objects} 个存储文件、{records} 条记录和 {entries} 条审计日志。
+        <translation>已双向检查 {objects} 个存储文件、{records} 条记录、{links} 个关联和 {entries} 条审计日志。
 链头：{head}</translation>
+    </message>
+    <message>
+        <source>Not seen by verify alone: a case rewritten as a whole, audit chain included. Compare its chain head with one published earlier, such as the one printed in a report.</source>
+        <translation>仅凭校验无法发现：整个案件（包括审计链）被整体重写。请将其链头与此前公布的链头（例如报告中打印的链头）进行比对。</translation>
     </message>
     <message>
         <source>MISMATCH  {problem}</source>

@@ -15,6 +15,7 @@ from workstation.gui.dialogs.new_case import NewCaseDialog
 from workstation.gui.dialogs.preferences import PreferencesDialog
 from workstation.gui.main_window import MainWindow
 from workstation.gui.settings import Settings
+from workstation.paths import SAMPLES_DIR as SAMPLES
 
 
 def shortcut_of(window, text: str) -> str:
@@ -90,7 +91,7 @@ def test_actions_are_logged_under_the_examiner_from_the_preferences(qtbot, setti
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.open_case(sample_case)
-    window.case_panel.verify()
+    window.import_files([SAMPLES / "unrelated_work.png"], "other", "again")
     wait_idle(qtbot, window)
     assert window.session.audit_entries()[-1].actor == "C. Examiner"
 

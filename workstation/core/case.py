@@ -174,7 +174,6 @@ class Case:
         self._depth = 0
         self.readonly = readonly
         self.on_wait = on_wait  # told once when a write waits for another program's lock
-        self.info = self._read_info()
         self.actor = actor or self.info.examiner
 
     # 1. Creating and opening
@@ -282,7 +281,6 @@ class Case:
             if version < 3:
                 details["links"] = self._backfill_links()
             audit.append(self._conn, self.actor, "schema migrated", details)
-        self.info = self._read_info()
 
     def _backfill_links(self) -> dict[str, list]:
         """Links of the records written before links existed, read once from their payloads."""
@@ -304,6 +302,11 @@ class Case:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def info(self) -> CaseInfo:
+        """The case's properties as they stand now (amendments applied, whoever wrote them)."""
+        return self._read_info()
 
     def _read_info(self) -> CaseInfo:
         meta = dict(self._conn.execute("SELECT key, value FROM meta"))
@@ -643,9 +646,7 @@ class Case:
         previous = getattr(self.info, name, None)
         if name in ("title", "examiner") and not value.strip():
             raise InputError(f"the case {name} cannot be empty")
-        record_id = self._amend(records.Amendment("case", name, value, previous, reason), [])
-        self.info = self._read_info()
-        return record_id
+        return self._amend(records.Amendment("case", name, value, previous, reason), [])
 
     def amend_artifact(self, artifact_id: int, name: str, value: str, reason: str = "") -> int:
         artifact = self.artifact(artifact_id)

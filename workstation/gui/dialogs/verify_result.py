@@ -43,20 +43,32 @@ class VerifyResultDialog(QDialog):
         top.addWidget(headline, 1)
         counts = QLabel(
             self.tr(
-                "Checked {objects} stored file(s), {records} record(s) and {entries} audit "
-                "entries.\nChain head: {head}"
+                "Checked {objects} stored file(s), {records} record(s), {links} link(s) and "
+                "{entries} audit entries, both ways.\nChain head: {head}"
             ).format(
                 objects=report.objects_checked,
                 records=report.records_checked,
+                links=report.links_checked,
                 entries=report.entries_checked,
-                head=report.chain_head,
+                head=f"{report.chain_seq}:{report.chain_head}",
             )
         )
         counts.setWordWrap(True)
         counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # What no verify can see alone: say it with every OK, so nobody reads more into it.
+        limits = QLabel(
+            self.tr(
+                "Not seen by verify alone: a case rewritten as a whole, audit chain included. "
+                "Compare its chain head with one published earlier, such as the one printed "
+                "in a report."
+            )
+        )
+        limits.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(counts)
+        if report.ok:
+            layout.addWidget(limits)
         lines = [self.tr("MISMATCH  {problem}").format(problem=p) for p in report.problems]
         lines += [self.tr("note  {note}").format(note=n) for n in report.notes]
         if lines:
