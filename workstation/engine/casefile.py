@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workstation.core.case import Case
+from workstation.core.case import Artifact, Case
 from workstation.core.errors import InputError
 from workstation.core.records import Generation, Link
 from workstation.engine.generate import GenerationResult
@@ -47,6 +47,15 @@ def generation_body(record: dict[str, Any], study_key: str | None = None) -> Gen
     return Generation(**schema_fields(Generation, record), study_key=study_key)
 
 
+@dataclass(frozen=True)
+class StoredGeneration:
+    """What `store_generation_parts` stored: the record and the artifacts it links."""
+
+    record_id: int
+    output: Artifact
+    steps: tuple[tuple[StepFile, Artifact], ...]
+
+
 def store_generation(
     case: Case,
     result: GenerationResult,
@@ -56,7 +65,21 @@ def store_generation(
     note: str | None = None,
     study_key: str | None = None,
 ) -> int:
-    """Import everything into `case` in one transaction; returns the generation record's id.
+    """Import everything into `case` in one transaction; returns the generation record's id."""
+    parts = store_generation_parts(case, result, output, step_files, note=note, study_key=study_key)
+    return parts.record_id
+
+
+def store_generation_parts(
+    case: Case,
+    result: GenerationResult,
+    output: Path,
+    step_files: Sequence[StepFile] = (),
+    *,
+    note: str | None = None,
+    study_key: str | None = None,
+) -> StoredGeneration:
+    """`store_generation`, saying what it stored.
 
     The record links its output, its init image and each kept step; `study_key` marks an item
     of a study (analysis/studies/runner.py finds it again by that key).
@@ -64,6 +87,7 @@ def store_generation(
     params = result.params
     total = len(result.steps)
     links: list[Link] = []
+    steps: list[tuple[StepFile, Artifact]] = []
     with case.transaction():
         if params.init_image:
             # The init image is often evidence already in the case: refer to it, don't copy again.
@@ -84,4 +108,6 @@ def store_generation(
             step_note = f"denoising step {file.step}/{total} ({what}), seed {params.seed}"
             stored = case.import_file(file.path, role="generated", note=step_note)
             links.append(Link("step", step_label(file.step, file.kind), artifact_id=stored.id))
-        return case.add_record(generation_body(result.record, study_key), links)
+            steps.append((file, stored))
+        record_id = case.add_record(generation_body(result.record, study_key), links)
+    return StoredGeneration(record_id, made, tuple(steps))

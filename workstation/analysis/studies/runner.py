@@ -27,7 +27,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ import numpy as np
 from PIL import Image
 
 from workstation.core.canonical import canonical_json, sha256_file, sha256_text
-from workstation.core.case import Case, Record
+from workstation.core.case import Artifact, Case, Record
 from workstation.core.errors import Cancelled, CaseError, InputError, WorkstationError
 from workstation.core.params import GenerationParams, LoraSpec
 from workstation.core.records import Generation, Link, Study
@@ -178,7 +178,7 @@ class StudyRun:
 
     def _generate(self, item: Item, key: str, done: int, total: int) -> Made:
         """Generate one item and store it in the case at once (its own transaction)."""
-        from workstation.engine.casefile import StepFile, store_generation
+        from workstation.engine.casefile import StepFile, generation_body, store_generation_parts
         from workstation.engine.generate import generate
         from workstation.engine.pngmeta import save_png
 
@@ -207,7 +207,7 @@ class StudyRun:
                 for s in result.steps
                 if s.image is not None
             ]
-            record_id = store_generation(
+            stored = store_generation_parts(
                 self.case,
                 result,
                 image,
@@ -215,10 +215,9 @@ class StudyRun:
                 note=f"{self.title}: {item.label}",
                 study_key=key,
             )
-        made = self._proven(item, key, self.case.record(record_id))
-        if isinstance(made, str):  # what was just stored must read back as it was written
-            raise CaseError(f"generation record #{record_id} does not read back: {made}")
-        return replace(made, origin="generated")
+        kept = tuple((file.step, self._file_of(artifact)) for file, artifact in stored.steps)
+        record = generation_body(result.record, key).to_payload()
+        return Made(item, key, stored.record_id, self._file_of(stored.output), record, kept)
 
     def _load(self, params: GenerationParams) -> Any:
         from workstation.engine.loading import load_model
@@ -276,6 +275,9 @@ class StudyRun:
                 return "its denoising steps were not all kept"
             steps = tuple((step, self._intact(decoded[step], record)) for step in wanted)
         return Made(item, key, record.id, image, body.to_payload(), steps, "case")
+
+    def _file_of(self, artifact: Artifact) -> Stored:
+        return Stored(artifact.id, artifact.sha256, self.case.object_path(artifact.sha256))
 
     def _intact(self, artifact_id: int, record: Record) -> Stored:
         """The stored file of an artifact, which must still have its SHA-256: if it does not,
