@@ -29,6 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from workstation.core.case import Case  # noqa: E402
+from workstation.core.records import Comparison, Generation, Link  # noqa: E402
+from workstation.engine.stored import step_label  # noqa: E402
 from workstation.paths import SAMPLES_DIR  # noqa: E402
 from workstation.report import ReportOptions, build_report  # noqa: E402
 from workstation.report.build import _binary_streams  # noqa: E402
@@ -58,47 +60,53 @@ def build_case(root: Path, images: list[Path], scratch: Path) -> Case:
     artifacts = case.import_files(images, role="reference", note="benchmark exhibit")
     for i in range(5):  # comparisons: ten exhibits appear twice
         a, b = artifacts[2 * i], artifacts[2 * i + 1]
-        case.add_record(
-            "comparison",
-            {
-                "report": {
-                    "image_a": {"sha256": a.sha256},
-                    "image_b": {"sha256": b.sha256},
-                    "bands": [
-                        {
-                            "metric": "ssim",
-                            "label": "SSIM",
-                            "value": 0.5,
-                            "band": "different",
-                            "rule": "similar ≥ 0.6",
-                            "source": "benchmark",
-                        }
-                    ],
-                },
-                "artifacts": {"image_a": a.id, "image_b": b.id},
-            },
-        )
+        report = {
+            "image_a": {"sha256": a.sha256},
+            "image_b": {"sha256": b.sha256},
+            "bands": [
+                {
+                    "metric": "ssim",
+                    "label": "SSIM",
+                    "value": 0.5,
+                    "band": "different",
+                    "rule": "similar ≥ 0.6",
+                    "source": "benchmark",
+                }
+            ],
+        }
+        inputs = [
+            Link("input", "image_a", artifact_id=a.id),
+            Link("input", "image_b", artifact_id=b.id),
+        ]
+        case.add_record(Comparison(report=report), inputs)
     steps = {}
     for step in range(1, 21):
         path = scratch / f"step_{step:02d}.png"
         rgb = np.random.default_rng(step).integers(0, 256, (64, 64, 3), dtype=np.uint8)
         Image.fromarray(rgb).save(path)
-        steps[str(step)] = case.import_file(path, "other", f"step {step}").id
-    case.add_record(
-        "generation",
-        {
-            "params": {
-                "model": "model.safetensors",
-                "prompt": "a lighthouse",
-                "seed": 1,
-                "steps": 20,
-                "width": 64,
-                "height": 64,
-            },
-            "steps_run": 20,
-            "artifacts": {"image": steps["20"], "steps": steps},
-        },
+        steps[step] = case.import_file(path, "other", f"step {step}").id
+    params = {
+        "model": "model.safetensors",
+        "prompt": "a lighthouse",
+        "seed": 1,
+        "steps": 20,
+        "width": 64,
+        "height": 64,
+    }
+    generation = Generation(
+        mode="txt2img",
+        params=params,
+        model={"path": "model.safetensors"},
+        loras=[],
+        init_image=None,
+        scheduler={},
+        steps_run=20,
+        image={"width": 64, "height": 64},
+        environment={},
     )
+    links = [Link("output", "output", artifact_id=steps[20])]
+    links += [Link("step", step_label(n, "decoded"), artifact_id=i) for n, i in steps.items()]
+    case.add_record(generation, links)
     return case
 
 
