@@ -87,10 +87,11 @@ def test_a_row_hidden_behind_a_view_is_named(built: Case) -> None:
 
 @pytest.mark.parametrize("key", ["title", "examiner", "case_id"])
 def test_edited_case_property_is_named(built: Case, key: str) -> None:
+    recorded = getattr(built.info, key)
     problems = tamper(built, f"UPDATE meta SET value = 'Forged' WHERE key = '{key}'")
     assert problems == [
         f"case property {key!r} reads 'Forged', but the log recorded "
-        f"{getattr(built.info, key)!r} (amendments are records; the stored value never changes)"
+        f"{recorded!r} (amendments are records; the stored value never changes)"
     ]
 
 

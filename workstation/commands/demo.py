@@ -73,8 +73,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(add_demo_generation(case, out))
         for line in add_demo_mechanisms(case, out):
             print(line)
-        built = build_report(case, ReportOptions(out=out / "sample-report.pdf"))
-        print(f"Report: {built.path} ({built.pages} pages, SHA-256 {built.sha256[:16]}…)")
+        # The demo's own output folder: a re-run replaces its export (the case keeps each one).
+        built = build_report(case, ReportOptions(out=out / "sample-report.pdf", force=True))
+        print(
+            f"Report: {built.export} ({built.pages} pages, SHA-256 {built.sha256[:16]}…; "
+            f"stored in the case as record #{built.record_id})"
+        )
         report = case.verify()
         verdict = "verified OK" if report.ok else "FAILED verification"
         print(

@@ -125,6 +125,9 @@ class Generation(RecordBody):
     environment: dict
     schema: str = "workstation.generation/1"
     study_key: str | None = None  # the study item key, when a study made it
+    started: str | None = None  # UTC, when the run started and finished
+    finished: str | None = None
+    seconds: float | None = None
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -209,6 +212,9 @@ class Reproduction(RecordBody):
     image: dict
     environment: dict
     generation_schema: str | None = None
+    started: str | None = None
+    finished: str | None = None
+    seconds: float | None = None
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 

@@ -440,18 +440,17 @@ def _record_names(ctx: Context, by_section: dict[str, list[Record]]) -> dict[int
     for key, records in by_section.items():
         for n, record in enumerate(records, start=1):
             data = record.payload
+            inputs = evidence.linked(record, "input")
             if record.kind == "reproduction":
-                links = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
-                sha = sha_of(ctx, links.get("disputed")) or pl.path(data, "disputed.sha256")
-                artifact = evidence.by_sha.get(str(sha).lower()) if sha else None
+                artifact = inputs.get("disputed")
+                sha = artifact.sha256 if artifact else pl.path(data, "disputed.sha256")
                 names[record.id] = t("reproduction_n", n=n, a=ctx.short_ref(artifact, sha))
             elif key == "comparisons":
                 inner = data.get("report") if isinstance(data.get("report"), dict) else data
-                links = data.get("artifacts") if isinstance(data.get("artifacts"), dict) else {}
                 sides = []
                 for side in ("image_a", "image_b"):
-                    sha = sha_of(ctx, links.get(side)) or sha_of(ctx, inner.get(side))
-                    artifact = evidence.by_sha.get(sha) if sha else None
+                    artifact = inputs.get(side)
+                    sha = artifact.sha256 if artifact else sha_of(ctx, inner.get(side))
                     sides.append(ctx.short_ref(artifact, sha))
                 names[record.id] = t("comparison_n", n=n, a=sides[0], b=sides[1])
             elif key == "generations":

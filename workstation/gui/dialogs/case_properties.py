@@ -151,9 +151,7 @@ class CasePropertiesDialog(QDialog):
             self.history.resizeColumnToContents(column)
             header.resizeSection(column, min(header.sectionSize(column), 200))
         header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
-        self.history.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return len(changes)
 
     def _text(self, name: str) -> str:
