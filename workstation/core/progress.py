@@ -1,0 +1,24 @@
+"""One progress event for every long job, and the cancel check that goes with it.
+
+Engine, analysis and report functions report through `Progress` callables; the CLI prints the
+events, the window's job adapter (gui/jobs.py) turns them into Qt signals. A job stops by raising
+`Cancelled` where `is_cancelled()` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    step: int
+    total: int
+    message: str = ""  # a line for people ("item 3/10 (seed 4): generated in 2.1 s")
+    preview: Any = None  # an RGB array or PIL image of the work so far, when there is one
+
+
+Progress = Callable[[ProgressEvent], None]
+CancelCheck = Callable[[], bool]
