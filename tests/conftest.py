@@ -13,6 +13,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# One CPU thread for every run (engine.runtime): on two shared cores the thread policy would pick
+# 1 or 2 by the load of the moment, and a test's images must not depend on that.
+os.environ.setdefault("WORKSTATION_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "resources" / "samples"

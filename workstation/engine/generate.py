@@ -2,8 +2,10 @@
 
 Each step gets a cheap preview (a fixed linear map from the 4 latent channels to RGB, at latent
 resolution); the steps asked for in `decode_steps` also get a full VAE decode after the run.
-`on_progress(step, total, preview)` is called after every step and `is_cancelled()` is checked
-there: returning True raises `Cancelled` from inside the denoising loop, so nothing more runs.
+The run happens inside `runtime.applied()` (threads, determinism; restored afterwards) and the
+record states the thread count used. After every step the runtime gets a `ProgressEvent` with the
+preview, and its `is_cancelled()` is checked there: returning True raises `Cancelled` from inside
+the denoising loop, so nothing more runs.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import platform
 import time
 import warnings
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,11 @@ from workstation.core.timeutil import utc_now
 from workstation.engine.architectures import SD_LATENT_RGB
 from workstation.engine.loading import LoadedModel
 from workstation.engine.lora import apply_loras
+from workstation.engine.runtime import Runtime
 from workstation.engine.samplers import canonical_name, make_scheduler
 
 RECORD_SCHEMA = "workstation.generation/1"
-ProgressCallback = Callable[[int, int, np.ndarray], None]
+ProgressCallback = Callable[[int, int, np.ndarray], None]  # legacy form, see Runtime.from_callbacks
 CancelCheck = Callable[[], bool]
 
 
@@ -55,23 +58,27 @@ def txt2img(
     model: LoadedModel,
     params: GenerationParams,
     *,
+    runtime: Runtime | None = None,
+    decode_steps: Collection[int] | None = None,
     on_progress: ProgressCallback | None = None,
     is_cancelled: CancelCheck | None = None,
-    decode_steps: Collection[int] | None = None,
 ) -> GenerationResult:
-    """Text to image. `decode_steps`: 1-based steps to VAE-decode; None = all, () = none."""
+    """Text to image. `decode_steps`: 1-based steps to VAE-decode; None = all, () = none.
+    `on_progress`/`is_cancelled`: the legacy form of the runtime's callbacks."""
     if params.is_img2img:
         raise InputError("these parameters have an init image: use img2img")
-    return _generate(model, params, None, on_progress, is_cancelled, decode_steps)
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+    return _generate(model, params, None, runtime, decode_steps)
 
 
 def img2img(
     model: LoadedModel,
     params: GenerationParams,
     *,
+    runtime: Runtime | None = None,
+    decode_steps: Collection[int] | None = None,
     on_progress: ProgressCallback | None = None,
     is_cancelled: CancelCheck | None = None,
-    decode_steps: Collection[int] | None = None,
 ) -> GenerationResult:
     """Image to image from `params.init_image`, denoising int(steps × strength) steps."""
     if not params.is_img2img:
@@ -81,7 +88,8 @@ def img2img(
         raise InputError(
             f"strength {params.strength} with {params.steps} steps leaves no denoising step"
         )
-    return _generate(model, params, init, on_progress, is_cancelled, decode_steps)
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+    return _generate(model, params, init, runtime, decode_steps)
 
 
 def generate(model: LoadedModel, params: GenerationParams, **options: Any) -> GenerationResult:
@@ -121,8 +129,20 @@ def _generate(
     model: LoadedModel,
     params: GenerationParams,
     init: InitImage | None,
-    on_progress: ProgressCallback | None,
-    is_cancelled: CancelCheck | None,
+    runtime: Runtime,
+    decode_steps: Collection[int] | None,
+) -> GenerationResult:
+    if model.device.startswith("cuda"):  # same seed, same image: no nondeterministic kernels
+        runtime = replace(runtime, deterministic=True)
+    with runtime.applied() as run:
+        return _run(model, params, init, run, decode_steps)
+
+
+def _run(
+    model: LoadedModel,
+    params: GenerationParams,
+    init: InitImage | None,
+    runtime: Runtime,
     decode_steps: Collection[int] | None,
 ) -> GenerationResult:
     import torch
@@ -143,13 +163,9 @@ def _generate(
     pipe = model.img2img_pipe() if init else model.pipe
     pipe.scheduler = make_scheduler(params.sampler, model.base_scheduler_config, params.seed)
     generator = torch.Generator("cpu").manual_seed(params.seed)
-    if model.device.startswith("cuda"):
-        torch.backends.cudnn.deterministic = True
-        torch.backends.cudnn.benchmark = False
-        torch.use_deterministic_algorithms(True, warn_only=True)
 
     # 3. Run, capturing every step.
-    capture = _StepCapture(model, decode_steps, on_progress, is_cancelled)
+    capture = _StepCapture(model, decode_steps, runtime)
     kwargs: dict[str, Any] = {
         "prompt": params.prompt,
         "negative_prompt": params.negative or None,
@@ -164,7 +180,7 @@ def _generate(
         kwargs.update(image=init.image, strength=params.strength)
     else:
         kwargs.update(width=params.width, height=params.height)
-    if is_cancelled and is_cancelled():
+    if runtime.cancelled():
         raise Cancelled("generation cancelled before it started")
     with torch.inference_mode(), warnings.catch_warnings():
         # torchsde (DPM++ SDE) warns about float rounding at the ends of its Brownian interval
@@ -175,7 +191,7 @@ def _generate(
     # 4. The record: enough to re-run and to re-check the claim elsewhere. Its hashes are of the
     #    bytes loaded, and the files must still hold them.
     model.check_files()
-    record = _record(model, params, init, pipe, loras, image, len(steps))
+    record = _record(model, params, init, pipe, loras, image, len(steps), runtime.threads)
     record["started"], record["finished"] = started, utc_now()
     record["seconds"] = round(time.perf_counter() - clock, 3)
     return GenerationResult(image, params, record, steps)
@@ -222,8 +238,7 @@ class _StepCapture:
         self,
         model: LoadedModel,
         decode_steps: Collection[int] | None,
-        on_progress: ProgressCallback | None,
-        is_cancelled: CancelCheck | None,
+        runtime: Runtime,
     ) -> None:
         import torch
 
@@ -237,8 +252,7 @@ class _StepCapture:
         self.factors = torch.tensor(factors, device=device)
         self.bias = torch.tensor(bias, device=device)[:, None, None]
         self.decode_steps = decode_steps
-        self.on_progress = on_progress
-        self.is_cancelled = is_cancelled
+        self.runtime = runtime
         self.previews: list[tuple[int, float, np.ndarray]] = []
         self.latents: dict[int, Any] = {}
 
@@ -252,9 +266,8 @@ class _StepCapture:
         self.previews.append((step, float(timestep), preview))
         if self.decode_steps is None or step in self.decode_steps:
             self.latents[step] = latents.detach().clone()
-        if self.on_progress:
-            self.on_progress(step, pipe.num_timesteps, preview)
-        if self.is_cancelled and self.is_cancelled():
+        self.runtime.report(step, pipe.num_timesteps, preview=preview)
+        if self.runtime.cancelled():
             raise Cancelled(f"generation cancelled at step {step} of {pipe.num_timesteps}")
         return tensors
 
@@ -315,6 +328,7 @@ def _record(
     loras: list,
     image: Image.Image,
     steps_run: int,
+    threads: int,
 ) -> dict[str, Any]:
     import diffusers
     import torch
@@ -378,7 +392,7 @@ def _record(
             "rng": "torch.Generator on cpu",
             "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
             # CPU float sums depend on how the work is split: same count, same bits.
-            "torch_threads": torch.get_num_threads(),
+            "torch_threads": threads,
             "torch": torch.__version__,
             "diffusers": diffusers.__version__,
             "transformers": transformers.__version__,
