@@ -74,6 +74,14 @@ ARCHITECTURES = (
 )
 BY_NAME = {arch.name: arch for arch in ARCHITECTURES}
 KIND_BY_CONTEXT = {768: "SD1.x", 1024: "SD2.x", 2048: "SDXL"}
+DEFAULT_SIZE = 512  # for a model whose architecture is not known
+
+
+def native_size(name: str | None) -> int:
+    """The side an architecture (by config name) was trained at: the size a generation gets
+    when none is asked for."""
+    arch = BY_NAME.get(name or "")
+    return arch.native_size if arch else DEFAULT_SIZE
 
 
 def architecture(context_dim: int, model_channels: int) -> Architecture | None:
