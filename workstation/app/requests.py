@@ -40,6 +40,7 @@ def option(
     metavar: str | None = None,
     parse: typing.Callable[[str], Any] | None = None,
     repeat: bool = True,
+    items_after: bool = False,
     required: bool = False,
     env: str | None = None,
     cli: bool = True,
@@ -47,7 +48,8 @@ def option(
 ) -> Any:
     """A request field with its command-line form. `parse` turns one CLI string into the
     field's value (or into one item, for tuple fields, which take the option repeatedly; with
-    `repeat=False` a tuple field takes one string that `parse` turns into the whole tuple).
+    `repeat=False` a tuple field takes one string that `parse` turns into the whole tuple; with
+    `items_after=True` one flag takes every item after it: `--exhibits 3 1 2`).
     `required`: the command line asks for it although the request has a default (which the
     uses that do not show the option rely on). `env`: the environment variable that gives the
     command line's default."""
@@ -59,6 +61,7 @@ def option(
         "metavar": metavar,
         "parse": parse,
         "repeat": repeat,
+        "items_after": items_after,
         "required": required,
         "env": env,
         "cli": cli,
@@ -126,6 +129,9 @@ def add_arguments(
         if base is bool and not many:
             kwargs["action"] = "store_true"
             kwargs["default"] = None
+        elif repeated and meta.get("items_after"):
+            kwargs["nargs"] = "+"
+            kwargs["default"] = []
         elif repeated:
             kwargs["action"] = "append"
             kwargs["default"] = []
