@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     except WorkstationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`… | head`): not an error of ours; stay quiet at exit too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as error:
         # The file system refused (permissions, disk full, read-only media): not a bug.
         where = f"{error.filename}: " if error.filename else ""
