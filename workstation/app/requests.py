@@ -43,6 +43,7 @@ def option(
     items_after: bool = False,
     required: bool = False,
     env: str | None = None,
+    show: typing.Callable[[Any], str] | None = None,
     cli: bool = True,
     default_factory: Any = _MISSING,
 ) -> Any:
@@ -52,7 +53,7 @@ def option(
     `items_after=True` one flag takes every item after it: `--exhibits 3 1 2`).
     `required`: the command line asks for it although the request has a default (which the
     uses that do not show the option rely on). `env`: the environment variable that gives the
-    command line's default."""
+    command line's default. `show`: how the help writes the default."""
     metadata = {
         "help": help,
         "flag": flag,
@@ -64,6 +65,7 @@ def option(
         "items_after": items_after,
         "required": required,
         "env": env,
+        "show": show,
         "cli": cli,
     }
     if default_factory is not _MISSING:
@@ -110,7 +112,7 @@ def add_arguments(
         default = _default(field)
         env = meta.get("env")
         shown = _MISSING if meta.get("required") else default
-        kwargs: dict[str, Any] = {"help": _help(meta.get("help", ""), shown, env)}
+        kwargs: dict[str, Any] = {"help": _help(meta.get("help", ""), shown, env, meta.get("show"))}
         if meta.get("choices"):
             kwargs["choices"] = list(meta["choices"])
         if meta.get("metavar"):
@@ -206,12 +208,16 @@ def _default(field: dataclasses.Field) -> Any:
     return _MISSING
 
 
-def _help(text: str, default: Any, env: str | None = None) -> str:
+def _help(
+    text: str, default: Any, env: str | None = None, show: typing.Callable | None = None
+) -> str:
     if env:
         return f"{text} (default: ${env})" if text else f"default: ${env}"
     if default is _MISSING or default in (None, (), "", False):
         return text
-    if isinstance(default, tuple):
+    if show is not None:
+        shown = show(default)
+    elif isinstance(default, tuple):
         shown = ",".join(_show(value) for value in default)
     else:
         shown = _show(default)
