@@ -38,6 +38,7 @@ from workstation.analysis.images import MIN_SIDE, LoadedImage, load_image
 from workstation.core.canonical import sha256_file
 from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.timeutil import utc_now
+from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -50,7 +51,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".ti
 HASH_KINDS = ("phash", "dhash", "ahash", "colorhash")
 HASH_BITS = {"phash": 64, "dhash": 64, "ahash": 64, "colorhash": 42}
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]  # legacy form, see Runtime.from_callbacks
 
 
 @dataclass(frozen=True)
@@ -160,9 +161,23 @@ def build_index(
     clip_model: ClipModel | None = None,
     on_progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    *,
+    runtime: Runtime | None = None,
 ) -> tuple[CorpusIndex, IndexUpdate]:
-    """Index every image under `folder`, reusing what `previous` already holds."""
-    folder = Path(folder).resolve()
+    """Index every image under `folder`, reusing what `previous` already holds. The runtime gets
+    one event per file (its path as the message); with a CLIP model the build runs inside
+    `runtime.applied()`. `on_progress(done, total, path)`/`is_cancelled`: the legacy form."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+    if clip_model is None:  # no torch to set (nor to import)
+        return _build(Path(folder), previous, None, runtime)
+    with runtime.applied() as run:
+        return _build(Path(folder), previous, clip_model, run)
+
+
+def _build(
+    folder: Path, previous: CorpusIndex | None, clip_model: ClipModel | None, runtime: Runtime
+) -> tuple[CorpusIndex, IndexUpdate]:
+    folder = folder.resolve()
     if not folder.is_dir():
         raise InputError(f"not a folder: {folder}")
     clip_info = clip_model.info.to_dict() if clip_model else None
@@ -193,7 +208,7 @@ def build_index(
     skipped: list[tuple[str, str]] = []
     added = reused = 0
     for done, file in enumerate(files):
-        if is_cancelled is not None and is_cancelled():
+        if runtime.cancelled():
             raise Cancelled("index build cancelled; nothing was written")
         rel = file.relative_to(folder).as_posix()
         stat = file.stat()
@@ -217,8 +232,7 @@ def build_index(
             else:
                 rows.append(_row_for(image, rel, stat, clip_model))
                 added += 1
-        if on_progress is not None:
-            on_progress(done + 1, len(files), rel)
+        runtime.report(done + 1, len(files), rel)
 
     removed = 0
     if previous is not None:

@@ -32,9 +32,11 @@ from PIL import Image, ImageDraw
 from workstation.analysis.hashes import image_hashes
 from workstation.analysis.structure import compare_structure
 from workstation.core.errors import Cancelled, InputError
+from workstation.core.progress import ProgressEvent
 from workstation.core.records import Lab, Link
+from workstation.engine.runtime import Runtime
 
-LabProgress = Callable[[str], None]
+LabProgress = Callable[[str], None]  # legacy form, see Runtime.from_callbacks
 # Drawn when no folder is given; the record names them so (the temporary folder is gone).
 SCENES_SEED = 7
 SCENES = f"synthetic scenes (engine/synthetic_shapes.py, kind scene, seed {SCENES_SEED})"
@@ -57,7 +59,7 @@ class LabSettings:
     sampler: str = "Euler"
     seed: int = 0
     near_copy_l2: float = 0.2
-    threads: int = 1
+    threads: int | None = None  # legacy (give `Runtime(threads=N)`); recorded as torch_threads
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class LabResult:
     calibration: dict[str, float] = field(default_factory=dict)
     noise_offset: float = 0.0  # the offset noise training used (resolved when automatic)
     clip: dict[str, Any] | None = None  # the CLIP model's identity, when CLIP was measured
+    torch_threads: int | None = None  # CPU threads of training, sampling and CLIP
 
     def table(self) -> list[dict[str, Any]]:
         return [size.point() for size in self.sizes]
@@ -178,18 +181,34 @@ def run_overfit_lab(
     settings: LabSettings = LabSettings(),
     *,
     work: str | Path | None = None,
+    runtime: Runtime | None = None,
+    clip: Any | None = None,
     on_progress: LabProgress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
-    clip: Any | None = None,
 ) -> LabResult:
     """Train one model per size, sample, match; `work` keeps the models (else a temp folder).
 
     `images` None: as many synthetic scenes as the largest size are drawn (seed `SCENES_SEED`).
-    `clip`: a loaded `analysis.clip.ClipModel` adds CLIP similarity to the measures."""
+    `clip`: a loaded `analysis.clip.ClipModel` adds CLIP similarity to the measures.
+    The runtime gets the lab's lines as messages; `on_progress(message)`/`is_cancelled` are the
+    legacy form of its callbacks."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled, form="message")
+    with runtime.with_threads(runtime.threads or settings.threads).applied() as run:
+        return _lab_in(images, base, settings, work, run, clip)
+
+
+def _lab_in(
+    images: str | Path | None,
+    base: str | Path,
+    settings: LabSettings,
+    work: str | Path | None,
+    run: Runtime,
+    clip: Any | None,
+) -> LabResult:
+    """The lab in a scratch folder unless `work` is given."""
     from workstation.engine.synthetic_shapes import write_dataset
 
     clock = time.perf_counter()  # the whole lab, scenes included
-    say = on_progress or (lambda message: None)
     scratch = (
         None
         if work
@@ -200,10 +219,10 @@ def run_overfit_lab(
         label = None
         if images is None:
             count = max(settings.sizes)
-            say(f"Data: {count} synthetic scenes (seed {SCENES_SEED})")
+            run.say(f"Data: {count} synthetic scenes (seed {SCENES_SEED})")
             images = write_dataset(work_dir / "scenes", count, seed=SCENES_SEED, kind="scene")
             label = SCENES
-        result = _run_lab(images, label, base, settings, work_dir, say, is_cancelled, clip)
+        result = _run_lab(images, label, base, settings, work_dir, run, clip)
         result.seconds = time.perf_counter() - clock
         return result
     finally:
@@ -217,12 +236,9 @@ def _run_lab(
     base: str | Path,
     settings: LabSettings,
     work_dir: Path,
-    say: LabProgress,
-    is_cancelled: Callable[[], bool] | None,
+    run: Runtime,
     clip: Any | None,
 ) -> LabResult:
-    import torch
-
     from workstation.core.params import GenerationParams
     from workstation.engine.generate import txt2img
     from workstation.engine.loading import load_model
@@ -239,7 +255,6 @@ def _run_lab(
         raise InputError(
             f"{images}: has {len(data)} images; the largest size asked for is {max(settings.sizes)}"
         )
-    torch.set_num_threads(settings.threads)
     components = load_components(base)
     resolution = components["unet"].config.sample_size * 2 ** (
         len(components["vae"].config.block_out_channels) - 1
@@ -253,13 +268,14 @@ def _run_lab(
         {"path": str(base), "sha256": components["base_sha256"], "resolution": resolution},
         calibration=calibrate(components["vae"], pixels[:64], all_training[:200]),
         clip=None if clip is None else clip.info.to_dict(),
+        torch_threads=run.threads,
     )
     all_clip = None if clip is None else clip.embed_images(list(all_training))
 
     for size in sorted(settings.sizes):
         subset = data.first(size)
         # 1. Train a fresh UNet on the first `size` images, same budget for every size.
-        say(f"size {size}: training {settings.steps} steps")
+        run.say(f"size {size}: training {settings.steps} steps")
         train = TrainSettings(
             steps=settings.steps,
             batch_size=settings.batch_size,
@@ -270,25 +286,23 @@ def _run_lab(
             checkpoint_every=0,
             init_unet=settings.init,
             noise_offset=settings.noise_offset,
-            threads=settings.threads,
         )
         trained = train_unet(
             subset,
             work_dir / f"n{size}",
             components,
             train,
-            is_cancelled=is_cancelled,
-            on_progress=_training_reporter(say, size),
+            runtime=replace(run, on_progress=_training_reporter(run, size)),
         )
 
         # 2. Sample with training captions and seeds that training never used.
         result.noise_offset = trained.record.get("noise_offset_used", 0.0)
-        say(f"size {size}: generating {settings.samples} samples")
+        run.say(f"size {size}: generating {settings.samples} samples")
         model = load_model(work_dir / f"n{size}", device="cpu", dtype="float32")
         training, phashes = all_training[:size], all_phash[:size]
         matches, pairs = [], []
         for index in range(settings.samples):
-            if is_cancelled and is_cancelled():
+            if run.cancelled():
                 raise Cancelled(f"lab cancelled at size {size}")
             params = GenerationParams(
                 model=str(work_dir / f"n{size}"),
@@ -300,7 +314,10 @@ def _run_lab(
                 width=resolution,
                 height=resolution,
             )
-            sample = np.asarray(txt2img(model, params, decode_steps=()).image.convert("RGB"))
+            # Sampling steps are not lab lines: the runtime without its progress.
+            quiet = replace(run, on_progress=None)
+            made = txt2img(model, params, runtime=quiet, decode_steps=())
+            sample = np.asarray(made.image.convert("RGB"))
             nearest, l2, ssim, phash, near = match_sample(
                 sample, training, phashes, subset.files, settings.near_copy_l2
             )
@@ -322,16 +339,17 @@ def _run_lab(
                 pair_grid(pairs, f"{size} training image(s)"),
             )
         )
-        say(f"size {size}: {result.sizes[-1].point()}")
+        run.say(f"size {size}: {result.sizes[-1].point()}")
     return result
 
 
-def _training_reporter(say: LabProgress, size: int) -> Callable[[int, int, float], None]:
+def _training_reporter(run: Runtime, size: int) -> Callable[[ProgressEvent], None]:
     """Training progress as lab messages, every tenth of the steps."""
 
-    def report(step: int, total: int, loss: float) -> None:
-        if step == total or step % max(1, total // 10) == 0:
-            say(f"size {size}: training step {step}/{total}, loss {loss:.4f}")
+    def report(event: ProgressEvent) -> None:
+        step, total = event.step, event.total
+        if event.value is not None and (step == total or step % max(1, total // 10) == 0):
+            run.say(f"size {size}: training step {step}/{total}, loss {event.value:.4f}")
 
     return report
 
@@ -451,6 +469,7 @@ def store_lab(case: Any, result: LabResult) -> int:
             calibration=result.calibration,
             clip_model=result.clip,
             seconds=round(result.seconds, 1),
+            torch_threads=result.torch_threads,
         )
         return case.add_record(body, links)
 

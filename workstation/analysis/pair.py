@@ -23,6 +23,7 @@ from workstation.analysis import bands, hashes, keypoints, structure
 from workstation.analysis.clip_result import ClipResult, compare_embeddings, not_configured
 from workstation.analysis.images import MIN_SIDE, LoadedImage, require_size
 from workstation.core.timeutil import utc_now
+from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -90,6 +91,19 @@ def compare_images(
     b: LoadedImage,
     clip_model: ClipModel | None = None,
     prompt: str | None = None,
+    *,
+    runtime: Runtime | None = None,
+) -> PairReport:
+    """Every measure of A against B. With a CLIP model the comparison runs inside
+    `runtime.applied()` (torch threads for the embeddings, recorded in `versions`)."""
+    if clip_model is None:  # nothing here uses torch: nothing to set, and no torch to import
+        return _compare(a, b, None, prompt)
+    with (runtime or Runtime()).applied():
+        return _compare(a, b, clip_model, prompt)
+
+
+def _compare(
+    a: LoadedImage, b: LoadedImage, clip_model: ClipModel | None, prompt: str | None
 ) -> PairReport:
     require_size(a, MIN_SIDE, "similarity analysis")
     require_size(b, MIN_SIDE, "similarity analysis")
@@ -190,6 +204,7 @@ def library_versions(with_clip: bool = False) -> dict:
         import torch
 
         versions.update({"open_clip": open_clip.__version__, "torch": torch.__version__})
+        versions["torch_threads"] = torch.get_num_threads()  # CLIP's float sums depend on it
     return versions
 
 

@@ -18,10 +18,9 @@ listed in `plan.missing` with the hashes that were looked for.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,7 @@ from workstation.engine.hashing import HashCache
 from workstation.engine.library import ModelInfo, scan
 from workstation.engine.loading import BASE_KINDS, LoadedModel
 from workstation.engine.pngmeta import RECORD_KEY
+from workstation.engine.runtime import Runtime
 from workstation.engine.stored import schema_fields
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 SCHEMA = "workstation.reproduction/1"
 WORKSTATION_RECORD = "workstation record"
 MODEL_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin")
-ProgressCallback = Callable[[int, int, Any], None]
+ProgressCallback = Callable[[int, int, Any], None]  # legacy form, see Runtime.from_callbacks
 
 
 @dataclass(frozen=True)
@@ -434,10 +434,13 @@ def regenerate(
     output: str | Path,
     *,
     clip_model: ClipModel | None = None,
+    runtime: Runtime | None = None,
     on_progress: ProgressCallback | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> Reproduction:
-    """Run the plan's params, write the result to `output` (PNG with its record), compare."""
+    """Run the plan's params, write the result to `output` (PNG with its record), compare.
+    On the CPU the recorded thread count overrides the runtime's for the generation.
+    `on_progress(step, total, preview)`/`is_cancelled`: the legacy form of the runtime's."""
     from workstation.engine.generate import generate
     from workstation.engine.loading import load_model
     from workstation.engine.lora import apply_loras
@@ -447,16 +450,16 @@ def regenerate(
         missing = "; ".join(m.describe_wanted() for m in plan.missing)
         raise InputError(f"not in the model folder: {missing}")
     params = plan.params
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
     # 1. Load and generate (only the final image is decoded), on the CPU with the recorded
     #    number of threads: CPU float sums depend on how the work is split.
     model = load_model(params.model, device=params.device, dtype=params.dtype)
     apply_loras(model, params.loras)  # hashed now, to check the matches; generate() reuses them
     plan = _as_loaded(plan, model)
     threads = (plan.record or {}).get("environment", {}).get("torch_threads")
-    with _torch_threads(threads if model.device == "cpu" else None):
-        result = generate(
-            model, params, on_progress=on_progress, is_cancelled=is_cancelled, decode_steps=()
-        )
+    recorded = model.device == "cpu" and isinstance(threads, int) and threads > 0
+    run = runtime.with_threads(threads) if recorded else runtime
+    result = generate(model, params, runtime=run, decode_steps=())
     output = save_png(result.image, output, result.record)
 
     # 2. Compare, both images normalised by the same loader.
@@ -465,7 +468,7 @@ def regenerate(
         raise InputError(f"{plan.metadata.path} changed on disk during the reproduction")
     regenerated = load_image(output)
     pixels = pixel_difference(disputed.rgb, regenerated.rgb)
-    report = compare_images(disputed, regenerated, clip_model=clip_model)
+    report = compare_images(disputed, regenerated, clip_model=clip_model, runtime=runtime)
     return Reproduction(
         plan=plan,
         params=result.params,
@@ -496,19 +499,6 @@ def _as_loaded(plan: Plan, model: LoadedModel) -> Plan:
         notes = tuple(note.replace(match.sha256[:12], info.sha256[:12]) for note in match.notes)
         matches.append(replace(match, sha256=info.sha256, notes=notes))
     return replace(plan, matches=tuple(matches))
-
-
-@contextlib.contextmanager
-def _torch_threads(count: int | None) -> Iterator[None]:
-    import torch
-
-    previous = torch.get_num_threads()
-    if isinstance(count, int) and count > 0:
-        torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def _notes(plan: Plan, result: GenerationResult, disputed: LoadedImage) -> list[str]:

@@ -21,6 +21,7 @@ from workstation.commands.progress import CtrlC, StepPrinter
 from workstation.core.case import Case
 from workstation.core.errors import Cancelled, InputError
 from workstation.core.params import DEVICES, DTYPES
+from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
     from workstation.analysis.reproduce import Plan, Reproduction
@@ -93,8 +94,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
                     plan,
                     output,
                     clip_model=clip_model,
-                    on_progress=printer,
-                    is_cancelled=ctrl_c.is_cancelled,
+                    runtime=Runtime(on_progress=printer, is_cancelled=ctrl_c.is_cancelled),
                 )
         except Cancelled as error:
             printer.end_line()

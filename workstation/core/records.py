@@ -159,6 +159,7 @@ class Study(RecordBody):
     counts: dict = field(default_factory=dict)
     bands_notice: str | None = None
     generation: dict | None = None
+    torch_threads: int | None = None  # CPU threads of this run (its new items and CLIP)
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -180,6 +181,7 @@ class Lab(RecordBody):
     clip_model: dict | None
     seconds: float
     lab: str = "overfit"
+    torch_threads: int | None = None  # CPU threads of its training, sampling and CLIP
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 

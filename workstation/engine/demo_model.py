@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from workstation.engine import synthetic_shapes
+from workstation.engine.runtime import Runtime
 from workstation.engine.training import (
     TrainProgress,
     TrainSettings,
     fit_latent_rgb,
+    settings_dict,
     train_unet,
     train_vae,
 )
@@ -78,6 +80,8 @@ SCHEDULER_CONFIG = {
     "skip_prk_steps": True,
     "steps_offset": 1,
 }
+# One thread, always: the demo model is rebuilt bit for bit only with the count it was built with.
+RUNTIME = Runtime(threads=1)
 DATA = {"shapes": 6000, "vae_shapes": 2000, "vae_scenes": 1000, "seed": 2026}
 VAE_TRAINING = {"steps": 1500, "batch_size": 16, "learning_rate": 2e-3, "seed": 1}
 UNET_TRAINING = TrainSettings(
@@ -123,12 +127,20 @@ def _pixels(dataset: list[tuple[Any, str]]) -> Any:
     return torch.from_numpy(array).permute(0, 3, 1, 2).float() / 127.5 - 1
 
 
-def build_vae(work: Path, on_progress: TrainProgress | None = None) -> tuple[Any, dict]:
-    """Stage 2, cached in `work/vae` (keyed by its settings and data hash)."""
+def build_vae(
+    work: Path, *, runtime: Runtime | None = None, on_progress: TrainProgress | None = None
+) -> tuple[Any, dict]:
+    """Stage 2, cached in `work/vae` (keyed by its settings and data hash).
+    `on_progress(step, total, loss)`: the legacy form of the runtime's progress."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, form="value", default=RUNTIME)
+    with runtime.applied() as run:
+        return _build_vae(work, run)
+
+
+def _build_vae(work: Path, run: Runtime) -> tuple[Any, dict]:
     import torch
     from diffusers import AutoencoderKL
 
-    torch.set_num_threads(1)
     seed = DATA["seed"]
     dataset = synthetic_shapes.make_dataset(DATA["vae_shapes"], seed + 1, RESOLUTION, "shape")
     dataset += synthetic_shapes.make_dataset(DATA["vae_scenes"], seed + 2, RESOLUTION, "scene")
@@ -149,7 +161,7 @@ def build_vae(work: Path, on_progress: TrainProgress | None = None) -> tuple[Any
         batch_size=VAE_TRAINING["batch_size"],
         learning_rate=VAE_TRAINING["learning_rate"],
         seed=VAE_TRAINING["seed"],
-        on_progress=on_progress,
+        runtime=run,
     )
     with torch.no_grad():
         check = pixels[:: max(1, len(pixels) // 256)]
@@ -174,18 +186,24 @@ def build_demo_model(
     out: str | Path,
     work: str | Path,
     *,
-    on_progress: TrainProgress | None = None,
     settings: TrainSettings = UNET_TRAINING,
+    runtime: Runtime | None = None,
+    on_progress: TrainProgress | None = None,
 ) -> Path:
-    """Train the demo model into `out` (a diffusers folder); `work` keeps data and checkpoints."""
+    """Train the demo model into `out` (a diffusers folder); `work` keeps data and checkpoints.
+    `runtime` defaults to one thread (`RUNTIME`); `on_progress(step, total, loss)` is the legacy
+    form of its progress."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, form="value", default=RUNTIME)
+    with runtime.applied() as run:
+        return _build_demo_model(Path(out), Path(work), settings, run)
+
+
+def _build_demo_model(out: Path, work: Path, settings: TrainSettings, run: Runtime) -> Path:
     import torch
     from diffusers import PNDMScheduler, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
     from workstation.engine.architectures import CONFIGS_DIR, clip_tokenizer
-
-    out, work = Path(out), Path(work)
-    torch.set_num_threads(settings.threads)
 
     # 1. The data set, written as a captioned folder (what `workstation train` reads too).
     data_dir = work / "shapes"
@@ -193,7 +211,7 @@ def build_demo_model(
         synthetic_shapes.write_dataset(data_dir, DATA["shapes"], DATA["seed"], RESOLUTION, "shape")
 
     # 2. VAE and its preview colours.
-    vae, vae_info = build_vae(work, on_progress)
+    vae, vae_info = build_vae(work, runtime=run)
 
     # 3. Fresh text encoder and UNet; both train on the shapes.
     torch.manual_seed(settings.seed + 100)
@@ -215,7 +233,7 @@ def build_demo_model(
             work / "model",
             components,
             settings,
-            on_progress=on_progress,
+            runtime=run,
             extra_record=extra,
         )
 
@@ -228,7 +246,7 @@ def build_demo_model(
             work / "refined",
             work / "model",
             REFINE_TRAINING,
-            on_progress=on_progress,
+            runtime=run,
             extra_record=extra,
         )
 
@@ -333,10 +351,9 @@ def _describe_local_paths(record_path: Path) -> None:
 
 
 def _finished(folder: Path, settings: TrainSettings) -> bool:
-    from dataclasses import asdict
-
     record_path = folder / "training.json"
     if not record_path.exists():
         return False
     record = json.loads(record_path.read_text(encoding="utf-8"))
-    return record["finished"] and record["settings"] == asdict(settings)
+    recorded = {k: v for k, v in record["settings"].items() if k != "threads"}  # older records
+    return record["finished"] and recorded == settings_dict(settings)

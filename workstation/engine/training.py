@@ -12,10 +12,13 @@ StableDiffusionPipeline folder, loaded by `loading.load_model` like any other mo
 `train_lora` trains a LoRA on the UNet's attention of a base model and saves it in diffusers/peft
 format for `load_lora_weights`.
 
-Progress and cancel are plain callables: `on_progress(step, total, loss)`, `is_cancelled()`. A
-cancelled run saves a checkpoint, then raises `Cancelled`; calling again with the same output
-folder resumes from the last checkpoint (`training_state.pt`) and ends with the same weights as an
-uninterrupted run on the same machine.
+Each run happens inside `runtime.applied()` (threads restored afterwards) and its record
+(`training.json`, or the LoRA's `.json`) states the thread count used as `torch_threads`. The
+runtime gets a `ProgressEvent` per step with the loss as its `value`. A cancelled run saves a
+checkpoint, then raises `Cancelled`; calling again with the same output folder resumes from the
+last checkpoint (`training_state.pt`), with the thread count the checkpoint was made with unless
+another is given, and ends with the same weights as an uninterrupted run on the same machine
+with the same count (a run resumed with another count lists every count in `torch_threads_used`).
 """
 
 from __future__ import annotations
@@ -32,13 +35,14 @@ from typing import Any
 
 from workstation.core.errors import Cancelled, InputError
 from workstation.core.media import probe
+from workstation.engine.runtime import Runtime
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
 CAPTIONS_FILE = "captions.jsonl"
 STATE_FILE = "training_state.pt"
 RECORD_FILE = "training.json"
 LATENT_RGB_FILE = "latent_rgb.json"
-TrainProgress = Callable[[int, int, float], None]
+TrainProgress = Callable[[int, int, float], None]  # legacy form, see Runtime.from_callbacks
 CancelCheck = Callable[[], bool]
 
 
@@ -149,7 +153,9 @@ class TrainSettings:
     # take an image's overall colour from the prompt rather than from what the noise leaves of it.
     # None = automatic, scaled to the latent size (see `auto_noise_offset`); 0 = off.
     noise_offset: float | None = None
-    threads: int = 1  # torch CPU threads; 1 is fastest on a busy 2-core machine
+    # Legacy (give `Runtime(threads=N)`): CPU threads for the run; None = the runtime's choice.
+    # Not part of what a run computes, so records and checkpoints keep it as `torch_threads`.
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         if self.init_unet not in ("scratch", "base"):
@@ -199,6 +205,22 @@ def noised_batch(
         eps = eps + noise_offset * offset
     t = torch.randint(0, noise.config.num_train_timesteps, (len(x0),), generator=generator)
     return index, noise.add_noise(x0, eps, t), t, eps
+
+
+def settings_dict(settings: TrainSettings | LoraSettings) -> dict[str, Any]:
+    """The settings as records and checkpoints keep them: what the run computes, without the
+    legacy `threads` (run state, recorded as `torch_threads`)."""
+    data = asdict(settings)
+    data.pop("threads", None)
+    return data
+
+
+def _training_runtime(
+    runtime: Runtime, settings: TrainSettings | LoraSettings, checkpoint_threads: int | None = None
+) -> Runtime:
+    """The thread count of a run: the runtime's; else the legacy settings field; else, when
+    resuming, the checkpoint's (same count, same weights); else the policy's when it starts."""
+    return runtime.with_threads(runtime.threads or settings.threads or checkpoint_threads)
 
 
 def _lr_factor(step: int, settings: TrainSettings) -> float:
@@ -336,24 +358,62 @@ def train_unet(
     base: str | Path | dict[str, Any],
     settings: TrainSettings = TrainSettings(),
     *,
-    on_progress: TrainProgress | None = None,
-    is_cancelled: CancelCheck | None = None,
+    runtime: Runtime | None = None,
     resume: bool = True,
     extra_record: dict[str, Any] | None = None,
+    on_progress: TrainProgress | None = None,
+    is_cancelled: CancelCheck | None = None,
 ) -> TrainResult:
-    """Train a UNet on captioned images; write a diffusers folder to `out`."""
+    """Train a UNet on captioned images; write a diffusers folder to `out`.
+    `on_progress(step, total, loss)`/`is_cancelled`: the legacy form of the runtime's callbacks."""
+    clock = time.perf_counter()
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled, form="value")
+    out = Path(out)
+    if out.exists() and not _output_folder_usable(out):
+        raise InputError(f"{out}: exists and is not a training output folder; choose a new one")
+    data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
+    state = _checkpoint(out, data, settings) if resume else None
+    runtime = _training_runtime(runtime, settings, state and state.get("torch_threads"))
+    with runtime.applied() as run:
+        return _train_unet(data, out, base, settings, run, state, extra_record, clock)
+
+
+def _checkpoint(out: Path, data: CaptionedImages, settings: TrainSettings) -> dict[str, Any] | None:
+    """The last checkpoint in `out`, if there is one; it must be of the same data and settings."""
+    import torch
+
+    state_path = out / STATE_FILE
+    if not state_path.exists():
+        return None
+    state = torch.load(state_path, weights_only=True)
+    saved = {k: v for k, v in state["settings"].items() if k != "threads"}  # older checkpoints
+    if state["data_sha256"] != data.sha256 or saved != settings_dict(settings):
+        raise InputError(
+            f"{out}: has a checkpoint of a different training run (other data or settings); "
+            "use another output folder"
+        )
+    if "torch_threads" not in state:  # made before the count left the settings
+        state["torch_threads"] = state["settings"].get("threads")
+        state["torch_threads_used"] = [state["torch_threads"]]
+    return state
+
+
+def _train_unet(
+    data: CaptionedImages,
+    out: Path,
+    base: str | Path | dict[str, Any],
+    settings: TrainSettings,
+    run: Runtime,
+    state: dict[str, Any] | None,
+    extra_record: dict[str, Any] | None,
+    clock: float,
+) -> TrainResult:
     import torch
     import torch.nn.functional as F
     from diffusers import UNet2DConditionModel
 
     from workstation.engine.loading import quiet_libraries
 
-    clock = time.perf_counter()
-    out = Path(out)
-    if out.exists() and not _output_folder_usable(out):
-        raise InputError(f"{out}: exists and is not a training output folder; choose a new one")
-    data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
-    torch.set_num_threads(settings.threads)
     quiet_libraries()
     components = dict(base) if isinstance(base, dict) else load_components(base)
     base_name = "(in memory)" if isinstance(base, dict) else str(base)
@@ -389,16 +449,11 @@ def train_unet(
     noise = noise_scheduler(components["scheduler"])
     generator = torch.Generator().manual_seed(settings.seed)
 
-    # 3. Resume from the last checkpoint in `out`, if it trained on the same data and settings.
+    # 3. Resume from the last checkpoint in `out` (checked against the data and settings).
     state_path = out / STATE_FILE
     step, losses, seconds_before = 0, [], 0.0
-    if resume and state_path.exists():
-        state = torch.load(state_path, weights_only=True)
-        if state["data_sha256"] != data.sha256 or state["settings"] != asdict(settings):
-            raise InputError(
-                f"{out}: has a checkpoint of a different training run (other data or settings); "
-                "use another output folder"
-            )
+    threads_used = sorted({*(state or {}).get("torch_threads_used", []), run.threads})
+    if state is not None:
         unet.load_state_dict(state["unet"])
         if settings.train_text_encoder:
             text_encoder.load_state_dict(state["text_encoder"])
@@ -422,7 +477,9 @@ def train_unet(
                 "images": len(data),
                 "sha256": data.sha256,
             },
-            "settings": asdict(settings),
+            "settings": settings_dict(settings),
+            "torch_threads": run.threads,
+            **({"torch_threads_used": threads_used} if len(threads_used) > 1 else {}),
             "noise_offset_used": noise_offset,
             "steps_done": step,
             "finished": final,
@@ -436,7 +493,9 @@ def train_unet(
             return
         state = {
             "data_sha256": data.sha256,
-            "settings": asdict(settings),
+            "settings": settings_dict(settings),
+            "torch_threads": run.threads,
+            "torch_threads_used": threads_used,
             "unet": unet.state_dict(),
             "optimizer": optimizer.state_dict(),
             "lr_schedule": lr_schedule.state_dict(),
@@ -454,7 +513,7 @@ def train_unet(
     # 4. The loop: noise a batch of latents at random timesteps, predict the noise.
     interval, running = 50, []
     while step < settings.steps:
-        if is_cancelled and is_cancelled():
+        if run.cancelled():
             checkpoint()
             raise Cancelled(f"training cancelled at step {step} of {settings.steps}")
         index, noisy, t, eps = noised_batch(
@@ -478,8 +537,7 @@ def train_unet(
         if len(running) == interval or step == settings.steps:
             losses.append(sum(running) / len(running))
             running = []
-        if on_progress:
-            on_progress(step, settings.steps, loss.item())
+        run.report(step, settings.steps, value=loss.item())
         if settings.checkpoint_every and step % settings.checkpoint_every == 0:
             checkpoint(final=step == settings.steps)
     unet.eval()
@@ -501,9 +559,26 @@ def train_vae(
     learning_rate: float = 2e-3,
     kl_weight: float = 1e-6,
     seed: int = 0,
+    runtime: Runtime | None = None,
     on_progress: TrainProgress | None = None,
 ) -> Any:
-    """Train an AutoencoderKL on pixels in [-1, 1]; set its scaling factor to 1 / latent std."""
+    """Train an AutoencoderKL on pixels in [-1, 1]; set its scaling factor to 1 / latent std.
+    `on_progress(step, total, loss)`: the legacy form of the runtime's progress."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, form="value")
+    with runtime.applied() as run:
+        return _train_vae(pixels, vae, steps, batch_size, learning_rate, kl_weight, seed, run)
+
+
+def _train_vae(
+    pixels: Any,
+    vae: Any,
+    steps: int,
+    batch_size: int,
+    learning_rate: float,
+    kl_weight: float,
+    seed: int,
+    run: Runtime,
+) -> Any:
     import torch
     import torch.nn.functional as F
 
@@ -524,8 +599,8 @@ def train_vae(
         loss.backward()
         optimizer.step()
         schedule.step()
-        if on_progress:
-            on_progress(step, steps, loss.item())
+        run.check_cancelled("VAE training")
+        run.report(step, steps, value=loss.item())
     vae.eval()
     with torch.no_grad():
         std = torch.cat(
@@ -552,7 +627,7 @@ class LoraSettings:
     # and feed-forward layers (LyCORIS "LoCon" style), which a small UNet with attention at few
     # levels needs to take in colour and layout.
     targets: str = "attention"
-    threads: int = 1
+    threads: int | None = None  # legacy, as TrainSettings.threads
 
     def __post_init__(self) -> None:
         if self.targets not in LORA_TARGETS:
@@ -583,22 +658,36 @@ def train_lora(
     base: str | Path,
     settings: LoraSettings = LoraSettings(),
     *,
+    runtime: Runtime | None = None,
     on_progress: TrainProgress | None = None,
     is_cancelled: CancelCheck | None = None,
 ) -> TrainResult:
-    """Train a LoRA on the base UNet's attention; save `out` (.safetensors, diffusers format)."""
+    """Train a LoRA on the base UNet's attention; save `out` (.safetensors, diffusers format).
+    `on_progress(step, total, loss)`/`is_cancelled`: the legacy form of the runtime's callbacks."""
+    clock = time.perf_counter()
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled, form="value")
+    out = Path(out)
+    if out.suffix != ".safetensors":
+        raise InputError(f"{out}: a LoRA file must end in .safetensors")
+    data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
+    with _training_runtime(runtime, settings).applied() as run:
+        return _train_lora(data, out, base, settings, run, clock)
+
+
+def _train_lora(
+    data: CaptionedImages,
+    out: Path,
+    base: str | Path,
+    settings: LoraSettings,
+    run: Runtime,
+    clock: float,
+) -> TrainResult:
     import torch
     import torch.nn.functional as F
     from diffusers import StableDiffusionPipeline
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    clock = time.perf_counter()
-    out = Path(out)
-    if out.suffix != ".safetensors":
-        raise InputError(f"{out}: a LoRA file must end in .safetensors")
-    data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
-    torch.set_num_threads(settings.threads)
     components = load_components(base)
     unet, text_encoder = components["unet"], components["text_encoder"].eval()
 
@@ -627,7 +716,7 @@ def train_lora(
     losses, running = [], []
     unet.train()
     for step in range(1, settings.steps + 1):
-        if is_cancelled and is_cancelled():
+        if run.cancelled():
             raise Cancelled(f"LoRA training cancelled at step {step - 1} of {settings.steps}")
         index, noisy, t, eps = noised_batch(
             latents, settings.batch_size, noise, noise_offset, generator
@@ -641,8 +730,7 @@ def train_lora(
         if len(running) == 25 or step == settings.steps:
             losses.append(sum(running) / len(running))
             running = []
-        if on_progress:
-            on_progress(step, settings.steps, loss.item())
+        run.report(step, settings.steps, value=loss.item())
 
     # 3. Save as diffusers/peft keys (unet.<module>.lora_A/B.weight), with the alpha in metadata.
     seconds = time.perf_counter() - clock
@@ -652,7 +740,8 @@ def train_lora(
         "base": str(base),
         "base_sha256": components["base_sha256"],
         "data": {"folder": data.folder, "images": len(data), "sha256": data.sha256},
-        "settings": asdict(settings),
+        "settings": settings_dict(settings),
+        "torch_threads": run.threads,
         "noise_offset_used": noise_offset,
         "seconds": round(seconds, 1),
         "losses": [round(v, 5) for v in losses],

@@ -2,12 +2,14 @@
 
 Every piece of work that can take longer than a frame (loading a model, generating, hashing,
 comparing, building a report, reading thumbnails) is a `Job`: a plain function run on the thread
-pool. The function receives the job itself and passes `job.on_progress` and `job.is_cancelled` to
-the lower layers exactly as the CLI passes its own callables:
+pool. The function receives the job itself and hands `job.runtime()` to the lower layers, as the
+CLI hands them its own runtime:
 
-    runner.start(Job(lambda job: generate(params, on_progress=job.on_progress,
-                                          is_cancelled=job.is_cancelled)))
+    runner.start(Job(lambda job: generate(request, runtime=job.runtime())))
 
+Its progress events arrive as `signals.progress_event` (a `ProgressEvent` whose preview is
+already a QImage) and, for widgets not yet moved to it, as the legacy `signals.progress(step,
+total, preview or text)`; `job.on_progress(step, total, detail)` is the legacy callable form.
 Widgets connect to `job.signals`; they never see threads. Signals emitted on the worker thread
 are queued to the GUI thread by Qt, so slots always run there.
 """
@@ -18,18 +20,22 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from workstation.core.errors import Cancelled, WorkstationError
+from workstation.core.progress import ProgressEvent
+from workstation.engine.runtime import Runtime
 from workstation.gui.images import to_qimage
 
 log = logging.getLogger(__name__)
 
 
 class JobSignals(QObject):
-    progress = Signal(int, int, object)  # step, total, QImage preview, text or None
+    progress_event = Signal(object)  # a ProgressEvent, its preview (if any) a QImage
+    progress = Signal(int, int, object)  # legacy: step, total, QImage preview, text or None
     succeeded = Signal(object)  # the function's return value
     failed = Signal(str, bool)  # one-line message, True when it is a bug (not a user error)
     cancelled = Signal()
@@ -52,14 +58,29 @@ class Job(QRunnable):
         self.signals = JobSignals()
         self._cancel = threading.Event()
 
-    # The two callables handed to the lower layers.
+    # What the lower layers get: the runtime, or (legacy) the two callables.
+
+    def runtime(self) -> Runtime:
+        """The runtime the use cases get: progress reaches this job's signals, Cancel stops it
+        (threads and the rest are the lower layers' defaults)."""
+        return Runtime(on_progress=self.report, is_cancelled=self.is_cancelled)
+
+    def report(self, event: ProgressEvent) -> None:
+        """The one place engine events become Qt signals; a preview is made a QImage here, on
+        the worker thread."""
+        if event.preview is not None:
+            event = replace(event, preview=to_qimage(event.preview))
+        self.signals.progress_event.emit(event)
+        shown = event.preview if event.preview is not None else (event.message or None)
+        self.signals.progress.emit(event.step, event.total, shown)
 
     def on_progress(self, step: int, total: int, detail: Any = None) -> None:
-        """`detail`: a preview picture (array or PIL image, sent on as a QImage) or a line of
+        """Legacy form: `detail` is a preview picture (array, PIL image or QImage) or a line of
         text such as the file being read."""
-        if detail is not None and not isinstance(detail, str):
-            detail = to_qimage(detail)
-        self.signals.progress.emit(step, total, detail)
+        if isinstance(detail, str):
+            self.report(ProgressEvent(step, total, message=detail))
+        else:
+            self.report(ProgressEvent(step, total, preview=detail))
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()

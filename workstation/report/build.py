@@ -31,8 +31,9 @@ from reportlab import rl_config
 import workstation
 from workstation.core.canonical import CHUNK, sha256_file
 from workstation.core.case import Artifact, Case, Record
-from workstation.core.errors import Cancelled, CaseError, InputError
+from workstation.core.errors import CaseError, InputError
 from workstation.core.records import Link, Report
+from workstation.engine.runtime import Runtime
 from workstation.report import examiner, sections
 from workstation.report import payload as pl
 from workstation.report import records as rec
@@ -45,7 +46,7 @@ from workstation.report.generation import model_files
 from workstation.report.layout import lay_out, make_styles
 from workstation.report.strings import EN, LANGUAGES, Strings
 
-ProgressCallback = Callable[[int, int, Any], None]
+ProgressCallback = Callable[[int, int, Any], None]  # legacy form, see Runtime.from_callbacks
 STAGES = 4
 
 
@@ -83,14 +84,18 @@ def build_report(
     case: Case,
     options: ReportOptions,
     *,
+    runtime: Runtime | None = None,
     on_progress: ProgressCallback | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> ReportResult:
+    """Lay out, anchor and store the report. The runtime gets one event per stage and its cancel
+    is checked between them (nothing here uses torch: nothing to apply).
+    `on_progress(done, total, None)`/`is_cancelled`: the legacy form of its callbacks."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+
     def stage(done: int) -> None:
-        if is_cancelled and is_cancelled():
-            raise Cancelled("report cancelled")
-        if on_progress:
-            on_progress(done, STAGES, None)
+        runtime.check_cancelled("report")
+        runtime.report(done, STAGES)
 
     if options.lang not in LANGUAGES:
         raise InputError(

@@ -1,8 +1,13 @@
 """What every study shares: its generations (stored one by one, resumable) and storing the study.
 
 An item is one generation: a `GenerationParams` and the values the study swept for it. Its key
-is the SHA-256 of those params with every file named by its content hash, device, dtype and CPU
-thread count resolved, and whether its steps are kept: one key, one image.
+is the SHA-256 of those params with every file named by its content hash, device and dtype
+resolved, and whether its steps are kept. The CPU thread count is not part of it: the runtime
+picks it by the load of the moment (engine/runtime.py), and a study resumed on a busier machine
+must still find what it made. Each item's generation record states the count that made its image
+(`environment.torch_threads`), which is what re-running that item needs: CPU float sums can
+differ in the last bit with another split, so "one key, one image" holds for one thread count.
+(Items stored while keys held the count are not found by the new keys: made again once.)
 
 Each finished item goes into the case at once, in its own transaction: a generation record with
 `study_key` = its key, linking its image (role "output") and, when steps are kept, every decoded
@@ -27,7 +32,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +41,16 @@ from PIL import Image
 
 from workstation.core.canonical import canonical_json, sha256_file, sha256_text
 from workstation.core.case import Artifact, Case, Record
-from workstation.core.errors import Cancelled, CaseError, InputError, WorkstationError
+from workstation.core.errors import CaseError, InputError, WorkstationError
 from workstation.core.params import GenerationParams, LoraSpec
+from workstation.core.progress import ProgressEvent
 from workstation.core.records import Generation, Link, Study
 from workstation.engine.library import inspect
+from workstation.engine.runtime import Runtime
 from workstation.engine.samplers import canonical_name
 from workstation.engine.stored import kept_steps, output_id, step_label
 
-ProgressCallback = Callable[[int, int, Any], None]
+ProgressCallback = Callable[[int, int, Any], None]  # legacy form, see Runtime.from_callbacks
 CancelCheck = Callable[[], bool]
 
 
@@ -93,8 +100,7 @@ class StudyRun:
     case proves it already holds."""
 
     case: Case
-    on_progress: ProgressCallback | None = None
-    is_cancelled: CancelCheck | None = None
+    runtime: Runtime = field(default_factory=Runtime)  # applied by the study's entry point
     title: str = "study"  # for the notes of the images it stores
     generated: int = 0
     reused: int = 0
@@ -102,8 +108,7 @@ class StudyRun:
     _model: Any = None
 
     def check_cancelled(self) -> None:
-        if self.is_cancelled and self.is_cancelled():
-            raise Cancelled("study cancelled")
+        self.runtime.check_cancelled("study")
 
     # 1. Making the items
 
@@ -124,7 +129,7 @@ class StudyRun:
                 self.reused += 1
                 results.append(earlier)
                 where = f"generation record #{earlier.record_id}"
-                self._tell(done, total, f"{position}: reused from the case ({where})")
+                self.runtime.report(done, total, f"{position}: reused from the case ({where})")
                 continue
             started = time.perf_counter()
             made = self._generate(item, key, done, total)
@@ -133,7 +138,7 @@ class StudyRun:
             made_now[key] = made
             results.append(made)
             seconds = time.perf_counter() - started
-            self._tell(
+            self.runtime.report(
                 done,
                 total,
                 f"{position}: generated in {seconds:.1f} s, "
@@ -142,8 +147,7 @@ class StudyRun:
         return results
 
     def key(self, item: Item) -> str:
-        params = self.resolved(item.params)
-        return item_key(params, item.keep_steps, _threads() if params.device == "cpu" else None)
+        return item_key(self.resolved(item.params), item.keep_steps)
 
     def resolved(self, params: GenerationParams) -> GenerationParams:
         """The params with device and dtype resolved and the SHA-256 of every file filled in
@@ -172,10 +176,6 @@ class StudyRun:
                 self._hashes[path] = sha256_file(path)
         return self._hashes[path]
 
-    def _tell(self, step: int, total: int, detail: Any) -> None:
-        if self.on_progress:
-            self.on_progress(step, total, detail)
-
     def _generate(self, item: Item, key: str, done: int, total: int) -> Made:
         """Generate one item and store it in the case at once (its own transaction)."""
         from workstation.engine.casefile import StepFile, generation_body, store_generation_parts
@@ -185,14 +185,13 @@ class StudyRun:
         params = self.resolved(item.params)
         model = self._load(params)
 
-        def progress(step: int, steps: int, preview: np.ndarray) -> None:
-            self._tell(done + step, total, preview)
+        def progress(event: ProgressEvent) -> None:  # the item's steps, counted in the study's
+            self.runtime.report(done + event.step, total, preview=event.preview)
 
         result = generate(
             model,
             params,
-            on_progress=progress,
-            is_cancelled=self.is_cancelled,
+            runtime=replace(self.runtime, on_progress=progress),
             decode_steps=None if item.keep_steps else (),
         )
         with tempfile.TemporaryDirectory(prefix="workstation-study-item-") as scratch:
@@ -246,7 +245,7 @@ class StudyRun:
                 if isinstance(made, Made):
                     found[index] = made
                     break
-                self._tell(0, 0, f"generation record #{record.id} not reused: {made}")
+                self.runtime.say(f"generation record #{record.id} not reused: {made}")
         return found
 
     def _proven(self, item: Item, key: str, record: Record) -> Made | str:
@@ -258,8 +257,7 @@ class StudyRun:
             params = GenerationParams.from_dict(body.params)
         except (WorkstationError, KeyError, TypeError, ValueError):
             return "its parameters cannot be read"
-        threads = body.environment.get("torch_threads") if params.device == "cpu" else None
-        if item_key(params, item.keep_steps, threads) != key:
+        if item_key(params, item.keep_steps) != key:
             return "its parameters are not this item's"
         image_id = output_id(record)
         if image_id is None:
@@ -293,15 +291,15 @@ class StudyRun:
         return Stored(artifact.id, artifact.sha256, path)
 
 
-def item_key(params: GenerationParams, keep_steps: bool, cpu_threads: int | None) -> str:
-    """The key of a generation with these (resolved) params: files by hash, not by path."""
+def item_key(params: GenerationParams, keep_steps: bool) -> str:
+    """The key of a generation with these (resolved) params: files by hash, not by path; not
+    the thread count (see the module docstring)."""
     data = params.to_dict()
     data.update(
         model=None,
         init_image=None,
         loras=[{"sha256": lora.sha256, "scale": lora.scale} for lora in params.loras],
         keep_steps=keep_steps,
-        cpu_threads=cpu_threads,
     )
     return sha256_text(canonical_json(data))
 
@@ -316,12 +314,6 @@ def _rgb_sha256(path: Path) -> str | None:
 
 def _steps_run(params: GenerationParams) -> int:
     return int(params.steps * params.strength) if params.is_img2img else params.steps
-
-
-def _threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 def _show(value: Any) -> str:

@@ -18,6 +18,7 @@ from workstation.analysis.studies.sweep import Sweep, run_sweep
 from workstation.core.case import Case
 from workstation.core.errors import InputError
 from workstation.core.params import GenerationParams
+from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -52,6 +53,7 @@ def run(
     study: SeedStudy,
     *,
     clip_model: ClipModel | None = None,
+    runtime: Runtime | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
@@ -76,6 +78,7 @@ def run(
         clip_model=clip_model,
         summarise=_summary,
         highlight=closest,
+        runtime=runtime,
         on_progress=on_progress,
         is_cancelled=is_cancelled,
     )

@@ -19,6 +19,7 @@ from workstation.analysis.studies.sweep import Sweep, run_sweep
 from workstation.core.case import Case
 from workstation.core.errors import InputError
 from workstation.core.params import GenerationParams
+from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -60,6 +61,7 @@ def run(
     study: StrengthStudy,
     *,
     clip_model: ClipModel | None = None,
+    runtime: Runtime | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
@@ -83,6 +85,7 @@ def run(
         clip_model=clip_model,
         summarise=lambda points: _summary(points),
         highlight=lambda points: [i for i, p in enumerate(points) if p["seed"] == study.seeds[0]],
+        runtime=runtime,
         on_progress=on_progress,
         is_cancelled=is_cancelled,
     )

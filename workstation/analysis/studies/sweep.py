@@ -48,6 +48,7 @@ from workstation.analysis.studies.runner import (
 )
 from workstation.core.case import Case
 from workstation.core.records import Study
+from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -76,13 +77,28 @@ def run_sweep(
     clip_model: ClipModel | None = None,
     summarise: Callable[[list[dict]], dict[str, Any]] | None = None,
     highlight: Callable[[list[dict]], list[int]] | None = None,
+    runtime: Runtime | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
     """Generate (or reuse) every item, measure, plot and store. `highlight(points)` returns the
-    indexes of the outputs worth showing large, `summarise(points)` study-specific findings."""
+    indexes of the outputs worth showing large, `summarise(points)` study-specific findings.
+    `on_progress(step, total, detail)`/`is_cancelled`: the legacy form of the runtime's."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+    with runtime.applied() as applied:
+        return _sweep(case, sweep, clip_model, summarise, highlight, applied)
+
+
+def _sweep(
+    case: Case,
+    sweep: Sweep,
+    clip_model: ClipModel | None,
+    summarise: Callable[[list[dict]], dict[str, Any]] | None,
+    highlight: Callable[[list[dict]], list[int]] | None,
+    runtime: Runtime,
+) -> StudyOutcome:
     reference = load_image(sweep.reference)  # a bad reference fails before any generation
-    run = StudyRun(case, on_progress=on_progress, is_cancelled=is_cancelled, title=sweep.title)
+    run = StudyRun(case, runtime=runtime, title=sweep.title)
     made = run.make(sweep.items)
 
     # 1. Measure every output against the reference.
@@ -191,6 +207,7 @@ def run_sweep(
                 reference={"sha256": reference.sha256, "artifact_id": reference_id},
                 counts={"items": len(made), "generated": run.generated, "reused": run.reused},
                 bands_notice=bands.NOTICE,
+                torch_threads=runtime.threads,
             )
 
         record_id = store_study(run, made, files, [source], build)

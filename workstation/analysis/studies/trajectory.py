@@ -30,6 +30,7 @@ from workstation.core.canonical import sha256_file
 from workstation.core.case import Case
 from workstation.core.params import GenerationParams
 from workstation.core.records import Study
+from workstation.engine.runtime import Runtime
 
 GRID_COLUMNS = 6
 
@@ -43,12 +44,20 @@ def run(
     case: Case,
     study: TrajectoryStudy,
     *,
+    runtime: Runtime | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
+    """`on_progress(step, total, detail)`/`is_cancelled`: the legacy form of the runtime's."""
+    runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+    with runtime.applied() as applied:
+        return _trajectory(case, study, applied)
+
+
+def _trajectory(case: Case, study: TrajectoryStudy, runtime: Runtime) -> StudyOutcome:
     params = study.params
     title = f"Denoising trajectory, seed {params.seed}"
-    runner = StudyRun(case, on_progress=on_progress, is_cancelled=is_cancelled, title=title)
+    runner = StudyRun(case, runtime=runtime, title=title)
     made = runner.make([Item(params, {"seed": params.seed}, keep_steps=True)])[0]
     total = len(made.steps)
 
@@ -126,6 +135,7 @@ def run(
                 base_params=base,
                 generation=made.record,
                 counts={"items": 1, "generated": runner.generated, "reused": runner.reused},
+                torch_threads=runtime.threads,
             )
 
         record_id = store_study(runner, [made], files, inputs, build)
