@@ -1,13 +1,13 @@
-"""`workstation models scan DIR` and `workstation lora-info FILE`: what the model files are."""
+"""`workstation models scan DIR` and `workstation lora-info FILE`: what the model files are
+(app/models.py)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from workstation.engine.library import scan
-from workstation.engine.lora import lora_info
+from workstation.app.models import LoraInfoRequest, ScanRequest, lora_report, scan_models
+from workstation.app.requests import add_arguments, from_arguments
 
 CACHE_NOTE = (
     "Hashes come from a per-user cache (checked against size, mtime, ctime and inode) to keep "
@@ -24,21 +24,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list every model under a folder with its kind and hashes",
         description="List every model under a folder with its kind and hashes. " + CACHE_NOTE,
     )
-    scan_parser.add_argument("dir", type=Path)
+    add_arguments(scan_parser, ScanRequest)
     scan_parser.add_argument("--json", action="store_true", help="full records as JSON")
     scan_parser.set_defaults(func=cmd_scan)
 
     info = subparsers.add_parser(
         "lora-info", help="print a LoRA's training metadata, target modules and ranks"
     )
-    info.add_argument("file", type=Path)
+    add_arguments(info, LoraInfoRequest)
     info.add_argument("--json", action="store_true")
     info.add_argument("--tags", type=int, default=25, help="how many top tags to print")
     info.set_defaults(func=cmd_lora_info)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    models = scan(args.dir)
+    models = scan_models(from_arguments(ScanRequest, args))
     if args.json:
         print(json.dumps([m.to_dict() for m in models], indent=2, ensure_ascii=False))
         return 0
@@ -57,7 +57,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_lora_info(args: argparse.Namespace) -> int:
-    report = lora_info(args.file)
+    report = lora_report(from_arguments(LoraInfoRequest, args))
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return 0
