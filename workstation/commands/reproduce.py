@@ -9,19 +9,16 @@ problem (no usable metadata, a recipe the engine cannot run, a bad file); 130 wh
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workstation.commands.compare import add_clip_options, load_clip
+from workstation.app.case_writer import CaseWriter
+from workstation.app.reproduce import ReproduceRequest
+from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.progress import CtrlC, StepPrinter
-from workstation.core.case import Case
-from workstation.core.errors import Cancelled, InputError
-from workstation.core.params import DEVICES, DTYPES
-from workstation.engine.runtime import Runtime
+from workstation.core.errors import Cancelled
 
 if TYPE_CHECKING:
     from workstation.analysis.reproduce import Plan, Reproduction
@@ -45,74 +42,54 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "folder by their recorded hashes (names as fallback), regenerate, and compare. Exit 1 "
         "lists models that are not in the folder.",
     )
-    parser.add_argument("image", type=Path, metavar="IMAGE", help="the disputed image")
-    parser.add_argument(
-        "--models", required=True, type=Path, metavar="DIR", help="folder of models and LoRAs"
-    )
-    parser.add_argument("--init", type=Path, metavar="IMAGE", help="init image of an img2img run")
-    parser.add_argument(
-        "--out", type=Path, metavar="PNG", help="keep the regenerated image here (with its record)"
-    )
+    add_arguments(parser, ReproduceRequest)
     parser.add_argument(
         "--case", type=Path, metavar="DIR", help="store both images and the record in this case"
     )
-    parser.add_argument("--device", default="auto", choices=DEVICES)
-    parser.add_argument("--dtype", default="auto", choices=DTYPES)
-    add_clip_options(parser)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=cmd_reproduce)
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
     # The analysis and engine stacks load here, not when the CLI builds its parser.
-    from workstation.analysis.reproduce import plan_reproduction, regenerate, store_reproduction
+    from workstation.app.inputs import check_writer
+    from workstation.app.reproduce import plan_for, reproduce
+    from workstation.engine.runtime import Runtime
 
-    if args.out is not None and args.out.suffix.lower() != ".png":
-        raise InputError(f"{args.out}: the output must be a .png file")
-    with contextlib.ExitStack() as stack:
-        # The case first, so a wrong folder fails before the slow part.
-        case = stack.enter_context(Case.open(args.case)) if args.case else None
-        print(
-            f"looking in {args.models} (hashes cached for this search only; the files used "
-            "are hashed again as they load)",
-            file=sys.stderr,
-            flush=True,
-        )
-        plan = plan_reproduction(
-            args.image, args.models, init_image=args.init, device=args.device, dtype=args.dtype
-        )
-        if plan.missing:
-            _print_missing(plan, args.json)
-            return EXIT_MISSING
-        clip_model = load_clip(args)
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        output = args.out or scratch / f"reproduction_{plan.metadata.sha256[:12]}.png"
-        printer = StepPrinter()
-        try:
-            with CtrlC() as ctrl_c:
-                result = regenerate(
-                    plan,
-                    output,
-                    clip_model=clip_model,
-                    runtime=Runtime(on_progress=printer, is_cancelled=ctrl_c.is_cancelled),
-                )
-        except Cancelled as error:
-            printer.end_line()
-            print(f"cancelled: {error}; nothing was stored", file=sys.stderr)
-            return EXIT_CANCELLED
+    request = from_arguments(ReproduceRequest, args)
+    writer = CaseWriter(args.case) if args.case else None
+    check_writer(writer)  # a wrong case folder fails before the model folder is scanned
+    print(
+        f"looking in {request.models} (hashes cached for this search only; the files used "
+        "are hashed again as they load)",
+        file=sys.stderr,
+        flush=True,
+    )
+    plan = plan_for(request)
+    if plan.missing:
+        _print_missing(plan, args.json)
+        return EXIT_MISSING
+    printer = StepPrinter()
+    try:
+        with CtrlC() as ctrl_c:
+            runtime = Runtime(on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
+            done = reproduce(request, plan, writer=writer, runtime=runtime)
+    except Cancelled as error:
         printer.end_line()
-        record_id = store_reproduction(case, result, scratch / "pictures") if case else None
+        print(f"cancelled: {error}; nothing was stored", file=sys.stderr)
+        return EXIT_CANCELLED
+    printer.end_line()
 
     if args.json:
-        payload = result.to_dict()
-        payload["record_id"] = record_id
+        payload = done.result.to_dict()
+        payload["record_id"] = done.record_id
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
-    print("\n".join(describe(result)))
-    if args.out:
-        print(f"written: {args.out}")
-    if record_id is not None:
-        print(f"stored in case {args.case} as reproduction record #{record_id}")
+    print("\n".join(describe(done.result)))
+    if request.out:
+        print(f"written: {request.out}")
+    if done.record_id is not None:
+        print(f"stored in case {args.case} as reproduction record #{done.record_id}")
     return 0
 
 

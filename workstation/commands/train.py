@@ -1,4 +1,5 @@
-"""`workstation train unet|lora` and `workstation lab overfit`: train small models on the CPU.
+"""`workstation train unet|lora` and `workstation lab overfit`: train small models on the CPU
+(app/train.py, app/lab.py).
 
 Ctrl-C during training saves a checkpoint and stops; the same command again resumes from it.
 """
@@ -11,11 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workstation.commands.compare import add_clip_options, load_clip
+from workstation.app.case_writer import CaseWriter
+from workstation.app.lab import LabRequest
+from workstation.app.requests import add_arguments, from_arguments
+from workstation.app.train import TrainLoraRequest, TrainUnetRequest
 from workstation.commands.progress import CtrlC
-from workstation.paths import MODELS_DIR
+from workstation.core.progress import ProgressEvent
 
-DEMO_MODEL = MODELS_DIR / "demo-shapes-64"
+THREADS_HELP = "torch CPU threads (default: the cores not busy now)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,40 +32,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Images with captions: same-name .txt files or captions.jsonl "
         '({"file": "a.png", "caption": "..."} per line). Writes a diffusers folder.',
     )
-    _common(unet)
-    unet.add_argument("--out", type=Path, required=True, help="output folder (diffusers model)")
-    unet.add_argument(
-        "--init",
-        choices=("scratch", "base"),
-        default="scratch",
-        help="start the UNet from random weights or from the base model's",
-    )
-    unet.add_argument("--train-text-encoder", action="store_true")
-    unet.add_argument(
-        "--noise-offset",
-        type=float,
-        default=None,
-        help="offset noise: makes the overall colour follow the prompt (default: automatic, "
-        "8 / sqrt(latent height × width), e.g. 0.5 at 64 px on the demo VAE; 0 turns it off)",
-    )
-    unet.add_argument("--checkpoint-every", type=int, default=250, help="steps (0: end only)")
+    add_arguments(unet, TrainUnetRequest)
     unet.add_argument("--no-resume", action="store_true", help="ignore a checkpoint in --out")
-    unet.set_defaults(func=cmd_train_unet, steps=1000, batch_size=16, lr=5e-4)
+    unet.add_argument("--threads", type=int, help=THREADS_HELP)
+    unet.set_defaults(func=cmd_train, request_type=TrainUnetRequest)
 
     lora = kinds.add_parser("lora", help="train a LoRA (UNet attention) on a few images")
-    _common(lora)
-    lora.add_argument("--out", type=Path, required=True, help="output .safetensors file")
-    lora.add_argument("--rank", type=int, default=4)
-    lora.add_argument("--alpha", type=float, default=4.0)
-    lora.add_argument(
-        "--targets",
-        choices=("attention", "all"),
-        default="attention",
-        help="layers the LoRA adapts: attention projections, or also convolutions and "
-        "feed-forward layers (LoCon style; small models with little attention need it)",
-    )
-    lora.add_argument("--noise-offset", type=float, default=None, help="as for train unet")
-    lora.set_defaults(func=cmd_train_lora, steps=300, batch_size=4, lr=1e-3)
+    add_arguments(lora, TrainLoraRequest)
+    lora.add_argument("--threads", type=int, help=THREADS_HELP)
+    lora.set_defaults(func=cmd_train, request_type=TrainLoraRequest)
 
     lab = subparsers.add_parser("lab", help="experiments that make a claim measurable")
     labs = lab.add_subparsers(dest="lab_command", metavar="LAB", required=True)
@@ -69,167 +48,66 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "overfit",
         help="train on 1, 5, 50, 500 images; measure how close samples come to training images",
     )
-    overfit.add_argument(
-        "--images",
-        type=Path,
-        help="captioned images (default: synthetic scenes drawn here, as many as the largest size)",
-    )
-    overfit.add_argument(
-        "--sizes", default="1,5,50,500", help="training-set sizes, comma-separated"
-    )
     overfit.add_argument("--case", type=Path, required=True, help="case folder to store results in")
-    overfit.add_argument(
-        "--base", type=Path, default=DEMO_MODEL, help="model whose VAE and text encoder are reused"
-    )
-    overfit.add_argument("--steps", type=int, help="training steps per size (default 600)")
-    overfit.add_argument("--batch-size", type=int, default=16)
-    overfit.add_argument("--samples", type=int, default=8, help="samples generated per size")
-    overfit.add_argument(
-        "--near-copy",
-        type=float,
-        default=0.2,
-        help="tiled-L2 distance at or below which a sample is a near-copy",
-    )
-    overfit.add_argument(
-        "--init",
-        choices=("base", "scratch"),
-        default="base",
-        help="start each UNet from the base model's (default) or from random weights",
-    )
-    overfit.add_argument("--seed", type=int, default=0)
-    overfit.add_argument("--work", type=Path, help="keep the trained models here")
-    add_clip_options(overfit)  # CLIP similarity joins the measures when a local model is given
+    add_arguments(overfit, LabRequest)
     overfit.set_defaults(func=cmd_lab_overfit)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--images", type=Path, required=True, help="folder of captioned images")
-    parser.add_argument(
-        "--base",
-        type=Path,
-        default=DEMO_MODEL,
-        help="base model folder (default: the bundled demo model)",
-    )
-    parser.add_argument("--steps", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--lr", type=float, help="learning rate")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--resolution", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+def cmd_train(args: argparse.Namespace) -> int:
+    from workstation.app.train import train
+    from workstation.engine.runtime import Runtime
+
+    extra = {"resume": not args.no_resume} if args.request_type is TrainUnetRequest else {}
+    request = from_arguments(args.request_type, args, **extra)
+    with CtrlC() as ctrl_c:
+        runtime = Runtime(
+            threads=args.threads, on_progress=_printer(), is_cancelled=ctrl_c.is_cancelled
+        )
+        result = train(request, runtime=runtime)
+    if isinstance(request, TrainUnetRequest):
+        print(f"Model: {result.out}  ({result.steps} steps, {result.seconds:.0f} s)")
+        print(
+            f'Try: workstation generate --model {result.out} --prompt "..." --width '
+            f"{request.resolution} --height {request.resolution} --seed 1 --out image.png"
+        )
+    else:
+        print(f"LoRA: {result.out}  ({result.steps} steps, {result.seconds:.0f} s)")
+    return 0
 
 
 def _printer() -> Any:
     clock = time.perf_counter()
 
-    def show(step: int, total: int, loss: float) -> None:
-        if step == total or step % 25 == 0:
-            rate = (time.perf_counter() - clock) / step
-            print(
-                f"\rstep {step}/{total}  loss {loss:.4f}  {rate:.2f} s/step",
-                end="\n" if step == total else "",
-                file=sys.stderr,
-                flush=True,
-            )
+    def show(event: ProgressEvent) -> None:
+        step, total = event.step, event.total
+        if event.value is None or not (step == total or step % 25 == 0):
+            return
+        rate = (time.perf_counter() - clock) / step
+        print(
+            f"\rstep {step}/{total}  loss {event.value:.4f}  {rate:.2f} s/step",
+            end="\n" if step == total else "",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return show
 
 
-def cmd_train_unet(args: argparse.Namespace) -> int:
-    from workstation.engine.training import TrainSettings, train_unet
-
-    settings = TrainSettings(
-        steps=args.steps,
-        batch_size=args.batch_size,
-        learning_rate=args.lr,
-        seed=args.seed,
-        resolution=args.resolution,
-        checkpoint_every=args.checkpoint_every,
-        train_text_encoder=args.train_text_encoder,
-        init_unet=args.init,
-        noise_offset=args.noise_offset,
-        threads=args.threads,
-    )
-    with CtrlC() as ctrl_c:
-        result = train_unet(
-            args.images,
-            args.out,
-            args.base,
-            settings,
-            on_progress=_printer(),
-            is_cancelled=ctrl_c.is_cancelled,
-            resume=not args.no_resume,
-        )
-    print(f"Model: {result.out}  ({result.steps} steps, {result.seconds:.0f} s)")
-    print(
-        f'Try: workstation generate --model {result.out} --prompt "..." --width '
-        f"{args.resolution} --height {args.resolution}"
-    )
-    return 0
-
-
-def cmd_train_lora(args: argparse.Namespace) -> int:
-    from workstation.engine.training import LoraSettings, train_lora
-
-    settings = LoraSettings(
-        steps=args.steps,
-        rank=args.rank,
-        alpha=args.alpha,
-        batch_size=args.batch_size,
-        learning_rate=args.lr,
-        seed=args.seed,
-        resolution=args.resolution,
-        noise_offset=args.noise_offset,
-        targets=args.targets,
-        threads=args.threads,
-    )
-    with CtrlC() as ctrl_c:
-        result = train_lora(
-            args.images,
-            args.out,
-            args.base,
-            settings,
-            on_progress=_printer(),
-            is_cancelled=ctrl_c.is_cancelled,
-        )
-    print(f"LoRA: {result.out}  ({result.steps} steps, {result.seconds:.0f} s)")
-    return 0
+def _say(event: ProgressEvent) -> None:
+    """The lab's lines (its training steps are not shown one by one)."""
+    if event.message:
+        print(event.message, file=sys.stderr, flush=True)
 
 
 def cmd_lab_overfit(args: argparse.Namespace) -> int:
-    from workstation.analysis.overfit_lab import (
-        LabSettings,
-        parse_sizes,
-        run_overfit_lab,
-        store_lab,
-    )
-    from workstation.core.case import Case
-    from workstation.core.errors import InputError
+    from workstation.app.lab import run_lab
+    from workstation.engine.runtime import Runtime
 
-    try:
-        sizes = parse_sizes(args.sizes)
-    except InputError as error:
-        raise InputError(f"--sizes: {error}") from None
-    settings = LabSettings(
-        sizes=sizes,
-        steps=args.steps or LabSettings.steps,
-        batch_size=args.batch_size,
-        samples=args.samples,
-        seed=args.seed,
-        near_copy_l2=args.near_copy,
-        init=args.init,
-    )
-    clip = load_clip(args)
-    with Case.open(args.case) as case, CtrlC() as ctrl_c:
-        result = run_overfit_lab(
-            args.images,
-            args.base,
-            settings,
-            work=args.work,
-            is_cancelled=ctrl_c.is_cancelled,
-            on_progress=lambda message: print(message, file=sys.stderr, flush=True),
-            clip=clip,
-        )
-        record_id = store_lab(case, result)
+    request = from_arguments(LabRequest, args)
+    with CtrlC() as ctrl_c:
+        runtime = Runtime(on_progress=_say, is_cancelled=ctrl_c.is_cancelled)
+        outcome = run_lab(request, writer=CaseWriter(args.case), runtime=runtime)
+    result, clip = outcome.result, outcome.result.clip
     clip_head = f" {'CLIP':>6}" if clip else ""
     print(
         f"{'n':>5} {'near-copies':>11} {'tiled L2':>9} {'SSIM':>6} {'pHash':>6}{clip_head} "
@@ -242,5 +120,6 @@ def cmd_lab_overfit(args: argparse.Namespace) -> int:
             f"{row['mean_nearest_tiled_l2']:>9.3f} {row['mean_nearest_ssim']:>6.3f} "
             f"{row['mean_nearest_phash_similarity']:>6.3f}{clip_cell} {row['train_seconds']:>8.1f}"
         )
-    print(f"Stored as lab record #{record_id} in {args.case} ({result.seconds / 60:.1f} min)")
+    minutes = result.seconds / 60
+    print(f"Stored as lab record #{outcome.record_id} in {args.case} ({minutes:.1f} min)")
     return 0
