@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workstation.analysis.studies import defaults
 from workstation.analysis.studies.runner import Item, StudyOutcome
 from workstation.analysis.studies.sweep import Sweep, run_sweep
 from workstation.core.case import Case
@@ -22,8 +23,8 @@ from workstation.engine.runtime import Runtime
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
 
-DEFAULT_SCALES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
-DEFAULT_SEEDS = (1,)
+DEFAULT_SCALES = defaults.LORA_SCALES
+DEFAULT_SEEDS = defaults.LORA_SEEDS
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workstation.analysis.studies import defaults
 from workstation.analysis.studies.runner import Item, StudyOutcome
 from workstation.analysis.studies.sweep import Sweep, run_sweep
 from workstation.core.case import Case
@@ -24,8 +25,8 @@ from workstation.engine.runtime import Runtime
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
 
-DEFAULT_STRENGTHS = tuple(round(0.05 + 0.1 * i, 2) for i in range(10))  # 0.05, 0.15, … 0.95
-DEFAULT_SEEDS = (1, 2, 3)
+DEFAULT_STRENGTHS = defaults.STRENGTHS  # 0.05, 0.15, … 0.95
+DEFAULT_SEEDS = defaults.STRENGTH_SEEDS
 
 
 @dataclass(frozen=True)
