@@ -32,3 +32,34 @@ def test_a_job_that_stops_is_cancelled_even_when_it_writes() -> None:
         raise Cancelled("stopped before writing")
 
     assert ended(Job(stops, "stops", commits=True)) == ["cancelled"]
+
+
+def test_progress_events_reach_the_jobs_signals(qtbot) -> None:
+    """`job.runtime()` is the one adapter: each event arrives as `progress_event` with its
+    preview as a QImage, and in the legacy form as `progress`; Cancel reaches the runtime."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from workstation.core.progress import ProgressEvent
+
+    events: list[ProgressEvent] = []
+    legacy: list[tuple] = []
+
+    def work(job: Job) -> int:
+        runtime = job.runtime()
+        runtime.report(1, 4, preview=np.zeros((8, 8, 3), np.uint8))
+        runtime.report(2, 4, "item 1/2: generated")
+        job.cancel()
+        assert runtime.cancelled()
+        return 7
+
+    job = Job(work, "events", commits=True)
+    job.signals.progress_event.connect(events.append)
+    job.signals.progress.connect(lambda step, total, detail: legacy.append((step, total, detail)))
+    assert ended(job) == ["succeeded 7"]
+    assert [(e.step, e.total, e.message) for e in events] == [
+        (1, 4, ""),
+        (2, 4, "item 1/2: generated"),
+    ]
+    assert isinstance(events[0].preview, QImage) and events[0].preview.width() == 8
+    assert legacy[0][2] is events[0].preview and legacy[1] == (2, 4, "item 1/2: generated")
