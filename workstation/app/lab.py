@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workstation.analysis.overfit_lab import LabSettings, parse_sizes
+from workstation.analysis.lab_settings import LabSettings, parse_sizes
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_writer
