@@ -23,7 +23,6 @@ def build_parser() -> argparse.ArgumentParser:
         dev,
         finding,
         generate,
-        gui,
         index,
         metadata,
         models,
@@ -32,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         study,
         train,
     )
+    from workstation.gui import command as gui
 
     parser = argparse.ArgumentParser(
         prog="workstation",

@@ -10,7 +10,7 @@ import importlib, pkgutil, sys
 for name in ("PySide6", "PyQt5", "PyQt6", "shiboken6"):
     sys.modules[name] = None  # any import of it now raises ImportError
 import workstation
-for package in ("core", "engine", "analysis", "report", "commands"):
+for package in ("core", "engine", "analysis", "report", "app", "commands"):
     pkg = importlib.import_module(f"workstation.{package}")
     for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         importlib.import_module(info.name)

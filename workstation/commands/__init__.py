@@ -1,5 +1,6 @@
 """CLI sub-commands, one module per area. Each module has `register(subparsers)`.
 
-A command parses arguments, calls plain functions from core/engine/analysis/report, and prints.
-The GUI calls the same functions, never these modules.
+A command parses arguments into a use case's request (app/; its options are generated from the
+request's fields), calls the use case, and prints the result. The window builds the same requests
+and calls the same use cases; it never imports these modules.
 """

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
+from workstation.app.case import (
+    AmendRequest,
+    CaseInitRequest,
+    VerifyRequest,
+    amend,
+    create_case,
+    verify_case,
+)
+from workstation.app.case_writer import CaseWriter
+from workstation.app.evidence import ImportRequest, import_evidence
+from workstation.app.requests import add_arguments, from_arguments
 from workstation.core.case import ROLES, Case
-from workstation.core.errors import InputError
-from workstation.core.records import CASE_PROPERTIES
-
-# Case properties beyond title and examiner, as CLI options: --case-number, --court, …
-EXTRA_PROPERTIES = CASE_PROPERTIES[2:]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,17 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     init = actions.add_parser("init", help="create a new case folder")
     init.add_argument("dir", type=Path)
-    init.add_argument("--title", required=True)
-    init.add_argument("--examiner", required=True, help="name recorded as the actor in the log")
-    for name in EXTRA_PROPERTIES:
-        init.add_argument(f"--{name.replace('_', '-')}", default="", help=_property_help(name))
+    add_arguments(init, CaseInitRequest)
     init.set_defaults(func=cmd_init)
 
     imp = actions.add_parser("import", help="copy files into the case (originals untouched)")
     imp.add_argument("dir", type=Path)
-    imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    imp.add_argument("--role", choices=ROLES, default="other")
-    imp.add_argument("--note", default="")
+    add_arguments(imp, ImportRequest)
     _actor_option(imp)
     imp.set_defaults(func=cmd_import)
 
@@ -56,23 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     verify.add_argument("dir", type=Path)
     verify.add_argument("--json", action="store_true")
-    verify.add_argument(
-        "--expect-head",
-        metavar="SEQ:HASH",
-        help="a chain head published earlier (a report prints one): the case must still hold it",
-    )
-    verify.add_argument(
-        "--against",
-        type=Path,
-        metavar="REPORT.pdf",
-        help="a report of this case: the case must still hold the chain head it was made from "
-        "(read from the PDF's anchor)",
-    )
-    verify.add_argument(
-        "--record",
-        action="store_true",
-        help="when it passes, add a 'verified' entry to the log (a failure is never written)",
-    )
+    add_arguments(verify, VerifyRequest)
     _actor_option(verify)
     verify.set_defaults(func=cmd_verify)
 
@@ -81,67 +65,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.add_argument("--json", action="store_true")
     log.set_defaults(func=cmd_log)
 
-    amend = actions.add_parser(
+    amending = actions.add_parser(
         "amend",
         help="correct a case property, an artifact's role or note, or withdraw a record",
         description="Nothing is edited in place: each change is an audited amendment record; "
         "the report shows the current value and its history.",
     )
-    amend.add_argument("dir", type=Path)
-    amend.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="PROPERTY=VALUE",
-        help=f"a case property ({', '.join(CASE_PROPERTIES)})",
-    )
-    amend.add_argument("--artifact", type=_artifact_id, metavar="ID", help="artifact to correct")
-    amend.add_argument("--role", choices=ROLES, help="its correct role (with --artifact)")
-    amend.add_argument("--note", help="its correct note (with --artifact)")
-    amend.add_argument("--withdraw", type=_artifact_id, metavar="RECORD", help="withdraw a record")
-    amend.add_argument("--reason", default="", help="why (shown in the report's history)")
-    _actor_option(amend)
-    amend.set_defaults(func=cmd_amend)
-
-
-def _property_help(name: str) -> str:
-    return {
-        "organisation": "the examiner's organisation",
-        "case_number": "court case number (案号)",
-        "court": "court or tribunal",
-        "parties": "parties to the dispute",
-        "instructing_party": "who instructed the examiner",
-        "description": "what the case is about",
-    }.get(name, name)
+    amending.add_argument("dir", type=Path)
+    add_arguments(amending, AmendRequest)
+    _actor_option(amending)
+    amending.set_defaults(func=cmd_amend)
 
 
 def _actor_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--examiner", help="actor for the log (default: the case's examiner)")
 
 
-def _artifact_id(text: str) -> int:
-    value = text.strip().lstrip("#")
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ID (e.g. 3 or #3)")
-    return int(value)
+def say_on_stderr(message: str) -> None:
+    """A write that must wait for another program says so on stderr."""
+    print(message, file=sys.stderr)
 
 
-def open_case(root: Path, actor: str | None = None) -> Case:
-    """Open for the CLI: a write that must wait for another program says so on stderr."""
-    return Case.open(root, actor=actor, on_wait=lambda message: print(message, file=sys.stderr))
+def writer(args: argparse.Namespace) -> CaseWriter:
+    return CaseWriter(args.dir, args.examiner, on_wait=say_on_stderr)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    extra = {name: getattr(args, name) for name in EXTRA_PROPERTIES}
-    with Case.create(args.dir, args.title, args.examiner, **extra) as case:
-        print(f"created case {case.info.case_id} in {case.root}")
+    info = create_case(args.dir, from_arguments(CaseInitRequest, args))
+    print(f"created case {info.case_id} in {info.root}")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with open_case(args.dir, args.examiner) as case:
-        for artifact in case.import_files(args.files, role=args.role, note=args.note):
-            print(f"{artifact.sha256}  {artifact.role:<9}  {artifact.original_name}")
+    for artifact in import_evidence(from_arguments(ImportRequest, args), writer(args)):
+        print(f"{artifact.sha256}  {artifact.role:<9}  {artifact.original_name}")
     return 0
 
 
@@ -202,19 +159,9 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
-def parse_head(text: str) -> tuple[int, str]:
-    match = re.fullmatch(r"\s*#?(\d+):([0-9a-fA-F]{64})\s*", text)
-    if not match:
-        raise InputError(f"{text!r} is not a chain head; expected SEQ:HASH (64 hex digits)")
-    return int(match[1]), match[2].lower()
-
-
 def cmd_verify(args: argparse.Namespace) -> int:
-    expect = parse_head(args.expect_head) if args.expect_head else None
-    with Case.open(args.dir, actor=args.examiner) as case:
-        if args.against is not None:
-            expect = _head_of_report(case, args.against, expect)
-        report = case.verify(log=args.record, expect_head=expect)
+    verified = verify_case(from_arguments(VerifyRequest, args), writer(args))
+    report, expect = verified.report, verified.expected
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -233,15 +180,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
         elif report.ok:
             print(f"not checked: {report.limits}")
     return 0 if report.ok else 1
-
-
-def _head_of_report(case: Case, pdf: Path, expect: tuple[int, str] | None) -> tuple[int, str]:
-    """The chain head a report of this case embeds (report/anchor.py; pypdf loads only here)."""
-    from workstation.report.anchor import expected_head
-
-    if expect is not None:
-        raise InputError("give --expect-head or --against, not both")
-    return expected_head(case.info.case_id, pdf)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -271,31 +209,6 @@ def _summary(action: str, details: object) -> str:
 
 
 def cmd_amend(args: argparse.Namespace) -> int:
-    changes = []
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or name.strip() not in CASE_PROPERTIES:
-            raise InputError(
-                f"--set {item!r}: expected PROPERTY=VALUE with one of {', '.join(CASE_PROPERTIES)}"
-            )
-        changes.append((name.strip(), value))
-    if (args.role or args.note is not None) and args.artifact is None:
-        raise InputError("--role and --note correct an artifact: name it with --artifact ID")
-    if args.artifact is not None and not (args.role or args.note is not None):
-        raise InputError("--artifact: say what to correct with --role or --note")
-    if not changes and args.artifact is None and args.withdraw is None:
-        raise InputError(
-            "nothing to amend: use --set, --artifact with --role/--note, or --withdraw"
-        )
-    with open_case(args.dir, args.examiner) as case, case.transaction():
-        made = [case.amend_case(name, value, args.reason) for name, value in changes]
-        if args.artifact is not None:
-            for name in ("role", "note"):
-                if getattr(args, name) is not None:
-                    made.append(
-                        case.amend_artifact(args.artifact, name, getattr(args, name), args.reason)
-                    )
-        if args.withdraw is not None:
-            made.append(case.withdraw_record(args.withdraw, args.reason))
+    made = amend(from_arguments(AmendRequest, args), writer(args))
     print(f"recorded {len(made)} amendment(s): " + ", ".join(f"R{r}" for r in made))
     return 0

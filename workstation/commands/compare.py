@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workstation.core.case import Case
+from workstation.app.case_writer import CaseWriter
+from workstation.app.clip import CLIP_ARCH_ENV, CLIP_MODEL_ENV, ClipChoice
+from workstation.app.compare import CompareRequest, compare
+from workstation.app.requests import add_arguments, from_arguments
+from workstation.app.resources import ClipHolder
 
 if TYPE_CHECKING:
     from workstation.analysis.pair import PairReport
-
-# The CLIP model setting: the command-line options win, then these environment variables.
-CLIP_MODEL_ENV = "WORKSTATION_CLIP_MODEL"
-CLIP_ARCH_ENV = "WORKSTATION_CLIP_ARCH"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,10 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Compare image A (e.g. the disputed image) with image B (e.g. the reference "
         "work). Prints each metric with the band it falls in and the band's source.",
     )
-    parser.add_argument("a", type=Path, metavar="A", help="first image (e.g. the disputed image)")
-    parser.add_argument("b", type=Path, metavar="B", help="second image (e.g. the reference work)")
-    parser.add_argument("--prompt", help="also measure CLIP text–image similarity of this text")
-    add_clip_options(parser)
+    add_arguments(parser, CompareRequest)
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument(
         "--case",
@@ -37,13 +32,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="store the report, the inputs and the pictures in this case",
     )
-    parser.add_argument(
-        "--out-dir",
-        type=Path,
-        metavar="DIR",
-        help="write the difference map, keypoint picture and report JSON here",
-    )
     parser.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    writer = CaseWriter(args.case) if args.case else None
+    compared = compare(from_arguments(CompareRequest, args), writer=writer)
+    if args.json:
+        print(compared.report.to_json())
+        return 0
+    print(format_report(compared.report))
+    for label, path in compared.written.items():
+        print(f"written: {path}  ({label})")
+    if compared.record_id is not None:
+        print(f"stored in case {args.case} as comparison record #{compared.record_id}")
+    return 0
+
+
+# For commands that still take CLIP as two loose options (reproduce), until each has a request
+# with a nested `ClipChoice`.
 
 
 def add_clip_options(parser: argparse.ArgumentParser) -> None:
@@ -63,45 +70,11 @@ def add_clip_options(parser: argparse.ArgumentParser) -> None:
 
 def load_clip(args: argparse.Namespace):
     """The configured CLIP model, or None when none is configured."""
-    location = args.clip_model or os.environ.get(CLIP_MODEL_ENV)
-    if not location:
-        return None
-    from workstation.analysis.clip import ClipModel  # imports torch: only when asked for
-
-    return ClipModel.load(location, args.clip_arch or os.environ.get(CLIP_ARCH_ENV))
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    # The analysis stack (scipy, OpenCV) loads here, not when the CLI builds its parser.
-    from workstation.analysis.casefile import store_in_case, write_outputs
-    from workstation.analysis.images import load_image
-    from workstation.analysis.pair import compare_images
-
-    with contextlib.ExitStack() as stack:
-        # The case is opened first, so a wrong folder fails before the measuring, not after.
-        case = stack.enter_context(Case.open(args.case)) if args.case else None
-        a, b = load_image(args.a), load_image(args.b)
-        report = compare_images(a, b, clip_model=load_clip(args), prompt=args.prompt)
-
-        written: dict[str, Path] = {}
-        if args.out_dir:
-            written = write_outputs(report, args.out_dir)
-        record_id = None
-        if case is not None:
-            pictures = written or write_outputs(
-                report, Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            )
-            record_id = store_in_case(case, report, pictures, args.a, args.b)
-
-    if args.json:
-        print(report.to_json())
-    else:
-        print(format_report(report))
-        for label, path in written.items():
-            print(f"written: {path}  ({label})")
-        if record_id is not None:
-            print(f"stored in case {args.case} as comparison record #{record_id}")
-    return 0
+    choice = ClipChoice.of(
+        args.clip_model or os.environ.get(CLIP_MODEL_ENV),
+        args.clip_arch or os.environ.get(CLIP_ARCH_ENV),
+    )
+    return ClipHolder().get(choice)
 
 
 def format_report(report: PairReport) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
-from workstation.commands.case import _printable, open_case
+from workstation.app.findings import FindingRequest, add_finding
+from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.case import _printable, writer
 from workstation.core.case import Case
-from workstation.core.errors import InputError
-from workstation.core.records import FINDING_STATUSES, Finding
+from workstation.core.records import Finding
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,10 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "by withdrawing it (`case amend --withdraw`) and adding another.",
     )
     add.add_argument("dir", type=Path)
-    add.add_argument("--about", required=True, metavar="A3|R12")
-    add.add_argument("--status", required=True, choices=FINDING_STATUSES)
-    add.add_argument("--text", required=True)
-    add.add_argument("--figure", help="a figure of the record (its link label, e.g. plot)")
+    add_arguments(add, FindingRequest)
     add.add_argument("--examiner", help="actor for the log (default: the case's examiner)")
     add.set_defaults(func=cmd_add)
 
@@ -38,22 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lst.set_defaults(func=cmd_list)
 
 
-def parse_about(text: str) -> tuple[int | None, int | None]:
-    """'A3', '#3', '3' -> (3, None); 'R12' -> (None, 12)."""
-    match = re.fullmatch(r"\s*([AaRr#]?)(\d+)\s*", text)
-    if not match:
-        raise InputError(f"--about {text!r}: expected an artifact (A3 or #3) or a record (R12)")
-    number = int(match[2])
-    return (None, number) if match[1] in "Rr" and match[1] else (number, None)
-
-
 def cmd_add(args: argparse.Namespace) -> int:
-    artifact_id, record_id = parse_about(args.about)
-    if args.figure and record_id is None:
-        raise InputError("--figure names a figure of a record: use --about R<id>")
-    with open_case(args.dir, args.examiner) as case:
-        made = case.add_finding(args.status, args.text, artifact_id, record_id, args.figure)
-    print(f"recorded finding R{made} ({args.status}) about {args.about}")
+    request = from_arguments(FindingRequest, args)
+    made = add_finding(request, writer(args))
+    print(f"recorded finding R{made} ({request.status}) about {request.about.code}")
     return 0
 
 

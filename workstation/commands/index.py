@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from workstation.analysis.corpus import CorpusIndex, build_index, query_index
-from workstation.analysis.images import load_image
-from workstation.commands.compare import add_clip_options, load_clip
+from workstation.app.corpus import (
+    IndexBuildRequest,
+    IndexQueryRequest,
+    build_corpus_index,
+    query_corpus,
+)
+from workstation.app.requests import add_arguments, from_arguments
+from workstation.core.progress import ProgressEvent
+from workstation.engine.runtime import Runtime
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,46 +27,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Hash every image under DIR (and embed it with CLIP when a model is given) "
         "into one index file. If INDEX exists, unchanged files are not read again.",
     )
-    build.add_argument("dir", type=Path, metavar="DIR")
-    build.add_argument(
-        "--out",
-        type=Path,
-        required=True,
-        metavar="INDEX",
-        help="index file to write (.npz); updated in place if it exists",
-    )
-    add_clip_options(build)
+    add_arguments(build, IndexBuildRequest)
     build.add_argument("--quiet", action="store_true", help="no progress lines")
     build.set_defaults(func=cmd_build)
 
     query = actions.add_parser("query", help="find the works closest to an image")
-    query.add_argument("index", type=Path, metavar="INDEX")
-    query.add_argument("image", type=Path, metavar="IMAGE")
-    query.add_argument("-k", type=int, default=10, help="results per metric (default 10)")
+    add_arguments(query, IndexQueryRequest)
     query.add_argument("--json", action="store_true")
-    add_clip_options(query)
     query.set_defaults(func=cmd_query)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    previous = CorpusIndex.load(args.out) if args.out.exists() else None
-    clip_model = load_clip(args)
     step = {"next": 0}
 
-    def progress(done: int, total: int, path: str) -> None:
+    def progress(event: ProgressEvent) -> None:
+        done, total = event.step, event.total
         if args.quiet:
             return
         if done >= step["next"] or done == total:
-            print(f"[{done:>{len(str(total))}}/{total}] {path}", file=sys.stderr, flush=True)
+            print(
+                f"[{done:>{len(str(total))}}/{total}] {event.message}", file=sys.stderr, flush=True
+            )
             step["next"] = done + max(1, total // 20)
 
-    index, update = build_index(args.dir, previous, clip_model, on_progress=progress)
-    index.save(args.out)
+    built = build_corpus_index(
+        from_arguments(IndexBuildRequest, args), runtime=Runtime(on_progress=progress)
+    )
+    index, update = built.index, built.update
     clip = f", CLIP {index.clip['arch']}" if index.clip else ", no CLIP embeddings"
     print(
         f"indexed {len(index)} image(s) under {index.root}{clip}: {update.added} hashed, "
         f"{update.reused} unchanged, {update.removed} removed, {update.skipped} skipped "
-        f"-> {args.out}"
+        f"-> {built.path}"
     )
     for path, reason in index.skipped:
         print(f"  skipped {path}: {reason}")
@@ -69,16 +66,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    index = CorpusIndex.load(args.index)
-    image = load_image(args.image)
-    result = query_index(
-        index, image, k=args.k, clip_model=load_clip(args), index_name=str(args.index)
-    )
+    queried = query_corpus(from_arguments(IndexQueryRequest, args))
+    result = queried.result
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"query {image.path}  sha256 {image.sha256}")
-    print(f"index {args.index}: {len(index)} works under {index.root}")
+    print(f"query {result.query['path']}  sha256 {result.query['sha256']}")
+    print(f"index {args.index}: {queried.works} works under {result.root}")
     for metric, hits in result.by_metric.items():
         unit = "cosine" if metric == "clip" else "bits"
         print(

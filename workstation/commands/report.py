@@ -8,8 +8,15 @@ import json
 import sys
 from pathlib import Path
 
-from workstation.core.case import Case
-from workstation.report.strings import LANGUAGES
+from workstation.app.case_writer import CaseWriter
+from workstation.app.report import (
+    ReportCheckRequest,
+    ReportRequest,
+    build_stored_report,
+    check_report,
+)
+from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.case import say_on_stderr
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,34 +36,7 @@ def _register_report(subparsers: argparse._SubParsersAction) -> None:
         "read-only media cannot store it: its report is written to --out only.",
     )
     parser.add_argument("dir", type=Path, metavar="CASE", help="the case folder")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="REPORT.pdf",
-        help="also export a copy here (needed when the case is read-only)",
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="replace an existing export file (and its .sha256)"
-    )
-    parser.add_argument(
-        "--exhibits",
-        nargs="+",
-        metavar="ID",
-        help="artifact IDs to show as exhibits, in this order (default: every artifact except "
-        "pictures derived for a record, which appear in that record's section, and stored reports)",
-    )
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default="en",
-        help="language of titles and labels (default: en)",
-    )
-    parser.add_argument("--title", help="report title (default: from the case title)")
-    parser.add_argument(
-        "--allow-unverified",
-        action="store_true",
-        help="build even if stored files are missing or altered; they are marked in red",
-    )
+    add_arguments(parser, ReportRequest)
     parser.add_argument("--examiner", help="actor for the log (default: the case's examiner)")
     parser.set_defaults(func=cmd_report)
 
@@ -71,26 +51,15 @@ def _register_verify(subparsers: argparse._SubParsersAction) -> None:
         "stored copy, verify, and still hold the chain head the report was made from. Exits 0 "
         "when everything matches, 1 when anything does not, 2 when the input cannot be used.",
     )
-    parser.add_argument("pdf", type=Path, metavar="REPORT.pdf")
-    parser.add_argument("--case", type=Path, metavar="CASE", help="the case the report is of")
+    add_arguments(parser, ReportCheckRequest)
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=cmd_report_verify)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from workstation.report import ReportOptions, build_report
-
-    options = ReportOptions(
-        out=args.out,
-        exhibits=args.exhibits,
-        lang=args.lang,
-        title=args.title,
-        allow_unverified=args.allow_unverified,
-        force=args.force,
-    )
-    with Case.open(args.dir, actor=args.examiner) as case:
-        result = build_report(case, options)
-        root = case.root
+    writer = CaseWriter(args.dir, args.examiner, on_wait=say_on_stderr)
+    result = build_stored_report(from_arguments(ReportRequest, args), writer)
+    root = writer.root.absolute()
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for item in result.unverified:
@@ -120,12 +89,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_report_verify(args: argparse.Namespace) -> int:
-    from workstation.report.anchor import check_against_case, check_report_file
-
-    check = check_report_file(args.pdf)
-    if args.case is not None:
-        with Case.open(args.case) as case:
-            check_against_case(check, case)
+    check = check_report(from_arguments(ReportCheckRequest, args))
     if args.json:
         print(json.dumps(check.to_dict(), indent=2, ensure_ascii=False))
         return 0 if check.ok else 1

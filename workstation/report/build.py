@@ -19,7 +19,7 @@ import os
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,20 +44,11 @@ from workstation.report.figures import sha_of
 from workstation.report.fonts import load_fonts
 from workstation.report.generation import model_files
 from workstation.report.layout import lay_out, make_styles
+from workstation.report.options import ReportOptions
 from workstation.report.strings import EN, LANGUAGES, Strings
 
 ProgressCallback = Callable[[int, int, Any], None]  # legacy form, see Runtime.from_callbacks
 STAGES = 4
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    out: Path | None = None  # where to export a copy; None: only store it in the case
-    exhibits: Sequence[int | str] | None = None  # artifact IDs in exhibit order; None = default
-    lang: str = "en"
-    title: str | None = None
-    allow_unverified: bool = False
-    force: bool = False  # replace an existing export file
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""`workstation gui [CASE_DIR]`: open the desktop window (optionally save a screenshot and exit)."""
+"""`workstation gui [CASE_DIR]`: open the desktop window (optionally save a screenshot and exit).
+
+The window's own command, registered by cli.py (the one layer above both front ends). Qt loads
+only when the command runs, so the CLI starts, and builds its parser, without it.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 
 
@@ -22,7 +25,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    # Loaded by name, only when the window is asked for: commands/ stays free of Qt, and the
-    # import-linter contracts (commands and gui are independent layers) keep holding.
-    app = importlib.import_module("workstation.gui.app")
-    return app.run(args.case, args.screenshot, args.lang)
+    from workstation.gui.app import run  # Qt and the window: only when asked for
+
+    return run(args.case, args.screenshot, args.lang)
