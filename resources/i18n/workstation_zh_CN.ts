@@ -206,6 +206,10 @@ previous {prev}</source>
         <translation>本案件还没有证据。可将文件拖放到这里，或使用 文件 ▸ 导入文件（Ctrl+I）。</translation>
     </message>
     <message>
+        <source>Provenance</source>
+        <translation>来源信息</translation>
+    </message>
+    <message>
         <source>New Case…</source>
         <translation>新建案件…</translation>
     </message>
@@ -222,6 +226,18 @@ previous {prev}</source>
     <message>
         <source>No preview for {type}.</source>
         <translation>{type} 无法预览。</translation>
+    </message>
+    <message>
+        <source>Select an image to see what it says about its making.</source>
+        <translation>选择一张图像，查看其自身记录的生成信息。</translation>
+    </message>
+    <message>
+        <source>Only images carry provenance metadata.</source>
+        <translation>只有图像带有来源元数据。</translation>
+    </message>
+    <message>
+        <source>Reading the image&apos;s metadata…</source>
+        <translation>正在读取图像元数据…</translation>
     </message>
     <message>
         <source>Compare as image A</source>
@@ -1694,6 +1710,10 @@ Withdrawn: {reason}</source>
         <translation>可选：用于分析的本地 CLIP 权重</translation>
     </message>
     <message>
+        <source>ViT-B-32 (for a checkpoint file; a model folder names its own)</source>
+        <translation>ViT-B-32（用于权重文件；模型文件夹自带架构名称）</translation>
+    </message>
+    <message>
         <source>automatic</source>
         <translation>自动</translation>
     </message>
@@ -1708,6 +1728,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>CLIP model:</source>
         <translation>CLIP 模型：</translation>
+    </message>
+    <message>
+        <source>CLIP architecture:</source>
+        <translation>CLIP 架构：</translation>
     </message>
     <message>
         <source>Device:</source>
@@ -1755,10 +1779,213 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
+    <name>Provenance</name>
+    <message>
+        <source>prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>反向提示词</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>CFG scale</source>
+        <translation>CFG 系数</translation>
+    </message>
+    <message>
+        <source>sampler</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>clip skip</source>
+        <translation>CLIP 跳层</translation>
+    </message>
+    <message>
+        <source>mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>denoising</source>
+        <translation>重绘幅度</translation>
+    </message>
+    <message>
+        <source>version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>embedding</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>hires</source>
+        <translation>高清修复</translation>
+    </message>
+    <message>
+        <source>refiner</source>
+        <translation>精修模型</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>remote URL</source>
+        <translation>远程地址</translation>
+    </message>
+    <message>
+        <source>claim by</source>
+        <translation>声明生成方</translation>
+    </message>
+    <message>
+        <source>title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>signer</source>
+        <translation>签名者</translation>
+    </message>
+    <message>
+        <source>issuer</source>
+        <translation>颁发者</translation>
+    </message>
+    <message>
+        <source>signed at</source>
+        <translation>签名时间</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证结果</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>source type</source>
+        <translation>来源类型</translation>
+    </message>
+    <message>
+        <source>assertion</source>
+        <translation>断言</translation>
+    </message>
+    <message>
+        <source>status code</source>
+        <translation>状态码</translation>
+    </message>
+</context>
+<context>
+    <name>ProvenanceView</name>
+    <message>
+        <source>Select an image to see what it says about its making.</source>
+        <translation>选择一张图像，查看其自身记录的生成信息。</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>未发现</translation>
+    </message>
+    <message>
+        <source>Generator</source>
+        <translation>生成工具</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>The file records no generator settings and no Content Credentials. That is not evidence either way: most sites and editors remove them.</source>
+        <translation>该文件未记录生成参数，也没有内容凭证（C2PA）。这不能证明任何一方：多数网站和编辑软件会删除这些信息。</translation>
+    </message>
+    <message>
+        <source>Recipe ({generator}, from {source})</source>
+        <translation>生成参数（{generator}，读自 {source}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Raw fields (%n), verbatim</source>
+        <translation>
+            <numerusform>原始字段（%n 个，原样显示）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Warnings (%n)</source>
+        <translation>
+            <numerusform>警告（%n 条）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>C2PA Content Credentials</source>
+        <translation>C2PA 内容凭证</translation>
+    </message>
+    <message>
+        <source>(+{count} characters)</source>
+        <translation>（另有 {count} 个字符）</translation>
+    </message>
+</context>
+<context>
     <name>RecordList</name>
     <message>
         <source>Add Finding…</source>
         <translation>添加检验意见…</translation>
+    </message>
+</context>
+<context>
+    <name>ReportCheckDialog</name>
+    <message>
+        <source>Report check</source>
+        <translation>报告核验</translation>
+    </message>
+    <message>
+        <source>{file} is report {report} of this case, unchanged, and the case still holds the chain head it was made from.</source>
+        <translation>{file} 是本案件的报告 {report}，未被改动，且案件仍包含生成该报告时的链头。</translation>
+    </message>
+    <message numerus="yes">
+        <source>{file} does NOT match: %n problem(s).</source>
+        <translation>
+            <numerusform>{file} 不一致：%n 个问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Report {report} of case {case}
+Made from chain head {head}
+File SHA-256 {sha}</source>
+        <translation>案件 {case} 的报告 {report}
+生成时的链头 {head}
+文件 SHA-256 {sha}</translation>
+    </message>
+    <message>
+        <source>OK  {check}</source>
+        <translation>通过  {check}</translation>
+    </message>
+    <message>
+        <source>MISMATCH  {problem}</source>
+        <translation>不一致  {problem}</translation>
+    </message>
+    <message>
+        <source>note  {note}</source>
+        <translation>注  {note}</translation>
     </message>
 </context>
 <context>
@@ -1826,6 +2053,14 @@ Withdrawn: {reason}</source>
     <message>
         <source>Reports stored in this case (double-click to open)</source>
         <translation>本案件中保存的报告（双击打开）</translation>
+    </message>
+    <message>
+        <source>Check a report file…</source>
+        <translation>核验报告文件…</translation>
+    </message>
+    <message>
+        <source>Is a PDF a report of this case, unchanged, and does the case still hold the chain head it was made from? (workstation report-verify)</source>
+        <translation>核验某个 PDF 是否为本案件的报告、是否未被改动，以及案件是否仍包含生成该报告时的链头（workstation report-verify）</translation>
     </message>
     <message>
         <source>Export a copy of the report to</source>
@@ -1898,6 +2133,14 @@ Withdrawn: {reason}</source>
     <message>
         <source>Exported a copy to {path}.</source>
         <translation>已将副本导出到 {path}。</translation>
+    </message>
+    <message>
+        <source>Check a report file</source>
+        <translation>核验报告文件</translation>
+    </message>
+    <message>
+        <source>Checking {file}…</source>
+        <translation>正在核验 {file}…</translation>
     </message>
     <message>
         <source>{path} no longer exists.</source>

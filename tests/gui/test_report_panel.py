@@ -24,6 +24,7 @@ def test_build_report_with_chosen_exhibits_and_open_it(
     panel = window.report_panel
     assert window.docks["report"].isVisible()
     out = tmp_path / "out" / "report.pdf"
+    out.parent.mkdir()  # an export goes into a folder that exists, as with the CLI
     panel.output.setText(str(out))
     panel.title.setText("Lighthouse report")
     panel.language.setCurrentIndex(panel.language.findData("zh"))

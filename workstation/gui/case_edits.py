@@ -1,9 +1,10 @@
 """The examiner's own words in the case: findings, withdrawals, and amendments of the case's
 properties and of an artifact's role or note.
 
-Each `ask_…` opens a dialog (non-blocking); its answer becomes one job that opens its own
-connection with `session.opener()` and writes through the core API, which audits every change as
-a record. Nothing is edited in place. When the job has written, the session is re-read.
+Each `ask_…` opens a dialog (non-blocking); its answer becomes one request of app/case.py or
+app/findings.py (the ones `workstation case amend` and `finding add` build), run as a job with
+the session's writer; every change is an audited record. Nothing is edited in place. When the job
+has written, the session is re-read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from workstation.core.case import Case
+from workstation.app.case import AmendRequest, amend
+from workstation.app.case_writer import CaseWriter
+from workstation.app.findings import FindingRequest, add_finding
 from workstation.gui import examiner_records, labels, targets
 from workstation.gui.dialogs.case_properties import CasePropertiesDialog
 from workstation.gui.dialogs.correct_artifact import CorrectArtifactDialog
@@ -85,14 +88,12 @@ class CaseEdits(QObject):
         dialog.open()
         return dialog
 
-    # 3. The jobs
+    # 3. The jobs: the requests `workstation finding add` and `case amend` build
 
     def add_finding(self, about: Target, status: str, text: str, figure: str | None) -> Job:
-        def write(case: Case) -> int:
-            return case.add_finding(status, text, about.artifact_id, about.record_id, figure)
-
+        request = FindingRequest(about=about, status=status, text=text, figure=figure)
         return self._start(
-            write,
+            lambda writer: add_finding(request, writer),
             "add finding",
             lambda made: self.tr("Recorded finding R{id} ({status}) about {about}.").format(
                 id=made, status=labels.status(status), about=about.code
@@ -100,49 +101,40 @@ class CaseEdits(QObject):
         )
 
     def withdraw(self, record_id: int, reason: str) -> Job:
+        request = AmendRequest(withdraw=record_id, reason=reason)
         return self._start(
-            lambda case: case.withdraw_record(record_id, reason),
+            lambda writer: amend(request, writer),
             "withdraw record",
             lambda made: self.tr("Withdrew R{id} (amendment R{made}).").format(
-                id=record_id, made=made
+                id=record_id, made=made[0]
             ),
         )
 
     def amend_case(self, changes: dict[str, str], reason: str) -> Job:
-        def write(case: Case) -> list[int]:
-            with case.transaction():  # all the changed fields, or none
-                return [case.amend_case(name, value, reason) for name, value in changes.items()]
-
+        # All the changed fields, or none (one transaction).
+        request = AmendRequest(properties=tuple(changes.items()), reason=reason)
         return self._start(
-            write,
+            lambda writer: amend(request, writer),
             "amend case",
             lambda made: self.tr("Recorded %n amendment(s) of the case properties.", "", len(made)),
         )
 
     def correct_artifact(self, artifact_id: int, changes: dict[str, str], reason: str) -> Job:
-        def write(case: Case) -> list[int]:
-            with case.transaction():
-                return [
-                    case.amend_artifact(artifact_id, name, value, reason)
-                    for name, value in changes.items()
-                ]
-
+        request = AmendRequest(
+            artifact=artifact_id, role=changes.get("role"), note=changes.get("note"), reason=reason
+        )
         return self._start(
-            write,
+            lambda writer: amend(request, writer),
             "correct artifact",
             lambda made: self.tr("Corrected A{id} (%n amendment(s)).", "", len(made)).format(
                 id=artifact_id
             ),
         )
 
-    def _start(self, write: Callable[[Case], Any], name: str, said: Callable[[Any], str]) -> Job:
-        opener = self.session.opener()
-
-        def work(job: Job) -> Any:
-            with opener() as case:
-                return write(case)
-
-        job = Job(work, name, commits=True)
+    def _start(
+        self, write: Callable[[CaseWriter], Any], name: str, said: Callable[[Any], str]
+    ) -> Job:
+        job = Job(lambda job: write(job.writer), name, writer=self.session.writer())
         job.signals.succeeded.connect(lambda result: self._written(said(result)))
         job.signals.failed.connect(lambda message, bug: show_error(self.window, message, bug))
         return self.runner.start(job)

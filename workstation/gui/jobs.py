@@ -25,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from workstation.app.case_writer import CaseWriter
 from workstation.core.errors import Cancelled, WorkstationError
 from workstation.core.progress import ProgressEvent
 from workstation.engine.runtime import Runtime
@@ -45,16 +46,26 @@ class JobSignals(QObject):
 class Job(QRunnable):
     """One call of `work(job)` on a worker thread, reported through `signals`."""
 
-    def __init__(self, work: Callable[[Job], Any], name: str = "", commits: bool = False):
+    def __init__(
+        self,
+        work: Callable[[Job], Any],
+        name: str = "",
+        *,
+        writer: CaseWriter | None = None,
+        commits: bool = False,
+    ):
         super().__init__()
         self.setAutoDelete(False)  # the runner keeps the Python object until `finished`
         self.work = work
         self.name = name
+        # The only way a job's work gets to write to the case: `job.writer`.
+        self.writer = writer
         # A job that writes to the case and returns has written: it reports success even when
         # Cancel came too late to stop it, so the window never says "unchanged" of a changed case.
         # Other jobs (pictures, searches) that return after a cancel report "cancelled", and
-        # their stale result is dropped.
-        self.commits = commits
+        # their stale result is dropped. `commits=True` is for panels whose work still opens the
+        # case itself (until each passes a writer).
+        self.commits = writer is not None or commits
         self.signals = JobSignals()
         self._cancel = threading.Event()
 

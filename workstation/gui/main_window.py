@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from workstation import APP_NAME
+from workstation.app.case import CaseInitRequest
+from workstation.app.evidence import ImportRequest, import_evidence
+from workstation.app.resources import ClipHolder
 from workstation.core.case import Artifact, Record
 from workstation.core.errors import WorkstationError
 from workstation.gui import targets
@@ -62,8 +65,9 @@ class MainWindow(QMainWindow):
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
 
         # 1. Panels, each in a dock; all tabbed together by default.
-        self.pair = PairState(self.session, self.runner, self)
-        self.pair.clip_model = settings.clip_model
+        self.clips = ClipHolder()  # the window's CLIP model, kept loaded between jobs
+        self.pair = PairState(self.session, self.runner, self, self.clips)
+        self.pair.clip = settings.clip()
         self.case_panel = CasePanel(self.session, self.runner)
         self.generate_panel = GeneratePanel(self.session, self.runner)
         self.compare_panel = ComparePanel(self.pair, self.runner)
@@ -172,14 +176,12 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         dialog = NewCaseDialog(self.settings.examiner, self.settings.organisation, self)
-        dialog.accepted.connect(lambda: self._create_case(*dialog.values(), dialog.properties()))
+        dialog.accepted.connect(lambda: self._create_case(dialog.root(), dialog.request()))
         dialog.open()
 
-    def _create_case(
-        self, root: Path, title: str, examiner: str, organisation: str, properties: dict[str, str]
-    ) -> None:
+    def _create_case(self, root: Path, request: CaseInitRequest) -> None:
         try:
-            self.session.create(root, title, examiner, organisation, **properties)
+            self.session.create(root, request)
         except WorkstationError as error:
             show_error(self, str(error))
 
@@ -256,13 +258,12 @@ class MainWindow(QMainWindow):
         return dialog
 
     def import_files(self, paths: list[Path], role: str, note: str) -> Job:
-        opener = self.session.opener()
-
-        def work(job: Job) -> list[Artifact]:
-            with opener() as case:
-                return case.import_files(paths, role=role, note=note)
-
-        job = Job(work, "import", commits=True)
+        request = ImportRequest(files=tuple(paths), role=role, note=note)
+        job = Job(
+            lambda job: import_evidence(request, job.writer),
+            "import",
+            writer=self.session.writer(),
+        )
         job.signals.succeeded.connect(self._imported)
         job.signals.failed.connect(lambda message, bug: show_error(self, message, bug))
         self.job_label.setText(self.tr("Importing %n file(s)…", "", len(paths)))
@@ -378,7 +379,7 @@ class MainWindow(QMainWindow):
         def accepted() -> None:
             dialog.apply()
             self.session.actor = self.settings.examiner
-            self.pair.clip_model = self.settings.clip_model
+            self.pair.clip = self.settings.clip()
             self.generate_panel.set_preferences(self.settings.model_folder, self.settings.device)
             self.preferences_changed.emit(*old)
 

@@ -1,149 +1,95 @@
-"""The pair of images under examination, shared by the Compare and Analysis panels.
+"""The Qt face of the A/B pair (app/pair.py): its events as Qt signals, and its two jobs.
 
-Choosing A or B in either panel changes it for both; running the comparison
-(`analysis.pair.compare_images`, the function `workstation compare` calls) fills `report`, which
-the Analysis table, the difference heat map and the keypoint view all show.
+The pair's state and rules are the model's; this adapter turns the model's events into signals
+and runs the comparison (`app.compare.compare`, as `workstation compare` does) and the keeping
+(`app.compare.keep_comparison`, the record `compare --case` writes) on the job runner.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal
 
-from workstation.analysis.casefile import store_in_case, write_outputs
-from workstation.core.case import Artifact
+from workstation.app.clip import ClipChoice
+from workstation.app.compare import CompareRequest, compare, keep_comparison
+from workstation.app.pair import Pair
+from workstation.app.resources import ClipHolder
 from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.model_adapter import Delegating
 from workstation.gui.session import CaseSession
 
 
-class PairState(QObject):
+class PairState(Delegating, QObject):
     changed = Signal()  # A or B is another artifact (the report was cleared)
     running_changed = Signal(bool)
     report_ready = Signal(object)  # PairReport
     failed = Signal(str, bool)
     stored = Signal(int)  # record id of the comparison kept in the case
 
-    def __init__(self, session: CaseSession, runner: JobRunner, parent: QObject | None = None):
+    def __init__(
+        self,
+        session: CaseSession,
+        runner: JobRunner,
+        parent: QObject | None = None,
+        clips: ClipHolder | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.a: Artifact | None = None
-        self.b: Artifact | None = None
-        self.report = None
-        self.record_id: int | None = None  # the comparison record `report` was kept as
-        self.job: Job | None = None
-        self.clip_model = ""  # path from the preferences; empty: no CLIP
-        session.opened.connect(self._case_opened)
-
-    def _case_opened(self) -> None:
-        images = self.session.image_artifacts()
-        disputed = [a for a in images if a.role == "disputed"]
-        references = [a for a in images if a.role == "reference"]
-        first = (disputed + images)[:1]
-        second = [a for a in references + images if a not in first][:1]
-        self.a = first[0] if first else None
-        self.b = second[0] if second else None
-        self._reset()
-
-    def set_side(self, side: str, artifact: Artifact | None) -> None:
-        if side == "a":
-            self.a = artifact
-        else:
-            self.b = artifact
-        self._reset()
-
-    def swap(self) -> None:
-        self.a, self.b = self.b, self.a
-        self._reset()
-
-    def _reset(self) -> None:
-        if self.job is not None:  # its result would describe the old pair
-            self.job.cancel()
-            self.job = None
-            self.running_changed.emit(False)
-        self.report = None
-        self.record_id = None
-        self.changed.emit()
+        self.clips = clips or ClipHolder()  # the window's: CLIP stays loaded between runs
+        self.clip = ClipChoice()  # from the preferences
+        self.model = Pair(session.model)
+        events = self.model.events
+        events.changed.connect(self.changed.emit)
+        events.running_changed.connect(self.running_changed.emit)
+        events.report_ready.connect(self.report_ready.emit)
+        events.stored.connect(self.stored.emit)
 
     @property
-    def ready(self) -> bool:
-        return self.a is not None and self.b is not None and self.session.case is not None
+    def clip_model(self) -> str:
+        """The CLIP location as the preferences keep it (text; empty: none), for the panels that
+        take it so (the lab)."""
+        return str(self.clip.model or "")
 
-    @property
-    def running(self) -> bool:
-        return self.job is not None
+    @clip_model.setter
+    def clip_model(self, value: str) -> None:
+        self.clip = ClipChoice.of(value, self.clip.arch)
 
-    def path(self, artifact: Artifact) -> str:
-        return str(self.session.case.object_path(artifact.sha256))
+    def request(self, prompt: str = "") -> CompareRequest | None:
+        return self.model.request(prompt, self.clip)
 
     def run(self, prompt: str = "") -> Job | None:
         """Compare A with B on a worker thread; `report_ready` or `failed` follows."""
-        if not self.ready or self.running:
+        request = self.request(prompt)
+        if request is None or self.model.running:
             return None
-        path_a, path_b = self.path(self.a), self.path(self.b)
-        clip_location, prompt = self.clip_model, prompt.strip() or None
-
-        def work(job: Job):
-            from workstation.analysis.images import load_image
-            from workstation.analysis.pair import compare_images
-
-            clip_model = None
-            if clip_location:
-                from workstation.analysis.clip import ClipModel
-
-                clip_model = ClipModel.load(clip_location, None)
-            return compare_images(load_image(path_a), load_image(path_b), clip_model, prompt)
-
-        job = Job(work, "compare")
-        job.signals.succeeded.connect(self._finished)
+        clips = self.clips
+        job = Job(
+            lambda job: compare(request, runtime=job.runtime(), clips=clips).report, "compare"
+        )
+        job.signals.succeeded.connect(self.model.measured)
         job.signals.failed.connect(self.failed)
-        job.signals.finished.connect(lambda: self._job_done(job))
-        self.job = self.runner.start(job)
-        self.running_changed.emit(True)
-        return job
+        job.signals.finished.connect(lambda: self.model.finished(job))
+        self.model.started(job)
+        return self.runner.start(job)
 
     def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
+        if self.model.job is not None:
+            self.model.job.cancel()
 
     def store(self) -> Job | None:
         """Keep the current report in the case (pictures and record); `stored` follows."""
-        if self.report is None or self.session.case is None:
+        report = self.model.report
+        if report is None or self.session.case is None:
             return None
-        report, opener = self.report, self.session.opener()
-
-        def work(job: Job) -> int:
-            with tempfile.TemporaryDirectory() as scratch, opener() as case:
-                return store_comparison(case, report, Path(scratch))
-
-        job = Job(work, "store comparison", commits=True)
+        job = Job(
+            lambda job: keep_comparison(report, job.writer),
+            "store comparison",
+            writer=self.session.writer(),
+        )
         job.signals.succeeded.connect(self._stored)
         job.signals.failed.connect(self.failed)
         return self.runner.start(job)
 
     def _stored(self, record_id: int) -> None:
-        self.record_id = record_id
-        self.stored.emit(record_id)
+        self.model.kept(record_id)
         self.session.refresh()
-
-    def _finished(self, report) -> None:
-        if self.a is None or self.b is None:
-            return
-        if (report.image_a["sha256"], report.image_b["sha256"]) != (self.a.sha256, self.b.sha256):
-            return  # finished just before the pair changed
-        self.report = report
-        self.record_id = None  # a new reading, not yet kept
-        self.report_ready.emit(report)
-
-    def _job_done(self, job: Job) -> None:
-        if self.job is job:
-            self.job = None
-            self.running_changed.emit(False)
-
-
-def store_comparison(case, report, folder: Path) -> int:
-    """Keep a comparison of two case artifacts in the case: pictures and report, one transaction
-    (the same record `workstation compare --case` writes)."""
-    return store_in_case(case, report, write_outputs(report, folder))

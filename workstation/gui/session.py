@@ -1,122 +1,25 @@
-"""The open case, shared by every panel.
+"""The Qt face of the open case (app/session.py): its events as Qt signals, nothing else.
 
-The GUI thread keeps one connection for reading and a snapshot of what it read (artifacts,
-records, audit log). Work that writes (import, verify, generate, report) runs in a job that opens
-its own connection with the function `session.opener()` returns; the case is in WAL mode, so both
-see each other's commits. When a job has written, its `succeeded` slot calls `session.refresh()`:
-the snapshot is re-read once and `changed` tells the panels.
-
-A case only ever grows (artifacts, records and log entries are immutable), so panels can add the
-new rows at the end of what they show instead of rebuilding their views.
+Panels connect to `opened` and `changed`; everything they read, set or call (`case`, `actor`,
+`artifacts()`, `writer()`, `refresh()`, …) is the model's, reached through this adapter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal
 
-from workstation.core.audit import AuditEntry
-from workstation.core.case import Artifact, Case, Record
+from workstation.app.session import Session, appended, kind_of
+from workstation.gui.model_adapter import Delegating
+
+__all__ = ["CaseSession", "appended", "kind_of"]
 
 
-class CaseSession(QObject):
+class CaseSession(Delegating, QObject):
     opened = Signal()  # another case (or none) is now open
     changed = Signal()  # the open case has new artifacts, records or log entries
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, model: Session | None = None):
         super().__init__(parent)
-        self.case: Case | None = None
-        self.actor = ""  # the examiner name from the preferences; empty: the case's examiner
-        self._artifacts: list[Artifact] = []
-        self._records: list[Record] = []
-        self._audit: list[AuditEntry] = []
-
-    @property
-    def root(self) -> Path | None:
-        return self.case.root if self.case else None
-
-    def open(self, root: str | Path) -> Case:
-        """Open `root` (raises WorkstationError when it is not a usable case)."""
-        case = Case.open(root, actor=self.actor or None)
-        self.close(emit=False)
-        self.case = case
-        self._read()
-        self.opened.emit()
-        return case
-
-    def create(
-        self, root: Path, title: str, examiner: str, organisation: str, **properties: str
-    ) -> Case:
-        """`properties`: case_number, court, parties, instructing_party, description."""
-        Case.create(root, title, examiner, organisation, **properties).close()
-        return self.open(root)
-
-    def close(self, emit: bool = True) -> None:
-        if self.case is not None:
-            self.case.close()
-            self.case = None
-            self._read()
-            if emit:
-                self.opened.emit()
-
-    def refresh(self) -> None:
-        """Re-read the case after a job wrote to it, and tell the panels."""
-        if self.case is not None:
-            self._read()
-            self.changed.emit()
-
-    def _read(self) -> None:
-        case = self.case
-        self._artifacts = case.artifacts() if case else []
-        self._records = case.records() if case else []
-        self._audit = case.audit_entries() if case else []
-
-    def opener(self) -> Callable[[], Case]:
-        """Call on the GUI thread; the returned function opens a separate connection to this case
-        on the worker thread (use it in a `with` block)."""
-        assert self.case is not None, "no case is open"
-        root, actor = self.case.root, self.actor or None
-        return lambda: Case.open(root, actor=actor)
-
-    # The snapshot
-
-    def artifacts(self) -> list[Artifact]:
-        return list(self._artifacts)
-
-    def image_artifacts(self) -> list[Artifact]:
-        return [a for a in self._artifacts if a.media_type.startswith("image/")]
-
-    def artifact(self, artifact_id: int) -> Artifact | None:
-        return next((a for a in self._artifacts if a.id == artifact_id), None)
-
-    def records(self, kind: str | None = None) -> list[Record]:
-        """The records of one kind as typed: "lab" includes labs stored as studies before they
-        had their own kind, and "study" leaves them out."""
-        return [r for r in self._records if kind is None or kind_of(r) == kind]
-
-    def audit_entries(self) -> list[AuditEntry]:
-        return list(self._audit)
-
-    def step_artifact_ids(self) -> set[int]:
-        """Artifacts that are pictures of denoising steps: linked as "step" by a record."""
-        return {
-            link.artifact_id
-            for record in self._records
-            for link in record.linked("step")
-            if link.artifact_id is not None
-        }
-
-
-def kind_of(record: Record) -> str:
-    """The record's kind as its schema reads it (an old lab was stored as a "study")."""
-    return record.body.KIND if record.body is not None else record.kind
-
-
-def appended(shown: list, current: list) -> list | None:
-    """The items of `current` after those already `shown`, or None when `shown` is not a prefix
-    of `current` (another case was opened: rebuild)."""
-    if len(current) < len(shown) or current[: len(shown)] != shown:
-        return None
-    return current[len(shown) :]
+        self.model = model or Session()
+        self.model.events.opened.connect(self.opened.emit)
+        self.model.events.changed.connect(self.changed.emit)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from workstation.app.clip import ClipChoice
 from workstation.core.params import DEVICES
 from workstation.paths import MODELS_DIR
 
@@ -67,6 +68,19 @@ class Settings:
     @clip_model.setter
     def clip_model(self, value: str) -> None:
         self.store.setValue("analysis/clip_model", value)
+
+    @property
+    def clip_arch(self) -> str:
+        """The open_clip architecture of a bare checkpoint file (empty: ViT-B-32)."""
+        return self._text("analysis/clip_arch")
+
+    @clip_arch.setter
+    def clip_arch(self, value: str) -> None:
+        self.store.setValue("analysis/clip_arch", value)
+
+    def clip(self) -> ClipChoice:
+        """The CLIP model every analysis job of the window uses (none when no path is set)."""
+        return ClipChoice.of(self.clip_model, self.clip_arch)
 
     @property
     def device(self) -> str:

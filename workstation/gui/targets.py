@@ -1,4 +1,5 @@
-"""What a finding can be about: an artifact or a record, named as the CLI names them (A3, R12).
+"""What a finding can be about (app/findings.py `Target`: an artifact or a record, named as the CLI
+names them, A3 and R12), as the window lists and labels it.
 
 The same short names appear in the finding dialog's chooser, the Findings table and the CLI's
 `finding list`, so an examiner can move between them without translating ids.
@@ -6,32 +7,17 @@ The same short names appear in the finding dialog's chooser, the Findings table 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QCoreApplication
 
+from workstation.app.findings import Target
 from workstation.core.case import Artifact, Record
-from workstation.core.records import Finding, Link
+from workstation.core.records import Finding
 from workstation.gui import labels
 from workstation.gui.session import CaseSession
 
 # Records that are themselves the examiner's words: a finding about them would be a second
 # finding, not an observation; correct them by withdrawing instead.
 NOT_ABOUT = ("finding", "amendment")
-
-
-@dataclass(frozen=True)
-class Target:
-    artifact_id: int | None = None
-    record_id: int | None = None
-
-    @property
-    def code(self) -> str:
-        return f"A{self.artifact_id}" if self.artifact_id is not None else f"R{self.record_id}"
-
-    @classmethod
-    def of_link(cls, link: Link) -> Target:
-        return cls(link.artifact_id, link.record_id)
 
 
 def artifact_label(artifact: Artifact) -> str:

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.case import CaseInitRequest
+
 
 class NewCaseDialog(QDialog):
     def __init__(self, examiner: str, organisation: str, parent: QWidget | None = None):
@@ -89,20 +91,18 @@ class NewCaseDialog(QDialog):
         ready = all(f.text().strip() for f in (self.folder, self.title, self.examiner))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
 
-    def values(self) -> tuple[Path, str, str, str]:
-        return (
-            Path(self.folder.text().strip()).expanduser(),
-            self.title.text().strip(),
-            self.examiner.text().strip(),
-            self.organisation.text().strip(),
-        )
+    def root(self) -> Path:
+        return Path(self.folder.text().strip()).expanduser()
 
-    def properties(self) -> dict[str, str]:
-        """The particulars given (core/records.py CASE_PROPERTIES after title and examiner)."""
-        return {
-            "case_number": self.case_number.text().strip(),
-            "court": self.court.text().strip(),
-            "parties": self.parties.text().strip(),
-            "instructing_party": self.instructing_party.text().strip(),
-            "description": self.description.toPlainText().strip(),
-        }
+    def request(self) -> CaseInitRequest:
+        """The case as `workstation case init` takes it (app/case.py)."""
+        return CaseInitRequest(
+            title=self.title.text().strip(),
+            examiner=self.examiner.text().strip(),
+            organisation=self.organisation.text().strip(),
+            case_number=self.case_number.text().strip(),
+            court=self.court.text().strip(),
+            parties=self.parties.text().strip(),
+            instructing_party=self.instructing_party.text().strip(),
+            description=self.description.toPlainText().strip(),
+        )

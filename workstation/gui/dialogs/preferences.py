@@ -32,6 +32,11 @@ class PreferencesDialog(QDialog):
         self.model_folder.setPlaceholderText(self.tr("folder holding checkpoints and LoRAs"))
         self.clip_model = QLineEdit(settings.clip_model)
         self.clip_model.setPlaceholderText(self.tr("optional: local CLIP weights for analysis"))
+        self.clip_arch = QLineEdit(settings.clip_arch)
+        self.clip_arch.setObjectName("clipArch")
+        self.clip_arch.setPlaceholderText(
+            self.tr("ViT-B-32 (for a checkpoint file; a model folder names its own)")
+        )
         self.device = QComboBox()
         for device in DEVICES:
             self.device.addItem(self.tr("automatic") if device == "auto" else device, device)
@@ -40,6 +45,7 @@ class PreferencesDialog(QDialog):
         engine_form = QFormLayout(engine)
         engine_form.addRow(self.tr("Model folder:"), self._with_browse(self.model_folder, True))
         engine_form.addRow(self.tr("CLIP model:"), self._with_browse(self.clip_model, False))
+        engine_form.addRow(self.tr("CLIP architecture:"), self.clip_arch)
         engine_form.addRow(self.tr("Device:"), self.device)
 
         self.examiner = QLineEdit(settings.examiner)
@@ -98,6 +104,7 @@ class PreferencesDialog(QDialog):
         s = self.settings
         s.model_folder = self.model_folder.text().strip()
         s.clip_model = self.clip_model.text().strip()
+        s.clip_arch = self.clip_arch.text().strip()
         s.device = self.device.currentData()
         s.examiner = self.examiner.text().strip()
         s.organisation = self.organisation.text().strip()

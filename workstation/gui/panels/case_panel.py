@@ -1,4 +1,5 @@
-"""The Case panel: artifacts as thumbnails and a table, details, the audit log, verification."""
+"""The Case panel: artifacts as thumbnails and a table, details, an image's provenance, the audit
+log, verification."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.case import VerifyRequest, verify_case
+from workstation.app.metadata import MetadataRequest, read_provenance
 from workstation.core.case import ROLES, Artifact, VerifyReport
 from workstation.gui import labels
 from workstation.gui.dialogs.errors import show_error
@@ -39,6 +42,7 @@ from workstation.gui.widgets.artifact_model import (
 )
 from workstation.gui.widgets.audit_model import AuditModel
 from workstation.gui.widgets.details_pane import PREVIEW_SIDE, DetailsPane
+from workstation.gui.widgets.provenance_view import ProvenanceView
 
 
 class CasePanel(QWidget):
@@ -60,6 +64,7 @@ class CasePanel(QWidget):
         self.audit = AuditModel(self)
         self._thumb_job: Job | None = None
         self._preview_job: Job | None = None
+        self._provenance_job: Job | None = None
         self.verifying = False
         self.step_ids: set[int] = set()
         # Why the case cannot take the examiner's words now ("" when it can); set by the window.
@@ -154,8 +159,10 @@ class CasePanel(QWidget):
         audit_header = self.audit_view.horizontalHeader()
         audit_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         audit_header.setSectionResizeMode(AuditModel.SUMMARY, QHeaderView.ResizeMode.Stretch)
+        self.provenance = ProvenanceView()
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.details, self.tr("Details"))
+        self.side_tabs.addTab(self.provenance, self.tr("Provenance"))
         self.side_tabs.addTab(self.audit_view, self.tr("Audit log"))
 
         left = QSplitter(Qt.Orientation.Vertical)
@@ -308,7 +315,9 @@ class CasePanel(QWidget):
     def _current_changed(self, current) -> None:
         artifact = current.data(ArtifactRole) if current.isValid() else None
         self.details.show_artifact(artifact)
-        self.side_tabs.setCurrentWidget(self.details)
+        if self.side_tabs.currentWidget() is not self.provenance:
+            self.side_tabs.setCurrentWidget(self.details)
+        self._read_provenance(artifact)
         if artifact is None or self.session.case is None:
             return
         if not artifact.media_type.startswith("image/"):
@@ -322,6 +331,35 @@ class CasePanel(QWidget):
         job = Job(lambda job: load_qimage(path, PREVIEW_SIDE), "preview")
         job.signals.succeeded.connect(lambda image: self.details.set_preview(sha, image))
         self._preview_job = self.runner.start(job)
+
+    def _read_provenance(self, artifact: Artifact | None) -> None:
+        """What the image's own metadata says, read from its stored copy (`workstation
+        metadata` on the same bytes)."""
+        if self._provenance_job is not None:
+            self._provenance_job.cancel()
+            self._provenance_job = None
+        view = self.provenance
+        view.sha256 = artifact.sha256 if artifact is not None else None
+        if artifact is None or self.session.case is None:
+            view.show_message(self.tr("Select an image to see what it says about its making."))
+            return
+        if not artifact.media_type.startswith("image/"):
+            view.show_message(self.tr("Only images carry provenance metadata."))
+            return
+        view.show_message(self.tr("Reading the image's metadata…"))
+        request, sha = MetadataRequest(image=self.session.object_path(artifact)), artifact.sha256
+        job = Job(lambda job: read_provenance(request), "provenance")
+        job.signals.succeeded.connect(lambda meta: self._provenance_read(sha, meta))
+        job.signals.failed.connect(lambda message, _bug: self._provenance_read(sha, message))
+        self._provenance_job = self.runner.start(job)
+
+    def _provenance_read(self, sha256: str, found: object) -> None:
+        if self.provenance.sha256 != sha256:
+            return  # another artifact was selected meanwhile
+        if isinstance(found, str):
+            self.provenance.show_message(found)
+        else:
+            self.provenance.show_metadata(found)
 
     def _context_menu(self, position) -> None:
         menu = self.artifact_menu()
@@ -372,19 +410,15 @@ class CasePanel(QWidget):
     # 4. Verification
 
     def verify(self) -> None:
+        """`workstation case verify`: reads only (no 'verified' entry), so not a writing job."""
         if self.session.case is None or self.verifying:
             return
-        opener = self.session.opener()
-
-        def work(job: Job) -> VerifyReport:
-            with opener() as case:
-                return case.verify()
-
+        reader = self.session.writer()
         self.verifying = True
         self.verify_button.setEnabled(False)
         self.verify_label.setText(self.tr("Verifying…"))
         self.verify_label.setStyleSheet("")
-        job = Job(work, "verify")
+        job = Job(lambda job: verify_case(VerifyRequest(), reader).report, "verify")
         job.signals.succeeded.connect(self._verified)
         job.signals.failed.connect(self._verify_failed)
         job.signals.finished.connect(self._verify_finished)

@@ -1,6 +1,6 @@
 """Analysis ▸ Corpus search: index a folder of reference works, find the closest to image A.
 
-Calls `analysis.corpus.build_index` / `query_index`, the functions `workstation index` calls.
+Builds the requests of app/corpus.py, as `workstation index build|query` does.
 """
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.corpus import (
+    IndexBuildRequest,
+    IndexQueryRequest,
+    build_corpus_index,
+    query_corpus,
+)
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
@@ -60,7 +66,7 @@ class CorpusTab(QWidget):
 
         self.k = QSpinBox()
         self.k.setRange(1, 200)
-        self.k.setValue(12)
+        self.k.setValue(IndexQueryRequest.k)  # the request's default, as the CLI's
         self.search_button = QPushButton(self.tr("Search with image A"))
         self.search_button.setObjectName("corpusSearch")
         self.search_button.clicked.connect(self.search)
@@ -155,26 +161,15 @@ class CorpusTab(QWidget):
     # Work
 
     def build(self, folder: Path, target: Path) -> Job:
-        clip_location = self.pair.clip_model
-
-        def work(job: Job):
-            from workstation.analysis.corpus import CorpusIndex, build_index
-
-            previous = CorpusIndex.load(target) if target.exists() else None
-            clip_model = None
-            if clip_location:
-                from workstation.analysis.clip import ClipModel
-
-                clip_model = ClipModel.load(clip_location, None)
-            index, update = build_index(
-                folder, previous, clip_model, job.on_progress, job.is_cancelled
-            )
-            index.save(target)
-            return len(index), update
-
-        job = Job(work, "index")
+        request = IndexBuildRequest(folder=folder, out=target, clip=self.pair.clip)
+        clips = self.pair.clips
+        job = Job(
+            lambda job: build_corpus_index(request, runtime=job.runtime(), clips=clips), "index"
+        )
         job.signals.progress.connect(self._progress)
-        job.signals.succeeded.connect(lambda result: self._built(target, *result))
+        job.signals.succeeded.connect(
+            lambda built: self._built(built.path, len(built.index), built.update)
+        )
         self._start(job)
         self.status.setText(self.tr("Indexing {folder}…").format(folder=folder))
         return job
@@ -197,21 +192,16 @@ class CorpusTab(QWidget):
     def search(self) -> Job | None:
         if self.pair.a is None:
             return None
-        index_file = Path(self.index_path.text().strip())
-        query_path, k = self.pair.path(self.pair.a), self.k.value()
-        clip_location = self.pair.clip_model
+        request = IndexQueryRequest(
+            index=Path(self.index_path.text().strip()),
+            image=self.pair.path(self.pair.a),
+            k=self.k.value(),
+            clip=self.pair.clip,
+        )
+        clips = self.pair.clips
 
         def work(job: Job):
-            from workstation.analysis.corpus import CorpusIndex, query_index
-            from workstation.analysis.images import load_image
-
-            index = CorpusIndex.load(index_file)
-            clip_model = None
-            if clip_location and index.embeddings is not None:
-                from workstation.analysis.clip import ClipModel
-
-                clip_model = ClipModel.load(clip_location, None)
-            result = query_index(index, load_image(query_path), k, clip_model, str(index_file))
+            result = query_corpus(request, clips=clips).result
             # Thumbnails of every hit, read here so the GUI thread only places them.
             pictures = {}
             for hits in result.by_metric.values():

@@ -29,10 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.report import (
+    ReportCheckRequest,
+    ReportRequest,
+    build_stored_report,
+    check_report,
+    export_stored,
+)
 from workstation.core.case import Record
 from workstation.core.errors import WorkstationError
 from workstation.gui import labels
 from workstation.gui.dialogs.errors import show_error
+from workstation.gui.dialogs.report_check import ReportCheckDialog
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_model import utc_time
@@ -142,8 +150,20 @@ class ReportPanel(QWidget):
         self.export_button.clicked.connect(self.export_selected)
         history = QGroupBox(self.tr("Reports stored in this case (double-click to open)"))
         history_column = QVBoxLayout(history)
+        self.check_button = QPushButton(self.tr("Check a report file…"))
+        self.check_button.setObjectName("checkReport")
+        self.check_button.setToolTip(
+            self.tr(
+                "Is a PDF a report of this case, unchanged, and does the case still hold the "
+                "chain head it was made from? (workstation report-verify)"
+            )
+        )
+        self.check_button.clicked.connect(self._choose_report_to_check)
+        history_buttons = QHBoxLayout()
+        history_buttons.addWidget(self.export_button)
+        history_buttons.addWidget(self.check_button)
         history_column.addWidget(self.history)
-        history_column.addWidget(self.export_button)
+        history_column.addLayout(history_buttons)
 
         left = QVBoxLayout()
         left.addWidget(settings)
@@ -237,15 +257,25 @@ class ReportPanel(QWidget):
 
     # 3. Building
 
+    def request(self, force: bool = False) -> ReportRequest:
+        """The report as `workstation report` takes it (app/report.py)."""
+        text = self.output.text().strip()
+        return ReportRequest(
+            out=Path(text).expanduser() if text else None,
+            force=force,
+            exhibits=tuple(self.chosen_ids() or ()),
+            lang=self.language.currentData(),
+            title=self.title.text().strip() or None,
+            allow_unverified=self.allow_unverified.isChecked(),
+        )
+
     def build(self) -> Job | None:
         if self.session.case is None or self.job is not None:
             return None
-        exhibits = self.chosen_ids()
-        if exhibits == []:
+        if self.chosen_ids() == []:
             show_error(self, self.tr("Tick at least one artifact, or choose All evidence."))
             return None
-        text = self.output.text().strip()
-        out = Path(text).expanduser() if text else None
+        out = self.request().out
         if out is None and self.session.case.readonly:
             show_error(
                 self,
@@ -259,22 +289,12 @@ class ReportPanel(QWidget):
         if force is None:
             self.status.setText(self.tr("Not built: the existing file was kept."))
             return None
-        lang, title = self.language.currentData(), self.title.text().strip() or None
-        allow_unverified = self.allow_unverified.isChecked()
-        opener = self.session.opener()
-
-        def work(job: Job):
-            from workstation.report import ReportOptions, build_report  # reportlab: not at start
-
-            options = ReportOptions(out, exhibits, lang, title, allow_unverified, force)
-            if out is not None:
-                out.parent.mkdir(parents=True, exist_ok=True)
-            with opener() as case:
-                return build_report(
-                    case, options, on_progress=job.on_progress, is_cancelled=job.is_cancelled
-                )
-
-        job = Job(work, "report", commits=True)
+        request = self.request(force)
+        job = Job(
+            lambda job: build_stored_report(request, job.writer, runtime=job.runtime()),
+            "report",
+            writer=self.session.writer(),
+        )
         job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(self._built)
         job.signals.failed.connect(self._failed)
@@ -305,6 +325,7 @@ class ReportPanel(QWidget):
             self.job = None
         has_case = self.session.case is not None
         self.build_button.setEnabled(has_case and not busy)
+        self.check_button.setEnabled(has_case)
         self.cancel_button.setVisible(busy)
         self.progress.setVisible(busy)
         ready = self.result is not None and self.result.path.is_file()
@@ -386,14 +407,37 @@ class ReportPanel(QWidget):
         out = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
         if str(out) != path and self._replace_confirmed(out) is None:
             return  # the dialog asked about the name without ".pdf"
-        from workstation.report.build import export_copy  # reportlab: not at start
-
         try:
-            export_copy(stored, out, sha256, force=True)
+            export_stored(stored, sha256, out, force=True)
         except (WorkstationError, OSError) as error:
             show_error(self, str(error))
             return
         self.status.setText(self.tr("Exported a copy to {path}.").format(path=out))
+
+    # 5. Checking a report file
+
+    def _choose_report_to_check(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Check a report file"), "", self.tr("PDF (*.pdf)")
+        )
+        if path:
+            self.check_file(Path(path))
+
+    def check_file(self, pdf: Path) -> Job | None:
+        """Check `pdf` against its .sha256 and the open case, as `report-verify --case` does."""
+        if self.session.case is None:
+            return None
+        request = ReportCheckRequest(pdf=pdf, case=self.session.root)
+        job = Job(lambda job: check_report(request), "check report")
+        job.signals.succeeded.connect(self._checked)
+        job.signals.failed.connect(lambda message, bug: show_error(self, message, bug))
+        self.status.setText(self.tr("Checking {file}…").format(file=pdf.name))
+        return self.runner.start(job)
+
+    def _checked(self, check) -> None:
+        self.status.clear()
+        self.check_dialog = ReportCheckDialog(check, self)
+        self.check_dialog.open()
 
     def _open(self, path: Path) -> None:
         if not path.exists():
