@@ -1112,13 +1112,6 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
-    <name>LabJobs</name>
-    <message>
-        <source>storing the results in the case</source>
-        <translation>正在将结果保存到案件中</translation>
-    </message>
-</context>
-<context>
     <name>LabTab</name>
     <message>
         <source>Training images</source>
@@ -1511,6 +1504,149 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
+    <name>ModelsDialog</name>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>AutoV2</source>
+        <translation>AutoV2</translation>
+    </message>
+    <message>
+        <source>LoRA hash</source>
+        <translation>LoRA 哈希</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Open a LoRA File…</source>
+        <translation>打开 LoRA 文件…</translation>
+    </message>
+    <message>
+        <source>LoRA training metadata</source>
+        <translation>LoRA 训练元数据</translation>
+    </message>
+    <message>
+        <source>Choose a LoRA in the list (or open a file) to read its training metadata. Hashes come from a per-user listing cache: they are for finding files and are never written into a case.</source>
+        <translation>在列表中选择一个 LoRA（或打开文件）以读取其训练元数据。哈希值来自按用户保存的列表缓存：仅用于查找文件，绝不写入案件。</translation>
+    </message>
+    <message>
+        <source>Looking for models in {folder}…</source>
+        <translation>正在 {folder} 中查找模型…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s).</source>
+        <translation>
+            <numerusform>%n 个模型。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cannot be used (see the tooltips).</source>
+        <translation>
+            <numerusform>其中 %n 个无法使用（见提示）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a LoRA file</source>
+        <translation>打开 LoRA 文件</translation>
+    </message>
+    <message>
+        <source>LoRA (*.safetensors)</source>
+        <translation>LoRA (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Made for</source>
+        <translation>适用模型</translation>
+    </message>
+    <message>
+        <source>matches the file</source>
+        <translation>与文件一致</translation>
+    </message>
+    <message>
+        <source>DOES NOT MATCH the file</source>
+        <translation>与文件不一致</translation>
+    </message>
+    <message>
+        <source>Header hash</source>
+        <translation>文件头中的哈希</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>no kohya ss_* metadata in the header</source>
+        <translation>文件头中没有 kohya ss_* 元数据</translation>
+    </message>
+    <message>
+        <source>Training (kohya metadata)</source>
+        <translation>训练（kohya 元数据）</translation>
+    </message>
+    <message>
+        <source>Dataset folders</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Top tags ({shown} of {count})</source>
+        <translation>最常见标签（{count} 个中的 {shown} 个）</translation>
+    </message>
+    <message>
+        <source>×{count}, rank {rank}</source>
+        <translation>×{count}，秩 {rank}</translation>
+    </message>
+    <message>
+        <source>Target modules</source>
+        <translation>目标模块</translation>
+    </message>
+    <message>
+        <source>{name}: read from its header.</source>
+        <translation>{name}：已从文件头读取。</translation>
+    </message>
+</context>
+<context>
     <name>NewCaseDialog</name>
     <message>
         <source>New case</source>
@@ -1693,6 +1829,25 @@ Withdrawn: {reason}</source>
     <message>
         <source>Sources of the bands</source>
         <translation>区间的依据</translation>
+    </message>
+</context>
+<context>
+    <name>PathField</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Save as</source>
+        <translation>另存为</translation>
     </message>
 </context>
 <context>
@@ -2148,6 +2303,139 @@ File SHA-256 {sha}</source>
     </message>
 </context>
 <context>
+    <name>ReproduceDialog</name>
+    <message>
+        <source>Reproduce an Image</source>
+        <translation>复现图像</translation>
+    </message>
+    <message>
+        <source>(the file below)</source>
+        <translation>（下方的文件）</translation>
+    </message>
+    <message>
+        <source>Images ({patterns})</source>
+        <translation>图像 ({patterns})</translation>
+    </message>
+    <message>
+        <source>Disputed image:</source>
+        <translation>争议图像：</translation>
+    </message>
+    <message>
+        <source>or a file:</source>
+        <translation>或文件：</translation>
+    </message>
+    <message>
+        <source>Models folder:</source>
+        <translation>模型文件夹：</translation>
+    </message>
+    <message>
+        <source>Find Models</source>
+        <translation>查找模型</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>记录值</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>找到的文件</translation>
+    </message>
+    <message>
+        <source>Matched by</source>
+        <translation>匹配依据</translation>
+    </message>
+    <message>
+        <source>Reproduce</source>
+        <translation>复现</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>step %v of %m</source>
+        <translation>第 %v/%m 步</translation>
+    </message>
+    <message>
+        <source>Choose the disputed image and the models folder.</source>
+        <translation>请选择争议图像和模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Find Models reads the image&apos;s recipe and looks for its models by their recorded hashes; hashes come from a per-user listing cache, and the files used are hashed again as they load.</source>
+        <translation>“查找模型”读取图像的生成配方，并按记录的哈希值查找其模型；哈希值来自按用户保存的列表缓存，实际使用的文件在载入时会重新计算哈希。</translation>
+    </message>
+    <message>
+        <source>Reading the recipe and scanning the models folder…</source>
+        <translation>正在读取配方并扫描模型文件夹…</translation>
+    </message>
+    <message>
+        <source>checkpoint</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>name only</source>
+        <translation>仅名称</translation>
+    </message>
+    <message>
+        <source>LoRA hash</source>
+        <translation>LoRA 哈希</translation>
+    </message>
+    <message>
+        <source>NOT FOUND</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>Recipe from {source} ({generator}); {count} file(s) scanned.</source>
+        <translation>配方来自 {source}（{generator}）；已扫描 {count} 个文件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s) are not in the folder: put the files with the hashes shown into it and find them again.</source>
+        <translation>
+            <numerusform>文件夹中缺少 %n 个模型：请将具有所示哈希值的文件放入该文件夹后重新查找。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every model was found.</source>
+        <translation>所有模型均已找到。</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在载入模型…</translation>
+    </message>
+    <message>
+        <source>EXACT MATCH: all {width}×{height} pixels are identical.</source>
+        <translation>完全一致：全部 {width}×{height} 个像素相同。</translation>
+    </message>
+    <message>
+        <source>Not identical: the disputed image is {width}×{height}, the regenerated one {other_width}×{other_height}.</source>
+        <translation>不一致：争议图像为 {width}×{height}，重新生成的图像为 {other_width}×{other_height}。</translation>
+    </message>
+    <message>
+        <source>Not identical: {identical:.1%} of the pixels are equal; mean difference {mean:.2f}/255, largest {largest}.</source>
+        <translation>不一致：{identical:.1%} 的像素相同；平均差异 {mean:.2f}/255，最大 {largest}。</translation>
+    </message>
+    <message>
+        <source>Stored in the case as reproduction record #{record}; the regenerated image is artifact #{artifact}.</source>
+        <translation>已作为复现记录 #{record} 存入案件；重新生成的图像为证据项 #{artifact}。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Open a case first: the reproduction is stored in it</source>
+        <translation>请先打开案件：复现结果将存入其中</translation>
+    </message>
+</context>
+<context>
     <name>SeedField</name>
     <message>
         <source>New random seed</source>
@@ -2279,6 +2567,121 @@ File SHA-256 {sha}</source>
     <message>
         <source>(withdrawn)</source>
         <translation>（已撤回）</translation>
+    </message>
+</context>
+<context>
+    <name>TrainDialog</name>
+    <message>
+        <source>Train a Model</source>
+        <translation>训练模型</translation>
+    </message>
+    <message>
+        <source>LoRA (adapts the base model)</source>
+        <translation>LoRA（调整基础模型）</translation>
+    </message>
+    <message>
+        <source>UNet (a model of its own)</source>
+        <translation>UNet（独立模型）</translation>
+    </message>
+    <message>
+        <source>Images with same-name .txt captions, or a captions.jsonl beside them</source>
+        <translation>带同名 .txt 说明文字的图像，或旁边附有 captions.jsonl</translation>
+    </message>
+    <message>
+        <source>The model whose VAE and text encoder are reused</source>
+        <translation>复用其 VAE 和文本编码器的模型</translation>
+    </message>
+    <message>
+        <source>LoRA (*.safetensors)</source>
+        <translation>LoRA (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>attention projections</source>
+        <translation>注意力投影层</translation>
+    </message>
+    <message>
+        <source>all layers (LoCon style)</source>
+        <translation>全部层（LoCon 方式）</translation>
+    </message>
+    <message>
+        <source>Targets:</source>
+        <translation>目标层：</translation>
+    </message>
+    <message>
+        <source>Train:</source>
+        <translation>训练：</translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation>图像：</translation>
+    </message>
+    <message>
+        <source>Base model:</source>
+        <translation>基础模型：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>step %v of %m</source>
+        <translation>第 %v/%m 步</translation>
+    </message>
+    <message>
+        <source>Nothing is stored in the case: the output is a file.</source>
+        <translation>不会存入案件：输出为文件。</translation>
+    </message>
+    <message>
+        <source>LoRA file:</source>
+        <translation>LoRA 文件：</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>模型文件夹：</translation>
+    </message>
+    <message>
+        <source>Choose the images, the base model and the output.</source>
+        <translation>请选择图像、基础模型和输出位置。</translation>
+    </message>
+    <message>
+        <source>Loading the base model…</source>
+        <translation>正在载入基础模型…</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>将在当前步骤后停止…</translation>
+    </message>
+    <message>
+        <source>Step {step} of {total}, loss {loss:.4f}</source>
+        <translation>第 {step}/{total} 步，损失 {loss:.4f}</translation>
+    </message>
+    <message>
+        <source>Written: {out} ({steps} steps, {seconds:.0f} s).</source>
+        <translation>已写入：{out}（{steps} 步，{seconds:.0f} 秒）。</translation>
+    </message>
+    <message>
+        <source>Cancelled; a checkpoint was kept, and training again resumes from it.</source>
+        <translation>已取消；已保留检查点，再次训练将从该处继续。</translation>
+    </message>
+    <message>
+        <source>Cancelled; no LoRA file was written.</source>
+        <translation>已取消；未写入 LoRA 文件。</translation>
     </message>
 </context>
 <context>
@@ -2433,6 +2836,30 @@ Chain head: {head}</source>
     <message>
         <source>Build the PDF report with the Report panel&apos;s choices</source>
         <translation>按“报告”面板的选择生成 PDF 报告</translation>
+    </message>
+    <message>
+        <source>Re&amp;produce an Image…</source>
+        <translation>复现图像(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Regenerate a disputed image from its recorded recipe and compare</source>
+        <translation>按记录的配方重新生成争议图像并进行比较</translation>
+    </message>
+    <message>
+        <source>&amp;Train a Model…</source>
+        <translation>训练模型(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Train a LoRA or a small UNet on a folder of captioned images</source>
+        <translation>用一个带说明文字的图像文件夹训练 LoRA 或小型 UNet</translation>
+    </message>
+    <message>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>List a model folder&apos;s files with their kinds and hashes; read a LoRA&apos;s training metadata</source>
+        <translation>列出模型文件夹中的文件及其类型和哈希值；读取 LoRA 的训练元数据</translation>
     </message>
     <message>
         <source>&amp;About</source>

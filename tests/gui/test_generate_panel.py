@@ -76,7 +76,7 @@ def test_img2img_with_a_lora_from_the_case(qtbot, generate_ready, sample_case):
     form.steps.setValue(6)
     form.seed.lock.setChecked(True)
     form.seed.set_value(77)
-    params = form.params()
+    params = form.request().recipe.params()
     assert [(spec.path, spec.scale) for spec in params.loras] == [(row.info.path, -0.5)]
     assert params.init_image.endswith(panel.session.artifact(2).sha256)
     assert (params.strength, params.seed, params.width) == (0.5, 77, 64)

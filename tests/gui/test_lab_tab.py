@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.gui.conftest import JOB_TIMEOUT_MS, error_box, wait_idle
+from workstation.app.train import DEMO_MODEL
 from workstation.core.case import Case
 from workstation.engine.stored import linked_id
-from workstation.gui.lab_jobs import DEMO_MODEL
 
 LAB_TIMEOUT_MS = 120_000  # a tiny lab takes about 10 s; more on a busy machine
 
@@ -38,7 +38,7 @@ def case_state(root):
 
 def test_a_tiny_lab_is_stored_and_shown(qtbot, window, lab, sample_case, tiny_clip):
     form = lab.form
-    window.pair.clip_model = str(tiny_clip["folder"])  # as the preferences set it
+    window.settings.clip_model = str(tiny_clip["folder"])  # as the preferences set it
     assert lab.records.count() == 0 and lab.table.rowCount() == 0
     job = form.run()
     assert job is not None and form.cancel_button.isEnabled() and not form.run_button.isEnabled()

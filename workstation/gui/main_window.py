@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from workstation import APP_NAME
 from workstation.app.case import CaseInitRequest
 from workstation.app.evidence import ImportRequest, import_evidence
-from workstation.app.resources import ClipHolder
+from workstation.app.resources import ClipHolder, ModelHolder
 from workstation.core.case import Artifact, Record
 from workstation.core.errors import WorkstationError
 from workstation.gui import targets
@@ -41,6 +41,7 @@ from workstation.gui.panels.report_panel import ReportPanel
 from workstation.gui.session import CaseSession
 from workstation.gui.settings import Settings
 from workstation.gui.targets import Target
+from workstation.gui.tools import ToolDialogs
 from workstation.gui.window_actions import WindowActions
 
 PANELS = ("case", "generate", "compare", "analysis", "report", "findings")
@@ -69,13 +70,20 @@ class MainWindow(QMainWindow):
         self.pair = PairState(self.session, self.runner, self, self.clips)
         self.pair.clip = settings.clip()
         self.case_panel = CasePanel(self.session, self.runner)
-        self.generate_panel = GeneratePanel(self.session, self.runner)
+        self.models = ModelHolder()  # the window's generation model, kept loaded between jobs
+        self.generate_panel = GeneratePanel(self.session, self.runner, self.models)
         self.compare_panel = ComparePanel(self.pair, self.runner)
         self.report_panel = ReportPanel(self.session, self.runner)
         self.findings_panel = FindingsPanel(self.session)
-        # Studies generate from the Generate panel's request.
+        # Studies generate from the Generate panel's recipe; they and the lab measure with the
+        # preferences' CLIP model.
         self.analysis_panel = AnalysisPanel(
-            self.session, self.pair, self.runner, self.generate_panel.form.params
+            self.session,
+            self.pair,
+            self.runner,
+            self.generate_panel.form.recipe,
+            settings.clip,
+            self.clips,
         )
         self.panels: dict[str, QWidget] = {
             "case": self.case_panel,
@@ -100,6 +108,7 @@ class MainWindow(QMainWindow):
         self.reset_layout()
 
         # 2. Menus, toolbar, status bar.
+        self.tools = ToolDialogs(self)  # Reproduce, Train, Models
         self.actions_ = WindowActions(self)
         self.case_label = QLabel()
         self.job_label = QLabel()

@@ -128,6 +128,32 @@ class WindowActions(QObject):
             self.tr("Build the PDF report with the Report panel's choices"),
         )
 
+        # Operations without a panel of their own, each in a dialog (gui/tools.py).
+        self.reproduce = self._action(
+            self.tr("Re&produce an Image…"),
+            w.tools.reproduce,
+            None,
+            None,
+            self.tr("Regenerate a disputed image from its recorded recipe and compare"),
+        )
+        self.train = self._action(
+            self.tr("&Train a Model…"),
+            w.tools.train,
+            None,
+            None,
+            self.tr("Train a LoRA or a small UNet on a folder of captioned images"),
+        )
+        self.models = self._action(
+            self.tr("&Models…"),
+            w.tools.models,
+            None,
+            None,
+            self.tr(
+                "List a model folder's files with their kinds and hashes; read a LoRA's "
+                "training metadata"
+            ),
+        )
+
         self.about = self._action(self.tr("&About"), w.about, Key.HelpContents)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt = self._action(self.tr("About &Qt"), QApplication.aboutQt)
@@ -172,6 +198,8 @@ class WindowActions(QObject):
 
         tools_menu = bar.addMenu(self.tr("&Tools"))
         tools_menu.addActions([self.verify, self.generate, self.compare, self.build_report])
+        tools_menu.addSeparator()
+        tools_menu.addActions([self.reproduce, self.train, self.models])
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addActions([self.about, self.about_qt])

@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from workstation.core.params import GenerationParams
+from workstation.app.clip import ClipChoice
+from workstation.app.recipe import Recipe
+from workstation.app.resources import ClipHolder
 from workstation.gui.jobs import JobRunner
 from workstation.gui.pair_state import PairState
 from workstation.gui.panels.corpus_tab import CorpusTab
@@ -23,14 +25,18 @@ class AnalysisPanel(QWidget):
         session: CaseSession,
         pair: PairState,
         runner: JobRunner,
-        request: Callable[[], GenerationParams] | None = None,
+        recipe: Callable[[], Recipe] | None = None,
+        clip: Callable[[], ClipChoice] = ClipChoice,
+        clips: ClipHolder | None = None,
         parent: QWidget | None = None,
     ):
+        """`recipe`: what studies generate from (the Generate panel's); `clip`: the CLIP model
+        the preferences name, read when a job starts; `clips`: the window's loaded one."""
         super().__init__(parent)
         self.pair_tab = PairTab(pair)
         self.corpus_tab = CorpusTab(pair, runner)
-        self.studies_tab = StudiesTab(session, runner, request)
-        self.lab_tab = LabTab(session, runner, lambda: pair.clip_model)
+        self.studies_tab = StudiesTab(session, runner, recipe, clip, clips)
+        self.lab_tab = LabTab(session, runner, clip, clips)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.pair_tab, self.tr("Pair comparison"))
         self.tabs.addTab(self.corpus_tab, self.tr("Corpus search"))

@@ -1,6 +1,7 @@
 """The Generate panel's form: model, LoRAs, prompt, seed, steps, CFG, sampler, size, init image.
 
-`params()` turns it into the one `GenerationParams` the engine, the case record and the report use.
+`request()` turns it into the `GenerateRequest` that `workstation generate` builds from its
+arguments; its `recipe` is what the studies generate from.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.generate import KEEP_ALL, KEEP_EVERY_5TH, KEEP_FINAL, GenerateRequest
+from workstation.app.recipe import DEFAULT_STRENGTH, Recipe
 from workstation.core.errors import WorkstationError
-from workstation.core.params import GenerationParams
-from workstation.engine.architectures import BY_NAME
+from workstation.engine.architectures import DEFAULT_SIZE, native_size
 from workstation.engine.samplers import SAMPLERS
-from workstation.gui.generation import KEEP_ALL, KEEP_EVERY_5TH, KEEP_FINAL
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
@@ -84,14 +85,14 @@ class GenerateForm(QScrollArea):
         self.steps = QSpinBox()
         self.steps.setObjectName("steps")
         self.steps.setRange(1, 150)
-        self.steps.setValue(20)
+        self.steps.setValue(Recipe.steps)
         self.cfg = QDoubleSpinBox()
         self.cfg.setRange(0.0, 30.0)
         self.cfg.setSingleStep(0.5)
-        self.cfg.setValue(7.0)
+        self.cfg.setValue(Recipe.cfg)
         self.sampler = QComboBox()
         self.sampler.addItems(list(SAMPLERS))
-        self.sampler.setCurrentText("Euler a")
+        self.sampler.setCurrentText(Recipe.sampler)
         self.width_ = self._side_box()
         self.height_ = self._side_box()
         size_row = QHBoxLayout()
@@ -101,16 +102,16 @@ class GenerateForm(QScrollArea):
         size_row.addStretch(1)
         self.clip_skip = QSpinBox()
         self.clip_skip.setRange(1, 12)
+        self.clip_skip.setValue(Recipe.clip_skip)
 
         self.init_image = ArtifactCombo(self.tr("none (text to image)"))
         self.init_image.setObjectName("initImage")
         self.init_image.currentIndexChanged.connect(self._init_changed)
         self.strength = QSlider(Qt.Orientation.Horizontal)
         self.strength.setRange(1, 100)
-        self.strength.setValue(75)
         self.strength_label = QLabel()
         self.strength.valueChanged.connect(lambda v: self.strength_label.setText(f"{v / 100:.2f}"))
-        self.strength_label.setText("0.75")
+        self.strength.setValue(round(DEFAULT_STRENGTH * 100))
         strength_row = QHBoxLayout()
         strength_row.addWidget(self.strength, 1)
         strength_row.addWidget(self.strength_label)
@@ -159,7 +160,7 @@ class GenerateForm(QScrollArea):
         box = QSpinBox()
         box.setRange(64, 2048)
         box.setSingleStep(64)
-        box.setValue(512)
+        box.setValue(DEFAULT_SIZE)
         box.setSuffix(" px")
         return box
 
@@ -223,8 +224,7 @@ class GenerateForm(QScrollArea):
         info = self.model.currentData()
         if info is None:
             return
-        arch = BY_NAME.get(info.architecture or "")
-        native = arch.native_size if arch else 512
+        native = native_size(info.architecture)
         self.width_.setValue(native)
         self.height_.setValue(native)
         self.model_changed.emit()
@@ -244,19 +244,17 @@ class GenerateForm(QScrollArea):
 
     # 3. The request
 
-    def params(self) -> GenerationParams:
-        """The form as one GenerationParams (raises InputError when a value cannot be used)."""
+    def recipe(self) -> Recipe:
+        """The form's generation settings (checked when they run: `Recipe.params()`)."""
         info = self.model.currentData()
         if info is None:
             raise WorkstationError(self.tr("Choose a model first."))
         init_id = self.init_image.currentData()
-        init_path = None
+        init = None
         if init_id is not None:
-            artifact = self.session.artifact(init_id)
-            init_path = str(self.session.case.object_path(artifact.sha256))
-        return GenerationParams(
-            model=info.path,
-            model_sha256=info.sha256,
+            init = self.session.case.object_path(self.session.artifact(init_id).sha256)
+        return Recipe(
+            model=Path(info.path),
             prompt=self.prompt.toPlainText().strip(),
             negative=self.negative.toPlainText().strip(),
             seed=self.seed.seed_for_next_run(),
@@ -266,8 +264,12 @@ class GenerateForm(QScrollArea):
             width=self.width_.value(),
             height=self.height_.value(),
             loras=self.loras.specs(),
-            init_image=init_path,
-            strength=self.strength.value() / 100 if init_path else None,
+            init=init,
+            strength=self.strength.value() / 100 if init else None,
             clip_skip=self.clip_skip.value(),
             device=self.device,
         )
+
+    def request(self) -> GenerateRequest:
+        """What the Generate button runs: the recipe, its steps kept in the case."""
+        return GenerateRequest(recipe=self.recipe(), keep_steps=self.keep.currentData())

@@ -15,13 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.resources import ModelHolder
 from workstation.core.errors import WorkstationError
 from workstation.gui.dialogs.errors import show_error
-from workstation.gui.generation import (
-    ModelHolder,
-    Outcome,
-    run_generation,
-)
+from workstation.gui.generation import Outcome, run_generation
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.generate_form import GenerateForm
 from workstation.gui.session import CaseSession
@@ -33,11 +30,17 @@ class GeneratePanel(QWidget):
     preferences_requested = Signal()
     generated = Signal(object)  # Outcome
 
-    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: CaseSession,
+        runner: JobRunner,
+        models: ModelHolder | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.holder = ModelHolder()
+        self.models = models or ModelHolder()  # the window's: kept loaded between runs
         self.job: Job | None = None
         self._build()
         session.opened.connect(self._update_buttons)
@@ -107,13 +110,16 @@ class GeneratePanel(QWidget):
         if self.job is not None or self.session.case is None:
             return None
         try:
-            params = self.form.params()
+            request = self.form.request()
+            request.recipe.params()  # a value that cannot run is explained now, not by the job
         except WorkstationError as error:
             show_error(self, str(error))
             return None
-        keep, holder, opener = self.form.keep.currentData(), self.holder, self.session.opener()
+        models = self.models
         job = Job(
-            lambda job: run_generation(job, params, keep, holder, opener), "generate", commits=True
+            lambda job: run_generation(job, request, models),
+            "generate",
+            writer=self.session.writer(),
         )
         job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(self._finished)

@@ -1,7 +1,8 @@
 """Analysis ▸ Lab ▸ "Run the over-fitting lab": training images, base model and the lab's budget.
 
-It runs as a job with progress and cancel, exactly as `workstation lab overfit` does, and stores
-its grids, plot and lab record in the open case when it has finished.
+It builds the request `workstation lab overfit` builds from its arguments and runs
+`app.lab.run_lab` as a job with progress and cancel; its grids, plot and lab record go into the
+open case when it has finished. The preferences' CLIP model joins the measures when one is set.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.analysis.overfit_lab import LabSettings, parse_sizes
+from workstation.analysis.lab_settings import parse_sizes
+from workstation.app.clip import ClipChoice
+from workstation.app.lab import LabRequest, run_lab, show_sizes
+from workstation.app.resources import ClipHolder
 from workstation.core.errors import WorkstationError
 from workstation.gui.jobs import Job, JobRunner
-from workstation.gui.lab_jobs import DEMO_MODEL, LabRequest, run_lab
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.case_job_form import CaseJobForm
 
@@ -34,13 +37,15 @@ class LabForm(CaseJobForm):
         self,
         session: CaseSession,
         runner: JobRunner,
-        clip_model: Callable[[], str] = lambda: "",
+        clip: Callable[[], ClipChoice] = ClipChoice,
+        clips: ClipHolder | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(session, runner, parent)
         self.setTitle(self.tr("Run the over-fitting lab"))
-        self.clip_model = clip_model  # the preferences' CLIP model, read when a lab starts
-        defaults = LabSettings()
+        self.clip = clip  # the preferences' CLIP model, read when a lab starts
+        self.clips = clips or ClipHolder()
+        defaults = LabRequest
 
         self.images = QLineEdit()
         self.images.setObjectName("labImages")
@@ -52,7 +57,7 @@ class LabForm(CaseJobForm):
                 "n are the training set of size n. Empty: synthetic scenes are drawn for the run."
             )
         )
-        self.base = QLineEdit(str(DEMO_MODEL))
+        self.base = QLineEdit(str(defaults.base))
         self.base.setObjectName("labBase")
         self.base.setToolTip(
             self.tr(
@@ -60,7 +65,7 @@ class LabForm(CaseJobForm):
                 "starts from"
             )
         )
-        self.sizes = QLineEdit(", ".join(str(size) for size in defaults.sizes))
+        self.sizes = QLineEdit(show_sizes(defaults.sizes))
         self.sizes.setObjectName("labSizes")
         self.sizes.setToolTip(self.tr("Training-set sizes, separated by commas"))
         self.steps = QSpinBox()
@@ -80,7 +85,7 @@ class LabForm(CaseJobForm):
         self.near_copy.setRange(0.0, 1.0)
         self.near_copy.setDecimals(3)
         self.near_copy.setSingleStep(0.01)
-        self.near_copy.setValue(defaults.near_copy_l2)
+        self.near_copy.setValue(defaults.near_copy)
         self.near_copy.setToolTip(
             self.tr(
                 "A sample is a near-copy when its tiled L2 distance (largest RMS difference over "
@@ -149,20 +154,17 @@ class LabForm(CaseJobForm):
             )
 
     def lab_request(self) -> LabRequest:
-        """The form as one LabRequest; InputError when the sizes cannot be read."""
+        """The form as the lab's request; InputError when the sizes cannot be read."""
         images = self.images.text().strip()
-        settings = LabSettings(
+        return LabRequest(
+            images=Path(images) if images else None,
             sizes=parse_sizes(self.sizes.text()),
+            base=Path(self.base.text().strip()),
             steps=self.steps.value(),
             batch_size=self.batch_size.value(),
             samples=self.samples.value(),
-            near_copy_l2=self.near_copy.value(),
-        )
-        return LabRequest(
-            Path(images) if images else None,
-            Path(self.base.text().strip()),
-            settings,
-            self.clip_model(),
+            near_copy=self.near_copy.value(),
+            clip=self.clip(),
         )
 
     def run(self) -> Job | None:
@@ -173,9 +175,9 @@ class LabForm(CaseJobForm):
         except WorkstationError as error:
             self._failed(str(error), False)
             return None
-        opener = self.session.opener()
+        clips = self.clips
 
         def work(job: Job) -> int:
-            return run_lab(job, request, opener)
+            return run_lab(request, writer=job.writer, runtime=job.runtime(), clips=clips).record_id
 
-        return self.start(Job(work, "overfit lab", commits=True))
+        return self.start(Job(work, "overfit lab", writer=self.session.writer()))

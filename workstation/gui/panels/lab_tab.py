@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.clip import ClipChoice
+from workstation.app.resources import ClipHolder
 from workstation.core.case import Record
 from workstation.core.records import Lab
 from workstation.engine.stored import linked_id
@@ -59,13 +61,14 @@ class LabTab(QWidget):
         self,
         session: CaseSession,
         runner: JobRunner,
-        clip_model: Callable[[], str] = lambda: "",
+        clip: Callable[[], ClipChoice] = ClipChoice,
+        clips: ClipHolder | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.form = LabForm(session, runner, clip_model)
+        self.form = LabForm(session, runner, clip, clips)
         self.records = RecordList()
         self.form.finished.connect(self.records.select)
         self.records.setObjectName("labList")

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.clip import ClipChoice
+from workstation.app.recipe import Recipe
+from workstation.app.resources import ClipHolder
 from workstation.core.case import Record
-from workstation.core.params import GenerationParams
 from workstation.engine.stored import linked_id
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.images import load_qimage
@@ -38,13 +40,15 @@ class StudiesTab(QWidget):
         self,
         session: CaseSession,
         runner: JobRunner,
-        request: Callable[[], GenerationParams] | None = None,
+        recipe: Callable[[], Recipe] | None = None,
+        clip: Callable[[], ClipChoice] = ClipChoice,
+        clips: ClipHolder | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.form = StudyForm(session, runner, request)
+        self.form = StudyForm(session, runner, recipe, clip, clips)
         self.records = RecordList()
         self.form.finished.connect(self.records.select)
         self.records.setObjectName("studyList")

@@ -1,13 +1,15 @@
 """Analysis ▸ Studies ▸ "Run a study": which study, against which case image, over which values.
 
-The images are generated from the request in the Generate panel (model, LoRAs, prompt, steps,
-size…); this form adds only what the study varies. It runs as a job with progress and cancel,
-exactly as `workstation study …` does.
+The images are generated from the recipe in the Generate panel (model, LoRAs, prompt, steps,
+size…); this form adds only what the study varies, and builds the same request `workstation
+study …` builds from its arguments. It runs `app.study.run_study` as a job with progress and
+cancel, measuring with the preferences' CLIP model when one is set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,18 +22,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.core.errors import WorkstationError
-from workstation.core.params import GenerationParams
+from workstation.app.clip import ClipChoice
+from workstation.app.recipe import Recipe
+from workstation.app.resources import ClipHolder
+from workstation.app.study import (
+    KINDS,
+    LoraScaleRequest,
+    SeedsRequest,
+    StrengthRequest,
+    StudyRequest,
+    TrajectoryRequest,
+    parse_numbers,
+    parse_seeds,
+    run_study,
+    show_numbers,
+    show_seeds,
+)
+from workstation.core.errors import InputError, WorkstationError
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
-from workstation.gui.study_jobs import (
-    DEFAULT_SEEDS,
-    DEFAULT_VALUES,
-    StudyRequest,
-    build_study,
-    run_study,
-)
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
 from workstation.gui.widgets.case_job_form import CaseJobForm
 
@@ -41,19 +51,27 @@ class StudyForm(CaseJobForm):
         self,
         session: CaseSession,
         runner: JobRunner,
-        request: Callable[[], GenerationParams] | None,
+        recipe: Callable[[], Recipe] | None,
+        clip: Callable[[], ClipChoice] = ClipChoice,
+        clips: ClipHolder | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(session, runner, parent)
         self.setTitle(self.tr("Run a study"))
-        self.request = request
+        self.recipe = recipe  # the Generate panel's, read when a study starts
+        self.clip = clip  # the preferences' CLIP model, read when a study starts
+        self.clips = clips or ClipHolder()
 
         self.kind = QComboBox()
         self.kind.setObjectName("studyKind")
-        self.kind.addItem(self.tr("Seed sweep (memorisation test)"), "seeds")
-        self.kind.addItem(self.tr("img2img strength sweep"), "strength")
-        self.kind.addItem(self.tr("LoRA scale sweep (first LoRA)"), "lora-scale")
-        self.kind.addItem(self.tr("Denoising trajectory"), "trajectory")
+        labels = {
+            "seeds": self.tr("Seed sweep (memorisation test)"),
+            "strength": self.tr("img2img strength sweep"),
+            "lora-scale": self.tr("LoRA scale sweep (first LoRA)"),
+            "trajectory": self.tr("Denoising trajectory"),
+        }
+        for name in KINDS:
+            self.kind.addItem(labels[name], name)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.reference = ArtifactCombo(self.tr("(choose an image of the case)"))
         self.reference.setObjectName("studyReference")
@@ -117,49 +135,74 @@ class StudyForm(CaseJobForm):
         self.values_label.setText(
             self.tr("Scales") if kind == "lora-scale" else self.tr("Strengths")
         )
-        self.values.setText(DEFAULT_VALUES.get(kind, ""))
-        self.seeds.setText(DEFAULT_SEEDS.get(kind, ""))
+        request = KINDS[kind].request  # its defaults, as the command line has them
+        values = getattr(request, "strengths", None) or getattr(request, "scales", None)
+        self.values.setText(show_numbers(values) if values else "")
+        seeds = getattr(request, "seeds", None)
+        self.seeds.setText(show_seeds(seeds) if seeds else "")
         for widget in (self.reference, self.reference_label):
             widget.setVisible(kind != "trajectory")
         for widget in (self.values, self.values_label):
-            widget.setVisible(kind in DEFAULT_VALUES)
+            widget.setVisible(values is not None)
         for widget in (self.seeds, self.seeds_label):
-            widget.setVisible(kind != "trajectory")
+            widget.setVisible(seeds is not None)
 
     def _set_running(self, running: bool) -> None:
-        ready = self.session.case is not None and self.request is not None
+        ready = self.session.case is not None and self.recipe is not None
         self.run_button.setEnabled(ready and not running)
         self.cancel_button.setEnabled(running)
         self.kind.setEnabled(not running)
 
     def study_request(self) -> StudyRequest:
-        """The form and the Generate panel's request as one StudyRequest (checked)."""
-        if self.request is None:
+        """The form and the Generate panel's recipe as the study's request (not yet checked)."""
+        if self.recipe is None:
             raise WorkstationError(self.tr("No generation settings are available."))
+        kind, recipe = self.kind.currentData(), self.recipe()
+        if kind == "trajectory":
+            return TrajectoryRequest(recipe=recipe)
         artifact_id = self.reference.currentData()
-        artifact = self.session.artifact(artifact_id) if artifact_id is not None else None
-        reference = str(self.session.case.object_path(artifact.sha256)) if artifact else None
-        request = StudyRequest(
-            kind=self.kind.currentData(),
-            params=self.request(),
-            reference=reference,
-            values=self.values.text(),
-            seeds=self.seeds.text(),
+        if artifact_id is None:
+            what = "source" if kind == "strength" else "reference"
+            raise InputError(f"choose the {what} image from the case")
+        image = self.session.case.object_path(self.session.artifact(artifact_id).sha256)
+        seeds, clip = parse_seeds(self.seeds.text()), self.clip()
+        if kind == "seeds":
+            return SeedsRequest(recipe=recipe, reference=image, seeds=seeds, clip=clip)
+        values = parse_numbers(self.values.text())
+        if kind == "strength":
+            return StrengthRequest(
+                recipe=recipe, source=image, strengths=values, seeds=seeds, clip=clip
+            )
+        if not recipe.loras:
+            raise InputError("add the LoRA to sweep in the Generate panel (the first one is swept)")
+        swept, *fixed = recipe.loras
+        return LoraScaleRequest(
+            recipe=recipe.replace(loras=tuple(fixed)),
+            sweep_lora=Path(swept.path),
+            reference=image,
+            scales=values,
+            seeds=seeds,
+            clip=clip,
         )
-        build_study(request)
-        return request
 
     def run(self) -> Job | None:
         if self.job is not None or self.session.case is None:
             return None
         try:
             request = self.study_request()
+            request.study()  # settings that cannot work are refused before the job starts
         except WorkstationError as error:
             show_error(self, str(error))
             return None
-        opener = self.session.opener()
+        clips = self.clips
+
+        def work(job: Job) -> int:
+            return run_study(
+                request, writer=job.writer, runtime=job.runtime(), clips=clips
+            ).record_id
+
         self.progress.setRange(0, 0)
-        return self.start(Job(lambda job: run_study(job, request, opener), "study", commits=True))
+        return self.start(Job(work, "study", writer=self.session.writer()))
 
     def _stopping_text(self) -> str:
         return self.tr("Stopping after the current step…")
