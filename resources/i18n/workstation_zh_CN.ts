@@ -1936,19 +1936,19 @@ Withdrawn: {reason}</source>
 <context>
     <name>Provenance</name>
     <message>
-        <source>prompt</source>
+        <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <source>negative</source>
+        <source>Negative prompt</source>
         <translation>反向提示词</translation>
     </message>
     <message>
-        <source>seed</source>
+        <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <source>steps</source>
+        <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
@@ -1956,100 +1956,100 @@ Withdrawn: {reason}</source>
         <translation>CFG 系数</translation>
     </message>
     <message>
-        <source>sampler</source>
+        <source>Sampler</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <source>size</source>
+        <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <source>model</source>
+        <source>Model</source>
         <translation>模型</translation>
+    </message>
+    <message>
+        <source>CLIP skip</source>
+        <translation>CLIP 跳层</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Denoising strength</source>
+        <translation>重绘幅度</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>Hires fix</source>
+        <translation>高清修复</translation>
+    </message>
+    <message>
+        <source>Refiner</source>
+        <translation>精修模型</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Remote URL</source>
+        <translation>远程地址</translation>
+    </message>
+    <message>
+        <source>Claimed by</source>
+        <translation>声明生成方</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Signer</source>
+        <translation>签名者</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>颁发者</translation>
+    </message>
+    <message>
+        <source>Signed at</source>
+        <translation>签名时间</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证结果</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Source type</source>
+        <translation>来源类型</translation>
+    </message>
+    <message>
+        <source>Assertion</source>
+        <translation>断言</translation>
+    </message>
+    <message>
+        <source>Status code</source>
+        <translation>状态码</translation>
     </message>
     <message>
         <source>VAE</source>
         <translation>VAE</translation>
     </message>
     <message>
-        <source>clip skip</source>
-        <translation>CLIP 跳层</translation>
-    </message>
-    <message>
-        <source>mode</source>
-        <translation>模式</translation>
-    </message>
-    <message>
-        <source>denoising</source>
-        <translation>重绘幅度</translation>
-    </message>
-    <message>
-        <source>version</source>
-        <translation>版本</translation>
-    </message>
-    <message>
         <source>LoRA</source>
         <translation>LoRA</translation>
-    </message>
-    <message>
-        <source>embedding</source>
-        <translation>嵌入</translation>
-    </message>
-    <message>
-        <source>hires</source>
-        <translation>高清修复</translation>
-    </message>
-    <message>
-        <source>refiner</source>
-        <translation>精修模型</translation>
-    </message>
-    <message>
-        <source>status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>remote URL</source>
-        <translation>远程地址</translation>
-    </message>
-    <message>
-        <source>claim by</source>
-        <translation>声明生成方</translation>
-    </message>
-    <message>
-        <source>title</source>
-        <translation>标题</translation>
-    </message>
-    <message>
-        <source>signer</source>
-        <translation>签名者</translation>
-    </message>
-    <message>
-        <source>issuer</source>
-        <translation>颁发者</translation>
-    </message>
-    <message>
-        <source>signed at</source>
-        <translation>签名时间</translation>
-    </message>
-    <message>
-        <source>validation</source>
-        <translation>验证结果</translation>
-    </message>
-    <message>
-        <source>error</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <source>source type</source>
-        <translation>来源类型</translation>
-    </message>
-    <message>
-        <source>assertion</source>
-        <translation>断言</translation>
-    </message>
-    <message>
-        <source>status code</source>
-        <translation>状态码</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
@@ -147,3 +148,31 @@ def test_verify_reports_ok_then_names_a_tampered_file(qtbot, window, sample_case
     assert "1 problem" in panel.verify_label.text()
     dialog = [d for d in window.findChildren(VerifyResultDialog) if d.isVisible()][-1]
     assert "disputed_image.png" in dialog.findChild(QPlainTextEdit).toPlainText()
+
+
+def test_selecting_an_image_shows_its_provenance(qtbot, window, sample_case, tmp_path):
+    """What `workstation metadata` reads, in the Case panel's Provenance tab."""
+    info = PngInfo()
+    info.add_text(
+        "parameters",
+        "a lighthouse at dusk <lora:ink:0.8>\nNegative prompt: blurry\n"
+        "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 64x48, Model: sd15",
+    )
+    made = tmp_path / "made_by_a1111.png"
+    Image.new("RGB", (64, 48), (10, 20, 30)).save(made, pnginfo=info)
+    window.open_case(sample_case)
+    window.import_files([made], "disputed", "")
+    wait_idle(qtbot, window)
+    panel = window.case_panel
+    panel.side_tabs.setCurrentWidget(panel.provenance)  # stays in front as the selection moves
+    panel.select_ids([artifact.id for artifact in window.session.artifacts()][-1:])
+    wait_idle(qtbot, window)
+    text = panel.provenance.toPlainText()
+    for expected in ("AUTOMATIC1111", "Prompt", "a lighthouse at dusk", "Seed", "42", "Euler a"):
+        assert expected in text, expected
+    assert "PNG tEXt | parameters" in text  # the raw field, verbatim
+    assert panel.side_tabs.currentWidget() is panel.provenance
+
+    panel.select_ids([1])  # a sample without metadata
+    wait_idle(qtbot, window)
+    assert "records no generator settings" in panel.provenance.toPlainText()

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QPlainTextEdit
 
+from tests.conftest import run_cli
 from tests.gui.conftest import error_box, wait_idle
 from workstation.core.canonical import sha256_file
 from workstation.core.case import Case
+from workstation.gui.dialogs.report_check import ReportCheckDialog
 
 
 def test_build_report_with_chosen_exhibits_and_open_it(
@@ -128,3 +130,46 @@ def test_a_report_that_cannot_be_written_explains_and_records_nothing(
     assert "not built" in window.report_panel.status.text()
     with Case.open(sample_case) as case:
         assert case.records("report") == []
+
+
+def test_an_export_into_a_missing_folder_is_refused_as_by_the_cli(
+    qtbot, window, sample_case, tmp_path
+):
+    """The window creates no folders the command line would refuse (both run app/report.py)."""
+    window.open_case(sample_case)
+    missing = tmp_path / "no-such-folder" / "report.pdf"
+    window.report_panel.output.setText(str(missing))
+    window.report_panel.build()
+    wait_idle(qtbot, window)
+    box = error_box(window)
+    assert box is not None and "does not exist" in box.text()
+    assert not missing.parent.exists()
+    with Case.open(sample_case) as case:
+        assert case.records("report") == []
+    cli = run_cli("report", sample_case, "--out", missing)
+    assert cli.returncode == 2 and "does not exist" in cli.stderr
+
+
+def test_check_a_report_file_against_the_case(qtbot, window, sample_case, tmp_path):
+    """`workstation report-verify REPORT.pdf --case CASE`, from the Report panel."""
+    window.open_case(sample_case)
+    panel = window.report_panel
+    out = tmp_path / "report.pdf"
+    panel.output.setText(str(out))
+    panel.build()
+    wait_idle(qtbot, window)
+    assert panel.check_button.isEnabled()
+
+    panel.check_file(out)
+    wait_idle(qtbot, window)
+    dialog = window.findChild(ReportCheckDialog)
+    lines = dialog.findChild(QPlainTextEdit, "reportCheckLines").toPlainText()
+    assert panel.result.report_id in dialog.findChild(QLabel, "reportCheckFacts").text()
+    assert "MISMATCH" not in lines and lines.count("OK  ") >= 3
+    dialog.close()
+
+    out.write_bytes(out.read_bytes() + b"%% appended\n")  # the copy no longer matches
+    panel.check_file(out)
+    wait_idle(qtbot, window)
+    dialog = window.report_panel.check_dialog
+    assert "MISMATCH" in dialog.findChild(QPlainTextEdit, "reportCheckLines").toPlainText()

@@ -1,6 +1,6 @@
-"""A realistic case for the report tests: the bundled samples, a Chinese-named exhibit, and
-comparison, generation and study records (typed, with their links) shaped like the ones the
-workstation writes, and an examiner's finding.
+"""A realistic case for the report tests: the bundled samples, a Chinese-named exhibit, a
+comparison and an examiner's finding written by the app's use cases, and generation and study
+records (typed, with their links) shaped like the ones the engine writes.
 """
 
 from __future__ import annotations
@@ -11,12 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 from pypdf import PdfReader
 
+from workstation.app.case_writer import CaseWriter
+from workstation.app.compare import CompareRequest, compare
+from workstation.app.evidence import ImportRequest, import_evidence
+from workstation.app.findings import FindingRequest, Target, add_finding
 from workstation.commands.demo import build_sample_case
 from workstation.core.case import Case
-from workstation.core.records import Comparison, Generation, Link, Study
+from workstation.core.records import Generation, Link, Study
 from workstation.report import ReportOptions, build_report
 
 CHINESE_PROMPT = "海边的灯塔，黄昏，水彩 — lighthouse at dusk, watercolour"
@@ -52,105 +56,27 @@ def generation(**fields) -> Generation:
 
 
 def build_rich_case(root: Path, scratch: Path) -> Case:
-    """The sample case plus one record of each kind the report lays out, and a finding."""
+    """The sample case plus one record of each kind the report lays out, and a finding.
+
+    Imports, the comparison and the finding are written by the use cases the CLI and the window
+    run (app/); the generation and the study, which would need a diffusion model, are typed
+    records shaped like the engine's, with their links."""
     case = build_sample_case(root)
+    writer = CaseWriter(case.root)
     by_name = {a.original_name: a for a in case.artifacts()}
     protected, disputed = by_name["protected_work.png"], by_name["disputed_image.png"]
     a_rgb, b_rgb = _rgb(case.object_path(protected.sha256)), _rgb(case.object_path(disputed.sha256))
 
     # 1. An exhibit with a Chinese name and note.
     flipped = _save(b_rgb[:, ::-1], scratch / CHINESE_NAME)
-    case.import_file(flipped, role="disputed", note=CHINESE_NOTE)
+    import_evidence(ImportRequest(files=(flipped,), role="disputed", note=CHINESE_NOTE), writer)
 
-    # 2. A comparison shaped like PairReport.to_dict(), with its pictures stored as artifacts.
-    difference = np.abs(a_rgb.astype(int) - b_rgb.astype(int)).max(axis=2)
-    diff_rgb = np.stack([difference, difference // 2, 255 - difference], axis=-1)
-    matches = Image.fromarray(np.concatenate([a_rgb, b_rgb], axis=1))
-    draw = ImageDraw.Draw(matches)
-    for i in range(12):
-        draw.line([(40 * i, 30 * i), (512 + 38 * i, 31 * i)], fill=(40, 220, 60), width=2)
-    diff_art = case.import_file(
-        _save(diff_rgb, scratch / "difference_map.png"), "other", "difference map: A vs B"
-    )
-    match_path = scratch / "keypoint_matches.png"
-    matches.save(match_path)
-    match_art = case.import_file(match_path, "other", "keypoint matches: A vs B")
-    source = "our calibration (benchmarks/calibrate_bands.py, synthetic works and transforms)"
-    report = {
-        "schema": "workstation.pair-report/1",
-        "created": "2026-11-26T10:00:00.000000Z",
-        "image_a": {
-            "path": "disputed_image.png",
-            "sha256": disputed.sha256,
-            "format": "PNG",
-            "size": [512, 512],
-            "notes": [],
-        },
-        "image_b": {
-            "path": "protected_work.png",
-            "sha256": protected.sha256,
-            "format": "PNG",
-            "size": [512, 512],
-            "notes": ["alpha channel fully opaque; dropped"],
-        },
-        "normalisation": [],
-        "hashes": [
-            {
-                "name": "phash",
-                "hex_a": "c3c33c3c3c3cc3c3",
-                "hex_b": "c3c33c3c3c3cc3c1",
-                "bits": 64,
-                "distance": 1,
-                "similarity": 0.984375,
-            }
-        ],
-        "structure": {
-            "ssim": 0.71,
-            "size": [512, 512],
-            "mean_abs_difference": 0.08,
-            "changed_fraction": 0.31,
-            "compared_fraction": 1.0,
-        },
-        "keypoints": {
-            "keypoints_a": 800,
-            "keypoints_b": 760,
-            "matches": 140,
-            "inliers": 96,
-            "status": "homography found",
-        },
-        "clip": {
-            "status": "not configured",
-            "message": "no CLIP model configured: CLIP similarity was not computed",
-        },
-        "bands": [
-            {
-                "metric": "phash",
-                "label": "pHash Hamming distance (64 bits)",
-                "value": 1,
-                "band": "near-duplicate",
-                "rule": "near-duplicate ≤ 6; similar ≤ 14",
-                "source": source,
-            },
-            {
-                "metric": "ssim",
-                "label": "SSIM, greyscale, B resized to A",
-                "value": 0.71,
-                "band": "similar",
-                "rule": "near-duplicate ≥ 0.9; similar ≥ 0.6",
-                "source": source,
-            },
-        ],
-        "bands_notice": "Bands name ranges of a measurement, not a legal conclusion.",
-        "versions": {"workstation": "0.1.0", "numpy": np.__version__},
-    }
-    case.add_record(
-        Comparison(report=report),
-        [
-            Link("input", "image_a", artifact_id=disputed.id),
-            Link("input", "image_b", artifact_id=protected.id),
-            Link("figure", "difference_map", artifact_id=diff_art.id),
-            Link("figure", "keypoint_matches", artifact_id=match_art.id),
-        ],
+    # 2. The disputed image compared with the protected work, kept with its pictures.
+    compare(
+        CompareRequest(
+            image_a=case.object_path(disputed.sha256), image_b=case.object_path(protected.sha256)
+        ),
+        writer=writer,
     )
 
     # 3. An img2img generation with ten kept steps, shaped like engine/generate.py's record.
@@ -258,7 +184,11 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
             for i, s in enumerate(strengths)
         ],
     )
-    case.add_finding("check", "审查员注释：色彩分布与原作一致 " + "x" * 3000, protected.id)
+    finding = "审查员注释：色彩分布与原作一致 " + "x" * 3000
+    add_finding(
+        FindingRequest(about=Target(artifact_id=protected.id), status="check", text=finding),
+        writer,
+    )
     return case
 
 

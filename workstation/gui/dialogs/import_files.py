@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.evidence import ImportRequest
 from workstation.core.case import ROLES
 from workstation.gui import labels
 
@@ -42,7 +43,7 @@ class ImportDialog(QDialog):
         self.role.setObjectName("importRole")
         for role in ROLES:
             self.role.addItem(labels.role(role), role)
-        self.role.setCurrentIndex(ROLES.index("other"))
+        self.role.setCurrentIndex(ROLES.index(ImportRequest.role))  # as `case import`
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("optional, e.g. where the file came from"))
         form = QFormLayout()

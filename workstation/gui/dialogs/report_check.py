@@ -58,6 +58,7 @@ class ReportCheckDialog(QDialog):
             )
         )
         facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        facts.setObjectName("reportCheckFacts")
         lines = [self.tr("OK  {check}").format(check=line) for line in check.passed]
         lines += [self.tr("MISMATCH  {problem}").format(problem=p) for p in check.problems]
         lines += [self.tr("note  {note}").format(note=n) for n in check.notes]

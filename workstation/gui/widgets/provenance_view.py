@@ -17,37 +17,38 @@ from workstation.app.metadata import LABELS, Row, Section, sections
 
 RAW_SHOWN = 2000  # characters of each raw field shown (a ComfyUI graph can be far longer)
 
-# app/metadata.py LABELS, listed so that lupdate extracts them.
+# app/metadata.py LABELS (the CLI's words) as the window names them, listed so that lupdate
+# extracts them.
 _LABELS = {
-    "prompt": QT_TRANSLATE_NOOP("Provenance", "prompt"),
-    "negative": QT_TRANSLATE_NOOP("Provenance", "negative"),
-    "seed": QT_TRANSLATE_NOOP("Provenance", "seed"),
-    "steps": QT_TRANSLATE_NOOP("Provenance", "steps"),
+    "prompt": QT_TRANSLATE_NOOP("Provenance", "Prompt"),
+    "negative": QT_TRANSLATE_NOOP("Provenance", "Negative prompt"),
+    "seed": QT_TRANSLATE_NOOP("Provenance", "Seed"),
+    "steps": QT_TRANSLATE_NOOP("Provenance", "Steps"),
     "CFG scale": QT_TRANSLATE_NOOP("Provenance", "CFG scale"),
-    "sampler": QT_TRANSLATE_NOOP("Provenance", "sampler"),
-    "size": QT_TRANSLATE_NOOP("Provenance", "size"),
-    "model": QT_TRANSLATE_NOOP("Provenance", "model"),
+    "sampler": QT_TRANSLATE_NOOP("Provenance", "Sampler"),
+    "size": QT_TRANSLATE_NOOP("Provenance", "Size"),
+    "model": QT_TRANSLATE_NOOP("Provenance", "Model"),
     "VAE": QT_TRANSLATE_NOOP("Provenance", "VAE"),
-    "clip skip": QT_TRANSLATE_NOOP("Provenance", "clip skip"),
-    "mode": QT_TRANSLATE_NOOP("Provenance", "mode"),
-    "denoising": QT_TRANSLATE_NOOP("Provenance", "denoising"),
-    "version": QT_TRANSLATE_NOOP("Provenance", "version"),
+    "clip skip": QT_TRANSLATE_NOOP("Provenance", "CLIP skip"),
+    "mode": QT_TRANSLATE_NOOP("Provenance", "Mode"),
+    "denoising": QT_TRANSLATE_NOOP("Provenance", "Denoising strength"),
+    "version": QT_TRANSLATE_NOOP("Provenance", "Version"),
     "LoRA": QT_TRANSLATE_NOOP("Provenance", "LoRA"),
-    "embedding": QT_TRANSLATE_NOOP("Provenance", "embedding"),
-    "hires": QT_TRANSLATE_NOOP("Provenance", "hires"),
-    "refiner": QT_TRANSLATE_NOOP("Provenance", "refiner"),
-    "status": QT_TRANSLATE_NOOP("Provenance", "status"),
-    "remote URL": QT_TRANSLATE_NOOP("Provenance", "remote URL"),
-    "claim by": QT_TRANSLATE_NOOP("Provenance", "claim by"),
-    "title": QT_TRANSLATE_NOOP("Provenance", "title"),
-    "signer": QT_TRANSLATE_NOOP("Provenance", "signer"),
-    "issuer": QT_TRANSLATE_NOOP("Provenance", "issuer"),
-    "signed at": QT_TRANSLATE_NOOP("Provenance", "signed at"),
-    "validation": QT_TRANSLATE_NOOP("Provenance", "validation"),
-    "error": QT_TRANSLATE_NOOP("Provenance", "error"),
-    "source type": QT_TRANSLATE_NOOP("Provenance", "source type"),
-    "assertion": QT_TRANSLATE_NOOP("Provenance", "assertion"),
-    "status code": QT_TRANSLATE_NOOP("Provenance", "status code"),
+    "embedding": QT_TRANSLATE_NOOP("Provenance", "Embedding"),
+    "hires": QT_TRANSLATE_NOOP("Provenance", "Hires fix"),
+    "refiner": QT_TRANSLATE_NOOP("Provenance", "Refiner"),
+    "status": QT_TRANSLATE_NOOP("Provenance", "Status"),
+    "remote URL": QT_TRANSLATE_NOOP("Provenance", "Remote URL"),
+    "claim by": QT_TRANSLATE_NOOP("Provenance", "Claimed by"),
+    "title": QT_TRANSLATE_NOOP("Provenance", "Title"),
+    "signer": QT_TRANSLATE_NOOP("Provenance", "Signer"),
+    "issuer": QT_TRANSLATE_NOOP("Provenance", "Issuer"),
+    "signed at": QT_TRANSLATE_NOOP("Provenance", "Signed at"),
+    "validation": QT_TRANSLATE_NOOP("Provenance", "Validation"),
+    "error": QT_TRANSLATE_NOOP("Provenance", "Error"),
+    "source type": QT_TRANSLATE_NOOP("Provenance", "Source type"),
+    "assertion": QT_TRANSLATE_NOOP("Provenance", "Assertion"),
+    "status code": QT_TRANSLATE_NOOP("Provenance", "Status code"),
 }
 assert set(_LABELS) == set(LABELS), "every label app/metadata.py uses has its translation"
 
@@ -134,7 +135,7 @@ class ProvenanceView(QTextBrowser):
     def _table(rows: list[tuple[str, str]]) -> str:
         cells = "".join(
             f"<tr><td style='padding-right: 12px; white-space: nowrap'><b>{html.escape(name)}</b>"
-            f"</td><td>{html.escape(value).replace(chr(10), '<br>')}</td></tr>"
+            f"</td><td style='white-space: pre-wrap'>{html.escape(value)}</td></tr>"
             for name, value in rows
         )
         return f"<table cellspacing='0' cellpadding='2'>{cells}</table>"
