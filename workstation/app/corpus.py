@@ -45,16 +45,9 @@ def build_corpus_index(
     Progress: one event per file, its path as the message."""
     from workstation.analysis.corpus import CorpusIndex, build_index
 
-    runtime = runtime or Runtime()
     previous = CorpusIndex.load(request.out) if request.out.exists() else None
     clip_model = (clips or ClipHolder()).get(request.clip)
-    index, update = build_index(
-        request.folder,
-        previous,
-        clip_model,
-        on_progress=lambda done, total, path: runtime.report(done, total, str(path)),
-        is_cancelled=runtime.cancelled,
-    )
+    index, update = build_index(request.folder, previous, clip_model, runtime=runtime)
     index.save(request.out)
     return IndexBuilt(index, update, request.out)
 

@@ -71,14 +71,8 @@ def build_stored_report(
     """Build the report and store it in the case (a read-only case: export it only)."""
     from workstation.report.build import build_report  # reportlab: only when a report is built
 
-    runtime = runtime or Runtime()
     with writer.open() as case:
-        return build_report(
-            case,
-            request.options(),
-            on_progress=lambda step, total, _detail: runtime.report(step, total),
-            is_cancelled=runtime.cancelled,
-        )
+        return build_report(case, request.options(), runtime=runtime)
 
 
 def export_stored(stored: Path, sha256: str, out: Path, *, force: bool = False) -> Path:
