@@ -1,7 +1,8 @@
 """Calibrate the interpretation bands: how well each metric separates "same work" from "different".
 
     .venv/bin/python benchmarks/calibrate_bands.py [--works 60] [--size 512] [--negatives 4000]
-        [--clip-model PATH [--clip-arch NAME]] [--out benchmarks/results/calibration.json]
+        [--metrics NAME ...] [--clip-model PATH [--clip-arch NAME]]
+        [--out benchmarks/results/calibration.json]
 
 1. Works: synthetic Pillow-drawn works in four styles plus scikit-image's bundled photographs.
 2. Queries: every work under every transform in `synthetic.TRANSFORMS` (JPEG, resize, crops of
@@ -11,9 +12,13 @@
 4. Per metric: the threshold with at most 1 % false positives and the true-positive rate there,
    the threshold beyond every negative (0 % false positives) and its TPR, and TPR@1 % per transform.
 
-The metrics are computed by the same functions `workstation compare` uses (A = the query, B = the
-work). Synthetic works stand in for a real collection: the table says how the metrics behave under
-these transforms, not how they behave on any particular art collection.
+Every metric of the registry (`workstation/analysis/metrics/`) is calibrated, through the same
+`Metric.compute` that `workstation compare` uses (A = the query, B = the work); a new metric is
+calibrated without editing this script. What is computed once per image (hashes, SIFT features)
+is computed once here too. `--metrics NAME ...` calibrates only those metrics on the same pairs
+(same seed and settings) and merges them into an existing results file. Synthetic works stand in
+for a real collection: the table says how the metrics behave under these transforms, not how they
+behave on any particular art collection.
 """
 
 from __future__ import annotations
@@ -34,14 +39,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synthetic import STYLES, TRANSFORMS, make_work, natural_works  # noqa: E402
 
-from workstation.analysis import hashes, keypoints, pair, structure  # noqa: E402
+from workstation.analysis import hashes, keypoints, metrics  # noqa: E402
 from workstation.analysis.images import image_from_array  # noqa: E402
+from workstation.analysis.metrics.base import CLIP_MODEL  # noqa: E402
+from workstation.analysis.metrics.shared import Pair  # noqa: E402
 
-HASH_METRICS = tuple(hashes.HASHES)
-LOWER_IS_CLOSER = set(HASH_METRICS)
+HASH_METRICS = tuple(hashes.HASHES)  # vectorised over every query × work pair
+# Metrics measured on a pair at a time (CLIP is embedded once per image, below).
+PAIRWISE = tuple(
+    m.name for m in metrics.METRICS if m.name not in HASH_METRICS and CLIP_MODEL not in m.needs
+)
+# Settings that must match for a partial run to be merged into an earlier results file.
+SAME_PAIRS = ("works", "size", "negatives", "no_natural", "seed")
 
 _IMAGES: list[np.ndarray] = []  # shared with worker processes (fork)
 _FEATURES: list = []
+_CHOSEN: list[str] = []  # the pairwise metrics this run calibrates
 
 
 def _image_features(index):
@@ -60,27 +73,26 @@ def _mirrored_features(index):
 
 def _pair_metrics(job):
     query, work = job
-    features_q, features_w, mirrored_w = _FEATURES[query][2], _FEATURES[work][2], _FEATURES[work][3]
-    a, b = image_from_array(_IMAGES[query]), image_from_array(_IMAGES[work])
-    frame_a, frame_b = pair.common_frame(a, b, [])
-    straight = keypoints.match_features(features_q, features_w)
-    flipped = keypoints.match_features(features_q, mirrored_w, mirrored=True)
-    matched = flipped if flipped.inliers > straight.inliers else straight
-    registered = (
-        pair.registered_structure(a, b, frame_a, matched)
-        if matched.homography is not None
-        else None
-    )
-    crop = hashes.compare_multihashes(_FEATURES[query][1], _FEATURES[work][1])
-    return {
-        "crop_resistant": crop.similarity,
-        "ssim": structure.compare_structure(frame_a, frame_b).ssim,
-        "registered_ssim": registered.ssim if registered is not None else -1.0,
-        "keypoint_inliers": float(matched.inliers),
-    }
+    pair = Pair(image_from_array(_IMAGES[query]), image_from_array(_IMAGES[work]))
+    if _FEATURES:  # seed the pair with what was computed once per image
+        features_q, features_w, mirrored_w = (
+            _FEATURES[query][2],
+            _FEATURES[work][2],
+            _FEATURES[work][3],
+        )
+        straight = keypoints.match_features(features_q, features_w)
+        flipped = keypoints.match_features(features_q, mirrored_w, mirrored=True)
+        pair.keypoints = flipped if flipped.inliers > straight.inliers else straight
+        pair.side_a.crop_resistant_hash = _FEATURES[query][1]
+        pair.side_b.crop_resistant_hash = _FEATURES[work][1]
+    values = {}
+    for name in _CHOSEN:
+        value = metrics.get(name).compute(pair)
+        values[name] = -1.0 if value is None else float(value)  # -1: not measured (no homography)
+    return values
 
 
-def _operating_points(positives, negatives, lower_is_closer):
+def _operating_points(positives, negatives, lower_is_closer, integer):
     """Threshold and TPR at ≤1 % FPR, and beyond every negative (0 % FPR)."""
     sign = -1.0 if lower_is_closer else 1.0  # work in "higher is closer"
     pos, neg = sign * np.asarray(positives, float), sign * np.asarray(negatives, float)
@@ -93,12 +105,16 @@ def _operating_points(positives, negatives, lower_is_closer):
 
     threshold_1 = above(neg_sorted[allowed]) if allowed < len(neg_sorted) else -np.inf
     threshold_0 = above(neg_sorted[0])
-    if lower_is_closer:  # integer Hamming distances: "≤ d" where d is the largest allowed value
+    if lower_is_closer and integer:  # Hamming distances: "≤ d", d the largest allowed value
         t1, t0 = np.floor(-threshold_1), np.floor(-threshold_0)
+    elif lower_is_closer:
+        t1, t0 = -threshold_1, -threshold_0
+    else:
+        t1, t0 = threshold_1, threshold_0
+    if lower_is_closer:
         tpr_1, tpr_0 = float(np.mean(-pos <= t1)), float(np.mean(-pos <= t0))
         fpr_1 = float(np.mean(-neg <= t1))
     else:
-        t1, t0 = threshold_1, threshold_0
         tpr_1, tpr_0 = float(np.mean(pos >= t1)), float(np.mean(pos >= t0))
         fpr_1 = float(np.mean(neg >= t1))
     return {
@@ -121,6 +137,12 @@ def main() -> int:
         help="sampled different-work pairs for the pairwise metrics",
     )
     parser.add_argument("--no-natural", action="store_true", help="leave out skimage photos")
+    parser.add_argument(
+        "--metrics",
+        nargs="+",
+        choices=[*HASH_METRICS, *PAIRWISE],
+        help="calibrate only these and merge them into --out (same pairs: same seed and settings)",
+    )
     parser.add_argument("--clip-model")
     parser.add_argument("--clip-arch")
     parser.add_argument("--seed", type=int, default=2026)
@@ -128,6 +150,9 @@ def main() -> int:
         "--out", default=str(Path(__file__).parent / "results" / "calibration.json")
     )
     args = parser.parse_args()
+    chosen = args.metrics or [*HASH_METRICS, *PAIRWISE]
+    earlier = _earlier_results(args) if args.metrics else None
+    _CHOSEN.extend(m for m in PAIRWISE if m in chosen)
     started = time.perf_counter()
     rng = np.random.default_rng(args.seed)
     model = None
@@ -156,18 +181,22 @@ def main() -> int:
         flush=True,
     )
 
-    # 2. Per-image features (hashes, crop-resistant hash, SIFT), in parallel.
-    with Pool(os.cpu_count() or 2) as pool:
-        per_image = pool.map(_image_features, range(len(_IMAGES)), chunksize=8)
-        mirrored = pool.map(_mirrored_features, range(n_works), chunksize=4)
-    _FEATURES.extend((*f, mirrored[i] if i < n_works else None) for i, f in enumerate(per_image))
-    print(f"features: {time.perf_counter() - started:.0f} s", flush=True)
+    # 2. Per-image features (hashes, crop-resistant hash, SIFT), in parallel, when a metric that
+    #    uses them is calibrated.
+    if set(chosen) & {*HASH_METRICS, "crop_resistant", "keypoint_inliers", "registered_ssim"}:
+        with Pool(os.cpu_count() or 2) as pool:
+            per_image = pool.map(_image_features, range(len(_IMAGES)), chunksize=8)
+            mirrored = pool.map(_mirrored_features, range(n_works), chunksize=4)
+        _FEATURES.extend(
+            (*f, mirrored[i] if i < n_works else None) for i, f in enumerate(per_image)
+        )
+        print(f"features: {time.perf_counter() - started:.0f} s", flush=True)
 
     # 3. Hash metrics on every query × work pair (vectorised).
     query_work = np.array([q[0] for q in queries])
     query_transform = np.array([q[1] for q in queries])
     scores: dict[str, dict] = {}
-    for name in HASH_METRICS:
+    for name in (m for m in HASH_METRICS if m in chosen):
         values = np.array([f[0][name] for f in per_image], dtype=np.uint64)
         work_hashes, query_hashes = values[:n_works], values[n_works:]
         distances = np.bitwise_count(query_hashes[:, None] ^ work_hashes[None, :]).astype(float)
@@ -184,9 +213,9 @@ def main() -> int:
         if w != queries[q][0]:
             negative_jobs.append((n_works + q, w))
     with Pool(os.cpu_count() or 2) as pool:
-        positive_rows = pool.map(_pair_metrics, positive_jobs, chunksize=8)
-        negative_rows = pool.map(_pair_metrics, negative_jobs, chunksize=8)
-    for name in positive_rows[0]:
+        positive_rows = pool.map(_pair_metrics, positive_jobs, chunksize=8) if _CHOSEN else []
+        negative_rows = pool.map(_pair_metrics, negative_jobs, chunksize=8) if _CHOSEN else []
+    for name in _CHOSEN:
         scores[name] = {
             "positives": np.array([r[name] for r in positive_rows]),
             "negatives": np.array([r[name] for r in negative_rows]),
@@ -205,8 +234,9 @@ def main() -> int:
     # 6. Operating points, overall and per transform.
     results = {}
     for name, values in scores.items():
-        lower = name in LOWER_IS_CLOSER
-        point = _operating_points(values["positives"], values["negatives"], lower)
+        lower = name != "clip_image" and metrics.get(name).closer == "lower"
+        integer = name != "clip_image" and metrics.get(name).integer
+        point = _operating_points(values["positives"], values["negatives"], lower, integer)
         threshold = point["threshold_1pct"]
         per_transform = {}
         for transform in TRANSFORMS:
@@ -219,6 +249,14 @@ def main() -> int:
         results[name] = point
 
     _print_table(results)
+    if earlier is not None:  # a partial run: the other metrics stay as they were measured
+        earlier["metrics"].update(results)
+        earlier.setdefault("partial_runs", []).append(
+            {"metrics": list(results), "seconds": round(time.perf_counter() - started, 1)}
+        )
+        Path(args.out).write_text(json.dumps(earlier, indent=2, ensure_ascii=False) + "\n")
+        print(f"\nmerged {', '.join(results)} into {args.out}")
+        return 0
     output = {
         "script": "benchmarks/calibrate_bands.py",
         "arguments": vars(args),
@@ -235,11 +273,24 @@ def main() -> int:
     return 0
 
 
+def _earlier_results(args) -> dict:
+    """The results file a partial run merges into, made with the same pairs."""
+    path = Path(args.out)
+    if not path.is_file():
+        raise SystemExit(f"--metrics merges into an earlier full run; {path} does not exist")
+    earlier = json.loads(path.read_text(encoding="utf-8"))
+    different = [k for k in SAME_PAIRS if earlier["arguments"].get(k) != getattr(args, k)]
+    if different:
+        raise SystemExit(f"{path} was made with other {', '.join(different)}; run them all")
+    return earlier
+
+
 def _rounded(value: float, closer: str) -> float | None:
-    """Threshold as workstation/analysis/bands.py holds it: 3 decimals, towards fewer false
-    positives; None when even distance 0 had false positives (no near-duplicate range)."""
+    """Threshold as a metric's Bands hold it: 3 decimals, towards fewer false positives (whole
+    distances stay whole); None when even distance 0 had false positives (no near-duplicate
+    range)."""
     if closer == "lower":
-        return None if value < 0 else value
+        return None if value < 0 else math.floor(value * 1000 + 1e-6) / 1000
     return math.ceil(value * 1000 - 1e-6) / 1000
 
 
@@ -257,7 +308,7 @@ def _print_table(results: dict) -> None:
             f"{name:18} {r['tpr_1pct']:7.3f} {sign}{r['threshold_1pct']:9.4g} "
             f"{r['tpr_0pct']:7.3f} {sign}{r['threshold_0pct']:9.4g}"
         )
-    print("\nFor workstation/analysis/bands.py (near-duplicate = 0 % FPR, similar = 1 % FPR):\n")
+    print("\nFor the metrics' Bands (near-duplicate = 0 % FPR, similar = 1 % FPR):\n")
     for name, r in results.items():
         near = _rounded(r["threshold_0pct"], r["closer"])
         similar = _rounded(r["threshold_1pct"], r["closer"])

@@ -1461,49 +1461,6 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
-    <name>Metrics</name>
-    <message>
-        <source>aHash Hamming distance (64 bits)</source>
-        <translation>aHash 汉明距离（64 位）</translation>
-    </message>
-    <message>
-        <source>dHash Hamming distance (64 bits)</source>
-        <translation>dHash 汉明距离（64 位）</translation>
-    </message>
-    <message>
-        <source>pHash Hamming distance (64 bits)</source>
-        <translation>pHash 汉明距离（64 位）</translation>
-    </message>
-    <message>
-        <source>wHash Hamming distance (64 bits)</source>
-        <translation>wHash 汉明距离（64 位）</translation>
-    </message>
-    <message>
-        <source>colorhash Hamming distance (42 bits)</source>
-        <translation>colorhash 汉明距离（42 位）</translation>
-    </message>
-    <message>
-        <source>crop-resistant hash: share of segments matched</source>
-        <translation>抗裁剪哈希：匹配分块比例</translation>
-    </message>
-    <message>
-        <source>SSIM, greyscale, B resized to A</source>
-        <translation>SSIM（灰度，B 缩放到 A 的尺寸）</translation>
-    </message>
-    <message>
-        <source>SIFT matches consistent with one homography</source>
-        <translation>符合同一单应变换的 SIFT 匹配数</translation>
-    </message>
-    <message>
-        <source>SSIM after registering B onto A by the homography</source>
-        <translation>按单应变换将 B 配准到 A 后的 SSIM</translation>
-    </message>
-    <message>
-        <source>CLIP image–image cosine</source>
-        <translation>CLIP 图像–图像余弦相似度</translation>
-    </message>
-</context>
-<context>
     <name>ModelsDialog</name>
     <message>
         <source>Models</source>

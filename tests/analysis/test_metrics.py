@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from skimage.metrics import structural_similarity
 
-from workstation.analysis import bands, hashes, keypoints, structure
+from workstation.analysis import bands, hashes, keypoints, metrics, structure
 from workstation.analysis.images import load_image
 
 
@@ -84,11 +84,11 @@ def test_ssim_equals_direct_skimage_call(images):
 def test_keypoints_find_a_crop_that_phash_misses(images):
     work, crop = load_image(images["work"]).rgb, load_image(images["crop"]).rgb
     phash = {h.name: h for h in hashes.compare_hashes(work, crop)}["phash"]
-    assert bands.read("phash", phash.distance).band == bands.DIFFERENT
+    assert metrics.get("phash").band(phash.distance) == bands.DIFFERENT
 
     matched = keypoints.match_keypoints(work, crop)
     assert matched.homography is not None and not matched.mirrored
-    assert bands.read("keypoint_inliers", matched.inliers).band != bands.DIFFERENT
+    assert metrics.get("keypoint_inliers").band(matched.inliers) != bands.DIFFERENT
     # The crop's top-left corner maps back to where it was cut from (40, 70) in the work.
     corner = np.array(matched.homography) @ np.array([0.0, 0.0, 1.0])
     assert corner[:2] / corner[2] == pytest.approx([40, 70], abs=3)

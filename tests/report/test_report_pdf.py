@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from tests.conftest import run_cli
 from tests.report.conftest import CHINESE_NAME, CHINESE_NOTE
 from workstation import APP_NAME, __version__
+from workstation.analysis import metrics
 from workstation.commands.demo import build_sample_case
 from workstation.core.case import Case
 from workstation.report import ReportOptions, build_report
@@ -192,3 +193,12 @@ def test_a_comparison_stored_by_workstation_compare(tmp_path, samples):
         "not a legal conclusion",
     ):
         assert expected in text, expected
+    # Every reading of the record and every picture it stored, by the metric registry's words.
+    with Case.open(tmp_path / "case") as case:
+        (record,) = case.records("comparison")
+    flat = " ".join(text.split())
+    for reading in record.payload["report"]["bands"]:
+        assert reading["label"] in flat, reading["metric"]
+    for metric in metrics.METRICS:
+        if metric.picture and metric.picture.name in {link.label for link in record.links}:
+            assert " ".join(metric.picture.words["en"].title.split()[:3]) in flat, metric.name

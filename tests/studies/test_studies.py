@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from tests.conftest import run_cli
 from workstation.analysis.studies import lora_scale, seeds, strength, trajectory
+from workstation.analysis.studies.metrics import metric_names
 from workstation.core.case import Case
 from workstation.core.errors import Cancelled
 from workstation.core.records import Generation
@@ -94,7 +95,8 @@ def test_strength_sweep_measures_each_output_against_the_source(studied):
         (s, seed) for seed in (1, 2) for s in (0.25, 0.5, 1.0)
     ]
     assert {"phash_distance", "ssim", "phash_band", "ssim_band", "artifact_id"} <= set(points[0])
-    assert [s["metric"] for s in payload["series"]] == ["phash_distance", "ssim"]
+    # One series per study metric of the registry (no CLIP model here).
+    assert [s["metric"] for s in payload["series"]] == metric_names(None)
     assert payload["series"][1]["x"] == [0.25, 0.5, 1.0]
     assert payload["highlights"][0]["label"] == "source"
     assert payload["reference"]["artifact_id"] == payload["highlights"][0]["artifact_id"]
@@ -105,7 +107,7 @@ def test_strength_sweep_measures_each_output_against_the_source(studied):
 
 def test_lora_scale_sweep_with_clip(studied):
     payload = studied["outcomes"]["lora-scale"].payload
-    assert payload["metrics"] == ["phash_distance", "ssim", "clip"]
+    assert payload["metrics"] == metric_names(None) + ["clip"]
     assert [p["scale"] for p in payload["points"]] == [0.0, 0.75, 1.5]
     assert all(-1.0 <= p["clip"] <= 1.0 for p in payload["points"])
     # The first image's request; the sweep replaces the LoRA's scale (and the seed).
@@ -166,7 +168,7 @@ def test_the_report_shows_every_study(studied, tmp_path):
     ):
         assert text.count(title) >= 2, title  # contents and heading
     assert "The study's plot" in text and "The study's images" in text
-    assert "In the near-duplicate band by phash distance" in text
+    assert "In the near-duplicate band by pHash" in text
     assert "1 of 4 outputs (25%)" in text
     # Only the reference is an exhibit: what the studies produced is shown in their sections,
     # and so are the generation records of their images.

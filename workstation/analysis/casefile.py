@@ -3,8 +3,8 @@
 The CLI (`workstation compare --out-dir/--case`) and the GUI keep comparisons through these two
 functions, so a comparison record looks the same whoever made it: a `Comparison` (the
 PairReport) linking the two images (role "input", labels "image_a" and "image_b") and its
-pictures (role "figure", labels "difference_map", "registered_difference_map",
-"keypoint_matches").
+pictures (role "figure", labelled by each picture's name in the metric registry:
+"difference_map", "registered_difference_map", "keypoint_matches", …).
 """
 
 from __future__ import annotations
@@ -20,21 +20,13 @@ from workstation.core.records import Comparison, Link
 
 
 def write_outputs(report: PairReport, folder: Path) -> dict[str, Path]:
-    """Save the difference maps, the keypoint picture and pair_report.json; label -> path."""
+    """Save the metrics' pictures (as NAME.png) and pair_report.json; label -> path, where the
+    label is the picture's name in words ("difference map")."""
     folder.mkdir(parents=True, exist_ok=True)
-    pictures = {
-        "difference map": ("difference_map.png", report.difference_picture),
-        "registered difference map": (
-            "registered_difference_map.png",
-            report.registered_difference_picture,
-        ),
-        "keypoint matches": ("keypoint_matches.png", report.match_picture),
-    }
     written = {}
-    for label, (name, picture) in pictures.items():
-        if picture is not None:
-            Image.fromarray(picture).save(folder / name)
-            written[label] = folder / name
+    for name, picture in report.pictures.items():
+        Image.fromarray(picture).save(folder / f"{name}.png")
+        written[name.replace("_", " ")] = folder / f"{name}.png"
     (folder / "pair_report.json").write_text(report.to_json() + "\n", encoding="utf-8")
     written["report"] = folder / "pair_report.json"
     return written

@@ -63,6 +63,11 @@ def compiled(locale: str, cache_dir: Path | None = None) -> Path:
     return target
 
 
+def language() -> str:
+    """The language the window speaks now ("en" or "zh"), as `install` set it."""
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
 def install(
     app: QCoreApplication, language: str, cache_dir: Path | None = None
 ) -> list[QTranslator]:

@@ -1,4 +1,5 @@
-"""Words the lower layers store in English (roles, bands, audit actions) as the user reads them.
+"""Words the lower layers store in English (roles, bands, audit actions, metric labels) as the user
+reads them.
 
 The stored values never change with the language; only what is shown does. Unknown values are
 shown as stored.
@@ -7,6 +8,9 @@ shown as stored.
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from workstation.analysis import metrics
+from workstation.gui import i18n
 
 
 def _shown(context: str, names: dict[str, str], value: str) -> str:
@@ -110,21 +114,10 @@ def language(value: str) -> str:
     return names.get(value, value)
 
 
-# The analysis layer's metric labels, listed so that lupdate extracts them. They are shown through
-# translate() with the label the report carries, so English always reads exactly as stored.
-METRIC_LABELS = (
-    QT_TRANSLATE_NOOP("Metrics", "aHash Hamming distance (64 bits)"),
-    QT_TRANSLATE_NOOP("Metrics", "dHash Hamming distance (64 bits)"),
-    QT_TRANSLATE_NOOP("Metrics", "pHash Hamming distance (64 bits)"),
-    QT_TRANSLATE_NOOP("Metrics", "wHash Hamming distance (64 bits)"),
-    QT_TRANSLATE_NOOP("Metrics", "colorhash Hamming distance (42 bits)"),
-    QT_TRANSLATE_NOOP("Metrics", "crop-resistant hash: share of segments matched"),
-    QT_TRANSLATE_NOOP("Metrics", "SSIM, greyscale, B resized to A"),
-    QT_TRANSLATE_NOOP("Metrics", "SIFT matches consistent with one homography"),
-    QT_TRANSLATE_NOOP("Metrics", "SSIM after registering B onto A by the homography"),
-    QT_TRANSLATE_NOOP("Metrics", "CLIP image–image cosine"),
-)
-
-
-def metric(label: str) -> str:
-    return QCoreApplication.translate("Metrics", label)
+def metric(reading) -> str:
+    """A reading's metric label in the window's language. The metric's own module declares its
+    words in every language (analysis/metrics), so they are not in the .ts: English reads
+    exactly as recorded, and a metric this version does not know is shown as recorded."""
+    known = metrics.find(reading.metric)
+    shown = i18n.language()
+    return reading.label if known is None or shown == "en" else known.words[shown].label

@@ -1,6 +1,7 @@
 """A comparison record: the PairReport, with the images it compared (links "input" image_a and
-image_b) and the pictures it drew (links "figure": difference_map, registered_difference_map,
-keypoint_matches)."""
+image_b) and the pictures its metrics drew (links "figure", labelled by the picture's name in the
+metric registry: difference_map, …). Metric labels and picture titles come from the registry in
+the report's language; a metric this version does not know is shown as recorded."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
+from workstation.analysis import metrics
 from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
 from workstation.report.figures import caption, figure, sha_of, side_by_side
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
 
-PICTURES = ("difference_map", "registered_difference_map", "keypoint_matches")
+PICTURES = tuple(m.picture for m in metrics.METRICS if m.picture)
 
 
 def comparison(ctx: Context, record: Record) -> list[Flowable]:
@@ -68,14 +70,12 @@ def pair_report(ctx: Context, data: dict, linked: dict[str, Artifact]) -> list[F
     story += _comparison_summary(ctx, data)
 
     # 3. Pictures the comparison produced.
-    titles = ("difference_map", "registered_difference_map", "keypoint_picture")
-    for key, title_key in zip(PICTURES, titles, strict=True):
-        if key in linked:
-            sha = linked[key].sha256
-            story += figure(
-                ctx, sha, f"{ctx.t(title_key)} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.4
-            )
-    if not any(key in linked for key in PICTURES):
+    for picture in PICTURES:
+        if picture.name in linked:
+            sha = linked[picture.name].sha256
+            title = picture.words[ctx.lang].title
+            story += figure(ctx, sha, f"{title} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.4)
+    if not any(picture.name in linked for picture in PICTURES):
         story.append(ctx.p(ctx.t("pictures_not_stored"), ctx.styles.small))
 
     # 4. Everything else the record holds.
@@ -112,9 +112,7 @@ def pair_report(ctx: Context, data: dict, linked: dict[str, Artifact]) -> list[F
             "bands_notice",
             "normalisation",
             "hashes",
-            "difference_map",
-            "keypoint_matches",
-            "registered_difference_map",
+            *(picture.name for picture in PICTURES),
         },
     )
     if rest:
@@ -133,7 +131,7 @@ def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:
             sources.append(source)
         rows.append(
             [
-                ctx.cell(pl.get(reading, "label", "metric", default="—")),
+                ctx.cell(_label(ctx, reading)),
                 ctx.cell(_value(reading.get("value"))),
                 ctx.cell(ctx.t("band_" + band) if ctx.has("band_" + band) else band),
                 ctx.cell(pl.show(reading.get("rule")) if reading.get("rule") else "—"),
@@ -146,6 +144,14 @@ def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:
         ctx.p(f"[{n}] {source}", ctx.styles.cell) for n, source in enumerate(sources, start=1)
     ]
     return story + [ctx.gap(4)]
+
+
+def _label(ctx: Context, reading: dict) -> str:
+    """English as recorded; another language the registry's words for the metric, when known."""
+    known = metrics.find(str(reading.get("metric")))
+    if ctx.lang == "en" or known is None:
+        return pl.get(reading, "label", "metric", default="—")
+    return known.words[ctx.lang].label
 
 
 def _comparison_summary(ctx: Context, data: dict) -> list[Flowable]:

@@ -13,6 +13,7 @@ from reportlab.platypus import (
 )
 
 import workstation
+from workstation.analysis import metrics
 from workstation.core.case import Artifact
 from workstation.report import payload as pl
 from workstation.report.context import Context
@@ -168,6 +169,9 @@ def exhibit(ctx: Context, artifact: Artifact, mentioned_in: list[str]) -> list[F
 def methodology(ctx: Context, number: int, file_name: str) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), ctx.heading(f"{number} {ctx.t('methodology')}", 0)]
     story.append(ctx.p(ctx.t("method_intro")))
+    studied = ctx.t("list_separator").join(
+        metric.words[ctx.lang].name for metric in metrics.for_studies(with_clip=True)
+    )
     for title_key, body_key in (
         ("method_diffusion_title", "method_diffusion"),
         ("method_img2img_title", "method_img2img"),
@@ -177,7 +181,8 @@ def methodology(ctx: Context, number: int, file_name: str) -> list[Flowable]:
         ("method_metrics_title", "method_metrics_intro"),
     ):
         story.append(ctx.p(ctx.t(title_key), ctx.styles.h3))
-        story += [ctx.p(text) for text in ctx.t(body_key).split("\n\n")]
+        body = ctx.t(body_key, metrics=studied) if body_key == "method_studies" else ctx.t(body_key)
+        story += [ctx.p(text) for text in body.split("\n\n")]
     rows = [
         [
             ctx.p(ctx.t("metric"), ctx.styles.cell_bold),
@@ -185,25 +190,15 @@ def methodology(ctx: Context, number: int, file_name: str) -> list[Flowable]:
             ctx.p(ctx.t("limits"), ctx.styles.cell_bold),
         ]
     ]
-    for metric in (
-        "ahash",
-        "dhash",
-        "phash",
-        "whash",
-        "colorhash",
-        "crop_resistant",
-        "ssim",
-        "difference",
-        "keypoints",
-        "clip",
-    ):
-        rows.append(
-            [
-                ctx.cell(ctx.t(f"m_{metric}")),
-                ctx.cell(ctx.t(f"m_{metric}_measures")),
-                ctx.cell(ctx.t(f"m_{metric}_limits")),
-            ]
-        )
+    # One row per metric of the registry, and one per picture that explains itself.
+    for metric in metrics.METRICS:
+        words = metric.words[ctx.lang]
+        rows.append([ctx.cell(words.name), ctx.cell(words.measures), ctx.cell(words.limits)])
+        picture = metric.picture.words[ctx.lang] if metric.picture else None
+        if picture and picture.measures:
+            rows.append(
+                [ctx.cell(picture.title), ctx.cell(picture.measures), ctx.cell(picture.limits)]
+            )
     story.append(table(rows, [80, (FRAME_WIDTH - 80) * 0.5, (FRAME_WIDTH - 80) * 0.5]))
     story.append(ctx.gap(6))
     for title_key, body_key in (

@@ -1,7 +1,9 @@
 """Every word the report prints, one table per language. English is the default.
 
 Strings are literal and formatted after lookup (`strings("exhibit_heading", n=3, name=...)`).
-Both tables have the same keys; a test checks it. Values that come from the case (titles, notes,
+Both tables have the same keys; a test checks it. What each similarity metric is called and
+what it measures comes from the metric itself (`analysis/metrics/`, English and Chinese in one
+place), not from these tables. Values that come from the case (titles, notes,
 prompts, the comparison's band rules and sources) are printed as recorded, in whatever language.
 """
 
@@ -164,11 +166,7 @@ EN: dict[str, str] = {
         "Bands name ranges of a measurement. They are not a finding that one image was copied "
         "from the other and not a legal conclusion."
     ),
-    "difference_map": "Difference map",
-    "registered_difference_map": "Difference map after registration",
-    "keypoint_picture": "Keypoint matches (green: consistent with one transform; red: others)",
-    "pictures_not_stored": "The difference map and keypoint picture were not stored with this "
-    "comparison.",
+    "pictures_not_stored": "The pictures of this comparison were not stored with it.",
     "hash_values": "Hash values",
     "hash": "Hash",
     "distance": "Distance",
@@ -292,7 +290,8 @@ EN: dict[str, str] = {
     "method_studies_title": "Studies",
     "method_studies": (
         "A study generates a series of images that differ in one parameter and measures each "
-        "with the same metrics as a comparison (pHash distance and SSIM, CLIP when configured). "
+        "with the study metrics of a comparison ({metrics}; those that need a CLIP model only "
+        "when one is configured). "
         "The denoising trajectory shows every intermediate step of one generation. The img2img "
         "strength sweep shows how much of a source image survives at each strength. The LoRA "
         "scale sweep shows how strongly a LoRA pulls outputs towards a reference work. The seed "
@@ -310,89 +309,6 @@ EN: dict[str, str] = {
     ),
     "measures": "What it measures",
     "limits": "Limits",
-    "m_ahash": "aHash",
-    "m_ahash_measures": (
-        "Average hash: an 8 \u00d7 8 greyscale thumbnail, each pixel compared with the mean; "
-        "Hamming distance between the two 64-bit hashes (0: equal hashes)."
-    ),
-    "m_ahash_limits": (
-        "Very coarse: unrelated images with a similar layout of light and dark can be close; "
-        "crops, rotation and mirroring change it strongly."
-    ),
-    "m_dhash": "dHash",
-    "m_dhash_measures": (
-        "Difference hash: whether brightness rises or falls between neighbouring pixels of a "
-        "9 \u00d7 8 thumbnail; Hamming distance over 64 bits."
-    ),
-    "m_dhash_limits": "Robust to brightness and size changes, not to crops, rotation or mirroring.",
-    "m_phash": "pHash",
-    "m_phash_measures": (
-        "Perceptual hash: the low-frequency coefficients of a discrete cosine transform of a "
-        "32 \u00d7 32 thumbnail; Hamming distance over 64 bits."
-    ),
-    "m_phash_limits": (
-        "Robust to compression, resizing and mild edits; large crops, rotation and strong "
-        "re-colouring change it."
-    ),
-    "m_whash": "wHash",
-    "m_whash_measures": (
-        "Wavelet hash: Haar wavelet coefficients of a small thumbnail; Hamming distance over 64 "
-        "bits."
-    ),
-    "m_whash_limits": "Like pHash; sensitive to geometric changes.",
-    "m_colorhash": "colorhash",
-    "m_colorhash_measures": (
-        "Colour hash: the shares of hue and saturation classes in the image; Hamming distance "
-        "over 42 bits."
-    ),
-    "m_colorhash_limits": (
-        "Describes the colour distribution only, not shapes: different pictures with the same "
-        "palette match."
-    ),
-    "m_crop_resistant": "Crop-resistant hash",
-    "m_crop_resistant_measures": (
-        "The image is split into regions and each region is hashed; the share of regions that "
-        "find a match in the other image."
-    ),
-    "m_crop_resistant_limits": (
-        "The regions depend on content and size; small images give few regions; the positions "
-        "of matched regions are not checked."
-    ),
-    "m_ssim": "SSIM",
-    "m_ssim_measures": (
-        "Structural similarity (Wang et al. 2004): local brightness, contrast and structure of "
-        "the greyscale images, with B brought to A's size; 1 means identical."
-    ),
-    "m_ssim_limits": (
-        "Needs aligned images: a small shift, crop or rotation lowers it strongly even for the "
-        "same content."
-    ),
-    "m_difference": "Difference map",
-    "m_difference_measures": (
-        "Per pixel, the largest difference over the three colour channels, on a fixed scale from "
-        "black (none) to pale yellow (largest)."
-    ),
-    "m_difference_limits": (
-        "Shows where pixels differ, not why; resizing and compression cause differences everywhere."
-    ),
-    "m_keypoints": "Keypoints",
-    "m_keypoints_measures": (
-        "Local features (SIFT) matched between the images; matches consistent with one "
-        "projective transform (RANSAC) count as inliers."
-    ),
-    "m_keypoints_limits": (
-        "Finds shared regions under crop, scaling and rotation; repetitive or plain images give "
-        "few or misleading matches; a count is not a probability."
-    ),
-    "m_clip": "CLIP cosine",
-    "m_clip_measures": (
-        "Cosine similarity of CLIP image embeddings: how close a neural network places the two "
-        "images in its learned space of content and style."
-    ),
-    "m_clip_limits": (
-        "Depends on the model; measures closeness of subject and style, so two different "
-        "pictures of the same subject can score high; no calibrated threshold."
-    ),
     "method_bands_title": "Bands and thresholds",
     "method_bands": (
         "Each measured value is placed in a band (near-duplicate, similar, different) by "
@@ -624,10 +540,7 @@ ZH: dict[str, str] = {
     "band_different": "不同",
     "band_no band": "无区间",
     "bands_notice": "区间仅为测量值范围的名称，既不表示一幅图像复制了另一幅，也不是法律结论。",
-    "difference_map": "差异图",
-    "registered_difference_map": "配准后的差异图",
-    "keypoint_picture": "关键点匹配（绿色：符合同一变换；红色：其他）",
-    "pictures_not_stored": "此比对未保存差异图和关键点图。",
+    "pictures_not_stored": "此比对的图片未随其保存。",
     "hash_values": "哈希值",
     "hash": "哈希",
     "distance": "距离",
@@ -733,8 +646,8 @@ ZH: dict[str, str] = {
     ),
     "method_studies_title": "研究",
     "method_studies": (
-        "研究会生成一系列只有一个参数不同的图像，并用与比对相同的指标（pHash 距离和 SSIM，配置了 "
-        "CLIP 时还有 CLIP）逐一测量。去噪轨迹展示一次生成的每个中间步骤。图生图强度扫描展示源图像在"
+        "研究会生成一系列只有一个参数不同的图像，并用与比对相同的指标（{metrics}；需要 CLIP 模型的"
+        "指标仅在配置了模型时测量）逐一测量。去噪轨迹展示一次生成的每个中间步骤。图生图强度扫描展示源图像在"
         "各个强度下保留了多少。LoRA 权重扫描展示 LoRA 将输出拉向参照作品的程度。种子扫描用同一"
         "提示词生成大量图像，统计有多少与参照作品的接近程度达到近似重复区间；记住了某件作品的模型会在许多"
         "种子下复现它。\n\n研究中的每次生成都连同其参数一起保存，因此其中任何图像都可以重新生成；"
@@ -747,57 +660,6 @@ ZH: dict[str, str] = {
     ),
     "measures": "测量内容",
     "limits": "局限",
-    "m_ahash": "aHash",
-    "m_ahash_measures": (
-        "均值哈希：8 × 8 灰度缩略图中每个像素与均值比较；两个 64 位哈希之间的汉明距离（0 表示哈希相"
-        "同）。"
-    ),
-    "m_ahash_limits": (
-        "非常粗略：明暗布局相似的无关图像也可能接近；裁剪、旋转和镜像会使其大幅变化。"
-    ),
-    "m_dhash": "dHash",
-    "m_dhash_measures": "差值哈希：9 × 8 缩略图中相邻像素亮度的升降；64 位上的汉明距离。",
-    "m_dhash_limits": "对亮度和尺寸变化稳健，对裁剪、旋转或镜像不稳健。",
-    "m_phash": "pHash",
-    "m_phash_measures": "感知哈希：32 × 32 缩略图离散余弦变换的低频系数；64 位上的汉明距离。",
-    "m_phash_limits": "对压缩、缩放和轻微编辑稳健；大幅裁剪、旋转和强烈改色会使其变化。",
-    "m_whash": "wHash",
-    "m_whash_measures": "小波哈希：小缩略图的 Haar 小波系数；64 位上的汉明距离。",
-    "m_whash_limits": "与 pHash 类似；对几何变化敏感。",
-    "m_colorhash": "colorhash",
-    "m_colorhash_measures": "颜色哈希：图像中各色相和饱和度类别所占比例；42 位上的汉明距离。",
-    "m_colorhash_limits": "只描述颜色分布，不描述形状：调色相同的不同画面也会匹配。",
-    "m_crop_resistant": "抗裁剪哈希",
-    "m_crop_resistant_measures": (
-        "把图像分割成若干区域并分别计算哈希；能在另一幅图像中找到匹配的区域所占比例。"
-    ),
-    "m_crop_resistant_limits": "区域划分取决于内容和尺寸；小图像区域很少；不检查匹配区域的位置。",
-    "m_ssim": "SSIM",
-    "m_ssim_measures": (
-        "结构相似性（Wang 等，2004）：在把 B 调整到 A 的尺寸后，比较灰度图像局部的亮度、对比度和结"
-        "构；1 表示完全相同。"
-    ),
-    "m_ssim_limits": "要求图像对齐：即使内容相同，少量平移、裁剪或旋转也会使其大幅降低。",
-    "m_difference": "差异图",
-    "m_difference_measures": (
-        "每个像素在三个颜色通道上的最大差值，使用固定色标，从黑色（无差异）到浅黄色（最大差异）。"
-    ),
-    "m_difference_limits": "只显示像素在哪里不同，不说明原因；缩放和压缩会在各处造成差异。",
-    "m_keypoints": "关键点",
-    "m_keypoints_measures": (
-        "在两幅图像之间匹配局部特征（SIFT）；符合同一射影变换（RANSAC）的匹配计为内点。"
-    ),
-    "m_keypoints_limits": (
-        "能在裁剪、缩放和旋转后找到共同区域；重复或平淡的图像匹配很少或会误导；数量不是概率。"
-    ),
-    "m_clip": "CLIP 余弦相似度",
-    "m_clip_measures": (
-        "CLIP 图像嵌入的余弦相似度：神经网络在其学习到的内容与风格空间中把两幅图像放得多近。"
-    ),
-    "m_clip_limits": (
-        "取决于所用模型；衡量主题和风格的接近程度，因此同一主题的两幅不同画面也可能得分很高；没有经"
-        "过校准的阈值。"
-    ),
     "method_bands_title": "区间与阈值",
     "method_bands": (
         "每个测量值按阈值归入一个区间（近似重复、相似、不同），阈值及其来源列在数值旁。区间仅为测量"

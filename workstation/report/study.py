@@ -14,6 +14,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
+from workstation.analysis import metrics
 from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
@@ -165,18 +166,18 @@ def _table(
     """One row per point: the swept values, the measurements and their bands, the image."""
     keys = [k for k in points[0] if not k.endswith(("_key", "sha256")) and k != "artifact_id"]
     # The swept parameter, the seed, then each metric followed by its band.
-    metrics = [m for m in payload.get("metrics") or [] if m in keys]
+    shown = [m for m in payload.get("metrics") or [] if m in keys]
     lead = [k for k in dict.fromkeys((x_label, "seed")) if k in keys]
-    for metric in metrics:
+    for metric in shown:
         lead.append(metric)
-        band = metric.split("_")[0] + "_band"
+        band = _band_column(metric)
         if band in keys:
             lead.append(band)
     keys = lead + [k for k in keys if k not in lead]
     with_image = any(artifact_sha(ctx, p.get("artifact_id")) for p in points)
     if payload.get("study") == "seeds":  # a memorisation test: the closest outputs first
         points = sorted(points, key=lambda p: -(pl.number(p.get("ssim")) or 0.0))
-    header = [ctx.p(k.replace("_", " "), ctx.styles.cell_bold) for k in keys]
+    header = [ctx.p(_column_title(ctx, k), ctx.styles.cell_bold) for k in keys]
     if with_image:
         header.append(ctx.p(ctx.t("image"), ctx.styles.cell_bold))
     rows = [header]
@@ -219,7 +220,7 @@ def _summary_rows(ctx: Context, summary: dict) -> list[tuple[str, str]]:
                 rule = share.get("rule")
                 rows.append(
                     (
-                        ctx.t("near_duplicate_label", metric=metric.replace("_", " ")),
+                        ctx.t("near_duplicate_label", metric=_metric_name(ctx, metric)),
                         f"{text}; {pl.show(rule)}" if rule else text,
                     )
                 )
@@ -227,6 +228,23 @@ def _summary_rows(ctx: Context, summary: dict) -> list[tuple[str, str]]:
             flat, _ = pl.flatten({key: value})
             rows += [(k.replace("_", " "), v) for k, v in flat]
     return rows
+
+
+def _band_column(column: str) -> str:
+    """The key of the band of the metric in a study column (older records: by the name's start)."""
+    metric = metrics.of_column(column)
+    return f"{metric.name}_band" if metric else column.split("_")[0] + "_band"
+
+
+def _column_title(ctx: Context, column: str) -> str:
+    """A metric column by its short name in the report's language; other keys as recorded."""
+    metric = metrics.of_column(column)
+    return metric.words[ctx.lang].short if metric else column.replace("_", " ")
+
+
+def _metric_name(ctx: Context, column: str) -> str:
+    metric = metrics.of_column(column)
+    return metric.words[ctx.lang].name if metric else column.replace("_", " ")
 
 
 def _number(value: Any) -> str:

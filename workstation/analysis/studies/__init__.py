@@ -5,7 +5,7 @@
                     record in one transaction at the end
     sweep.py        many outputs measured against one reference, plotted, stored (shared by the
                     strength, LoRA-scale and seed studies)
-    metrics.py      pHash distance, SSIM, CLIP cosine against a reference, and their bands
+    metrics.py      the registry's study metrics against a reference, and their bands
     plots.py        matplotlib plots, histograms and labelled image grids (200-dpi PNG)
     trajectory.py   every denoising step of one generation as a labelled grid
     strength.py     img2img strength sweep against the source image

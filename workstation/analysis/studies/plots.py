@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from workstation.analysis.studies.metrics import METRICS, band_lines, band_of
+from workstation.analysis.studies.metrics import band_of, metric_of
 
 DPI = 200
 WIDTH_IN = 7.0
@@ -29,12 +29,16 @@ def _figure(width: float, height: float) -> Any:
     return figure
 
 
-def _limits(ax: Any, metric: str, values: Sequence[float]) -> None:
-    """Fixed ranges, so plots of different studies can be compared; closer is always up."""
-    if metric == "phash_distance":
-        ax.set_ylim(max(40, max(values) + 2), -1)
+def _limits(ax: Any, column: str, values: Sequence[float]) -> None:
+    """Fixed ranges (the metric's typical scale), so plots of different studies can be compared;
+    closer is always up."""
+    metric = metric_of(column)
+    closest, farthest = metric.scale
+    span = abs(farthest - closest)
+    if metric.closer == "lower":
+        ax.set_ylim(max(farthest, max(values) + 0.05 * span), closest - 0.02 * span)
     else:
-        ax.set_ylim(min(0.0, min(values) - 0.05), 1.02)
+        ax.set_ylim(min(farthest, min(values) - 0.05 * span), closest + 0.02 * span)
 
 
 def _save(figure: Any, out: Path) -> Path:
@@ -45,8 +49,8 @@ def _save(figure: Any, out: Path) -> Path:
     return out
 
 
-def _draw_bands(ax: Any, metric: str, horizontal: bool) -> None:
-    for name, value in band_lines(metric):
+def _draw_bands(ax: Any, column: str, horizontal: bool) -> None:
+    for name, value in metric_of(column).band_lines():
         draw = ax.axhline if horizontal else ax.axvline
         draw(value, linestyle="--", linewidth=0.9, color=BAND_COLOURS[name], label=f"{name} band")
 
@@ -80,7 +84,7 @@ def sweep_plot(
         mean_label = f"mean of {len(groups)} {group}s" if group and len(groups) > 1 else None
         ax.plot(xs, means, color="#333333", linewidth=1.2, label=mean_label)
         _draw_bands(ax, metric, horizontal=True)
-        ax.set_ylabel(METRICS[metric][0])
+        ax.set_ylabel(metric_of(metric).words["en"].short)
         ax.grid(True, linewidth=0.4, alpha=0.6)
         _limits(ax, metric, [p[metric] for p in points])
         if ax.get_legend_handles_labels()[0]:
@@ -101,24 +105,25 @@ def histogram_plot(points: Sequence[dict], metrics: Sequence[str], title: str, o
     for ax, metric in zip(axes, metrics, strict=True):
         from matplotlib.ticker import MaxNLocator
 
+        found = metric_of(metric)
         values = [p[metric] for p in points]
-        if metric == "phash_distance":
-            bins = np.arange(-0.5, 65.5, 1.0)
-            closer = "lower = closer"
+        low, high = sorted(found.scale)
+        if found.integer:
+            bins = np.arange(low - 0.5, high + 1.5, 1.0)
         else:
-            bins = np.linspace(min(0.0, min(values)), 1.0, 41)
-            closer = "higher = closer"
+            bins = np.linspace(min(low, min(values)), max(high, max(values)), 41)
+        closer = f"{found.closer} = closer"
         ax.hist(values, bins=bins, color="#1f4e99", alpha=0.85)
         _draw_bands(ax, metric, horizontal=False)
         near = [v for v in values if band_of(metric, v) == "near-duplicate"]
-        if band_lines(metric):
+        if found.band_lines():
             ax.set_title(
                 f"{len(near)} of {len(values)} outputs in the near-duplicate band",
                 fontsize=7,
                 loc="left",
             )
             ax.legend(fontsize=6, loc="best")
-        ax.set_xlabel(f"{METRICS[metric][0]} ({closer})")
+        ax.set_xlabel(f"{found.words['en'].short} ({closer})")
         ax.set_ylabel("outputs")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, linewidth=0.4, alpha=0.6)

@@ -1,11 +1,12 @@
 """A sweep: many generations, each measured against one reference image, plotted and stored.
 
 The strength, LoRA-scale and seed studies are sweeps that differ in which parameter they vary and
-how they plot it; this module does the rest. The record is a `Study` (core/records.py):
+how they plot it; this module does the rest. The metric columns are the registry's study metrics
+(`studies/metrics.py`). The record is a `Study` (core/records.py):
 
     {"schema": "workstation.study/1", "study": "strength", "title": …, "description": …,
-     "parameter": "strength", "metrics": ["phash_distance", "ssim", ("clip")],
-     "points": [{"strength": 0.3, "seed": 1, "phash_distance": 4, "ssim": 0.8,
+     "parameter": "strength", "metrics": ["phash_distance", "ssim", …, ("clip")],
+     "points": [{"strength": 0.3, "seed": 1, "phash_distance": 4, "ssim": 0.8, …,
                  "phash_band": …, "ssim_band": …, "artifact_id": 17, "params_key": …}, …],
      "series": [{"name": "SSIM (mean of 3 seeds)", "x": […], "y": […]}, …],
      "summary": {…}, "highlights": [{"artifact_id": 12, "label": "reference"}, …],
@@ -30,10 +31,11 @@ from workstation.analysis import bands
 from workstation.analysis.images import load_image
 from workstation.analysis.studies import plots
 from workstation.analysis.studies.metrics import (
-    METRICS,
+    band_column,
     band_of,
     measure,
     metric_names,
+    metric_of,
     near_duplicate_share,
     prepare,
 )
@@ -110,7 +112,7 @@ def _sweep(
         for metric in metrics:
             band = band_of(metric, measured[metric])
             if band:
-                point[f"{METRICS[metric][2]}_band"] = band
+                point[band_column(metric)] = band
         point["params_key"] = result.key
         point["image_sha256"] = result.image.sha256
         points.append(point)
@@ -140,12 +142,12 @@ def _sweep(
         # one row per seed.
         shown = chosen if sweep.histogram else range(len(points))
         cells = [(reference.rgb, sweep.reference_label)] if sweep.histogram else []
-        cells += [(made[i].rgb(), _cell_label(points[i], sweep.parameter)) for i in shown]
+        cells += [(made[i].rgb(), _cell_label(points[i], sweep.parameter, metrics)) for i in shown]
         plots.image_grid(cells, columns, sweep.title, grid)
         columns_out = [
             *made[0].item.values,
             *metrics,
-            *(f"{METRICS[m][2]}_band" for m in metrics if METRICS[m][2]),
+            *(band_column(m) for m in metrics if band_column(m)),
             "image_sha256",
             "params_key",
         ]
@@ -187,7 +189,7 @@ def _sweep(
             highlights += [
                 {
                     "artifact_id": stored[i]["artifact_id"],
-                    "label": _cell_label(points[i], sweep.parameter),
+                    "label": _cell_label(points[i], sweep.parameter, metrics),
                 }
                 for i in chosen[:11]
             ]
@@ -218,14 +220,19 @@ def _series(points: list[dict], parameter: str, metrics: list[str], seeds: int) 
     xs = sorted({p[parameter] for p in points})
     out = []
     for metric in metrics:
-        label = METRICS[metric][0] + (f" (mean of {seeds} seeds)" if seeds > 1 else "")
+        label = metric_of(metric).words["en"].short
+        label += f" (mean of {seeds} seeds)" if seeds > 1 else ""
         means = [float(np.mean([p[metric] for p in points if p[parameter] == x])) for x in xs]
         out.append({"name": label, "metric": metric, "x": xs, "y": [round(m, 6) for m in means]})
     return out
 
 
-def _cell_label(point: dict, parameter: str) -> str:
+def _cell_label(point: dict, parameter: str, metrics: list[str]) -> str:
+    """ "strength 0.3, seed 1" over the metrics' values, two to a line (the grid's cells are
+    narrow)."""
     head = f"{parameter} {point[parameter]:g}" if parameter != "seed" else ""
     seed = f"seed {point['seed']}"
-    numbers = f"SSIM {point['ssim']:.2f}, pHash {point['phash_distance']}"
-    return ", ".join(x for x in (head, seed) if x) + "\n" + numbers
+    values = [f"{metric_of(m).words['en'].name} {point[m]:.3g}" for m in metrics]
+    lines = [", ".join(x for x in (head, seed) if x)]
+    lines += [", ".join(values[i : i + 2]) for i in range(0, len(values), 2)]
+    return "\n".join(lines)

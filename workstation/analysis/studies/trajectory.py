@@ -1,8 +1,8 @@
 """Denoising trajectory: every step of one generation, VAE-decoded, as a labelled grid.
 
 The classic exhibit of how a diffusion model arrives at an image: noise first, composition next,
-detail last. Each step is also measured against the final image (pHash, SSIM), which shows from
-which step on the result was settled.
+detail last. Each step is also measured against the final image (the study metrics of the
+registry, without CLIP), which shows from which step on the result was settled.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from workstation.analysis.images import image_from_array
 from workstation.analysis.studies import plots
-from workstation.analysis.studies.metrics import measure, prepare
+from workstation.analysis.studies.metrics import measure, metric_names, prepare
 from workstation.analysis.studies.runner import (
     Input,
     Item,
@@ -62,6 +62,7 @@ def _trajectory(case: Case, study: TrajectoryStudy, runtime: Runtime) -> StudyOu
     total = len(made.steps)
 
     # 1. Each step against the final image.
+    metrics = metric_names(None)
     final = prepare(image_from_array(made.rgb()))
     step_rgbs = [stored.rgb() for _, stored in made.steps]
     points = [
@@ -88,7 +89,7 @@ def _trajectory(case: Case, study: TrajectoryStudy, runtime: Runtime) -> StudyOu
         plot = plots.sweep_plot(
             points,
             "step",
-            ["phash_distance", "ssim"],
+            metrics,
             f"{title}: each step against the final image",
             scratch / "trajectory_plot.png",
             group=None,
@@ -100,7 +101,7 @@ def _trajectory(case: Case, study: TrajectoryStudy, runtime: Runtime) -> StudyOu
             scratch,
             "trajectory_data",
             points,
-            ["step", "phash_distance", "ssim", "image_sha256"],
+            ["step", *metrics, "image_sha256"],
             {"study": "trajectory", "parameter": "step", "summary": summary, "base_params": base},
         )
         files = [
@@ -129,7 +130,7 @@ def _trajectory(case: Case, study: TrajectoryStudy, runtime: Runtime) -> StudyOu
                 parameter="step",
                 points=[{**p, "artifact_id": step_ids[p["step"]]} for p in points],
                 schema=SCHEMA,
-                metrics=["phash_distance", "ssim"],
+                metrics=metrics,
                 summary=summary,
                 highlights=[{"artifact_id": made.image.artifact_id, "label": "final image"}],
                 base_params=base,

@@ -44,11 +44,11 @@ class MetricTable(QTableWidget):
         header.setSectionResizeMode(self.RULE, QHeaderView.ResizeMode.Stretch)
 
     def show_readings(self, readings) -> None:
-        """`readings`: the BandReading tuple of a PairReport."""
+        """`readings`: the Reading tuple of a PairReport, one row each in registry order."""
         self.setRowCount(len(readings))
         for row, reading in enumerate(readings):
             cells = [
-                labels.metric(reading.label),
+                labels.metric(reading),
                 format_value(reading.value),
                 labels.band(reading.band),
                 reading.rule,

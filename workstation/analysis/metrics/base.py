@@ -1,0 +1,141 @@
+"""What a metric is: its name, direction, bands, needs, words in each language, and how it
+measures a pair (`Metric`), and what one measurement is (`Reading`).
+
+A metric is data plus one function, so the registry can be read by everything that shows
+metrics (the comparison, studies, the GUI tables, the report and its methods section) without
+any of them naming one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from workstation.analysis.bands import DIFFERENT, NEAR, SIMILAR, UNBANDED, Bands
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from workstation.analysis.metrics.shared import Pair
+
+LANGUAGES = ("en", "zh")
+# What a metric may need beyond the two images (`Metric.needs`).
+CLIP_MODEL = "clip model"  # a configured CLIP model; without one the metric is not measured
+COMMON_FRAME = "common frame"  # both images brought to one size (`shared.common_frame`)
+HOMOGRAPHY = "homography"  # keypoints that agree on one projective transform of B onto A
+
+
+@dataclass(frozen=True)
+class Words:
+    """How one language names and explains a metric."""
+
+    name: str  # the method, in the report's methods table and study summaries: "pHash"
+    label: str  # one reading, in comparison tables: "pHash Hamming distance (64 bits)"
+    short: str  # plot axes and study columns: "pHash distance (bits of 64)"
+    measures: str  # the methods table: what it measures
+    limits: str  # the methods table: what it cannot tell
+
+
+@dataclass(frozen=True)
+class PictureWords:
+    title: str  # its title in the report and the window
+    measures: str = ""  # with `limits`, a row of the methods table; "" for none
+    limits: str = ""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture a metric draws of a pair (a difference map, matched keypoints).
+
+    `name` is its file stem and the label of its link in a comparison record."""
+
+    name: str
+    draw: Callable[[Pair], np.ndarray | None]  # RGB uint8, or None when there is nothing to draw
+    words: dict[str, PictureWords]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One metric's value for one pair, the band it falls in, the band's rule and source.
+
+    `label` is the English label, as stored in records; other languages look the metric up in
+    the registry by `metric`."""
+
+    metric: str
+    label: str
+    value: float | None
+    band: str
+    rule: str
+    source: str
+
+    def to_dict(self) -> dict:
+        return {
+            "metric": self.metric,
+            "label": self.label,
+            "value": self.value,
+            "band": self.band,
+            "rule": self.rule,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str  # key of its readings, its calibration entry and its band column ("phash")
+    closer: str  # "lower" or "higher": which direction means the images are closer
+    compute: Callable[[Pair], float | None]  # the value as recorded; None: not measured here
+    words: dict[str, Words]  # one entry per language in LANGUAGES
+    bands: Bands | None = None  # None: no calibrated band; `context` says why
+    context: str = ""  # the source shown beside an unbanded reading
+    needs: frozenset[str] = frozenset()
+    study_column: str | None = None  # its column in study records; None: studies leave it out
+    scale: tuple[float, float] = (1.0, 0.0)  # (closest, farthest) typical values, for plots
+    integer: bool = False  # values are whole numbers (Hamming distances, counts)
+    picture: Picture | None = None
+
+    def measure(self, pair: Pair) -> Reading | None:
+        value = self.compute(pair)
+        return None if value is None else self.reading(value)
+
+    def reading(self, value: float) -> Reading:
+        english = self.words["en"].label
+        if self.bands is None:
+            return Reading(self.name, english, value, UNBANDED, "", self.context)
+        source = f"{self.bands.source}; ranges from {self.bands.calibration()}"
+        return Reading(self.name, english, value, self.band(value), self.rule(), source)
+
+    def band(self, value: float) -> str:
+        if self.bands is None:
+            return UNBANDED
+        if self.bands.near_duplicate is not None and self.reaches(value, self.bands.near_duplicate):
+            return NEAR
+        return SIMILAR if self.reaches(value, self.bands.similar) else DIFFERENT
+
+    def reaches(self, value: float, threshold: float) -> bool:
+        return value <= threshold if self.closer == "lower" else value >= threshold
+
+    def rule(self) -> str:
+        if self.bands is None:
+            return ""
+        sign = "≤" if self.closer == "lower" else "≥"
+        near = (
+            f"{NEAR} {sign} {self.bands.near_duplicate:g}"
+            if self.bands.near_duplicate is not None
+            else f"no {NEAR} range ({self.bands.why_no_near})"
+        )
+        return f"{near}; {SIMILAR} {sign} {self.bands.similar:g}; otherwise {DIFFERENT}"
+
+    def band_lines(self) -> list[tuple[str, float]]:
+        """(band name, threshold) to draw on a plot; none without bands."""
+        if self.bands is None:
+            return []
+        lines = [(SIMILAR, self.bands.similar)]
+        if self.bands.near_duplicate is not None:
+            lines.insert(0, (NEAR, self.bands.near_duplicate))
+        return lines
+
+
+def rounded(value: float | None) -> float | None:
+    """Values as recorded: 6 decimals (what the JSON and the studies have always stored)."""
+    return None if value is None else round(float(value), 6)
