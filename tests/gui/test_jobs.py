@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from workstation.app.case_writer import CaseWriter
 from workstation.core.errors import Cancelled
 from workstation.gui.jobs import Job
 
@@ -22,16 +25,22 @@ def late_cancel(job: Job) -> int:
     return 7
 
 
-@pytest.mark.parametrize(("commits", "expected"), [(True, "succeeded 7"), (False, "cancelled")])
-def test_a_late_cancel_is_success_only_for_a_job_that_wrote(commits: bool, expected: str) -> None:
-    assert ended(Job(late_cancel, "late", commits=commits)) == [expected]
+# A job given a case writer is a job that writes (there is no other way to say so).
+WRITER = CaseWriter(Path("case"))
+
+
+@pytest.mark.parametrize(("writer", "expected"), [(WRITER, "succeeded 7"), (None, "cancelled")])
+def test_a_late_cancel_is_success_only_for_a_job_that_wrote(writer, expected: str) -> None:
+    job = Job(late_cancel, "late", writer=writer)
+    assert job.commits == (writer is not None)
+    assert ended(job) == [expected]
 
 
 def test_a_job_that_stops_is_cancelled_even_when_it_writes() -> None:
     def stops(job: Job) -> None:
         raise Cancelled("stopped before writing")
 
-    assert ended(Job(stops, "stops", commits=True)) == ["cancelled"]
+    assert ended(Job(stops, "stops", writer=WRITER)) == ["cancelled"]
 
 
 def test_progress_events_reach_the_jobs_signals(qtbot) -> None:
@@ -53,7 +62,7 @@ def test_progress_events_reach_the_jobs_signals(qtbot) -> None:
         assert runtime.cancelled()
         return 7
 
-    job = Job(work, "events", commits=True)
+    job = Job(work, "events", writer=WRITER)
     job.signals.progress_event.connect(events.append)
     job.signals.progress.connect(lambda step, total, detail: legacy.append((step, total, detail)))
     assert ended(job) == ["succeeded 7"]

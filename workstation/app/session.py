@@ -14,7 +14,6 @@ gui/session.py turns `events` into Qt signals and nothing else (napari's model/Q
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from workstation.app.case import CaseInitRequest, create_case
@@ -80,10 +79,6 @@ class Session:
         """What a job needs to write to this case (it opens its own connection with it)."""
         assert self.case is not None, "no case is open"
         return CaseWriter(self.case.root, self.actor or None)
-
-    def opener(self) -> Callable[[], Case]:
-        """`writer().open`, for jobs that open the case themselves."""
-        return self.writer().open
 
     # The snapshot
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workstation.app.case_writer import CaseWriter
-from workstation.app.clip import CLIP_ARCH_ENV, CLIP_MODEL_ENV, ClipChoice
 from workstation.app.compare import CompareRequest, compare
 from workstation.app.requests import add_arguments, from_arguments
-from workstation.app.resources import ClipHolder
 
 if TYPE_CHECKING:
     from workstation.analysis.pair import PairReport
@@ -47,34 +44,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if compared.record_id is not None:
         print(f"stored in case {args.case} as comparison record #{compared.record_id}")
     return 0
-
-
-# For commands that still take CLIP as two loose options (reproduce), until each has a request
-# with a nested `ClipChoice`.
-
-
-def add_clip_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--clip-model",
-        metavar="PATH",
-        help="local open_clip checkpoint file, or a folder with open_clip_config.json "
-        f"(default: ${CLIP_MODEL_ENV}); nothing is downloaded",
-    )
-    parser.add_argument(
-        "--clip-arch",
-        metavar="NAME",
-        help="open_clip architecture of a checkpoint file, e.g. ViT-B-32, or an architecture "
-        f".json (default: ${CLIP_ARCH_ENV}, else ViT-B-32)",
-    )
-
-
-def load_clip(args: argparse.Namespace):
-    """The configured CLIP model, or None when none is configured."""
-    choice = ClipChoice.of(
-        args.clip_model or os.environ.get(CLIP_MODEL_ENV),
-        args.clip_arch or os.environ.get(CLIP_ARCH_ENV),
-    )
-    return ClipHolder().get(choice)
 
 
 def format_report(report: PairReport) -> str:

@@ -52,7 +52,6 @@ class Job(QRunnable):
         name: str = "",
         *,
         writer: CaseWriter | None = None,
-        commits: bool = False,
     ):
         super().__init__()
         self.setAutoDelete(False)  # the runner keeps the Python object until `finished`
@@ -63,9 +62,8 @@ class Job(QRunnable):
         # A job that writes to the case and returns has written: it reports success even when
         # Cancel came too late to stop it, so the window never says "unchanged" of a changed case.
         # Other jobs (pictures, searches) that return after a cancel report "cancelled", and
-        # their stale result is dropped. `commits=True` is for panels whose work still opens the
-        # case itself (until each passes a writer).
-        self.commits = writer is not None or commits
+        # their stale result is dropped.
+        self.commits = writer is not None
         self.signals = JobSignals()
         self._cancel = threading.Event()
 

@@ -44,16 +44,6 @@ class PairState(Delegating, QObject):
         events.report_ready.connect(self.report_ready.emit)
         events.stored.connect(self.stored.emit)
 
-    @property
-    def clip_model(self) -> str:
-        """The CLIP location as the preferences keep it (text; empty: none), for the panels that
-        take it so (the lab)."""
-        return str(self.clip.model or "")
-
-    @clip_model.setter
-    def clip_model(self, value: str) -> None:
-        self.clip = ClipChoice.of(value, self.clip.arch)
-
     def request(self, prompt: str = "") -> CompareRequest | None:
         return self.model.request(prompt, self.clip)
 
