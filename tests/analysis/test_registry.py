@@ -22,6 +22,7 @@ def test_the_registry_holds_every_metric_once_with_its_direction():
         "colorhash": "lower",
         "crop_resistant": "higher",
         "ssim": "higher",
+        "colour_histogram": "lower",
         "keypoint_inliers": "higher",
         "registered_ssim": "higher",
         "clip_image": "higher",

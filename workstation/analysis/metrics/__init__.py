@@ -8,18 +8,19 @@ imports `metrics.shared`. The comparison (`analysis/pair.py`),
 the studies, the GUI tables, the report (its tables and methods section) and the calibration
 benchmark iterate `METRICS` and never name a metric.
 
-Adding a metric: write a module here that declares it (see ssim.py), add its tuple below,
+Adding a metric: write a module here that declares it (see colour.py), add its tuple below,
 and run `benchmarks/calibrate_bands.py --metrics NAME` to calibrate its bands.
 """
 
 from __future__ import annotations
 
-from workstation.analysis.metrics import clip, hashes, keypoints, ssim
+from workstation.analysis.metrics import clip, colour, hashes, keypoints, ssim
 from workstation.analysis.metrics.base import CLIP_MODEL, COMMON_FRAME, Metric, Reading, Words
 
 METRICS: tuple[Metric, ...] = (
     *hashes.METRICS,
     *ssim.METRICS,
+    *colour.METRICS,
     *keypoints.METRICS,
     *clip.METRICS,
 )
