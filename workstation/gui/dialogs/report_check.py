@@ -3,19 +3,18 @@ anchor the PDF carries, and each check that held or did not."""
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QStyle,
     QVBoxLayout,
 )
+
+from workstation.gui.dialogs.verdict import verdict_row
 
 if TYPE_CHECKING:
     from workstation.report.anchor import ReportCheck
@@ -35,18 +34,7 @@ class ReportCheckDialog(QDialog):
         else:
             verdict = self.tr("{file} does NOT match: %n problem(s).", "", len(check.problems))
         said = verdict.format(file=check.path.name, report=anchor.report_id)
-        headline = QLabel(f"<b>{html.escape(said)}</b>")
-        headline.setWordWrap(True)
-        icon = QLabel()
-        kind = (
-            QStyle.StandardPixmap.SP_DialogApplyButton
-            if check.ok
-            else QStyle.StandardPixmap.SP_MessageBoxCritical
-        )
-        icon.setPixmap(self.style().standardIcon(kind).pixmap(32, 32))
-        top = QHBoxLayout()
-        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(headline, 1)
+        top = verdict_row(self, check.ok, said)
         facts = QLabel(
             self.tr(
                 "Report {report} of case {case}\nMade from chain head {head}\nFile SHA-256 {sha}"

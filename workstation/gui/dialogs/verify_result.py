@@ -6,14 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QStyle,
     QVBoxLayout,
 )
 
 from workstation.core.case import VerifyReport
+from workstation.gui.dialogs.verdict import verdict_row
 
 
 class VerifyResultDialog(QDialog):
@@ -29,18 +28,7 @@ class VerifyResultDialog(QDialog):
                 "",
                 len(report.problems),
             )
-        headline = QLabel(f"<b>{verdict}</b>")
-        headline.setWordWrap(True)
-        icon = QLabel()
-        kind = (
-            QStyle.StandardPixmap.SP_DialogApplyButton
-            if report.ok
-            else (QStyle.StandardPixmap.SP_MessageBoxCritical)
-        )
-        icon.setPixmap(self.style().standardIcon(kind).pixmap(32, 32))
-        top = QHBoxLayout()
-        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(headline, 1)
+        top = verdict_row(self, report.ok, verdict)
         counts = QLabel(
             self.tr(
                 "Checked {objects} stored file(s), {records} record(s), {links} link(s) and "
