@@ -68,12 +68,8 @@ def compare(
     check_writer(writer)  # a wrong case folder fails before the measuring, not after
     a, b = load_image(request.image_a), load_image(request.image_b)
     clip_model = (clips or ClipHolder()).get(request.clip)
-    if clip_model is None:
-        report = compare_images(a, b, None, request.prompt)
-    else:
-        with runtime.applied():  # CLIP runs torch: its threads follow the policy
-            report = compare_images(a, b, clip_model, request.prompt)
-    runtime.check_cancelled("comparison")
+    report = compare_images(a, b, clip_model, request.prompt, runtime=runtime)
+    runtime.check_cancelled("comparison")  # a result the window no longer wants is dropped
     written = write_outputs(report, request.out_dir) if request.out_dir else {}
     record_id = None
     if writer is not None:
