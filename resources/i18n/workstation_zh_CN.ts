@@ -1724,8 +1724,8 @@ Withdrawn: {reason}</source>
         <translation>保存到案件</translation>
     </message>
     <message>
-        <source>Store this comparison, its difference map and keypoint picture in the case, so that the report can show it</source>
-        <translation>将此次比较及其差异图和关键点图存入案件，以便在报告中展示</translation>
+        <source>Store this comparison and the pictures its metrics drew in the case, so that the report can show it</source>
+        <translation>将此次比较及其各项指标绘制的图片存入案件，以便在报告中展示</translation>
     </message>
     <message>
         <source>Add Finding…</source>

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "compare",
-        help="measure how similar two images are (hashes, SSIM, keypoints, CLIP)",
+        help="measure how similar two images are, by every similarity metric, with bands",
         description="Compare image A (e.g. the disputed image) with image B (e.g. the reference "
         "work). Prints each metric with the band it falls in and the band's source.",
     )

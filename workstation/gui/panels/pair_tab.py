@@ -48,8 +48,8 @@ class PairTab(QWidget):
         self.save_button.setObjectName("keepComparison")
         self.save_button.setToolTip(
             self.tr(
-                "Store this comparison, its difference map and keypoint picture in the case, "
-                "so that the report can show it"
+                "Store this comparison and the pictures its metrics drew in the case, so that "
+                "the report can show it"
             )
         )
         self.save_button.clicked.connect(self._keep)
