@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--sampler", default="Euler a")
-    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: the policy's)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -37,11 +37,11 @@ def main() -> None:
         from workstation.engine import generate
         from workstation.engine.generate import txt2img
         from workstation.engine.loading import load_model
+        from workstation.engine.runtime import Runtime, thread_policy
         from workstation.engine.samplers import make_scheduler
         from workstation.engine.tiny import build_tiny_model
 
-        if args.threads:
-            torch.set_num_threads(args.threads)
+        runtime = Runtime(threads=args.threads or thread_policy())  # one count for every run
         path = build_tiny_model(Path(scratch) / "tiny.safetensors", "single-file")
         model = load_model(path, device="cpu")
         params = GenerationParams(
@@ -60,7 +60,7 @@ def main() -> None:
             pipe.scheduler = make_scheduler(
                 params.sampler, model.base_scheduler_config, params.seed
             )
-            with torch.inference_mode():
+            with runtime.applied(), torch.inference_mode():
                 pipe(
                     prompt=params.prompt,
                     negative_prompt=params.negative,
@@ -72,10 +72,10 @@ def main() -> None:
                 )
 
         def previews() -> None:
-            txt2img(model, params, decode_steps=())
+            txt2img(model, params, runtime=runtime, decode_steps=())
 
         def full_decode() -> None:
-            txt2img(model, params, decode_steps=None)
+            txt2img(model, params, runtime=runtime, decode_steps=None)
 
         runs = {
             "raw diffusers": raw,
@@ -110,7 +110,7 @@ def main() -> None:
 
     print(
         f"tiny SD1.x-layout model, {args.size}x{args.size}, {args.steps} steps, {args.sampler}, "
-        f"cpu, {torch.get_num_threads()} thread(s), median of {args.repeats}"
+        f"cpu, {runtime.threads} thread(s), median of {args.repeats}"
     )
     print(f"  {'':<22} {'wall':>8} {'ratio':>6}   {'cpu':>8} {'ratio':>6}")
     wall_m = {name: statistics.median(values) for name, values in wall.items()}

@@ -5,9 +5,9 @@
 Times, on one torch thread, the median seconds per step of: the demo model's UNet + text encoder
 training (batch 32), the lab's UNet training (frozen text encoder, batch 16), and LoRA training
 (batch 4), each on the bundled demo model. Then it runs `workstation lab overfit` with its default
-settings (500 synthetic scenes, sizes 1/5/50/500, 600 steps each, 8 samples each) into a temporary
-case and prints the total time against the 15-minute target. A busy machine makes every number
-worse; the load average is printed beside them.
+settings (500 synthetic scenes, sizes 1/5/50/500, 600 steps each, 8 samples each; threads by the
+runtime's policy) into a temporary case and prints the total time against the 15-minute target.
+A busy machine makes every number worse; the load average is printed beside them.
 """
 
 from __future__ import annotations
@@ -39,14 +39,13 @@ def main() -> None:
     parser.add_argument("--skip-lab", action="store_true")
     args = parser.parse_args()
 
-    import torch
-
     from workstation.engine.demo_model import DEMO_NAME, UNET_TRAINING
+    from workstation.engine.runtime import Runtime
     from workstation.engine.synthetic_shapes import write_dataset
     from workstation.engine.training import LoraSettings, TrainSettings, train_lora, train_unet
     from workstation.paths import MODELS_DIR
 
-    torch.set_num_threads(1)
+    one = Runtime(threads=1)  # comparable across machines and loads
     demo = MODELS_DIR / DEMO_NAME
     steps = args.repeats + 1
     with tempfile.TemporaryDirectory() as scratch:
@@ -61,21 +60,30 @@ def main() -> None:
             train_text_encoder=True,
         )
         results["UNet + text encoder, batch 32 (demo model)"] = step_times(
-            lambda p: train_unet(scenes, work / "a", demo, demo_like, on_progress=p), steps
+            lambda p: train_unet(scenes, work / "a", demo, demo_like, runtime=one, on_progress=p),
+            steps,
         )
         lab_like = TrainSettings(steps=steps, batch_size=16, checkpoint_every=0)
         results["UNet only, batch 16 (lab)"] = step_times(
-            lambda p: train_unet(scenes, work / "b", demo, lab_like, on_progress=p), steps
+            lambda p: train_unet(scenes, work / "b", demo, lab_like, runtime=one, on_progress=p),
+            steps,
         )
         results["LoRA rank 4, batch 4"] = step_times(
             lambda p: train_lora(
-                scenes, work / "c.safetensors", demo, LoraSettings(steps=steps), on_progress=p
+                scenes,
+                work / "c.safetensors",
+                demo,
+                LoraSettings(steps=steps),
+                runtime=one,
+                on_progress=p,
             ),
             steps,
         )
         all_layers = LoraSettings(steps=steps, rank=16, alpha=16.0, targets="all")
         results["LoRA rank 16, all layers, batch 4 (demo)"] = step_times(
-            lambda p: train_lora(scenes, work / "d.safetensors", demo, all_layers, on_progress=p),
+            lambda p: train_lora(
+                scenes, work / "d.safetensors", demo, all_layers, runtime=one, on_progress=p
+            ),
             steps,
         )
         load = os.getloadavg()[0]

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,11 +42,13 @@ def samples() -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def one_torch_thread() -> None:
-    """Two cores shared with other jobs: one torch thread is fastest for the tiny models."""
-    import torch
+def one_torch_thread() -> Iterator[None]:
+    """Two cores shared with other jobs: one torch thread is fastest for the tiny models, also for
+    work outside an entry point's runtime (building them, raw diffusers calls)."""
+    from workstation.engine.runtime import Runtime
 
-    torch.set_num_threads(1)
+    with Runtime(threads=1).applied():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

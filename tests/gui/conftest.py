@@ -63,13 +63,7 @@ def wait_idle(qtbot, window: MainWindow, timeout: int = JOB_TIMEOUT_MS) -> None:
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model folder as a user would set it: a tiny SD model and a LoRA for it."""
-    import torch
-
     from workstation.engine.tiny import build_tiny_lora, build_tiny_model
-
-    # One torch thread: on a shared two-core test machine, two spinning OpenMP threads competing
-    # with other processes make a 64-pixel step take seconds instead of milliseconds.
-    torch.set_num_threads(1)
 
     folder = tmp_path_factory.mktemp("models")
     build_tiny_model(folder / "tiny-sd", "diffusers")
