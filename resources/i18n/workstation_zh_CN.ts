@@ -1243,6 +1243,10 @@ Withdrawn: {reason}</source>
         <translation>校验</translation>
     </message>
     <message>
+        <source>verified</source>
+        <translation>校验通过（已记录）</translation>
+    </message>
+    <message>
         <source>schema migrated</source>
         <translation>结构已迁移</translation>
     </message>
@@ -2674,6 +2678,14 @@ Chain head: {head}</source>
     <message>
         <source>note  {note}</source>
         <translation>备注  {note}</translation>
+    </message>
+    <message>
+        <source>Record in the Log</source>
+        <translation>记入审计日志</translation>
+    </message>
+    <message>
+        <source>Verify again and, when it passes, add a dated &apos;verified&apos; entry to the audit log (workstation case verify --record)</source>
+        <translation>重新校验，通过后在审计日志中添加一条带日期的“校验通过”记录（workstation case verify --record）</translation>
     </message>
 </context>
 <context>

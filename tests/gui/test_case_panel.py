@@ -138,6 +138,13 @@ def test_verify_reports_ok_then_names_a_tampered_file(qtbot, window, sample_case
     assert dialog is not None and dialog.isVisible()
     dialog.close()
     assert panel.audit.entry(0).action != "verify"  # a verify reads the case, it writes nothing
+    entries = len(window.session.audit_entries())
+    dialog.record_button.click()  # `case verify --record`: verified again, and the pass logged
+    wait_idle(qtbot, window)
+    logged = window.session.audit_entries()
+    assert len(logged) == entries + 1 and logged[-1].action == "verified"
+    assert logged[-1].details["head_before"] == f"{logged[-2].seq}:{logged[-2].hash}"
+    window.findChildren(VerifyResultDialog)[-1].close()
 
     sha = panel.model.artifact(1).sha256
     stored = sample_case / "objects" / sha[:2] / sha

@@ -34,6 +34,7 @@ _ACTIONS = {
     "case created": QT_TRANSLATE_NOOP("Labels", "case created"),
     "import": QT_TRANSLATE_NOOP("Labels", "import"),
     "verify": QT_TRANSLATE_NOOP("Labels", "verify"),
+    "verified": QT_TRANSLATE_NOOP("Labels", "verified"),
     "schema migrated": QT_TRANSLATE_NOOP("Labels", "schema migrated"),
     "generation": QT_TRANSLATE_NOOP("Labels", "generation"),
     "comparison": QT_TRANSLATE_NOOP("Labels", "comparison"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,7 +16,10 @@ from workstation.gui.dialogs.verdict import verdict_row
 
 
 class VerifyResultDialog(QDialog):
-    def __init__(self, report: VerifyReport, parent=None):
+    record_requested = Signal()  # `case verify --record`: verify again and log the pass
+
+    def __init__(self, report: VerifyReport, why_not_record: str = "", parent=None):
+        """`why_not_record`: why a pass cannot be logged now ("" when it can)."""
         super().__init__(parent)
         self.setObjectName("verifyResultDialog")
         self.setWindowTitle(self.tr("Case verification"))
@@ -68,5 +71,20 @@ class VerifyResultDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
+        if report.ok:  # a failure is never written into the case it is about
+            self.record_button = buttons.addButton(
+                self.tr("Record in the Log"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.record_button.setObjectName("recordVerification")
+            self.record_button.setToolTip(
+                why_not_record
+                or self.tr(
+                    "Verify again and, when it passes, add a dated 'verified' entry to the audit "
+                    "log (workstation case verify --record)"
+                )
+            )
+            self.record_button.setEnabled(not why_not_record)
+            self.record_button.clicked.connect(self.record_requested)
+            self.record_button.clicked.connect(self.accept)
         layout.addWidget(buttons)
         self.resize(600, 420 if lines else self.sizeHint().height())

@@ -409,16 +409,20 @@ class CasePanel(QWidget):
 
     # 4. Verification
 
-    def verify(self) -> None:
-        """`workstation case verify`: reads only (no 'verified' entry), so not a writing job."""
+    def verify(self, record: bool = False) -> None:
+        """`workstation case verify [--record]`: reads only, unless a pass is to be logged (then
+        the job gets the case's writer)."""
         if self.session.case is None or self.verifying:
             return
-        reader = self.session.writer()
+        request, writer = VerifyRequest(record=record), self.session.writer()
         self.verifying = True
         self.verify_button.setEnabled(False)
         self.verify_label.setText(self.tr("Verifying…"))
         self.verify_label.setStyleSheet("")
-        job = Job(lambda job: verify_case(VerifyRequest(), reader).report, "verify")
+        if record:
+            job = Job(lambda job: verify_case(request, job.writer).report, "verify", writer=writer)
+        else:
+            job = Job(lambda job: verify_case(request, writer).report, "verify")
         job.signals.succeeded.connect(self._verified)
         job.signals.failed.connect(self._verify_failed)
         job.signals.finished.connect(self._verify_finished)
@@ -437,7 +441,8 @@ class CasePanel(QWidget):
             self.verify_label.setStyleSheet("color: #d03030; font-weight: bold;")
         self.verify_label.setToolTip(self.tr("Chain head {head}").format(head=report.chain_head))
         self.session.refresh()
-        self.result_dialog = VerifyResultDialog(report, self)
+        self.result_dialog = VerifyResultDialog(report, self.why_not_write(), self)
+        self.result_dialog.record_requested.connect(lambda: self.verify(record=True))
         self.result_dialog.open()
 
     def _verify_failed(self, message: str, bug: bool) -> None:
