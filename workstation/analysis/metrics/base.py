@@ -39,7 +39,7 @@ class Words:
 
 @dataclass(frozen=True)
 class PictureWords:
-    title: str  # its title in the report and the window
+    title: str  # its title under the picture in the report
     measures: str = ""  # with `limits`, a row of the methods table; "" for none
     limits: str = ""
 
