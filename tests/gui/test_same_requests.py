@@ -1,12 +1,15 @@
 """The window and the command line build the same request from the same inputs: a form filled in
-and the equivalent arguments give equal requests (so both run the same thing). Generate and the
-studies; the other use cases are in test_requests_match_cli.py."""
+and the equivalent arguments give equal requests (so both run the same thing). Generate, the
+studies, reproduce and train; the other use cases are in test_requests_match_cli.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from workstation.app.clip import CLIP_ARCH_ENV, CLIP_MODEL_ENV
+from workstation.app.reproduce import ReproduceRequest
+from workstation.app.requests import from_arguments
+from workstation.app.train import TrainLoraRequest
 from workstation.cli import build_parser
 from workstation.commands import generate as generate_command
 from workstation.commands import study as study_command
@@ -126,3 +129,30 @@ def test_the_defaults_the_form_shows_are_the_command_lines(generate_ready):
         where = extra.get(kind, ["--reference"])
         args = _parse("study", kind, "--case", window.session.root, *base, *where, reference)
         assert study_command.request_of(args) == from_window, kind
+
+
+def test_reproduce(window, sample_case, models_dir, tiny_clip):
+    window.open_case(sample_case)
+    window.settings.device = "cpu"
+    window.settings.clip_model = str(tiny_clip["folder"])
+    dialog = window.tools.reproduce(1)
+    dialog.models.set_path(models_dir)
+    image = window.session.case.object_path(window.session.artifact(1).sha256)
+    args = _parse(
+        "reproduce", image, "--models", models_dir, "--device", "cpu",
+        "--clip-model", tiny_clip["folder"],
+    )  # fmt: skip
+    assert from_arguments(ReproduceRequest, args) == dialog.request()
+
+
+def test_train(window, tmp_path):
+    dialog = window.tools.train()
+    dialog.images.set_path(tmp_path / "images")
+    dialog.out.set_path(tmp_path / "style.safetensors")
+    dialog.steps.setValue(40)
+    dialog.targets.setCurrentIndex(dialog.targets.findData("all"))
+    args = _parse(
+        "train", "lora", "--images", tmp_path / "images", "--out", tmp_path / "style.safetensors",
+        "--steps", 40, "--targets", "all",
+    )  # fmt: skip
+    assert from_arguments(TrainLoraRequest, args) == dialog.request()

@@ -33,7 +33,7 @@ class ToolDialogs(QObject):
                 w.session,
                 w.runner,
                 w.settings.model_folder,
-                w.settings.device,
+                lambda: w.settings.device,
                 w.settings.clip,
                 w.clips,
                 w,

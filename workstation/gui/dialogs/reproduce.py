@@ -51,7 +51,7 @@ class ReproduceDialog(QDialog):
         session: CaseSession,
         runner: JobRunner,
         models_folder: str = "",
-        device: str = "auto",
+        device: Callable[[], str] = lambda: "auto",
         clip: Callable[[], ClipChoice] = ClipChoice,
         clips: ClipHolder | None = None,
         parent: QWidget | None = None,
@@ -60,6 +60,7 @@ class ReproduceDialog(QDialog):
         self.setObjectName("reproduceDialog")
         self.setWindowTitle(self.tr("Reproduce an Image"))
         self.session, self.runner = session, runner
+        # The preferences' device and CLIP model, read when a reproduction is planned.
         self.device, self.clip, self.clips = device, clip, clips or ClipHolder()
         self.job: Job | None = None
         self.plan: Plan | None = None
@@ -156,7 +157,7 @@ class ReproduceDialog(QDialog):
         models = self.models.path()
         if image is None or models is None:
             raise InputError(self.tr("Choose the disputed image and the models folder."))
-        return ReproduceRequest(image=image, models=models, device=self.device, clip=self.clip())
+        return ReproduceRequest(image=image, models=models, device=self.device(), clip=self.clip())
 
     def _inputs_changed(self) -> None:
         """Another image or folder: the plan shown is no longer this request's."""
