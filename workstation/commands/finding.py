@@ -6,11 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
+from workstation.app.examiner_records import findings
 from workstation.app.findings import FindingRequest, add_finding
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.case import _printable, writer
 from workstation.core.case import Case
-from workstation.core.records import Finding
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,22 +44,21 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with Case.open(args.dir) as case:
-        findings = [r for r in case.records("finding") if isinstance(r.body, Finding)]
-    rows = []
-    for record in findings:
-        [about] = record.linked("about")
-        target = f"A{about.artifact_id}" if about.artifact_id else f"R{about.record_id}"
-        rows.append(
-            {
-                "id": record.id,
-                "about": target,
-                "figure": record.body.figure,
-                "status": record.body.status,
-                "text": record.body.text,
-                "created_at": record.created_at,
-                "withdrawn": record.withdrawn,
-            }
-        )
+        found = findings(case)  # as the Findings panel lists them
+    rows = [
+        {
+            "id": row.record_id,
+            "about": row.about.code,
+            "figure": row.figure,
+            "status": row.status,
+            "text": row.text,
+            "created_at": row.created_at,
+            "actor": row.actor,
+            "withdrawn": row.withdrawn,
+            "withdrawn_because": row.withdrawal.reason if row.withdrawal else None,
+        }
+        for row in found
+    ]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -68,6 +67,6 @@ def cmd_list(args: argparse.Namespace) -> int:
         gone = " [withdrawn]" if row["withdrawn"] else ""
         print(
             f"R{row['id']:<4} {row['status']:<8} {row['about']}{figure}: "
-            f"{_printable(row['text'])}{gone}"
+            f"{_printable(row['text'])}{gone}  — {_printable(row['actor'])}"
         )
     return 0

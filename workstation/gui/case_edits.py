@@ -15,10 +15,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from workstation.app import examiner_records
 from workstation.app.case import AmendRequest, amend
 from workstation.app.case_writer import CaseWriter
 from workstation.app.findings import FindingRequest, add_finding
-from workstation.gui import examiner_records, labels, targets
+from workstation.gui import labels, targets
 from workstation.gui.dialogs.case_properties import CasePropertiesDialog
 from workstation.gui.dialogs.correct_artifact import CorrectArtifactDialog
 from workstation.gui.dialogs.errors import show_error

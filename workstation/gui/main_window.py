@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from workstation import APP_NAME
 from workstation.app.case import CaseInitRequest
 from workstation.app.evidence import ImportRequest, import_evidence
+from workstation.app.examiner_records import FindingRow, current_info
 from workstation.app.resources import ClipHolder, ModelHolder
 from workstation.core.case import Artifact, Record
 from workstation.core.errors import WorkstationError
@@ -29,7 +30,6 @@ from workstation.gui.dialogs.errors import show_error
 from workstation.gui.dialogs.import_files import ImportDialog
 from workstation.gui.dialogs.new_case import NewCaseDialog
 from workstation.gui.dialogs.preferences import PreferencesDialog
-from workstation.gui.examiner_records import FindingRow, current_info
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.pair_state import PairState
 from workstation.gui.panels.analysis_panel import AnalysisPanel
@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_NAME)
             self.case_label.setText(self.tr("No case open"))
             return
-        title = current_info(self.session).title  # amended since opening, perhaps
+        title = current_info(self.session, case.info).title  # amended since opening, perhaps
         self.setWindowTitle(f"{title} — {APP_NAME}")
         entries = self.session.audit_entries()
         seq, head = (entries[-1].seq, entries[-1].hash) if entries else (0, "")

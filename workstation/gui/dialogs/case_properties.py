@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app import examiner_records
 from workstation.core.records import CASE_PROPERTIES
-from workstation.gui import examiner_records, labels
+from workstation.gui import labels
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_model import utc_time
 
@@ -37,7 +38,7 @@ class CasePropertiesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("casePropertiesDialog")
         self.setWindowTitle(self.tr("Case properties"))
-        info = examiner_records.current_info(session)
+        info = examiner_records.current_info(session, session.case.info)
         self.current = {name: getattr(info, name) for name in CASE_PROPERTIES}
         writable = not readonly_reason
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.examiner_records import Change
 from workstation.core.case import ROLES, Artifact
 from workstation.gui import labels
-from workstation.gui.examiner_records import Change
 from workstation.gui.targets import artifact_label
 from workstation.gui.widgets.artifact_model import utc_time
 

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.gui import examiner_records, targets
-from workstation.gui.examiner_records import FindingRow
+from workstation.app import examiner_records
+from workstation.app.examiner_records import FindingRow
+from workstation.gui import targets
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.findings_model import FindingsModel, RowRole, SortRole
 

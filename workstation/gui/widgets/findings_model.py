@@ -12,8 +12,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from workstation.app.examiner_records import FindingRow
 from workstation.gui import icons, labels
-from workstation.gui.examiner_records import FindingRow
 from workstation.gui.widgets.artifact_model import utc_time
 
 Index = QModelIndex | QPersistentModelIndex

@@ -1,18 +1,29 @@
-"""The examiner's own records as the GUI lists them: findings, and the changes amendments made.
+"""The examiner's own records as both front ends list them: findings (`workstation finding
+list`, the Findings panel), and the changes amendments made (Case ▸ Properties, a correction's
+history).
 
 Each comes with who recorded it and when. A record does not name its author; the audit entry that
 created it does (its actor), so the author is read from the log, where verify vouches for it.
+They read from an open `Case` or from the window's session snapshot alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
-from workstation.core.case import CaseInfo
+from workstation.app.findings import Target
+from workstation.core.audit import AuditEntry
+from workstation.core.case import CaseInfo, Record
 from workstation.core.records import Amendment, Finding
-from workstation.gui.session import CaseSession
-from workstation.gui.targets import Target
+
+
+class Readable(Protocol):
+    """A case as these functions read it: `core.case.Case` or `app.session.Session`."""
+
+    def records(self, kind: str | None = None) -> list[Record]: ...
+
+    def audit_entries(self) -> list[AuditEntry]: ...
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class FindingRow:
     withdrawal: Change | None  # the amendment that withdrew it
 
 
-def authors(session: CaseSession) -> dict[int, str]:
+def authors(session: Readable) -> dict[int, str]:
     """Record id -> the actor of the audit entry that created it."""
     found = {}
     for entry in session.audit_entries():
@@ -52,7 +63,7 @@ def authors(session: CaseSession) -> dict[int, str]:
     return found
 
 
-def changes(session: CaseSession, target: str, target_id: int | None = None) -> list[Change]:
+def changes(session: Readable, target: str, target_id: int | None = None) -> list[Change]:
     """The amendments of the case (target "case"), of one artifact or of one record, oldest
     first."""
     actors = authors(session)
@@ -81,14 +92,14 @@ def changes(session: CaseSession, target: str, target_id: int | None = None) -> 
     return found
 
 
-def current_info(session: CaseSession) -> CaseInfo:
-    """The case's properties with every amendment applied, including those written since it was
-    opened (`case.info` is read once, at opening; amendments apply oldest first, newest wins)."""
+def current_info(session: Readable, info: CaseInfo) -> CaseInfo:
+    """The case's properties (`info`, as read when it was opened) with every amendment applied,
+    including those written since (oldest first, newest wins)."""
     newest = {change.field: str(change.value) for change in changes(session, "case")}
-    return replace(session.case.info, **newest)
+    return replace(info, **newest)
 
 
-def findings(session: CaseSession) -> list[FindingRow]:
+def findings(session: Readable) -> list[FindingRow]:
     """Every finding, oldest first, withdrawn ones included (they stay in the case)."""
     actors = authors(session)
     withdrawals = {c.target_id: c for c in changes(session, "record") if c.field == "withdrawn"}
