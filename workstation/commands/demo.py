@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from workstation.app.case_writer import CaseWriter
+from workstation.app.compare import CompareRequest, compare
+from workstation.app.report import ReportRequest, build_stored_report
 from workstation.core.case import Case
 from workstation.paths import SAMPLES_DIR
 
@@ -38,30 +41,23 @@ def build_sample_case(root: Path) -> Case:
 
 
 def compare_sample_pair(case: Case) -> str:
-    """Compare the protected work with the disputed image once; the comparison goes in the case."""
-    import tempfile
-
-    from workstation.analysis.casefile import store_in_case, write_outputs
-    from workstation.analysis.images import load_image
-    from workstation.analysis.pair import compare_images
-
+    """Compare the protected work with the disputed image once (as `workstation compare --case`
+    does); the comparison goes in the case."""
     if case.records("comparison"):
         return "comparison already in the case"
     by_name = {a.original_name: a for a in case.artifacts()}
     work, disputed = by_name["protected_work.png"], by_name["disputed_image.png"]
-    report = compare_images(
-        load_image(case.object_path(work.sha256)), load_image(case.object_path(disputed.sha256))
+    request = CompareRequest(
+        image_a=case.object_path(work.sha256), image_b=case.object_path(disputed.sha256)
     )
-    with tempfile.TemporaryDirectory() as scratch:
-        record_id = store_in_case(case, report, write_outputs(report, Path(scratch)))
+    compared = compare(request, writer=CaseWriter(case.root, case.actor))
+    report, record_id = compared.report, compared.record_id
     shown = ("phash", "ssim", "keypoint_inliers", "registered_ssim")
     summary = ", ".join(f"{r.metric} {r.band}" for r in report.bands if r.metric in shown)
     return f"comparison record #{record_id} ({summary})"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from workstation.report.build import ReportOptions, build_report
-
     out = args.out.absolute()
     with build_sample_case(out / "sample-case") as case:
         print(f"Sample case: {case.root}")
@@ -74,7 +70,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for line in add_demo_mechanisms(case, out):
             print(line)
         # The demo's own output folder: a re-run replaces its export (the case keeps each one).
-        built = build_report(case, ReportOptions(out=out / "sample-report.pdf", force=True))
+        request = ReportRequest(out=out / "sample-report.pdf", force=True)
+        built = build_stored_report(request, CaseWriter(case.root, case.actor))
         print(
             f"Report: {built.export} ({built.pages} pages, SHA-256 {built.sha256[:16]}…; "
             f"stored in the case as record #{built.record_id})"
