@@ -70,10 +70,10 @@ def test_verify_exits_1_and_names_each_mismatch(tmp_path: Path) -> None:
 
 def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
     result = run_cli("demo", "--out", tmp_path, check=True)
-    # 7 objects of the comparison, the demo model's image and its 20 steps (preview, decode),
-    # two mechanism studies (14 img2img and 10 LoRA images, each with grid, plot, CSV, JSON) and
-    # the stored report
-    assert "Case verified OK: 81 objects" in result.stdout
+    # 8 objects of the comparison (4 images, difference maps, keypoints, colour palettes), the
+    # demo model's image and its 20 steps (preview, decode), two mechanism studies (14 img2img and
+    # 10 LoRA images, each with grid, plot, CSV, JSON) and the stored report
+    assert "Case verified OK: 82 objects" in result.stdout
     assert "keypoint_inliers near-duplicate" in result.stdout
     assert "with the bundled demo model, all 20 steps kept" in result.stdout
     assert "img2img strength sweep from the protected work" in result.stdout
@@ -81,7 +81,7 @@ def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
     assert (tmp_path / "sample-report.pdf").read_bytes().startswith(b"%PDF")
     listed = json.loads(run_cli("case", "list", tmp_path / "sample-case", "--json").stdout)
     roles = sorted(a["role"] for a in listed if a["role"] != "generated")
-    assert roles == ["disputed"] + ["other"] * 11 + ["reference"] * 3 + ["report"]
+    assert roles == ["disputed"] + ["other"] * 12 + ["reference"] * 3 + ["report"]
     assert sum(a["role"] == "generated" for a in listed) == 65
 
     # The mechanisms show: low img2img strength and a full-scale LoRA trained on the work come
