@@ -17,8 +17,9 @@ def test_generation_previews_each_step_and_lands_in_the_case(qtbot, generate_rea
 
     seen = []  # (step, preview shown in the view at that moment)
 
-    def progressed(step, total, preview):
-        seen.append((step, total, preview is not None and len(panel.preview.items) == 1))
+    def progressed(event):
+        shown = event.preview is not None and len(panel.preview.items) == 1
+        seen.append((event.step, event.total, shown))
 
     job = panel.generate()
     job.signals.progress.connect(progressed)  # runs after the panel's own slot
@@ -53,7 +54,7 @@ def test_cancel_stops_the_run_and_stores_nothing(qtbot, generate_ready, sample_c
         before = (len(case.artifacts()), case.chain_head())
 
     job = panel.generate()
-    job.signals.progress.connect(lambda step, _total, _preview: step == 2 and panel.cancel())
+    job.signals.progress.connect(lambda event: event.step == 2 and panel.cancel())
     with qtbot.waitSignal(job.signals.cancelled, timeout=JOB_TIMEOUT_MS):
         pass
     wait_idle(qtbot, window)

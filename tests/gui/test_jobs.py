@@ -44,15 +44,14 @@ def test_a_job_that_stops_is_cancelled_even_when_it_writes() -> None:
 
 
 def test_progress_events_reach_the_jobs_signals(qtbot) -> None:
-    """`job.runtime()` is the one adapter: each event arrives as `progress_event` with its
-    preview as a QImage, and in the legacy form as `progress`; Cancel reaches the runtime."""
+    """`job.runtime()` is the one adapter: each event arrives as `progress` with its
+    preview as a QImage; Cancel reaches the runtime."""
     import numpy as np
     from PySide6.QtGui import QImage
 
     from workstation.core.progress import ProgressEvent
 
     events: list[ProgressEvent] = []
-    legacy: list[tuple] = []
 
     def work(job: Job) -> int:
         runtime = job.runtime()
@@ -63,12 +62,10 @@ def test_progress_events_reach_the_jobs_signals(qtbot) -> None:
         return 7
 
     job = Job(work, "events", writer=WRITER)
-    job.signals.progress_event.connect(events.append)
-    job.signals.progress.connect(lambda step, total, detail: legacy.append((step, total, detail)))
+    job.signals.progress.connect(events.append)
     assert ended(job) == ["succeeded 7"]
     assert [(e.step, e.total, e.message) for e in events] == [
         (1, 4, ""),
         (2, 4, "item 1/2: generated"),
     ]
     assert isinstance(events[0].preview, QImage) and events[0].preview.width() == 8
-    assert legacy[0][2] is events[0].preview and legacy[1] == (2, 4, "item 1/2: generated")

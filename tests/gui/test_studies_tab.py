@@ -47,7 +47,7 @@ def test_cancel_leaves_the_case_unchanged(qtbot, generate_ready, sample_case):
         before = (len(case.artifacts()), case.chain_head())
 
     job = form.run()
-    job.signals.progress.connect(lambda step, _total, _detail: step == 2 and form.cancel())
+    job.signals.progress.connect(lambda event: event.step == 2 and form.cancel())
     with qtbot.waitSignal(job.signals.cancelled, timeout=JOB_TIMEOUT_MS):
         pass
     wait_idle(qtbot, window)

@@ -63,7 +63,7 @@ def test_reproduce_a_generated_image_from_the_case(qtbot, generate_ready, sample
 
     steps = []
     job = dialog.run()
-    job.signals.progress_event.connect(lambda event: steps.append(event.step))
+    job.signals.progress.connect(lambda event: steps.append(event.step))
     wait_idle(qtbot, window)
     assert "EXACT MATCH" in dialog.verdict.text(), dialog.status.text()
     assert steps and steps[-1] == 3
@@ -101,7 +101,7 @@ def test_train_a_lora_with_progress(qtbot, window, demo_model, scenes, tmp_path)
     dialog.targets.setCurrentIndex(dialog.targets.findData("all"))
     losses = []
     job = dialog.start()
-    job.signals.progress_event.connect(lambda event: losses.append(event.value))
+    job.signals.progress.connect(lambda event: losses.append(event.value))
     assert not dialog.train_button.isEnabled() and dialog.cancel_button.isEnabled()
     wait_idle(qtbot, window, TRAIN_TIMEOUT_MS)
 
@@ -120,7 +120,7 @@ def test_cancel_a_unet_training_keeps_a_checkpoint(qtbot, window, demo_model, sc
     dialog.out.set_path(tmp_path / "unet")
     dialog.batch_size.setValue(2)
     job = dialog.start()
-    job.signals.progress_event.connect(lambda event: event.step == 2 and dialog.cancel())
+    job.signals.progress.connect(lambda event: event.step == 2 and dialog.cancel())
     with qtbot.waitSignal(job.signals.cancelled, timeout=TRAIN_TIMEOUT_MS):
         pass
     wait_idle(qtbot, window)

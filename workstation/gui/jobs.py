@@ -7,9 +7,8 @@ CLI hands them its own runtime:
 
     runner.start(Job(lambda job: generate(request, runtime=job.runtime())))
 
-Its progress events arrive as `signals.progress_event` (a `ProgressEvent` whose preview is
-already a QImage) and, for widgets not yet moved to it, as the legacy `signals.progress(step,
-total, preview or text)`; `job.on_progress(step, total, detail)` is the legacy callable form.
+Its progress events arrive as `signals.progress`: one `ProgressEvent` (step, total, message,
+preview, value) whose preview is already a QImage.
 Widgets connect to `job.signals`; they never see threads. Signals emitted on the worker thread
 are queued to the GUI thread by Qt, so slots always run there.
 """
@@ -35,8 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class JobSignals(QObject):
-    progress_event = Signal(object)  # a ProgressEvent, its preview (if any) a QImage
-    progress = Signal(int, int, object)  # legacy: step, total, QImage preview, text or None
+    progress = Signal(object)  # a ProgressEvent, its preview (if any) a QImage
     succeeded = Signal(object)  # the function's return value
     failed = Signal(str, bool)  # one-line message, True when it is a bug (not a user error)
     cancelled = Signal()
@@ -67,7 +65,7 @@ class Job(QRunnable):
         self.signals = JobSignals()
         self._cancel = threading.Event()
 
-    # What the lower layers get: the runtime, or (legacy) the two callables.
+    # What the lower layers get: the runtime.
 
     def runtime(self) -> Runtime:
         """The runtime the use cases get: progress reaches this job's signals, Cancel stops it
@@ -79,17 +77,7 @@ class Job(QRunnable):
         the worker thread."""
         if event.preview is not None:
             event = replace(event, preview=to_qimage(event.preview))
-        self.signals.progress_event.emit(event)
-        shown = event.preview if event.preview is not None else (event.message or None)
-        self.signals.progress.emit(event.step, event.total, shown)
-
-    def on_progress(self, step: int, total: int, detail: Any = None) -> None:
-        """Legacy form: `detail` is a preview picture (array, PIL image or QImage) or a line of
-        text such as the file being read."""
-        if isinstance(detail, str):
-            self.report(ProgressEvent(step, total, message=detail))
-        else:
-            self.report(ProgressEvent(step, total, preview=detail))
+        self.signals.progress.emit(event)
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()

@@ -236,7 +236,7 @@ class ReproduceDialog(QDialog):
             return reproduce(request, plan, writer=job.writer, runtime=job.runtime(), clips=clips)
 
         job = Job(work, "reproduce", writer=self.session.writer())
-        job.signals.progress_event.connect(self._progress)
+        job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(self._reproduced)
         self.status.setText(self.tr("Loading the model…"))
         return self._start(job)

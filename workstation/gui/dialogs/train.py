@@ -165,7 +165,7 @@ class TrainDialog(QDialog):
             show_error(self, str(error))
             return None
         job = Job(lambda job: train(request, runtime=job.runtime()), "train")
-        job.signals.progress_event.connect(self._progress)
+        job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(self._succeeded)
         job.signals.cancelled.connect(self._cancelled)
         job.signals.failed.connect(self._failed)

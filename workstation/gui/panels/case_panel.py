@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from workstation.app.case import VerifyRequest, verify_case
 from workstation.app.metadata import MetadataRequest, read_provenance
 from workstation.core.case import ROLES, Artifact, VerifyReport
+from workstation.core.progress import ProgressEvent
 from workstation.gui import labels
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.dialogs.verify_result import VerifyResultDialog
@@ -281,11 +282,13 @@ class CasePanel(QWidget):
             for number, (_sha, path) in enumerate(wanted, start=1):
                 if job.is_cancelled():
                     return
-                job.on_progress(number, len(wanted), load_qimage(path, THUMB_SIDE))
+                job.report(
+                    ProgressEvent(number, len(wanted), preview=load_qimage(path, THUMB_SIDE))
+                )
 
         job = Job(work, "thumbnails")
         job.signals.progress.connect(
-            lambda step, _total, image: self.model.set_thumbnail(wanted[step - 1][0], image)
+            lambda event: self.model.set_thumbnail(wanted[event.step - 1][0], event.preview)
         )
         self._thumb_job = self.runner.start(job)
 

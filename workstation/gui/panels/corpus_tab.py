@@ -31,6 +31,7 @@ from workstation.app.corpus import (
     build_corpus_index,
     query_corpus,
 )
+from workstation.core.progress import ProgressEvent
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
@@ -225,11 +226,13 @@ class CorpusTab(QWidget):
         self.job = self.runner.start(job)
         self._busy(True)
 
-    def _progress(self, done: int, total: int, path: object) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
+    def _progress(self, event: ProgressEvent) -> None:
+        self.progress.setRange(0, event.total)
+        self.progress.setValue(event.step)
         self.status.setText(
-            self.tr("Indexing {done} of {total}: {path}").format(done=done, total=total, path=path)
+            self.tr("Indexing {done} of {total}: {path}").format(
+                done=event.step, total=event.total, path=event.message
+            )
         )
 
     def _failed(self, message: str, bug: bool) -> None:

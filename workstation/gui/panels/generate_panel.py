@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from workstation.app.resources import ModelHolder
 from workstation.core.errors import WorkstationError
+from workstation.core.progress import ProgressEvent
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.generation import Outcome, run_generation
 from workstation.gui.jobs import Job, JobRunner
@@ -153,14 +154,14 @@ class GeneratePanel(QWidget):
         if self.session.case is None:
             self.generate_button.setToolTip(self.tr("Open a case first: results are stored in it"))
 
-    def _progress(self, step: int, total: int, preview: QImage | None) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(step)
-        if preview is not None:
-            self.preview.set_images(preview)
+    def _progress(self, event: ProgressEvent) -> None:
+        self.progress.setRange(0, event.total)
+        self.progress.setValue(event.step)
+        if event.preview is not None:
+            self.preview.set_images(event.preview)
         self.preview_caption.setText(
             self.tr("Step {step} of {total} — latent preview (approximate colours)").format(
-                step=step, total=total
+                step=event.step, total=event.total
             )
         )
 

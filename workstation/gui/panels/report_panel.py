@@ -38,6 +38,7 @@ from workstation.app.report import (
 )
 from workstation.core.case import Record
 from workstation.core.errors import WorkstationError
+from workstation.core.progress import ProgressEvent
 from workstation.gui import labels
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.dialogs.report_check import ReportCheckDialog
@@ -333,9 +334,9 @@ class ReportPanel(QWidget):
         self.open_button.setEnabled(ready and not busy)
         self.folder_button.setEnabled(exported and not busy)
 
-    def _progress(self, done: int, total: int, _detail: object) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
+    def _progress(self, event: ProgressEvent) -> None:
+        self.progress.setRange(0, event.total)
+        self.progress.setValue(event.step)
 
     def _built(self, result) -> None:
         self.result = result

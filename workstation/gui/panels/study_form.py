@@ -39,6 +39,7 @@ from workstation.app.study import (
     show_seeds,
 )
 from workstation.core.errors import InputError, WorkstationError
+from workstation.core.progress import ProgressEvent
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
@@ -207,12 +208,12 @@ class StudyForm(CaseJobForm):
     def _stopping_text(self) -> str:
         return self.tr("Stopping after the current step…")
 
-    def _progress(self, step: int, total: int, detail: object) -> None:
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(step)
-        if isinstance(detail, str):
-            self.status.setText(detail)
+    def _progress(self, event: ProgressEvent) -> None:
+        if event.total:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(event.step)
+        if event.message:
+            self.status.setText(event.message)
 
     def _cancelled_text(self) -> str:
         return self.tr(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QWidget
 
+from workstation.core.progress import ProgressEvent
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
@@ -31,9 +32,9 @@ class CaseJobForm(QGroupBox):
     def _set_running(self, running: bool) -> None:
         raise NotImplementedError
 
-    def _progress(self, step: int, total: int, detail: object) -> None:
-        if isinstance(detail, str) and self.job is not None and not self.job.is_cancelled():
-            self.status.setText(detail)
+    def _progress(self, event: ProgressEvent) -> None:
+        if event.message and self.job is not None and not self.job.is_cancelled():
+            self.status.setText(event.message)
 
     def _stopping_text(self) -> str:
         return self.tr("Stopping…")
