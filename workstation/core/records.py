@@ -109,11 +109,11 @@ class RecordBody:
 # 1. The kinds
 
 
-@dataclass(frozen=True)
-class Generation(RecordBody):
-    """One txt2img or img2img run (engine/generate.py builds the fields)."""
+@dataclass(frozen=True, kw_only=True)
+class GenerationRun(RecordBody):
+    """The fields of one txt2img or img2img run, as engine/generate.py builds them; a generation
+    record is one, and a reproduction carries its regeneration's at its top level."""
 
-    KIND: ClassVar[str] = "generation"
     mode: str
     params: dict
     model: dict
@@ -123,11 +123,18 @@ class Generation(RecordBody):
     steps_run: int
     image: dict
     environment: dict
-    schema: str = "workstation.generation/1"
-    study_key: str | None = None  # the study item key, when a study made it
     started: str | None = None  # UTC, when the run started and finished
     finished: str | None = None
     seconds: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Generation(GenerationRun):
+    """One txt2img or img2img run."""
+
+    KIND: ClassVar[str] = "generation"
+    schema: str = "workstation.generation/1"
+    study_key: str | None = None  # the study item key, when a study made it
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -185,8 +192,8 @@ class Lab(RecordBody):
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
-class Reproduction(RecordBody):
+@dataclass(frozen=True, kw_only=True)
+class Reproduction(GenerationRun):
     """A re-run of an image's recipe: the plan, the verdict, the regeneration's generation fields
     at the top level (analysis/reproduce.py Reproduction.to_dict()) and the comparison."""
 
@@ -204,19 +211,7 @@ class Reproduction(RecordBody):
     exact_match: bool
     pixels: dict
     comparison: dict
-    mode: str
-    params: dict
-    model: dict
-    loras: list
-    init_image: dict | None
-    scheduler: dict
-    steps_run: int
-    image: dict
-    environment: dict
     generation_schema: str | None = None
-    started: str | None = None
-    finished: str | None = None
-    seconds: float | None = None
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 
