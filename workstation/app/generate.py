@@ -100,7 +100,7 @@ def generate(
         record_id = artifact = None
         if writer is not None:
             with writer.open() as case:
-                record_id = store_generation(case, result, out, step_files)
+                record_id = store_generation(case, result, out, step_files).record_id
                 artifact = output_id(case.record(record_id))
     return Generated(result, request.out, record_id, artifact)
 

@@ -112,7 +112,7 @@ def add_demo_generation(case: Case, out: Path) -> str:
     result = txt2img(load_model(model_dir, device="cpu", dtype="float32"), params)
     output = save_png(result.image, out / "demo-generation.png", result.record)
     step_files = write_steps(result, out / "demo-generation-steps")
-    record_id = store_generation(case, result, output, step_files)
+    record_id = store_generation(case, result, output, step_files).record_id
     return (
         f"Generated {output.name} with the bundled demo model, all {len(result.steps)} steps "
         f"kept: generation record #{record_id}"

@@ -49,7 +49,7 @@ def generation_body(record: dict[str, Any], study_key: str | None = None) -> Gen
 
 @dataclass(frozen=True)
 class StoredGeneration:
-    """What `store_generation_parts` stored: the record and the artifacts it links."""
+    """What `store_generation` stored: the record and the artifacts it links."""
 
     record_id: int
     output: Artifact
@@ -64,22 +64,8 @@ def store_generation(
     *,
     note: str | None = None,
     study_key: str | None = None,
-) -> int:
-    """Import everything into `case` in one transaction; returns the generation record's id."""
-    parts = store_generation_parts(case, result, output, step_files, note=note, study_key=study_key)
-    return parts.record_id
-
-
-def store_generation_parts(
-    case: Case,
-    result: GenerationResult,
-    output: Path,
-    step_files: Sequence[StepFile] = (),
-    *,
-    note: str | None = None,
-    study_key: str | None = None,
 ) -> StoredGeneration:
-    """`store_generation`, saying what it stored.
+    """Import everything into `case` in one transaction; returns what it stored.
 
     The record links its output, its init image and each kept step; `study_key` marks an item
     of a study (analysis/studies/runner.py finds it again by that key).

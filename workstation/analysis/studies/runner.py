@@ -178,7 +178,7 @@ class StudyRun:
 
     def _generate(self, item: Item, key: str, done: int, total: int) -> Made:
         """Generate one item and store it in the case at once (its own transaction)."""
-        from workstation.engine.casefile import StepFile, generation_body, store_generation_parts
+        from workstation.engine.casefile import StepFile, generation_body, store_generation
         from workstation.engine.generate import generate
         from workstation.engine.pngmeta import save_png
 
@@ -206,7 +206,7 @@ class StudyRun:
                 for s in result.steps
                 if s.image is not None
             ]
-            stored = store_generation_parts(
+            stored = store_generation(
                 self.case,
                 result,
                 image,
