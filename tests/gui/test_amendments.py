@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from tests.gui.conftest import wait_idle
-from workstation.app.examiner_records import current_info
 from workstation.core.case import Case
 from workstation.core.records import Amendment, Link
 from workstation.gui.dialogs.case_properties import CasePropertiesDialog
@@ -67,9 +66,7 @@ def test_amending_properties_records_each_field_and_shows_the_history(qtbot, win
         ("court", "", "Court A", "assigned"),
         ("case_number", "(2025)沪0104民初1号", "(2025)沪0104民初2号", "typo in the number"),
     ]
-    assert (
-        current_info(window.session, window.session.case.info).case_number == "(2025)沪0104民初2号"
-    )
+    assert window.session.case.info.case_number == "(2025)沪0104民初2号"
 
     window.actions_.case_properties.trigger()
     dialog = [d for d in window.findChildren(CasePropertiesDialog) if d.isVisible()][-1]

@@ -9,12 +9,12 @@ They read from an open `Case` or from the window's session snapshot alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from workstation.app.findings import Target
 from workstation.core.audit import AuditEntry
-from workstation.core.case import CaseInfo, Record
+from workstation.core.case import Record
 from workstation.core.records import Amendment, Finding
 
 
@@ -90,13 +90,6 @@ def changes(session: Readable, target: str, target_id: int | None = None) -> lis
             )
         )
     return found
-
-
-def current_info(session: Readable, info: CaseInfo) -> CaseInfo:
-    """The case's properties (`info`, as read when it was opened) with every amendment applied,
-    including those written since (oldest first, newest wins)."""
-    newest = {change.field: str(change.value) for change in changes(session, "case")}
-    return replace(info, **newest)
 
 
 def findings(session: Readable) -> list[FindingRow]:

@@ -172,6 +172,7 @@ class Case:
         self.root = root
         self._conn = conn
         self._depth = 0
+        self._markers: list[Path] = []  # `.pending` markers of files this transaction placed
         self.readonly = readonly
         self.on_wait = on_wait  # told once when a write waits for another program's lock
         self.actor = actor or self.info.examiner
@@ -375,7 +376,7 @@ class Case:
     def _rolled_back(self) -> None:
         """Remove the files this transaction placed: nothing refers to them. (Another writer
         cannot have reused one meanwhile: it places its files only while holding the lock.)"""
-        for marker in getattr(self, "_markers", []):
+        for marker in self._markers:
             sha256 = marker.name.removesuffix(".pending")
             if self.find_artifact(sha256) is None:
                 self.object_path(sha256).unlink(missing_ok=True)
@@ -384,9 +385,9 @@ class Case:
 
     def _committed(self) -> None:
         """After a commit: the objects it made are referenced now, their markers can go."""
-        for marker in getattr(self, "_markers", []):
+        for marker in self._markers:
             marker.unlink(missing_ok=True)
-        self._markers: list[Path] = []
+        self._markers = []
 
     def log_action(self, action: str, details: dict[str, Any]) -> audit.AuditEntry:
         with self.transaction():
@@ -422,8 +423,6 @@ class Case:
         # The marker says "an import is putting this here"; it goes once the rows are committed.
         marker = self.root / "objects" / "tmp" / f"{sha256}.pending"
         marker.touch()
-        if not hasattr(self, "_markers"):
-            self._markers = []
         self._markers.append(marker)
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(tmp, final)
@@ -583,15 +582,26 @@ class Case:
         return found
 
     def record(self, record_id: int) -> Record:
-        for record in self.records():
-            if record.id == record_id:
-                return record
-        raise InputError(f"the case has no record #{record_id}")
+        columns = _RECORD_COLUMNS if self._has_table("links") else _LEGACY_RECORD_COLUMNS
+        row = None
+        if self._has_table("records"):
+            row = self._conn.execute(
+                f"SELECT {columns} FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+        if row is None:
+            raise InputError(f"the case has no record #{record_id}")
+        links = self._links(record_id).get(record_id, ()) if self._has_table("links") else ()
+        withdrawn = any(t == record_id for _, t in self._amendment_targets("record"))
+        return _record(row, links, withdrawn)
 
-    def _links(self) -> dict[int, tuple[Link, ...]]:
+    def _links(self, record_id: int | None = None) -> dict[int, tuple[Link, ...]]:
+        """Links by record, of every record or of one."""
         found: dict[int, list[Link]] = {}
+        where, args = ("WHERE record_id = ?", (record_id,)) if record_id is not None else ("", ())
         rows = self._conn.execute(
-            "SELECT record_id, role, label, artifact_id, target_record_id FROM links ORDER BY rowid"
+            "SELECT record_id, role, label, artifact_id, target_record_id FROM links"
+            f" {where} ORDER BY rowid",
+            args,
         )
         for record_id, role, label, artifact_id, target in rows:
             try:

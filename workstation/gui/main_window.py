@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from workstation import APP_NAME
 from workstation.app.case import CaseInitRequest
 from workstation.app.evidence import ImportRequest, import_evidence
-from workstation.app.examiner_records import FindingRow, current_info
+from workstation.app.examiner_records import FindingRow
 from workstation.app.resources import ClipHolder, ModelHolder
 from workstation.core.case import Artifact, Record
 from workstation.core.errors import WorkstationError
@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_NAME)
             self.case_label.setText(self.tr("No case open"))
             return
-        title = current_info(self.session, case.info).title  # amended since opening, perhaps
+        title = case.info.title  # read now: amendments since opening show
         self.setWindowTitle(f"{title} — {APP_NAME}")
         entries = self.session.audit_entries()
         seq, head = (entries[-1].seq, entries[-1].hash) if entries else (0, "")

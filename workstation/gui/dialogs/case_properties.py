@@ -38,7 +38,7 @@ class CasePropertiesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("casePropertiesDialog")
         self.setWindowTitle(self.tr("Case properties"))
-        info = examiner_records.current_info(session, session.case.info)
+        info = session.case.info  # read now, amendments applied
         self.current = {name: getattr(info, name) for name in CASE_PROPERTIES}
         writable = not readonly_reason
 
