@@ -491,7 +491,8 @@ class Case:
 
     def artifacts(self, role: str | None = None) -> list[Artifact]:
         """Every artifact with its current role and note (amendments applied)."""
-        current = [self._amended(a) for a in self._stored_artifacts()]
+        changes = self._artifact_changes()  # read once, not once per artifact
+        current = [self._amended(a, changes) for a in self._stored_artifacts()]
         return [a for a in current if role is None or a.role == role]
 
     def _stored_artifacts(self) -> list[Artifact]:
@@ -506,13 +507,19 @@ class Case:
             raise InputError(f"the case has no artifact #{artifact_id}")
         return self._amended(Artifact(*row))
 
-    def _amended(self, artifact: Artifact) -> Artifact:
-        changes = {
-            a.field: str(a.value)
-            for a, target in self._amendment_targets("artifact")
-            if target == artifact.id
-        }
-        return replace(artifact, **changes) if changes else artifact
+    def _artifact_changes(self) -> dict[int | None, dict[str, str]]:
+        """artifact id -> its amended fields, newest value last-wins."""
+        changes: dict[int | None, dict[str, str]] = {}
+        for amendment, target in self._amendment_targets("artifact"):
+            changes.setdefault(target, {})[amendment.field] = str(amendment.value)
+        return changes
+
+    def _amended(
+        self, artifact: Artifact, changes: dict[int | None, dict[str, str]] | None = None
+    ) -> Artifact:
+        changes = self._artifact_changes() if changes is None else changes
+        fields = changes.get(artifact.id)
+        return replace(artifact, **fields) if fields else artifact
 
     def find_artifact(self, sha256: str) -> Artifact | None:
         """The first artifact holding these bytes, if the case has them."""
