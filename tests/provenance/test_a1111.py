@@ -152,18 +152,34 @@ def test_img2img_and_generation_params(write, tmp_path: Path) -> None:
     assert params.loras[0].path == "s.safetensors" and params.loras[0].scale == 0.7
 
 
-def test_generation_params_refuses_what_it_cannot_reproduce(write) -> None:
+def test_generation_params_follow_a1111s_own_sampling(write) -> None:
+    prompt = "p <lora:inkStyle_v2:0.5> <lora:detail-tweaker:1>"
     hires = read_metadata(
-        write("h.png", png_bytes({"parameters": a1111_infotext("p", "", SETTINGS)}))
+        write("h.png", png_bytes({"parameters": a1111_infotext(prompt, "", SETTINGS)}))
     )
-    with pytest.raises(InputError, match="hires"):
-        hires.to_generation_params("m", lora_paths={"inkStyle_v2": "a", "detail-tweaker": "b"})
+    params = hires.to_generation_params("m", lora_paths={"inkStyle_v2": "a", "detail-tweaker": "b"})
+    assert [spec.scale for spec in params.loras] == [0.5, 1.0]
+    assert params.convention == "a1111" and params.prompt_syntax == "a1111"
+    assert params.noise == "gpu"  # no "RNG" in the infotext: A1111's default, the GPU
+    assert params.hires.upscaler == "latent" and params.hires.steps == 10
+    assert (params.hires.width, params.hires.height) == (2 * params.width, 2 * params.height)
+
     text = "p\nSteps: 2, Sampler: DPM++ 2M, Schedule type: SGM Uniform, CFG scale: 7, Seed: 1"
-    text += ", Size: 64x64"
+    text += ", Size: 64x64, RNG: NV, ENSD: 31337"
     odd = read_metadata(write("s.png", png_bytes({"parameters": text})))
     assert odd.recipe.sampler is None and "no single A1111 name" in odd.warnings[0]
-    with pytest.raises(InputError, match="SGM Uniform"):
-        odd.to_generation_params("m")
+    params = odd.to_generation_params("m")
+    assert (params.sampler, params.scheduler) == ("DPM++ 2M", "SGM Uniform")
+    assert (params.noise, params.eta_noise_seed_delta) == ("nv", 31337)
+
+
+def test_generation_params_refuse_what_the_engine_cannot_follow(write) -> None:
+    settings = {**SETTINGS, "Hires upscaler": "4x-UltraSharp"}
+    hires = read_metadata(
+        write("h.png", png_bytes({"parameters": a1111_infotext("p", "", settings)}))
+    )
+    with pytest.raises(InputError, match="4x-UltraSharp"):
+        hires.to_generation_params("m", lora_paths={"inkStyle_v2": "a", "detail-tweaker": "b"})
 
 
 @pytest.mark.parametrize(

@@ -299,6 +299,14 @@ def test_comfyui_generation_params(write) -> None:
     params = meta.to_generation_params(
         "dreamshaper_8.safetensors", lora_paths={"ink.safetensors": "/loras/ink.safetensors"}
     )
-    assert (params.prompt, params.sampler, params.clip_skip) == (POSITIVE, "DPM++ 2M Karras", 2)
+    assert (params.prompt, params.clip_skip) == (POSITIVE, 2)
+    # ComfyUI's own names, run the way ComfyUI runs them; the A1111 name is for reading only
+    assert meta.recipe.sampler == "DPM++ 2M Karras"
+    assert (params.convention, params.sampler, params.scheduler) == (
+        "comfyui",
+        "dpmpp_2m",
+        "karras",
+    )
+    assert (params.prompt_syntax, params.noise) == ("comfyui", "cpu")
     assert (params.width, params.height, params.seed) == (640, 384, 123456789012)
     assert [(spec.path, spec.scale) for spec in params.loras] == [("/loras/ink.safetensors", 0.7)]

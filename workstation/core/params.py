@@ -14,6 +14,14 @@ from typing import Any
 from workstation.core.errors import InputError
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# Whose sampling a generation follows. "workstation": diffusers' schedulers, the engine's own (the
+# A1111 name picks the algorithm, not the bits). "a1111" (A1111/Forge) and "comfyui": the
+# generator's own sigma schedules, noise, prompt syntax and 8-bit conversion, so its images can
+# be reproduced as they were made.
+CONVENTIONS = ("workstation", "a1111", "comfyui")
+NOISE_SOURCES = ("cpu", "gpu", "nv")  # torch CPU generator, torch CUDA generator, NVIDIA Philox
+PROMPT_SYNTAXES = ("plain", "a1111", "comfyui", "invokeai")
+UPSCALERS = ("latent", "latent-nearest", "latent-bicubic", "lanczos", "nearest")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 MAX_SEED = 2**64 - 1
 MAX_STEPS = 1000
@@ -36,6 +44,44 @@ class LoraSpec:
 
 
 @dataclass(frozen=True)
+class HiresSpec:
+    """A second pass at a larger size (A1111 "Hires fix", ComfyUI's latent-upscale workflows):
+    the first image is upscaled (in latent space or in pixels) and denoised again."""
+
+    width: int
+    height: int
+    upscaler: str = "latent"
+    steps: int = 0  # 0: as many as the first pass (A1111's "Hires steps: 0")
+    denoise: float = 0.7
+
+    def __post_init__(self) -> None:
+        _check_int("hires width", self.width, 8, MAX_SIDE)
+        _check_int("hires height", self.height, 8, MAX_SIDE)
+        _check_int("hires steps", self.steps, 0, MAX_STEPS)
+        if self.upscaler not in UPSCALERS:
+            raise InputError(
+                f"unknown hires upscaler {self.upscaler!r}; use one of {', '.join(UPSCALERS)}"
+            )
+        if not isinstance(self.denoise, (int, float)) or not 0 < self.denoise <= 1:
+            raise InputError(f"hires denoise must be in (0, 1], not {self.denoise!r}")
+
+
+@dataclass(frozen=True)
+class RefinerSpec:
+    """SDXL's refiner: a second model takes over the same denoising at a fraction of the steps."""
+
+    model: str
+    switch_at: float = 0.8
+    model_sha256: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.model:
+            raise InputError("the refiner names no model file")
+        if not isinstance(self.switch_at, (int, float)) or not 0 < self.switch_at < 1:
+            raise InputError(f"refiner switch must be in (0, 1), not {self.switch_at!r}")
+
+
+@dataclass(frozen=True)
 class GenerationParams:
     model: str
     prompt: str
@@ -54,6 +100,18 @@ class GenerationParams:
     dtype: str = "auto"
     model_sha256: str | None = None
     init_sha256: str | None = None
+    # How a peer generator would have run it (see CONVENTIONS); the defaults are the engine's own.
+    convention: str = "workstation"
+    scheduler: str = ""  # the sigma schedule ("karras", "normal", …); "" = the sampler's default
+    prompt_syntax: str = "plain"
+    noise: str = "cpu"
+    eta_noise_seed_delta: int = 0  # A1111's ENSD: the seed of the per-step noise is seed + ENSD
+    subseed: int | None = None  # A1111's variation seed, blended in by `subseed_strength`
+    subseed_strength: float = 0.0
+    batch_size: int = 1  # noise is drawn for the whole batch; this image is `batch_index`
+    batch_index: int = 0
+    hires: HiresSpec | None = None
+    refiner: RefinerSpec | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "loras", tuple(self.loras))
@@ -83,6 +141,49 @@ class GenerationParams:
         for spec in self.loras:
             if not isinstance(spec, LoraSpec):
                 raise InputError(f"LoRA entries must be LoraSpec, not {type(spec).__name__}")
+        self._check_convention()
+
+    def _check_convention(self) -> None:
+        for name, value, allowed in (
+            ("convention", self.convention, CONVENTIONS),
+            ("noise source", self.noise, NOISE_SOURCES),
+            ("prompt syntax", self.prompt_syntax, PROMPT_SYNTAXES),
+        ):
+            if value not in allowed:
+                raise InputError(f"unknown {name} {value!r}; use one of {', '.join(allowed)}")
+        if not isinstance(self.scheduler, str):
+            raise InputError("the scheduler must be a name")
+        _check_int("eta noise seed delta", self.eta_noise_seed_delta, 0, MAX_SEED)
+        _check_int("batch size", self.batch_size, 1, 64)
+        _check_int("batch index", self.batch_index, 0, self.batch_size - 1)
+        if self.subseed is not None:
+            _check_int("variation seed", self.subseed, 0, MAX_SEED)
+        strength = self.subseed_strength
+        if not isinstance(strength, (int, float)) or not 0 <= strength <= 1:
+            raise InputError(f"variation strength must be in [0, 1], not {strength!r}")
+        if self.hires is not None and not isinstance(self.hires, HiresSpec):
+            raise InputError("hires must be a HiresSpec")
+        if self.refiner is not None and not isinstance(self.refiner, RefinerSpec):
+            raise InputError("refiner must be a RefinerSpec")
+        if self.convention == "workstation":
+            # The engine's own sampling draws CPU noise for one image and knows no second pass.
+            peer_only = [
+                name
+                for name, used in (
+                    ("a schedule", bool(self.scheduler)),
+                    (f"noise {self.noise}", self.noise != "cpu"),
+                    ("ENSD", bool(self.eta_noise_seed_delta)),
+                    ("a variation seed", self.subseed is not None and strength > 0),
+                    ("a batch", self.batch_size > 1),
+                    ("a hires pass", self.hires is not None),
+                    ("a refiner", self.refiner is not None),
+                )
+                if used
+            ]
+            if peer_only:
+                raise InputError(
+                    f"{', '.join(peer_only)} needs convention a1111 or comfyui, not workstation"
+                )
 
     @property
     def is_img2img(self) -> bool:
@@ -105,6 +206,10 @@ class GenerationParams:
         values = dict(data)
         try:
             values["loras"] = tuple(LoraSpec(**spec) for spec in data.get("loras", ()))
+            if isinstance(data.get("hires"), dict):
+                values["hires"] = HiresSpec(**data["hires"])
+            if isinstance(data.get("refiner"), dict):
+                values["refiner"] = RefinerSpec(**data["refiner"])
             return cls(**values)
         except TypeError as error:
             raise InputError(f"bad generation parameters: {error}") from None

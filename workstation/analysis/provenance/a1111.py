@@ -14,7 +14,7 @@ import json
 import re
 
 from workstation.analysis.provenance import samplers
-from workstation.analysis.provenance.result import LoraRef, Recipe
+from workstation.analysis.provenance.result import LoraRef, PeerSettings, Recipe
 from workstation.analysis.provenance.values import (
     EXTRA_NETWORK,
     clean,
@@ -22,6 +22,21 @@ from workstation.analysis.provenance.values import (
     to_float,
     to_int,
 )
+from workstation.core.errors import InputError
+from workstation.core.params import HiresSpec
+
+# A1111's "RNG" setting as the infotext writes it; absent = "GPU", its default (infotext_utils).
+_RNG = {"GPU": "gpu", "CPU": "cpu", "NV": "nv"}
+# A1111's built-in upscalers the engine has (modules/shared_items, images.py); model upscalers
+# (ESRGAN, SwinIR, …) need their weights and are refused by name.
+_UPSCALERS = {
+    "Latent": "latent",
+    "Latent (nearest)": "latent-nearest",
+    "Latent (nearest-exact)": "latent-nearest",
+    "Latent (bicubic)": "latent-bicubic",
+    "Lanczos": "lanczos",
+    "Nearest": "nearest",
+}
 
 _IMAGE_SIZE = re.compile(r"^(\d+)x(\d+)$")
 # A1111's value pattern: a JSON-quoted string, else everything up to the next comma.
@@ -139,8 +154,74 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
         refiner=tuple((k, v) for k, v in values.items() if k.startswith("Refiner")),
         generator_version=values.get("Version"),
         settings=tuple(values.items()),
+        peer=_peer(values, width, height, warnings) if generator == "AUTOMATIC1111" else None,
     )
     return recipe, warnings
+
+
+def _peer(
+    values: dict[str, str], width: int | None, height: int | None, warnings: list[str]
+) -> PeerSettings | None:
+    """How A1111/Forge itself ran it: its sampler and schedule names, noise, variation seed,
+    hires pass. Settings the engine cannot follow are listed in `refused`."""
+    if "Sampler" not in values:
+        return None
+    refused = []
+    rng = values.get("RNG", "GPU")
+    if rng not in _RNG:
+        refused.append(f"RNG {rng!r}")
+    subseed = to_int(values.get("Variation seed"), "Variation seed", warnings)
+    strength = to_float(values.get("Variation seed strength"), "Variation seed strength", warnings)
+    if "Seed resize from" in values:
+        refused.append(f"Seed resize from {values['Seed resize from']}")
+    hires = None
+    if any(key.startswith("Hires ") for key in values):
+        hires, problem = _hires(values, width, height, warnings)
+        if problem:
+            refused.append(problem)
+    if "Refiner" in values:
+        refused.append(f"refiner {values['Refiner']}")
+    return PeerSettings(
+        convention="a1111",
+        sampler=values["Sampler"],
+        scheduler=values.get("Schedule type", ""),
+        prompt_syntax="a1111",
+        noise=_RNG.get(rng, "gpu"),
+        eta_noise_seed_delta=to_int(values.get("ENSD", "0"), "ENSD", warnings) or 0,
+        subseed=subseed,
+        subseed_strength=strength or 0.0 if subseed is not None else 0.0,
+        hires=hires,
+        refused=tuple(refused),
+    )
+
+
+def _hires(
+    values: dict[str, str], width: int | None, height: int | None, warnings: list[str]
+) -> tuple[HiresSpec | None, str | None]:
+    """A1111's hires fix (processing.py StableDiffusionProcessingTxt2Img): the target size is the
+    "Hires resize" or the first size × "Hires upscale", truncated to whole pixels."""
+    upscaler = values.get("Hires upscaler", "Latent")
+    if upscaler not in _UPSCALERS:
+        return None, f"hires upscaler {upscaler!r} (a model the engine does not have)"
+    if not width or not height:
+        return None, "a hires pass without a first-pass size"
+    if size := _IMAGE_SIZE.match(values.get("Hires resize", "")):
+        target = int(size.group(1)), int(size.group(2))
+    else:
+        scale = to_float(values.get("Hires upscale", "2"), "Hires upscale", warnings) or 2.0
+        target = int(width * scale), int(height * scale)
+    try:
+        hires = HiresSpec(
+            width=target[0],
+            height=target[1],
+            upscaler=_UPSCALERS[upscaler],
+            steps=to_int(values.get("Hires steps", "0"), "Hires steps", warnings) or 0,
+            denoise=to_float(values.get("Denoising strength"), "Denoising strength", warnings)
+            or 0.7,
+        )
+    except InputError as error:
+        return None, f"hires settings ({error})"
+    return hires, None
 
 
 def _name_hash_list(text: str) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workstation.analysis.provenance import samplers
-from workstation.analysis.provenance.result import LoraRef, Recipe
+from workstation.analysis.provenance.result import LoraRef, PeerSettings, Recipe
 from workstation.analysis.provenance.values import as_text, load_json, to_float, to_int
 
 _MAX_DEPTH = 64  # links followed along one path; real graphs need a handful
@@ -388,6 +388,49 @@ def _recipe(graph: _Graph, source: str, warnings: list[str]) -> Recipe:
         mode={"empty": "txt2img", "image": "img2img"}.get(origin),
         hires=hires,
         settings=tuple(settings),
+        peer=_peer(graph, main, origin, origin_node, hires, warnings),
+    )
+
+
+def _peer(
+    graph: _Graph,
+    main: _Sampler,
+    origin: str,
+    origin_node: dict | None,
+    passes: tuple,
+    warnings: list[str],
+) -> PeerSettings | None:
+    """How ComfyUI itself ran the main sampler node; what the engine cannot follow is refused
+    by name."""
+    if not isinstance(main.sampler_name, str) or not isinstance(main.scheduler, str):
+        return None
+    refused = [f"a later sampler pass ({label})" for label, _ in passes]
+    node_inputs = _inputs(graph.nodes[main.node_id])
+    if main.kind not in ("KSampler", "KSamplerAdvanced"):
+        refused.append(f"sampler node type {main.kind}")
+    elif main.kind == "KSamplerAdvanced":
+        start = graph.value(graph.nodes[main.node_id], "start_at_step")
+        end = graph.value(graph.nodes[main.node_id], "end_at_step")
+        if (
+            start not in (0, None)
+            or (isinstance(end, int) and end < (main.steps or 0))
+            or node_inputs.get("add_noise") == "disable"
+        ):
+            refused.append("KSamplerAdvanced with a partial step range or without noise")
+    denoise = to_float(main.denoise, "denoise", warnings)
+    if origin == "empty" and denoise not in (None, 1.0):
+        refused.append(f"denoise {denoise} on an empty latent")
+    batch = 1
+    if origin == "empty":
+        batch = to_int(graph.value(origin_node, "batch_size"), "batch_size", warnings) or 1
+    return PeerSettings(
+        convention="comfyui",
+        sampler=main.sampler_name,
+        scheduler=main.scheduler,
+        prompt_syntax="comfyui",
+        noise="cpu",  # comfy.sample.prepare_noise draws on the CPU whatever the device
+        batch_size=batch,
+        refused=tuple(refused),
     )
 
 

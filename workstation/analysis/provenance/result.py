@@ -10,7 +10,7 @@ from typing import Any
 
 from workstation.analysis.provenance.values import EXTRA_NETWORK
 from workstation.core.errors import InputError
-from workstation.core.params import GenerationParams, LoraSpec
+from workstation.core.params import GenerationParams, HiresSpec, LoraSpec
 from workstation.engine.samplers import canonical_name
 
 Pairs = tuple[tuple[str, str], ...]
@@ -35,6 +35,24 @@ class LoraRef:
     text_encoder_scale: float | None = None  # ComfyUI strength_clip, A1111 te
     hash: str | None = None  # as recorded: A1111 12-hex "addnet", Fooocus SHA-256, InvokeAI blake3
     source: str = ""  # where it was found: "prompt tag", "Lora hashes", "LoraLoader node 12", ...
+
+
+@dataclass(frozen=True)
+class PeerSettings:
+    """How the generator itself ran the recipe, in its own vocabulary, for generators whose
+    sampling the engine follows exactly (see `GenerationParams.convention`)."""
+
+    convention: str  # "a1111" or "comfyui"
+    sampler: str  # the generator's own sampler name ("DPM++ 2M", "dpmpp_2m")
+    scheduler: str = ""  # its schedule name; "" = the sampler's default
+    prompt_syntax: str = "plain"
+    noise: str = "cpu"
+    eta_noise_seed_delta: int = 0
+    subseed: int | None = None
+    subseed_strength: float = 0.0
+    batch_size: int = 1
+    hires: HiresSpec | None = None
+    refused: tuple[str, ...] = ()  # settings recorded that the engine cannot follow, by name
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,7 @@ class Recipe:
     refiner: Pairs = ()
     generator_version: str | None = None
     settings: Pairs = ()
+    peer: PeerSettings | None = None  # set when the engine can follow the generator's sampling
 
     @property
     def model_hash_kind(self) -> str | None:
@@ -89,6 +108,9 @@ class Recipe:
         `lora_paths` maps each LoRA's recorded name to its file. Refuses (InputError) when the
         metadata lacks a setting the engine needs, rather than filling in a default silently.
         """
+        sized_by_input = (
+            init_image is not None and self.peer is not None and self.peer.convention == "comfyui"
+        )
         missing = [
             name
             for name, value in (
@@ -96,16 +118,19 @@ class Recipe:
                 ("seed", self.seed),
                 ("steps", self.steps),
                 ("CFG scale", self.cfg),
-                ("width", self.width),
-                ("height", self.height),
+                ("width", self.width or sized_by_input or None),
+                ("height", self.height or sized_by_input or None),
             )
             if value is None
         ]
         if missing:
             raise InputError(f"the {self.generator} metadata does not record: {', '.join(missing)}")
-        if self.hires or self.refiner:
+        peer = self.peer
+        if peer is not None and peer.refused:
+            raise InputError(f"the recipe uses {'; '.join(peer.refused)}, which the engine lacks")
+        if peer is None and (self.hires or self.refiner):
             raise InputError("the recipe has a hires-fix or refiner pass, which the engine lacks")
-        if self.sampler is None:
+        if peer is None and self.sampler is None:
             raise InputError(
                 f"the recorded sampler {self.sampler_recorded!r} has no A1111 equivalent the "
                 "engine can run"
@@ -137,6 +162,36 @@ class Recipe:
         prompt = self.prompt
         if self.generator == "AUTOMATIC1111":
             prompt = EXTRA_NETWORK.sub("", prompt)  # A1111 strips <lora:…> before encoding
+        width, height = self.width, self.height
+        if width is None and init_image is not None and peer and peer.convention == "comfyui":
+            width, height = _image_size(init_image)  # ComfyUI samples at the input's own size
+        if peer is not None:
+            return GenerationParams(
+                model=str(model_path),
+                prompt=prompt,
+                negative=self.negative or "",
+                seed=self.seed,
+                steps=self.steps,
+                cfg=self.cfg,
+                sampler=peer.sampler,
+                width=width,
+                height=height,
+                loras=tuple(specs),
+                init_image=None if init_image is None else str(init_image),
+                strength=strength,
+                clip_skip=1 if self.clip_skip is None else self.clip_skip,
+                device=device,
+                dtype=dtype,
+                convention=peer.convention,
+                scheduler=peer.scheduler,
+                prompt_syntax=peer.prompt_syntax,
+                noise=peer.noise,
+                eta_noise_seed_delta=peer.eta_noise_seed_delta,
+                subseed=peer.subseed,
+                subseed_strength=peer.subseed_strength,
+                batch_size=peer.batch_size,
+                hires=peer.hires,
+            )
         return GenerationParams(
             model=str(model_path),
             prompt=prompt,
@@ -154,6 +209,16 @@ class Recipe:
             device=device,
             dtype=dtype,
         )
+
+
+def _image_size(path: str | Path) -> tuple[int, int]:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except OSError as error:
+        raise InputError(f"{path}: cannot read init image ({error})") from None
 
 
 @dataclass(frozen=True)
