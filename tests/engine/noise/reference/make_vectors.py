@@ -34,6 +34,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 SEEDS = [0, 1, 2**32 - 1, 2**40 + 123]  # the last: a 64-bit seed (its high word matters to NV)
 SHAPES = [(1, 4, 8, 8), (2, 4, 9, 7)]
 LATENT = (4, 8, 8)  # one image's latent for the A1111 cases
+COMFY_SHAPES = [(3, 4, 8, 8), (2, 4, 9, 7), (3, 4, 9, 7)]  # batch 3: image 1 of 3, odd H×W
 NEXT_DRAWS = 3
 
 
@@ -159,7 +160,7 @@ def comfy_vectors(root: Path) -> dict[str, np.ndarray]:
     )
     out = {}
     for seed in SEEDS:
-        for shape in [(3, 4, 8, 8), (2, 4, 9, 7)]:
+        for shape in COMFY_SHAPES:
             tag = f"seed{seed}_{'x'.join(map(str, shape))}"
             latent = torch.zeros(shape)
             out[f"{tag}_full"] = prepare_noise(latent, seed).numpy()
@@ -197,6 +198,7 @@ def main() -> None:
         "shapes": SHAPES,
         "a1111_latent": LATENT,
         "a1111_cases": cases,
+        "comfy_shapes": COMFY_SHAPES,
         "next_draws": NEXT_DRAWS,
     }
     (DATA / "provenance.json").write_text(json.dumps(provenance, indent=1) + "\n")
