@@ -83,10 +83,14 @@ def box_muller(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     u and v are offset by half a step so that u is never 0 (log) — cuRAND's choice.
     """
+    s, v = _radius_angle(x, y)
+    return (s * np.sin(v)).astype(np.float32), (s * np.cos(v)).astype(np.float32)
+
+
+def _radius_angle(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     u = x.astype(np.float64) * _INV32 + _INV32_HALF
     v = y.astype(np.float64) * _INV32_2PI + _INV32_2PI_HALF
-    s = np.sqrt(-2.0 * np.log(u))
-    return (s * np.sin(v)).astype(np.float32), (s * np.cos(v)).astype(np.float32)
+    return np.sqrt(-2.0 * np.log(u)), v
 
 
 def randn(
@@ -123,7 +127,8 @@ def randn(
     )
     g = philox4x32(counter, key)
     if lane is None:
-        values, _ = box_muller(g[0], g[1])
+        s, v = _radius_angle(g[0], g[1])  # the sine branch alone: no cosine to compute
+        values = (s * np.sin(v)).astype(np.float32)
     else:
         s01, c01 = box_muller(g[0], g[1])
         s23, c23 = box_muller(g[2], g[3])
