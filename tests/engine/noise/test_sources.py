@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
 from tests.engine.noise.conftest import assert_box_muller_close
 from workstation.core.errors import InputError
-from workstation.engine.noise import NoiseStream, randn
+from workstation.engine.noise import NoiseStream, philox, randn
 
 
 def test_cpu_is_torch_cpu_generator_and_uses_low_32_bits_of_the_seed():
@@ -42,6 +43,14 @@ def test_gpu_equals_torch_cuda_and_nv_reproduces_it():
     got = randn((4, 64, 64), 3, "gpu", "cuda")
     assert torch.equal(got, want)
     torch.testing.assert_close(randn((4, 64, 64), 3, "nv", "cpu"), want.cpu(), rtol=0, atol=1e-5)
+    # More values than the card has threads: the four-values-per-thread layout, two calls deep.
+    props = torch.cuda.get_device_properties(0)
+    threads = props.multi_processor_count * props.max_threads_per_multi_processor
+    shape = (2 * threads + 5,)
+    gpu = NoiseStream(9, "gpu", "cuda")
+    nv = NoiseStream(9, "nv", nv_threads=threads)
+    for _ in range(2):
+        torch.testing.assert_close(nv.randn(shape), gpu.randn(shape).cpu(), rtol=0, atol=1e-5)
 
 
 def test_bad_source_and_seed_are_input_errors():
@@ -50,3 +59,12 @@ def test_bad_source_and_seed_are_input_errors():
     for source in ("cpu", "nv"):
         with pytest.raises(InputError, match="64-bit"):
             randn((4,), 2**64, source)
+    with pytest.raises(InputError, match='"nv" source only'):
+        randn((4,), 0, "cpu", nv_threads=1024)
+
+
+def test_nv_threads_selects_the_many_values_per_thread_layout():
+    np.testing.assert_array_equal(
+        randn((2, 4, 9, 7), 3, "nv", nv_threads=256).numpy(),
+        philox.randn((2, 4, 9, 7), 3, threads=256),
+    )

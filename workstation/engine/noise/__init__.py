@@ -3,8 +3,9 @@
 Sources (:mod:`.sources`)
     ``randn(shape, seed, source, device) -> Tensor`` float32; source "cpu" (torch CPU generator),
     "gpu" (torch CUDA generator; InputError without CUDA) or "nv" (our Philox4x32-10, equal to
-    CUDA's ``randn`` on any device). ``NoiseStream(seed, source, device).randn(shape)`` continues
-    one generator draw after draw.
+    CUDA's ``randn`` on any device); keyword ``nv_threads`` for tensors larger than the GPU's
+    thread count. ``NoiseStream(seed, source, device, *, nv_threads).randn(shape)`` continues one
+    generator draw after draw.
 
 Philox (:mod:`.philox`)
     ``philox.randn(shape, seed, offset=0, threads=None) -> ndarray``, ``PhiloxGenerator(seed)``,

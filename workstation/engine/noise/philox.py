@@ -13,11 +13,12 @@ How torch maps a ``randn(shape)`` call onto Philox (ATen ``distribution_nullary_
   cuRAND "subsequence", and each ``randn`` call moves the offset on by one Philox block;
 - the first two 32-bit outputs go through Box–Muller and the sine branch is the value.
 
-That layout holds while the GPU has a thread for every element (numel <= SMs × max threads per
-SM: 16384 latent values of a 512² SD image always; SDXL's 65536 on most current cards). For a
-larger tensor torch lets each thread produce four values per Philox block, spread across the
-tensor; ``threads`` selects that layout (derived from the PyTorch source, not yet checked
-against a GPU here).
+That layout holds while the GPU has a thread for every element: numel <= SMs × max threads per
+SM (RTX 3090: 82 × 1536 = 125952; RTX 3060: 28 × 1536 = 43008). A 512² SD latent (16384
+values) fits nearly every card; SDXL's 65536 does not fit an RTX 3060 or 4060. For a larger
+tensor torch lets each thread produce four values per Philox block, spread across the tensor;
+``threads`` (the card's SMs × max threads per SM) selects that layout, derived from the PyTorch
+source and not yet checked against a GPU here. A1111's "NV" always uses the first layout.
 
 Box–Muller is evaluated as A1111 does, in float64 from cuRAND's float32 constants and rounded to
 float32: bit-identical to A1111's "NV" noise. A GPU evaluates it in float32 with hardware

@@ -25,13 +25,22 @@ SOURCES: tuple[str, ...] = ("cpu", "gpu", "nv")
 class NoiseStream:
     """Successive float32 normal draws from one seeded generator of ``source``."""
 
-    def __init__(self, seed: int, source: Source, device: torch.device | str = "cpu"):
+    def __init__(
+        self,
+        seed: int,
+        source: Source,
+        device: torch.device | str = "cpu",
+        *,
+        nv_threads: int | None = None,
+    ):
         _check_source(source)
+        if nv_threads is not None and source != "nv":
+            raise InputError(f'nv_threads applies to the "nv" source only, not {source!r}')
         self.seed = int(seed)
         self.source = source
         self.device = torch.device(device)
         if source == "nv":
-            self._generator = philox.PhiloxGenerator(self.seed)
+            self._generator = philox.PhiloxGenerator(self.seed, nv_threads)
         else:
             gen_device = "cpu" if source == "cpu" else _cuda_device(self.device)
             try:
@@ -54,9 +63,15 @@ def randn(
     seed: int,
     source: Source,
     device: torch.device | str = "cpu",
+    *,
+    nv_threads: int | None = None,
 ) -> torch.Tensor:
-    """The first draw of a freshly seeded ``source`` generator: float32 ``shape`` on ``device``."""
-    return NoiseStream(seed, source, device).randn(shape)
+    """The first draw of a freshly seeded ``source`` generator: float32 ``shape`` on ``device``.
+
+    ``nv_threads``: for "nv", the GPU's SMs × max threads per SM when the tensor is larger than
+    that (see :mod:`.philox`); None is one thread per value, as A1111's "NV".
+    """
+    return NoiseStream(seed, source, device, nv_threads=nv_threads).randn(shape)
 
 
 def _check_source(source: str) -> None:
