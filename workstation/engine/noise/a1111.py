@@ -14,6 +14,12 @@ image) and ``modules/sd_samplers_common.py`` (per-step noise):
   delta" (ENSD) is set, of generators reseeded with seed + ENSD right after the initial noise.
 - "RNG" ("Random number generator source"): "GPU" unless the infotext says "CPU" or "NV". A1111
   on a machine without CUDA (or on a Mac) drew "GPU" noise with the CPU generator all the same.
+- Hires fix: the second pass makes a new ImageRNG for the upscaled latent with the same seeds
+  and takes its ``next()`` as the img2img noise.
+
+Before v1.6 (``create_random_tensors``) the same values came from the global generator: the
+initial noise, then either its continuation or, with ENSD, ``manual_seed(seed + ENSD)`` and one
+draw per step; so these semantics cover those images too.
 """
 
 from __future__ import annotations
