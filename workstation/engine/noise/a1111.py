@@ -17,9 +17,11 @@ image) and ``modules/sd_samplers_common.py`` (per-step noise):
 - Hires fix: the second pass makes a new ImageRNG for the upscaled latent with the same seeds
   and takes its ``next()`` as the img2img noise.
 
-Before v1.6 (``create_random_tensors``) the same values came from the global generator: the
-initial noise, then either its continuation or, with ENSD, ``manual_seed(seed + ENSD)`` and one
-draw per step; so these semantics cover those images too.
+Before v1.6 (``create_random_tensors``, no "NV") the same values came from the global generator:
+the initial noise, then its continuation or, with ENSD, ``manual_seed(seed + ENSD)`` and one draw
+per step. That matches this for one image, and for batches with its default "enable_batch_seeds";
+not with "Seed resize from" plus ENSD (it drew step noise at the old size and then fell back to
+the global generator).
 """
 
 from __future__ import annotations
