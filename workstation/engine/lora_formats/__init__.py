@@ -1,0 +1,86 @@
+"""LoRA files parsed into per-module patches, one small module per algorithm.
+
+`parse(tensors, index)` turns a LoRA state dict into {(component, module path): Patch}; every key
+must belong to a patch of a module of the model, else ModelError names the keys.
+Algorithms: LoRA/LoCon (lora.py), LoHa (loha.py), LoKr (lokr.py), DoRA on any of them (dora.py),
+LyCORIS full/diff and norm (full.py). Key naming (kohya, LyCORIS, diffusers, peft) is in keys.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import torch
+
+from workstation.core.errors import ModelError
+from workstation.engine.lora_formats import full, loha, lokr, lora
+from workstation.engine.lora_formats.base import Patch
+from workstation.engine.lora_formats.keys import ModuleIndex, group, module_index, split_key
+
+__all__ = ["Patch", "ModuleIndex", "algorithm_of", "module_index", "parse", "split_key"]
+
+MAKERS: tuple[Callable[[str, dict[str, torch.Tensor]], Patch | None], ...] = (
+    lora.make,
+    loha.make,
+    lokr.make,
+    full.make,
+)
+# The parts each algorithm reads; a stem with parts from none of them or from two is refused.
+_FAMILIES = {
+    "lora": {"lora_down.weight", "lora_up.weight", "lora_mid.weight"},
+    "loha": set(loha.PARTS),
+    "lokr": set(lokr.PARTS),
+    "full": set(full.PARTS),
+}
+_SHARED = {"alpha", "dora_scale"}
+
+
+def make_patch(stem: str, parts: dict[str, torch.Tensor]) -> Patch | None:
+    """The patch these parts make, or None when they are no complete patch of one algorithm."""
+    kinds = [name for name, members in _FAMILIES.items() if members & parts.keys()]
+    if len(kinds) != 1 or not parts.keys() <= _FAMILIES[kinds[0]] | _SHARED:
+        return None
+    for maker in MAKERS:
+        patch = maker(stem, parts)
+        if patch is not None:
+            return patch
+    return None
+
+
+def algorithm_of(parts: Mapping[str, object], shapes: Mapping[str, tuple[int, ...]]) -> str | None:
+    """The algorithm name from part names and shapes only (lora-info reads no tensors)."""
+    empty = {name: torch.empty(shapes[name], device="meta") for name in parts}
+    patch = make_patch("", empty)
+    return patch.algorithm if patch else None
+
+
+def parse(
+    tensors: Mapping[str, torch.Tensor], index: ModuleIndex
+) -> dict[tuple[str, str], Patch]:
+    """Every key in `tensors` applied to a module of `index`, or ModelError naming the rest."""
+    stems, unapplied = group(tensors)
+    patches: dict[tuple[str, str], Patch] = {}
+    for stem, keys in stems.items():
+        target = index.resolve(stem)
+        patch = make_patch(stem, {part: tensors[key] for part, key in keys.items()})
+        if target is None or patch is None or target in patches:
+            unapplied.extend(keys.values())
+            continue
+        _check_shapes(patch, index.modules[target])
+        patches[target] = patch
+    if unapplied:
+        unapplied.sort()
+        shown = ", ".join(unapplied[:4]) + (", …" if len(unapplied) > 4 else "")
+        raise ModelError(f"{len(unapplied)} LoRA keys apply to no module of this model: {shown}")
+    return patches
+
+
+def _check_shapes(patch: Patch, module: torch.nn.Module) -> None:
+    """The patch fits the module: computed on the meta device, so nothing is multiplied."""
+    meta = type(patch)(patch.stem, patch.algorithm, {k: v if k == "alpha" else v.to("meta") for k, v in patch.parts.items()})
+    weight = torch.empty(module.weight.shape, device="meta")
+    bias = getattr(module, "bias", None)
+    try:
+        meta.merge(weight, None if bias is None else torch.empty(bias.shape, device="meta"), 1.0)
+    except RuntimeError as error:  # shapes that do not multiply or broadcast
+        raise ModelError(f"{patch.stem}: does not fit the model's {tuple(weight.shape)} weight: {error}") from None

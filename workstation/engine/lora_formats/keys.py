@@ -1,0 +1,162 @@
+"""Where a LoRA key points: its stem and part, and the model module the stem names.
+
+Stems come in the trainers' naming schemes:
+- kohya / LyCORIS: `lora_unet_<module path with _>`, `lora_te_…` (SD1/SD2), `lora_te1_…` and
+  `lora_te2_…` (SDXL); the UNet path either diffusers' (`down_blocks_0_…`, kohya SD1) or the
+  original LDM one (`input_blocks_4_1_…`, kohya SDXL).
+- diffusers: `unet.<path>`, `text_encoder.<path>`, `text_encoder_2.<path>` (older files put the
+  attention processor in the path: `attn1.processor.to_q_lora`).
+- peft: `base_model.model.<path>`.
+
+A family maps its modules to the names its LoRAs use with one function (`NAMINGS`): model ->
+{name: (component, module path)}; SD3/Flux transformers add theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+# Part name in the file -> the part name the algorithms use.
+PART_ALIASES = {
+    "lora_down.weight": "lora_down.weight",
+    "lora_up.weight": "lora_up.weight",
+    "lora_mid.weight": "lora_mid.weight",
+    "lora_A.weight": "lora_down.weight",
+    "lora_B.weight": "lora_up.weight",
+    "lora.down.weight": "lora_down.weight",
+    "lora.up.weight": "lora_up.weight",
+    "lora_layer.down.weight": "lora_down.weight",
+    "lora_layer.up.weight": "lora_up.weight",
+    "lora_linear_layer.down.weight": "lora_down.weight",
+    "lora_linear_layer.up.weight": "lora_up.weight",
+    "alpha": "alpha",
+    "dora_scale": "dora_scale",
+    "lora_magnitude_vector": "dora_scale",  # peft's DoRA
+    **{
+        name: name
+        for name in (
+            "hada_w1_a", "hada_w1_b", "hada_w2_a", "hada_w2_b", "hada_t1", "hada_t2",
+            "lokr_w1", "lokr_w1_a", "lokr_w1_b", "lokr_w2", "lokr_w2_a", "lokr_w2_b", "lokr_t2",
+            "diff", "diff_b", "w_norm", "b_norm",
+        )
+    },
+}  # fmt: skip
+# Older diffusers attention processors: `…attn1.processor.to_q_lora.down.weight`.
+PROCESSOR_PARTS = {"_lora.down.weight": "lora_down.weight", "_lora.up.weight": "lora_up.weight"}
+KOHYA_PREFIXES = {
+    "unet": ("lora_unet_",),
+    "text_encoder": ("lora_te_", "lora_te1_"),
+    "text_encoder_2": ("lora_te2_",),
+}
+COMPONENTS = ("unet", "text_encoder", "text_encoder_2")
+
+
+def split_key(key: str) -> tuple[str, str] | None:
+    """(stem, part) for a LoRA tensor name, the part in the algorithms' naming; None if unknown."""
+    for suffix, part in PROCESSOR_PARTS.items():
+        if key.endswith(suffix):
+            return _processor_stem(key[: -len(suffix)]), part
+    for suffix in sorted(PART_ALIASES, key=len, reverse=True):
+        if key.endswith("." + suffix):
+            return key[: -len(suffix) - 1], PART_ALIASES[suffix]
+    return None
+
+
+def _processor_stem(stem: str) -> str:
+    stem = stem.replace(".processor.", ".")
+    return stem + ".0" if stem.endswith("to_out") else stem
+
+
+def group(keys: Iterable[str]) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """{stem: {part: key}} and the keys that are no LoRA part."""
+    stems: dict[str, dict[str, str]] = {}
+    unknown = []
+    for key in keys:
+        split = split_key(key)
+        if split is None:
+            unknown.append(key)
+        else:
+            stems.setdefault(split[0], {})[split[1]] = key
+    return stems, unknown
+
+
+class ModuleIndex:
+    """The modules a LoRA may patch, under every name the trainers give them."""
+
+    def __init__(self, names: dict[str, tuple[str, str]], modules: dict[tuple[str, str], Any]):
+        self.names = names
+        self.modules = modules  # (component, path) -> torch module
+
+    def resolve(self, stem: str) -> tuple[str, str] | None:
+        if stem in self.names:
+            return self.names[stem]
+        if stem.startswith("base_model.model."):  # peft, saved from the component itself
+            rest = stem[len("base_model.model.") :]
+            for component in COMPONENTS:
+                if f"{component}.{rest}" in self.names:
+                    return self.names[f"{component}.{rest}"]
+        return None
+
+
+def sd_names(pipe: Any) -> ModuleIndex:
+    """SD1/SD2/SDXL pipelines: a UNet and one or two CLIP text encoders."""
+    names: dict[str, tuple[str, str]] = {}
+    modules: dict[tuple[str, str], Any] = {}
+    for component in COMPONENTS:
+        model = getattr(pipe, component, None)
+        if model is None:
+            continue
+        aliases = _unet_aliases(model) if component == "unet" else _text_aliases
+        for path, module in model.named_modules():
+            if not isinstance(getattr(module, "weight", None), _tensor_type()):
+                continue
+            target = (component, path)
+            modules[target] = module
+            for alias in aliases(path):
+                names[f"{component}.{alias}"] = target
+                for prefix in KOHYA_PREFIXES[component]:
+                    names[prefix + alias.replace(".", "_")] = target
+    return ModuleIndex(names, modules)
+
+
+def _tensor_type() -> type:
+    import torch
+
+    return torch.Tensor
+
+
+def _text_aliases(path: str) -> tuple[str, ...]:
+    # transformers 5 drops the `text_model.` level its checkpoints and LoRAs still name
+    if path.startswith("text_model."):
+        return path, path[len("text_model.") :]
+    return path, "text_model." + path
+
+
+def _unet_aliases(unet: Any) -> Callable[[str], tuple[str, ...]]:
+    from workstation.engine.tiny import _ldm_unet_key
+
+    config = unet.config
+    up_has_attention = ["CrossAttn" in kind for kind in config.up_block_types]
+    layers = config.layers_per_block
+
+    def aliases(path: str) -> tuple[str, ...]:
+        try:
+            ldm = _ldm_unet_key(f"{path}.weight", layers, up_has_attention)
+        except (ValueError, KeyError, IndexError, TypeError):
+            return (path,)
+        return path, re.sub(r"\.weight$", "", ldm)
+
+    return aliases
+
+
+# Family naming functions, tried in order: the first whose model has the components answers.
+NAMINGS: list[tuple[str, Callable[[Any], ModuleIndex]]] = [("unet", sd_names)]
+
+
+def module_index(pipe: Any) -> ModuleIndex:
+    for component, naming in NAMINGS:
+        if getattr(pipe, component, None) is not None:
+            return naming(pipe)
+    raise LookupError("no LoRA naming for this model")
