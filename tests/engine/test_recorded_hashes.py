@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 from PIL.PngImagePlugin import PngInfo
 
 from workstation.cli import main
@@ -153,18 +154,24 @@ def test_a_model_changed_while_it_loads_is_refused(
 def test_a_lora_changed_while_it_loads_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_file: Path, kohya_lora: Path, params
 ) -> None:
-    model = load_model(tiny_file, device="cpu")  # its own: the adapter is left half-made
+    from workstation.engine import lora as lora_module
+
+    model = load_model(tiny_file, device="cpu")  # its own: a refused LoRA must leave no trace
     lora = _copy(kohya_lora, tmp_path)
-    real = model.pipe.load_lora_weights
+    real = lora_module._read_tensors
+    before = {k: v.clone() for k, v in model.pipe.unet.state_dict().items()}
 
-    def tampered(path, **options):
-        real(path, **options)
+    def tampered(path):
+        tensors = real(path)
         _rewrite_in_place(Path(path))
+        return tensors
 
-    monkeypatch.setattr(model.pipe, "load_lora_weights", tampered)
+    monkeypatch.setattr(lora_module, "_read_tensors", tampered)
     with pytest.raises(ModelError, match="changed on disk while it was being loaded"):
         txt2img(model, params.replace(steps=2, loras=(LoraSpec(str(lora)),)))
     assert model.loras == {}
+    after = model.pipe.unet.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)  # nothing merged
     monkeypatch.undo()
     result = txt2img(model, params.replace(steps=2, loras=(LoraSpec(str(lora)),)))
     assert result.record["loras"][0]["sha256"] == _sha256(lora)

@@ -1,8 +1,12 @@
 """LoRA files: what they were trained on (lora-info), and applying them to a loaded model.
 
-Several LoRAs can be active at once, each with its own scale, as named diffusers adapters. They are
-switched and removed without reloading the base model; with none requested the adapter layers are
-unloaded entirely, so the base model computes exactly what it computed before.
+A LoRA is parsed into per-module patches (engine/lora_formats: LoRA/LoCon, LoHa, LoKr, DoRA,
+LyCORIS full and norm; kohya, LyCORIS, diffusers and peft key names) and merged into the model's
+weights the way A1111's networks and ComfyUI's ModelPatcher do: W' = W + scale · ΔW computed in
+float32 and cast back. Several LoRAs can be active at once, each with its own scale. The original
+weights of every patched module are kept, so switching scales or LoRAs restores them first and
+removing all LoRAs leaves the base model bit for bit as it was; a LoRA at scale 0 is not merged.
+A key in a file that no algorithm applies to a module of the model is refused by name.
 
 A LoRA's hashes are read from its bytes when it is loaded (never from the listing cache) and kept
 with the adapter while its file's stamp is unchanged, so it is hashed once per load.
@@ -12,10 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
+import weakref
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -25,24 +29,18 @@ from workstation.core.params import LoraSpec
 from workstation.engine.architectures import context_label
 from workstation.engine.hashing import file_stamp
 from workstation.engine.library import inspect
-from workstation.engine.loading import (
-    LOAD_ERRORS,
-    LoadedLora,
-    LoadedModel,
-    confirm_stamp,
-    first_line,
+from workstation.engine.loading import LoadedLora, LoadedModel, confirm_stamp, first_line
+from workstation.engine.lora_formats import (
+    ModuleIndex,
+    Patch,
+    algorithm_of,
+    lycoris_hash,
+    module_index,
+    parse,
 )
+from workstation.engine.lora_formats.keys import group
 from workstation.engine.safetensors_header import read_header
 
-LORA_SUFFIXES = (
-    ".lora_down.weight",
-    ".lora_up.weight",
-    ".lora_A.weight",
-    ".lora_B.weight",
-    ".lora_mid.weight",
-    ".alpha",
-    ".dora_scale",
-)
 TRAINING_KEYS = {
     "ss_base_model_version": "base model version",
     "ss_sd_model_name": "base model file",
@@ -75,6 +73,7 @@ class LoraModule:
     target: str  # layer type, e.g. attn1_to_q, self_attn_q_proj
     rank: int | None
     alpha: float | None
+    algorithm: str | None  # LoRA, LoCon, LoHa, LoKr, Full, Norm, "+DoRA"; None: no complete patch
 
 
 @dataclass(frozen=True)
@@ -86,23 +85,18 @@ class LoraReport:
     addnet: str | None
     detail: str
     base: str | None  # what the shapes say the LoRA was made for
-    stored_hash: str | None  # kohya's sshs_model_hash from the header, for comparison
+    algorithm: str  # the modules' algorithms, e.g. "LoRA + LoCon", "LoHa+DoRA"
+    stored_hash: str | None  # sshs_model_hash from the header (kohya's or LyCORIS's kind)
+    stored_hash_kind: str | None  # "kohya" (tensor-data SHA-256) | "LyCORIS" (per-tensor, 0x…)
+    stored_hash_matches: bool | None  # None: not recomputable (LyCORIS order unknown)
     training: dict[str, str]  # readable labels -> values from kohya ss_* keys
     dataset_dirs: dict[str, Any]
     tag_frequency: dict[str, int]  # summed over dataset folders, most frequent first
     metadata: dict[str, str]  # the whole header metadata, unparsed
     modules: tuple[LoraModule, ...]
 
-    @property
-    def stored_hash_matches(self) -> bool | None:
-        if not self.stored_hash or not self.addnet:
-            return None
-        return self.stored_hash.lower() == self.addnet.lower()
-
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["stored_hash_matches"] = self.stored_hash_matches
-        return data
+        return asdict(self)
 
 
 def lora_info(path: str | Path) -> LoraReport:
@@ -132,6 +126,10 @@ def lora_info(path: str | Path) -> LoraReport:
         for folder_tags in (dataset.get("tag_frequency") or {}).values():
             tags.update({str(tag).strip(): int(count) for tag, count in folder_tags.items()})
 
+    modules = _modules(path, header)
+    algorithms = sorted({m.algorithm for m in modules if m.algorithm})
+    stored = metadata.get("sshs_model_hash")
+    kind, matches = _stored_hash(path, header, stored, info.addnet, info.context_dim)
     return LoraReport(
         path=str(path),
         size=info.size,
@@ -140,32 +138,80 @@ def lora_info(path: str | Path) -> LoraReport:
         addnet=info.addnet,
         detail=info.detail,
         base=context_label(info.context_dim) if info.context_dim else None,
-        stored_hash=metadata.get("sshs_model_hash"),
+        algorithm=" + ".join(algorithms) or "unknown",
+        stored_hash=stored,
+        stored_hash_kind=kind,
+        stored_hash_matches=matches,
         training=training,
         dataset_dirs=dataset_dirs,
         tag_frequency=dict(tags.most_common()),
         metadata=dict(metadata),
-        modules=_modules(path, header),
+        modules=modules,
     )
+
+
+def _stored_hash(
+    path: Path, header: Any, stored: str | None, addnet: str | None, context_dim: int | None
+) -> tuple[str | None, bool | None]:
+    """Which hash the header holds, and whether it is the hash of this file's tensors."""
+    if not stored:
+        return None, None
+    if lycoris_hash.is_lycoris_hash(stored):
+        orders = (index.creation_rank for index in _reference_indexes(context_dim))
+        return lycoris_hash.KIND, lycoris_hash.verify(path, header, stored, orders)
+    return "kohya", (stored.lower() == addnet.lower()) if addnet else None
+
+
+def _reference_indexes(context_dim: int | None):  # noqa: ANN202 - a generator of ModuleIndex
+    """Module orders of the UNet architectures a LoRA may be for, built on the meta device from
+    the shipped configs (no weights): the order a trainer walked the model in."""
+    import torch
+    from diffusers import UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    from workstation.engine.families import ARCHITECTURES
+
+    for arch in ARCHITECTURES:
+        if arch.context_dim is None or context_dim not in (None, arch.context_dim):
+            continue
+        folder = arch.config_dir
+        if not (folder / "unet").is_dir():
+            continue
+        with torch.device("meta"):
+            pipe = _Components(
+                unet=UNet2DConditionModel.from_config(
+                    UNet2DConditionModel.load_config(folder / "unet")
+                ),
+                text_encoder=CLIPTextModel(CLIPTextConfig.from_pretrained(folder / "text_encoder")),
+                text_encoder_2=CLIPTextModelWithProjection(
+                    CLIPTextConfig.from_pretrained(folder / "text_encoder_2")
+                )
+                if (folder / "text_encoder_2").is_dir()
+                else None,
+            )
+        yield module_index(pipe)
+
+
+@dataclass
+class _Components:
+    unet: Any
+    text_encoder: Any
+    text_encoder_2: Any
 
 
 def _modules(path: Path, header: Any) -> tuple[LoraModule, ...]:
     from safetensors import safe_open
 
-    stems: dict[str, dict[str, Any]] = {}
-    for name, tensor in header.tensors.items():
-        for suffix in LORA_SUFFIXES:
-            if name.endswith(suffix):
-                stems.setdefault(name[: -len(suffix)], {})[suffix] = tensor
-                break
+    stems, _ = group(header.tensors)
+    alpha_names = [parts["alpha"] for parts in stems.values() if "alpha" in parts]
     alphas = {}
-    alpha_names = [stem + ".alpha" for stem, parts in stems.items() if ".alpha" in parts]
     if alpha_names:
         with safe_open(str(path), framework="numpy") as handle:
             alphas = {name: float(handle.get_tensor(name)) for name in alpha_names}
     modules = []
     for stem, parts in sorted(stems.items()):
-        down = parts.get(".lora_down.weight") or parts.get(".lora_A.weight")
+        shapes = {part: header.tensors[key].shape for part, key in parts.items()}
+        down = shapes.get("lora_down.weight")
         flat = stem.replace(".", "_")
         if flat.startswith(("lora_te2_", "text_encoder_2_")):
             component = "text_encoder_2"
@@ -174,16 +220,25 @@ def _modules(path: Path, header: Any) -> tuple[LoraModule, ...]:
         else:
             component = "unet"
         target = re.split(r"_\d+_", flat)[-1]
+        rank = down[0] if down else _rank(shapes)
         modules.append(
             LoraModule(
                 name=stem,
                 component=component,
                 target=target,
-                rank=down.shape[0] if down else None,
-                alpha=alphas.get(stem + ".alpha"),
+                rank=rank,
+                alpha=alphas.get(parts.get("alpha", "")),
+                algorithm=algorithm_of(parts, shapes),
             )
         )
     return tuple(modules)
+
+
+def _rank(shapes: dict[str, tuple[int, ...]]) -> int | None:
+    for part in ("hada_w1_b", "lokr_w1_b", "lokr_w2_b"):
+        if part in shapes:
+            return shapes[part][0]
+    return None
 
 
 def _json(text: str | None) -> Any:
@@ -203,45 +258,93 @@ def _utc(value: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@dataclass
+class _Patched:
+    """What one pipeline's weights hold: the LoRAs parsed for it and the originals they replace."""
+
+    index: ModuleIndex
+    patches: dict[str, dict[tuple[str, str], Patch]] = field(default_factory=dict)  # by adapter
+    originals: dict[tuple[str, str], tuple[Any, Any]] = field(default_factory=dict)
+    merged: tuple[tuple[str, float], ...] = ()  # (adapter, scale) now in the weights
+
+
+_PATCHED: weakref.WeakKeyDictionary[Any, _Patched] = weakref.WeakKeyDictionary()
+
+
 def apply_loras(model: LoadedModel, specs: Sequence[LoraSpec]) -> list[tuple[LoadedLora, float]]:
-    """Make exactly `specs` active on `model`, loading and removing adapters as needed."""
+    """Make exactly `specs` active on `model`, merging and restoring weights as needed."""
     wanted = [(_check_lora(model, spec), spec.scale) for spec in specs]
     adapters = [lora.adapter for lora, _ in wanted]
     if len(set(adapters)) != len(adapters):
         raise ModelError("the same LoRA file is given more than once")
 
-    pipe = model.pipe
-    if not wanted:
-        if model.loras:
-            pipe.unload_lora_weights()
-            model.loras.clear()
-        return []
-    stale = [name for name in model.loras if name not in adapters]
-    if stale:
-        pipe.delete_adapters(stale)
-        for name in stale:
-            del model.loras[name]
+    state = _PATCHED.get(model.pipe)
+    if state is None:
+        state = _PATCHED[model.pipe] = _Patched(module_index(model.pipe))
     for lora, _ in wanted:
-        if lora.adapter not in model.loras:
-            _load_adapter(pipe, lora)
-        model.loras[lora.adapter] = lora  # a held adapter keeps the newer stamp
-    pipe.set_adapters(adapters, adapter_weights=[float(scale) for _, scale in wanted])
+        if lora.adapter not in state.patches:
+            state.patches[lora.adapter] = _read(state.index, lora)
+    _merge(state, tuple((lora.adapter, float(scale)) for lora, scale in wanted if scale != 0))
+    for name in [name for name in state.patches if name not in adapters]:
+        del state.patches[name]
+    model.loras.clear()
+    model.loras.update({lora.adapter: lora for lora, _ in wanted})  # the newer stamps
     return wanted
 
 
-def _load_adapter(pipe: Any, lora: LoadedLora) -> None:
+def _read(index: ModuleIndex, lora: LoadedLora) -> dict[tuple[str, str], Patch]:
+    """The LoRA's patches for this model, from bytes that are still those that were hashed."""
     try:
-        with warnings.catch_warnings():
-            # peft's notice that a second adapter joins the first: that is the point here
-            warnings.filterwarnings("ignore", "Already found a `peft_config`", UserWarning)
-            pipe.load_lora_weights(lora.path, adapter_name=lora.adapter)
-    except LOAD_ERRORS as error:
-        raise ModelError(f"{lora.path}: cannot load LoRA: {first_line(error)}") from None
+        tensors = _read_tensors(lora.path)
+    except (OSError, ValueError, RuntimeError) as error:
+        raise ModelError(f"{lora.path}: cannot read LoRA: {first_line(error)}") from None
     try:
-        confirm_stamp(lora.path, lora.stamp)
-    except ModelError:
-        pipe.delete_adapters([lora.adapter])  # its weights are of unknown bytes
-        raise
+        patches = parse(tensors, index)
+    except ModelError as error:
+        raise ModelError(f"{lora.path}: {error}") from None
+    confirm_stamp(lora.path, lora.stamp)
+    return patches
+
+
+def _read_tensors(path: str) -> dict[str, Any]:
+    from safetensors.torch import load_file
+
+    return load_file(path)
+
+
+def _merge(state: _Patched, merged: tuple[tuple[str, float], ...]) -> None:
+    """Restore every patched weight, then merge `merged` in order (float32, cast back)."""
+    import torch
+
+    if merged == state.merged:
+        return
+    with torch.no_grad():
+        for target, (weight, bias) in state.originals.items():
+            module = state.index.modules[target]
+            module.weight.copy_(weight)
+            if bias is not None:
+                module.bias.copy_(bias)
+        state.merged = ()
+        targets = dict.fromkeys(t for adapter, _ in merged for t in state.patches[adapter])
+        state.originals = {t: state.originals[t] for t in targets if t in state.originals}
+        for target in targets:
+            module = state.index.modules[target]
+            bias_param = getattr(module, "bias", None)
+            if target not in state.originals:
+                state.originals[target] = (
+                    module.weight.detach().to("cpu", copy=True),
+                    None if bias_param is None else bias_param.detach().to("cpu", copy=True),
+                )
+            weight = module.weight.detach().to(torch.float32)
+            bias = None if bias_param is None else bias_param.detach().to(torch.float32)
+            for adapter, scale in merged:
+                patch = state.patches[adapter].get(target)
+                if patch is not None:
+                    weight, bias = patch.merge(weight, bias, scale)
+            module.weight.copy_(weight.to(module.weight.dtype))
+            if bias is not None:
+                bias_param.copy_(bias.to(bias_param.dtype))
+    state.merged = merged
 
 
 def _check_lora(model: LoadedModel, spec: LoraSpec) -> LoadedLora:
@@ -265,7 +368,7 @@ def _held(model: LoadedModel, path: Path) -> LoadedLora | None:
 
 
 def _hashed(model: LoadedModel, path: Path) -> LoadedLora:
-    """A LoRA hashed from its bytes now; `_load_adapter` checks the stamp again once loaded."""
+    """A LoRA hashed from its bytes now; `_read` checks the stamp again once it is read."""
     before = file_stamp(path)
     info = inspect(path)
     if info.problem:

@@ -13,11 +13,19 @@ from collections.abc import Callable, Mapping
 import torch
 
 from workstation.core.errors import ModelError
-from workstation.engine.lora_formats import full, loha, lokr, lora
+from workstation.engine.lora_formats import full, loha, lokr, lora, lycoris_hash
 from workstation.engine.lora_formats.base import Patch
 from workstation.engine.lora_formats.keys import ModuleIndex, group, module_index, split_key
 
-__all__ = ["Patch", "ModuleIndex", "algorithm_of", "module_index", "parse", "split_key"]
+__all__ = [
+    "ModuleIndex",
+    "Patch",
+    "algorithm_of",
+    "lycoris_hash",
+    "module_index",
+    "parse",
+    "split_key",
+]
 
 MAKERS: tuple[Callable[[str, dict[str, torch.Tensor]], Patch | None], ...] = (
     lora.make,
@@ -54,9 +62,7 @@ def algorithm_of(parts: Mapping[str, object], shapes: Mapping[str, tuple[int, ..
     return patch.algorithm if patch else None
 
 
-def parse(
-    tensors: Mapping[str, torch.Tensor], index: ModuleIndex
-) -> dict[tuple[str, str], Patch]:
+def parse(tensors: Mapping[str, torch.Tensor], index: ModuleIndex) -> dict[tuple[str, str], Patch]:
     """Every key in `tensors` applied to a module of `index`, or ModelError naming the rest."""
     stems, unapplied = group(tensors)
     patches: dict[tuple[str, str], Patch] = {}
@@ -77,10 +83,16 @@ def parse(
 
 def _check_shapes(patch: Patch, module: torch.nn.Module) -> None:
     """The patch fits the module: computed on the meta device, so nothing is multiplied."""
-    meta = type(patch)(patch.stem, patch.algorithm, {k: v if k == "alpha" else v.to("meta") for k, v in patch.parts.items()})
+    meta = type(patch)(
+        patch.stem,
+        patch.algorithm,
+        {k: v if k == "alpha" else v.to("meta") for k, v in patch.parts.items()},
+    )
     weight = torch.empty(module.weight.shape, device="meta")
     bias = getattr(module, "bias", None)
     try:
         meta.merge(weight, None if bias is None else torch.empty(bias.shape, device="meta"), 1.0)
-    except RuntimeError as error:  # shapes that do not multiply or broadcast
-        raise ModelError(f"{patch.stem}: does not fit the model's {tuple(weight.shape)} weight: {error}") from None
+    except RuntimeError:  # shapes that do not multiply or broadcast
+        raise ModelError(
+            f"{patch.stem}: its change does not fit the model's {tuple(weight.shape)} weight"
+        ) from None

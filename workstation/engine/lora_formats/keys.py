@@ -51,6 +51,8 @@ KOHYA_PREFIXES = {
     "text_encoder_2": ("lora_te2_",),
 }
 COMPONENTS = ("unet", "text_encoder", "text_encoder_2")
+# The order LyCORIS's kohya network creates its modules in: text encoders first, then the UNet.
+CREATION_ORDER = ("text_encoder", "text_encoder_2", "unet")
 
 
 def split_key(key: str) -> tuple[str, str] | None:
@@ -87,7 +89,8 @@ class ModuleIndex:
 
     def __init__(self, names: dict[str, tuple[str, str]], modules: dict[tuple[str, str], Any]):
         self.names = names
-        self.modules = modules  # (component, path) -> torch module
+        self.modules = modules  # (component, path) -> torch module, in named_modules order
+        self._positions = {target: position for position, target in enumerate(modules)}
 
     def resolve(self, stem: str) -> tuple[str, str] | None:
         if stem in self.names:
@@ -98,6 +101,13 @@ class ModuleIndex:
                 if f"{component}.{rest}" in self.names:
                     return self.names[f"{component}.{rest}"]
         return None
+
+    def creation_rank(self, stem: str) -> tuple[int, int] | None:
+        """Where a trainer walking the model (text encoders, then the UNet) meets this module."""
+        target = self.resolve(stem)
+        if target is None or target[0] not in CREATION_ORDER:
+            return None
+        return CREATION_ORDER.index(target[0]), self._positions[target]
 
 
 def sd_names(pipe: Any) -> ModuleIndex:
