@@ -441,7 +441,6 @@ def regenerate(
     """Run the plan's params, write the result to `output` (PNG with its record), compare.
     On the CPU the recorded thread count overrides the runtime's for the generation.
     `on_progress(step, total, preview)`/`is_cancelled`: the legacy form of the runtime's."""
-    from workstation.engine.generate import generate
     from workstation.engine.loading import load_model
     from workstation.engine.lora import apply_loras
     from workstation.engine.pngmeta import save_png
@@ -459,12 +458,13 @@ def regenerate(
     threads = (plan.record or {}).get("environment", {}).get("torch_threads")
     recorded = model.device == "cpu" and isinstance(threads, int) and threads > 0
     run = runtime.with_threads(threads) if recorded else runtime
-    result = generate(model, params, runtime=run, decode_steps=())
+    disputed = load_image(plan.metadata.path)
+    result, batch_notes = _generate_closest(model, params, plan, disputed, run)
     output = save_png(result.image, output, result.record)
 
     # 2. Compare, both images normalised by the same loader.
-    disputed = load_image(plan.metadata.path)
-    if disputed.sha256 != plan.metadata.sha256:
+    now = hashlib.sha256(Path(plan.metadata.path).read_bytes()).hexdigest()
+    if not plan.metadata.sha256 == disputed.sha256 == now:
         raise InputError(f"{plan.metadata.path} changed on disk during the reproduction")
     regenerated = load_image(output)
     pixels = pixel_difference(disputed.rgb, regenerated.rgb)
@@ -476,8 +476,34 @@ def regenerate(
         output=output,
         pixels=pixels,
         report=report,
-        notes=tuple(_notes(plan, result, disputed)),
+        notes=tuple(batch_notes + _notes(plan, result, disputed)),
     )
+
+
+def _generate_closest(
+    model: LoadedModel, params: GenerationParams, plan: Plan, disputed: LoadedImage, run: Runtime
+) -> tuple[GenerationResult, list[str]]:
+    """Generate the plan's image. A batch whose files do not say which item they are (ComfyUI
+    writes the same metadata into every file of a batch) is generated item by item; the item
+    closest to the disputed pixels is kept, and the notes say which and how the others fared."""
+    from workstation.engine.generate import generate
+
+    if params.batch_size == 1 or plan.record is not None:
+        return generate(model, params, runtime=run, decode_steps=()), []
+    tried = []
+    for index in range(params.batch_size):
+        result = generate(model, params.replace(batch_index=index), runtime=run, decode_steps=())
+        rgb = np.asarray(result.image.convert("RGB"))
+        tried.append((pixel_difference(disputed.rgb, rgb), index, result))
+    tried.sort(key=lambda item: (item[0].mean_abs is None, item[0].mean_abs or 0.0))
+    best_pixels, best_index, best = tried[0]
+    others = ", ".join(f"item {i}: mean |Δ| {d.mean_abs}" for d, i, _ in tried[1:])
+    note = (
+        f"the metadata is that of a batch of {params.batch_size} and does not say which item "
+        f"this image is; each was generated and item {best_index} (mean |Δ| "
+        f"{best_pixels.mean_abs}) is the closest ({others})"
+    )
+    return best, [note]
 
 
 def _as_loaded(plan: Plan, model: LoadedModel) -> Plan:
@@ -504,7 +530,13 @@ def _as_loaded(plan: Plan, model: LoadedModel) -> Plan:
 def _notes(plan: Plan, result: GenerationResult, disputed: LoadedImage) -> list[str]:
     notes = [f"the disputed image was normalised for comparison: {n}" for n in disputed.notes]
     if plan.record is None:
-        if not (plan.metadata.recipe.generator_version or "").startswith("workstation"):
+        if plan.params is not None and plan.params.convention != "workstation":
+            notes.append(
+                f"run the way {plan.generator} runs it ({plan.params.convention} convention: its "
+                "sigma schedule, noise, prompt syntax and 8-bit conversion); its GPU kernels "
+                "and library versions can still differ in the last bits"
+            )
+        elif not (plan.metadata.recipe.generator_version or "").startswith("workstation"):
             notes.append(
                 f"recipe from {plan.generator}: samplers are matched by algorithm, not bit for "
                 "bit, so a close result is expected rather than an identical one"

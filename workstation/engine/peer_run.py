@@ -1,0 +1,259 @@
+"""A generation run the way a peer generator runs it (A1111/Forge or ComfyUI), keeping every step.
+
+diffusers' schedulers pick the same *algorithm* as a generator's sampler but not the same bits
+(sigma spacing, final step, noise). To reproduce another generator's image, this module runs the
+denoising loop itself from the generator's own definitions:
+
+- conditioning from `engine.prompts` in the generator's prompt syntax (chunks, weights, clip skip);
+- sigmas and sampler from `engine.sampling` (k-diffusion semantics, each convention's constants);
+- noise from `engine.noise` (A1111: its GPU/CPU/NV generator, variation seed, ENSD for the
+  per-step noise; ComfyUI: one CPU draw for the whole batch, this image's slice);
+- the UNet called on the scaled input at the convention's timestep, CFG on the denoised values;
+- the VAE decode and the generator's 8-bit conversion (both truncate, where diffusers rounds).
+
+`run` returns the final latent and the latents after every step; `generate.py` decodes them and
+writes the record, so both paths share the capture, cancellation and record code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from workstation.core.params import GenerationParams
+from workstation.engine.loading import LoadedModel
+
+
+@dataclass(frozen=True)
+class PeerRun:
+    latent: Any  # the final latent, [1, C, H/8, W/8]
+    sampling: dict[str, Any]  # what the record states: convention, sampler, sigmas, noise
+    conditioning: dict[str, Any]  # tokens, chunks, embeddings used, warnings
+
+
+StepHook = Callable[[int, int, Any], None]  # (1-based step, total, latent after that step)
+
+
+def run(
+    model: LoadedModel,
+    params: GenerationParams,
+    init_latent: Any | None,
+    on_step: StepHook,
+) -> PeerRun:
+    """Sample `params` on `model` under `params.convention`. `init_latent`: the encoded init image
+    (img2img); `on_step` sees the latent after every step."""
+    import torch
+
+    from workstation.engine.sampling import (
+        Denoiser,
+        DiscreteSchedule,
+        a1111_choice,
+        comfyui_choice,
+        plan_sigmas,
+        sample,
+    )
+
+    pipe = model.pipe
+    convention = params.convention
+    pick = a1111_choice if convention == "a1111" else comfyui_choice
+    choice = pick(params.sampler, params.scheduler or _default_schedule(convention))
+    schedule = DiscreteSchedule.from_config(model.base_scheduler_config, convention=convention)
+    strength = params.strength if init_latent is not None else 1.0
+    plan = plan_sigmas(choice, schedule, params.steps, denoise=strength)
+    total = len(plan.sigmas) - 1
+
+    # 1. Conditioning, in the generator's prompt syntax.
+    cond, uncond, pair, conditioning = _conditioning(model, params)
+
+    # 2. Noise: the initial draw, and the per-step noise of ancestral samplers.
+    channels = pipe.unet.config.in_channels
+    factor = pipe.vae_scale_factor  # 8 for every real VAE; the tiny test VAEs use less
+    shape = (channels, params.height // factor, params.width // factor)
+    noise, noise_sampler, source = _noise(params, shape, choice, plan.sigmas)
+
+    # 3. The model as the generator calls it: scaled input, its timestep, CFG on denoised values.
+    unet = _unet_call(pipe, cond, uncond, pair, params)
+    denoiser = Denoiser(
+        unet,
+        schedule.as_convention(convention),
+        prediction=model.prediction_type,
+        quantize=convention == "comfyui",
+    )
+
+    def guided(x: Any, sigma: Any, **_: Any) -> Any:
+        both = denoiser(torch.cat([x, x]), sigma)  # [positive; negative]
+        positive, negative = both.chunk(2)
+        return negative + (positive - negative) * params.cfg
+
+    def callback(info: dict[str, Any]) -> None:
+        # k-diffusion reports the state *entering* step i: the result of step i-1.
+        if info["i"] > 0:
+            on_step(info["i"], total, info["x"])
+
+    seeds: Any = [params.seed] if convention == "a1111" else params.seed
+    with torch.inference_mode(), _brownian_source(convention, source, choice):
+        latent = sample(
+            choice,
+            guided,
+            noise,
+            plan.sigmas,
+            model=schedule,
+            init_latent=None if init_latent is None else init_latent.float(),
+            noise_sampler=noise_sampler,
+            callback=callback,
+            seed=seeds,
+            # A1111 spans its Brownian tree over the whole schedule, ComfyUI over the sigmas run
+            full_sigmas=plan.full if convention == "a1111" else None,
+        )
+    on_step(total, total, latent)
+    return PeerRun(
+        latent=latent.to(pipe.vae.dtype),
+        sampling={
+            "convention": convention,
+            "sampler": choice.label,
+            "k_sampler": choice.sampler,
+            "schedule": choice.schedule,
+            "sigmas": [round(float(s), 6) for s in plan.sigmas],
+            "noise_source": source,
+            "noise_requested": params.noise,
+            "eta_noise_seed_delta": params.eta_noise_seed_delta,
+            "batch": [params.batch_index, params.batch_size],
+            "timestep": "nearest integer" if convention == "comfyui" else "fractional",
+        },
+        conditioning=conditioning,
+    )
+
+
+def _default_schedule(convention: str) -> str | None:
+    return None if convention == "a1111" else "normal"
+
+
+def _conditioning(model: LoadedModel, params: GenerationParams) -> tuple[Any, Any, Any, dict]:
+    from workstation.engine.prompts.encode import encode_prompt, pair_for_cfg
+
+    pipe = model.pipe
+    encoders = [(pipe.tokenizer, pipe.text_encoder)]
+    xl = getattr(pipe, "text_encoder_2", None) is not None
+    if xl:
+        encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
+    # SDXL: every generator here takes the penultimate layers; A1111 ignores its clip skip there.
+    clip_skip = None if xl else params.clip_skip
+    syntax = params.prompt_syntax
+    cond = encode_prompt(params.prompt, syntax=syntax, encoders=encoders, clip_skip=clip_skip)
+    uncond = encode_prompt(
+        params.negative, syntax=syntax, encoders=encoders, clip_skip=clip_skip, negative=True
+    )
+    pair = pair_for_cfg(cond, uncond, syntax)
+    record = {
+        "syntax": syntax,
+        "tokens": [cond.tokens, uncond.tokens],
+        "chunks": [cond.chunks, uncond.chunks],
+        "embeddings": [e.name for e in cond.embeddings + uncond.embeddings],
+        "missing_embeddings": list(cond.missing_embeddings + uncond.missing_embeddings),
+        "warnings": list(cond.warnings + uncond.warnings),
+    }
+    return cond, uncond, pair, record
+
+
+def _noise(
+    params: GenerationParams, shape: tuple[int, int, int], choice: Any, sigmas: Any
+) -> tuple[Any, Any, str]:
+    """(initial unit noise [1, C, H, W], per-step noise sampler or None, the source used)."""
+    import torch
+
+    source = params.noise
+    if source == "gpu" and not torch.cuda.is_available():
+        source = "nv"  # NVIDIA's Philox, computed here: the same numbers its GPU draws
+    if params.convention == "a1111":
+        from workstation.engine.noise.a1111 import ImageRNG
+
+        variation = params.subseed is not None and params.subseed_strength > 0
+        rng = ImageRNG(
+            shape,
+            [params.seed],
+            subseeds=[params.subseed] if variation else None,
+            subseed_strength=params.subseed_strength if variation else 0.0,
+            source=source,
+            ensd=params.eta_noise_seed_delta,
+        )
+        noise = rng.first()
+        sampler = None if choice.brownian else rng.noise_sampler(noise)
+        return noise, sampler, source
+
+    from workstation.engine.noise.comfyui import comfy_noise, default_noise_sampler
+    from workstation.engine.sampling import BrownianTreeNoiseSampler
+
+    noise = comfy_noise(shape, params.seed, params.batch_size, params.batch_index)
+    index, batch = params.batch_index, torch.zeros((params.batch_size, *shape))
+    if choice.brownian:
+        if params.batch_size == 1:
+            return noise, None, source  # `sample` seeds the tree itself
+        # one tree over the whole batch, of which this image takes its slice
+        positive = sigmas[sigmas > 0]
+        tree = BrownianTreeNoiseSampler(
+            batch, positive.min(), sigmas.max(), params.seed, cpu=choice.brownian_cpu
+        )
+        return noise, lambda sigma, sigma_next: tree(sigma, sigma_next)[index : index + 1], source
+    step_noise = default_noise_sampler(batch, params.seed)
+    return noise, lambda sigma, sigma_next: step_noise(sigma, sigma_next)[index : index + 1], source
+
+
+@contextlib.contextmanager
+def _brownian_source(convention: str, source: str, choice: Any) -> Iterator[None]:
+    """A1111 makes torchsde's Brownian draws come from its RNG source; restored afterwards."""
+    if convention != "a1111" or not choice.brownian:
+        yield
+        return
+    from torchsde._brownian import brownian_interval
+
+    from workstation.engine.noise.a1111 import brownian_randn
+
+    original = brownian_interval._randn
+    brownian_interval._randn = brownian_randn(source)
+    try:
+        yield
+    finally:
+        brownian_interval._randn = original
+
+
+def _unet_call(pipe: Any, cond: Any, uncond: Any, pair: Any, params: GenerationParams) -> Callable:
+    """(scaled input, timestep) -> the UNet's raw output for a [positive; negative] batch: one
+    batched call when the contexts have one length, two calls otherwise (as the generator)."""
+    import torch
+
+    unet = pipe.unet
+    device, dtype = unet.device, unet.dtype
+    extra: dict[str, Any] = {}
+    if cond.pooled is not None:  # SDXL: pooled text and the size conditioning
+        size = [params.height, params.width, 0, 0, params.height, params.width]
+        extra = {"text_embeds": (cond.pooled, uncond.pooled), "time_ids": size}
+
+    def added(indices: tuple[int, ...]) -> dict[str, Any]:
+        if not extra:
+            return {}
+        pooled = torch.cat([extra["text_embeds"][i] for i in indices]).to(device, dtype)
+        time_ids = torch.tensor([extra["time_ids"]] * len(indices)).to(device, dtype)
+        return {"added_cond_kwargs": {"text_embeds": pooled, "time_ids": time_ids}}
+
+    def run_unet(x_in: Any, t: Any, context: Any, indices: tuple[int, ...]) -> Any:
+        out = unet(
+            x_in.to(dtype),
+            t.to(device),
+            encoder_hidden_states=context.to(device, dtype),
+            return_dict=False,
+            **added(indices),
+        )[0]
+        return out.float()
+
+    def call(x_in: Any, t: Any, _: Any) -> Any:
+        """x_in, t: [positive; negative] halves of one batch."""
+        if pair.same_length:
+            return run_unet(x_in, t, torch.cat([pair.cond, pair.uncond]), (0, 1))
+        x_pos, x_neg = x_in.chunk(2)
+        t_pos, t_neg = t.chunk(2)
+        positive = run_unet(x_pos, t_pos, pair.cond, (0,))
+        return torch.cat([positive, run_unet(x_neg, t_neg, pair.uncond, (1,))])
+
+    return call
