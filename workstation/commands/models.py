@@ -67,9 +67,17 @@ def cmd_lora_info(args: argparse.Namespace) -> int:
     print(f"  AutoV2        {report.autov2}")
     if report.addnet:
         print(f"  LoRA hash     {report.addnet[:12]}  (tensor data, as A1111 'Lora hashes')")
+    print(f"  algorithm     {report.algorithm}")
     if report.stored_hash:
-        verdict = "matches" if report.stored_hash_matches else "DOES NOT MATCH the file"
-        print(f"  header hash   {report.stored_hash[:12]}  (sshs_model_hash: {verdict})")
+        verdict = {
+            True: "matches",
+            False: "DOES NOT MATCH the file",
+            None: "not recomputed: its tensor order is not in the file; no evidence either way",
+        }[report.stored_hash_matches]
+        label = (
+            "sshs_model_hash" if report.stored_hash_kind == "kohya" else "LyCORIS sshs_model_hash"
+        )
+        print(f"  header hash   {report.stored_hash[:12]}  ({label}: {verdict})")
     if report.training:
         print("training (kohya metadata):")
         for label, value in report.training.items():
@@ -98,7 +106,9 @@ def cmd_lora_info(args: argparse.Namespace) -> int:
         alphas = sorted({m.alpha for m in modules if m.alpha is not None})
         rank_text = "/".join(map(str, ranks)) or "?"
         alpha_text = f", alpha {'/'.join(f'{a:g}' for a in alphas)}" if alphas else ""
-        print(f"  {component:<15} {target:<24} ×{len(modules):<4} rank {rank_text}{alpha_text}")
+        kinds = "/".join(sorted({m.algorithm or "?" for m in modules}))
+        count = f"×{len(modules)}"
+        print(f"  {component:<15} {target:<24} {count:<5} {kinds} rank {rank_text}{alpha_text}")
     other = {k: v for k, v in report.metadata.items() if not k.startswith(("ss_", "sshs_"))}
     if other:
         print("other metadata:")

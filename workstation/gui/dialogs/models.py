@@ -191,12 +191,16 @@ class ModelsDialog(QDialog):
                 (self.tr("LoRA hash"), (report.addnet or "—")[:12]),
             ],
         )
+        self._rows(file, [(self.tr("Algorithm"), report.algorithm)])
         if report.stored_hash:
-            verdict = (
-                self.tr("matches the file")
-                if report.stored_hash_matches
-                else self.tr("DOES NOT MATCH the file")
-            )
+            if report.stored_hash_matches is None:
+                verdict = self.tr("not recomputed: its tensor order is not in the file")
+            elif report.stored_hash_matches:
+                verdict = self.tr("matches the file")
+            else:
+                verdict = self.tr("DOES NOT MATCH the file")
+            if report.stored_hash_kind == "LyCORIS":
+                verdict = self.tr("LyCORIS hash, {verdict}").format(verdict=verdict)
             self._rows(file, [(self.tr("Header hash"), f"{report.stored_hash[:12]}  ({verdict})")])
         training = list(report.training.items()) or [
             (self.tr("none"), self.tr("no kohya ss_* metadata in the header"))
