@@ -5,14 +5,14 @@ tested against values their own code produced (tests/engine/sampling/reference/m
 
 How the integrator runs one generation:
 
-    model = DiscreteSchedule.from_config(pipe.scheduler.config)           # training sigmas
-    choice = a1111_choice("DPM++ 2M", "Karras")                          # or comfyui_choice("euler", "normal")
-    plan = plan_sigmas(choice, model, steps, denoise=strength_or_1)      # sigmas sampled (+ full schedule)
+    model = DiscreteSchedule.from_config(pipe.scheduler.config)   # training sigmas
+    choice = a1111_choice("DPM++ 2M", "Karras")                  # or comfyui_choice("euler", "normal")
+    plan = plan_sigmas(choice, model, steps, denoise=strength)   # denoise 1.0 for txt2img
     denoiser = Denoiser(unet_output, model.as_convention(choice.convention),
-                        quantize=choice.convention == "comfyui")         # x, sigma, cond -> x0
+                        quantize=choice.convention == "comfyui")  # x, sigma, cond -> x0
     latent = sample(choice, lambda x, s: cfg(denoiser, x, s), noise, plan.sigmas, model=model,
                     init_latent=None_or_init, noise_sampler=per_step_noise_or_None,
-                    seed=seeds_or_seed, full_sigmas=plan.full, callback=on_step)
+                    seed=seeds_or_seed, brownian_span=plan.brownian_span, callback=on_step)
 
 `sample` scales the unit noise as the generator does (`initial_latent`), seeds the Brownian tree
 of the SDE samplers, and runs the sampler (`samplers.SAMPLERS`, k-diffusion names).

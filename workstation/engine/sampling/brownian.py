@@ -22,8 +22,14 @@ class BrownianTreeNoiseSampler:
     passes the batch's seeds).
     """
 
-    def __init__(self, x: torch.Tensor, sigma_min: float | torch.Tensor, sigma_max: float | torch.Tensor,
-                 seed: int | Sequence[int], cpu: bool = False) -> None:
+    def __init__(
+        self,
+        x: torch.Tensor,
+        sigma_min: float | torch.Tensor,
+        sigma_max: float | torch.Tensor,
+        seed: int | Sequence[int],
+        cpu: bool = False,
+    ) -> None:
         t0, t1 = torch.as_tensor(sigma_min), torch.as_tensor(sigma_max)
         t0, t1, self.sign = (t0, t1, 1) if t0 < t1 else (t1, t0, -1)
         w0 = torch.zeros_like(x)
@@ -45,11 +51,18 @@ class BrownianTreeNoiseSampler:
         device, dtype = a.device, a.dtype
         if self.cpu:
             a, b = a.detach().cpu().float(), b.detach().cpu().float()
-        w = torch.stack([tree(a, b) for tree in self.trees]).to(device=device, dtype=dtype) * (self.sign * sign)
+        w = torch.stack([tree(a, b) for tree in self.trees]).to(device=device, dtype=dtype) * (
+            self.sign * sign
+        )
         w = w if self.batched else w[0]
         return w / (t1 - t0).abs().sqrt()
 
 
-def brownian_noise_sampler(x: torch.Tensor, sigma_min: float | torch.Tensor, sigma_max: float | torch.Tensor,
-                           seed: int | Sequence[int], cpu: bool) -> BrownianTreeNoiseSampler:
+def brownian_noise_sampler(
+    x: torch.Tensor,
+    sigma_min: float | torch.Tensor,
+    sigma_max: float | torch.Tensor,
+    seed: int | Sequence[int],
+    cpu: bool,
+) -> BrownianTreeNoiseSampler:
     return BrownianTreeNoiseSampler(x, sigma_min, sigma_max, seed, cpu=cpu)

@@ -60,20 +60,50 @@ _A1111: dict[str, tuple[str, str, bool, bool, tuple[tuple[str, Any], ...]]] = {
     "DPM2 a": ("dpm_2_ancestral", "karras", True, False, ()),
 }
 _A1111_ALIASES = {
-    "k_dpmpp_2m": "DPM++ 2M", "k_dpmpp_sde": "DPM++ SDE", "k_dpmpp_2m_sde": "DPM++ 2M SDE",
-    "k_dpmpp_2m_sde_heun": "DPM++ 2M SDE Heun", "k_dpmpp_2s_a": "DPM++ 2S a", "k_dpmpp_3m_sde": "DPM++ 3M SDE",
-    "k_euler_a": "Euler a", "k_euler_ancestral": "Euler a", "k_euler": "Euler", "k_lms": "LMS", "k_heun": "Heun",
-    "k_dpm_2": "DPM2", "k_dpm_2_a": "DPM2 a",
+    "k_dpmpp_2m": "DPM++ 2M",
+    "k_dpmpp_sde": "DPM++ SDE",
+    "k_dpmpp_2m_sde": "DPM++ 2M SDE",
+    "k_dpmpp_2m_sde_heun": "DPM++ 2M SDE Heun",
+    "k_dpmpp_2s_a": "DPM++ 2S a",
+    "k_dpmpp_3m_sde": "DPM++ 3M SDE",
+    "k_euler_a": "Euler a",
+    "k_euler_ancestral": "Euler a",
+    "k_euler": "Euler",
+    "k_lms": "LMS",
+    "k_heun": "Heun",
+    "k_dpm_2": "DPM2",
+    "k_dpm_2_a": "DPM2 a",
 }
 # Names A1111/Forge offer that run other code (its timestep samplers, Restart, adaptive solvers).
-A1111_UNSUPPORTED = ("DDIM", "DDIM CFG++", "PLMS", "UniPC", "LCM", "Restart", "DPM fast", "DPM adaptive")
+A1111_UNSUPPORTED = (
+    "DDIM",
+    "DDIM CFG++",
+    "PLMS",
+    "UniPC",
+    "LCM",
+    "Restart",
+    "DPM fast",
+    "DPM adaptive",
+)
 # A1111 schedule labels (and its internal names) -> make_sigmas names.
 _A1111_SCHEDULE_LABELS = {
-    "Automatic": "automatic", "Uniform": "uniform", "Karras": "karras", "Exponential": "exponential",
-    "Polyexponential": "polyexponential", "SGM Uniform": "sgm_uniform", "SGMUniform": "sgm_uniform",
-    "KL Optimal": "kl_optimal", "Simple": "simple", "Normal": "normal", "DDIM": "ddim_uniform", "Beta": "beta",
+    "Automatic": "automatic",
+    "Uniform": "uniform",
+    "Karras": "karras",
+    "Exponential": "exponential",
+    "Polyexponential": "polyexponential",
+    "SGM Uniform": "sgm_uniform",
+    "SGMUniform": "sgm_uniform",
+    "KL Optimal": "kl_optimal",
+    "Simple": "simple",
+    "Normal": "normal",
+    "DDIM": "ddim_uniform",
+    "Beta": "beta",
 }
-_A1111_SCHEDULE_NAMES = {**{s: s for s in A1111_SCHEDULES if s != "ddim_uniform"}, "ddim": "ddim_uniform"}
+_A1111_SCHEDULE_NAMES = {
+    **{s: s for s in A1111_SCHEDULES if s != "ddim_uniform"},
+    "ddim": "ddim_uniform",
+}
 
 # ComfyUI sampler name -> (k-diffusion sampler, brownian, brownian on the CPU, options)
 _COMFY: dict[str, tuple[str, bool, bool, tuple[tuple[str, Any], ...]]] = {
@@ -82,7 +112,7 @@ _COMFY: dict[str, tuple[str, bool, bool, tuple[tuple[str, Any], ...]]] = {
     "heun": ("heun", False, True, ()),
     "dpm_2": ("dpm_2", False, True, ()),
     "dpm_2_ancestral": ("dpm_2_ancestral", False, True, ()),
-    "lms": ("lms", False, True, ()),
+    "lms": ("lms", False, True, (("denoised_last_step", True),)),
     "dpmpp_2s_ancestral": ("dpmpp_2s_ancestral", False, True, ()),
     "dpmpp_sde": ("dpmpp_sde", True, True, ()),
     "dpmpp_sde_gpu": ("dpmpp_sde", True, False, ()),
@@ -124,25 +154,43 @@ def a1111_choice(sampler_name: str, schedule_type: str | None = None) -> Sampler
                 break
     if name not in _A1111:
         if name in A1111_UNSUPPORTED:
-            raise InputError(f"A1111 sampler {sampler_name!r} is not implemented in the a1111 convention; "
-                             f"use one of {', '.join(_A1111)}")
+            raise InputError(
+                f"A1111 sampler {sampler_name!r} is not implemented in the a1111 convention; "
+                f"use one of {', '.join(_A1111)}"
+            )
         raise InputError(f"unknown A1111 sampler {sampler_name!r}; use one of {', '.join(_A1111)}")
     sampler, default_schedule, discard, brownian, options = _A1111[name]
     if schedule in (None, "automatic"):
         schedule = default_schedule
-    label = name if schedule_type in (None, "", "Automatic", "automatic") else f"{name} / {schedule_type}"
+    label = (
+        name
+        if schedule_type in (None, "", "Automatic", "automatic")
+        else f"{name} / {schedule_type}"
+    )
     return SamplerChoice("a1111", sampler, schedule, discard, brownian, False, options, label)
 
 
 def comfyui_choice(sampler_name: str, scheduler: str) -> SamplerChoice:
     """A ComfyUI KSampler's sampler_name and scheduler."""
     if sampler_name not in _COMFY:
-        raise InputError(f"unknown ComfyUI sampler {sampler_name!r}; use one of {', '.join(_COMFY)}")
+        raise InputError(
+            f"unknown ComfyUI sampler {sampler_name!r}; use one of {', '.join(_COMFY)}"
+        )
     if scheduler not in COMFYUI_SCHEDULES:
-        raise InputError(f"unknown ComfyUI scheduler {scheduler!r}; use one of {', '.join(COMFYUI_SCHEDULES)}")
+        raise InputError(
+            f"unknown ComfyUI scheduler {scheduler!r}; use one of {', '.join(COMFYUI_SCHEDULES)}"
+        )
     sampler, brownian, cpu, options = _COMFY[sampler_name]
-    return SamplerChoice("comfyui", sampler, scheduler, sampler_name in _COMFY_DISCARD, brownian, cpu, options,
-                         f"{sampler_name} / {scheduler}")
+    return SamplerChoice(
+        "comfyui",
+        sampler,
+        scheduler,
+        sampler_name in _COMFY_DISCARD,
+        brownian,
+        cpu,
+        options,
+        f"{sampler_name} / {scheduler}",
+    )
 
 
 def full_sigmas(choice: SamplerChoice, model: DiscreteSchedule, steps: int) -> torch.Tensor:
@@ -155,15 +203,20 @@ def full_sigmas(choice: SamplerChoice, model: DiscreteSchedule, steps: int) -> t
 
 @dataclass(frozen=True)
 class Plan:
-    """The sigmas a run samples, and the full schedule they were cut from (A1111 seeds its
-    Brownian tree over the full one)."""
+    """The sigmas a run samples, and the range its Brownian tree spans (A1111: the whole
+    schedule the img2img sigmas were cut from; ComfyUI: the sigmas sampled)."""
 
     sigmas: torch.Tensor
-    full: torch.Tensor
+    brownian_span: torch.Tensor
 
 
-def plan_sigmas(choice: SamplerChoice, model: DiscreteSchedule, steps: int, denoise: float = 1.0,
-                a1111_fix_steps: bool = False) -> Plan:
+def plan_sigmas(
+    choice: SamplerChoice,
+    model: DiscreteSchedule,
+    steps: int,
+    denoise: float = 1.0,
+    a1111_fix_steps: bool = False,
+) -> Plan:
     """The sigmas for txt2img (denoise 1) or img2img / hires (denoise = strength < 1).
 
     A1111 (`setup_img2img_steps`, `sample_img2img`): t_enc = int(min(strength, 0.999) * steps) and
@@ -182,19 +235,24 @@ def plan_sigmas(choice: SamplerChoice, model: DiscreteSchedule, steps: int, deno
         else:
             total, t_enc = steps, int(min(denoise, 0.999) * steps)
         full = full_sigmas(choice, model, total)
-        return Plan(full[total - t_enc - 1:], full)
+        return Plan(full[total - t_enc - 1 :], full)  # A1111 spans its tree over the whole schedule
     if denoise > 0.9999:
         full = full_sigmas(choice, model, steps)
         return Plan(full, full)
     if denoise <= 0.0:
         empty = torch.FloatTensor([])
         return Plan(empty, empty)
-    full = full_sigmas(choice, model, int(steps / denoise))
-    return Plan(full[-(steps + 1):], full)
+    sigmas = full_sigmas(choice, model, int(steps / denoise))[-(steps + 1) :]
+    return Plan(sigmas, sigmas)
 
 
-def initial_latent(choice: SamplerChoice, noise: torch.Tensor, sigmas: torch.Tensor, model: DiscreteSchedule,
-                   init_latent: torch.Tensor | None = None) -> torch.Tensor:
+def initial_latent(
+    choice: SamplerChoice,
+    noise: torch.Tensor,
+    sigmas: torch.Tensor,
+    model: DiscreteSchedule,
+    init_latent: torch.Tensor | None = None,
+) -> torch.Tensor:
     """The latent the sampler starts from, given unit noise.
 
     A1111: txt2img noise * sigmas[0]; img2img init + noise * sigmas[0].
@@ -207,6 +265,8 @@ def initial_latent(choice: SamplerChoice, noise: torch.Tensor, sigmas: torch.Ten
         x = noise * sigma
     else:
         max_sigma = model.as_convention("comfyui").sigma_max
-        max_denoise = math.isclose(max_sigma, float(sigma), rel_tol=1e-05) or float(sigma) > max_sigma
+        max_denoise = (
+            math.isclose(max_sigma, float(sigma), rel_tol=1e-05) or float(sigma) > max_sigma
+        )
         x = noise * torch.sqrt(1.0 + sigma**2.0) if max_denoise else noise * sigma
     return x if init_latent is None else x + init_latent

@@ -49,7 +49,9 @@ def _betas(config: dict[str, Any]) -> torch.Tensor:
 
 def _check_convention(convention: str) -> None:
     if convention not in CONVENTIONS:
-        raise InputError(f"unknown sampling convention {convention!r}; use one of {', '.join(CONVENTIONS)}")
+        raise InputError(
+            f"unknown sampling convention {convention!r}; use one of {', '.join(CONVENTIONS)}"
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,13 +63,17 @@ class DiscreteSchedule:
     prediction: str = "epsilon"
 
     @classmethod
-    def from_config(cls, scheduler_config: dict[str, Any], convention: str = "a1111") -> DiscreteSchedule:
+    def from_config(
+        cls, scheduler_config: dict[str, Any], convention: str = "a1111"
+    ) -> DiscreteSchedule:
         """From a diffusers scheduler config (beta_schedule, beta_start/end, num_train_timesteps,
         prediction_type)."""
         _check_convention(convention)
         prediction = scheduler_config.get("prediction_type", "epsilon")
         if prediction not in PREDICTIONS:
-            raise InputError(f"unsupported prediction_type {prediction!r}; use one of {', '.join(PREDICTIONS)}")
+            raise InputError(
+                f"unsupported prediction_type {prediction!r}; use one of {', '.join(PREDICTIONS)}"
+            )
         alphas_cumprod = torch.cumprod(1.0 - _betas(scheduler_config), dim=0)
         return cls(alphas_cumprod, convention, prediction)
 
@@ -82,14 +88,18 @@ class DiscreteSchedule:
         cached = self.__dict__.get("_sigmas")
         if cached is None:
             if self.convention == "a1111":
-                # A1111 stores alphas_cumprod as float32; k-diffusion computes sigmas from that.
+                # A1111 stores alphas_cumprod as float32; k-diffusion computes sigmas and their
+                # logs from that in float32.
                 a = self.alphas_cumprod.float()
                 cached = ((1 - a) / a) ** 0.5
+                log_sigmas = cached.log()
             else:
+                # ComfyUI: sigmas and their logs in float64, each rounded to float32.
                 a = self.alphas_cumprod
-                cached = (((1 - a) / a) ** 0.5).float()
+                exact = ((1 - a) / a) ** 0.5
+                cached, log_sigmas = exact.float(), exact.log().float()
             object.__setattr__(self, "_sigmas", cached)
-            object.__setattr__(self, "_log_sigmas", cached.log())
+            object.__setattr__(self, "_log_sigmas", log_sigmas)
         return cached
 
     @property
@@ -146,11 +156,18 @@ class Denoiser:
     A1111 with quantization on).
     """
 
-    def __init__(self, model_output: ModelOutput, model: DiscreteSchedule, prediction: str | None = None,
-                 quantize: bool = False) -> None:
+    def __init__(
+        self,
+        model_output: ModelOutput,
+        model: DiscreteSchedule,
+        prediction: str | None = None,
+        quantize: bool = False,
+    ) -> None:
         prediction = prediction or model.prediction
         if prediction not in PREDICTIONS:
-            raise InputError(f"unsupported prediction {prediction!r}; use one of {', '.join(PREDICTIONS)}")
+            raise InputError(
+                f"unsupported prediction {prediction!r}; use one of {', '.join(PREDICTIONS)}"
+            )
         self.model_output = model_output
         self.model = model
         self.prediction = prediction

@@ -13,17 +13,26 @@ from workstation.engine.sampling.discrete import DiscreteSchedule
 from workstation.engine.sampling.samplers import SAMPLERS, STOCHASTIC, NoiseSampler
 
 
-def sample(choice: SamplerChoice, denoiser_fn: Callable[..., torch.Tensor], noise: torch.Tensor,
-           sigmas: torch.Tensor, *, model: DiscreteSchedule, init_latent: torch.Tensor | None = None,
-           noise_sampler: NoiseSampler | None = None, callback: Callable[[dict[str, Any]], None] | None = None,
-           seed: int | Sequence[int] | None = None, full_sigmas: torch.Tensor | None = None,
-           extra_args: dict[str, Any] | None = None) -> torch.Tensor:
+def sample(
+    choice: SamplerChoice,
+    denoiser_fn: Callable[..., torch.Tensor],
+    noise: torch.Tensor,
+    sigmas: torch.Tensor,
+    *,
+    model: DiscreteSchedule,
+    init_latent: torch.Tensor | None = None,
+    noise_sampler: NoiseSampler | None = None,
+    callback: Callable[[dict[str, Any]], None] | None = None,
+    seed: int | Sequence[int] | None = None,
+    brownian_span: torch.Tensor | None = None,
+    extra_args: dict[str, Any] | None = None,
+) -> torch.Tensor:
     """Run `choice` from unit `noise` over `sigmas`; returns the final latent.
 
     denoiser_fn(x, sigma, **extra_args) -> denoised x0 (CFG included). Brownian samplers build
     their tree from `seed` (A1111: the batch's seeds as a list; ComfyUI: the one seed) over
-    `full_sigmas` (default `sigmas`) unless a noise_sampler is given; the other stochastic samplers
-    need the caller's `noise_sampler` (the noise package: A1111's per-step randn, ComfyUI's
+    `brownian_span` (Plan.brownian_span; default `sigmas`) unless a noise_sampler is given; the
+    other stochastic samplers need the caller's `noise_sampler` (the noise package: A1111's per-step randn, ComfyUI's
     seeded generator).
     """
     if len(sigmas) <= 1:
@@ -33,11 +42,23 @@ def sample(choice: SamplerChoice, denoiser_fn: Callable[..., torch.Tensor], nois
     if noise_sampler is None and choice.brownian:
         if seed is None:
             raise ValueError(f"{choice.sampler} needs the seed for its Brownian noise")
-        span = sigmas if full_sigmas is None else full_sigmas
-        noise_sampler = BrownianTreeNoiseSampler(x, span[span > 0].min(), span.max(), seed,
-                                                 cpu=choice.convention == "comfyui" and choice.brownian_cpu)
+        span = sigmas if brownian_span is None else brownian_span
+        noise_sampler = BrownianTreeNoiseSampler(
+            x,
+            span[span > 0].min(),
+            span.max(),
+            seed,
+            cpu=choice.convention == "comfyui" and choice.brownian_cpu,
+        )
     if noise_sampler is None and choice.sampler in STOCHASTIC:
         raise ValueError(f"{choice.sampler} adds noise at each step: pass a noise_sampler")
     fn = SAMPLERS[choice.sampler]
-    return fn(denoiser_fn, x, sigmas, extra_args=extra_args, callback=callback, noise_sampler=noise_sampler,
-              **choice.kwargs)
+    return fn(
+        denoiser_fn,
+        x,
+        sigmas,
+        extra_args=extra_args,
+        callback=callback,
+        noise_sampler=noise_sampler,
+        **choice.kwargs,
+    )

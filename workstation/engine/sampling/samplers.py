@@ -24,7 +24,9 @@ import torch
 NoiseSampler = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def _noise(noise_sampler: NoiseSampler | None, sigma: torch.Tensor, sigma_next: torch.Tensor) -> torch.Tensor:
+def _noise(
+    noise_sampler: NoiseSampler | None, sigma: torch.Tensor, sigma_next: torch.Tensor
+) -> torch.Tensor:
     if noise_sampler is None:
         raise ValueError("this sampler adds noise at each step: pass a noise_sampler")
     return noise_sampler(sigma, sigma_next)
@@ -39,7 +41,9 @@ def get_ancestral_step(sigma_from, sigma_to, eta=1.0):
     """sigma_down to step to deterministically, sigma_up of fresh noise to add after."""
     if not eta:
         return sigma_to, 0.0
-    sigma_up = min(sigma_to, eta * (sigma_to**2 * (sigma_from**2 - sigma_to**2) / sigma_from**2) ** 0.5)
+    sigma_up = min(
+        sigma_to, eta * (sigma_to**2 * (sigma_from**2 - sigma_to**2) / sigma_from**2) ** 0.5
+    )
     sigma_down = (sigma_to**2 - sigma_up**2) ** 0.5
     return sigma_down, sigma_up
 
@@ -62,8 +66,18 @@ def _churn(x, sigmas, i, noise_sampler, s_churn, s_tmin, s_tmax, s_noise):
 
 
 @torch.no_grad()
-def sample_euler(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None,
-                 s_churn=0.0, s_tmin=0.0, s_tmax=float("inf"), s_noise=1.0):
+def sample_euler(
+    model,
+    x,
+    sigmas,
+    extra_args=None,
+    callback=None,
+    noise_sampler=None,
+    s_churn=0.0,
+    s_tmin=0.0,
+    s_tmax=float("inf"),
+    s_noise=1.0,
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     for i in range(len(sigmas) - 1):
@@ -76,7 +90,9 @@ def sample_euler(model, x, sigmas, extra_args=None, callback=None, noise_sampler
 
 
 @torch.no_grad()
-def sample_euler_ancestral(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0):
+def sample_euler_ancestral(
+    model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     for i in range(len(sigmas) - 1):
@@ -90,8 +106,18 @@ def sample_euler_ancestral(model, x, sigmas, extra_args=None, callback=None, noi
 
 
 @torch.no_grad()
-def sample_heun(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None,
-                s_churn=0.0, s_tmin=0.0, s_tmax=float("inf"), s_noise=1.0):
+def sample_heun(
+    model,
+    x,
+    sigmas,
+    extra_args=None,
+    callback=None,
+    noise_sampler=None,
+    s_churn=0.0,
+    s_tmin=0.0,
+    s_tmax=float("inf"),
+    s_noise=1.0,
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     for i in range(len(sigmas) - 1):
@@ -110,8 +136,18 @@ def sample_heun(model, x, sigmas, extra_args=None, callback=None, noise_sampler=
 
 
 @torch.no_grad()
-def sample_dpm_2(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None,
-                 s_churn=0.0, s_tmin=0.0, s_tmax=float("inf"), s_noise=1.0):
+def sample_dpm_2(
+    model,
+    x,
+    sigmas,
+    extra_args=None,
+    callback=None,
+    noise_sampler=None,
+    s_churn=0.0,
+    s_tmin=0.0,
+    s_tmax=float("inf"),
+    s_noise=1.0,
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     for i in range(len(sigmas) - 1):
@@ -131,7 +167,9 @@ def sample_dpm_2(model, x, sigmas, extra_args=None, callback=None, noise_sampler
 
 
 @torch.no_grad()
-def sample_dpm_2_ancestral(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0):
+def sample_dpm_2_ancestral(
+    model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     for i in range(len(sigmas) - 1):
@@ -166,7 +204,18 @@ def lms_coefficient(order: int, t: np.ndarray, i: int, j: int) -> float:
 
 
 @torch.no_grad()
-def sample_lms(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, order=4):
+def sample_lms(
+    model,
+    x,
+    sigmas,
+    extra_args=None,
+    callback=None,
+    noise_sampler=None,
+    order=4,
+    denoised_last_step=False,
+):
+    """Linear multistep. denoised_last_step: ComfyUI ends on x0 where k-diffusion takes one more
+    multistep to sigma 0."""
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     sigmas_cpu = sigmas.detach().cpu().numpy()
@@ -177,6 +226,9 @@ def sample_lms(model, x, sigmas, extra_args=None, callback=None, noise_sampler=N
         if len(ds) > order:
             ds.pop(0)
         _report(callback, i, x, sigmas[i], sigmas[i], denoised)
+        if denoised_last_step and sigmas[i + 1] == 0:
+            x = denoised
+            continue
         cur_order = min(i + 1, order)
         coeffs = [lms_coefficient(cur_order, sigmas_cpu, i, j) for j in range(cur_order)]
         x = x + sum(coeff * d for coeff, d in zip(coeffs, reversed(ds), strict=True))
@@ -192,7 +244,9 @@ def _sigma(t):
 
 
 @torch.no_grad()
-def sample_dpmpp_2s_ancestral(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0):
+def sample_dpmpp_2s_ancestral(
+    model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     for i in range(len(sigmas) - 1):
@@ -215,7 +269,17 @@ def sample_dpmpp_2s_ancestral(model, x, sigmas, extra_args=None, callback=None, 
 
 
 @torch.no_grad()
-def sample_dpmpp_sde(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0, r=1 / 2):
+def sample_dpmpp_sde(
+    model,
+    x,
+    sigmas,
+    extra_args=None,
+    callback=None,
+    noise_sampler=None,
+    eta=1.0,
+    s_noise=1.0,
+    r=1 / 2,
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     for i in range(len(sigmas) - 1):
@@ -266,8 +330,17 @@ def sample_dpmpp_2m(model, x, sigmas, extra_args=None, callback=None, noise_samp
 
 
 @torch.no_grad()
-def sample_dpmpp_2m_sde(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0,
-                        solver_type="midpoint"):
+def sample_dpmpp_2m_sde(
+    model,
+    x,
+    sigmas,
+    extra_args=None,
+    callback=None,
+    noise_sampler=None,
+    eta=1.0,
+    s_noise=1.0,
+    solver_type="midpoint",
+):
     if solver_type not in ("heun", "midpoint"):
         raise ValueError("solver_type must be 'heun' or 'midpoint'")
     extra_args = extra_args or {}
@@ -282,11 +355,16 @@ def sample_dpmpp_2m_sde(model, x, sigmas, extra_args=None, callback=None, noise_
             t, s = -sigmas[i].log(), -sigmas[i + 1].log()
             h = s - t
             eta_h = eta * h
-            x = sigmas[i + 1] / sigmas[i] * (-eta_h).exp() * x + (-h - eta_h).expm1().neg() * denoised
+            x = (
+                sigmas[i + 1] / sigmas[i] * (-eta_h).exp() * x
+                + (-h - eta_h).expm1().neg() * denoised
+            )
             if old_denoised is not None:
                 r = h_last / h
                 if solver_type == "heun":
-                    x = x + ((-h - eta_h).expm1().neg() / (-h - eta_h) + 1) * (1 / r) * (denoised - old_denoised)
+                    x = x + ((-h - eta_h).expm1().neg() / (-h - eta_h) + 1) * (1 / r) * (
+                        denoised - old_denoised
+                    )
                 else:
                     x = x + 0.5 * (-h - eta_h).expm1().neg() * (1 / r) * (denoised - old_denoised)
             if eta:
@@ -298,7 +376,9 @@ def sample_dpmpp_2m_sde(model, x, sigmas, extra_args=None, callback=None, noise_
 
 
 @torch.no_grad()
-def sample_dpmpp_3m_sde(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0):
+def sample_dpmpp_3m_sde(
+    model, x, sigmas, extra_args=None, callback=None, noise_sampler=None, eta=1.0, s_noise=1.0
+):
     extra_args = extra_args or {}
     s_in = x.new_ones([x.shape[0]])
     denoised_1, denoised_2 = None, None
@@ -387,7 +467,17 @@ SAMPLERS: dict[str, Callable[..., Any]] = {
     "ddpm": sample_ddpm,
 }
 # Samplers that draw noise at each step (they need a noise_sampler).
-STOCHASTIC = frozenset({"euler_ancestral", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde", "dpmpp_2m_sde",
-                        "dpmpp_3m_sde", "lcm", "ddpm"})
+STOCHASTIC = frozenset(
+    {
+        "euler_ancestral",
+        "dpm_2_ancestral",
+        "dpmpp_2s_ancestral",
+        "dpmpp_sde",
+        "dpmpp_2m_sde",
+        "dpmpp_3m_sde",
+        "lcm",
+        "ddpm",
+    }
+)
 # Samplers whose noise comes from a Brownian tree in both generators.
 BROWNIAN = frozenset({"dpmpp_sde", "dpmpp_2m_sde", "dpmpp_3m_sde"})

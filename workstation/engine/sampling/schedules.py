@@ -25,10 +25,30 @@ import torch
 from workstation.core.errors import InputError
 from workstation.engine.sampling.discrete import DiscreteSchedule
 
-A1111_SCHEDULES = ("automatic", "uniform", "karras", "exponential", "polyexponential", "sgm_uniform",
-                   "kl_optimal", "simple", "normal", "ddim_uniform", "beta")
-COMFYUI_SCHEDULES = ("simple", "sgm_uniform", "karras", "exponential", "ddim_uniform", "beta", "normal",
-                     "linear_quadratic", "kl_optimal")
+A1111_SCHEDULES = (
+    "automatic",
+    "uniform",
+    "karras",
+    "exponential",
+    "polyexponential",
+    "sgm_uniform",
+    "kl_optimal",
+    "simple",
+    "normal",
+    "ddim_uniform",
+    "beta",
+)
+COMFYUI_SCHEDULES = (
+    "simple",
+    "sgm_uniform",
+    "karras",
+    "exponential",
+    "ddim_uniform",
+    "beta",
+    "normal",
+    "linear_quadratic",
+    "kl_optimal",
+)
 
 
 def _append_zero(x: torch.Tensor) -> torch.Tensor:
@@ -48,7 +68,9 @@ def exponential(n: int, sigma_min: float, sigma_max: float) -> torch.Tensor:
 
 def polyexponential(n: int, sigma_min: float, sigma_max: float, rho: float = 1.0) -> torch.Tensor:
     ramp = torch.linspace(1, 0, n) ** rho
-    return _append_zero(torch.exp(ramp * (math.log(sigma_max) - math.log(sigma_min)) + math.log(sigma_min)))
+    return _append_zero(
+        torch.exp(ramp * (math.log(sigma_max) - math.log(sigma_min)) + math.log(sigma_min))
+    )
 
 
 def simple(model: DiscreteSchedule, n: int) -> torch.Tensor:
@@ -62,7 +84,7 @@ def _sigma_list(model: DiscreteSchedule, timesteps: torch.Tensor) -> list[float]
 
 
 def normal(model: DiscreteSchedule, n: int, convention: str, sgm: bool = False) -> torch.Tensor:
-    """Evenly spaced timesteps between those of sigma_max and sigma_min (sgm: n+1 points, last dropped)."""
+    """Evenly spaced timesteps from sigma_max's to sigma_min's (sgm: n+1 points, last dropped)."""
     # A1111 uses k-diffusion's fractional sigma_to_t; ComfyUI the nearest step.
     quantize = convention == "comfyui"
     start = model.sigma_to_t(torch.tensor(model.sigma_max), quantize)
@@ -93,7 +115,9 @@ def ddim_uniform(model: DiscreteSchedule, n: int, convention: str) -> torch.Tens
     return torch.FloatTensor(sigs[::-1])
 
 
-def beta(model: DiscreteSchedule, n: int, convention: str, alpha: float = 0.6, beta_: float = 0.6) -> torch.Tensor:
+def beta(
+    model: DiscreteSchedule, n: int, convention: str, alpha: float = 0.6, beta_: float = 0.6
+) -> torch.Tensor:
     """Beta-distribution spacing (arXiv 2407.12173); A1111 spaces sigmas, ComfyUI timesteps."""
     import numpy as np
     from scipy import stats
@@ -128,8 +152,10 @@ def kl_optimal(n: int, sigma_min: float, sigma_max: float, convention: str) -> t
     return sigmas
 
 
-def linear_quadratic(model: DiscreteSchedule, n: int, threshold_noise: float = 0.025) -> torch.Tensor:
-    """ComfyUI linear_quadratic_schedule (from Mochi): linear then quadratic in 1 - sigma/sigma_max."""
+def linear_quadratic(
+    model: DiscreteSchedule, n: int, threshold_noise: float = 0.025
+) -> torch.Tensor:
+    """ComfyUI linear_quadratic_schedule (from Mochi): linear, then quadratic in 1 - sigma/max."""
     if n == 1:
         schedule = [1.0, 0.0]
     else:
@@ -140,17 +166,23 @@ def linear_quadratic(model: DiscreteSchedule, n: int, threshold_noise: float = 0
         quadratic_coef = diff / (linear_steps * quadratic_steps**2)
         linear_coef = threshold_noise / linear_steps - 2 * diff / (quadratic_steps**2)
         const = quadratic_coef * (linear_steps**2)
-        quadratic = [quadratic_coef * (i**2) + linear_coef * i + const for i in range(linear_steps, n)]
+        quadratic = [
+            quadratic_coef * (i**2) + linear_coef * i + const for i in range(linear_steps, n)
+        ]
         schedule = [1.0 - x for x in linear + quadratic + [1.0]]
     return torch.FloatTensor(schedule) * torch.tensor(model.sigma_max)
 
 
-def make_sigmas(schedule: str, model: DiscreteSchedule, steps: int, convention: str) -> torch.Tensor:
+def make_sigmas(
+    schedule: str, model: DiscreteSchedule, steps: int, convention: str
+) -> torch.Tensor:
     """The sigmas `convention` samples `steps` steps with under the schedule named `schedule`."""
     model = model.as_convention(convention)
     names = A1111_SCHEDULES if convention == "a1111" else COMFYUI_SCHEDULES
     if schedule not in names:
-        raise InputError(f"unknown {convention} schedule {schedule!r}; use one of {', '.join(names)}")
+        raise InputError(
+            f"unknown {convention} schedule {schedule!r}; use one of {', '.join(names)}"
+        )
     if steps < 1:
         raise InputError(f"steps must be at least 1, not {steps}")
     lo, hi = model.sigma_min, model.sigma_max
