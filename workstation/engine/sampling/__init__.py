@@ -6,7 +6,7 @@ tested against values their own code produced (tests/engine/sampling/reference/m
 How the integrator runs one generation:
 
     model = DiscreteSchedule.from_config(pipe.scheduler.config)   # training sigmas
-    choice = a1111_choice("DPM++ 2M", "Karras")                  # or comfyui_choice("euler", "normal")
+    choice = a1111_choice("DPM++ 2M", "Karras")  # or comfyui_choice("euler", "normal")
     plan = plan_sigmas(choice, model, steps, denoise=strength)   # denoise 1.0 for txt2img
     denoiser = Denoiser(unet_output, model.as_convention(choice.convention),
                         quantize=choice.convention == "comfyui")  # x, sigma, cond -> x0

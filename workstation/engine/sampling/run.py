@@ -32,8 +32,8 @@ def sample(
     denoiser_fn(x, sigma, **extra_args) -> denoised x0 (CFG included). Brownian samplers build
     their tree from `seed` (A1111: the batch's seeds as a list; ComfyUI: the one seed) over
     `brownian_span` (Plan.brownian_span; default `sigmas`) unless a noise_sampler is given; the
-    other stochastic samplers need the caller's `noise_sampler` (the noise package: A1111's per-step randn, ComfyUI's
-    seeded generator).
+    other stochastic samplers need the caller's `noise_sampler` (the noise package: A1111's
+    per-step randn, ComfyUI's seeded generator).
     """
     if len(sigmas) <= 1:
         # ComfyUI returns the latent untouched when there is nothing to sample.
