@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -74,6 +75,22 @@ def lora_state_dict(seed: int = 7) -> dict[str, torch.Tensor]:
     return dict(sorted(state.items()))
 
 
+def sort_metadata(path: Path) -> None:
+    """Rewrite the header with `__metadata__` in key order, in place (same length).
+
+    safetensors writes the metadata from a hash map, in a different order in every process; the
+    file's bytes (and so its SHA-256) would change from run to run although nothing else does.
+    """
+    with path.open("r+b") as handle:
+        size = int.from_bytes(handle.read(8), "little")
+        header = json.loads(handle.read(size))
+        header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
+        text = json.dumps(header, separators=(",", ":")).encode()
+        assert len(text) <= size, "the sorted header must fit the original one"
+        handle.seek(8)
+        handle.write(text.ljust(size))
+
+
 def main() -> None:
     from safetensors.torch import save_file
 
@@ -91,6 +108,7 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_file(state, args.out, metadata=metadata)
+    sort_metadata(args.out)
     modules = len(state) // 3
     print(f"{args.out}: {modules} modules, {args.out.stat().st_size / 1e6:.1f} MB")
     print(f"sha256 {hashlib.sha256(args.out.read_bytes()).hexdigest()}")

@@ -32,7 +32,7 @@ from workstation.engine.architectures import BY_NAME  # noqa: E402
 from workstation.engine.tiny import to_ldm_state_dict  # noqa: E402
 
 CONFIG = BY_NAME["sd1"].config_dir
-METADATA = {"format": "pt", "builder": "benchmarks/reference/build_sd15.py", "weights": "random"}
+METADATA = {"format": "pt"}  # one key: safetensors writes several in a per-process random order
 
 
 def build_components(seed: int = 0) -> SimpleNamespace:
