@@ -1,9 +1,10 @@
 """The model library: find models under a folder and say what each one is.
 
 Kinds are detected from tensor names and shapes, never from file names. Supported layouts:
-diffusers folders (model_index.json), single-file checkpoints in the original (LDM) layout as A1111
-and Civitai distribute them, LoRA files (kohya and diffusers/peft), CLIP checkpoints (open_clip,
-transformers). Pickle files are only opened with torch's weights-only loader.
+diffusers folders (model_index.json), single-file checkpoints in the original layout as A1111,
+ComfyUI and Civitai distribute them (each family in engine/families/ recognises its own), LoRA
+files (kohya and diffusers/peft), CLIP checkpoints (open_clip, transformers). Pickle files are
+only opened with torch's weights-only loader.
 """
 
 from __future__ import annotations
@@ -16,21 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from workstation.core.errors import ModelError
-from workstation.engine.architectures import (
-    Architecture,
-    architecture,
-    context_label,
-    kind_for_context,
-    unet_context_dim,
-)
+from workstation.engine.architectures import architecture, context_label, kind_for_context
+from workstation.engine.families import BASE_KINDS, FAMILIES, Detection, detect_base
+from workstation.engine.families.ldm import lora_context_dim
 from workstation.engine.hashing import HashCache, file_hashes, folder_sha256
 from workstation.engine.safetensors_header import read_header
 
-KINDS = ("SD1.x", "SD2.x", "SDXL", "LoRA", "CLIP", "unknown")
+KINDS = (*BASE_KINDS, "LoRA", "CLIP", "unknown")
 SAFETENSORS_SUFFIXES = (".safetensors",)
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
-SUPPORTED_PIPELINES = ("StableDiffusionPipeline", "StableDiffusionXLPipeline")
-LDM_UNET = "model.diffusion_model."
+SUPPORTED_PIPELINES = tuple({p: None for f in FAMILIES for p in f.folder_pipelines})
 LORA_MARKERS = (
     ".lora_down.weight",
     ".lora_up.weight",
@@ -64,14 +60,6 @@ class ModelInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class Detection:
-    kind: str
-    architecture: Architecture | None
-    detail: str
-    context_dim: int | None = None
 
 
 def scan(folder: str | Path, cache: HashCache | None = None) -> list[ModelInfo]:
@@ -164,11 +152,7 @@ def _identify(path: Path) -> tuple[str, Detection, str | None]:
     except ModelError as error:
         detection = Detection("unknown", None, "unreadable")
         problem = str(error).removeprefix(f"{path}: ")
-    if (
-        problem is None
-        and detection.kind in ("SD1.x", "SD2.x", "SDXL")
-        and not detection.architecture
-    ):
+    if problem is None and detection.kind in BASE_KINDS and not detection.architecture:
         problem = f"unsupported variant: {detection.detail}"
     return fmt, detection, problem
 
@@ -179,26 +163,9 @@ def detect(shapes: dict[str, tuple[int, ...]]) -> Detection:
     if any(name.endswith(LORA_MARKERS) for name in names):
         return _detect_lora(shapes)
 
-    conv_in = shapes.get(LDM_UNET + "input_blocks.0.0.weight")
-    if conv_in is not None:
-        context = unet_context_dim(shapes, LDM_UNET)
-        has_sdxl_text = any(name.startswith("conditioner.embedders.") for name in names)
-        kind = "SDXL" if has_sdxl_text else kind_for_context(context)
-        if conv_in[1] != 4:
-            return Detection(kind, None, f"{conv_in[1]}-channel UNet (inpainting or other variant)")
-        if has_sdxl_text and context != 2048:
-            return Detection(kind, None, f"SDXL refiner or other variant (text context {context})")
-        arch = architecture(context, conv_in[0]) if context else None
-        text_prefix = {"sd1": "cond_stage_model.transformer.", "tiny-sd": "cond_stage_model."}
-        if (
-            arch
-            and arch.name in text_prefix
-            and not any(name.startswith(text_prefix[arch.name]) for name in names)
-        ):
-            return Detection(kind, None, "checkpoint without text encoder", context)
-        if arch is None:
-            return Detection(kind, None, f"unknown UNet (text context {context})", context)
-        return Detection(arch.kind, arch, f"{arch.label} checkpoint", context)
+    base = detect_base(shapes)
+    if base is not None:
+        return base
 
     if any(name.startswith(("visual.", "vision_model.")) for name in names) and any(
         name.startswith(("token_embedding.", "text_model.", "transformer.")) for name in names
@@ -226,38 +193,42 @@ def _detect_lora(shapes: dict[str, tuple[int, ...]]) -> Detection:
     return Detection("LoRA", None, detail, context)
 
 
-def lora_context_dim(shapes: dict[str, tuple[int, ...]]) -> int | None:
-    """The text-context width of the model a LoRA was made for, from its tensor shapes."""
-    for name, shape in shapes.items():
-        flat = name.replace("_", ".")
-        if "attn2.to.k" in flat and (".lora.down." in flat or ".lora.A." in flat) and shape:
-            return shape[-1] if len(shape) == 2 else shape[1]
-    names = list(shapes)
-    if any(name.startswith(("lora_te1_", "lora_te2_", "text_encoder_2.")) for name in names):
-        return 2048
-    for name, shape in shapes.items():
-        flat = name.replace("_", ".")
-        is_text = name.startswith(("lora_te_", "text_encoder."))
-        if is_text and "q.proj" in flat and (".lora.down." in flat or ".lora.A." in flat):
-            return shape[1]
-    return None
-
-
 def _detect_folder(path: Path) -> tuple[Detection, str | None]:
     try:
         index = json.loads((path / "model_index.json").read_text(encoding="utf-8"))
-        unet = json.loads((path / "unet" / "config.json").read_text(encoding="utf-8"))
+        denoiser = "transformer" if (path / "transformer").is_dir() else "unet"
+        config = json.loads((path / denoiser / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         return Detection("unknown", None, "broken diffusers folder"), f"cannot read config: {error}"
     pipeline = index.get("_class_name", "?")
-    context = unet.get("cross_attention_dim")
-    channels = (unet.get("block_out_channels") or [None])[0]
-    kind = "SDXL" if "XL" in pipeline else kind_for_context(context)
-    arch = architecture(context, channels)
+    families = [f for f in FAMILIES if pipeline in f.folder_pipelines]
+    context = config.get("cross_attention_dim")
+    if denoiser == "unet":
+        channels = (config.get("block_out_channels") or [None])[0]
+        arch = architecture(context, channels)
+        kind = "SDXL" if "XL" in pipeline else kind_for_context(context)
+    else:  # SD 3.5 / Flux.1 transformer: hidden size, depth (and Flux's guidance embedding)
+        context = None
+        hidden = config.get("num_attention_heads", 0) * config.get("attention_head_dim", 0)
+        depth = config.get("num_layers")
+        guidance = config.get("guidance_embeds")
+        arch = next(
+            (
+                a
+                for f in families
+                for a in f.architectures
+                if (a.model_channels, a.depth) == (hidden, depth)
+                and (guidance is None or a.name.endswith("dev") == guidance)
+            ),
+            None,
+        )
+        kind = families[0].kind if families else "unknown"
+    if arch is not None:
+        kind = arch.kind
     detail = f"diffusers {pipeline}" + (f", {arch.label}" if arch else "")
-    if pipeline not in SUPPORTED_PIPELINES:
+    if not families:
         return Detection(kind, None, detail, context), f"pipeline {pipeline} is not supported"
-    if not any(path.glob("unet/*.safetensors")):
+    if not any(path.glob(f"{denoiser}/*.safetensors")):
         return Detection(
             kind, arch, detail, context
         ), "no .safetensors weights (pickles not loaded)"

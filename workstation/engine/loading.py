@@ -1,7 +1,16 @@
 """Load a base model offline: a diffusers folder, a single-file checkpoint, a weights-only pickle.
 
 Nothing is fetched: diffusers gets `local_files_only=True` and, for single files, the shipped
-architecture config folder and a CLIP tokenizer built from open_clip's vocabulary.
+architecture config folder and tokenizers (CLIP from open_clip's vocabulary, T5 shipped).
+What a model needs comes from its family (engine/families/): SD 1.x/2.x/XL, SD 3.5, Flux.1.
+SD 3.5 and Flux.1 load from a diffusers folder, an all-in-one single file (transformer, text
+encoders and VAE, as ComfyUI saves them), or a transformer-only file plus a diffusers folder for
+the rest (`components`).
+
+Memory is estimated before loading (parameter bytes from the file headers plus a margin for
+activations): on the CPU a dtype that will not fit is refused with the need, what is free, and
+whether bfloat16 would fit; on CUDA a model larger than free VRAM runs with sequential CPU
+offload, and the LoadedModel says so.
 
 The hashes a record gives for a model or LoRA are of the bytes loaded: the file is hashed (never
 taken from the listing cache), loaded, and refused if its `stamp` changed in between. Before a
@@ -10,17 +19,22 @@ record names it again, `LoadedModel.check_files` re-checks the stamp (and re-has
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from workstation.core.errors import InputError, ModelError
-from workstation.engine.architectures import BY_NAME, Architecture, clip_tokenizer
+from workstation.engine.architectures import BY_NAME, Architecture, clip_tokenizer, t5_tokenizer
+from workstation.engine.families import BASE_KINDS, BY_KIND, Family
+from workstation.engine.families.sd1 import FAMILY as SD1
 from workstation.engine.hashing import FolderStamp, Stamp, compute_hashes, folder_sha256, stamp
 from workstation.engine.library import ModelInfo, inspect
+from workstation.engine.safetensors_header import read_header
 
-BASE_KINDS = ("SD1.x", "SD2.x", "SDXL")
+DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2}
+GIB = 1024**3
 # What diffusers and transformers raise for files whose content does not fit the architecture.
 LOAD_ERRORS = (ValueError, RuntimeError, OSError, KeyError, IndexError, TypeError)
 
@@ -60,7 +74,15 @@ class LoadedModel:
     base_scheduler_config: dict[str, Any]
     stamp: Stamp | FolderStamp  # the file's (or folder's), taken before it was hashed
     loras: dict[str, LoadedLora] = field(default_factory=dict)  # adapter name -> LoRA
+    memory: MemoryEstimate | None = None  # what loading it was expected to need
+    offload: str | None = None  # "sequential CPU offload" when the model did not fit the GPU
     _img2img: Any = None
+
+    @property
+    def family(self) -> Family:
+        if self.arch is not None:
+            return BY_KIND[self.arch.kind]
+        return BY_KIND.get(self.info.kind, SD1)
 
     @property
     def context_dim(self) -> int | None:
@@ -69,7 +91,7 @@ class LoadedModel:
     @property
     def native_size(self) -> int:
         if self.arch is None:
-            return 512
+            return self.family.native_size
         if self.arch.name == "sd2" and self.prediction_type == "epsilon":
             return 512  # SD 2.x "base" models
         return self.arch.native_size
@@ -95,11 +117,93 @@ class LoadedModel:
     def img2img_pipe(self) -> Any:
         """An img2img pipeline sharing this model's weights (and loaded LoRAs)."""
         if self._img2img is None:
-            from diffusers import AutoPipelineForImage2Image
+            import diffusers
 
-            self._img2img = AutoPipelineForImage2Image.from_pipe(self.pipe)
+            pipeline_class = getattr(diffusers, self.family.img2img_pipeline)
+            self._img2img = pipeline_class.from_pipe(self.pipe)
             self._img2img.set_progress_bar_config(disable=True)
         return self._img2img
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """What a model needs on a device, in bytes, and what the device has free."""
+
+    parameters: int  # weights at the dtype they will be held in
+    activations: int  # margin for activations, VAE decode and the library's copies
+    available: int
+    device: str
+    dtype: str
+
+    @property
+    def needed(self) -> int:
+        return self.parameters + self.activations
+
+    @property
+    def fits(self) -> bool:
+        return self.needed <= self.available
+
+    def describe(self) -> str:
+        return (
+            f"{self.dtype} needs about {self.needed / GIB:.1f} GiB on {self.device}, "
+            f"{self.available / GIB:.1f} GiB is free"
+        )
+
+
+def parameter_count(info: ModelInfo) -> int:
+    """Number of weights in a model file or diffusers folder, from the safetensors headers (a
+    pickle's from its shapes)."""
+    import math
+
+    if info.format == "diffusers":
+        files = sorted(Path(info.path).glob("*/*.safetensors"))
+    elif info.format == "safetensors":
+        files = [Path(info.path)]
+    else:
+        from workstation.engine.library import pickle_shapes
+
+        return sum(math.prod(shape) for shape in pickle_shapes(Path(info.path)).values())
+    return sum(
+        math.prod(tensor.shape) for file in files for tensor in read_header(file).tensors.values()
+    )
+
+
+def available_memory(device: str) -> int:
+    """Bytes free for a model on `device`: available RAM, or free VRAM on CUDA."""
+    import torch
+
+    if device.startswith("cuda"):
+        return torch.cuda.mem_get_info(torch.device(device))[0]
+    import psutil
+
+    return psutil.virtual_memory().available
+
+
+def estimate_memory(
+    info: ModelInfo, dtype: str, device: str, extra_parameters: int = 0
+) -> MemoryEstimate:
+    """Memory a model will need before it is loaded: its weights at `dtype` plus a margin for
+    activations (a quarter of the weights, at least 1 GiB for full-size models)."""
+    parameters = (parameter_count(info) + extra_parameters) * DTYPE_BYTES[dtype]
+    activations = max(parameters // 4, min(GIB, parameters))
+    return MemoryEstimate(parameters, activations, available_memory(device), device, dtype)
+
+
+def check_memory(info: ModelInfo, dtype: str, device: str, extra: int = 0) -> MemoryEstimate:
+    """The estimate; on the CPU a ModelError when it does not fit (with the smaller dtype that
+    would). The dtype is never changed here: the user chooses it."""
+    memory = estimate_memory(info, dtype, device, extra)
+    if memory.fits or not device.startswith("cpu"):
+        return memory
+    smaller = estimate_memory(info, "bfloat16", device, extra) if dtype == "float32" else None
+    hint = (
+        f"; --dtype bfloat16 would fit ({smaller.needed / GIB:.1f} GiB)"
+        if smaller and smaller.fits
+        else "; it does not fit in bfloat16 either"
+        if smaller
+        else ""
+    )
+    raise ModelError(f"{info.path}: too large for this machine: {memory.describe()}{hint}")
 
 
 def resolve_device(name: str) -> str:
@@ -139,7 +243,14 @@ def quiet_libraries() -> None:
     logging.getLogger("transformers").setLevel(logging.ERROR)
 
 
-def load_model(path: str | Path, device: str = "auto", dtype: str = "auto") -> LoadedModel:
+def load_model(
+    path: str | Path,
+    device: str = "auto",
+    dtype: str = "auto",
+    components: str | Path | None = None,
+) -> LoadedModel:
+    """`components`: a diffusers folder of the same family that provides what a transformer-only
+    single file (SD 3.5, Flux.1) lacks: text encoders, tokenizers, VAE."""
     import torch
 
     path = Path(path)
@@ -155,15 +266,27 @@ def load_model(path: str | Path, device: str = "auto", dtype: str = "auto") -> L
     arch = BY_NAME.get(info.architecture) if info.architecture else None
     if arch is None and info.format != "diffusers":
         raise ModelError(f"{path}: unsupported model ({info.detail})")
+    rest = _components_folder(path, info, arch, components)
+    if rest is None and "transformer only" in info.detail:
+        raise ModelError(
+            f"{path}: holds only the {info.kind} transformer ({info.detail}); load it together "
+            "with a diffusers folder of the same model for the text encoders and VAE"
+        )
     device = resolve_device(device)
     dtype = resolve_dtype(dtype, device)
     torch_dtype = getattr(torch, dtype)
+
+    # 2. Will it fit? Refused on the CPU before anything is read; offloaded on a small GPU.
+    extra = parameter_count(rest) if rest else 0
+    memory = check_memory(info, dtype, device, extra)
     quiet_libraries()
 
-    # 2. Build the pipeline.
+    # 3. Build the pipeline.
     try:
         if info.format == "diffusers":
             pipe = _load_folder(path, torch_dtype)
+        elif rest is not None:
+            pipe = _load_transformer_file(path, arch, rest, torch_dtype)
         else:
             pipe = _load_single_file(path, arch, torch_dtype)
     except LOAD_ERRORS as error:
@@ -171,7 +294,7 @@ def load_model(path: str | Path, device: str = "auto", dtype: str = "auto") -> L
         raise ModelError(f"{path}: cannot load as {what}: {first_line(error)}") from None
     confirm_stamp(path, before)
 
-    # 3. SD 2.x checkpoints come as epsilon (512 "base") or v-prediction (768): test which.
+    # 4. SD 2.x checkpoints come as epsilon (512 "base") or v-prediction (768): test which.
     # Every value explicit: diffusers otherwise lets a new scheduler class substitute its own
     # defaults for values the file left out, so the same weights would sample differently when
     # loaded from a folder (whose saved config spells out every value) than from a single file.
@@ -183,9 +306,16 @@ def load_model(path: str | Path, device: str = "auto", dtype: str = "auto") -> L
         scheduler_config["prediction_type"] = "v_prediction" if v_prediction else "epsilon"
         pipe.scheduler = type(pipe.scheduler).from_config(scheduler_config)
 
-    pipe.to(device)
+    offload = None
+    if memory.fits or not device.startswith("cuda"):
+        pipe.to(device)
+    else:  # weights stay in RAM; each submodule visits the GPU when it runs
+        pipe.enable_sequential_cpu_offload(device=device)
+        offload = "sequential CPU offload"
     pipe.set_progress_bar_config(disable=True)
-    return LoadedModel(info, arch, pipe, device, dtype, scheduler_config, before)
+    return LoadedModel(
+        info, arch, pipe, device, dtype, scheduler_config, before, memory=memory, offload=offload
+    )
 
 
 def confirm_stamp(path: str | Path, before: Stamp | FolderStamp) -> None:
@@ -216,33 +346,193 @@ def _load_folder(path: Path, torch_dtype: Any) -> Any:
 
     index = json.loads((path / "model_index.json").read_text(encoding="utf-8"))
     pipeline_class = getattr(diffusers, index["_class_name"])
-    extra = (
-        {"add_watermarker": False}
-        if "XL" in index["_class_name"]
-        else {"safety_checker": None, "requires_safety_checker": False}
-    )
     return pipeline_class.from_pretrained(
-        path, local_files_only=True, use_safetensors=True, dtype=torch_dtype, **extra
+        path,
+        local_files_only=True,
+        use_safetensors=True,
+        dtype=torch_dtype,
+        **_pipeline_extras(index["_class_name"]),
     )
+
+
+def _pipeline_extras(pipeline: str) -> dict[str, Any]:
+    """No watermarker, no safety checker: the image is the model's output, unaltered."""
+    if pipeline.startswith("StableDiffusionXL"):
+        return {"add_watermarker": False}
+    if pipeline.startswith("StableDiffusion") and "3" not in pipeline:
+        return {"safety_checker": None, "requires_safety_checker": False}
+    return {}
+
+
+def tokenizers(arch: Architecture) -> dict[str, Any]:
+    """The tokenizers a single file of this architecture needs, built offline."""
+    found = {}
+    for name in ("tokenizer", "tokenizer_2", "tokenizer_3"):
+        folder = arch.config_dir / name
+        if not folder.is_dir():
+            continue
+        settings = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+        if settings.get("tokenizer_class", "").startswith("T5"):
+            found[name] = t5_tokenizer(settings["model_max_length"])
+        else:
+            found[name] = clip_tokenizer(folder)
+    return found
 
 
 def _load_single_file(path: Path, arch: Architecture, torch_dtype: Any) -> Any:
     import diffusers
 
-    pipeline_class = getattr(diffusers, arch.pipeline)
-    components: dict[str, Any] = {"tokenizer": clip_tokenizer(arch.config_dir / "tokenizer")}
-    if (arch.config_dir / "tokenizer_2").is_dir():
-        components["tokenizer_2"] = clip_tokenizer(arch.config_dir / "tokenizer_2")
-    if arch.pipeline == "StableDiffusionXLPipeline":
-        components["add_watermarker"] = False
-    else:
-        components["safety_checker"] = None
+    family = BY_KIND[arch.kind]
+    if family.transformer_keys is not None:
+        return _load_flow_single_file(path, arch, torch_dtype)
+    pipeline_class = getattr(diffusers, family.txt2img_pipeline)
     return pipeline_class.from_single_file(
         str(path),
         config=str(arch.config_dir),
         local_files_only=True,
         dtype=torch_dtype,
-        **components,
+        **tokenizers(arch),
+        **_pipeline_extras(family.txt2img_pipeline),
+    )
+
+
+# Where an all-in-one SD 3.5 / Flux.1 file keeps each text encoder (ComfyUI's checkpoint layout).
+TEXT_ENCODER_PREFIXES = {
+    "CLIPTextModel": "text_encoders.clip_l.transformer.",
+    "CLIPTextModelWithProjection": "text_encoders.clip_l.transformer.",
+    "T5EncoderModel": "text_encoders.t5xxl.transformer.",
+}
+CLIP_G_PREFIX = "text_encoders.clip_g.transformer."
+FLOW_TRANSFORMER_PREFIX = "model.diffusion_model."
+FLOW_VAE_PREFIX = "first_stage_model."
+
+
+def _load_flow_single_file(path: Path, arch: Architecture, torch_dtype: Any) -> Any:
+    """An all-in-one SD 3.5 / Flux.1 file: each component built from the shipped config and
+    loaded strictly from its part of the file (our own key maps: diffusers' single-file code
+    assumes full-size Flux)."""
+    import diffusers
+    from diffusers.loaders.single_file_utils import convert_ldm_vae_checkpoint
+    from safetensors.torch import load_file
+
+    family = BY_KIND[arch.kind]
+    state = load_file(path)
+    index = json.loads((arch.config_dir / "model_index.json").read_text(encoding="utf-8"))
+    transformer = _flow_transformer(
+        arch, _take(state, FLOW_TRANSFORMER_PREFIX), torch_dtype, index["transformer"][1]
+    )
+    components: dict[str, Any] = {"transformer": transformer}
+    for name in ("text_encoder", "text_encoder_2", "text_encoder_3"):
+        if name not in index:
+            continue
+        class_name = index[name][1]
+        prefix = CLIP_G_PREFIX if name == "text_encoder_2" and "CLIP" in class_name else None
+        prefix = prefix or TEXT_ENCODER_PREFIXES[class_name]
+        components[name] = _text_encoder(arch, name, class_name, _take(state, prefix), torch_dtype)
+    vae_class = diffusers.AutoencoderKL
+    vae_config = vae_class.load_config(arch.config_dir / "vae")
+    vae_state = convert_ldm_vae_checkpoint(_take(state, FLOW_VAE_PREFIX), vae_config)
+    components["vae"] = _strict(vae_class.from_config(vae_config), vae_state, "VAE", torch_dtype)
+    if state:
+        raise ValueError(f"unexpected tensors in the file: {', '.join(sorted(state)[:3])}")
+    scheduler_class = getattr(diffusers, index["scheduler"][1])
+    components["scheduler"] = scheduler_class.from_config(
+        scheduler_class.load_config(arch.config_dir / "scheduler")
+    )
+    pipeline_class = getattr(diffusers, family.txt2img_pipeline)
+    return pipeline_class(**components, **tokenizers(arch))
+
+
+def _take(state: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The tensors under `prefix`, without it, removed from `state`."""
+    found = {key[len(prefix) :]: state.pop(key) for key in list(state) if key.startswith(prefix)}
+    if not found:
+        raise ValueError(f"no tensors under {prefix!r}")
+    return found
+
+
+def _flow_transformer(
+    arch: Architecture, state: dict[str, Any], torch_dtype: Any, class_name: str
+) -> Any:
+    import diffusers
+
+    from workstation.engine.families.base import to_diffusers
+
+    model_class = getattr(diffusers, class_name)
+    model = model_class.from_config(model_class.load_config(arch.config_dir / "transformer"))
+    keys = BY_KIND[arch.kind].transformer_keys(dict(model.config))
+    shapes = {name: tuple(tensor.shape) for name, tensor in model.state_dict().items()}
+    return _strict(model, to_diffusers(state, keys, shapes), "transformer", torch_dtype)
+
+
+def _text_encoder(
+    arch: Architecture, name: str, class_name: str, state: dict[str, Any], torch_dtype: Any
+) -> Any:
+    import transformers
+
+    model_class = getattr(transformers, class_name)
+    model = model_class(model_class.config_class.from_pretrained(arch.config_dir / name))
+    if class_name == "T5EncoderModel":  # stored once, as `shared.weight`
+        state.setdefault("encoder.embed_tokens.weight", state.get("shared.weight"))
+    if class_name == "CLIPTextModel":  # a CLIP-L saved with its projection: not used
+        state.pop("text_projection.weight", None)
+    return _strict(model, state, f"{name} ({class_name})", torch_dtype)
+
+
+def _strict(model: Any, state: dict[str, Any], what: str, torch_dtype: Any) -> Any:
+    """Load every weight of `model` from `state`, nothing missing, nothing left over."""
+    own = model.state_dict()
+    missing = sorted(set(own) - set(state))
+    unexpected = sorted(set(state) - set(own))
+    if missing or unexpected:
+        names = ", ".join((missing or unexpected)[:3])
+        raise ValueError(f"{what}: {'missing' if missing else 'unexpected'} tensors {names}")
+    for name, tensor in state.items():
+        if tuple(tensor.shape) != tuple(own[name].shape):
+            raise ValueError(
+                f"{what}: {name} has shape {tuple(tensor.shape)}, expected {tuple(own[name].shape)}"
+            )
+    model.load_state_dict({k: v.to(torch_dtype) for k, v in state.items()}, strict=True)
+    return model.to(torch_dtype).eval()
+
+
+def _components_folder(
+    path: Path, info: ModelInfo, arch: Architecture | None, components: str | Path | None
+) -> ModelInfo | None:
+    """The inspected diffusers folder that completes a transformer-only file, if one is given."""
+    if components is None:
+        return None
+    if info.format == "diffusers" or arch is None or BY_KIND[arch.kind].sampling != "flow":
+        raise ModelError(f"{path}: components are only for SD 3.5 / Flux.1 transformer files")
+    rest = inspect(components)
+    if rest.problem or rest.format != "diffusers" or rest.kind != info.kind:
+        raise ModelError(
+            f"{components}: not a diffusers {info.kind} folder ({rest.problem or rest.detail})"
+        )
+    return rest
+
+
+def _load_transformer_file(
+    path: Path, arch: Architecture, rest: ModelInfo, torch_dtype: Any
+) -> Any:
+    """The transformer from a single file (in its makers' layout), the rest from a diffusers
+    folder of the same family."""
+    import diffusers
+    from safetensors.torch import load_file
+
+    family = BY_KIND[arch.kind]
+    index = json.loads((arch.config_dir / "model_index.json").read_text(encoding="utf-8"))
+    state = load_file(path)
+    if any(key.startswith(FLOW_TRANSFORMER_PREFIX) for key in state):
+        state = _take(state, FLOW_TRANSFORMER_PREFIX)
+    transformer = _flow_transformer(arch, state, torch_dtype, index["transformer"][1])
+    pipeline_class = getattr(diffusers, family.txt2img_pipeline)
+    return pipeline_class.from_pretrained(
+        rest.path,
+        transformer=transformer,
+        local_files_only=True,
+        use_safetensors=True,
+        dtype=torch_dtype,
     )
 
 

@@ -1,8 +1,11 @@
-"""Tiny random-weight SD1.x-layout models and LoRAs, built in about a second for tests and demos.
+"""Tiny random-weight models of each family and LoRAs, built in about a second for tests and demos.
 
-`build_tiny_model(out, format="diffusers" | "single-file")` writes either a diffusers folder or a
-single .safetensors file in the original (LDM) key layout, as A1111 and Civitai distribute
-checkpoints. `build_tiny_lora(out, format="diffusers" | "kohya")` writes a LoRA for it.
+`build_tiny_model(out, format="diffusers" | "single-file", architecture="tiny-sd")` writes either a
+diffusers folder or a single .safetensors file in the original key layout, as A1111, ComfyUI and
+Civitai distribute checkpoints: LDM for SD1.x; for SD 3.5 ("tiny-sd3") and Flux.1
+("tiny-flux-dev", "tiny-flux-schnell") an all-in-one file as ComfyUI saves one, or with
+format="transformer" the transformer alone in its makers' layout.
+`build_tiny_lora(out, format="diffusers" | "kohya")` writes a LoRA for the SD1.x one.
 The weights are random: images are noise, but every code path of a real model is exercised.
 """
 
@@ -15,9 +18,22 @@ from typing import Any
 
 from workstation.core.errors import InputError
 from workstation.engine.architectures import BY_NAME, clip_tokenizer
+from workstation.engine.families import family_of
+from workstation.engine.families.base import to_original
 
 TINY = BY_NAME["tiny-sd"]
-MODEL_FORMATS = ("diffusers", "single-file")
+TINY_ARCHITECTURES = ("tiny-sd", "tiny-sd3", "tiny-flux-dev", "tiny-flux-schnell")
+MODEL_FORMATS = ("diffusers", "single-file", "transformer")
+# Where an all-in-one SD 3.5 / Flux.1 file keeps each text encoder (ComfyUI's checkpoint layout).
+TEXT_ENCODER_PREFIXES = {
+    "text_encoder": "text_encoders.clip_l.transformer.",
+    "text_encoder_2": "text_encoders.clip_g.transformer.",
+    "text_encoder_3": "text_encoders.t5xxl.transformer.",
+}
+FLUX_TEXT_ENCODER_PREFIXES = {
+    "text_encoder": "text_encoders.clip_l.transformer.",
+    "text_encoder_2": "text_encoders.t5xxl.transformer.",
+}
 LORA_FORMATS = ("diffusers", "kohya")
 UNET_TARGETS = ("to_q", "to_k", "to_v", "to_out.0")
 TEXT_TARGETS = ("q_proj", "k_proj", "v_proj", "out_proj")
@@ -51,14 +67,56 @@ def build_tiny_pipeline(seed: int = 0) -> Any:
     )
 
 
-def build_tiny_model(out: str | Path, format: str = "diffusers", seed: int = 0) -> Path:
-    """Write a tiny model; returns the folder (diffusers) or the .safetensors file (single-file)."""
+def build_tiny_flow_pipeline(architecture: str = "tiny-sd3", seed: int = 0) -> Any:
+    """A StableDiffusion3Pipeline or FluxPipeline with random weights from a tiny config folder."""
+    import diffusers
+    import torch
+    import transformers
+
+    from workstation.engine.loading import tokenizers
+
+    arch = BY_NAME[architecture]
+    family = family_of(arch)
+    index = json.loads((arch.config_dir / "model_index.json").read_text(encoding="utf-8"))
+    components: dict[str, Any] = {}
+    with torch.random.fork_rng(devices=[]):
+        for number, name in enumerate(("transformer", "vae", *sorted(TEXT_ENCODER_PREFIXES))):
+            if name not in index:
+                continue
+            torch.manual_seed(seed + number)
+            folder = arch.config_dir / name
+            if name.startswith("text_encoder"):
+                model_class = getattr(transformers, index[name][1])
+                model = model_class(model_class.config_class.from_pretrained(folder))
+            else:
+                model_class = getattr(diffusers, index[name][1])
+                model = model_class.from_config(model_class.load_config(folder))
+            components[name] = model.eval()
+    scheduler_class = getattr(diffusers, index["scheduler"][1])
+    components["scheduler"] = scheduler_class.from_config(
+        scheduler_class.load_config(arch.config_dir / "scheduler")
+    )
+    pipeline_class = getattr(diffusers, family.txt2img_pipeline)
+    return pipeline_class(**components, **tokenizers(arch))
+
+
+def build_tiny_model(
+    out: str | Path, format: str = "diffusers", seed: int = 0, architecture: str = "tiny-sd"
+) -> Path:
+    """Write a tiny model; returns the folder (diffusers) or the .safetensors file (single-file,
+    transformer)."""
     from safetensors.torch import save_file
 
     if format not in MODEL_FORMATS:
         raise InputError(f"unknown model format {format!r}; use one of {', '.join(MODEL_FORMATS)}")
+    if architecture not in TINY_ARCHITECTURES:
+        names = ", ".join(TINY_ARCHITECTURES)
+        raise InputError(f"unknown tiny architecture {architecture!r}; use one of {names}")
+    if format == "transformer" and architecture == "tiny-sd":
+        raise InputError("a transformer-only file is for SD 3.5 and Flux.1 models")
     out = Path(out)
-    pipe = build_tiny_pipeline(seed)
+    flow = architecture != "tiny-sd"
+    pipe = build_tiny_flow_pipeline(architecture, seed) if flow else build_tiny_pipeline(seed)
     if format == "diffusers":
         if out.exists() and any(out.iterdir()):
             raise InputError(f"{out}: folder exists and is not empty")
@@ -69,8 +127,54 @@ def build_tiny_model(out: str | Path, format: str = "diffusers", seed: int = 0) 
     if out.exists():
         raise InputError(f"{out}: file exists")
     out.parent.mkdir(parents=True, exist_ok=True)
-    save_file(to_ldm_state_dict(pipe), out, metadata={"format": "pt"})
+    if not flow:
+        state = to_ldm_state_dict(pipe)
+    elif format == "transformer":
+        state = to_original_transformer(pipe)
+    else:
+        state = to_original_checkpoint(pipe)
+    save_file(state, out, metadata={"format": "pt"})
     return out
+
+
+def to_original_transformer(pipe: Any) -> dict[str, Any]:
+    """An SD 3.5 / Flux.1 transformer in its makers' key layout."""
+    family = family_of(_arch_of(pipe))
+    keys = family.transformer_keys(dict(pipe.transformer.config))
+    return to_original(pipe.transformer.state_dict(), keys)
+
+
+def to_original_checkpoint(pipe: Any) -> dict[str, Any]:
+    """An all-in-one SD 3.5 / Flux.1 file as ComfyUI saves one: the transformer under
+    "model.diffusion_model.", text encoders under "text_encoders.*.transformer.", VAE (LDM
+    names) under "first_stage_model."."""
+    flux = family_of(_arch_of(pipe)).name == "flux"
+    state = {f"model.diffusion_model.{k}": v for k, v in to_original_transformer(pipe).items()}
+    prefixes = FLUX_TEXT_ENCODER_PREFIXES if flux else TEXT_ENCODER_PREFIXES
+    for component, prefix in prefixes.items():
+        for key, tensor in getattr(pipe, component).state_dict().items():
+            if key != "encoder.embed_tokens.weight":  # T5's is `shared.weight`, stored once
+                state[prefix + key] = tensor.contiguous()
+    vae_blocks = len(pipe.vae.config.block_out_channels)
+    for key, tensor in pipe.vae.state_dict().items():
+        name = _ldm_vae_key(key, vae_blocks)
+        if ".mid.attn_1." in f".{name}" and name.endswith(".weight") and tensor.ndim == 2:
+            tensor = tensor[:, :, None, None]  # LDM keeps these as 1x1 convolutions
+        state[f"first_stage_model.{name}"] = tensor.contiguous()
+    return state
+
+
+def _arch_of(pipe: Any) -> str:
+    config = pipe.transformer.config
+    hidden = config.num_attention_heads * config.attention_head_dim
+    for arch in TINY_ARCHITECTURES[1:]:
+        candidate = BY_NAME[arch]
+        guidance = getattr(config, "guidance_embeds", None)
+        if (candidate.model_channels, candidate.depth) == (hidden, config.num_layers) and (
+            guidance is None or arch.endswith("dev") == guidance
+        ):
+            return arch
+    raise InputError("not a tiny SD 3.5 / Flux.1 pipeline")
 
 
 def to_ldm_state_dict(pipe: Any) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workstation.core.errors import Cancelled, InputError
+from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.media import probe
 from workstation.engine.runtime import Runtime
 
@@ -238,8 +238,13 @@ def load_components(base: str | Path) -> dict[str, Any]:
     """VAE, tokenizer, text encoder, UNet and scheduler of a diffusers folder, in float32."""
     import torch
 
+    from workstation.engine.families import family_for_kind
+    from workstation.engine.library import identify
     from workstation.engine.loading import load_model
 
+    family = family_for_kind(identify(base).kind)
+    if family is not None and not family.trainable:
+        raise ModelError(f"{base}: training takes SD 1.x/2.x-layout models, not {family.label}")
     model = load_model(base, device="cpu", dtype="float32")
     pipe = model.pipe
     components = {
