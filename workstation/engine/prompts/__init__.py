@@ -17,6 +17,7 @@ from workstation.engine.prompts.encode import (
     encode_prompt,
     encode_prompt_schedule,
     pair_for_cfg,
+    sdxl_size_conditioning,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "encode_prompt_schedule",
     "load_embedding",
     "pair_for_cfg",
+    "sdxl_size_conditioning",
 ]

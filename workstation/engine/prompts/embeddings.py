@@ -65,8 +65,11 @@ def load_embedding(path: str | Path) -> Embedding:
             state = load_safetensors(data)
         else:
             import io
+            import warnings
 
-            state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+            with warnings.catch_warnings():  # torch's notes on pickle protocols; the result decides
+                warnings.simplefilter("ignore")
+                state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as error:  # noqa: BLE001 - any failure means the file is refused
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ModelError(f"{path.name}: not a readable embedding file ({reason[:200]})") from None

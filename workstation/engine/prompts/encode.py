@@ -465,6 +465,28 @@ def _encode_plain(
     )
 
 
+# --- SDXL size conditioning -------------------------------------------------------------------
+
+
+def sdxl_size_conditioning(
+    width: int,
+    height: int,
+    *,
+    crop: tuple[int, int] = (0, 0),
+    original: tuple[int, int] | None = None,
+    target: tuple[int, int] | None = None,
+) -> list[int]:
+    """SDXL's six size numbers, UNet order: original (h, w), crop (top, left), target (h, w).
+
+    `original` and `target` are (width, height) and default to the image size, which is what
+    A1111 (crop from its settings sdxl_crop_top/left, default 0), diffusers and ComfyUI's plain
+    CLIPTextEncode (the latent size × 8) use; ComfyUI's CLIPTextEncodeSDXL and InvokeAI's SDXL
+    prompt node record their own values (InvokeAI's node defaults to 1024 × 1024)."""
+    original_w, original_h = original or (width, height)
+    target_w, target_h = target or (width, height)
+    return [original_h, original_w, crop[0], crop[1], target_h, target_w]
+
+
 # --- classifier-free guidance pairs -------------------------------------------------------------
 
 
@@ -554,4 +576,5 @@ __all__ = [
     "encode_prompt_schedule",
     "pair_for_cfg",
     "run_encoder",
+    "sdxl_size_conditioning",
 ]
