@@ -27,7 +27,6 @@ from workstation import __version__
 from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.params import GenerationParams, LoraSpec
 from workstation.core.timeutil import utc_now
-from workstation.engine.architectures import SD_LATENT_RGB
 from workstation.engine.loading import LoadedModel
 from workstation.engine.lora import apply_loras
 from workstation.engine.runtime import Runtime
@@ -208,6 +207,10 @@ def _complete(
         )
     if Path(params.model).resolve() != Path(model.info.path).resolve():
         raise InputError(f"params name model {params.model}, but {model.info.path} is loaded")
+    if problem := model.family.check_size(params.width, params.height):
+        raise InputError(problem)
+    if params.clip_skip > 1 and not model.family.supports_clip_skip:
+        raise InputError(f"clip skip is not used by {model.family.kind} models; leave it at 1")
     layers = model.pipe.text_encoder.config.num_hidden_layers
     if params.clip_skip > layers:
         raise InputError(
@@ -239,16 +242,19 @@ class _StepCapture:
         model: LoadedModel,
         decode_steps: Collection[int] | None,
         runtime: Runtime,
+        size: tuple[int, int] | None = None,
     ) -> None:
+        """`size`: (width, height) of the image, needed to unpack Flux's packed latents."""
         import torch
 
-        arch = model.arch
+        family = model.family
         device = model.device
-        factors = arch.latent_rgb if arch else SD_LATENT_RGB
-        bias = arch.latent_rgb_bias if arch else (0.0, 0.0, 0.0)
+        factors, bias = family.latent_rgb, family.latent_rgb_bias
         own = _own_latent_rgb(model)
         if own:  # a model with its own VAE may ship its own map (see engine/training.py)
             factors, bias = own["factors"], own["bias"]
+        self.family = family
+        self.size = size
         self.factors = torch.tensor(factors, device=device)
         self.bias = torch.tensor(bias, device=device)[:, None, None]
         self.decode_steps = decode_steps
@@ -261,7 +267,11 @@ class _StepCapture:
 
         step = index + 1
         latents = tensors["latents"]
-        rgb = torch.einsum("chw,cr->rhw", latents[0].float(), self.factors) + self.bias
+        if self.family.packed_latents:  # [B, tokens, C*4] -> [B, C, H/8, W/8]
+            side = int(latents.shape[1] ** 0.5) * 16
+            width, height = self.size or (side, side)
+            latents = self.family.unpack(latents, width, height)
+        rgb = torch.einsum("chw,cr->rhw", latents[0].float(), self.factors.float()) + self.bias
         preview = ((rgb + 1) * 127.5).clamp(0, 255).to(torch.uint8).permute(1, 2, 0).cpu().numpy()
         self.previews.append((step, float(timestep), preview))
         if self.decode_steps is None or step in self.decode_steps:
