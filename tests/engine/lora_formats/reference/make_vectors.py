@@ -5,7 +5,8 @@ write them: lycoris-lora (LyCORIS algorithms, its kohya network writes the files
 Run from the repository root with lycoris-lora importable (never installed into the project venv):
 
     pip install --no-deps --target /tmp/lora-ref/site lycoris-lora==4.1.3 einops
-    PYTHONPATH=/tmp/lora-ref/site .venv/bin/python tests/engine/lora_formats/reference/make_vectors.py
+    PYTHONPATH=/tmp/lora-ref/site .venv/bin/python \
+        tests/engine/lora_formats/reference/make_vectors.py
 
 Writes tests/engine/lora_formats/data/<case>.safetensors (the LoRA file) and
 <case>.expected.safetensors: for a few target modules, the merged weight the tool computes at
@@ -69,10 +70,10 @@ def randomise(module: torch.nn.Module, seed: int, only: str = "") -> None:
 PRESET = """
 enable_conv = true
 unet_target_module = []
-unet_target_name = [%s]
+unet_target_name = [{}]
 text_encoder_target_module = []
-text_encoder_target_name = [%s]
-""" % (
+text_encoder_target_name = [{}]
+""".format(
     ", ".join(f'"{path}"' for component, path in KEEP if component == "unet"),
     ", ".join(f'"{path}"' for component, path in KEEP if component == "text_encoder"),
 )
@@ -87,8 +88,16 @@ def lycoris_case(name: str, kwargs: dict, seed: int) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as preset:
         preset.write(PRESET)
     network = create_network(
-        1.0, 4, 2.0, None, pipe.text_encoder, pipe.unet, conv_dim=4, conv_alpha=1.0,
-        preset=preset.name, **kwargs,
+        1.0,
+        4,
+        2.0,
+        None,
+        pipe.text_encoder,
+        pipe.unet,
+        conv_dim=4,
+        conv_alpha=1.0,
+        preset=preset.name,
+        **kwargs,
     )
     network.apply_to(pipe.text_encoder, pipe.unet, apply_text_encoder=True, apply_unet=True)
     randomise(network, seed)
@@ -147,7 +156,8 @@ def peft_cases() -> None:
     unet = inject_adapter_in_model(config, pipe.unet)
     randomise(unet, 7, only="lora_")
     state = get_peft_model_state_dict(unet)
-    save_file({f"unet.{k}": v.contiguous() for k, v in state.items()}, DATA / "peft_diffusers.safetensors")
+    unet_keys = {f"unet.{k}": v.contiguous() for k, v in state.items()}
+    save_file(unet_keys, DATA / "peft_diffusers.safetensors")
     save_file(
         {f"base_model.model.{k}": v.contiguous() for k, v in state.items()},
         DATA / "peft_raw.safetensors",
@@ -176,8 +186,8 @@ def kohya_case() -> None:
     pipe = build_tiny_pipeline()
     expected = {}
     for component, module_path in KEEP:
-        model = getattr(pipe, component)
-        expected[f"{component}/{module_path}@base"] = model.get_submodule(module_path).weight.detach().clone()
+        layer = getattr(pipe, component).get_submodule(module_path)
+        expected[f"{component}/{module_path}@base"] = layer.weight.detach().clone()
     base = dict(expected)
     expected.clear()
     pipe.load_lora_weights(str(path), adapter_name="k")
