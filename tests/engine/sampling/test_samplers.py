@@ -15,7 +15,7 @@ from workstation.engine.sampling import (
     plan_sigmas,
     sample,
 )
-from workstation.engine.sampling.samplers import STOCHASTIC
+from workstation.engine.sampling.registry import STOCHASTIC
 
 RUNS = load_json("trajectories.json")
 CONFIGS = load_json("schedules.json")["configs"]
@@ -89,8 +89,10 @@ def test_run_matches_generator(run: dict) -> None:
 
 def test_every_sampler_has_a_reference_run() -> None:
     comfy = [r["sampler"] for r in RUNS if r["convention"] == "comfyui"]
+    a1111 = [r["sampler"] for r in RUNS if r["convention"] == "a1111"]
     covered = {comfyui_choice(name, "normal").sampler for name in comfy} | set(comfy)
-    assert covered >= set(SAMPLERS)
+    covered |= {a1111_choice(name).sampler for name in a1111}
+    assert covered == set(SAMPLERS)
 
 
 def test_stochastic_sampler_without_noise_is_refused() -> None:

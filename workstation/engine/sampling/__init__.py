@@ -29,8 +29,8 @@ from workstation.engine.sampling.conventions import (
     plan_sigmas,
 )
 from workstation.engine.sampling.discrete import Denoiser, DiscreteSchedule
+from workstation.engine.sampling.registry import SAMPLERS
 from workstation.engine.sampling.run import sample
-from workstation.engine.sampling.samplers import SAMPLERS
 from workstation.engine.sampling.schedules import make_sigmas
 
 __all__ = [

@@ -58,6 +58,7 @@ _A1111: dict[str, tuple[str, str, bool, bool, tuple[tuple[str, Any], ...]]] = {
     "Heun": ("heun", "automatic", False, False, ()),
     "DPM2": ("dpm_2", "karras", True, False, ()),
     "DPM2 a": ("dpm_2_ancestral", "karras", True, False, ()),
+    "Restart": ("restart", "karras", False, False, ()),
 }
 _A1111_ALIASES = {
     "k_dpmpp_2m": "DPM++ 2M",
@@ -73,15 +74,15 @@ _A1111_ALIASES = {
     "k_heun": "Heun",
     "k_dpm_2": "DPM2",
     "k_dpm_2_a": "DPM2 a",
+    "restart": "Restart",
 }
-# Names A1111/Forge offer that run other code (its timestep samplers, Restart, adaptive solvers).
+# Names A1111/Forge offer that run other code (its timestep samplers, adaptive solvers).
 A1111_UNSUPPORTED = (
     "DDIM",
     "DDIM CFG++",
     "PLMS",
     "UniPC",
     "LCM",
-    "Restart",
     "DPM fast",
     "DPM adaptive",
 )

@@ -10,7 +10,8 @@ import torch
 from workstation.engine.sampling.brownian import BrownianTreeNoiseSampler
 from workstation.engine.sampling.conventions import SamplerChoice, initial_latent
 from workstation.engine.sampling.discrete import DiscreteSchedule
-from workstation.engine.sampling.samplers import SAMPLERS, STOCHASTIC, NoiseSampler
+from workstation.engine.sampling.registry import SAMPLERS, STOCHASTIC
+from workstation.engine.sampling.samplers import NoiseSampler
 
 
 def sample(

@@ -16,7 +16,6 @@ ComfyUI's own additions: "ddim" (euler, its sampler_object), "lcm", "ddpm".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import torch
@@ -448,36 +447,3 @@ def sample_ddpm(model, x, sigmas, extra_args=None, callback=None, noise_sampler=
             mu = mu * torch.sqrt(1.0 + sigma_prev**2.0)
         x = mu
     return x
-
-
-SAMPLERS: dict[str, Callable[..., Any]] = {
-    "euler": sample_euler,
-    "euler_ancestral": sample_euler_ancestral,
-    "heun": sample_heun,
-    "dpm_2": sample_dpm_2,
-    "dpm_2_ancestral": sample_dpm_2_ancestral,
-    "lms": sample_lms,
-    "dpmpp_2s_ancestral": sample_dpmpp_2s_ancestral,
-    "dpmpp_sde": sample_dpmpp_sde,
-    "dpmpp_2m": sample_dpmpp_2m,
-    "dpmpp_2m_sde": sample_dpmpp_2m_sde,
-    "dpmpp_3m_sde": sample_dpmpp_3m_sde,
-    "ddim": sample_euler,  # ComfyUI's "ddim" is euler (its sampler_object)
-    "lcm": sample_lcm,
-    "ddpm": sample_ddpm,
-}
-# Samplers that draw noise at each step (they need a noise_sampler).
-STOCHASTIC = frozenset(
-    {
-        "euler_ancestral",
-        "dpm_2_ancestral",
-        "dpmpp_2s_ancestral",
-        "dpmpp_sde",
-        "dpmpp_2m_sde",
-        "dpmpp_3m_sde",
-        "lcm",
-        "ddpm",
-    }
-)
-# Samplers whose noise comes from a Brownian tree in both generators.
-BROWNIAN = frozenset({"dpmpp_sde", "dpmpp_2m_sde", "dpmpp_3m_sde"})

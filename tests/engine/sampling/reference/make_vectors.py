@@ -40,7 +40,7 @@ import comfy.model_sampling  # noqa: E402
 import comfy.samplers  # noqa: E402
 import k_diffusion  # noqa: E402
 import k_diffusion.external  # noqa: E402
-from modules import sd_schedulers  # noqa: E402  (A1111; also installs its to_d into k-diffusion)
+from modules import sd_samplers_extra, sd_schedulers  # noqa: E402  (A1111; installs its to_d)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CONFIGS = {
@@ -143,6 +143,7 @@ A1111_SAMPLERS = {  # label: (funcname, default scheduler, discard, brownian, so
     "Heun": ("sample_heun", None, False, False, None),
     "DPM2": ("sample_dpm_2", "karras", True, False, None),
     "DPM2 a": ("sample_dpm_2_ancestral", "karras", True, False, None),
+    "Restart": (sd_samplers_extra.restart_sampler, "karras", False, False, None),
 }
 
 
@@ -208,18 +209,35 @@ def a1111_run(
         sched = sigmas[total - t_enc - 1 :]
         x = init + noise * sched[0]
     kwargs = {}
+    fn = funcname if callable(funcname) else getattr(k_diffusion.sampling, funcname)
     if brownian:
         sigma_min, sigma_max = sigmas[sigmas > 0].min(), sigmas.max()
         kwargs["noise_sampler"] = k_diffusion.sampling.BrownianTreeNoiseSampler(
             x, sigma_min, sigma_max, seed=seeds
         )
-    elif "noise_sampler" in inspect.signature(getattr(k_diffusion.sampling, funcname)).parameters:
+    elif "noise_sampler" in inspect.signature(fn).parameters:
         kwargs["noise_sampler"] = SequenceNoise(step_noise)
     if solver_type:
         kwargs["solver_type"] = solver_type
-    fn = getattr(k_diffusion.sampling, funcname)
-    out = fn(denoise, x, sched, extra_args={}, disable=True, **kwargs)
+    # A1111's TorchHijack: k-diffusion's randn_like (Restart's renoising) returns its noises.
+    hijack = SequenceNoise(step_noise)
+    original = k_diffusion.sampling.torch
+    k_diffusion.sampling.torch = TorchHijack(hijack)
+    try:
+        out = fn(denoise, x, sched, extra_args={}, disable=True, **kwargs)
+    finally:
+        k_diffusion.sampling.torch = original
     return sched, out
+
+
+class TorchHijack:
+    def __init__(self, noises):
+        self.noises = noises
+
+    def __getattr__(self, item):
+        if item == "randn_like":
+            return lambda x: self.noises(None, None)
+        return getattr(torch, item)
 
 
 # --- ComfyUI's flow ---------------------------------------------------------------------------
@@ -438,6 +456,8 @@ def trajectories():
 
     for label in A1111_SAMPLERS:
         a1111_case("sd15", label, "Automatic", 8)
+    a1111_case("sd15", "Restart", "Automatic", 24)  # one restart segment
+    a1111_case("sd15", "Restart", "Automatic", 40)  # two
     a1111_case("sd15", "DPM++ 2M", "Uniform", 8)
     a1111_case("sd15", "Euler", "Karras", 8)
     a1111_case("sd15", "DPM++ 2M SDE", "Karras", 8)

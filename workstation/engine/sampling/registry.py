@@ -1,0 +1,57 @@
+"""Sampler functions by k-diffusion name (plus ComfyUI's ddim/lcm/ddpm and A1111's restart)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from workstation.engine.sampling.restart import sample_restart
+from workstation.engine.sampling.samplers import (
+    sample_ddpm,
+    sample_dpm_2,
+    sample_dpm_2_ancestral,
+    sample_dpmpp_2m,
+    sample_dpmpp_2m_sde,
+    sample_dpmpp_2s_ancestral,
+    sample_dpmpp_3m_sde,
+    sample_dpmpp_sde,
+    sample_euler,
+    sample_euler_ancestral,
+    sample_heun,
+    sample_lcm,
+    sample_lms,
+)
+
+SAMPLERS: dict[str, Callable[..., Any]] = {
+    "euler": sample_euler,
+    "euler_ancestral": sample_euler_ancestral,
+    "heun": sample_heun,
+    "dpm_2": sample_dpm_2,
+    "dpm_2_ancestral": sample_dpm_2_ancestral,
+    "lms": sample_lms,
+    "dpmpp_2s_ancestral": sample_dpmpp_2s_ancestral,
+    "dpmpp_sde": sample_dpmpp_sde,
+    "dpmpp_2m": sample_dpmpp_2m,
+    "dpmpp_2m_sde": sample_dpmpp_2m_sde,
+    "dpmpp_3m_sde": sample_dpmpp_3m_sde,
+    "ddim": sample_euler,  # ComfyUI's "ddim" is euler (its sampler_object)
+    "lcm": sample_lcm,
+    "ddpm": sample_ddpm,
+    "restart": sample_restart,  # A1111's own
+}
+# Samplers that draw noise at each step (they need a noise_sampler).
+STOCHASTIC = frozenset(
+    {
+        "euler_ancestral",
+        "dpm_2_ancestral",
+        "dpmpp_2s_ancestral",
+        "dpmpp_sde",
+        "dpmpp_2m_sde",
+        "dpmpp_3m_sde",
+        "lcm",
+        "ddpm",
+        "restart",
+    }
+)
+# Samplers whose noise comes from a Brownian tree in both generators.
+BROWNIAN = frozenset({"dpmpp_sde", "dpmpp_2m_sde", "dpmpp_3m_sde"})
