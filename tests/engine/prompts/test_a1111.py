@@ -130,3 +130,16 @@ def test_schedule_encodes_each_step_text(sd1):
     dog = encode_prompt("a dog", syntax="a1111", encoders=sd1)
     torch.testing.assert_close(schedule[0][1].context, cat.context, atol=0, rtol=0)
     torch.testing.assert_close(schedule[1][1].context, dog.context, atol=0, rtol=0)
+
+
+def test_fuzzed_schedules_equal_a1111(parse_data):
+    """382 random strings of brackets, colons, bars and numbers. (A1111 parses with a lark Earley
+    grammar; where stray closing brackets surround a schedule its ambiguity resolution can differ
+    from ours: 12 of 6,000 such strings in a larger run, none of these.)"""
+    differing = []
+    for prompt, expected in parse_data["a1111_fuzzed"].items():
+        if isinstance(expected, dict):
+            continue
+        if [[end, text] for end, text in a1111.prompt_schedule(prompt, 10)] != expected:
+            differing.append(prompt)
+    assert differing == []

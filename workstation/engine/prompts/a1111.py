@@ -123,18 +123,24 @@ class _ScheduleParser:
     def parse(self) -> list[_Node]:
         nodes: list[_Node] = []
         pos = 0
-        while pos < len(self.text):
-            try:
-                items, pos = self._prompt(pos)
-                if items:
+        text = self.text
+        while pos < len(text):
+            if text[pos] in "([":
+                try:
+                    items, pos = self._bracket(pos)
                     nodes += items
                     continue
-            except _ScheduleSyntax:
-                pass
-            if self.text[pos] not in "[]():":
-                raise _ScheduleSyntax  # a "|" or a lone backslash outside brackets: no schedule
-            nodes.append(_Node("text", self.text[pos]))
-            pos += 1
+                except _ScheduleSyntax:
+                    pass
+            if text[pos] in "[]():":
+                nodes.append(_Node("text", text[pos]))  # a stray bracket or colon is text here
+                pos += 1
+                continue
+            match = _PLAIN.match(text, pos)
+            if match is None:
+                raise _ScheduleSyntax  # a "|" or a lone backslash at the end, outside brackets
+            nodes.append(_Node("text", match.group(0)))
+            pos = match.end()
         return nodes
 
     def _prompt(self, pos: int) -> tuple[list[_Node], int]:

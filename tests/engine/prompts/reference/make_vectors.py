@@ -122,6 +122,35 @@ A1111_SCHEDULES = [
     "[a:(b):0.5]",
 ]
 
+
+def fuzzed_schedule_prompts(count: int = 400) -> list[str]:
+    """Random strings of brackets, colons, bars, numbers and words (seeded): the corner cases."""
+    import random  # noqa: PLC0415
+
+    rng = random.Random(1)
+    pieces = [
+        "[",
+        "]",
+        "(",
+        ")",
+        ":",
+        "|",
+        "a",
+        "b",
+        " ",
+        "0.5",
+        "3",
+        "\\",
+        "c:",
+        ":2]",
+        "[x:",
+        "1.2)",
+        "e1",
+        "-1",
+    ]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+
+
 COMFY_WEIGHTS = [
     "a cat",
     "(a cat)",
@@ -436,6 +465,7 @@ def main() -> None:
             str(steps): {p: a1111_schedule(pp, p, steps) for p in A1111_SCHEDULES}
             for steps in (10, 20)
         },
+        "a1111_fuzzed": {p: a1111_schedule(pp, p, 10) for p in fuzzed_schedule_prompts()},
         "comfyui_weights": {p: comfy_weights(ns, p) for p in COMFY_WEIGHTS},
     }
     (DATA / "parse.json").write_text(
