@@ -296,10 +296,11 @@ def _read(index: ModuleIndex, lora: LoadedLora) -> dict[tuple[str, str], Patch]:
     """The LoRA's patches for this model, from bytes that are still those that were hashed."""
     try:
         tensors = _read_tensors(lora.path)
+        metadata = read_header(lora.path).metadata
     except (OSError, ValueError, RuntimeError) as error:
         raise ModelError(f"{lora.path}: cannot read LoRA: {first_line(error)}") from None
     try:
-        patches = parse(tensors, index)
+        patches = parse(tensors, index, metadata)
     except ModelError as error:
         raise ModelError(f"{lora.path}: {error}") from None
     confirm_stamp(lora.path, lora.stamp)

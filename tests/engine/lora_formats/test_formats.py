@@ -55,7 +55,9 @@ def clean(tiny_model):
     apply_loras(tiny_model, [])
 
 
-@pytest.mark.parametrize("name", [*LYCORIS, "kohya", "peft_diffusers", "peft_raw"])
+@pytest.mark.parametrize(
+    "name", [*LYCORIS, "kohya", "peft_diffusers", "peft_raw", "diffusers_alpha"]
+)
 def test_merged_weights_equal_the_writing_tools_merge(clean, name: str) -> None:
     base = weights(clean)
     apply_loras(clean, [LoraSpec(str(DATA / f"{name}.safetensors"), 1.0)])

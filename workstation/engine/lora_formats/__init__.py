@@ -62,13 +62,24 @@ def algorithm_of(parts: Mapping[str, object], shapes: Mapping[str, tuple[int, ..
     return patch.algorithm if patch else None
 
 
-def parse(tensors: Mapping[str, torch.Tensor], index: ModuleIndex) -> dict[tuple[str, str], Patch]:
-    """Every key in `tensors` applied to a module of `index`, or ModelError naming the rest."""
+def parse(
+    tensors: Mapping[str, torch.Tensor],
+    index: ModuleIndex,
+    metadata: Mapping[str, str] | None = None,
+) -> dict[tuple[str, str], Patch]:
+    """Every key in `tensors` applied to a module of `index`, or ModelError naming the rest.
+    `metadata` is the file's header: diffusers keeps peft's lora_alpha there, not in a tensor."""
     stems, unapplied = group(tensors)
+    configs = peft_configs(metadata or {})
     patches: dict[tuple[str, str], Patch] = {}
     for stem, keys in stems.items():
         target = index.resolve(stem)
-        patch = make_patch(stem, {part: tensors[key] for part, key in keys.items()})
+        parts = {part: tensors[key] for part, key in keys.items()}
+        if target is not None and target[0] in configs and "alpha" not in parts:
+            alpha = peft_alpha(configs[target[0]], target[1], parts)
+            if alpha is not None:
+                parts["alpha"] = torch.tensor(alpha)
+        patch = make_patch(stem, parts)
         if target is None or patch is None or target in patches:
             unapplied.extend(keys.values())
             continue
@@ -96,3 +107,35 @@ def _check_shapes(patch: Patch, module: torch.nn.Module) -> None:
         raise ModelError(
             f"{patch.stem}: its change does not fit the model's {tuple(weight.shape)} weight"
         ) from None
+
+
+def peft_configs(metadata: Mapping[str, str]) -> dict[str, dict]:
+    """diffusers' `lora_adapter_metadata` header: peft's LoraConfig per component
+    ({"unet.r": 4, "unet.lora_alpha": 8, …}), as diffusers' save_lora_weights writes it."""
+    import json
+
+    try:
+        packed = json.loads(metadata.get("lora_adapter_metadata") or "{}")
+    except ValueError:
+        return {}
+    configs: dict[str, dict] = {}
+    for key, value in packed.items() if isinstance(packed, dict) else ():
+        component, _, name = key.partition(".")
+        configs.setdefault(component, {})[name] = value
+    return configs
+
+
+def peft_alpha(config: dict, path: str, parts: Mapping[str, torch.Tensor]) -> float | None:
+    """peft's scale as an alpha over the rank in the file: lora_alpha (or its alpha_pattern
+    entry for this module) / r, or / sqrt(r) with use_rslora."""
+    import math
+    import re
+
+    if "lora_down.weight" not in parts or "lora_alpha" not in config:
+        return None
+    alpha = float(config["lora_alpha"])
+    for pattern, value in (config.get("alpha_pattern") or {}).items():
+        if re.fullmatch(rf"(.*\.)?{pattern}", path):
+            alpha = float(value)
+    rank = parts["lora_down.weight"].shape[0]
+    return alpha * math.sqrt(rank) if config.get("use_rslora") else alpha

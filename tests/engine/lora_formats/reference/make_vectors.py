@@ -177,6 +177,33 @@ def peft_cases() -> None:
     save_file(expected, DATA / "peft_raw.expected.safetensors")
 
 
+def diffusers_metadata_case() -> None:
+    """A LoRA as the workstation's trainer saves it: diffusers' save_lora_weights with peft's
+    lora_alpha (8, rank 4) in the header's lora_adapter_metadata; merged by diffusers' fuse_lora."""
+    from diffusers import StableDiffusionPipeline
+    from peft import LoraConfig, get_peft_model_state_dict
+
+    pipe = build_tiny_pipeline()
+    config = LoraConfig(r=4, lora_alpha=8, target_modules=["to_q", "to_v"], init_lora_weights=False)
+    pipe.unet.add_adapter(config)
+    randomise(pipe.unet, 11, only="lora_")
+    StableDiffusionPipeline.save_lora_weights(
+        DATA,
+        unet_lora_layers=get_peft_model_state_dict(pipe.unet),
+        weight_name="diffusers_alpha.safetensors",
+        unet_lora_adapter_metadata={"r": 4, "lora_alpha": 8, "target_modules": ["to_q", "to_v"]},
+    )
+    fresh = build_tiny_pipeline()
+    fresh.load_lora_weights(str(DATA / "diffusers_alpha.safetensors"), adapter_name="d")
+    fresh.fuse_lora(lora_scale=1.0)
+    expected = {}
+    for path, layer in fresh.unet.named_modules():
+        if path.startswith("down_blocks.0.") and path.endswith(("to_q", "to_v")):
+            weight = getattr(layer, "base_layer", layer).weight.detach().clone()
+            expected[f"unet/{path}@1.0"] = weight.contiguous()
+    save_file(expected, DATA / "diffusers_alpha.expected.safetensors")
+
+
 def kohya_case() -> None:
     """A kohya LoRA (alpha 2, rank 4) and what diffusers (peft) fuses from it at scale 1."""
     from workstation.engine.tiny import build_tiny_lora
@@ -205,6 +232,7 @@ if __name__ == "__main__":
     for seed, (name, kwargs) in enumerate(CASES.items(), start=100):
         lycoris_case(name, kwargs, seed)
     peft_cases()
+    diffusers_metadata_case()
     kohya_case()
     (DATA / "README.json").write_text(
         json.dumps({"made_by": "reference/make_vectors.py", "lycoris-lora": "4.1.3"}, indent=1)
