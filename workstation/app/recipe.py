@@ -14,7 +14,15 @@ from typing import Any
 
 from workstation.app.requests import option
 from workstation.core.errors import InputError
-from workstation.core.params import DEVICES, DTYPES, GenerationParams, LoraSpec
+from workstation.core.params import (
+    CONVENTIONS,
+    DEVICES,
+    DTYPES,
+    NOISE_SOURCES,
+    PROMPT_SYNTAXES,
+    GenerationParams,
+    LoraSpec,
+)
 
 DEFAULT_STRENGTH = 0.75
 
@@ -38,7 +46,35 @@ class Recipe:
     seed: int = option(0, required=True, help="the seed (a sweep sets its own)")
     steps: int = option(GenerationParams.steps, help="denoising steps")
     cfg: float = option(GenerationParams.cfg, help="CFG scale")
-    sampler: str = option(GenerationParams.sampler, help="A1111 name, e.g. 'DPM++ 2M Karras'")
+    sampler: str = option(
+        GenerationParams.sampler,
+        help="in the convention's names: 'DPM++ 2M Karras' (workstation, a1111), "
+        "'dpmpp_2m' (comfyui)",
+    )
+    convention: str = option(
+        GenerationParams.convention,
+        choices=CONVENTIONS,
+        help="whose sampling to follow: the engine's own, A1111/Forge's or ComfyUI's",
+    )
+    scheduler: str = option(
+        GenerationParams.scheduler,
+        help="sigma schedule for a1111/comfyui (Karras, karras, normal, …); "
+        "default: the sampler's own",
+    )
+    prompt_syntax: str | None = option(
+        None,
+        choices=PROMPT_SYNTAXES,
+        help="how weights like (word:1.2) are read; default: the convention's own "
+        "(plain for workstation)",
+    )
+    noise: str | None = option(
+        None,
+        choices=NOISE_SOURCES,
+        help="initial noise: cpu, gpu or nv (NVIDIA's generator on any device); default cpu, "
+        "gpu for a1111",
+    )
+    batch_size: int = option(1, help="noise drawn for a batch of this many (comfyui/a1111)")
+    batch_index: int = option(0, help="which image of the batch (0-based)")
     width: int | None = option(None, help="width in pixels (default: the model's native size)")
     height: int | None = option(None, help="height in pixels (default: the model's native size)")
     loras: tuple[LoraSpec, ...] = option(
@@ -63,10 +99,9 @@ class Recipe:
         """The engine's request: files checked and named by absolute path, the size settled.
         InputError for anything that cannot run (before a model is loaded)."""
         from workstation.engine.architectures import native_size
+        from workstation.engine.generate import sampler_name
         from workstation.engine.library import identify
-        from workstation.engine.samplers import canonical_name
 
-        canonical_name(self.sampler)  # an unknown name fails now, not after the model loaded
         if self.init is not None and not self.init.is_file():
             raise InputError(f"{self.init}: init image not found")
         if self.strength is not None and self.init is None:
@@ -78,7 +113,11 @@ class Recipe:
         if self.width is None or self.height is None:
             arch = identify(self.model).architecture  # not hashed: loading hashes it
             native = native_size(arch.name if arch else None)
-        return GenerationParams(
+        syntax = self.prompt_syntax or (
+            "plain" if self.convention == "workstation" else self.convention
+        )
+        noise = self.noise or ("gpu" if self.convention == "a1111" else "cpu")
+        params = GenerationParams(
             model=str(self.model.absolute()),
             prompt=self.prompt,
             negative=self.negative,
@@ -96,4 +135,12 @@ class Recipe:
             clip_skip=self.clip_skip,
             device=self.device,
             dtype=self.dtype,
+            convention=self.convention,
+            scheduler=self.scheduler,
+            prompt_syntax=syntax,
+            noise=noise,
+            batch_size=self.batch_size,
+            batch_index=self.batch_index,
         )
+        sampler_name(params)  # an unknown name fails now, not after the model loaded
+        return params

@@ -21,7 +21,16 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 CONVENTIONS = ("workstation", "a1111", "comfyui")
 NOISE_SOURCES = ("cpu", "gpu", "nv")  # torch CPU generator, torch CUDA generator, NVIDIA Philox
 PROMPT_SYNTAXES = ("plain", "a1111", "comfyui", "invokeai")
-UPSCALERS = ("latent", "latent-nearest", "latent-bicubic", "lanczos", "nearest")
+UPSCALERS = (
+    "latent",
+    "latent-antialiased",
+    "latent-nearest",
+    "latent-nearest-exact",
+    "latent-bicubic",
+    "latent-bicubic-antialiased",
+    "lanczos",
+    "nearest",
+)
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 MAX_SEED = 2**64 - 1
 MAX_STEPS = 1000

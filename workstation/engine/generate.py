@@ -27,6 +27,7 @@ from workstation import __version__
 from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.params import GenerationParams, LoraSpec
 from workstation.core.timeutil import utc_now
+from workstation.engine import vae_codec
 from workstation.engine.loading import LoadedModel
 from workstation.engine.lora import apply_loras
 from workstation.engine.runtime import Runtime
@@ -144,8 +145,6 @@ def _run(
     runtime: Runtime,
     decode_steps: Collection[int] | None,
 ) -> GenerationResult:
-    import torch
-
     started, clock = utc_now(), time.perf_counter()
     # 1. Complete the params and check them against the files actually used.
     model.check_files(loras=False)
@@ -158,13 +157,37 @@ def _run(
         )
     )
 
-    # 2. Scheduler, seeded noise (drawn on the CPU so seeds mean the same on every device).
+    # 2. Sample, capturing every step: the engine's own way, or the named generator's.
+    capture = _StepCapture(model, decode_steps, runtime)
+    if runtime.cancelled():
+        raise Cancelled("generation cancelled before it started")
+    if params.convention == "workstation":
+        image, pipe, sampling = _sample_native(model, params, init, capture)
+        steps = capture.finish(pipe)
+    else:
+        pipe = model.pipe
+        image, sampling = _sample_peer(model, params, init, capture)
+        steps = capture.finish(pipe, truncate=True)
+
+    # 4. The record: enough to re-run and to re-check the claim elsewhere. Its hashes are of the
+    #    bytes loaded, and the files must still hold them.
+    model.check_files()
+    record = _record(model, params, init, sampling, loras, image, len(steps), runtime.threads)
+    record["started"], record["finished"] = started, utc_now()
+    record["seconds"] = round(time.perf_counter() - clock, 3)
+    return GenerationResult(image, params, record, steps)
+
+
+def _sample_native(
+    model: LoadedModel, params: GenerationParams, init: InitImage | None, capture: _StepCapture
+) -> tuple[Image.Image, Any, dict[str, Any]]:
+    """diffusers' pipeline and scheduler; seeded noise drawn on the CPU so seeds mean the same
+    on every device."""
+    import torch
+
     pipe = model.img2img_pipe() if init else model.pipe
     pipe.scheduler = make_scheduler(params.sampler, model.base_scheduler_config, params.seed)
     generator = torch.Generator("cpu").manual_seed(params.seed)
-
-    # 3. Run, capturing every step.
-    capture = _StepCapture(model, decode_steps, runtime)
     kwargs: dict[str, Any] = {
         "prompt": params.prompt,
         "negative_prompt": params.negative or None,
@@ -179,21 +202,51 @@ def _run(
         kwargs.update(image=init.image, strength=params.strength)
     else:
         kwargs.update(width=params.width, height=params.height)
-    if runtime.cancelled():
-        raise Cancelled("generation cancelled before it started")
     with torch.inference_mode(), warnings.catch_warnings():
         # torchsde (DPM++ SDE) warns about float rounding at the ends of its Brownian interval
         warnings.filterwarnings("ignore", "Should have t", UserWarning, "torchsde")
         image = pipe(**kwargs).images[0]
-        steps = capture.finish(pipe)
+    sampling = {
+        "convention": "workstation",
+        "scheduler": {
+            "class": type(pipe.scheduler).__name__,
+            "config": _json_safe(dict(pipe.scheduler.config)),
+        },
+        "rng": "torch.Generator on cpu",
+    }
+    return image, pipe, sampling
 
-    # 4. The record: enough to re-run and to re-check the claim elsewhere. Its hashes are of the
-    #    bytes loaded, and the files must still hold them.
-    model.check_files()
-    record = _record(model, params, init, pipe, loras, image, len(steps), runtime.threads)
-    record["started"], record["finished"] = started, utc_now()
-    record["seconds"] = round(time.perf_counter() - clock, 3)
-    return GenerationResult(image, params, record, steps)
+
+def _sample_peer(
+    model: LoadedModel, params: GenerationParams, init: InitImage | None, capture: _StepCapture
+) -> tuple[Image.Image, dict[str, Any]]:
+    """The generator's own loop (engine/peer_run.py); its 8-bit conversion truncates."""
+    import torch
+
+    from workstation.engine import peer_run
+
+    pipe = model.pipe
+    with torch.inference_mode():
+        init_latent = vae_codec.encode(pipe, init.image) if init else None
+    total = {"n": params.steps}
+
+    class _Progress:  # what the capture reads of a diffusers pipeline
+        @property
+        def num_timesteps(self) -> int:
+            return total["n"]
+
+    progress = _Progress()
+
+    def on_step(step: int, steps: int, latent: Any) -> None:
+        total["n"] = steps
+        capture(progress, step - 1, float(step), {"latents": latent})
+
+    with torch.inference_mode(), warnings.catch_warnings():
+        # torchsde (SDE samplers) warns about float rounding at the ends of its Brownian interval
+        warnings.filterwarnings("ignore", "Should have t", UserWarning, "torchsde")
+        result = peer_run.run(model, params, init_latent, on_step)
+        image = decode_latents(pipe, {0: result.latent}, truncate=True)[0]
+    return image, {**result.sampling, "conditioning": result.conditioning}
 
 
 def _complete(
@@ -228,10 +281,21 @@ def _complete(
     return params.replace(
         device=model.device,
         dtype=model.dtype,
-        sampler=canonical_name(params.sampler),
+        sampler=sampler_name(params),
         model_sha256=model.info.sha256,
         init_sha256=init.sha256 if init else None,
     )
+
+
+def sampler_name(params: GenerationParams) -> str:
+    """The sampler's name as its convention spells it; InputError if that convention lacks it."""
+    if params.convention == "workstation":
+        return canonical_name(params.sampler)
+    from workstation.engine.sampling import a1111_choice, comfyui_choice
+
+    pick = a1111_choice if params.convention == "a1111" else comfyui_choice
+    pick(params.sampler, params.scheduler or (None if params.convention == "a1111" else "normal"))
+    return params.sampler
 
 
 class _StepCapture:
@@ -281,8 +345,8 @@ class _StepCapture:
             raise Cancelled(f"generation cancelled at step {step} of {pipe.num_timesteps}")
         return tensors
 
-    def finish(self, pipe: Any) -> tuple[StepCapture, ...]:
-        decoded = decode_latents(pipe, self.latents)
+    def finish(self, pipe: Any, *, truncate: bool = False) -> tuple[StepCapture, ...]:
+        decoded = decode_latents(pipe, self.latents, truncate=truncate)
         return tuple(
             StepCapture(step, timestep, preview, decoded.get(step))
             for step, timestep, preview in self.previews
@@ -299,42 +363,21 @@ def _own_latent_rgb(model: LoadedModel) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def decode_latents(pipe: Any, latents: dict[int, Any]) -> dict[int, Image.Image]:
-    """Full VAE decode of captured latents, the same way the pipeline decodes its result."""
-    import torch
-
-    if not latents:
-        return {}
-    vae = pipe.vae
-    upcast = vae.dtype == torch.float16 and getattr(vae.config, "force_upcast", False)
-    if upcast:
-        vae.to(dtype=torch.float32)
-    mean = getattr(vae.config, "latents_mean", None)
-    std = getattr(vae.config, "latents_std", None)
-    images = {}
-    try:
-        for step, latent in latents.items():
-            latent = latent.to(vae.dtype)
-            if mean is not None and std is not None:
-                shape = (1, latent.shape[1], 1, 1)
-                mean_t = torch.tensor(mean).view(shape).to(latent)
-                std_t = torch.tensor(std).view(shape).to(latent)
-                latent = latent * std_t / vae.config.scaling_factor + mean_t
-            else:
-                latent = latent / vae.config.scaling_factor
-            decoded = vae.decode(latent, return_dict=False)[0]
-            images[step] = pipe.image_processor.postprocess(decoded, output_type="pil")[0]
-    finally:
-        if upcast:
-            vae.to(dtype=torch.float16)
-    return images
+def decode_latents(
+    pipe: Any, latents: dict[int, Any], *, truncate: bool = False
+) -> dict[int, Image.Image]:
+    """Full VAE decode of captured latents, the same way the pipeline decodes its result.
+    `truncate`: 8 bits as A1111 and ComfyUI make them (`uint8(255·x)`), not diffusers' rounding."""
+    return {
+        step: vae_codec.decode(pipe, latent, truncate=truncate) for step, latent in latents.items()
+    }
 
 
 def _record(
     model: LoadedModel,
     params: GenerationParams,
     init: InitImage | None,
-    pipe: Any,
+    sampling: dict[str, Any],
     loras: list,
     image: Image.Image,
     steps_run: int,
@@ -385,10 +428,12 @@ def _record(
             "original_size": list(init.original_size),
             "resized": init.original_size != (params.width, params.height),
         },
-        "scheduler": {
-            "class": type(pipe.scheduler).__name__,
-            "config": _json_safe(dict(pipe.scheduler.config)),
-        },
+        # how the denoising ran: the engine's own scheduler, or the generator's convention
+        **(
+            {"scheduler": sampling["scheduler"]}
+            if sampling["convention"] == "workstation"
+            else {"sampling": sampling}
+        ),
         "steps_run": steps_run,
         "image": {
             "width": image.width,
@@ -399,7 +444,7 @@ def _record(
             "device": model.device,
             "device_name": device_name,
             "dtype": model.dtype,
-            "rng": "torch.Generator on cpu",
+            "rng": sampling.get("rng", f"{params.noise} ({params.convention})"),
             "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
             # CPU float sums depend on how the work is split: same count, same bits.
             "torch_threads": threads,

@@ -43,79 +43,46 @@ def run(
     on_step: StepHook,
 ) -> PeerRun:
     """Sample `params` on `model` under `params.convention`. `init_latent`: the encoded init image
-    (img2img); `on_step` sees the latent after every step."""
-    import torch
-
+    (img2img); `on_step` sees the latent after every step (a hires pass continues the count)."""
     from workstation.engine.sampling import (
-        Denoiser,
         DiscreteSchedule,
         a1111_choice,
         comfyui_choice,
         plan_sigmas,
-        sample,
     )
 
-    pipe = model.pipe
     convention = params.convention
     pick = a1111_choice if convention == "a1111" else comfyui_choice
     choice = pick(params.sampler, params.scheduler or _default_schedule(convention))
     schedule = DiscreteSchedule.from_config(model.base_scheduler_config, convention=convention)
     strength = params.strength if init_latent is not None else 1.0
-    plan = plan_sigmas(choice, schedule, params.steps, denoise=strength)
-    total = len(plan.sigmas) - 1
-
-    # 1. Conditioning, in the generator's prompt syntax.
+    plans = [plan_sigmas(choice, schedule, params.steps, denoise=strength)]
+    hires = params.hires
+    if hires is not None:
+        # A1111's hires pass: a schedule of steps/denoise steps, of which the last `steps` run
+        steps = hires.steps or params.steps
+        plans.append(plan_sigmas(choice, schedule, steps, hires.denoise, a1111_fix_steps=True))
+    total = sum(len(plan.sigmas) - 1 for plan in plans)
     cond, uncond, pair, conditioning = _conditioning(model, params)
+    run_pass = _Pass(model, params, choice, schedule, (cond, uncond, pair), on_step, total)
 
-    # 2. Noise: the initial draw, and the per-step noise of ancestral samplers.
-    channels = pipe.unet.config.in_channels
-    factor = pipe.vae_scale_factor  # 8 for every real VAE; the tiny test VAEs use less
-    shape = (channels, params.height // factor, params.width // factor)
-    noise, noise_sampler, source = _noise(params, shape, choice, plan.sigmas)
-
-    # 3. The model as the generator calls it: scaled input, its timestep, CFG on denoised values.
-    unet = _unet_call(pipe, cond, uncond, pair, params)
-    denoiser = Denoiser(
-        unet,
-        schedule.as_convention(convention),
-        prediction=model.prediction_type,
-        quantize=convention == "comfyui",
-    )
-
-    def guided(x: Any, sigma: Any, **_: Any) -> Any:
-        both = denoiser(torch.cat([x, x]), sigma)  # [positive; negative]
-        positive, negative = both.chunk(2)
-        return negative + (positive - negative) * params.cfg
-
-    def callback(info: dict[str, Any]) -> None:
-        # k-diffusion reports the state *entering* step i: the result of step i-1.
-        if info["i"] > 0:
-            on_step(info["i"], total, info["x"])
-
-    seeds: Any = [params.seed] if convention == "a1111" else params.seed
-    with torch.inference_mode(), _brownian_source(convention, source, choice):
-        latent = sample(
-            choice,
-            guided,
-            noise,
-            plan.sigmas,
-            model=schedule,
-            init_latent=None if init_latent is None else init_latent.float(),
-            noise_sampler=noise_sampler,
-            callback=callback,
-            seed=seeds,
-            # A1111 spans its Brownian tree over the whole schedule, ComfyUI over the sigmas run
-            full_sigmas=plan.full if convention == "a1111" else None,
-        )
-    on_step(total, total, latent)
+    size = (params.width, params.height)
+    latent, source = run_pass(plans[0], size, init_latent, offset=0)
+    passes = [_pass_record(choice, plans[0], size)]
+    if hires is not None:
+        size = (hires.width, hires.height)
+        upscaled = _upscale(model.pipe, latent, hires)
+        latent, _ = run_pass(plans[1], size, upscaled, offset=len(plans[0].sigmas) - 1)
+        passes.append({**_pass_record(choice, plans[1], size), "upscaler": hires.upscaler})
     return PeerRun(
-        latent=latent.to(pipe.vae.dtype),
+        latent=latent.to(model.pipe.vae.dtype),
         sampling={
             "convention": convention,
             "sampler": choice.label,
             "k_sampler": choice.sampler,
             "schedule": choice.schedule,
-            "sigmas": [round(float(s), 6) for s in plan.sigmas],
+            "sigmas": passes[0]["sigmas"],
+            "passes": passes,
             "noise_source": source,
             "noise_requested": params.noise,
             "eta_noise_seed_delta": params.eta_noise_seed_delta,
@@ -124,6 +91,107 @@ def run(
         },
         conditioning=conditioning,
     )
+
+
+def _pass_record(choice: Any, plan: Any, size: tuple[int, int]) -> dict[str, Any]:
+    return {"size": list(size), "sigmas": [round(float(s), 6) for s in plan.sigmas]}
+
+
+class _Pass:
+    """One sampling pass: fresh noise for its size, the guided model, the sampler."""
+
+    def __init__(
+        self,
+        model: LoadedModel,
+        params: GenerationParams,
+        choice: Any,
+        schedule: Any,
+        conditioning: tuple[Any, Any, Any],
+        on_step: StepHook,
+        total: int,
+    ) -> None:
+        self.model, self.params, self.choice, self.schedule = model, params, choice, schedule
+        self.conditioning, self.on_step, self.total = conditioning, on_step, total
+
+    def __call__(
+        self, plan: Any, size: tuple[int, int], init_latent: Any | None, offset: int
+    ) -> tuple[Any, str]:
+        import torch
+
+        from workstation.engine.sampling import Denoiser, sample
+
+        model, params, choice = self.model, self.params, self.choice
+        pipe, convention = model.pipe, params.convention
+        channels = pipe.unet.config.in_channels
+        factor = pipe.vae_scale_factor  # 8 for every real VAE; the tiny test VAEs use less
+        shape = (channels, size[1] // factor, size[0] // factor)
+        # A1111 draws a hires pass's noise from a new generator with the same seeds.
+        noise, noise_sampler, source = _noise(params, shape, choice, plan.sigmas)
+        unet = _unet_call(pipe, *self.conditioning, size)
+        denoiser = Denoiser(
+            unet,
+            self.schedule.as_convention(convention),
+            prediction=model.prediction_type,
+            quantize=convention == "comfyui",
+        )
+
+        def guided(x: Any, sigma: Any, **_: Any) -> Any:
+            both = denoiser(torch.cat([x, x]), sigma)  # [positive; negative]
+            positive, negative = both.chunk(2)
+            return negative + (positive - negative) * params.cfg
+
+        def callback(info: dict[str, Any]) -> None:
+            # k-diffusion reports the state *entering* step i: the result of step i-1.
+            if info["i"] > 0:
+                self.on_step(offset + info["i"], self.total, info["x"])
+
+        seeds: Any = [params.seed] if convention == "a1111" else params.seed
+        with torch.inference_mode(), _brownian_source(convention, source, choice):
+            latent = sample(
+                choice,
+                guided,
+                noise,
+                plan.sigmas,
+                model=self.schedule,
+                init_latent=None if init_latent is None else init_latent.float(),
+                noise_sampler=noise_sampler,
+                callback=callback,
+                seed=seeds,
+                brownian_span=plan.brownian_span,
+            )
+        self.on_step(offset + len(plan.sigmas) - 1, self.total, latent)
+        return latent, source
+
+
+# A1111's latent upscale modes (shared.latent_upscale_modes): torch interpolate settings.
+_LATENT_MODES = {
+    "latent": ("bilinear", False),
+    "latent-antialiased": ("bilinear", True),
+    "latent-nearest": ("nearest", False),
+    "latent-nearest-exact": ("nearest-exact", False),
+    "latent-bicubic": ("bicubic", False),
+    "latent-bicubic-antialiased": ("bicubic", True),
+}
+
+
+def _upscale(pipe: Any, latent: Any, hires: Any) -> Any:
+    """The first pass's latent at the hires size: interpolated in latent space, or decoded,
+    resized in pixels (8 bits, as A1111 hands images to its upscalers) and encoded again."""
+    import torch
+    from PIL import Image
+
+    from workstation.engine import vae_codec
+
+    factor = pipe.vae_scale_factor
+    if hires.upscaler in _LATENT_MODES:
+        mode, antialias = _LATENT_MODES[hires.upscaler]
+        size = (hires.height // factor, hires.width // factor)
+        return torch.nn.functional.interpolate(
+            latent.float(), size=size, mode=mode, antialias=antialias
+        )
+    image = vae_codec.decode(pipe, latent, truncate=True)
+    method = Image.Resampling.LANCZOS if hires.upscaler == "lanczos" else Image.Resampling.NEAREST
+    return vae_codec.encode(pipe, image.resize((hires.width, hires.height), method))
 
 
 def _default_schedule(convention: str) -> str | None:
@@ -218,7 +286,7 @@ def _brownian_source(convention: str, source: str, choice: Any) -> Iterator[None
         brownian_interval._randn = original
 
 
-def _unet_call(pipe: Any, cond: Any, uncond: Any, pair: Any, params: GenerationParams) -> Callable:
+def _unet_call(pipe: Any, cond: Any, uncond: Any, pair: Any, size: tuple[int, int]) -> Callable:
     """(scaled input, timestep) -> the UNet's raw output for a [positive; negative] batch: one
     batched call when the contexts have one length, two calls otherwise (as the generator)."""
     import torch
@@ -227,8 +295,9 @@ def _unet_call(pipe: Any, cond: Any, uncond: Any, pair: Any, params: GenerationP
     device, dtype = unet.device, unet.dtype
     extra: dict[str, Any] = {}
     if cond.pooled is not None:  # SDXL: pooled text and the size conditioning
-        size = [params.height, params.width, 0, 0, params.height, params.width]
-        extra = {"text_embeds": (cond.pooled, uncond.pooled), "time_ids": size}
+        width, height = size
+        time_ids = [height, width, 0, 0, height, width]  # original size, crop, target size
+        extra = {"text_embeds": (cond.pooled, uncond.pooled), "time_ids": time_ids}
 
     def added(indices: tuple[int, ...]) -> dict[str, Any]:
         if not extra:

@@ -31,9 +31,11 @@ _RNG = {"GPU": "gpu", "CPU": "cpu", "NV": "nv"}
 # (ESRGAN, SwinIR, …) need their weights and are refused by name.
 _UPSCALERS = {
     "Latent": "latent",
+    "Latent (antialiased)": "latent-antialiased",
     "Latent (nearest)": "latent-nearest",
-    "Latent (nearest-exact)": "latent-nearest",
+    "Latent (nearest-exact)": "latent-nearest-exact",
     "Latent (bicubic)": "latent-bicubic",
+    "Latent (bicubic antialiased)": "latent-bicubic-antialiased",
     "Lanczos": "lanczos",
     "Nearest": "nearest",
 }
