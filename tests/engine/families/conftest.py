@@ -21,5 +21,7 @@ def flow_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for arch in FLOW_ARCHITECTURES:
         build_tiny_model(folder / arch, "diffusers", architecture=arch)
         build_tiny_model(folder / f"{arch}.safetensors", "single-file", architecture=arch)
-        build_tiny_model(folder / f"{arch}-transformer.safetensors", "transformer", architecture=arch)
+        build_tiny_model(
+            folder / f"{arch}-transformer.safetensors", "transformer", architecture=arch
+        )
     return folder

@@ -144,7 +144,9 @@ def test_loras_are_matched_to_their_family(models_dir: Path) -> None:
     assert lora_family(sd3) is BY_FAMILY["sd3"]
     flux_peft = {"transformer.transformer_blocks.0.attn.to_q.lora_A.weight": (16, 3072)}
     assert lora_family(flux_peft) is BY_FAMILY["flux"]
-    assert BY_FAMILY["flux"].lora_key("lora_unet_double_blocks_0_img_attn_qkv.lora_down.weight") == (
+    assert BY_FAMILY["flux"].lora_key(
+        "lora_unet_double_blocks_0_img_attn_qkv.lora_down.weight"
+    ) == (
         "transformer",
         "double_blocks_0_img_attn_qkv",
     )
