@@ -127,8 +127,10 @@ _COMFY: dict[str, tuple[str, bool, bool, tuple[tuple[str, Any], ...]]] = {
     "ddpm": ("ddpm", False, True, ()),
     "lcm": ("lcm", False, True, ()),
     "ddim": ("euler", False, True, ()),
+    "uni_pc": ("uni_pc", False, True, ()),
+    "uni_pc_bh2": ("uni_pc_bh2", False, True, ()),
 }
-_COMFY_DISCARD = frozenset({"dpm_2", "dpm_2_ancestral"})
+_COMFY_DISCARD = frozenset({"dpm_2", "dpm_2_ancestral", "uni_pc", "uni_pc_bh2"})
 
 
 def _a1111_schedule(schedule_type: str | None) -> str | None:

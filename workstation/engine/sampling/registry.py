@@ -1,4 +1,4 @@
-"""Sampler functions by k-diffusion name (plus ComfyUI's ddim/lcm/ddpm and A1111's restart)."""
+"""Sampler functions by name: k-diffusion's, ComfyUI's ddim/lcm/ddpm/uni_pc, A1111's restart."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from workstation.engine.sampling.samplers import (
     sample_lcm,
     sample_lms,
 )
+from workstation.engine.sampling.unipc import sample_uni_pc, sample_uni_pc_bh2
 
 SAMPLERS: dict[str, Callable[..., Any]] = {
     "euler": sample_euler,
@@ -38,6 +39,8 @@ SAMPLERS: dict[str, Callable[..., Any]] = {
     "lcm": sample_lcm,
     "ddpm": sample_ddpm,
     "restart": sample_restart,  # A1111's own
+    "uni_pc": sample_uni_pc,  # ComfyUI's (unipc.py)
+    "uni_pc_bh2": sample_uni_pc_bh2,
 }
 # Samplers that draw noise at each step (they need a noise_sampler).
 STOCHASTIC = frozenset(

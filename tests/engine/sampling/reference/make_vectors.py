@@ -266,11 +266,11 @@ def comfy_run(model, sampler_name, scheduler, steps, noise, latent, seed, denois
     ks = comfy.samplers.KSampler(
         model, steps=steps, device="cpu", sampler=sampler_name, scheduler=scheduler, denoise=denoise
     )
-    sigmas = ks.sigmas
+    sigmas = ks.sigmas.clone()  # uni_pc overwrites a final 0 in place
     sampler = comfy.samplers.sampler_object(sampler_name)
     out = sampler.sample(
         model,
-        sigmas,
+        ks.sigmas,
         {"model_options": {}, "seed": seed},
         None,
         noise,
@@ -486,6 +486,10 @@ def trajectories():
         "ddim",
     ):
         comfy_case("sd15", sampler, "normal", 8)
+    comfy_case("sd15", "uni_pc", "normal", 8)
+    comfy_case("sd15", "uni_pc_bh2", "karras", 10)
+    comfy_case("sd15", "uni_pc", "simple", 3)
+    comfy_case("sd15", "uni_pc_bh2", "normal", 10, 0.6, True)
     comfy_case("sd15", "dpmpp_2m", "karras", 8)
     comfy_case("sd15", "dpmpp_2m_sde", "karras", 8)
     comfy_case("sd15", "euler", "simple", 8)
