@@ -206,7 +206,9 @@ def _detect_folder(path: Path) -> tuple[Detection, str | None]:
     if denoiser == "unet":
         channels = (config.get("block_out_channels") or [None])[0]
         arch = architecture(context, channels)
-        kind = "SDXL" if "XL" in pipeline else kind_for_context(context)
+        by_context = kind_for_context(context)
+        kinds = [f.kind for f in families]
+        kind = by_context if by_context in kinds or not kinds else kinds[0]
     else:  # SD 3.5 / Flux.1 transformer: hidden size, depth (and Flux's guidance embedding)
         context = None
         hidden = config.get("num_attention_heads", 0) * config.get("attention_head_dim", 0)

@@ -27,7 +27,7 @@ from typing import Any
 
 from workstation.core.errors import InputError, ModelError
 from workstation.engine.architectures import BY_NAME, Architecture, clip_tokenizer, t5_tokenizer
-from workstation.engine.families import BASE_KINDS, BY_KIND, Family
+from workstation.engine.families import BASE_KINDS, BY_KIND, FAMILIES, Family
 from workstation.engine.families.sd1 import FAMILY as SD1
 from workstation.engine.hashing import FolderStamp, Stamp, compute_hashes, folder_sha256, stamp
 from workstation.engine.library import ModelInfo, inspect
@@ -340,28 +340,18 @@ def still_loaded(path: str | Path, sha256: str, loaded: Stamp | FolderStamp) -> 
 
 
 def _load_folder(path: Path, torch_dtype: Any) -> Any:
-    import json
-
     import diffusers
 
     index = json.loads((path / "model_index.json").read_text(encoding="utf-8"))
     pipeline_class = getattr(diffusers, index["_class_name"])
+    family = next(f for f in FAMILIES if index["_class_name"] in f.folder_pipelines)
     return pipeline_class.from_pretrained(
         path,
         local_files_only=True,
         use_safetensors=True,
         dtype=torch_dtype,
-        **_pipeline_extras(index["_class_name"]),
+        **family.pipeline_options,
     )
-
-
-def _pipeline_extras(pipeline: str) -> dict[str, Any]:
-    """No watermarker, no safety checker: the image is the model's output, unaltered."""
-    if pipeline.startswith("StableDiffusionXL"):
-        return {"add_watermarker": False}
-    if pipeline.startswith("StableDiffusion") and "3" not in pipeline:
-        return {"safety_checker": None, "requires_safety_checker": False}
-    return {}
 
 
 def tokenizers(arch: Architecture) -> dict[str, Any]:
@@ -392,7 +382,7 @@ def _load_single_file(path: Path, arch: Architecture, torch_dtype: Any) -> Any:
         local_files_only=True,
         dtype=torch_dtype,
         **tokenizers(arch),
-        **_pipeline_extras(family.txt2img_pipeline),
+        **family.pipeline_options,
     )
 
 

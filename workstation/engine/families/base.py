@@ -77,6 +77,9 @@ class Family:
     detect: Callable[[Shapes], Detection | None] = field(default=lambda shapes: None)
     # A diffusers folder's model_index.json `_class_name` values this family loads.
     folder_pipelines: tuple[str, ...] = ()
+    # Keyword arguments its pipelines are built with (no safety checker, no watermark: the image
+    # is the model's output, unaltered).
+    pipeline_options: Mapping[str, Any] = field(default_factory=dict)
     # LoRA shapes -> whether it fits this family (None: the LoRA's family cannot be told).
     lora_fits: Callable[[Shapes], bool | None] = field(default=lambda shapes: None)
     # LoRA key mapping hook for engine/lora.py: a file's key -> (component, module path) or None.

@@ -54,6 +54,7 @@ FAMILY = Family(
     trainable=True,
     detect=detect,
     folder_pipelines=("StableDiffusionPipeline",),
+    pipeline_options={"safety_checker": None, "requires_safety_checker": False},
     lora_fits=lora_fits,
     lora_key=kohya_unet_key,
 )

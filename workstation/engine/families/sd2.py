@@ -41,6 +41,8 @@ FAMILY = Family(
     architectures=ARCHITECTURES,
     trainable=True,
     detect=detect,
+    folder_pipelines=("StableDiffusionPipeline",),
+    pipeline_options={"safety_checker": None, "requires_safety_checker": False},
     lora_fits=lora_fits,
     lora_key=kohya_unet_key,
 )

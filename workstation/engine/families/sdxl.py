@@ -47,6 +47,7 @@ FAMILY = Family(
     architectures=ARCHITECTURES,
     detect=detect,
     folder_pipelines=("StableDiffusionXLPipeline",),
+    pipeline_options={"add_watermarker": False},
     lora_fits=lora_fits,
     lora_key=kohya_unet_key,
 )
