@@ -111,7 +111,8 @@ def tokenize_with_weights(
     """ComfyUI's SDTokenizer.tokenize_with_weights for one CLIP tokenizer.
 
     `embedding_rows(name)` gives the number of vectors of an embedding usable by this encoder, or
-    None when there is no such embedding (then ComfyUI drops the name)."""
+    None when there is no such embedding (then ComfyUI drops the name); without the function (no
+    embeddings folder) `embedding:name` is text, as in ComfyUI without an embedding directory."""
     start, end = tokenizer.bos_token_id, tokenizer.eos_token_id
     groups: list[list[tuple[Any, float]]] = []
     used: list[str] = []
@@ -120,7 +121,7 @@ def tokenize_with_weights(
         words = _EMBEDDING_SPLIT.split(run)
         pieces = [words[0], *(EMBEDDING_PREFIX + word for word in words[1:])]
         for piece in (p for p in pieces if p != ""):
-            if piece.startswith(EMBEDDING_PREFIX):
+            if piece.startswith(EMBEDDING_PREFIX) and embedding_rows is not None:
                 name_and_rest = piece[len(EMBEDDING_PREFIX) :].strip("\n")
                 name, leftover, rows = _find_embedding(name_and_rest, embedding_rows)
                 if rows is None:
@@ -165,19 +166,18 @@ def _chunk(pairs: list[tuple[Any, float]]) -> ComfyChunk:
 
 
 def _find_embedding(
-    name_and_rest: str, embedding_rows: Callable[[str], int | None] | None
+    name_and_rest: str, embedding_rows: Callable[[str], int | None]
 ) -> tuple[str, str, int | None]:
     """(name, leftover text, rows or None) as ComfyUI's _try_get_embedding: the name is the first
     word; when it is not found, commas around it are stripped and it is tried once more."""
     words = name_and_rest.split()
     name = words[0] if words else ""
     leftover = " ".join(words[1:])
-    lookup = embedding_rows or (lambda _name: None)
-    rows = lookup(name)
+    rows = embedding_rows(name)
     if rows is None:
         stripped = name.strip(",")
         if len(stripped) < len(name):
-            return stripped, f"{name[len(stripped) :]} {leftover}", lookup(stripped)
+            return stripped, f"{name[len(stripped) :]} {leftover}", embedding_rows(stripped)
     return name, leftover, rows
 
 

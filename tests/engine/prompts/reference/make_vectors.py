@@ -206,6 +206,28 @@ CHUNK_PROMPTS = [
     "a (b) BREAK c",
 ]
 
+
+def fuzzed_chunk_prompts(count: int = 15) -> list[str]:
+    """Random long prompts of words, commas, weights, BREAK and a missing embedding (seeded)."""
+    import random  # noqa: PLC0415
+
+    rng = random.Random(2)
+    words = [
+        "cat",
+        "dog",
+        ",",
+        "(red:1.3)",
+        "[blue]",
+        "BREAK",
+        "a b c d e f g h i",
+        "(x y z:0.8)",
+        "long",
+        "sky,",
+    ]
+    words += ["((big))", "embedding:zz"]
+    return [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(count)]
+
+
 ENCODE_SD1 = [
     "a (red:1.3) cat, [blue] sky",
     LONG_PLAIN + " (gold:1.4)",
@@ -476,9 +498,13 @@ def main() -> None:
     comfy_sd1 = comfy_tokenizer(ns, "sd1", args.tmp, DATA / "embeddings", 32, "clip_l")
     comfy_g = comfy_tokenizer(ns, "sdxl2", args.tmp, DATA / "embeddings", 48, "clip_g")
     chunks = {
-        "a1111": {p: a1111_chunks(hc, p) for p in CHUNK_PROMPTS},
-        "comfyui_sd1": {p: comfy_sd1.tokenize_with_weights(p) for p in CHUNK_PROMPTS},
-        "comfyui_g": {p: comfy_g.tokenize_with_weights(p) for p in CHUNK_PROMPTS},
+        "a1111": {p: a1111_chunks(hc, p) for p in CHUNK_PROMPTS + fuzzed_chunk_prompts()},
+        "comfyui_sd1": {
+            p: comfy_sd1.tokenize_with_weights(p) for p in CHUNK_PROMPTS + fuzzed_chunk_prompts()
+        },
+        "comfyui_g": {
+            p: comfy_g.tokenize_with_weights(p) for p in CHUNK_PROMPTS + fuzzed_chunk_prompts()
+        },
     }
     (DATA / "chunks.json").write_text(json.dumps(chunks, ensure_ascii=False), encoding="utf-8")
 
