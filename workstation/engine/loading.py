@@ -395,6 +395,8 @@ TEXT_ENCODER_PREFIXES = {
 CLIP_G_PREFIX = "text_encoders.clip_g.transformer."
 FLOW_TRANSFORMER_PREFIX = "model.diffusion_model."
 FLOW_VAE_PREFIX = "first_stage_model."
+# What ComfyUI saves beside its text encoders and no diffusers model holds.
+COMFY_EXTRAS = (".logit_scale", ".position_ids")
 
 
 def _load_flow_single_file(path: Path, arch: Architecture, torch_dtype: Any) -> Any:
@@ -407,6 +409,10 @@ def _load_flow_single_file(path: Path, arch: Architecture, torch_dtype: Any) -> 
 
     family = BY_KIND[arch.kind]
     state = load_file(path)
+    if "scaled_fp8" in state:
+        raise ValueError("scaled fp8 weights (ComfyUI's scaled_fp8 format) are not supported")
+    for key in [k for k in state if k.endswith(COMFY_EXTRAS)]:
+        del state[key]
     index = json.loads((arch.config_dir / "model_index.json").read_text(encoding="utf-8"))
     transformer = _flow_transformer(
         arch, _take(state, FLOW_TRANSFORMER_PREFIX), torch_dtype, index["transformer"][1]

@@ -148,13 +148,20 @@ def to_original_checkpoint(pipe: Any) -> dict[str, Any]:
     """An all-in-one SD 3.5 / Flux.1 file as ComfyUI saves one: the transformer under
     "model.diffusion_model.", text encoders under "text_encoders.*.transformer.", VAE (LDM
     names) under "first_stage_model."."""
+    import torch
+
     flux = family_of(_arch_of(pipe)).name == "flux"
     state = {f"model.diffusion_model.{k}": v for k, v in to_original_transformer(pipe).items()}
     prefixes = FLUX_TEXT_ENCODER_PREFIXES if flux else TEXT_ENCODER_PREFIXES
+    if flux:  # ComfyUI's CLIP-L keeps a projection that Flux does not use
+        width = pipe.text_encoder.config.hidden_size
+        state["text_encoders.clip_l.transformer.text_projection.weight"] = torch.eye(width)
     for component, prefix in prefixes.items():
         for key, tensor in getattr(pipe, component).state_dict().items():
             if key != "encoder.embed_tokens.weight":  # T5's is `shared.weight`, stored once
                 state[prefix + key] = tensor.contiguous()
+        # ComfyUI's text-encoder wrappers save these too (no diffusers model uses them).
+        state[prefix.removesuffix("transformer.") + "logit_scale"] = torch.tensor(4.6055)
     vae_blocks = len(pipe.vae.config.block_out_channels)
     for key, tensor in pipe.vae.state_dict().items():
         name = _ldm_vae_key(key, vae_blocks)
