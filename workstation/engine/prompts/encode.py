@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from workstation.core.errors import InputError
@@ -172,6 +172,10 @@ def encode_prompt(
         raise InputError(f"unknown prompt syntax {syntax!r}; use one of {', '.join(SYNTAXES)}")
     if not encoders:
         raise InputError("no text encoder to encode the prompt with")
+    if emphasis != "Original" and syntax != "a1111":
+        raise InputError(
+            f"emphasis {emphasis!r} is an A1111 setting; {syntax} has its own weighting"
+        )
     library = embeddings or EmbeddingLibrary()
     if syntax == "a1111":
         a1111.check_static(text)
@@ -187,7 +191,11 @@ def encode_prompt(
     missing = [name for name in expected_embeddings if library.path_of(name) is None]
     if missing:
         notes = [f"embedding {name!r} not found, used as text" for name in missing]
-        result = _with(result, missing=missing, warnings=notes)
+        result = replace(
+            result,
+            missing_embeddings=tuple(dict.fromkeys([*result.missing_embeddings, *missing])),
+            warnings=(*result.warnings, *notes),
+        )
     return result
 
 
@@ -210,19 +218,6 @@ def encode_prompt_schedule(
         (end, _encode_a1111(step_text, encoders, clip_skip, library, emphasis, negative))
         for end, step_text in a1111.prompt_schedule(text, steps)
     ]
-
-
-def _with(cond: Conditioning, *, missing: list[str], warnings: list[str]) -> Conditioning:
-    return Conditioning(
-        cond.context,
-        cond.pooled,
-        cond.syntax,
-        cond.tokens,
-        cond.chunks,
-        cond.embeddings,
-        tuple(dict.fromkeys([*cond.missing_embeddings, *missing])),
-        (*cond.warnings, *warnings),
-    )
 
 
 def _used(embedding: Embedding, rows: int) -> UsedEmbedding:
