@@ -27,6 +27,7 @@ from typing import Any
 from workstation.core.errors import ModelError
 from workstation.core.params import LoraSpec
 from workstation.engine.architectures import context_label
+from workstation.engine.families import family_of
 from workstation.engine.hashing import file_stamp
 from workstation.engine.library import inspect
 from workstation.engine.loading import LoadedLora, LoadedModel, confirm_stamp, first_line
@@ -280,7 +281,8 @@ def apply_loras(model: LoadedModel, specs: Sequence[LoraSpec]) -> list[tuple[Loa
 
     state = _PATCHED.get(model.pipe)
     if state is None:
-        state = _PATCHED[model.pipe] = _Patched(module_index(model.pipe))
+        family_key = family_of(model.arch).lora_key if model.arch else None
+        state = _PATCHED[model.pipe] = _Patched(module_index(model.pipe, family_key))
     for lora, _ in wanted:
         if lora.adapter not in state.patches:
             state.patches[lora.adapter] = _read(state.index, lora)

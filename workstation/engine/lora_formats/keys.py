@@ -8,8 +8,9 @@ Stems come in the trainers' naming schemes:
   attention processor in the path: `attn1.processor.to_q_lora`).
 - peft: `base_model.model.<path>`.
 
-A family maps its modules to the names its LoRAs use with one function (`NAMINGS`): model ->
-{name: (component, module path)}; SD3/Flux transformers add theirs.
+Every component's modules are indexed under diffusers, peft and kohya names (a UNet also under
+LDM names); a family whose LoRAs name modules otherwise (Flux's BFL names) passes its
+`Family.lora_key` (stem -> (component, module path)), tried last.
 """
 
 from __future__ import annotations
@@ -47,12 +48,14 @@ PART_ALIASES = {
 PROCESSOR_PARTS = {"_lora.down.weight": "lora_down.weight", "_lora.up.weight": "lora_up.weight"}
 KOHYA_PREFIXES = {
     "unet": ("lora_unet_",),
+    "transformer": ("lora_unet_", "lora_transformer_"),
     "text_encoder": ("lora_te_", "lora_te1_"),
     "text_encoder_2": ("lora_te2_",),
+    "text_encoder_3": ("lora_te3_",),
 }
-COMPONENTS = ("unet", "text_encoder", "text_encoder_2")
+COMPONENTS = tuple(KOHYA_PREFIXES)
 # The order LyCORIS's kohya network creates its modules in: text encoders first, then the UNet.
-CREATION_ORDER = ("text_encoder", "text_encoder_2", "unet")
+CREATION_ORDER = ("text_encoder", "text_encoder_2", "text_encoder_3", "unet", "transformer")
 
 
 def split_key(key: str) -> tuple[str, str] | None:
@@ -87,9 +90,15 @@ def group(keys: Iterable[str]) -> tuple[dict[str, dict[str, str]], list[str]]:
 class ModuleIndex:
     """The modules a LoRA may patch, under every name the trainers give them."""
 
-    def __init__(self, names: dict[str, tuple[str, str]], modules: dict[tuple[str, str], Any]):
+    def __init__(
+        self,
+        names: dict[str, tuple[str, str]],
+        modules: dict[tuple[str, str], Any],
+        family_key: Callable[[str], tuple[str, str] | None] | None = None,
+    ):
         self.names = names
         self.modules = modules  # (component, path) -> torch module, in named_modules order
+        self.family_key = family_key  # a family's own naming (Family.lora_key), tried last
         self._positions = {target: position for position, target in enumerate(modules)}
 
     def resolve(self, stem: str) -> tuple[str, str] | None:
@@ -100,6 +109,14 @@ class ModuleIndex:
             for component in COMPONENTS:
                 if f"{component}.{rest}" in self.names:
                     return self.names[f"{component}.{rest}"]
+        found = self.family_key(stem) if self.family_key else None
+        if found is not None:
+            component, path = found
+            if found in self.modules:
+                return found
+            return self.names.get(f"{component}.{path}") or self.names.get(
+                f"{component}.{path}".replace(".", "_")
+            )
         return None
 
     def creation_rank(self, stem: str) -> tuple[int, int] | None:
@@ -110,25 +127,38 @@ class ModuleIndex:
         return CREATION_ORDER.index(target[0]), self._positions[target]
 
 
-def sd_names(pipe: Any) -> ModuleIndex:
-    """SD1/SD2/SDXL pipelines: a UNet and one or two CLIP text encoders."""
+def sd_names(
+    pipe: Any, family_key: Callable[[str], tuple[str, str] | None] | None = None
+) -> ModuleIndex:
+    """The pipeline's denoiser (a UNet, or a transformer: diffusers names only so far) and text
+    encoders, under diffusers, peft and kohya names; a UNet also under its LDM names."""
     names: dict[str, tuple[str, str]] = {}
     modules: dict[tuple[str, str], Any] = {}
     for component in COMPONENTS:
         model = getattr(pipe, component, None)
         if model is None:
             continue
-        aliases = _unet_aliases(model) if component == "unet" else _text_aliases
+        if component == "unet":
+            aliases = _unet_aliases(model)
+        elif component.startswith("text_encoder"):
+            aliases = _text_aliases
+        else:
+            aliases = _own_name
         for path, module in model.named_modules():
             if not isinstance(getattr(module, "weight", None), _tensor_type()):
                 continue
             target = (component, path)
             modules[target] = module
             for alias in aliases(path):
-                names[f"{component}.{alias}"] = target
+                names.setdefault(f"{component}.{alias}", target)
+                names.setdefault(f"{component}_{alias}".replace(".", "_"), target)
                 for prefix in KOHYA_PREFIXES[component]:
-                    names[prefix + alias.replace(".", "_")] = target
-    return ModuleIndex(names, modules)
+                    names.setdefault(prefix + alias.replace(".", "_"), target)
+    return ModuleIndex(names, modules, family_key)
+
+
+def _own_name(path: str) -> tuple[str, ...]:
+    return (path,)
 
 
 def _tensor_type() -> type:
@@ -161,12 +191,9 @@ def _unet_aliases(unet: Any) -> Callable[[str], tuple[str, ...]]:
     return aliases
 
 
-# Family naming functions, tried in order: the first whose model has the components answers.
-NAMINGS: list[tuple[str, Callable[[Any], ModuleIndex]]] = [("unet", sd_names)]
-
-
-def module_index(pipe: Any) -> ModuleIndex:
-    for component, naming in NAMINGS:
-        if getattr(pipe, component, None) is not None:
-            return naming(pipe)
-    raise LookupError("no LoRA naming for this model")
+def module_index(
+    pipe: Any, family_key: Callable[[str], tuple[str, str] | None] | None = None
+) -> ModuleIndex:
+    """Every module of the pipeline a LoRA may patch, under the names LoRA files give it.
+    `family_key` is the model family's own mapping (Family.lora_key), tried after these."""
+    return sd_names(pipe, family_key)
