@@ -150,3 +150,26 @@ def test_loras_are_matched_to_their_family(models_dir: Path) -> None:
         "transformer",
         "double_blocks_0_img_attn_qkv",
     )
+
+
+def test_call_options_follow_the_capabilities() -> None:
+    assert BY_FAMILY["flux"].call_options("blurry", 3.5, 1) == {"guidance_scale": 3.5}
+    assert BY_FAMILY["sd3"].call_options("blurry", 5.0, 2) == {
+        "guidance_scale": 5.0,
+        "negative_prompt": "blurry",
+        "clip_skip": 1,
+    }
+    assert BY_FAMILY["sd1"].call_options("", 7.0, 1)["negative_prompt"] is None
+
+
+def test_flow_families_sample_with_their_own_flow_scheduler() -> None:
+    import json
+
+    from workstation.engine.architectures import BY_NAME
+
+    path = BY_NAME["flux-dev"].config_dir / "scheduler" / "scheduler_config.json"
+    scheduler = BY_FAMILY["flux"].native_scheduler(json.loads(path.read_text()))
+    assert type(scheduler).__name__ == "FlowMatchEulerDiscreteScheduler"
+    assert scheduler.config.use_dynamic_shifting and scheduler.config.max_shift == 1.15
+    with pytest.raises(ValueError, match="discrete samplers"):
+        BY_FAMILY["sd1"].native_scheduler({})

@@ -95,6 +95,26 @@ class Family:
                 return f"{name} must be a multiple of {multiple} for {self.kind}, not {value}"
         return None
 
+    def call_options(self, negative: str, cfg: float, clip_skip: int) -> dict[str, Any]:
+        """The pipeline call's guidance, negative prompt and clip skip, as this family takes
+        them: Flux.1 takes no negative prompt or clip skip, and its `guidance_scale` is dev's
+        distilled guidance input (schnell ignores it)."""
+        options: dict[str, Any] = {"guidance_scale": cfg}
+        if self.supports_negative:
+            options["negative_prompt"] = negative or None
+        if self.supports_clip_skip:
+            options["clip_skip"] = clip_skip - 1 or None  # A1111's 1 = diffusers' None
+        return options
+
+    def native_scheduler(self, config: Mapping[str, Any]) -> Any:
+        """The scheduler of the workstation's own convention for a flow family: the model's
+        FlowMatchEulerDiscreteScheduler with its own config (shift, dynamic shifting)."""
+        from diffusers import FlowMatchEulerDiscreteScheduler
+
+        if self.sampling != "flow":
+            raise ValueError(f"{self.kind} models sample with the discrete samplers")
+        return FlowMatchEulerDiscreteScheduler.from_config(dict(config))
+
     def latent_shape(self, width: int, height: int) -> tuple[int, int, int]:
         """(channels, height, width) of the unpacked latent for an image of this size."""
         return self.latent_channels, height // 8, width // 8
