@@ -143,3 +143,12 @@ def test_fuzzed_schedules_equal_a1111(parse_data):
         if [[end, text] for end, text in a1111.prompt_schedule(prompt, 10)] != expected:
             differing.append(prompt)
     assert differing == []
+
+
+def test_sd2_pads_with_zero_after_the_end_token(encodings, encode_prompts):
+    from tests.engine.prompts.tiny_encoders import sd2_encoders
+
+    sd2 = sd2_encoders()
+    for index, prompt in enumerate(encode_prompts["ENCODE_SD1"]):
+        cond = encode_prompt(prompt, syntax="a1111", encoders=sd2)
+        torch.testing.assert_close(cond.context, encodings[f"a1111/sd2/{index}"], atol=ATOL, rtol=0)

@@ -89,3 +89,14 @@ def test_square_brackets_are_text_and_sdxl_default_is_penultimate(sd1, sdxl):
     default = encode_prompt("a cat", syntax="comfyui", encoders=sdxl)
     explicit = encode_prompt("a cat", syntax="comfyui", encoders=sdxl, clip_skip=2)
     torch.testing.assert_close(default.context, explicit.context, atol=0, rtol=0)
+
+
+def test_sd2_pads_with_zero(encodings, encode_prompts):
+    from tests.engine.prompts.tiny_encoders import sd2_encoders
+
+    sd2 = sd2_encoders()
+    for index, prompt in enumerate(encode_prompts["COMFY_SD1"]):
+        cond = encode_prompt(prompt, syntax="comfyui", encoders=sd2)
+        torch.testing.assert_close(
+            cond.context, encodings[f"comfyui/sd2/{index}"], atol=ATOL, rtol=0
+        )

@@ -62,6 +62,17 @@ def sd1_encoders(seed: int = 0) -> list[tuple[Any, Any]]:
     return [(tokenizer("sd1"), model)]
 
 
+def sd2_encoders(seed: int = 3) -> list[tuple[Any, Any]]:
+    """One encoder (SD 2.x layout: OpenCLIP's tokenizer, padding with id 0): hidden 32, 3 layers."""
+    import torch
+    from transformers import CLIPTextModel
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = _realistic_norms(CLIPTextModel(_text_config(32, 3))).eval()
+    return [(tokenizer("sdxl2"), model)]
+
+
 def sdxl_encoders(seed: int = 0) -> list[tuple[Any, Any]]:
     """Two encoders (SDXL layout): CLIPTextModel 32 wide, CLIPTextModelWithProjection 48 wide
     with a 24-wide projection, 3 layers each."""

@@ -40,7 +40,7 @@ DATA = HERE.parent / "data"
 REPO = HERE.parents[3]
 sys.path.insert(0, str(REPO))
 
-from tests.engine.prompts.tiny_encoders import sd1_encoders, sdxl_encoders  # noqa: E402
+from tests.engine.prompts.tiny_encoders import sd1_encoders, sd2_encoders, sdxl_encoders  # noqa: E402
 
 A1111_ATTENTION = [
     "normal text",
@@ -274,6 +274,29 @@ def a1111_embedder(hc, tokenizer, model, *, sdxl_layer=None):
         return hc.FrozenCLIPEmbedderWithCustomWords(wrapped, hc.Hijack())
     wrapped.layer, wrapped.layer_idx = "hidden", -2  # sgm config: layer hidden, layer_idx 11 of 12
     return hc.FrozenCLIPEmbedderForSDXLWithCustomWords(wrapped, hc.Hijack())
+
+
+def a1111_open_clip_h(hc, tokenizer, model):
+    """sd_hijack_open_clip.FrozenOpenCLIPEmbedderWithCustomWords (SD 2.x) on ldm's
+    FrozenOpenCLIPEmbedder (layer "penultimate", then ln_final): glue for the ldm call. diffusers'
+    SD 2.x text encoder is converted without OpenCLIP's last layer, so that is its
+    last_hidden_state."""
+
+    class OpenClipH(hc.FrozenCLIPEmbedderWithCustomWordsBase):
+        def __init__(self, wrapped, hijack):
+            super().__init__(wrapped, hijack)
+            self.comma_token = tokenizer.get_vocab()[",</w>"]
+            self.id_start = tokenizer.bos_token_id
+            self.id_end = tokenizer.eos_token_id
+            self.id_pad = 0
+
+        def tokenize(self, texts):
+            return tokenizer(texts, truncation=False, add_special_tokens=False)["input_ids"]
+
+        def encode_with_transformers(self, tokens):
+            return model(input_ids=tokens).last_hidden_state
+
+    return OpenClipH(types.SimpleNamespace(tokenizer=tokenizer), hc.Hijack())
 
 
 def a1111_open_clip_g(hc, tokenizer, model):
@@ -520,6 +543,11 @@ def main() -> None:
                 tensors[f"a1111/sd1/skip{skip}/{emphasis}/{i}"] = embedder([prompt])
     hc.opts.CLIP_stop_at_last_layers, hc.opts.emphasis = 1, "Original"
 
+    tok_h, model_h = sd2_encoders()[0]
+    embedder_h = a1111_open_clip_h(hc, tok_h, model_h)
+    for i, prompt in enumerate(ENCODE_SD1):
+        tensors[f"a1111/sd2/{i}"] = embedder_h([prompt])
+
     (tok_l, model_l), (tok_g, model_g) = sdxl_encoders()
     embedder_l = a1111_embedder(hc, tok_l, model_l, sdxl_layer=True)
     embedder_g = a1111_open_clip_g(hc, tok_g, model_g)
@@ -558,6 +586,16 @@ def main() -> None:
         ):
             z, _ = glue.encode_token_weights(comfy_sd1.tokenize_with_weights(prompt))
             tensors[f"comfyui/sd1/skip{skip}/{i}"] = z
+    # ComfyUI SD 2.x: SD2Tokenizer pads with 0; SD2ClipModel's "penultimate" layer with the final
+    # norm is diffusers' converted encoder's last_hidden_state (see a1111_open_clip_h).
+    tok_h, model_h = sd2_encoders()[0]
+    comfy_h = comfy_tokenizer(ns, "sdxl2", args.tmp, DATA / "embeddings", 32, "clip_h")
+    glue_h = comfy_glue(ns, model_h, {"start": 49406, "end": 49407, "pad": 0})
+    for i, prompt in enumerate(COMFY_SD1):
+        tensors[f"comfyui/sd2/{i}"], _ = glue_h.encode_token_weights(
+            comfy_h.tokenize_with_weights(prompt)
+        )
+
     # ComfyUI SDXL: both encoders hidden -2 without the final norm; clip_g pads with 0; pooled
     # from clip_g's first section; contexts cut to the shorter and concatenated (SDXLClipModel).
     (tok_l, model_l), (tok_g, model_g) = sdxl_encoders()
