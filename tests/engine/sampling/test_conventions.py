@@ -46,6 +46,8 @@ MODEL = DiscreteSchedule.from_config(load_json("schedules.json")["configs"]["sd1
         ("DPM2", "SGM Uniform", "dpm_2", "sgm_uniform", True, {}),
         ("k_euler_a", None, "euler_ancestral", "automatic", False, {}),
         ("LMS", "DDIM", "lms", "ddim_uniform", False, {}),
+        ("DDIM", "Karras", "a1111_ddim", "a1111_timesteps", False, {}),  # A1111 ignores it there
+        ("PLMS", None, "a1111_plms", "a1111_timesteps", False, {}),
     ],
 )
 def test_a1111_names(name, schedule_type, sampler, schedule, discard, options) -> None:
@@ -60,7 +62,7 @@ def test_a1111_unknown_or_unimplemented_names_are_input_errors() -> None:
     with pytest.raises(InputError, match="Euler a"):
         a1111_choice("Euler b")
     with pytest.raises(InputError, match="not implemented"):
-        a1111_choice("DDIM")
+        a1111_choice("UniPC")
     with pytest.raises(InputError, match="Karras"):
         a1111_choice("Euler", "Sharp")
 

@@ -72,6 +72,7 @@ def _run(run: dict):
         seed=seed,
         noise_sampler=noise_sampler,
         brownian_span=plan.brownian_span,
+        start_timestep=plan.start_timestep,
         callback=lambda d: calls.append(d["i"]),
     )
     return plan.sigmas, out, calls

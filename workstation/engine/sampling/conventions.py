@@ -23,7 +23,9 @@ import torch
 
 from workstation.core.errors import InputError
 from workstation.engine.sampling.discrete import DiscreteSchedule
+from workstation.engine.sampling.registry import TIMESTEP_SAMPLERS
 from workstation.engine.sampling.schedules import A1111_SCHEDULES, COMFYUI_SCHEDULES, make_sigmas
+from workstation.engine.sampling.timesteps import a1111_timesteps, timestep_sigmas
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ _A1111: dict[str, tuple[str, str, bool, bool, tuple[tuple[str, Any], ...]]] = {
     "DPM2": ("dpm_2", "karras", True, False, ()),
     "DPM2 a": ("dpm_2_ancestral", "karras", True, False, ()),
     "Restart": ("restart", "karras", False, False, ()),
+    # Timestep samplers: their schedule is A1111's own (timesteps.a1111_timesteps).
+    "DDIM": ("a1111_ddim", "a1111_timesteps", False, False, ()),
+    "PLMS": ("a1111_plms", "a1111_timesteps", False, False, ()),
 }
 _A1111_ALIASES = {
     "k_dpmpp_2m": "DPM++ 2M",
@@ -78,9 +83,7 @@ _A1111_ALIASES = {
 }
 # Names A1111/Forge offer that run other code (its timestep samplers, adaptive solvers).
 A1111_UNSUPPORTED = (
-    "DDIM",
     "DDIM CFG++",
-    "PLMS",
     "UniPC",
     "LCM",
     "DPM fast",
@@ -163,7 +166,8 @@ def a1111_choice(sampler_name: str, schedule_type: str | None = None) -> Sampler
             )
         raise InputError(f"unknown A1111 sampler {sampler_name!r}; use one of {', '.join(_A1111)}")
     sampler, default_schedule, discard, brownian, options = _A1111[name]
-    if schedule in (None, "automatic"):
+    if schedule in (None, "automatic") or sampler in TIMESTEP_SAMPLERS:
+        # (A1111's DDIM and PLMS have no schedule choice: it does not apply one to them.)
         schedule = default_schedule
     label = (
         name
@@ -211,6 +215,7 @@ class Plan:
 
     sigmas: torch.Tensor
     brownian_span: torch.Tensor
+    start_timestep: int | None = None  # A1111 DDIM/PLMS img2img: the init is noised to it
 
 
 def plan_sigmas(
@@ -228,15 +233,13 @@ def plan_sigmas(
     ComfyUI (`KSampler.set_steps`): denoise > 0.9999 is a full run; otherwise the last steps+1
     sigmas of a schedule of int(steps / denoise) steps.
     """
+    if choice.sampler in TIMESTEP_SAMPLERS:
+        return _a1111_timestep_plan(choice, model, steps, denoise, a1111_fix_steps)
     if choice.convention == "a1111":
         if denoise >= 1.0 and not a1111_fix_steps:
             full = full_sigmas(choice, model, steps)
             return Plan(full, full)
-        if a1111_fix_steps:
-            total = int(steps / min(denoise, 0.999)) if denoise > 0 else 0
-            t_enc = steps - 1
-        else:
-            total, t_enc = steps, int(min(denoise, 0.999) * steps)
+        total, t_enc = _a1111_steps(steps, denoise, a1111_fix_steps)
         full = full_sigmas(choice, model, total)
         return Plan(full[total - t_enc - 1 :], full)  # A1111 spans its tree over the whole schedule
     if denoise > 0.9999:
@@ -249,21 +252,50 @@ def plan_sigmas(
     return Plan(sigmas, sigmas)
 
 
+def _a1111_steps(steps: int, denoise: float, fix_steps: bool) -> tuple[int, int]:
+    """A1111 setup_img2img_steps: (schedule steps, t_enc)."""
+    if fix_steps:
+        return (int(steps / min(denoise, 0.999)) if denoise > 0 else 0), steps - 1
+    return steps, int(min(denoise, 0.999) * steps)
+
+
+def _a1111_timestep_plan(
+    choice: SamplerChoice, model: DiscreteSchedule, steps: int, denoise: float, fix_steps: bool
+) -> Plan:
+    """CompVisSampler.sample/sample_img2img: timesteps[:t_enc], init noised to timesteps[t_enc]."""
+    extra = 1 if choice.discard_penultimate else 0
+    if denoise >= 1.0 and not fix_steps:
+        sigmas = timestep_sigmas(model, a1111_timesteps(steps + extra))
+        return Plan(sigmas, sigmas)
+    total, t_enc = _a1111_steps(steps, denoise, fix_steps)
+    timesteps = a1111_timesteps(total + extra)
+    sigmas = timestep_sigmas(model, timesteps[:t_enc])
+    return Plan(sigmas, sigmas, int(timesteps[t_enc]))
+
+
 def initial_latent(
     choice: SamplerChoice,
     noise: torch.Tensor,
     sigmas: torch.Tensor,
     model: DiscreteSchedule,
     init_latent: torch.Tensor | None = None,
+    start_timestep: int | None = None,
 ) -> torch.Tensor:
     """The latent the sampler starts from, given unit noise.
 
-    A1111: txt2img noise * sigmas[0]; img2img init + noise * sigmas[0].
+    A1111: txt2img noise * sigmas[0]; img2img init + noise * sigmas[0]. Its DDIM/PLMS (VP space):
+    txt2img the noise itself; img2img init * sqrt(a) + noise * sqrt(1 - a), a the float32
+    alphas_cumprod of `start_timestep`.
     ComfyUI (EPS.noise_scaling): noise * sqrt(1 + sigma²) when sigmas[0] is the model's sigma_max
     (math.isclose rel 1e-5, or above it), else noise * sigmas[0]; then + the latent (zeros for an
     empty latent).
     """
     sigma = sigmas[0]
+    if choice.sampler in TIMESTEP_SAMPLERS:
+        if init_latent is None:
+            return noise
+        a = model.alphas_cumprod.float()[start_timestep]
+        return init_latent * torch.sqrt(a) + noise * torch.sqrt(1 - a)
     if choice.convention == "a1111":
         x = noise * sigma
     else:

@@ -21,6 +21,7 @@ from workstation.engine.sampling.samplers import (
     sample_lcm,
     sample_lms,
 )
+from workstation.engine.sampling.timesteps import sample_a1111_ddim, sample_a1111_plms
 from workstation.engine.sampling.unipc import sample_uni_pc, sample_uni_pc_bh2
 
 SAMPLERS: dict[str, Callable[..., Any]] = {
@@ -41,7 +42,11 @@ SAMPLERS: dict[str, Callable[..., Any]] = {
     "restart": sample_restart,  # A1111's own
     "uni_pc": sample_uni_pc,  # ComfyUI's (unipc.py)
     "uni_pc_bh2": sample_uni_pc_bh2,
+    "a1111_ddim": sample_a1111_ddim,  # A1111's timestep samplers (timesteps.py)
+    "a1111_plms": sample_a1111_plms,
 }
+# Samplers that run in variance-preserving space over A1111's training timesteps.
+TIMESTEP_SAMPLERS = frozenset({"a1111_ddim", "a1111_plms"})
 # Samplers that draw noise at each step (they need a noise_sampler).
 STOCHASTIC = frozenset(
     {

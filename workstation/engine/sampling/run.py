@@ -26,20 +26,22 @@ def sample(
     callback: Callable[[dict[str, Any]], None] | None = None,
     seed: int | Sequence[int] | None = None,
     brownian_span: torch.Tensor | None = None,
+    start_timestep: int | None = None,
     extra_args: dict[str, Any] | None = None,
 ) -> torch.Tensor:
     """Run `choice` from unit `noise` over `sigmas`; returns the final latent.
 
     denoiser_fn(x, sigma, **extra_args) -> denoised x0 (CFG included). Brownian samplers build
     their tree from `seed` (A1111: the batch's seeds as a list; ComfyUI: the one seed) over
-    `brownian_span` (Plan.brownian_span; default `sigmas`) unless a noise_sampler is given; the
+    `brownian_span` (Plan.brownian_span; default `sigmas`) unless a noise_sampler is given
+    (start_timestep: Plan.start_timestep, for A1111's DDIM/PLMS img2img); the
     other stochastic samplers need the caller's `noise_sampler` (the noise package: A1111's
     per-step randn, ComfyUI's seeded generator).
     """
     if len(sigmas) <= 1:
         # ComfyUI returns the latent untouched when there is nothing to sample.
         return init_latent if init_latent is not None else torch.zeros_like(noise)
-    x = initial_latent(choice, noise, sigmas, model, init_latent)
+    x = initial_latent(choice, noise, sigmas, model, init_latent, start_timestep)
     if noise_sampler is None and choice.brownian:
         if seed is None:
             raise ValueError(f"{choice.sampler} needs the seed for its Brownian noise")

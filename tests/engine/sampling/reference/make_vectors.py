@@ -40,7 +40,11 @@ import comfy.model_sampling  # noqa: E402
 import comfy.samplers  # noqa: E402
 import k_diffusion  # noqa: E402
 import k_diffusion.external  # noqa: E402
-from modules import sd_samplers_extra, sd_schedulers  # noqa: E402  (A1111; installs its to_d)
+from modules import (  # noqa: E402  (A1111; sd_schedulers installs its to_d)
+    sd_samplers_extra,
+    sd_samplers_timesteps_impl,
+    sd_schedulers,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CONFIGS = {
@@ -238,6 +242,45 @@ class TorchHijack:
         if item == "randn_like":
             return lambda x: self.noises(None, None)
         return getattr(torch, item)
+
+
+# A1111's timestep samplers (modules/sd_samplers_timesteps.py CompVisSampler)
+
+
+def a1111_timestep_run(config, funcname, steps, noise, init=None, strength=1.0, fix_steps=False):
+    """CompVisSampler.sample / sample_img2img with CompVisTimestepsDenoiser over the toy model:
+    eps(x, t) is the toy denoiser's at the float32 training sigma of t (the bridge ours uses)."""
+    ldm = _LDM(config)
+    table = ((1 - ldm.alphas_cumprod) / ldm.alphas_cumprod) ** 0.5
+
+    class Eps:
+        def __init__(self):
+            self.inner_model = self
+            self.alphas_cumprod = ldm.alphas_cumprod
+
+        def __call__(self, x, t):
+            sigma = table[t.long()]
+            b = (-1,) + (1,) * (x.dim() - 1)
+            xs = x * ((sigma**2 + 1.0) ** 0.5).view(b)
+            return (xs - toy_denoiser(xs, sigma)) / sigma.view(b)
+
+    def get_timesteps(steps):
+        return torch.clip(torch.asarray(list(range(0, 1000, 1000 // steps))) + 1, 0, 999)
+
+    fn = getattr(sd_samplers_timesteps_impl, funcname)
+    if init is None:
+        timesteps = get_timesteps(steps)
+        x = noise
+    else:
+        total, t_enc = setup_img2img_steps(steps, strength, fix_steps)
+        all_timesteps = get_timesteps(total)
+        timesteps = all_timesteps[:t_enc]
+        a = ldm.alphas_cumprod
+        x = init * torch.sqrt(a[all_timesteps[t_enc]]) + noise * torch.sqrt(
+            1 - a[all_timesteps[t_enc]]
+        )
+    out = fn(Eps(), x, timesteps, extra_args={}, disable=True)
+    return table[timesteps].flip(0), out
 
 
 # --- ComfyUI's flow ---------------------------------------------------------------------------
@@ -456,6 +499,27 @@ def trajectories():
 
     for label in A1111_SAMPLERS:
         a1111_case("sd15", label, "Automatic", 8)
+    for label, funcname in (("DDIM", "ddim"), ("PLMS", "plms")):
+        for steps, init_latent, strength in ((10, None, 1.0), (30, None, 1.0), (20, init, 0.6)):
+            sched, out = a1111_timestep_run(
+                CONFIGS["sd15"], funcname, steps, noise, init_latent, strength
+            )
+            key = f"a1111/sd15/{label}/Automatic/{steps}/{strength}/False"
+            arrays[key + "/sigmas"], arrays[key + "/x"] = sched.numpy(), out.numpy()
+            runs.append(
+                {
+                    "key": key,
+                    "convention": "a1111",
+                    "config": "sd15",
+                    "sampler": label,
+                    "schedule": "Automatic",
+                    "steps": steps,
+                    "img2img": init_latent is not None,
+                    "strength": strength,
+                    "fix_steps": False,
+                    "seeds": seeds,
+                }
+            )
     a1111_case("sd15", "Restart", "Automatic", 24)  # one restart segment
     a1111_case("sd15", "Restart", "Automatic", 40)  # two
     a1111_case("sd15", "DPM++ 2M", "Uniform", 8)
