@@ -173,3 +173,16 @@ def test_flow_families_sample_with_their_own_flow_scheduler() -> None:
     assert scheduler.config.use_dynamic_shifting and scheduler.config.max_shift == 1.15
     with pytest.raises(ValueError, match="discrete samplers"):
         BY_FAMILY["sd1"].native_scheduler({})
+
+
+def test_the_library_lists_and_hashes_every_layout(flow_dir: Path) -> None:
+    from workstation.engine.hashing import HashCache, compute_hashes
+    from workstation.engine.library import scan
+
+    found = {Path(m.path).name: m for m in scan(flow_dir, HashCache(flow_dir / "cache.json"))}
+    assert len(found) == 9 and not any(m.problem for m in found.values())
+    assert {m.kind for m in found.values()} == {"SD3", "Flux.1"}
+    single = found["tiny-flux-dev.safetensors"]
+    hashes = compute_hashes(single.path)
+    assert (single.sha256, single.autov2) == (hashes.sha256, hashes.autov2)
+    assert found["tiny-sd3"].autov2 is None  # a folder has no A1111 hash

@@ -136,3 +136,28 @@ def test_tiny_models_load_and_generate_quickly(flow_dir: Path) -> None:
         generated = time.perf_counter() - start - loaded
         print(f"{arch}: load {loaded:.2f} s, 3 steps {generated:.2f} s")
         assert loaded < 10 and generated < 10
+
+
+@pytest.mark.parametrize("arch", ["tiny-sd3", "tiny-flux-dev"])
+def test_img2img_shares_the_weights(flow_dir: Path, arch: str) -> None:
+    import torch
+    from PIL import Image
+
+    model = load_model(flow_dir / f"{arch}.safetensors", "cpu")
+    pipe = model.img2img_pipe()
+    assert type(pipe).__name__ == model.family.img2img_pipeline
+    assert pipe.transformer is model.pipe.transformer
+
+    def once() -> np.ndarray:
+        return pipe(
+            prompt="a lighthouse",
+            image=Image.new("RGB", (64, 64), (200, 120, 40)),
+            strength=0.5,
+            num_inference_steps=4,
+            width=64,
+            height=64,
+            generator=torch.Generator("cpu").manual_seed(3),
+            output_type="np",
+        ).images[0]
+
+    assert np.array_equal(once(), once())
