@@ -109,3 +109,31 @@ def test_sdxl_penultimate_pooled_and_empty(sdxl):
     empty = encode_prompt("", syntax="invokeai", encoders=sdxl)
     assert empty.context.shape == (1, 77, 80) and not empty.context.any()
     assert empty.pooled.shape == (1, 48) and not empty.pooled.any()  # InvokeAI: hidden size, zeros
+
+
+def test_textual_inversion_trigger(sd1, sdxl, library):
+    """`<name>` becomes one token per vector, each looked up in the embedding's vectors."""
+    tokenizer, model = sd1[0]
+    vectors = library.get("myemb").vectors[""]
+    ids = _ids(tokenizer, "a photo of x")  # "x" marks where the two vectors go
+    position = ids.index(tokenizer("x", add_special_tokens=False)["input_ids"][0])
+    ids = ids[:position] + [0, 0] + ids[position + 1 : -1]
+
+    def put(_module, _args, out):
+        out = out.clone()
+        out[0, position : position + 2] = vectors
+        return out
+
+    handle = model.get_input_embeddings().register_forward_hook(put)
+    try:
+        expected = _encode(model, ids).last_hidden_state
+    finally:
+        handle.remove()
+    cond = encode_prompt("a photo of <myemb>", syntax="invokeai", encoders=sd1, embeddings=library)
+    torch.testing.assert_close(cond.context, expected, atol=ATOL, rtol=0)
+    assert [e.name for e in cond.embeddings] == ["myemb"]
+    assert model.get_input_embeddings().num_embeddings == 49408  # restored
+    missing = encode_prompt("a <nosuch> cat", syntax="invokeai", encoders=sd1, embeddings=library)
+    assert missing.missing_embeddings == ("nosuch",)
+    xl = encode_prompt("a <xlemb> cat", syntax="invokeai", encoders=sdxl, embeddings=library)
+    assert [e.name for e in xl.embeddings] == ["xlemb"] and xl.context.shape == (1, 77, 80)

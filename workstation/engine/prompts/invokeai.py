@@ -7,18 +7,25 @@ InvokeAI encodes prompts by calling the `compel` package; this module calls it t
 encoder with PENULTIMATE_HIDDEN_STATES_NON_NORMALIZED, the shorter context padded with zeros, the
 pooled vector from `get_pooled_embeddings([prompt])` of encoder 2, and all zeros for an empty
 prompt). CLIP skip removes the last layers of the encoder while it runs, as InvokeAI's
-`ModelPatcher.apply_clip_skip` does. The result therefore equals InvokeAI's when InvokeAI runs the
-same compel version (2.5.1 here; InvokeAI requires compel >= 2.1).
+`ModelPatcher.apply_clip_skip` does. Textual inversions are named `<name>` (InvokeAI's trigger
+syntax); their vectors become new tokens, one per vector, expanded from the trigger by compel's
+textual-inversion manager, as InvokeAI's `ModelPatcher.apply_ti` sets them up. The result
+therefore equals InvokeAI's when InvokeAI runs the same compel version (2.5.1 here; InvokeAI
+requires compel >= 2.1).
 """
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from workstation.core.errors import InputError
-from workstation.engine.prompts.embeddings import EmbeddingLibrary
+from workstation.engine.prompts.embeddings import Embedding, EmbeddingLibrary, UsedEmbedding
+
+_TRIGGER = re.compile(r"<[a-zA-Z0-9., _-]+>")  # InvokeAI's extract_ti_triggers_from_prompt
 
 
 def parse(text: str) -> Any:
@@ -62,6 +69,68 @@ def _skipped_layers(text_encoder: Any, count: int) -> Iterator[None]:
         inner.encoder.layers = layers
 
 
+def triggers(text: str) -> list[str]:
+    """The embedding names a prompt triggers with `<name>`."""
+    return list(dict.fromkeys(trigger[1:-1] for trigger in _TRIGGER.findall(text)))
+
+
+class _Expander:
+    """compel's textual-inversion manager: a trigger token becomes the tokens of all its vectors."""
+
+    def __init__(self) -> None:
+        self.pad_tokens: dict[int, list[int]] = {}
+
+    def expand_textual_inversion_token_ids_if_necessary(self, token_ids: list[int]) -> list[int]:
+        out: list[int] = []
+        for token in token_ids:
+            out += [token, *self.pad_tokens.get(token, [])]
+        return out
+
+
+@contextmanager
+def _with_embeddings(
+    tokenizer: Any, text_encoder: Any, embeddings: list[tuple[str, Any]]
+) -> Iterator[tuple[Any, _Expander | None]]:
+    """A copy of the tokenizer with a token per embedding vector (`<name>`, `<name-!pad-1>`, ...)
+    and the encoder's token embedding answering for them, while encoding."""
+    import torch
+
+    if not embeddings:
+        yield tokenizer, None
+        return
+    tokenizer = copy.deepcopy(tokenizer)
+    expander = _Expander()
+    layer = text_encoder.get_input_embeddings()
+    rows = []
+    for name, vectors in embeddings:
+        names = [f"<{name}>"] + [f"<{name}-!pad-{i}>" for i in range(1, vectors.shape[0])]
+        tokenizer.add_tokens(names)
+        ids = tokenizer.convert_tokens_to_ids(names)
+        expander.pad_tokens[ids[0]] = ids[1:]
+        rows.append(vectors)
+    base = layer.num_embeddings
+    extra = torch.cat(rows).to(layer.weight.dtype)
+
+    class Extended(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = torch.nn.Parameter(
+                torch.cat([layer.weight.detach(), extra]), requires_grad=False
+            )
+            self.embedding_dim = layer.embedding_dim
+            self.num_embeddings = base + extra.shape[0]
+
+        def forward(self, ids: Any) -> Any:
+            return torch.nn.functional.embedding(ids, self.weight)
+
+    holder = getattr(text_encoder, "text_model", text_encoder).embeddings
+    holder.token_embedding = Extended()
+    try:
+        yield tokenizer, expander
+    finally:
+        holder.token_embedding = layer
+
+
 def encode(
     text: str, encoders: list[tuple[Any, Any]], clip_skip: int | None, library: EmbeddingLibrary
 ) -> Any:
@@ -70,9 +139,9 @@ def encode(
 
     from workstation.engine.prompts.encode import Conditioning
 
+    if len(encoders) not in (1, 2):
+        raise InputError(f"{len(encoders)} text encoders: InvokeAI encoding handles one or two")
     warnings: list[str] = []
-    if library.names:
-        warnings.append("InvokeAI textual-inversion embeddings are not applied by this encoder")
     skip = (clip_skip or 1) - 1
     conjunction = parse(text)
     tokens = sum(
@@ -82,42 +151,66 @@ def encode(
         if hasattr(fragment, "text")
     )
 
-    if len(encoders) == 1:
-        tokenizer, text_encoder = encoders[0]
-        with _skipped_layers(text_encoder, skip), torch.no_grad():
-            compel = Compel(
-                tokenizer=tokenizer, text_encoder=text_encoder, truncate_long_prompts=False
+    # 1. Textual inversions named <name>; InvokeAI leaves an unknown trigger in the text.
+    keys = ("clip_l", "clip_g") if len(encoders) == 2 else ("",)
+    found: list[Embedding] = []
+    missing: list[str] = []
+    for name in triggers(text):
+        embedding = library.get(name)
+        if embedding is None:
+            missing.append(name)
+            warnings.append(f"embedding <{name}> not found; InvokeAI keeps the trigger as text")
+        elif all(
+            embedding.for_encoder(
+                key,
+                encoder.get_input_embeddings().embedding_dim,
+                single_fits_any_key=len(encoders) == 1,
             )
-            context, _options = compel.build_conditioning_tensor_for_conjunction(parse(text))
-        context = context.float()
-        return Conditioning(
-            context, None, "invokeai", tokens, context.shape[1] // 77, (), (), tuple(warnings)
-        )
-    if len(encoders) != 2:
-        raise InputError(f"{len(encoders)} text encoders: InvokeAI encoding handles one or two")
+            is not None
+            for key, (_, encoder) in zip(keys, encoders, strict=True)
+        ):
+            found.append(embedding)
+        else:
+            missing.append(name)
+            warnings.append(f"embedding <{name}> does not fit this model; InvokeAI cannot load it")
+    used = tuple(UsedEmbedding(e.name, e.sha256, str(e.path), e.rows) for e in found)
 
+    # 2. One compel per encoder, as InvokeAI's prompt nodes.
     contexts = []
     pooled = None
-    for index, (tokenizer, text_encoder) in enumerate(encoders):
-        want_pooled = index == 1
-        if text == "":  # InvokeAI's zero_on_empty
+    sdxl = len(encoders) == 2
+    for index, ((tokenizer, text_encoder), key) in enumerate(zip(encoders, keys, strict=True)):
+        want_pooled = sdxl and index == 1
+        if sdxl and text == "":  # InvokeAI's zero_on_empty
             config = text_encoder.config
             contexts.append(torch.zeros(1, config.max_position_embeddings, config.hidden_size))
             if want_pooled:
                 pooled = torch.zeros(1, config.hidden_size)
             continue
-        with _skipped_layers(text_encoder, skip), torch.no_grad():
+        dim = text_encoder.get_input_embeddings().embedding_dim
+        vectors = [(e.name, e.for_encoder(key, dim, single_fits_any_key=not sdxl)) for e in found]
+        with (
+            _skipped_layers(text_encoder, skip),
+            _with_embeddings(tokenizer, text_encoder, vectors) as (ti_tokenizer, expander),
+            torch.no_grad(),
+        ):
+            options: dict[str, Any] = {}
+            if sdxl:
+                layer = ReturnedEmbeddingsType.PENULTIMATE_HIDDEN_STATES_NON_NORMALIZED
+                options = {"returned_embeddings_type": layer, "requires_pooled": want_pooled}
             compel = Compel(
-                tokenizer=tokenizer,
+                tokenizer=ti_tokenizer,
                 text_encoder=text_encoder,
+                textual_inversion_manager=expander,
                 truncate_long_prompts=False,
-                returned_embeddings_type=ReturnedEmbeddingsType.PENULTIMATE_HIDDEN_STATES_NON_NORMALIZED,
-                requires_pooled=want_pooled,
+                **options,
             )
             context, _options = compel.build_conditioning_tensor_for_conjunction(parse(text))
             if want_pooled:
                 pooled = compel.conditioning_provider.get_pooled_embeddings([text]).float()
         contexts.append(context.float())
+
+    # 3. SDXL: the shorter context padded with zeros, then side by side.
     length = max(c.shape[1] for c in contexts)
     contexts = [
         torch.cat([c, torch.zeros(c.shape[0], length - c.shape[1], c.shape[2])], dim=1)
@@ -126,4 +219,6 @@ def encode(
         for c in contexts
     ]
     context = torch.cat(contexts, dim=-1)
-    return Conditioning(context, pooled, "invokeai", tokens, length // 77, (), (), tuple(warnings))
+    return Conditioning(
+        context, pooled, "invokeai", tokens, length // 77, used, tuple(missing), tuple(warnings)
+    )
