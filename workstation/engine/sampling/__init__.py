@@ -12,10 +12,17 @@ How the integrator runs one generation:
                         quantize=choice.convention == "comfyui")  # x, sigma, cond -> x0
     latent = sample(choice, lambda x, s: cfg(denoiser, x, s), noise, plan.sigmas, model=model,
                     init_latent=None_or_init, noise_sampler=per_step_noise_or_None,
-                    seed=seeds_or_seed, brownian_span=plan.brownian_span, callback=on_step)
+                    seed=seeds_or_seed, brownian_span=plan.brownian_span,
+                    start_timestep=plan.start_timestep, callback=on_step)
 
 `sample` scales the unit noise as the generator does (`initial_latent`), seeds the Brownian tree
-of the SDE samplers, and runs the sampler (`samplers.SAMPLERS`, k-diffusion names).
+of the SDE samplers, and runs the sampler (`registry.SAMPLERS`, k-diffusion names). The result is
+the latent the generator decodes (for A1111's DDIM/PLMS: the variance-preserving latent at
+timestep 1, as A1111 itself leaves it).
+
+Modules: discrete (training sigmas, Denoiser), schedules (make_sigmas), samplers (k-diffusion
+algorithms), restart (A1111 Restart), unipc (ComfyUI uni_pc), timesteps (A1111 DDIM/PLMS),
+brownian (SDE noise), registry (names), conventions (generator names, plans, start noise), run.
 """
 
 from workstation.engine.sampling.brownian import BrownianTreeNoiseSampler, brownian_noise_sampler
