@@ -100,3 +100,16 @@ def test_sd2_pads_with_zero(encodings, encode_prompts):
         torch.testing.assert_close(
             cond.context, encodings[f"comfyui/sd2/{index}"], atol=ATOL, rtol=0
         )
+
+
+def test_sdxl_clip_set_last_layer_minus_one_is_the_raw_last_layer(sdxl):
+    """CLIPSetLastLayer(-1) on SDXL: the last layer's output without the final norm."""
+    cond = encode_prompt("a cat", syntax="comfyui", encoders=sdxl, clip_skip=1)
+    expected = []
+    for tokenizer, model in sdxl:
+        ids = tokenizer("a cat", padding="max_length", max_length=77)["input_ids"]
+        with torch.no_grad():
+            expected.append(
+                model(input_ids=torch.tensor([ids]), output_hidden_states=True).hidden_states[-1]
+            )
+    torch.testing.assert_close(cond.context, torch.cat(expected, dim=-1), atol=ATOL, rtol=0)

@@ -94,22 +94,19 @@ def run_encoder(
                 output[row, position : position + count] = vectors[:count].to(output.dtype)
         return output
 
+    last = layer.from_end == 1 and layer.normalize  # last_hidden_state: the last layer, normalized
     hook = embedding_layer.register_forward_hook(put_vectors) if inserts and any(inserts) else None
     try:
         with torch.no_grad():
             output = text_encoder(
                 torch.tensor(ids, dtype=torch.long, device=device),
-                output_hidden_states=layer.from_end != 1,
+                output_hidden_states=not last,
             )
     finally:
         if hook is not None:
             hook.remove()
-    if layer.from_end == 1:
+    if last:
         z = output.last_hidden_state
-        if not layer.normalize:
-            raise InputError(
-                "the last layer comes normalized; use from_end >= 2 for raw hidden states"
-            )
     else:
         z = output.hidden_states[-layer.from_end]
         if layer.normalize:
