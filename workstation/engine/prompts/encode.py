@@ -1,13 +1,22 @@
 """A prompt turned into text-encoder conditioning exactly as the generator that made an image did.
 
 `encode_prompt(text, syntax=..., encoders=[(tokenizer, text_encoder), ...])` with one encoder
-(SD 1.x/2.x) or two (SDXL: CLIP ViT-L then OpenCLIP bigG with projection), taken from a loaded
-diffusers pipeline. `clip_skip` counts as A1111 does: 1 = the last layer, 2 = the one before it;
-None means the generator's own default for the model (for SDXL every generator here uses the
-penultimate layer of both encoders, and A1111 ignores its CLIP-skip setting for SDXL).
+(SD 1.x/2.x) or two (SDXL: CLIP ViT-L, then OpenCLIP bigG with projection), taken from a loaded
+diffusers pipeline. Syntaxes: "a1111" (also Forge), "comfyui", "invokeai" (compel), "plain"
+(diffusers' own encoding: no weighting, 77 tokens, the rest dropped with a warning).
 
-Syntaxes: "a1111" (also Forge), "comfyui", "invokeai" (compel), "plain" (diffusers' own encoding:
-no weighting, 77 tokens, the rest dropped with a warning).
+`clip_skip` counts as A1111 does (1 = the last layer, 2 = the one before); None is the
+generator's default. What each generator makes of it:
+
+| syntax   | one encoder (SD 1.x/2.x)            | SDXL (both encoders, no final norm) |
+| -------- | ----------------------------------- | -------------------------------------- |
+| a1111    | hidden[-n] + final norm (1 = last)  | always hidden[-2]; CLIP skip ignored (warning) |
+| comfyui  | CLIPSetLastLayer(-n): same as a1111 | CLIPSetLastLayer(-n): hidden[-n]; None = -2 |
+| invokeai | n-1 layers removed: same as a1111   | n-1 layers removed, then hidden[-2] |
+| plain    | same as a1111                       | hidden[-(n+1)] (diffusers' clip_skip = n-1) |
+
+SD 2.x: diffusers' converted encoder lacks OpenCLIP's last layer, so its last layer is what the
+generators use by default.
 """
 
 from __future__ import annotations
