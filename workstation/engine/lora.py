@@ -324,30 +324,40 @@ def _merge(state: _Patched, merged: tuple[tuple[str, float], ...]) -> None:
     with torch.no_grad():
         for target, (weight, bias) in state.originals.items():
             module = state.index.modules[target]
-            module.weight.copy_(weight)
+            _stored(module, "weight").copy_(weight)
             if bias is not None:
-                module.bias.copy_(bias)
+                _stored(module, "bias").copy_(bias)
         state.merged = ()
         targets = dict.fromkeys(t for adapter, _ in merged for t in state.patches[adapter])
         state.originals = {t: state.originals[t] for t in targets if t in state.originals}
         for target in targets:
             module = state.index.modules[target]
-            bias_param = getattr(module, "bias", None)
+            weight_param, bias_param = _stored(module, "weight"), _stored(module, "bias")
             if target not in state.originals:
                 state.originals[target] = (
-                    module.weight.detach().to("cpu", copy=True),
+                    weight_param.detach().to("cpu", copy=True),
                     None if bias_param is None else bias_param.detach().to("cpu", copy=True),
                 )
-            weight = module.weight.detach().to(torch.float32)
+            weight = weight_param.detach().to(torch.float32)
             bias = None if bias_param is None else bias_param.detach().to(torch.float32)
             for adapter, scale in merged:
                 patch = state.patches[adapter].get(target)
                 if patch is not None:
                     weight, bias = patch.merge(weight, bias, scale)
-            module.weight.copy_(weight.to(module.weight.dtype))
+            weight_param.copy_(weight.to(weight_param.dtype))
             if bias is not None:
                 bias_param.copy_(bias.to(bias_param.dtype))
     state.merged = merged
+
+
+def _stored(module: Any, name: str) -> Any:
+    """The tensor that holds a module's parameter: the parameter itself, or under sequential CPU
+    offload (accelerate leaves the parameter on the meta device) the copy its hook loads from."""
+    tensor = getattr(module, name, None)
+    hook = getattr(module, "_hf_hook", None)
+    if tensor is not None and tensor.device.type == "meta" and hasattr(hook, "weights_map"):
+        return hook.weights_map[name]
+    return tensor
 
 
 def _check_lora(model: LoadedModel, spec: LoraSpec) -> LoadedLora:

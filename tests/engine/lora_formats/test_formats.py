@@ -240,3 +240,28 @@ def test_lora_info_names_each_algorithm(kohya_lora: Path, peft_lora: Path) -> No
     assert lora_info(kohya_lora).algorithm == "LoRA"
     assert lora_info(kohya_lora).stored_hash_kind == "kohya"
     assert lora_info(peft_lora).algorithm == "LoRA"
+
+
+def test_a_sequentially_offloaded_model_is_patched_where_its_weights_live(
+    tiny_file: Path, kohya_lora: Path, tiny_model
+) -> None:
+    """accelerate's sequential CPU offload leaves parameters on the meta device and loads them
+    from its hook's copy at each forward: that copy is what gets merged and restored."""
+    from accelerate import cpu_offload
+
+    from workstation.engine.loading import load_model
+
+    apply_loras(tiny_model, [LoraSpec(str(kohya_lora), 0.8)])
+    reference = {k: v.clone() for k, v in tiny_model.pipe.unet.state_dict().items()}
+    apply_loras(tiny_model, [])
+    model = load_model(tiny_file, device="cpu")
+    base = {k: v.clone() for k, v in model.pipe.unet.state_dict().items()}
+    cpu_offload(model.pipe.unet, execution_device=torch.device("cpu"))
+    layer = "down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q"
+    hook = model.pipe.unet.get_submodule(layer)._hf_hook
+
+    apply_loras(model, [LoraSpec(str(kohya_lora), 0.8)])
+    assert torch.equal(hook.weights_map["weight"], reference[f"{layer}.weight"])
+    assert not torch.equal(hook.weights_map["weight"], base[f"{layer}.weight"])
+    apply_loras(model, [])
+    assert torch.equal(hook.weights_map["weight"], base[f"{layer}.weight"])
