@@ -32,6 +32,8 @@ def rel_err(ours: torch.Tensor, ref: torch.Tensor) -> float:
     """Largest |ours - ref| relative to the reference's largest magnitude."""
     ref = torch.as_tensor(ref, dtype=torch.float64)
     ours = torch.as_tensor(ours, dtype=torch.float64)
+    if ref.numel() == 0:
+        return 0.0 if ours.numel() == 0 else float("inf")
     return float((ours - ref).abs().max() / ref.abs().max().clamp(min=1e-12))
 
 

@@ -12,6 +12,7 @@ from workstation.engine.sampling import (
     DiscreteSchedule,
     a1111_choice,
     comfyui_choice,
+    comfyui_step_range,
     plan_sigmas,
     sample,
 )
@@ -59,6 +60,11 @@ def _run(run: dict):
     else:
         choice = comfyui_choice(run["sampler"], run["schedule"])
         plan = plan_sigmas(choice, model, run["steps"], run["denoise"])
+        if "start_step" in run:
+            plan = comfyui_step_range(
+                plan, run["start_step"], run["last_step"], run["force_full_denoise"]
+            )
+            noise = noise if run["add_noise"] else torch.zeros_like(noise)
         seed = run["seed"]
         noise_sampler = None if choice.brownian else comfy_default_noise(noise, seed)
     calls: list[int] = []

@@ -252,6 +252,25 @@ def plan_sigmas(
     return Plan(sigmas, sigmas)
 
 
+def comfyui_step_range(
+    plan: Plan, start_step: int | None, last_step: int | None, force_full_denoise: bool = False
+) -> Plan:
+    """ComfyUI KSampler.sample's step range (KSamplerAdvanced start_at_step / end_at_step;
+    force_full_denoise = not return_with_leftover_noise), e.g. an SDXL base/refiner hand-over.
+
+    A start at or past the last step leaves nothing to sample: `sample` returns the latent.
+    (KSamplerAdvanced's add_noise "disable" is zero noise, given by the caller.)
+    """
+    sigmas = plan.sigmas
+    if last_step is not None and last_step < len(sigmas) - 1:
+        sigmas = sigmas[: last_step + 1].clone()
+        if force_full_denoise:
+            sigmas[-1] = 0
+    if start_step is not None:
+        sigmas = sigmas[start_step:] if start_step < len(sigmas) - 1 else sigmas[:0]
+    return Plan(sigmas, sigmas)
+
+
 def _a1111_steps(steps: int, denoise: float, fix_steps: bool) -> tuple[int, int]:
     """A1111 setup_img2img_steps: (schedule steps, t_enc)."""
     if fix_steps:

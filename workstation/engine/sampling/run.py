@@ -38,8 +38,8 @@ def sample(
     other stochastic samplers need the caller's `noise_sampler` (the noise package: A1111's
     per-step randn, ComfyUI's seeded generator).
     """
-    if len(sigmas) <= 1:
-        # ComfyUI returns the latent untouched when there is nothing to sample.
+    if len(sigmas) == 0:
+        # ComfyUI returns the latent untouched when a step range leaves nothing to sample.
         return init_latent if init_latent is not None else torch.zeros_like(noise)
     x = initial_latent(choice, noise, sigmas, model, init_latent, start_timestep)
     if noise_sampler is None and choice.brownian:

@@ -305,6 +305,47 @@ class ComfyModel:
         return self.denoise(x, sigma)
 
 
+def comfy_advanced_run(
+    model, sampler_name, scheduler, steps, noise, latent, seed, start, last, full
+):
+    """KSampler.sample with a step range, its guider call replaced by the sampler itself."""
+    ks = comfy.samplers.KSampler(
+        model, steps=steps, device="cpu", sampler=sampler_name, scheduler=scheduler, denoise=1.0
+    )
+    used = {}
+
+    def run(model_, noise_, positive, negative, cfg, device, sampler, sigmas, model_options, **kw):
+        used["sigmas"] = sigmas.clone()
+        return sampler.sample(
+            model_,
+            sigmas,
+            {"model_options": {}, "seed": kw["seed"]},
+            None,
+            noise_,
+            latent_image=kw["latent_image"],
+            denoise_mask=None,
+            disable_pbar=True,
+        )
+
+    original = comfy.samplers.sample
+    comfy.samplers.sample = run
+    try:
+        out = ks.sample(
+            noise,
+            None,
+            None,
+            1.0,
+            latent_image=latent,
+            start_step=start,
+            last_step=last,
+            force_full_denoise=full,
+            seed=seed,
+        )
+    finally:
+        comfy.samplers.sample = original
+    return used.get("sigmas", torch.FloatTensor([])), out
+
+
 def comfy_run(model, sampler_name, scheduler, steps, noise, latent, seed, denoise=1.0):
     ks = comfy.samplers.KSampler(
         model, steps=steps, device="cpu", sampler=sampler_name, scheduler=scheduler, denoise=denoise
@@ -564,6 +605,38 @@ def trajectories():
     comfy_case("sd15", "dpmpp_2m", "karras", 10, 0.6, True)
     comfy_case("sd15", "dpmpp_3m_sde", "exponential", 10, 0.55, True)
     comfy_case("sd15", "euler", "normal", 6, 1.0, True)
+    # KSamplerAdvanced: an SDXL-style base (leftover noise) then refiner (no added noise) split.
+    for sampler, start, last, full, noisy, from_init in (
+        ("dpmpp_2m", None, 6, False, True, False),
+        ("dpmpp_2m", 6, 10000, True, False, True),
+        ("euler_ancestral", 3, 7, True, True, True),
+        ("euler", 12, None, False, True, True),
+    ):
+        model = ComfyModel(comfy_sampling(CONFIGS["sd15"]), toy_denoiser)
+        use_noise = noise if noisy else torch.zeros(SHAPE)
+        latent = init if from_init else torch.zeros(SHAPE)
+        sigmas, out = comfy_advanced_run(
+            model, sampler, "karras", 10, use_noise, latent, 42, start, last, full
+        )
+        key = f"comfyui-advanced/sd15/{sampler}/karras/10/{start}/{last}/{full}/{noisy}/{from_init}"
+        arrays[key + "/sigmas"], arrays[key + "/x"] = sigmas.numpy(), out.numpy()
+        runs.append(
+            {
+                "key": key,
+                "convention": "comfyui",
+                "config": "sd15",
+                "sampler": sampler,
+                "schedule": "karras",
+                "steps": 10,
+                "img2img": from_init,
+                "denoise": 1.0,
+                "seed": 42,
+                "start_step": start,
+                "last_step": last,
+                "force_full_denoise": full,
+                "add_noise": noisy,
+            }
+        )
     return arrays, runs
 
 
