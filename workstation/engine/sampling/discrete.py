@@ -174,7 +174,8 @@ class Denoiser:
         self.quantize = quantize
 
     def __call__(self, x: torch.Tensor, sigma: torch.Tensor, cond: Any = None) -> torch.Tensor:
-        sigma = torch.as_tensor(sigma, dtype=x.dtype, device=x.device).reshape(-1)
+        # The scalings in float32 whatever the latent's dtype, as both generators compute them.
+        sigma = torch.as_tensor(sigma, dtype=torch.float32, device=x.device).reshape(-1)
         if sigma.numel() == 1 and x.shape[0] != 1:
             sigma = sigma.expand(x.shape[0])
         s = sigma.view(-1, *([1] * (x.ndim - 1)))

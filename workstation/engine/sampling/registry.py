@@ -61,5 +61,3 @@ STOCHASTIC = frozenset(
         "restart",
     }
 )
-# Samplers whose noise comes from a Brownian tree in both generators.
-BROWNIAN = frozenset({"dpmpp_sde", "dpmpp_2m_sde", "dpmpp_3m_sde"})
