@@ -31,12 +31,13 @@ def sample(
 ) -> torch.Tensor:
     """Run `choice` from unit `noise` over `sigmas`; returns the final latent.
 
-    denoiser_fn(x, sigma, **extra_args) -> denoised x0 (CFG included). Brownian samplers build
-    their tree from `seed` (A1111: the batch's seeds as a list; ComfyUI: the one seed) over
-    `brownian_span` (Plan.brownian_span; default `sigmas`) unless a noise_sampler is given
-    (start_timestep: Plan.start_timestep, for A1111's DDIM/PLMS img2img); the
-    other stochastic samplers need the caller's `noise_sampler` (the noise package: A1111's
-    per-step randn, ComfyUI's seeded generator).
+    denoiser_fn(x, sigma, **extra_args) -> denoised x0, CFG included.
+    Brownian (SDE) samplers without a `noise_sampler` build their tree from `seed` over
+    `brownian_span` (Plan.brownian_span, default `sigmas`): A1111 seeds one tree per image with
+    the batch's seeds (a list; an int is taken as [seed] for a batch of one), ComfyUI one tree
+    with its seed. Other stochastic samplers need the caller's `noise_sampler` (the noise
+    package: A1111's per-step randn, ComfyUI's seeded generator). `start_timestep` is
+    Plan.start_timestep (A1111's DDIM/PLMS img2img).
     """
     if len(sigmas) == 0:
         # ComfyUI returns the latent untouched when a step range leaves nothing to sample.
@@ -45,6 +46,10 @@ def sample(
     if noise_sampler is None and choice.brownian:
         if seed is None:
             raise ValueError(f"{choice.sampler} needs the seed for its Brownian noise")
+        if choice.convention == "a1111" and isinstance(seed, int):
+            if x.shape[0] != 1:
+                raise ValueError("A1111's Brownian noise needs one seed per image of the batch")
+            seed = [seed]
         span = sigmas if brownian_span is None else brownian_span
         noise_sampler = BrownianTreeNoiseSampler(
             x,
