@@ -58,6 +58,11 @@ def test_a1111_names(name, schedule_type, sampler, schedule, discard, options) -
     assert choice.brownian is ("SDE" in name)
 
 
+def test_a1111_align_your_steps_levels_follow_the_model_family() -> None:
+    assert a1111_choice("Euler", "Align Your Steps").schedule == "align_your_steps"
+    assert a1111_choice("Euler", "Align Your Steps", sdxl=True).schedule == "align_your_steps_sdxl"
+
+
 def test_a1111_unknown_or_unimplemented_names_are_input_errors() -> None:
     with pytest.raises(InputError, match="Euler a"):
         a1111_choice("Euler b")

@@ -103,6 +103,7 @@ _A1111_SCHEDULE_LABELS = {
     "Normal": "normal",
     "DDIM": "ddim_uniform",
     "Beta": "beta",
+    "Align Your Steps": "align_your_steps",
 }
 _A1111_SCHEDULE_NAMES = {
     **{s: s for s in A1111_SCHEDULES if s != "ddim_uniform"},
@@ -146,9 +147,12 @@ def _a1111_schedule(schedule_type: str | None) -> str | None:
     return name
 
 
-def a1111_choice(sampler_name: str, schedule_type: str | None = None) -> SamplerChoice:
+def a1111_choice(
+    sampler_name: str, schedule_type: str | None = None, sdxl: bool = False
+) -> SamplerChoice:
     """An A1111/Forge sampler name (with or without a trailing schedule label, "DPM++ 2M Karras")
-    and its "Schedule type" (None or "Automatic": the sampler's default, as A1111 >= 1.9)."""
+    and its "Schedule type" (None or "Automatic": the sampler's default, as A1111 >= 1.9).
+    sdxl: the model is an SDXL one (A1111's "Align Your Steps" has SDXL levels)."""
     name = _A1111_ALIASES.get(sampler_name, sampler_name)
     schedule = _a1111_schedule(schedule_type)
     if name not in _A1111:
@@ -169,6 +173,8 @@ def a1111_choice(sampler_name: str, schedule_type: str | None = None) -> Sampler
     if schedule in (None, "automatic") or sampler in TIMESTEP_SAMPLERS:
         # (A1111's DDIM and PLMS have no schedule choice: it does not apply one to them.)
         schedule = default_schedule
+    if schedule == "align_your_steps" and sdxl:
+        schedule = "align_your_steps_sdxl"
     label = (
         name
         if schedule_type in (None, "", "Automatic", "automatic")

@@ -14,6 +14,8 @@ Whose definition each follows:
   A1111 maps sigma to a fractional timestep, ComfyUI to the nearest step; A1111's beta spaces
   sigmas, ComfyUI's spaces timesteps; A1111's kl_optimal has no final zero.
 - "linear_quadratic" (comfyui): ComfyUI `linear_quadratic_schedule`.
+- "align_your_steps" / "align_your_steps_sdxl" (a1111): A1111 `get_align_your_steps_sigmas`
+  (which picks the SDXL levels for SDXL models).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ import torch
 
 from workstation.core.errors import InputError
 from workstation.engine.sampling.discrete import DiscreteSchedule
+
+# NVIDIA's published Align Your Steps noise levels (10 steps), as A1111 ships them.
+_AYS_SD15 = [14.615, 6.475, 3.861, 2.697, 1.886, 1.396, 0.963, 0.652, 0.399, 0.152, 0.029]
+_AYS_SDXL = [14.615, 6.315, 3.771, 2.181, 1.342, 0.862, 0.555, 0.380, 0.234, 0.113, 0.029]
 
 A1111_SCHEDULES = (
     "automatic",
@@ -37,6 +43,8 @@ A1111_SCHEDULES = (
     "normal",
     "ddim_uniform",
     "beta",
+    "align_your_steps",
+    "align_your_steps_sdxl",
 )
 COMFYUI_SCHEDULES = (
     "simple",
@@ -152,6 +160,20 @@ def kl_optimal(n: int, sigma_min: float, sigma_max: float, convention: str) -> t
     return sigmas
 
 
+def align_your_steps(n: int, sdxl: bool) -> torch.Tensor:
+    """A1111 get_align_your_steps_sigmas: the published 10-step levels, log-linearly
+    interpolated to n steps (used as published when n is 11)."""
+    import numpy as np
+
+    levels = _AYS_SDXL if sdxl else _AYS_SD15
+    if n == len(levels):
+        return torch.FloatTensor(levels + [0.0])
+    xs = np.linspace(0, 1, len(levels))
+    ys = np.log(levels[::-1])
+    interpolated = np.exp(np.interp(np.linspace(0, 1, n), xs, ys))[::-1].copy()
+    return torch.FloatTensor(np.append(interpolated, [0.0]))
+
+
 def linear_quadratic(
     model: DiscreteSchedule, n: int, threshold_noise: float = 0.025
 ) -> torch.Tensor:
@@ -202,6 +224,8 @@ def make_sigmas(
         return ddim_uniform(model, steps, convention)
     if schedule == "beta":
         return beta(model, steps, convention)
+    if schedule.startswith("align_your_steps"):
+        return align_your_steps(steps, sdxl=schedule.endswith("sdxl"))
     if schedule == "kl_optimal":
         return kl_optimal(steps, lo, hi, convention)
     return linear_quadratic(model, steps)

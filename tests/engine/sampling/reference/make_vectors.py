@@ -44,6 +44,7 @@ from modules import (  # noqa: E402  (A1111; sd_schedulers installs its to_d)
     sd_samplers_extra,
     sd_samplers_timesteps_impl,
     sd_schedulers,
+    shared,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -431,6 +432,13 @@ def schedules():
                     wrap, "Automatic" if sched == "automatic" else sched, n, False
                 ).tolist()
                 for n in STEPS
+            }
+        # Align Your Steps: A1111 picks its levels by shared.sd_model.is_sdxl.
+        for ours, is_sdxl in (("align_your_steps", False), ("align_your_steps_sdxl", True)):
+            shared.sd_model.is_sdxl = is_sdxl
+            a[ours] = {
+                str(n): a1111_get_sigmas(wrap, "align_your_steps", n, False).tolist()
+                for n in (*STEPS, 11)
             }
         for sched in comfy.samplers.SCHEDULER_NAMES:
             c[sched] = {
