@@ -23,7 +23,10 @@ def test_parameter_count_is_read_from_the_headers(flow_dir: Path, tiny_file: Pat
             if getattr(model.pipe, name, None) is not None
             for tensor in getattr(model.pipe, name).state_dict().values()
         }
-        assert parameter_count(model.info) == sum(loaded.values()), path.name
+        # the file may hold a little more than the model uses (ComfyUI's logit scales, CLIP-L's
+        # projection in a Flux file): an estimate errs on the safe side
+        count = parameter_count(model.info)
+        assert sum(loaded.values()) <= count <= 1.001 * sum(loaded.values()), path.name
 
 
 def test_estimate_scales_with_the_dtype(flow_dir: Path) -> None:

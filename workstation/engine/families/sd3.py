@@ -39,11 +39,12 @@ SD3_LATENT_RGB = (
     (-0.0596, -0.0465, -0.0293),
     (-0.1448, -0.1463, -0.1189),
 )
-# model_channels: the transformer's hidden size; depth: its number of joint blocks.
+# model_channels: the transformer's hidden size; depth: its number of joint blocks. As in every
+# MMDiT (and as ComfyUI assumes), the hidden size is 64 x depth.
 ARCHITECTURES = (
     Architecture("sd3.5-medium", "sd3", "SD3", "Stable Diffusion 3.5 Medium", 1024, None, 1536, 24),
     Architecture("sd3.5-large", "sd3", "SD3", "Stable Diffusion 3.5 Large", 1024, None, 2432, 38),
-    Architecture("tiny-sd3", "sd3", "SD3", "tiny SD3.5-layout test model", 64, None, 32, 2),
+    Architecture("tiny-sd3", "sd3", "SD3", "tiny SD3.5-layout test model", 64, None, 128, 2),
 )
 BLOCK = "joint_blocks.0.context_block.adaLN_modulation.1.bias"
 TEXT_ENCODERS = ("text_encoders.clip_l.", "text_encoders.clip_g.", "text_encoders.t5xxl.")
