@@ -90,7 +90,11 @@ def test_run_matches_generator(run: dict) -> None:
     expected_sigmas = tensor(run["key"] + "/sigmas")
     assert sigmas.shape == expected_sigmas.shape
     assert rel_err(sigmas, expected_sigmas) < 2e-6
-    assert calls == list(range(len(sigmas) - 1))
+    if run["sampler"] in ("DPM fast", "dpm_fast"):
+        # DPM-Solver-Fast reports once per solver step (orders 3, 3, ..., 2|1), as k-diffusion.
+        assert calls == list(range(len(calls))) and 0 < len(calls) < len(sigmas) - 1
+    else:
+        assert calls == list(range(len(sigmas) - 1))
     assert rel_err(out, tensor(run["key"] + "/x")) < TOLERANCE
 
 

@@ -33,7 +33,7 @@ class SamplerChoice:
     """Everything that decides the sigmas and the sampler of one run, in one convention."""
 
     convention: str  # "a1111" | "comfyui"
-    sampler: str  # k-diffusion name, a key of samplers.SAMPLERS
+    sampler: str  # k-diffusion name, a key of registry.SAMPLERS
     schedule: str  # a make_sigmas schedule name
     discard_penultimate: bool = False  # schedule steps+1, then drop the next-to-last sigma
     brownian: bool = False  # SDE noise from a Brownian tree seeded with the image seed(s)
@@ -61,6 +61,7 @@ _A1111: dict[str, tuple[str, str, bool, bool, tuple[tuple[str, Any], ...]]] = {
     "DPM2": ("dpm_2", "karras", True, False, ()),
     "DPM2 a": ("dpm_2_ancestral", "karras", True, False, ()),
     "Restart": ("restart", "karras", False, False, ()),
+    "DPM fast": ("dpm_fast", "automatic", False, False, (("eta", 1.0),)),
     # Timestep samplers: their schedule is A1111's own (timesteps.a1111_timesteps).
     "DDIM": ("a1111_ddim", "a1111_timesteps", False, False, ()),
     "PLMS": ("a1111_plms", "a1111_timesteps", False, False, ()),
@@ -79,6 +80,7 @@ _A1111_ALIASES = {
     "k_heun": "Heun",
     "k_dpm_2": "DPM2",
     "k_dpm_2_a": "DPM2 a",
+    "k_dpm_fast": "DPM fast",
     "restart": "Restart",
 }
 # Names A1111/Forge offer that run other code (its timestep samplers, adaptive solvers).
@@ -86,7 +88,6 @@ A1111_UNSUPPORTED = (
     "DDIM CFG++",
     "UniPC",
     "LCM",
-    "DPM fast",
     "DPM adaptive",
 )
 # A1111 schedule labels (and its internal names) -> make_sigmas names.
@@ -131,6 +132,7 @@ _COMFY: dict[str, tuple[str, bool, bool, tuple[tuple[str, Any], ...]]] = {
     "ddpm": ("ddpm", False, True, ()),
     "lcm": ("lcm", False, True, ()),
     "ddim": ("euler", False, True, ()),
+    "dpm_fast": ("dpm_fast", False, True, ()),
     "uni_pc": ("uni_pc", False, True, ()),
     "uni_pc_bh2": ("uni_pc_bh2", False, True, ()),
 }

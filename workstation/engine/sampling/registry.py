@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from workstation.engine.sampling.dpm_solver import sample_dpm_fast
 from workstation.engine.sampling.restart import sample_restart
 from workstation.engine.sampling.samplers import (
     sample_ddpm,
@@ -42,6 +43,7 @@ SAMPLERS: dict[str, Callable[..., Any]] = {
     "restart": sample_restart,  # A1111's own
     "uni_pc": sample_uni_pc,  # ComfyUI's (unipc.py)
     "uni_pc_bh2": sample_uni_pc_bh2,
+    "dpm_fast": sample_dpm_fast,  # dpm_solver.py
     "a1111_ddim": sample_a1111_ddim,  # A1111's timestep samplers (timesteps.py)
     "a1111_plms": sample_a1111_plms,
 }
@@ -59,5 +61,6 @@ STOCHASTIC = frozenset(
         "lcm",
         "ddpm",
         "restart",
+        "dpm_fast",  # with eta > 0 (A1111 runs it so)
     }
 )

@@ -149,6 +149,7 @@ A1111_SAMPLERS = {  # label: (funcname, default scheduler, discard, brownian, so
     "DPM2": ("sample_dpm_2", "karras", True, False, None),
     "DPM2 a": ("sample_dpm_2_ancestral", "karras", True, False, None),
     "Restart": (sd_samplers_extra.restart_sampler, "karras", False, False, None),
+    "DPM fast": ("sample_dpm_fast", None, False, False, None),
 }
 
 
@@ -224,12 +225,27 @@ def a1111_run(
         kwargs["noise_sampler"] = SequenceNoise(step_noise)
     if solver_type:
         kwargs["solver_type"] = solver_type
+    # KDiffusionSampler.initialize / sample / sample_img2img: eta (eta_ancestral, 1) to every
+    # sampler that takes one; DPM fast's n, sigma_min and sigma_max.
+    params = inspect.signature(fn).parameters
+    if "eta" in params:
+        kwargs["eta"] = 1.0
+    if "sigmas" in params:
+        kwargs["sigmas"] = sched
+    if "n" in params:
+        kwargs["n"] = steps if init is None else len(sched) - 1
+    if "sigma_min" in params:
+        if init is None:
+            kwargs["sigma_min"] = model_wrap.sigmas[0].item()
+            kwargs["sigma_max"] = model_wrap.sigmas[-1].item()
+        else:
+            kwargs["sigma_min"], kwargs["sigma_max"] = sched[-2], sched[0]
     # A1111's TorchHijack: k-diffusion's randn_like (Restart's renoising) returns its noises.
     hijack = SequenceNoise(step_noise)
     original = k_diffusion.sampling.torch
     k_diffusion.sampling.torch = TorchHijack(hijack)
     try:
-        out = fn(denoise, x, sched, extra_args={}, disable=True, **kwargs)
+        out = fn(denoise, x, extra_args={}, disable=True, **kwargs)
     finally:
         k_diffusion.sampling.torch = original
     return sched, out
@@ -574,6 +590,7 @@ def trajectories():
     a1111_case("sd15", "Restart", "Automatic", 24)  # one restart segment
     a1111_case("sd15", "Restart", "Automatic", 40)  # two
     a1111_case("sd15", "DPM++ 2M", "Uniform", 8)
+    a1111_case("sd15", "DPM fast", "Automatic", 10, init, 0.6)
     a1111_case("sd15", "Euler", "Karras", 8)
     a1111_case("sd15", "DPM++ 2M SDE", "Karras", 8)
     a1111_case("sd15", "Euler a", "Automatic", 10, init, 0.6)
@@ -599,6 +616,7 @@ def trajectories():
         "ddpm",
         "lcm",
         "ddim",
+        "dpm_fast",
     ):
         comfy_case("sd15", sampler, "normal", 8)
     comfy_case("sd15", "uni_pc", "normal", 8)
