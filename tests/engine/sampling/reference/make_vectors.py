@@ -4,10 +4,15 @@ Runs in a scratch venv, never in the project's (it needs k-diffusion and ComfyUI
 
     python3 -m venv /tmp/sampling-ref/venv
     /tmp/sampling-ref/venv/bin/pip install torch==2.14.1 k-diffusion "setuptools<70"
-    git clone <ComfyUI v0.3.64> /tmp/sampling-ref/ComfyUI
-    # A1111's modules/sd_schedulers.py (1.10) under /tmp/sampling-ref/a1111/modules/, with a
-    # modules/shared.py stub whose opts has beta_dist_alpha = beta_dist_beta = 0.6
+    git clone <ComfyUI v0.3.64, commit a125cd84> /tmp/sampling-ref/ComfyUI
+    # A1111's (1.10) modules/sd_schedulers.py, sd_samplers_extra.py (restart_sampler) and
+    # sd_samplers_timesteps_impl.py (ddim, plms) under /tmp/sampling-ref/a1111/modules/, with a
+    # modules/shared.py stub: opts.beta_dist_alpha = opts.beta_dist_beta = 0.6 (A1111's
+    # defaults) and sd_model.is_sdxl (set below for Align Your Steps)
     /tmp/sampling-ref/venv/bin/python tests/engine/sampling/reference/make_vectors.py
+
+(The A1111 repository was too large to mirror here; those three files were taken from stored
+copies of A1111 and Forge, whose functions used here are A1111's.)
 
 A1111's sampler flow (KDiffusionSampler.get_sigmas / sample / sample_img2img, setup_img2img_steps)
 cannot be imported without the web UI; `a1111_*` below restate it line for line and call
