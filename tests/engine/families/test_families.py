@@ -186,3 +186,15 @@ def test_the_library_lists_and_hashes_every_layout(flow_dir: Path) -> None:
     hashes = compute_hashes(single.path)
     assert (single.sha256, single.autov2) == (hashes.sha256, hashes.autov2)
     assert found["tiny-sd3"].autov2 is None  # a folder has no A1111 hash
+
+
+def test_latent_previews_use_comfyuis_latent_formats() -> None:
+    """reference/make_reference.py dumps comfy.latent_formats (SD15, SDXL, SD3, Flux)."""
+    import json
+
+    data = Path(__file__).parent / "data" / "comfyui_latent_formats.json"
+    for name, theirs in json.loads(data.read_text()).items():
+        family = BY_FAMILY[name]
+        assert family.latent_channels == theirs["channels"]
+        assert [list(row) for row in family.latent_rgb] == theirs["factors"]
+        assert list(family.latent_rgb_bias) == (theirs["bias"] or [0.0, 0.0, 0.0])

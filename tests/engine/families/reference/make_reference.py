@@ -12,7 +12,8 @@ Two stages (the second needs ComfyUI and its requirements, never the workstation
 rebuilds it and checks its SHA-256 against the one recorded here, then it is deleted);
 `comfy` loads it with ComfyUI's model detection and diffusion-model loader, records what
 ComfyUI detects, the keys it could not place, and its model output for fixed inputs, in
-data/comfyui_reference.npz + .json. Made with ComfyUI a125cd84b054 (Oct 2025), torch on CPU.
+data/comfyui_reference.npz + .json, and ComfyUI's latent preview factors per family in
+data/comfyui_latent_formats.json. Made with ComfyUI a125cd84b054 (Oct 2025), torch on CPU.
 """
 
 from __future__ import annotations
@@ -82,6 +83,22 @@ def comfy() -> None:
         arrays[arch] = out.numpy().astype(np.float32)
     np.savez(DATA / "comfyui_reference.npz", **arrays)
     (DATA / "comfyui_reference.json").write_text(json.dumps(found, indent=2) + "\n")
+    import comfy.latent_formats as formats
+
+    previews = {
+        family: {
+            "channels": fmt.latent_channels,
+            "factors": fmt().latent_rgb_factors,
+            "bias": getattr(fmt(), "latent_rgb_factors_bias", None),
+        }
+        for family, fmt in (
+            ("sd1", formats.SD15),
+            ("sdxl", formats.SDXL),
+            ("sd3", formats.SD3),
+            ("flux", formats.Flux),
+        )
+    }
+    (DATA / "comfyui_latent_formats.json").write_text(json.dumps(previews, indent=2) + "\n")
     for arch in ARCHITECTURES:  # the test rebuilds it from the seed (and checks this hash)
         (DATA / f"{arch}-transformer.safetensors").unlink()
 
