@@ -21,7 +21,8 @@ the latent the generator decodes (for A1111's DDIM/PLMS: the variance-preserving
 timestep 1, as A1111 itself leaves it).
 
 Modules: discrete (training sigmas, Denoiser), schedules (make_sigmas), samplers (k-diffusion
-algorithms), restart (A1111 Restart), unipc (ComfyUI uni_pc), timesteps (A1111 DDIM/PLMS),
+algorithms), restart (A1111 Restart), unipc (ComfyUI uni_pc), dpm_solver (DPM fast),
+timesteps (A1111 DDIM/PLMS),
 brownian (SDE noise), registry (names), conventions (generator names, plans, start noise), run.
 """
 

@@ -1,7 +1,8 @@
 """Sampler algorithms by their k-diffusion names, written from k-diffusion 0.1.1 `sampling.py`
 (what A1111/Forge run) and checked against ComfyUI v0.3.64's `comfy/k_diffusion/sampling.py`
 (same algorithms for epsilon/v models, rearranged: it writes `x = denoised` on the last step and
-its SDE steps in alpha/half-log-SNR form; the results agree to float rounding).
+its SDE steps in alpha/half-log-SNR form; the results agree to float rounding - except LMS, whose
+last step ComfyUI replaces by x0: `denoised_last_step`).
 
 Every sampler: `sample_x(model, x, sigmas, extra_args=None, callback=None, noise_sampler=None,
 **options) -> x`, where `model(x, sigma, **extra_args)` returns the denoised x0,
