@@ -169,3 +169,12 @@ def test_a1111_hires_pass_continues_the_steps_at_the_larger_size(tiny_model, par
     pixel = generate(tiny_model, hires.replace(hires=HiresSpec(96, 96, "lanczos", 4, 0.5)))
     assert pixel.image.size == (96, 96)
     assert not np.array_equal(pixels(pixel.image), pixels(result.image))
+
+
+def test_a_latent_of_nans_is_refused_not_saved_as_a_black_image(tiny_model) -> None:
+    from workstation.core.errors import ModelError
+    from workstation.engine import vae_codec
+
+    latent = torch.full((1, 4, 32, 32), float("nan"))
+    with pytest.raises(ModelError, match="NaN"):
+        vae_codec.decode(tiny_model.pipe, latent, truncate=True)

@@ -426,6 +426,36 @@ def _params_from_record(
     )
 
 
+def recorded_init_hash(metadata: ImageMetadata) -> str | None:
+    """A1111's "Init image hash": the MD5 of the init image's pixels as it was handed over
+    (PIL `tobytes()`, written when A1111 saves init images). Other generators record none."""
+    recipe = metadata.recipe
+    value = dict(recipe.settings).get("Init image hash") if recipe else None
+    return value.strip().lower() if value and len(value.strip()) == 32 else None
+
+
+def find_init_image(case: Case, md5: str) -> Path | None:
+    """The case's image whose pixels have A1111's init-image MD5, in RGB or RGBA (A1111's
+    img2img box hands over RGBA, scripts and the API often RGB); None when none has it."""
+    from PIL import Image
+
+    for artifact in case.artifacts():
+        if not artifact.media_type.startswith("image/"):
+            continue
+        path = case.object_path(artifact.sha256)
+        try:
+            with Image.open(path) as opened:
+                opened.load()
+                modes = {opened.mode, "RGB", "RGBA"}
+                for mode in modes:
+                    pixels = opened if opened.mode == mode else opened.convert(mode)
+                    if hashlib.md5(pixels.tobytes()).hexdigest() == md5:
+                        return path
+        except OSError:
+            continue
+    return None
+
+
 # 2. Regenerating and comparing
 
 

@@ -50,20 +50,37 @@ class Reproduced:
         return self.result.exact_match
 
 
-def plan_for(request: ReproduceRequest) -> Plan:
+def plan_for(request: ReproduceRequest, writer: CaseWriter | None = None) -> Plan:
     """Read the image's recipe and look for its models (by hash, names as fallback). Hashes
-    come from the listing cache here; the files used are hashed again as they load."""
+    come from the listing cache here; the files used are hashed again as they load. An img2img
+    recipe without `--init` takes its init image from the case when the recipe records the
+    image's pixel hash (A1111's "Init image hash") and the case holds an image with it."""
     from workstation.analysis.reproduce import plan_reproduction
 
     check_file(request.image, "disputed image")
     check_png_out(request.out)
+    init = request.init
+    if init is None and writer is not None:
+        init = _init_from_case(request.image, writer)
     return plan_reproduction(
         request.image,
         request.models,
-        init_image=request.init,
+        init_image=init,
         device=request.device,
         dtype=request.dtype,
     )
+
+
+def _init_from_case(image: Path, writer: CaseWriter) -> Path | None:
+    from workstation.analysis.provenance import read_metadata
+    from workstation.analysis.reproduce import find_init_image, recorded_init_hash
+    from workstation.core.case import Case
+
+    md5 = recorded_init_hash(read_metadata(image))
+    if md5 is None:
+        return None
+    with Case.open(writer.root, readonly=True) as case:
+        return find_init_image(case, md5)
 
 
 def reproduce(

@@ -65,7 +65,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    plan = plan_for(request)
+    plan = plan_for(request, writer)
     if plan.missing:
         _print_missing(plan, args.json)
         return EXIT_MISSING

@@ -119,7 +119,8 @@ class GenerationRun(RecordBody):
     model: dict
     loras: list
     init_image: dict | None
-    scheduler: dict
+    scheduler: dict | None = None  # the engine's own sampling: the diffusers scheduler used
+    sampling: dict | None = None  # a peer generator's convention: sampler, sigmas, noise
     steps_run: int
     image: dict
     environment: dict

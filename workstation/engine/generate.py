@@ -262,6 +262,11 @@ def _complete(
         raise InputError(f"params name model {params.model}, but {model.info.path} is loaded")
     if problem := model.family.check_size(params.width, params.height):
         raise InputError(problem)
+    if params.convention != "workstation" and model.family.sampling != "discrete":
+        raise InputError(
+            f"the {params.convention} convention is implemented for SD 1.x/2.x/SDXL models; "
+            f"run this {model.family.kind} model with convention workstation"
+        )
     if params.clip_skip > 1 and not model.family.supports_clip_skip:
         raise InputError(f"clip skip is not used by {model.family.kind} models; leave it at 1")
     layers = model.pipe.text_encoder.config.num_hidden_layers

@@ -52,8 +52,11 @@ def run(
     )
 
     convention = params.convention
-    pick = a1111_choice if convention == "a1111" else comfyui_choice
-    choice = pick(params.sampler, params.scheduler or _default_schedule(convention))
+    if convention == "a1111":
+        sdxl = model.family.name == "sdxl"  # A1111's "Align Your Steps" has SDXL levels
+        choice = a1111_choice(params.sampler, params.scheduler or None, sdxl=sdxl)
+    else:
+        choice = comfyui_choice(params.sampler, params.scheduler or "normal")
     schedule = DiscreteSchedule.from_config(model.base_scheduler_config, convention=convention)
     strength = params.strength if init_latent is not None else 1.0
     plans = [plan_sigmas(choice, schedule, params.steps, denoise=strength)]
@@ -158,6 +161,7 @@ class _Pass:
                 callback=callback,
                 seed=seeds,
                 brownian_span=plan.brownian_span,
+                start_timestep=plan.start_timestep,
             )
         self.on_step(offset + len(plan.sigmas) - 1, self.total, latent)
         return latent, source
@@ -192,10 +196,6 @@ def _upscale(pipe: Any, latent: Any, hires: Any) -> Any:
     image = vae_codec.decode(pipe, latent, truncate=True)
     method = Image.Resampling.LANCZOS if hires.upscaler == "lanczos" else Image.Resampling.NEAREST
     return vae_codec.encode(pipe, image.resize((hires.width, hires.height), method))
-
-
-def _default_schedule(convention: str) -> str | None:
-    return None if convention == "a1111" else "normal"
 
 
 def _conditioning(model: LoadedModel, params: GenerationParams) -> tuple[Any, Any, Any, dict]:

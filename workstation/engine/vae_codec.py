@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from workstation.core.errors import ModelError
+
 
 def decode(pipe: Any, latent: Any, *, truncate: bool = False) -> Image.Image:
     """One latent [1, C, h, w] as an RGB image."""
@@ -27,6 +29,12 @@ def decode(pipe: Any, latent: Any, *, truncate: bool = False) -> Image.Image:
     finally:
         if upcast:
             vae.to(dtype=torch.float16)
+    if not torch.isfinite(decoded).all():
+        # A1111 stops here too (its NaN check): an image of NaNs is no evidence of anything
+        raise ModelError(
+            "the model produced NaN or infinite values; try float32 (--dtype float32) or "
+            "another sampler"
+        )
     if not truncate:
         return pipe.image_processor.postprocess(decoded, output_type="pil")[0]
     pixels = ((decoded[0].float() + 1) / 2).clamp(0, 1).permute(1, 2, 0).cpu().numpy()

@@ -61,6 +61,7 @@ def generation(ctx: Context, record: Record) -> list[Flowable]:
         "steps_run",
         "artifacts",  # an old record's map: the case read it into links
         "scheduler",
+        "sampling",
     }
     rest = ctx.flat_table(payload, skip=handled)
     if rest:
@@ -126,6 +127,19 @@ def parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str,
     scheduler = pl.path(payload, "scheduler.class")
     sampler = params.get("sampler")
     add("sampler", f"{sampler} ({scheduler})" if sampler and scheduler else sampler or scheduler)
+    sampling = payload.get("sampling") or {}
+    if sampling.get("convention"):
+        who = ctx.t(f"convention_{sampling['convention']}")
+        add(
+            "sampling_convention",
+            ctx.t(
+                "convention_detail",
+                who=who,
+                sampler=sampling.get("k_sampler", "?"),
+                schedule=sampling.get("schedule", "?"),
+                noise=sampling.get("noise_source", "?"),
+            ),
+        )
     add("cfg", params.get("cfg"))
     if params.get("width") and params.get("height"):
         add("size", ctx.t("dimensions", w=params["width"], h=params["height"]))

@@ -31,6 +31,7 @@ _SHOWN = {
     "loras",
     "init_image",
     "scheduler",
+    "sampling",
     "steps_run",
     "image",
     "environment",

@@ -27,6 +27,8 @@ from workstation.core.params import HiresSpec
 
 # A1111's "RNG" setting as the infotext writes it; absent = "GPU", its default (infotext_utils).
 _RNG = {"GPU": "gpu", "CPU": "cpu", "NV": "nv"}
+# Schedule labels older A1111 versions joined to sampler names ("DPM++ 2M Karras").
+_JOINED_SCHEDULES = ("Karras", "Exponential", "Polyexponential")
 # A1111's built-in upscalers the engine has (modules/shared_items, images.py); model upscalers
 # (ESRGAN, SwinIR, …) need their weights and are refused by name.
 _UPSCALERS = {
@@ -186,7 +188,7 @@ def _peer(
     return PeerSettings(
         convention="a1111",
         sampler=values["Sampler"],
-        scheduler=values.get("Schedule type", ""),
+        scheduler=_schedule(values),
         prompt_syntax="a1111",
         noise=_RNG.get(rng, "gpu"),
         eta_noise_seed_delta=to_int(values.get("ENSD", "0"), "ENSD", warnings) or 0,
@@ -195,6 +197,18 @@ def _peer(
         hires=hires,
         refused=tuple(refused),
     )
+
+
+def _schedule(values: dict[str, str]) -> str:
+    """A1111 ≥ 1.9 writes "Schedule type" whenever a schedule function ran (the sampler's default
+    included); without one, the sigmas were the model's own ("Uniform"), which is also what a
+    sampler name without a schedule meant before 1.9. Older joined names ("DPM++ 2M Karras")
+    carry their schedule in the name."""
+    if values.get("Schedule type"):
+        return values["Schedule type"]
+    sampler = values["Sampler"]
+    joined = any(sampler.endswith(" " + label) for label in _JOINED_SCHEDULES)
+    return "" if joined else "Uniform"
 
 
 def _hires(

@@ -182,7 +182,8 @@ class ReproduceDialog(QDialog):
         except WorkstationError as error:
             show_error(self, str(error))
             return None
-        job = Job(lambda job: plan_for(request), "reproduction plan")
+        writer = self.session.writer()  # an img2img recipe may find its init image there
+        job = Job(lambda job: plan_for(request, writer), "reproduction plan")
         job.signals.succeeded.connect(lambda plan: self._planned(request, plan))
         self.status.setText(self.tr("Reading the recipe and scanning the models folder…"))
         return self._start(job)
