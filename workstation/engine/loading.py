@@ -76,6 +76,10 @@ class LoadedModel:
     loras: dict[str, LoadedLora] = field(default_factory=dict)  # adapter name -> LoRA
     memory: MemoryEstimate | None = None  # what loading it was expected to need
     offload: str | None = None  # "sequential CPU offload" when the model did not fit the GPU
+    # The diffusers folder that gave a transformer-only file its text encoders and VAE: part of
+    # what was loaded, so the record names and hashes it too.
+    components: ModelInfo | None = None
+    components_stamp: Stamp | FolderStamp | None = None
     _img2img: Any = None
 
     @property
@@ -111,6 +115,10 @@ class LoadedModel:
         """Before a record names them: the model's (and active LoRAs') files still hold the bytes
         that were hashed and loaded. Weights may still be memory-mapped from those files."""
         self.stamp = still_loaded(self.info.path, self.info.sha256, self.stamp)
+        if self.components is not None and self.components_stamp is not None:
+            self.components_stamp = still_loaded(
+                self.components.path, self.components.sha256, self.components_stamp
+            )
         for name, lora in list(self.loras.items()) if loras else ():
             self.loras[name] = replace(lora, stamp=still_loaded(lora.path, lora.sha256, lora.stamp))
 
@@ -266,6 +274,7 @@ def load_model(
     arch = BY_NAME.get(info.architecture) if info.architecture else None
     if arch is None and info.format != "diffusers":
         raise ModelError(f"{path}: unsupported model ({info.detail})")
+    rest_before = stamp(components) if components is not None else None
     rest = _components_folder(path, info, arch, components)
     if rest is None and "transformer only" in info.detail:
         raise ModelError(
@@ -293,6 +302,8 @@ def load_model(
         what = arch.label if arch else "a diffusers model"
         raise ModelError(f"{path}: cannot load as {what}: {first_line(error)}") from None
     confirm_stamp(path, before)
+    if rest is not None and rest_before is not None:
+        confirm_stamp(rest.path, rest_before)
 
     # 4. SD 2.x checkpoints come as epsilon (512 "base") or v-prediction (768): test which.
     # Every value explicit: diffusers otherwise lets a new scheduler class substitute its own
@@ -314,7 +325,17 @@ def load_model(
         offload = "sequential CPU offload"
     pipe.set_progress_bar_config(disable=True)
     return LoadedModel(
-        info, arch, pipe, device, dtype, scheduler_config, before, memory=memory, offload=offload
+        info,
+        arch,
+        pipe,
+        device,
+        dtype,
+        scheduler_config,
+        before,
+        memory=memory,
+        offload=offload,
+        components=rest,
+        components_stamp=rest_before,
     )
 
 

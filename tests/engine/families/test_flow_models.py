@@ -161,3 +161,21 @@ def test_img2img_shares_the_weights(flow_dir: Path, arch: str) -> None:
         ).images[0]
 
     assert np.array_equal(once(), once())
+
+
+def test_the_components_folder_is_part_of_what_was_loaded(flow_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from workstation.engine.library import inspect
+
+    rest = tmp_path / "rest"
+    shutil.copytree(flow_dir / "tiny-flux-schnell", rest)
+    model = load_model(
+        flow_dir / "tiny-flux-schnell-transformer.safetensors", "cpu", components=rest
+    )
+    assert model.components is not None
+    assert model.components.sha256 == inspect(rest).sha256
+    model.check_files()  # unchanged: fine
+    (rest / "scheduler" / "scheduler_config.json").write_text("{}")
+    with pytest.raises(ModelError, match="changed on disk after it was loaded"):
+        model.check_files()
