@@ -808,6 +808,22 @@ Withdrawn: {reason}</source>
         <translation>不希望出现的内容（可选）</translation>
     </message>
     <message>
+        <source>Workstation (diffusers)</source>
+        <translation>本工作站（diffusers）</translation>
+    </message>
+    <message>
+        <source>AUTOMATIC1111 / Forge</source>
+        <translation>AUTOMATIC1111 / Forge</translation>
+    </message>
+    <message>
+        <source>ComfyUI</source>
+        <translation>ComfyUI</translation>
+    </message>
+    <message>
+        <source>Follow a generator&apos;s own sigma schedules, noise and prompt syntax, so that its images can be reproduced as it made them</source>
+        <translation>遵循某个生成器自身的 sigma 序列、噪声与提示词语法，以便按其原样复现其图像</translation>
+    </message>
+    <message>
         <source>none (text to image)</source>
         <translation>无（文生图）</translation>
     </message>
@@ -864,8 +880,16 @@ Withdrawn: {reason}</source>
         <translation>CFG 系数：</translation>
     </message>
     <message>
+        <source>Follow:</source>
+        <translation>遵循：</translation>
+    </message>
+    <message>
         <source>Sampler:</source>
         <translation>采样器：</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>调度：</translation>
     </message>
     <message>
         <source>Size:</source>
@@ -910,6 +934,14 @@ Withdrawn: {reason}</source>
         <translation>
             <numerusform>%n 个文件无法使用：</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>in the sampler&apos;s name</source>
+        <translation>见采样器名称</translation>
+    </message>
+    <message>
+        <source>the sampler&apos;s default</source>
+        <translation>采样器默认</translation>
     </message>
     <message>
         <source>Choose a model first.</source>
@@ -1563,12 +1595,24 @@ Withdrawn: {reason}</source>
         <translation>适用模型</translation>
     </message>
     <message>
+        <source>Algorithm</source>
+        <translation>算法</translation>
+    </message>
+    <message>
+        <source>not recomputed: its tensor order is not in the file</source>
+        <translation>未重新计算：文件中没有其张量顺序</translation>
+    </message>
+    <message>
         <source>matches the file</source>
         <translation>与文件一致</translation>
     </message>
     <message>
         <source>DOES NOT MATCH the file</source>
         <translation>与文件不一致</translation>
+    </message>
+    <message>
+        <source>LyCORIS hash, {verdict}</source>
+        <translation>LyCORIS 哈希，{verdict}</translation>
     </message>
     <message>
         <source>Header hash</source>

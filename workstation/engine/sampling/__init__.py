@@ -36,6 +36,8 @@ from workstation.engine.sampling.conventions import (
     full_sigmas,
     initial_latent,
     plan_sigmas,
+    sampler_names,
+    schedule_names,
 )
 from workstation.engine.sampling.discrete import Denoiser, DiscreteSchedule
 from workstation.engine.sampling.registry import SAMPLERS
@@ -58,4 +60,6 @@ __all__ = [
     "make_sigmas",
     "plan_sigmas",
     "sample",
+    "sampler_names",
+    "schedule_names",
 ]

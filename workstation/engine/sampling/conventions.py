@@ -332,3 +332,15 @@ def initial_latent(
         )
         x = noise * torch.sqrt(1.0 + sigma**2.0) if max_denoise else noise * sigma
     return x if init_latent is None else x + init_latent
+
+
+def sampler_names(convention: str) -> tuple[str, ...]:
+    """The sampler names a convention accepts, as its generator lists them (for menus)."""
+    return tuple(_A1111) if convention == "a1111" else tuple(_COMFY)
+
+
+def schedule_names(convention: str) -> tuple[str, ...]:
+    """The schedule names a convention accepts; "Automatic" (A1111) = the sampler's default."""
+    if convention == "a1111":
+        return tuple(label for label in _A1111_SCHEDULE_LABELS if label != "SGMUniform")
+    return COMFYUI_SCHEDULES

@@ -30,6 +30,7 @@ from workstation.app.recipe import DEFAULT_STRENGTH, Recipe
 from workstation.core.errors import WorkstationError
 from workstation.engine.architectures import DEFAULT_SIZE, native_size
 from workstation.engine.samplers import SAMPLERS
+from workstation.engine.sampling import sampler_names, schedule_names
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
@@ -90,8 +91,24 @@ class GenerateForm(QScrollArea):
         self.cfg.setRange(0.0, 30.0)
         self.cfg.setSingleStep(0.5)
         self.cfg.setValue(Recipe.cfg)
+        # Whose sampling to follow: the sampler and schedule menus list that generator's names.
+        self.convention = QComboBox()
+        self.convention.setObjectName("convention")
+        self.convention.addItem(self.tr("Workstation (diffusers)"), "workstation")
+        self.convention.addItem(self.tr("AUTOMATIC1111 / Forge"), "a1111")
+        self.convention.addItem(self.tr("ComfyUI"), "comfyui")
+        self.convention.setToolTip(
+            self.tr(
+                "Follow a generator's own sigma schedules, noise and prompt syntax, so that its "
+                "images can be reproduced as it made them"
+            )
+        )
         self.sampler = QComboBox()
-        self.sampler.addItems(list(SAMPLERS))
+        self.sampler.setObjectName("sampler")
+        self.schedule = QComboBox()
+        self.schedule.setObjectName("schedule")
+        self.convention.currentIndexChanged.connect(self._convention_changed)
+        self._convention_changed()
         self.sampler.setCurrentText(Recipe.sampler)
         self.width_ = self._side_box()
         self.height_ = self._side_box()
@@ -137,7 +154,9 @@ class GenerateForm(QScrollArea):
         settings_form.addRow(self.tr("Seed:"), self.seed)
         settings_form.addRow(self.tr("Steps:"), self.steps)
         settings_form.addRow(self.tr("CFG scale:"), self.cfg)
+        settings_form.addRow(self.tr("Follow:"), self.convention)
         settings_form.addRow(self.tr("Sampler:"), self.sampler)
+        settings_form.addRow(self.tr("Schedule:"), self.schedule)
         settings_form.addRow(self.tr("Size:"), size_row)
         settings_form.addRow(self.tr("CLIP skip:"), self.clip_skip)
         settings_form.addRow(self.tr("Keep decoded:"), self.keep)
@@ -237,6 +256,21 @@ class GenerateForm(QScrollArea):
         self.init_image.select(artifact_id)
         self._init_changed()
 
+    def _convention_changed(self) -> None:
+        convention = self.convention.currentData()
+        samplers = list(SAMPLERS) if convention == "workstation" else sampler_names(convention)
+        self.sampler.clear()
+        self.sampler.addItems(list(samplers))
+        self.schedule.clear()
+        if convention == "workstation":
+            self.schedule.addItem(self.tr("in the sampler's name"), "")
+        else:
+            self.schedule.addItem(self.tr("the sampler's default"), "")
+            for name in schedule_names(convention):
+                if name != "Automatic":
+                    self.schedule.addItem(name, name)
+        self.schedule.setEnabled(convention != "workstation")
+
     def _init_changed(self) -> None:
         on = self.init_image.currentData() is not None
         self.strength.setEnabled(on)
@@ -261,6 +295,8 @@ class GenerateForm(QScrollArea):
             steps=self.steps.value(),
             cfg=float(self.cfg.value()),
             sampler=self.sampler.currentText(),
+            convention=self.convention.currentData(),
+            scheduler=self.schedule.currentData() or "",
             width=self.width_.value(),
             height=self.height_.value(),
             loras=self.loras.specs(),
