@@ -270,6 +270,9 @@ def main() -> None:
                      "width": SIZE, "height": SIZE, "sampler": "euler", "scheduler": "normal", "denoise": 1.0,
                      "note": "each case's graph lists what it changes from these"},
         "input_image": {"file": INPUT, "sha256": sha256(args.out / INPUT)},
+        "comfyui_runtime": "--cpu: UNet and VAE float32; text encoder weights float16 (ComfyUI's default on "
+        "the CPU), computed in float32 (manual cast), so a LoRA merged into it is rounded to float16; "
+        "initial noise and sampler noise on the CPU; PNG 8-bit by clip(255*x) and truncation",
     }  # fmt: skip
     done = {entry["case"]: entry for entry in manifest.get("cases", [])}
     if done and manifest.get("checkpoint", {}).get("sha256") != header["checkpoint"]["sha256"]:
