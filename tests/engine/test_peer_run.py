@@ -178,3 +178,19 @@ def test_a_latent_of_nans_is_refused_not_saved_as_a_black_image(tiny_model) -> N
     latent = torch.full((1, 4, 32, 32), float("nan"))
     with pytest.raises(ModelError, match="NaN"):
         vae_codec.decode(tiny_model.pipe, latent, truncate=True)
+
+
+def test_invokeai_prompts_are_weighted_in_the_engines_own_sampling(tiny_model, params) -> None:
+    """InvokeAI samples with diffusers' schedulers; only its prompt syntax (compel) differs."""
+    plain = generate(tiny_model, params.replace(sampler="Euler"), decode_steps=())
+    same = generate(
+        tiny_model, params.replace(sampler="Euler", prompt_syntax="invokeai"), decode_steps=()
+    )
+    weighted = generate(
+        tiny_model,
+        params.replace(sampler="Euler", prompt_syntax="invokeai", prompt="a lighthouse++ at dusk"),
+        decode_steps=(),
+    )
+    difference = np.abs(pixels(plain.image).astype(int) - pixels(same.image).astype(int))
+    assert difference.mean() < 0.5  # no weights: the same conditioning, up to float order
+    assert not np.array_equal(pixels(same.image), pixels(weighted.image))

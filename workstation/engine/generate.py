@@ -189,12 +189,11 @@ def _sample_native(
     pipe.scheduler = make_scheduler(params.sampler, model.base_scheduler_config, params.seed)
     generator = torch.Generator("cpu").manual_seed(params.seed)
     kwargs: dict[str, Any] = {
-        "prompt": params.prompt,
-        "negative_prompt": params.negative or None,
+        **_native_prompts(pipe, params),
         "num_inference_steps": params.steps,
         "guidance_scale": params.cfg,
         "generator": generator,
-        "clip_skip": params.clip_skip - 1 or None,
+        "clip_skip": (params.clip_skip - 1 or None) if params.prompt_syntax == "plain" else None,
         "callback_on_step_end": capture,
         "output_type": "pil",
     }
@@ -215,6 +214,36 @@ def _sample_native(
         "rng": "torch.Generator on cpu",
     }
     return image, pipe, sampling
+
+
+def _native_prompts(pipe: Any, params: GenerationParams) -> dict[str, Any]:
+    """The pipeline's prompt arguments: the text itself (diffusers encodes it: 77 tokens, no
+    weights), or, for a weighted syntax such as InvokeAI's, the conditioning that syntax makes."""
+    if params.prompt_syntax == "plain":
+        return {"prompt": params.prompt, "negative_prompt": params.negative or None}
+    import torch
+
+    from workstation.engine.prompts.encode import encode_prompt, pair_for_cfg
+
+    encoders = [(pipe.tokenizer, pipe.text_encoder)]
+    if getattr(pipe, "text_encoder_2", None) is not None:
+        encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
+    options = {"syntax": params.prompt_syntax, "encoders": encoders, "clip_skip": params.clip_skip}
+    with torch.inference_mode():
+        cond = encode_prompt(params.prompt, **options)
+        uncond = encode_prompt(params.negative, negative=True, **options)
+    pair = pair_for_cfg(cond, uncond, params.prompt_syntax)
+    if not pair.same_length or pair.cond_mask is not None:
+        raise InputError(
+            f"the {params.prompt_syntax} prompt and negative prompt encode to different lengths "
+            "the diffusers pipeline cannot batch; shorten the longer one"
+        )
+    arguments = {"prompt_embeds": pair.cond, "negative_prompt_embeds": pair.uncond}
+    if cond.pooled is not None:
+        arguments.update(
+            pooled_prompt_embeds=cond.pooled, negative_pooled_prompt_embeds=uncond.pooled
+        )
+    return arguments
 
 
 def _sample_peer(

@@ -208,6 +208,9 @@ class Recipe:
             clip_skip=1 if self.clip_skip is None else self.clip_skip,
             device=device,
             dtype=dtype,
+            # InvokeAI ≥ 3 samples with diffusers' schedulers (the engine's own convention) and
+            # reads its prompts with compel
+            prompt_syntax="invokeai" if "invokeai_metadata" in self.source else "plain",
         )
 
 
