@@ -173,6 +173,8 @@ def detect(shapes: dict[str, tuple[int, ...]]) -> Detection:
         return Detection("CLIP", None, "CLIP image-text model")
     if any(name.startswith("text_model.encoder.") for name in names):
         return Detection("CLIP", None, "CLIP text encoder")
+    if "encoder.block.0.layer.0.SelfAttention.q.weight" in names:
+        return Detection("unknown", None, "T5 text encoder (a component of SD 3.5 / Flux.1)")
     if "encoder.conv_in.weight" in names and "decoder.conv_out.weight" in names:
         return Detection("unknown", None, "VAE (not loadable on its own)")
     if any(name.startswith(("down_blocks.", "mid_block.")) for name in names):

@@ -5,7 +5,7 @@ architecture config folder and tokenizers (CLIP from open_clip's vocabulary, T5 
 What a model needs comes from its family (engine/families/): SD 1.x/2.x/XL, SD 3.5, Flux.1.
 SD 3.5 and Flux.1 load from a diffusers folder, an all-in-one single file (transformer, text
 encoders and VAE, as ComfyUI saves them), or a transformer-only file plus a diffusers folder for
-the rest (`components`).
+the rest, or with the separate text-encoder and VAE files (`components`).
 
 Memory is estimated before loading (parameter bytes from the file headers plus a margin for
 activations): on the CPU a dtype that will not fit is refused with the need, what is free, and
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -76,10 +77,10 @@ class LoadedModel:
     loras: dict[str, LoadedLora] = field(default_factory=dict)  # adapter name -> LoRA
     memory: MemoryEstimate | None = None  # what loading it was expected to need
     offload: str | None = None  # "sequential CPU offload" when the model did not fit the GPU
-    # The diffusers folder that gave a transformer-only file its text encoders and VAE: part of
-    # what was loaded, so the record names and hashes it too.
-    components: ModelInfo | None = None
-    components_stamp: Stamp | FolderStamp | None = None
+    # What gave a transformer-only file its text encoders and VAE (a diffusers folder, or the
+    # component files): part of what was loaded, so the record names and hashes them too.
+    components: tuple[ModelInfo, ...] = ()
+    components_stamps: tuple[Stamp | FolderStamp, ...] = ()
     _img2img: Any = None
 
     @property
@@ -115,10 +116,10 @@ class LoadedModel:
         """Before a record names them: the model's (and active LoRAs') files still hold the bytes
         that were hashed and loaded. Weights may still be memory-mapped from those files."""
         self.stamp = still_loaded(self.info.path, self.info.sha256, self.stamp)
-        if self.components is not None and self.components_stamp is not None:
-            self.components_stamp = still_loaded(
-                self.components.path, self.components.sha256, self.components_stamp
-            )
+        self.components_stamps = tuple(
+            still_loaded(part.path, part.sha256, before)
+            for part, before in zip(self.components, self.components_stamps, strict=True)
+        )
         for name, lora in list(self.loras.items()) if loras else ():
             self.loras[name] = replace(lora, stamp=still_loaded(lora.path, lora.sha256, lora.stamp))
 
@@ -255,10 +256,11 @@ def load_model(
     path: str | Path,
     device: str = "auto",
     dtype: str = "auto",
-    components: str | Path | None = None,
+    components: str | Path | Sequence[str | Path] | None = None,
 ) -> LoadedModel:
-    """`components`: a diffusers folder of the same family that provides what a transformer-only
-    single file (SD 3.5, Flux.1) lacks: text encoders, tokenizers, VAE."""
+    """`components`: what a transformer-only single file (SD 3.5, Flux.1) lacks (text encoders,
+    VAE): a diffusers folder of the same family, or the separate files (CLIP-L, CLIP-G, T5-XXL,
+    VAE as ComfyUI keeps them), listed or in a folder."""
     import torch
 
     path = Path(path)
@@ -274,9 +276,9 @@ def load_model(
     arch = BY_NAME.get(info.architecture) if info.architecture else None
     if arch is None and info.format != "diffusers":
         raise ModelError(f"{path}: unsupported model ({info.detail})")
-    rest_before = stamp(components) if components is not None else None
-    rest = _components_folder(path, info, arch, components)
-    if rest is None and "transformer only" in info.detail:
+    befores = _stamps(components)
+    parts = _components(path, info, arch, components)
+    if not parts and "transformer only" in info.detail:
         raise ModelError(
             f"{path}: holds only the {info.kind} transformer ({info.detail}); load it together "
             "with a diffusers folder of the same model for the text encoders and VAE"
@@ -286,7 +288,7 @@ def load_model(
     torch_dtype = getattr(torch, dtype)
 
     # 2. Will it fit? Refused on the CPU before anything is read; offloaded on a small GPU.
-    extra = parameter_count(rest) if rest else 0
+    extra = sum(parameter_count(part) for part in parts)
     memory = check_memory(info, dtype, device, extra)
     quiet_libraries()
 
@@ -294,16 +296,18 @@ def load_model(
     try:
         if info.format == "diffusers":
             pipe = _load_folder(path, torch_dtype)
-        elif rest is not None:
-            pipe = _load_transformer_file(path, arch, rest, torch_dtype)
+        elif parts and parts[0].format == "diffusers":
+            pipe = _load_transformer_file(path, arch, parts[0], torch_dtype)
+        elif parts:
+            pipe = _load_flow_single_file(path, arch, torch_dtype, parts)
         else:
             pipe = _load_single_file(path, arch, torch_dtype)
     except LOAD_ERRORS as error:
         what = arch.label if arch else "a diffusers model"
         raise ModelError(f"{path}: cannot load as {what}: {first_line(error)}") from None
     confirm_stamp(path, before)
-    if rest is not None and rest_before is not None:
-        confirm_stamp(rest.path, rest_before)
+    for part in parts:
+        confirm_stamp(part.path, befores[part.path])
 
     # 4. SD 2.x checkpoints come as epsilon (512 "base") or v-prediction (768): test which.
     # Every value explicit: diffusers otherwise lets a new scheduler class substitute its own
@@ -334,9 +338,23 @@ def load_model(
         before,
         memory=memory,
         offload=offload,
-        components=rest,
-        components_stamp=rest_before,
+        components=parts,
+        components_stamps=tuple(befores[part.path] for part in parts),
     )
+
+
+def _stamps(components: Any) -> dict[str, Stamp | FolderStamp]:
+    """Stamps of the component files or folder, taken before they are hashed."""
+    if components is None:
+        return {}
+    if isinstance(components, (str, Path)):
+        folder = Path(components)
+        if (folder / "model_index.json").is_file() or not folder.is_dir():
+            return {str(folder): stamp(folder)}
+        files = sorted(folder.glob("*.safetensors"))
+    else:
+        files = [Path(file) for file in components]
+    return {str(file): stamp(file) for file in files}
 
 
 def confirm_stamp(path: str | Path, before: Stamp | FolderStamp) -> None:
@@ -420,20 +438,40 @@ FLOW_VAE_PREFIX = "first_stage_model."
 COMFY_EXTRAS = (".logit_scale", ".position_ids")
 
 
-def _load_flow_single_file(path: Path, arch: Architecture, torch_dtype: Any) -> Any:
-    """An all-in-one SD 3.5 / Flux.1 file: each component built from the shipped config and
-    loaded strictly from its part of the file (our own key maps: diffusers' single-file code
-    assumes full-size Flux)."""
-    import diffusers
-    from diffusers.loaders.single_file_utils import convert_ldm_vae_checkpoint
+def _load_flow_single_file(
+    path: Path, arch: Architecture, torch_dtype: Any, parts: tuple[ModelInfo, ...] = ()
+) -> Any:
+    """An all-in-one SD 3.5 / Flux.1 file (or a transformer file and the component files in
+    `parts`): each component built from the shipped config and loaded strictly from its tensors
+    (our own key maps: diffusers' single-file code assumes full-size Flux)."""
+    state = _read_flow_file(path)
+    if not any(key.startswith(FLOW_TRANSFORMER_PREFIX) for key in state):
+        state = {FLOW_TRANSFORMER_PREFIX + key: tensor for key, tensor in state.items()}
+    for part in parts:
+        prefix = COMPONENT_PREFIXES[_component_kind(part)]
+        for key, tensor in _read_flow_file(Path(part.path)).items():
+            if prefix + key in state:
+                raise ValueError(f"{part.path}: a second {_component_kind(part)} ({key})")
+            state[prefix + key] = tensor
+    return _build_flow_pipeline(state, arch, torch_dtype)
+
+
+def _read_flow_file(path: Path) -> dict[str, Any]:
     from safetensors.torch import load_file
 
-    family = BY_KIND[arch.kind]
     state = load_file(path)
     if "scaled_fp8" in state:
         raise ValueError("scaled fp8 weights (ComfyUI's scaled_fp8 format) are not supported")
     for key in [k for k in state if k.endswith(COMFY_EXTRAS)]:
         del state[key]
+    return state
+
+
+def _build_flow_pipeline(state: dict[str, Any], arch: Architecture, torch_dtype: Any) -> Any:
+    import diffusers
+    from diffusers.loaders.single_file_utils import convert_ldm_vae_checkpoint
+
+    family = BY_KIND[arch.kind]
     index = json.loads((arch.config_dir / "model_index.json").read_text(encoding="utf-8"))
     transformer = _flow_transformer(
         arch, _take(state, FLOW_TRANSFORMER_PREFIX), torch_dtype, index["transformer"][1]
@@ -451,7 +489,7 @@ def _load_flow_single_file(path: Path, arch: Architecture, torch_dtype: Any) -> 
     vae_state = convert_ldm_vae_checkpoint(_take(state, FLOW_VAE_PREFIX), vae_config)
     components["vae"] = _strict(vae_class.from_config(vae_config), vae_state, "VAE", torch_dtype)
     if state:
-        raise ValueError(f"unexpected tensors in the file: {', '.join(sorted(state)[:3])}")
+        raise ValueError(f"unexpected tensors: {', '.join(sorted(state)[:3])}")
     scheduler_class = getattr(diffusers, index["scheduler"][1])
     components["scheduler"] = scheduler_class.from_config(
         scheduler_class.load_config(arch.config_dir / "scheduler")
@@ -493,6 +531,9 @@ def _text_encoder(
         state.setdefault("encoder.embed_tokens.weight", state.get("shared.weight"))
     if class_name == "CLIPTextModel":  # a CLIP-L saved with its projection: not used
         state.pop("text_projection.weight", None)
+    own = model.state_dict()
+    if not any(key.startswith("text_model.") for key in own):  # transformers 5 drops the prefix
+        state = {key.removeprefix("text_model."): tensor for key, tensor in state.items()}
     return _strict(model, state, f"{name} ({class_name})", torch_dtype)
 
 
@@ -513,20 +554,69 @@ def _strict(model: Any, state: dict[str, Any], what: str, torch_dtype: Any) -> A
     return model.to(torch_dtype).eval()
 
 
-def _components_folder(
-    path: Path, info: ModelInfo, arch: Architecture | None, components: str | Path | None
-) -> ModelInfo | None:
-    """The inspected diffusers folder that completes a transformer-only file, if one is given."""
+# Separate component files (as ComfyUI keeps them in models/text_encoders and models/vae), by
+# what their tensors say they are, and where an all-in-one file would hold them.
+COMPONENT_PREFIXES = {
+    "clip-l": "text_encoders.clip_l.transformer.",
+    "clip-g": "text_encoders.clip_g.transformer.",
+    "t5-xxl": "text_encoders.t5xxl.transformer.",
+    "vae": FLOW_VAE_PREFIX,
+}
+
+
+def _component_kind(part: ModelInfo) -> str:
+    """clip-l, clip-g, t5-xxl or vae, from the file's tensor names and widths."""
+    shapes = read_header(part.path).shapes
+    if "encoder.block.0.layer.0.SelfAttention.q.weight" in shapes:
+        return "t5-xxl"
+    if "decoder.conv_in.weight" in shapes and "encoder.conv_in.weight" in shapes:
+        return "vae"
+    width = shapes.get("text_model.final_layer_norm.weight", (0,))[0]
+    if width:  # OpenCLIP bigG is 1280 wide, OpenAI's ViT-L 768 (tiny test models narrower)
+        return "clip-g" if width == 1280 else "clip-l"
+    raise ModelError(f"{part.path}: not a CLIP-L, CLIP-G, T5-XXL or VAE file ({part.detail})")
+
+
+def _components(
+    path: Path, info: ModelInfo, arch: Architecture | None, components: Any
+) -> tuple[ModelInfo, ...]:
+    """What completes a transformer-only file, inspected (hashed): a diffusers folder of the same
+    family, or its text-encoder and VAE files (a list of files, or a folder of them)."""
     if components is None:
-        return None
+        return ()
     if info.format == "diffusers" or arch is None or BY_KIND[arch.kind].sampling != "flow":
         raise ModelError(f"{path}: components are only for SD 3.5 / Flux.1 transformer files")
-    rest = inspect(components)
-    if rest.problem or rest.format != "diffusers" or rest.kind != info.kind:
+    if isinstance(components, (str, Path)) and (Path(components) / "model_index.json").is_file():
+        rest = inspect(components)
+        if rest.problem or rest.kind != info.kind:
+            raise ModelError(
+                f"{components}: not a diffusers {info.kind} folder ({rest.problem or rest.detail})"
+            )
+        return (rest,)
+    if isinstance(components, (str, Path)):
+        folder = Path(components)
+        if not folder.is_dir():
+            raise ModelError(f"{folder}: not a diffusers folder or a folder of component files")
+        files = sorted(folder.glob("*.safetensors"))
+    else:
+        files = [Path(file) for file in components]
+    parts = tuple(inspect(file) for file in files)
+    for part in parts:
+        if part.problem:
+            raise ModelError(f"{part.path}: {part.problem}")
+    kinds = sorted(_component_kind(part) for part in parts)
+    family = BY_KIND[arch.kind]
+    needed = sorted({*family.text_encoders, *(() if _has_vae(path) else ("vae",))})
+    if kinds != needed:
         raise ModelError(
-            f"{components}: not a diffusers {info.kind} folder ({rest.problem or rest.detail})"
+            f"{path}: {family.kind} needs {', '.join(needed)} beside its transformer; "
+            f"the component files given hold {', '.join(kinds) or 'nothing usable'}"
         )
-    return rest
+    return parts
+
+
+def _has_vae(path: Path) -> bool:
+    return any(name.startswith(FLOW_VAE_PREFIX) for name in read_header(path).shapes)
 
 
 def _load_transformer_file(

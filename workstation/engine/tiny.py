@@ -158,8 +158,11 @@ def to_original_checkpoint(pipe: Any) -> dict[str, Any]:
         state["text_encoders.clip_l.transformer.text_projection.weight"] = torch.eye(width)
     for component, prefix in prefixes.items():
         for key, tensor in getattr(pipe, component).state_dict().items():
-            if key != "encoder.embed_tokens.weight":  # T5's is `shared.weight`, stored once
-                state[prefix + key] = tensor.contiguous()
+            if key == "encoder.embed_tokens.weight":  # T5's is `shared.weight`, stored once
+                continue
+            if "clip" in prefix and not key.startswith(("text_model.", "text_projection.")):
+                key = f"text_model.{key}"  # the published layout (transformers 5 drops it)
+            state[prefix + key] = tensor.contiguous()
         # ComfyUI's text-encoder wrappers save these too (no diffusers model uses them).
         state[prefix.removesuffix("transformer.") + "logit_scale"] = torch.tensor(4.6055)
     vae_blocks = len(pipe.vae.config.block_out_channels)

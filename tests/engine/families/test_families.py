@@ -198,3 +198,13 @@ def test_latent_previews_use_comfyuis_latent_formats() -> None:
         assert family.latent_channels == theirs["channels"]
         assert [list(row) for row in family.latent_rgb] == theirs["factors"]
         assert list(family.latent_rgb_bias) == (theirs["bias"] or [0.0, 0.0, 0.0])
+
+
+def test_component_files_are_named_in_the_listing(flow_dir: Path, tmp_path: Path) -> None:
+    from .test_flow_models import split_like_comfyui
+
+    files = split_like_comfyui(flow_dir / "tiny-flux-dev.safetensors", tmp_path / "comfy")
+    assert inspect(files["t5xxl_fp16"]).detail.startswith("T5 text encoder")
+    assert inspect(files["clip_l"]).kind == "CLIP"
+    assert "VAE" in inspect(files["ae"]).detail
+    assert inspect(files["flux1-transformer"]).detail.endswith("transformer only")

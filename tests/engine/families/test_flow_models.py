@@ -173,9 +173,50 @@ def test_the_components_folder_is_part_of_what_was_loaded(flow_dir: Path, tmp_pa
     model = load_model(
         flow_dir / "tiny-flux-schnell-transformer.safetensors", "cpu", components=rest
     )
-    assert model.components is not None
-    assert model.components.sha256 == inspect(rest).sha256
+    assert [part.sha256 for part in model.components] == [inspect(rest).sha256]
     model.check_files()  # unchanged: fine
     (rest / "scheduler" / "scheduler_config.json").write_text("{}")
     with pytest.raises(ModelError, match="changed on disk after it was loaded"):
         model.check_files()
+
+
+def split_like_comfyui(all_in_one: Path, out: Path) -> dict[str, Path]:
+    """An all-in-one Flux file as ComfyUI users keep it: the transformer in
+    models/diffusion_models, clip_l and t5xxl in models/text_encoders, ae in models/vae."""
+    from safetensors.torch import load_file, save_file
+
+    state = load_file(all_in_one)
+    prefixes = {
+        "flux1-transformer": "model.diffusion_model.",
+        "clip_l": "text_encoders.clip_l.transformer.",
+        "t5xxl_fp16": "text_encoders.t5xxl.transformer.",
+        "ae": "first_stage_model.",
+    }
+    out.mkdir()
+    files = {}
+    for name, prefix in prefixes.items():
+        part = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
+        files[name] = out / f"{name}.safetensors"
+        save_file(part, files[name])
+    return files
+
+
+def test_a_transformer_file_loads_with_comfyuis_separate_files(
+    flow_dir: Path, tmp_path: Path
+) -> None:
+    import torch
+
+    files = split_like_comfyui(flow_dir / "tiny-flux-dev.safetensors", tmp_path / "comfy")
+    parts = [files["clip_l"], files["t5xxl_fp16"], files["ae"]]
+    model = load_model(files["flux1-transformer"], "cpu", components=parts)
+    whole = load_model(flow_dir / "tiny-flux-dev.safetensors", "cpu")
+    assert [Path(p.path).name for p in model.components] == [p.name for p in parts]
+    for name in ("transformer", "vae", "text_encoder", "text_encoder_2"):
+        ours, theirs = (
+            getattr(model.pipe, name).state_dict(),
+            getattr(whole.pipe, name).state_dict(),
+        )
+        assert all(torch.equal(ours[k], theirs[k]) for k in theirs), name
+    assert np.array_equal(run(model)[0], run(whole)[0])
+    with pytest.raises(ModelError, match="needs clip-l, t5-xxl, vae beside its transformer"):
+        load_model(files["flux1-transformer"], "cpu", components=parts[:2])
