@@ -121,3 +121,52 @@ def test_a_comfyui_batch_file_is_matched_to_its_item(origin, tmp_path) -> None:
     done = reproduce(request, plan)
     assert done.exact_match
     assert any("item 2" in note for note in done.result.notes)
+
+
+def test_a1111_textual_inversion_is_found_by_name_and_hash(origin, models_dir, tmp_path) -> None:
+    import shutil
+
+    import torch
+    from safetensors.torch import save_file
+
+    from workstation.engine.generate import generate
+    from workstation.engine.hashing import compute_hashes
+    from workstation.engine.loading import load_model
+
+    folder = tmp_path / "models"
+    shutil.copytree(models_dir, folder)
+    (folder / "embeddings").mkdir()
+    embedding = folder / "embeddings" / "inkwash.safetensors"
+    save_file(
+        {"emb_params": torch.randn(2, 32, generator=torch.Generator().manual_seed(5))}, embedding
+    )
+    short = hashlib.sha256(embedding.read_bytes()).hexdigest()[:12]
+
+    params = base_params(
+        origin,
+        prompt="a lighthouse, inkwash",
+        sampler="Euler",
+        convention="a1111",
+        prompt_syntax="a1111",
+        noise="cpu",
+        embeddings=(str(embedding),),
+    )
+    made = generate(load_model(params.model, device="cpu"), params, decode_steps=())
+    used = made.record["sampling"]["conditioning"]["embeddings"]
+    assert [(e["name"], e["sha256"][:12], e["vectors"]) for e in used] == [("inkwash", short, 2)]
+    infotext = (
+        f"{params.prompt}\nNegative prompt: {params.negative}\n"
+        f"Steps: 4, Sampler: Euler, CFG scale: 7, Seed: 1234, Size: 64x64, "
+        f'Model hash: {compute_hashes(params.model).autov2}, TI hashes: "inkwash: {short}", '
+        f"RNG: CPU, Version: v1.10.1"
+    )
+    disputed = _png_with(tmp_path / "ti.png", made.image, {"parameters": infotext})
+    request = ReproduceRequest(image=disputed, models=folder)
+    plan = plan_for(request)
+    assert plan.params.embeddings == (str(embedding),)
+    assert reproduce(request, plan).exact_match
+
+    embedding.unlink()  # without the file A1111 reads the word as text: another image
+    plan = plan_for(request)
+    assert any("'inkwash' is not in the model folder" in note for note in plan.notes)
+    assert not reproduce(request, plan).exact_match

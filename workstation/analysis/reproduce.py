@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -244,6 +245,9 @@ def plan_reproduction(
         params = metadata.recipe.to_generation_params(
             paths[0], lora_paths=lora_paths, init_image=init_image, device=device, dtype=dtype
         )
+        if params.prompt_syntax != "plain":
+            found = find_embeddings(metadata.recipe, models_dir, notes)
+            params = params.replace(embeddings=tuple(str(path) for path in found))
     if init_image is not None and not Path(init_image).is_file():
         raise InputError(f"{init_image}: init image not found")
     missing = any(not m.found for m in matches)
@@ -258,6 +262,50 @@ def plan_reproduction(
         record=record,
         notes=tuple(notes),
     )
+
+
+_COMFY_EMBEDDING = re.compile(r"embedding:([^\s,()\[\]]+)")
+
+
+def find_embeddings(recipe: Recipe, models_dir: str | Path, notes: list[str]) -> list[Path]:
+    """Textual-inversion files the recipe names, found in the model folder by file stem: A1111's
+    "TI hashes" (name: first 12 hex of the file's SHA-256, checked) and ComfyUI's
+    `embedding:name`. A missing one is noted: the generator reads its name as text then."""
+    from workstation.engine.prompts.embeddings import EXTENSIONS
+
+    wanted = dict(recipe.embeddings)
+    for text in (recipe.prompt or "", recipe.negative or ""):
+        for name in _COMFY_EMBEDDING.findall(text):
+            wanted.setdefault(_strip_suffix(name), "")
+    if not wanted:
+        return []
+    files: dict[str, Path] = {}
+    for path in sorted(Path(models_dir).rglob("*")):
+        if path.suffix.lower() in EXTENSIONS and path.is_file():
+            files.setdefault(path.stem, path)
+    found = []
+    for name, short in wanted.items():
+        path = files.get(name)
+        if path is None:
+            notes.append(
+                f"embedding {name!r} is not in the model folder; its name is encoded as text"
+            )
+            continue
+        if short:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if not digest.startswith(short.lower()):
+                notes.append(
+                    f"embedding {name}: {path} has SHA-256 {digest[:12]}…, not the recorded {short}"
+                )
+        found.append(path)
+    return found
+
+
+def _strip_suffix(name: str) -> str:
+    for suffix in (".safetensors", ".pt", ".bin"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _embedded_record(metadata: ImageMetadata) -> tuple[dict[str, Any] | None, list[str]]:

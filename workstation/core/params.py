@@ -121,9 +121,12 @@ class GenerationParams:
     batch_index: int = 0
     hires: HiresSpec | None = None
     refiner: RefinerSpec | None = None
+    # Textual-inversion files the prompt may name (by file stem), as the generator had them.
+    embeddings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "loras", tuple(self.loras))
+        object.__setattr__(self, "embeddings", tuple(self.embeddings))
         if not self.model:
             raise InputError("no model given")
         if not isinstance(self.prompt, str) or not isinstance(self.negative, str):
@@ -170,6 +173,10 @@ class GenerationParams:
         strength = self.subseed_strength
         if not isinstance(strength, (int, float)) or not 0 <= strength <= 1:
             raise InputError(f"variation strength must be in [0, 1], not {strength!r}")
+        if not all(isinstance(path, str) and path for path in self.embeddings):
+            raise InputError("embeddings must be file paths")
+        if self.embeddings and self.prompt_syntax == "plain":
+            raise InputError("embeddings are named in a prompt syntax (a1111, comfyui, invokeai)")
         if self.hires is not None and not isinstance(self.hires, HiresSpec):
             raise InputError("hires must be a HiresSpec")
         if self.refiner is not None and not isinstance(self.refiner, RefinerSpec):
@@ -215,6 +222,7 @@ class GenerationParams:
         values = dict(data)
         try:
             values["loras"] = tuple(LoraSpec(**spec) for spec in data.get("loras", ()))
+            values["embeddings"] = tuple(data.get("embeddings", ()))
             if isinstance(data.get("hires"), dict):
                 values["hires"] = HiresSpec(**data["hires"])
             if isinstance(data.get("refiner"), dict):

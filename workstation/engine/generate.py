@@ -188,8 +188,9 @@ def _sample_native(
     pipe = model.img2img_pipe() if init else model.pipe
     pipe.scheduler = make_scheduler(params.sampler, model.base_scheduler_config, params.seed)
     generator = torch.Generator("cpu").manual_seed(params.seed)
+    prompts, conditioning = _native_prompts(pipe, params)
     kwargs: dict[str, Any] = {
-        **_native_prompts(pipe, params),
+        **prompts,
         "num_inference_steps": params.steps,
         "guidance_scale": params.cfg,
         "generator": generator,
@@ -213,22 +214,33 @@ def _sample_native(
         },
         "rng": "torch.Generator on cpu",
     }
+    if conditioning:
+        sampling["conditioning"] = conditioning
     return image, pipe, sampling
 
 
-def _native_prompts(pipe: Any, params: GenerationParams) -> dict[str, Any]:
+def _native_prompts(
+    pipe: Any, params: GenerationParams
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The pipeline's prompt arguments: the text itself (diffusers encodes it: 77 tokens, no
-    weights), or, for a weighted syntax such as InvokeAI's, the conditioning that syntax makes."""
+    weights), or, for a weighted syntax such as InvokeAI's, the conditioning that syntax makes
+    (and what the record says of it)."""
     if params.prompt_syntax == "plain":
-        return {"prompt": params.prompt, "negative_prompt": params.negative or None}
+        return {"prompt": params.prompt, "negative_prompt": params.negative or None}, None
     import torch
 
+    from workstation.engine.peer_run import embedding_library, used_embeddings
     from workstation.engine.prompts.encode import encode_prompt, pair_for_cfg
 
     encoders = [(pipe.tokenizer, pipe.text_encoder)]
     if getattr(pipe, "text_encoder_2", None) is not None:
         encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
-    options = {"syntax": params.prompt_syntax, "encoders": encoders, "clip_skip": params.clip_skip}
+    options = {
+        "syntax": params.prompt_syntax,
+        "encoders": encoders,
+        "clip_skip": params.clip_skip,
+        "embeddings": embedding_library(params),
+    }
     with torch.inference_mode():
         cond = encode_prompt(params.prompt, **options)
         uncond = encode_prompt(params.negative, negative=True, **options)
@@ -243,7 +255,13 @@ def _native_prompts(pipe: Any, params: GenerationParams) -> dict[str, Any]:
         arguments.update(
             pooled_prompt_embeds=cond.pooled, negative_pooled_prompt_embeds=uncond.pooled
         )
-    return arguments
+    record = {
+        "syntax": params.prompt_syntax,
+        "tokens": [cond.tokens, uncond.tokens],
+        "embeddings": used_embeddings(cond, uncond),
+        "warnings": list(cond.warnings + uncond.warnings),
+    }
+    return arguments, record
 
 
 def _sample_peer(
@@ -463,11 +481,7 @@ def _record(
             "resized": init.original_size != (params.width, params.height),
         },
         # how the denoising ran: the engine's own scheduler, or the generator's convention
-        **(
-            {"scheduler": sampling["scheduler"]}
-            if sampling["convention"] == "workstation"
-            else {"sampling": sampling}
-        ),
+        **_sampling_fields(sampling),
         "steps_run": steps_run,
         "image": {
             "width": image.width,
@@ -490,6 +504,17 @@ def _record(
             "software": f"workstation {__version__}",
         },
     }
+
+
+def _sampling_fields(sampling: dict[str, Any]) -> dict[str, Any]:
+    """The engine's own runs name their diffusers scheduler ("scheduler", as records always
+    have); a peer convention's run states its sampler, sigmas and noise ("sampling")."""
+    if sampling["convention"] != "workstation":
+        return {"sampling": sampling}
+    fields = {"scheduler": sampling["scheduler"]}
+    if "conditioning" in sampling:  # a weighted prompt syntax
+        fields["sampling"] = {"convention": "workstation", "conditioning": sampling["conditioning"]}
+    return fields
 
 
 def _json_safe(value: Any) -> Any:

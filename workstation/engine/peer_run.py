@@ -207,22 +207,46 @@ def _conditioning(model: LoadedModel, params: GenerationParams) -> tuple[Any, An
     if xl:
         encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
     # SDXL: every generator here takes the penultimate layers; A1111 ignores its clip skip there.
-    clip_skip = None if xl else params.clip_skip
     syntax = params.prompt_syntax
-    cond = encode_prompt(params.prompt, syntax=syntax, encoders=encoders, clip_skip=clip_skip)
-    uncond = encode_prompt(
-        params.negative, syntax=syntax, encoders=encoders, clip_skip=clip_skip, negative=True
-    )
+    options = {
+        "syntax": syntax,
+        "encoders": encoders,
+        "clip_skip": None if xl else params.clip_skip,
+        "embeddings": embedding_library(params),
+    }
+    cond = encode_prompt(params.prompt, **options)
+    uncond = encode_prompt(params.negative, negative=True, **options)
     pair = pair_for_cfg(cond, uncond, syntax)
     record = {
         "syntax": syntax,
         "tokens": [cond.tokens, uncond.tokens],
         "chunks": [cond.chunks, uncond.chunks],
-        "embeddings": [e.name for e in cond.embeddings + uncond.embeddings],
+        "embeddings": used_embeddings(cond, uncond),
         "missing_embeddings": list(cond.missing_embeddings + uncond.missing_embeddings),
         "warnings": list(cond.warnings + uncond.warnings),
     }
     return cond, uncond, pair, record
+
+
+def embedding_library(params: GenerationParams) -> Any:
+    """The textual-inversion files the params name, by file stem (None when there are none)."""
+    if not params.embeddings:
+        return None
+    from workstation.engine.prompts.embeddings import EmbeddingLibrary
+
+    return EmbeddingLibrary(files=list(params.embeddings))
+
+
+def used_embeddings(*conditionings: Any) -> list[dict[str, Any]]:
+    """What the record states of each embedding a prompt used: its file and that file's hash."""
+    seen: dict[str, dict[str, Any]] = {}
+    for conditioning in conditionings:
+        for used in conditioning.embeddings:
+            seen.setdefault(
+                used.sha256,
+                {"name": used.name, "path": used.path, "sha256": used.sha256, "vectors": used.rows},
+            )
+    return list(seen.values())
 
 
 def _noise(

@@ -128,7 +128,7 @@ def parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str,
     sampler = params.get("sampler")
     add("sampler", f"{sampler} ({scheduler})" if sampler and scheduler else sampler or scheduler)
     sampling = payload.get("sampling") or {}
-    if sampling.get("convention"):
+    if sampling.get("convention") in ("a1111", "comfyui"):
         who = ctx.t(f"convention_{sampling['convention']}")
         add(
             "sampling_convention",
