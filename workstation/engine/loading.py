@@ -487,7 +487,9 @@ def _build_flow_pipeline(state: dict[str, Any], arch: Architecture, torch_dtype:
     vae_class = diffusers.AutoencoderKL
     vae_config = vae_class.load_config(arch.config_dir / "vae")
     vae_state = convert_ldm_vae_checkpoint(_take(state, FLOW_VAE_PREFIX), vae_config)
-    components["vae"] = _strict(vae_class.from_config(vae_config), vae_state, "VAE", torch_dtype)
+    with _empty_weights():
+        vae = vae_class.from_config(vae_config)
+    components["vae"] = _strict(vae, vae_state, "VAE", torch_dtype)
     if state:
         raise ValueError(f"unexpected tensors: {', '.join(sorted(state)[:3])}")
     scheduler_class = getattr(diffusers, index["scheduler"][1])
@@ -514,7 +516,8 @@ def _flow_transformer(
     from workstation.engine.families.base import to_diffusers
 
     model_class = getattr(diffusers, class_name)
-    model = model_class.from_config(model_class.load_config(arch.config_dir / "transformer"))
+    with _empty_weights():
+        model = model_class.from_config(model_class.load_config(arch.config_dir / "transformer"))
     keys = BY_KIND[arch.kind].transformer_keys(dict(model.config))
     shapes = {name: tuple(tensor.shape) for name, tensor in model.state_dict().items()}
     return _strict(model, to_diffusers(state, keys, shapes), "transformer", torch_dtype)
@@ -526,7 +529,8 @@ def _text_encoder(
     import transformers
 
     model_class = getattr(transformers, class_name)
-    model = model_class(model_class.config_class.from_pretrained(arch.config_dir / name))
+    with _empty_weights():
+        model = model_class(model_class.config_class.from_pretrained(arch.config_dir / name))
     if class_name == "T5EncoderModel":  # stored once, as `shared.weight`
         state.setdefault("encoder.embed_tokens.weight", state.get("shared.weight"))
     if class_name == "CLIPTextModel":  # a CLIP-L saved with its projection: not used
@@ -550,8 +554,25 @@ def _strict(model: Any, state: dict[str, Any], what: str, torch_dtype: Any) -> A
             raise ValueError(
                 f"{what}: {name} has shape {tuple(tensor.shape)}, expected {tuple(own[name].shape)}"
             )
-    model.load_state_dict({k: v.to(torch_dtype) for k, v in state.items()}, strict=True)
+    # Each weight in storage of its own (a split of a fused qkv would otherwise be a view at an
+    # offset, and the kernels' results can depend on alignment): the same bits on every load.
+    fresh = {}
+    for name in list(state):
+        tensor = state.pop(name)
+        dtype = torch_dtype if tensor.is_floating_point() else tensor.dtype
+        fresh[name] = tensor.to(dtype, copy=True)
+    model.load_state_dict(fresh, strict=True, assign=True)
+    if hasattr(model, "tie_weights"):  # T5: `shared` and the encoder's embedding are one
+        model.tie_weights()
     return model.to(torch_dtype).eval()
+
+
+def _empty_weights() -> Any:
+    """Build a model without allocating (or randomly initialising) its weights: they come from
+    the file. Buffers stay real (rotary tables, position ids)."""
+    from accelerate import init_empty_weights
+
+    return init_empty_weights(include_buffers=False)
 
 
 # Separate component files (as ComfyUI keeps them in models/text_encoders and models/vae), by
