@@ -158,9 +158,15 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
         refiner=tuple((k, v) for k, v in values.items() if k.startswith("Refiner")),
         generator_version=values.get("Version"),
         settings=tuple(values.items()),
-        peer=_peer(values, width, height, warnings) if generator == "AUTOMATIC1111" else None,
+        peer=_peer(values, width, height, warnings) if _ran_a1111(generator, values) else None,
     )
     return recipe, warnings
+
+
+def _ran_a1111(generator: str, values: dict[str, str]) -> bool:
+    """A1111/Forge sampled it. The workstation writes the same text for its own images (with
+    "Version: workstation …"); those ran the workstation's own sampling."""
+    return generator == "AUTOMATIC1111" and not values.get("Version", "").startswith("workstation")
 
 
 def _peer(
