@@ -194,3 +194,20 @@ def test_invokeai_prompts_are_weighted_in_the_engines_own_sampling(tiny_model, p
     difference = np.abs(pixels(plain.image).astype(int) - pixels(same.image).astype(int))
     assert difference.mean() < 0.5  # no weights: the same conditioning, up to float order
     assert not np.array_equal(pixels(same.image), pixels(weighted.image))
+
+
+def test_a1111_prompt_editing_switches_the_prompt_during_sampling(tiny_model, params) -> None:
+    a1111 = params.replace(
+        convention="a1111", prompt_syntax="a1111", noise="cpu", sampler="Euler", steps=6
+    )
+    cat = generate(tiny_model, a1111.replace(prompt="a cat in a field"), decode_steps=())
+    dog = generate(tiny_model, a1111.replace(prompt="a dog in a field"), decode_steps=())
+    edited = generate(tiny_model, a1111.replace(prompt="a [cat:dog:0.5] in a field"))
+    schedules = edited.record["sampling"]["conditioning"]["prompt_schedules"]
+    assert schedules == {"6": {"positive": [3, 6], "negative": [6]}}
+    images = [pixels(r.image) for r in (cat, dog, edited)]
+    assert not np.array_equal(images[2], images[0]) and not np.array_equal(images[2], images[1])
+    # the first steps ran on "cat" alone: the same latents as the cat image until the switch
+    cat_steps = generate(tiny_model, a1111.replace(prompt="a cat in a field"))
+    assert np.array_equal(cat_steps.steps[2].preview, edited.steps[2].preview)
+    assert not np.array_equal(cat_steps.steps[4].preview, edited.steps[4].preview)

@@ -66,8 +66,8 @@ def run(
         steps = hires.steps or params.steps
         plans.append(plan_sigmas(choice, schedule, steps, hires.denoise, a1111_fix_steps=True))
     total = sum(len(plan.sigmas) - 1 for plan in plans)
-    cond, uncond, pair, conditioning = _conditioning(model, params)
-    run_pass = _Pass(model, params, choice, schedule, (cond, uncond, pair), on_step, total)
+    conditionings = _Conditionings(model, params)
+    run_pass = _Pass(model, params, choice, schedule, conditionings, on_step, total)
 
     size = (params.width, params.height)
     latent, source = run_pass(plans[0], size, init_latent, offset=0)
@@ -92,7 +92,7 @@ def run(
             "batch": [params.batch_index, params.batch_size],
             "timestep": "nearest integer" if convention == "comfyui" else "fractional",
         },
-        conditioning=conditioning,
+        conditioning=conditionings.record(),
     )
 
 
@@ -109,12 +109,12 @@ class _Pass:
         params: GenerationParams,
         choice: Any,
         schedule: Any,
-        conditioning: tuple[Any, Any, Any],
+        conditionings: _Conditionings,
         on_step: StepHook,
         total: int,
     ) -> None:
         self.model, self.params, self.choice, self.schedule = model, params, choice, schedule
-        self.conditioning, self.on_step, self.total = conditioning, on_step, total
+        self.conditionings, self.on_step, self.total = conditionings, on_step, total
 
     def __call__(
         self, plan: Any, size: tuple[int, int], init_latent: Any | None, offset: int
@@ -130,7 +130,9 @@ class _Pass:
         shape = (channels, size[1] // factor, size[0] // factor)
         # A1111 draws a hires pass's noise from a new generator with the same seeds.
         noise, noise_sampler, source = _noise(params, shape, choice, plan.sigmas)
-        unet = _unet_call(pipe, *self.conditioning, size)
+        # the prompt's schedule runs over the pass's steps, as A1111 encodes it per pass
+        steps = self.params.steps if offset == 0 else len(plan.sigmas) - 1
+        unet = _unet_call(pipe, self.conditionings.for_pass(steps), size)
         denoiser = Denoiser(
             unet,
             self.schedule.as_convention(convention),
@@ -198,34 +200,92 @@ def _upscale(pipe: Any, latent: Any, hires: Any) -> Any:
     return vae_codec.encode(pipe, image.resize((hires.width, hires.height), method))
 
 
-def _conditioning(model: LoadedModel, params: GenerationParams) -> tuple[Any, Any, Any, dict]:
-    from workstation.engine.prompts.encode import encode_prompt, pair_for_cfg
+class _Conditionings:
+    """The conditioning of every UNet call, per pass. Static prompts have one; A1111's prompt
+    editing ("[a:b:0.5]") and alternation ("[a|b]") have a schedule per prompt over the pass's
+    steps, and A1111 picks the entry by how often its CFG denoiser has been called in the pass
+    (`reconstruct_cond_batch`: the first entry whose end is ≥ the count), so samplers that call
+    the model twice a step switch sooner."""
 
-    pipe = model.pipe
-    encoders = [(pipe.tokenizer, pipe.text_encoder)]
-    xl = getattr(pipe, "text_encoder_2", None) is not None
-    if xl:
-        encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
-    # SDXL: every generator here takes the penultimate layers; A1111 ignores its clip skip there.
-    syntax = params.prompt_syntax
-    options = {
-        "syntax": syntax,
-        "encoders": encoders,
-        "clip_skip": None if xl else params.clip_skip,
-        "embeddings": embedding_library(params),
-    }
-    cond = encode_prompt(params.prompt, **options)
-    uncond = encode_prompt(params.negative, negative=True, **options)
-    pair = pair_for_cfg(cond, uncond, syntax)
-    record = {
-        "syntax": syntax,
-        "tokens": [cond.tokens, uncond.tokens],
-        "chunks": [cond.chunks, uncond.chunks],
-        "embeddings": used_embeddings(cond, uncond),
-        "missing_embeddings": list(cond.missing_embeddings + uncond.missing_embeddings),
-        "warnings": list(cond.warnings + uncond.warnings),
-    }
-    return cond, uncond, pair, record
+    def __init__(self, model: LoadedModel, params: GenerationParams) -> None:
+        self.params = params
+        pipe = model.pipe
+        encoders = [(pipe.tokenizer, pipe.text_encoder)]
+        xl = getattr(pipe, "text_encoder_2", None) is not None
+        if xl:
+            encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
+        # SDXL: every generator here takes the penultimate layers; A1111 ignores its clip skip.
+        self.options = {
+            "encoders": encoders,
+            "clip_skip": None if xl else params.clip_skip,
+            "embeddings": embedding_library(params),
+        }
+        self.schedules: dict[int, _Schedule] = {}
+
+    def for_pass(self, steps: int) -> _Schedule:
+        if steps not in self.schedules:
+            self.schedules[steps] = _Schedule(
+                self._encode(self.params.prompt, steps, negative=False),
+                self._encode(self.params.negative, steps, negative=True),
+                self.params.prompt_syntax,
+            )
+        return self.schedules[steps]
+
+    def _encode(self, text: str, steps: int, negative: bool) -> list[tuple[int, Any]]:
+        from workstation.engine.prompts import a1111
+        from workstation.engine.prompts.encode import encode_prompt, encode_prompt_schedule
+
+        syntax = self.params.prompt_syntax
+        if syntax == "a1111" and len(a1111.prompt_schedule(text, steps)) > 1:
+            return encode_prompt_schedule(text, steps, negative=negative, **self.options)
+        return [(steps, encode_prompt(text, syntax=syntax, negative=negative, **self.options))]
+
+    def record(self) -> dict[str, Any]:
+        first = next(iter(self.schedules.values()))
+        cond, uncond = first.positive[0][1], first.negative[0][1]
+        everything = [c for s in self.schedules.values() for _, c in s.positive + s.negative]
+        record = {
+            "syntax": self.params.prompt_syntax,
+            "tokens": [cond.tokens, uncond.tokens],
+            "chunks": [cond.chunks, uncond.chunks],
+            "embeddings": used_embeddings(*everything),
+            "missing_embeddings": sorted({m for c in everything for m in c.missing_embeddings}),
+            "warnings": list(dict.fromkeys(w for c in everything for w in c.warnings)),
+        }
+        scheduled = {
+            steps: {"positive": [e for e, _ in s.positive], "negative": [e for e, _ in s.negative]}
+            for steps, s in self.schedules.items()
+            if len(s.positive) > 1 or len(s.negative) > 1
+        }
+        if scheduled:
+            record["prompt_schedules"] = {str(steps): ends for steps, ends in scheduled.items()}
+        return record
+
+
+class _Schedule:
+    """One pass's positive and negative conditioning schedules, paired for CFG on demand."""
+
+    def __init__(self, positive: list, negative: list, syntax: str) -> None:
+        self.positive, self.negative, self.syntax = positive, negative, syntax
+        self._pairs: dict[tuple[int, int], Any] = {}
+
+    def at(self, call: int) -> tuple[Any, Any, Any]:
+        """(positive, negative, CFG pair) for the `call`-th model call of the pass (from 0)."""
+        from workstation.engine.prompts.encode import pair_for_cfg
+
+        i = _entry(self.positive, call)
+        j = _entry(self.negative, call)
+        if (i, j) not in self._pairs:
+            cond, uncond = self.positive[i][1], self.negative[j][1]
+            self._pairs[i, j] = (cond, uncond, pair_for_cfg(cond, uncond, self.syntax))
+        return self._pairs[i, j]
+
+
+def _entry(schedule: list[tuple[int, Any]], call: int) -> int:
+    for index, (end, _) in enumerate(schedule):
+        if call <= end:
+            return index
+    return len(schedule) - 1
 
 
 def embedding_library(params: GenerationParams) -> Any:
@@ -310,43 +370,44 @@ def _brownian_source(convention: str, source: str, choice: Any) -> Iterator[None
         brownian_interval._randn = original
 
 
-def _unet_call(pipe: Any, cond: Any, uncond: Any, pair: Any, size: tuple[int, int]) -> Callable:
+def _unet_call(pipe: Any, schedule: _Schedule, size: tuple[int, int]) -> Callable:
     """(scaled input, timestep) -> the UNet's raw output for a [positive; negative] batch: one
-    batched call when the contexts have one length, two calls otherwise (as the generator)."""
+    batched call when the contexts have one length, two calls otherwise (as the generator).
+    Each call takes the conditioning the prompt schedule gives for that call."""
     import torch
 
     unet = pipe.unet
     device, dtype = unet.device, unet.dtype
-    extra: dict[str, Any] = {}
-    if cond.pooled is not None:  # SDXL: pooled text and the size conditioning
-        width, height = size
-        time_ids = [height, width, 0, 0, height, width]  # original size, crop, target size
-        extra = {"text_embeds": (cond.pooled, uncond.pooled), "time_ids": time_ids}
+    width, height = size
+    time_ids = [height, width, 0, 0, height, width]  # SDXL: original size, crop, target size
+    calls = {"n": 0}
 
-    def added(indices: tuple[int, ...]) -> dict[str, Any]:
-        if not extra:
-            return {}
-        pooled = torch.cat([extra["text_embeds"][i] for i in indices]).to(device, dtype)
-        time_ids = torch.tensor([extra["time_ids"]] * len(indices)).to(device, dtype)
-        return {"added_cond_kwargs": {"text_embeds": pooled, "time_ids": time_ids}}
-
-    def run_unet(x_in: Any, t: Any, context: Any, indices: tuple[int, ...]) -> Any:
+    def run_unet(x_in: Any, t: Any, context: Any, pooled: list[Any]) -> Any:
+        extra: dict[str, Any] = {}
+        if pooled[0] is not None:  # SDXL: pooled text and the size conditioning
+            extra["added_cond_kwargs"] = {
+                "text_embeds": torch.cat(pooled).to(device, dtype),
+                "time_ids": torch.tensor([time_ids] * len(pooled)).to(device, dtype),
+            }
         out = unet(
             x_in.to(dtype),
             t.to(device),
             encoder_hidden_states=context.to(device, dtype),
             return_dict=False,
-            **added(indices),
+            **extra,
         )[0]
         return out.float()
 
     def call(x_in: Any, t: Any, _: Any) -> Any:
         """x_in, t: [positive; negative] halves of one batch."""
+        cond, uncond, pair = schedule.at(calls["n"])
+        calls["n"] += 1
         if pair.same_length:
-            return run_unet(x_in, t, torch.cat([pair.cond, pair.uncond]), (0, 1))
+            context = torch.cat([pair.cond, pair.uncond])
+            return run_unet(x_in, t, context, [cond.pooled, uncond.pooled])
         x_pos, x_neg = x_in.chunk(2)
         t_pos, t_neg = t.chunk(2)
-        positive = run_unet(x_pos, t_pos, pair.cond, (0,))
-        return torch.cat([positive, run_unet(x_neg, t_neg, pair.uncond, (1,))])
+        positive = run_unet(x_pos, t_pos, pair.cond, [cond.pooled])
+        return torch.cat([positive, run_unet(x_neg, t_neg, pair.uncond, [uncond.pooled])])
 
     return call
