@@ -11,6 +11,7 @@ the denoising loop, so nothing more runs.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import platform
 import time
@@ -158,7 +159,7 @@ def _run(
     )
 
     # 2. Sample, capturing every step: the engine's own way, or the named generator's.
-    capture = _StepCapture(model, decode_steps, runtime)
+    capture = _StepCapture(model, decode_steps, runtime, size=(params.width, params.height))
     if runtime.cancelled():
         raise Cancelled("generation cancelled before it started")
     if params.convention == "workstation":
@@ -185,22 +186,32 @@ def _sample_native(
     on every device."""
     import torch
 
+    family = model.family
     pipe = model.img2img_pipe() if init else model.pipe
-    pipe.scheduler = make_scheduler(params.sampler, model.base_scheduler_config, params.seed)
+    if family.sampling == "flow":  # the model's own flow-matching Euler (shift as configured)
+        pipe.scheduler = family.native_scheduler(model.base_scheduler_config)
+    else:
+        pipe.scheduler = make_scheduler(params.sampler, model.base_scheduler_config, params.seed)
     generator = torch.Generator("cpu").manual_seed(params.seed)
     prompts, conditioning = _native_prompts(pipe, params)
+    # guidance, negative prompt and clip skip as the family takes them (Flux: guidance only)
+    options = family.call_options(params.negative, params.cfg, params.clip_skip)
+    if conditioning is not None:  # the prompts are embeddings already, clip skip applied
+        options = {"guidance_scale": params.cfg}
+    elif not family.supports_negative:
+        prompts.pop("negative_prompt", None)
     kwargs: dict[str, Any] = {
         **prompts,
+        **options,
         "num_inference_steps": params.steps,
-        "guidance_scale": params.cfg,
         "generator": generator,
-        "clip_skip": (params.clip_skip - 1 or None) if params.prompt_syntax == "plain" else None,
         "callback_on_step_end": capture,
         "output_type": "pil",
     }
     if init:
         kwargs.update(image=init.image, strength=params.strength)
-    else:
+    if not init or "height" in inspect.signature(pipe.__call__).parameters:
+        # (SD 3.5's and Flux's img2img default to their native size, not the image's)
         kwargs.update(width=params.width, height=params.height)
     with torch.inference_mode(), warnings.catch_warnings():
         # torchsde (DPM++ SDE) warns about float rounding at the ends of its Brownian interval
@@ -309,11 +320,17 @@ def _complete(
         raise InputError(f"params name model {params.model}, but {model.info.path} is loaded")
     if problem := model.family.check_size(params.width, params.height):
         raise InputError(problem)
-    if params.convention != "workstation" and model.family.sampling != "discrete":
-        raise InputError(
-            f"the {params.convention} convention is implemented for SD 1.x/2.x/SDXL models; "
-            f"run this {model.family.kind} model with convention workstation"
-        )
+    if model.family.sampling != "discrete":
+        if params.convention != "workstation" or params.prompt_syntax != "plain":
+            raise InputError(
+                f"the {params.convention} convention and weighted prompt syntaxes are "
+                f"implemented for SD 1.x/2.x/SDXL models; run this {model.family.kind} model "
+                "with convention workstation and plain prompts"
+            )
+        if canonical_name(params.sampler) != "Euler":
+            raise InputError(
+                f"{model.family.kind} models sample with flow-matching Euler: use sampler Euler"
+            )
     if params.clip_skip > 1 and not model.family.supports_clip_skip:
         raise InputError(f"clip skip is not used by {model.family.kind} models; leave it at 1")
     layers = model.pipe.text_encoder.config.num_hidden_layers
@@ -460,6 +477,18 @@ def _record(
             "autov2": info.autov2,
             "autov1": info.autov1,
             "prediction_type": model.prediction_type,
+            "family": model.family.kind,
+            # the separate files a transformer-only model was completed with, hashed as loaded
+            **(
+                {
+                    "components": [
+                        {"path": part.path, "kind": part.kind, "sha256": part.sha256}
+                        for part in model.components
+                    ]
+                }
+                if model.components
+                else {}
+            ),
         },
         "loras": [
             {
@@ -492,6 +521,7 @@ def _record(
             "device": model.device,
             "device_name": device_name,
             "dtype": model.dtype,
+            **({"offload": model.offload} if model.offload else {}),
             "rng": sampling.get("rng", f"{params.noise} ({params.convention})"),
             "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
             # CPU float sums depend on how the work is split: same count, same bits.

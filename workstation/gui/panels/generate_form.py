@@ -29,6 +29,7 @@ from workstation.app.generate import KEEP_ALL, KEEP_EVERY_5TH, KEEP_FINAL, Gener
 from workstation.app.recipe import DEFAULT_STRENGTH, Recipe
 from workstation.core.errors import WorkstationError
 from workstation.engine.architectures import DEFAULT_SIZE, native_size
+from workstation.engine.families import BASE_KINDS
 from workstation.engine.samplers import SAMPLERS
 from workstation.engine.sampling import sampler_names, schedule_names
 from workstation.gui.jobs import Job, JobRunner
@@ -36,8 +37,6 @@ from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
 from workstation.gui.widgets.lora_list import LoraList
 from workstation.gui.widgets.seed_field import SeedField
-
-BASE_KINDS = ("SD1.x", "SD2.x", "SDXL")
 
 
 class GenerateForm(QScrollArea):
