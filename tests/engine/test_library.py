@@ -75,6 +75,23 @@ def test_lora_base_is_read_from_shapes(shapes: dict, context: int) -> None:
     assert detection.kind == "LoRA" and detection.context_dim == context
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lora_unet_down_blocks_0_attentions_0_proj_in.diff",  # LyCORIS full
+        "lora_te_text_model_encoder_layers_0_layer_norm1.w_norm",  # LyCORIS norm
+        "lora_unet_mid_block_attentions_0_proj_out.lokr_w2",  # LoKr, w1 factorised
+        "lora_unet_mid_block_attentions_0_proj_out.dora_scale",
+    ],
+)
+def test_every_lycoris_algorithm_is_a_lora(name: str) -> None:
+    assert detect({name: (4, 4)}).kind == "LoRA"
+
+
+def test_a_generic_suffix_outside_a_lora_prefix_is_not_a_lora() -> None:
+    assert detect({"model.diffusion_model.out.diff": (4, 4)}).kind != "LoRA"
+
+
 def test_clip_and_other_files() -> None:
     open_clip = {"visual.conv1.weight": (768, 3, 32, 32), "token_embedding.weight": (49408, 512)}
     assert detect(open_clip).kind == "CLIP"

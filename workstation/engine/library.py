@@ -35,8 +35,16 @@ LORA_MARKERS = (
     ".lora.down.weight",
     "_lora.down.weight",
     ".hada_w1_a",
+    ".hada_w1_b",
     ".lokr_w1",
+    ".lokr_w1_a",
+    ".lokr_w2",
+    ".lokr_w2_a",
+    ".dora_scale",
 )
+# LyCORIS "full" and "norm" modules: generic suffixes, so only under a LoRA module prefix.
+LORA_PREFIXES = ("lora_unet_", "lora_te_", "lora_te1_", "lora_te2_", "lora_te3_")
+LORA_GENERIC_MARKERS = (".diff", ".diff_b", ".w_norm", ".b_norm")
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,9 @@ def _identify(path: Path) -> tuple[str, Detection, str | None]:
 def detect(shapes: dict[str, tuple[int, ...]]) -> Detection:
     """Kind and architecture from tensor names and shapes."""
     names = shapes.keys()
-    if any(name.endswith(LORA_MARKERS) for name in names):
+    if any(name.endswith(LORA_MARKERS) for name in names) or any(
+        name.startswith(LORA_PREFIXES) and name.endswith(LORA_GENERIC_MARKERS) for name in names
+    ):
         return _detect_lora(shapes)
 
     base = detect_base(shapes)

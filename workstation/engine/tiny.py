@@ -20,6 +20,7 @@ from workstation.core.errors import InputError
 from workstation.engine.architectures import BY_NAME, clip_tokenizer
 from workstation.engine.families import family_of
 from workstation.engine.families.base import to_original
+from workstation.engine.families.ldm import ldm_unet_key
 
 TINY = BY_NAME["tiny-sd"]
 TINY_ARCHITECTURES = ("tiny-sd", "tiny-sd3", "tiny-flux-dev", "tiny-flux-schnell")
@@ -195,7 +196,7 @@ def to_ldm_state_dict(pipe: Any) -> dict[str, Any]:
     vae_blocks = len(pipe.vae.config.block_out_channels)
     state = {}
     for key, tensor in pipe.unet.state_dict().items():
-        name = _ldm_unet_key(key, layers, up_has_attention)
+        name = ldm_unet_key(key, layers, up_has_attention)
         state[f"model.diffusion_model.{name}"] = tensor.contiguous()
     for key, tensor in pipe.vae.state_dict().items():
         name = _ldm_vae_key(key, vae_blocks)
@@ -205,59 +206,6 @@ def to_ldm_state_dict(pipe: Any) -> dict[str, Any]:
     for key, tensor in pipe.text_encoder.state_dict().items():
         state[f"cond_stage_model.transformer.text_model.{key}"] = tensor.contiguous()
     return state
-
-
-_RESNET_PARTS = {
-    "norm1": "in_layers.0",
-    "conv1": "in_layers.2",
-    "norm2": "out_layers.0",
-    "conv2": "out_layers.3",
-    "time_emb_proj": "emb_layers.1",
-    "conv_shortcut": "skip_connection",
-}
-_UNET_FIXED = {
-    "conv_in": "input_blocks.0.0",
-    "time_embedding.linear_1": "time_embed.0",
-    "time_embedding.linear_2": "time_embed.2",
-    "conv_norm_out": "out.0",
-    "conv_out": "out.2",
-}
-
-
-def _ldm_unet_key(key: str, layers: int, up_has_attention: list[bool]) -> str:
-    module, _, param = key.rpartition(".")
-    if module in _UNET_FIXED:
-        return f"{_UNET_FIXED[module]}.{param}"
-
-    def resnet(rest: str) -> str:
-        part, _, tail = rest.partition(".")
-        return f"{_RESNET_PARTS[part]}.{tail}" if part in _RESNET_PARTS else rest
-
-    # LDM numbers the UNet's blocks flat: conv_in is input_blocks.0, then per level `layers`
-    # (resnet, attention) pairs and a downsampler; going up, `layers + 1` pairs and an upsampler.
-    if match := re.match(r"down_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
-        number = 1 + int(match[1]) * (layers + 1) + int(match[2])
-        return f"input_blocks.{number}.0.{resnet(match[3])}"
-    if match := re.match(r"down_blocks\.(\d+)\.attentions\.(\d+)\.(.*)", key):
-        number = 1 + int(match[1]) * (layers + 1) + int(match[2])
-        return f"input_blocks.{number}.1.{match[3]}"
-    if match := re.match(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.*)", key):
-        return f"input_blocks.{(int(match[1]) + 1) * (layers + 1)}.0.op.{match[2]}"
-    if match := re.match(r"mid_block\.resnets\.(\d+)\.(.*)", key):
-        return f"middle_block.{2 * int(match[1])}.{resnet(match[2])}"
-    if match := re.match(r"mid_block\.attentions\.0\.(.*)", key):
-        return f"middle_block.1.{match[1]}"
-    if match := re.match(r"up_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
-        number = int(match[1]) * (layers + 1) + int(match[2])
-        return f"output_blocks.{number}.0.{resnet(match[3])}"
-    if match := re.match(r"up_blocks\.(\d+)\.attentions\.(\d+)\.(.*)", key):
-        number = int(match[1]) * (layers + 1) + int(match[2])
-        return f"output_blocks.{number}.1.{match[3]}"
-    if match := re.match(r"up_blocks\.(\d+)\.upsamplers\.0\.(.*)", key):
-        block = int(match[1])
-        slot = 2 if up_has_attention[block] else 1
-        return f"output_blocks.{block * (layers + 1) + layers}.{slot}.{match[2]}"
-    raise ValueError(f"no LDM name for UNet key {key}")
 
 
 _VAE_ATTENTION = {

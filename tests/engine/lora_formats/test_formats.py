@@ -173,13 +173,13 @@ def test_a_lycoris_lora_for_another_base_is_refused(clean, tmp_path: Path) -> No
 def test_kohya_ldm_and_sdxl_names_reach_the_same_modules(clean, kohya_lora: Path, tmp_path) -> None:
     """kohya's SDXL files name UNet modules in the original LDM layout (input_blocks_…) and the
     text encoders lora_te1_/lora_te2_; renamed so, the same tensors merge to the same weights."""
-    from workstation.engine.tiny import _ldm_unet_key
+    from workstation.engine.families.ldm import ldm_unet_key
 
     unet = clean.pipe.unet
     up_attention = ["CrossAttn" in kind for kind in unet.config.up_block_types]
     flat_to_ldm = {
         "lora_unet_" + path.replace(".", "_"): "lora_unet_"
-        + _ldm_unet_key(f"{path}.weight", unet.config.layers_per_block, up_attention)[:-7].replace(
+        + ldm_unet_key(f"{path}.weight", unet.config.layers_per_block, up_attention)[:-7].replace(
             ".", "_"
         )
         for path, _ in unet.named_modules()

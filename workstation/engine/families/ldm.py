@@ -88,3 +88,58 @@ def kohya_unet_key(key: str) -> tuple[str, str] | None:
         if key.startswith(prefix):
             return component, key[len(prefix) :].split(".")[0]
     return None
+
+
+_RESNET_PARTS = {
+    "norm1": "in_layers.0",
+    "conv1": "in_layers.2",
+    "norm2": "out_layers.0",
+    "conv2": "out_layers.3",
+    "time_emb_proj": "emb_layers.1",
+    "conv_shortcut": "skip_connection",
+}
+_UNET_FIXED = {
+    "conv_in": "input_blocks.0.0",
+    "time_embedding.linear_1": "time_embed.0",
+    "time_embedding.linear_2": "time_embed.2",
+    "conv_norm_out": "out.0",
+    "conv_out": "out.2",
+}
+
+
+def ldm_unet_key(key: str, layers: int, up_has_attention: list[bool]) -> str:
+    """The original (LDM) name of a diffusers UNet parameter: what single files and kohya's
+    SDXL LoRAs call it. `layers`: resnets per down block; `up_has_attention` per up block."""
+    module, _, param = key.rpartition(".")
+    if module in _UNET_FIXED:
+        return f"{_UNET_FIXED[module]}.{param}"
+
+    def resnet(rest: str) -> str:
+        part, _, tail = rest.partition(".")
+        return f"{_RESNET_PARTS[part]}.{tail}" if part in _RESNET_PARTS else rest
+
+    # LDM numbers the UNet's blocks flat: conv_in is input_blocks.0, then per level `layers`
+    # (resnet, attention) pairs and a downsampler; going up, `layers + 1` pairs and an upsampler.
+    if match := re.match(r"down_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
+        number = 1 + int(match[1]) * (layers + 1) + int(match[2])
+        return f"input_blocks.{number}.0.{resnet(match[3])}"
+    if match := re.match(r"down_blocks\.(\d+)\.attentions\.(\d+)\.(.*)", key):
+        number = 1 + int(match[1]) * (layers + 1) + int(match[2])
+        return f"input_blocks.{number}.1.{match[3]}"
+    if match := re.match(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.*)", key):
+        return f"input_blocks.{(int(match[1]) + 1) * (layers + 1)}.0.op.{match[2]}"
+    if match := re.match(r"mid_block\.resnets\.(\d+)\.(.*)", key):
+        return f"middle_block.{2 * int(match[1])}.{resnet(match[2])}"
+    if match := re.match(r"mid_block\.attentions\.0\.(.*)", key):
+        return f"middle_block.1.{match[1]}"
+    if match := re.match(r"up_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", key):
+        number = int(match[1]) * (layers + 1) + int(match[2])
+        return f"output_blocks.{number}.0.{resnet(match[3])}"
+    if match := re.match(r"up_blocks\.(\d+)\.attentions\.(\d+)\.(.*)", key):
+        number = int(match[1]) * (layers + 1) + int(match[2])
+        return f"output_blocks.{number}.1.{match[3]}"
+    if match := re.match(r"up_blocks\.(\d+)\.upsamplers\.0\.(.*)", key):
+        block = int(match[1])
+        slot = 2 if up_has_attention[block] else 1
+        return f"output_blocks.{block * (layers + 1) + layers}.{slot}.{match[2]}"
+    raise ValueError(f"no LDM name for UNet key {key}")

@@ -175,7 +175,7 @@ def _text_aliases(path: str) -> tuple[str, ...]:
 
 
 def _unet_aliases(unet: Any) -> Callable[[str], tuple[str, ...]]:
-    from workstation.engine.tiny import _ldm_unet_key
+    from workstation.engine.families.ldm import ldm_unet_key
 
     config = unet.config
     up_has_attention = ["CrossAttn" in kind for kind in config.up_block_types]
@@ -183,7 +183,7 @@ def _unet_aliases(unet: Any) -> Callable[[str], tuple[str, ...]]:
 
     def aliases(path: str) -> tuple[str, ...]:
         try:
-            ldm = _ldm_unet_key(f"{path}.weight", layers, up_has_attention)
+            ldm = ldm_unet_key(f"{path}.weight", layers, up_has_attention)
         except (ValueError, KeyError, IndexError, TypeError):
             return (path,)
         return path, re.sub(r"\.weight$", "", ldm)
