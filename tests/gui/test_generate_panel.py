@@ -108,3 +108,32 @@ def test_unusable_values_are_explained_before_anything_runs(qtbot, generate_read
     box = error_box(generate_ready)
     assert box is not None and "multiple of 8" in box.text()
     assert not generate_ready.runner.busy
+
+
+def test_following_comfyui_lists_its_names_and_the_record_says_so(
+    qtbot, generate_ready, sample_case, tmp_path
+):
+    window = generate_ready
+    form = window.generate_panel.form
+    form.convention.setCurrentIndex(form.convention.findData("comfyui"))
+    samplers = [form.sampler.itemText(i) for i in range(form.sampler.count())]
+    schedules = [form.schedule.itemData(i) for i in range(form.schedule.count())]
+    assert "dpmpp_2m" in samplers and "DPM++ 2M Karras" not in samplers
+    assert "karras" in schedules and form.schedule.isEnabled()
+    form.sampler.setCurrentText("dpmpp_2m")
+    form.schedule.setCurrentIndex(form.schedule.findData("karras"))
+    form.steps.setValue(4)
+    window.grab().save(str(tmp_path / "generate-comfyui.png"))  # looked at by hand once
+    window.generate_panel.generate()
+    wait_idle(qtbot, window)
+    with Case.open(sample_case) as case:
+        record = case.records("generation")[-1]
+    params, sampling = record.payload["params"], record.payload["sampling"]
+    assert (params["convention"], params["sampler"], params["scheduler"]) == (
+        "comfyui",
+        "dpmpp_2m",
+        "karras",
+    )
+    assert (sampling["k_sampler"], sampling["schedule"]) == ("dpmpp_2m", "karras")
+    form.convention.setCurrentIndex(form.convention.findData("workstation"))
+    assert not form.schedule.isEnabled() and form.sampler.findText("Euler a") >= 0
