@@ -162,6 +162,9 @@ def cases() -> list[dict]:
         {"case": "long-prompt-euler", "tests": "prompt over 75 tokens (ComfyUI encodes 77-token chunks)",
          "args": {"prompt": LONG_PROMPT}},
     ]  # fmt: skip
+    for sampler in ("euler_ancestral", "dpmpp_2m_sde"):
+        found.append({"case": f"batch3-{sampler}", "tests": f"batch_size 3 with {sampler}: step noise drawn for "
+                      "the whole batch", "args": {"sampler": sampler, "batch": 3}})  # fmt: skip
     for sampler in ("dpmpp_2m", "euler"):
         for scheduler in SCHEDULERS[1:]:
             found.append({"case": f"txt2img-{sampler}-{scheduler}", "tests": f"scheduler {scheduler} with {sampler}",
