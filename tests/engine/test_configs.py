@@ -69,12 +69,14 @@ def test_transformer_configs_build_the_published_architectures(name: str) -> Non
 def test_every_architecture_has_a_complete_config_folder() -> None:
     for arch in ARCHITECTURES:
         denoiser = "unet" if family_of(arch).transformer_keys is None else "transformer"
+        # an SDXL refiner has only SDXL's second text encoder (OpenCLIP bigG) and its tokenizer
+        tokenizer = "tokenizer_2" if family_of(arch).refiner else "tokenizer"
         for part in (
             "model_index.json",
             f"{denoiser}/config.json",
             "vae/config.json",
             "scheduler/scheduler_config.json",
-            "tokenizer/tokenizer_config.json",
+            f"{tokenizer}/tokenizer_config.json",
         ):
             assert (arch.config_dir / part).is_file(), f"{arch.name}/{part}"
 

@@ -40,7 +40,7 @@ from workstation.core.errors import InputError, ModelError
 from workstation.core.params import GenerationParams, LoraSpec
 from workstation.engine.hashing import HashCache
 from workstation.engine.library import ModelInfo, scan
-from workstation.engine.loading import BASE_KINDS, LoadedModel
+from workstation.engine.loading import BASE_KINDS, REFINER_KINDS, LoadedModel
 from workstation.engine.pngmeta import RECORD_KEY
 from workstation.engine.runtime import Runtime
 from workstation.engine.stored import schema_fields
@@ -59,7 +59,7 @@ ProgressCallback = Callable[[int, int, Any], None]  # legacy form, see Runtime.f
 class ModelMatch:
     """One model the metadata names, what was looked for, and what was found."""
 
-    role: str  # "checkpoint" or "LoRA"
+    role: str  # "checkpoint", "LoRA" or "refiner"
     name: str | None  # as recorded
     looked_for: tuple[tuple[str, str], ...]  # (hash kind, value) in the order tried
     scale: float | None = None  # LoRAs
@@ -220,19 +220,23 @@ def plan_reproduction(
             cache.save()
     checkpoints = [m for m in models if m.kind in BASE_KINDS]
     loras = [m for m in models if m.kind == "LoRA"]
+    refiners = [m for m in models if m.kind in REFINER_KINDS]
 
     if record is not None:
         source, generator = WORKSTATION_RECORD, record.get("environment", {}).get("software", "")
         wanted_model, wanted_loras = _wanted_from_record(record)
+        wanted_refiner = _refiner_from_record(record)
     else:
         recipe = metadata.recipe
         if recipe is None:
             raise InputError(f"{metadata.path}: the metadata records no generation settings")
         source, generator = recipe.source, recipe.generator
         wanted_model, wanted_loras = _wanted_from_recipe(recipe, notes)
+        wanted_refiner = _refiner_from_recipe(recipe, notes)
     matches = (
         _match(wanted_model, checkpoints),
         *(_match(wanted, loras) for wanted in wanted_loras),
+        *(() if wanted_refiner is None else (_match(wanted_refiner, refiners),)),
     )
 
     # Build the params even with a model missing: a recipe the engine cannot run is a user error
@@ -241,9 +245,19 @@ def plan_reproduction(
     if record is not None:
         params = _params_from_record(record, matches, paths, init_image, device, dtype)
     else:
-        lora_paths = {m.name: path for m, path in zip(matches[1:], paths[1:], strict=True)}
+        lora_paths = {
+            m.name: path for m, path in zip(matches[1:], paths[1:], strict=True) if m.role == "LoRA"
+        }
+        refiner_paths = [
+            path for m, path in zip(matches, paths, strict=True) if m.role == "refiner"
+        ]
         params = metadata.recipe.to_generation_params(
-            paths[0], lora_paths=lora_paths, init_image=init_image, device=device, dtype=dtype
+            paths[0],
+            lora_paths=lora_paths,
+            init_image=init_image,
+            device=device,
+            dtype=dtype,
+            refiner_path=refiner_paths[0] if refiner_paths else None,
         )
         if params.prompt_syntax != "plain":
             found = find_embeddings(metadata.recipe, models_dir, notes)
@@ -339,6 +353,30 @@ def _wanted_from_record(record: dict[str, Any]) -> tuple[ModelMatch, list[ModelM
             hashes.append(("addnet", lora["addnet"]))
         wanted_loras.append(ModelMatch("LoRA", lora.get("name"), tuple(hashes), lora.get("scale")))
     return wanted_model, wanted_loras
+
+
+def _refiner_from_record(record: dict[str, Any]) -> ModelMatch | None:
+    """The SDXL refiner our own record names (sampling.refiner), by SHA-256 then AutoV2."""
+    refiner = record.get("sampling", {}).get("refiner")
+    if not refiner:
+        return None
+    hashes = [("SHA-256", refiner["sha256"])]
+    if refiner.get("autov2"):
+        hashes.append(("AutoV2", refiner["autov2"]))
+    return ModelMatch("refiner", Path(refiner["model"]).stem, tuple(hashes))
+
+
+def _refiner_from_recipe(recipe: Recipe, notes: list[str]) -> ModelMatch | None:
+    """A1111's "Refiner: name [short hash]": the short hash is AutoV2 (10 hex of the SHA-256)."""
+    peer = recipe.peer
+    if peer is None or peer.refiner is None:
+        return None
+    value = peer.refiner_hash
+    kind = hash_kind(value)
+    if value and kind not in ("AutoV2", "SHA-256", "AutoV1"):
+        notes.append(f"refiner: the recorded hash {value!r} cannot be computed here; by name only")
+        value = None
+    return ModelMatch("refiner", peer.refiner, ((kind, value),) if value else ())
 
 
 def _wanted_from_recipe(recipe: Recipe, notes: list[str]) -> tuple[ModelMatch, list[ModelMatch]]:
@@ -459,15 +497,23 @@ def _params_from_record(
         )
     if not recorded.is_img2img and init_image is not None:
         raise InputError("an init image was given, but the record says txt2img")
-    model_match, lora_matches = matches[0], matches[1:]
+    model_match = matches[0]
+    lora_matches = [m for m in matches[1:] if m.role == "LoRA"]
+    lora_paths = [path for m, path in zip(matches[1:], paths[1:], strict=True) if m.role == "LoRA"]
+    refiner = recorded.refiner
+    for match, path in zip(matches, paths, strict=True):
+        if match.role == "refiner" and refiner is not None:
+            sha256 = refiner.model_sha256 if match.by_hash else None
+            refiner = replace(refiner, model=path, model_sha256=sha256)
     # A file matched by name only is a different file: the recorded SHA-256 would refuse it.
     return recorded.replace(
         model=paths[0],
         model_sha256=recorded.model_sha256 if model_match.by_hash else None,
         loras=tuple(
             LoraSpec(path, spec.scale, spec.sha256 if match.by_hash else None)
-            for spec, match, path in zip(recorded.loras, lora_matches, paths[1:], strict=True)
+            for spec, match, path in zip(recorded.loras, lora_matches, lora_paths, strict=True)
         ),
+        refiner=refiner,
         init_image=None if init_image is None else str(Path(init_image).absolute()),
         device=device,
         dtype=dtype,
@@ -532,6 +578,10 @@ def regenerate(
     #    number of threads: CPU float sums depend on how the work is split.
     model = load_model(params.model, device=params.device, dtype=params.dtype)
     apply_loras(model, params.loras)  # hashed now, to check the matches; generate() reuses them
+    if params.refiner is not None:  # loaded (and hashed) once; generate() reuses it
+        from workstation.engine.peer_run import load_refiner
+
+        load_refiner(model, params.refiner)
     plan = _as_loaded(plan, model)
     threads = (plan.record or {}).get("environment", {}).get("torch_threads")
     recorded = model.device == "cpu" and isinstance(threads, int) and threads > 0
@@ -587,7 +637,11 @@ def _generate_closest(
 def _as_loaded(plan: Plan, model: LoadedModel) -> Plan:
     """The plan's matches with the hashes of the bytes loaded (the scan's came from the listing
     cache). A file must still have the hash it was matched by."""
-    loaded = [model.info, *(lora.info for lora in model.loras.values())]
+    loaded = [
+        model.info,
+        *(lora.info for lora in model.loras.values()),
+        *(refiner.info for refiner in model.refiners.values()),
+    ]
     by_path = {Path(info.path).resolve(): info for info in loaded}
     matches = []
     for match in plan.matches:

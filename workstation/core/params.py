@@ -82,10 +82,15 @@ class RefinerSpec:
     model: str
     switch_at: float = 0.8
     model_sha256: str | None = None
+    # What "at" measures (A1111): "sigma" (its default since 1.8: the share of the training
+    # timesteps passed) or "steps" (the share of sampler steps; "Refiner switch by sampling steps")
+    switch_by: str = "sigma"
 
     def __post_init__(self) -> None:
         if not self.model:
             raise InputError("the refiner names no model file")
+        if self.switch_by not in ("sigma", "steps"):
+            raise InputError(f"refiner switch by must be sigma or steps, not {self.switch_by!r}")
         if not isinstance(self.switch_at, (int, float)) or not 0 < self.switch_at < 1:
             raise InputError(f"refiner switch must be in (0, 1), not {self.switch_at!r}")
 

@@ -347,12 +347,19 @@ def _complete(
         raise InputError(
             f"{params.init_image}: SHA-256 differs from the requested {params.init_sha256}"
         )
+    refiner = params.refiner
+    if refiner is not None:  # loaded (once per base model) and its hash checked before the run
+        from workstation.engine.peer_run import load_refiner
+
+        loaded = load_refiner(model, refiner)
+        refiner = replace(refiner, model_sha256=loaded.info.sha256)
     return params.replace(
         device=model.device,
         dtype=model.dtype,
         sampler=sampler_name(params),
         model_sha256=model.info.sha256,
         init_sha256=init.sha256 if init else None,
+        refiner=refiner,
     )
 
 

@@ -18,12 +18,12 @@ from typing import Any
 
 from workstation.core.errors import ModelError
 from workstation.engine.architectures import architecture, context_label, kind_for_context
-from workstation.engine.families import BASE_KINDS, FAMILIES, Detection, detect_base
+from workstation.engine.families import BASE_KINDS, FAMILIES, REFINER_KINDS, Detection, detect_base
 from workstation.engine.families.ldm import lora_context_dim
 from workstation.engine.hashing import HashCache, file_hashes, folder_sha256
 from workstation.engine.safetensors_header import read_header
 
-KINDS = (*BASE_KINDS, "LoRA", "CLIP", "unknown")
+KINDS = (*BASE_KINDS, *REFINER_KINDS, "LoRA", "CLIP", "unknown")
 SAFETENSORS_SUFFIXES = (".safetensors",)
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
 SUPPORTED_PIPELINES = tuple({p: None for f in FAMILIES for p in f.folder_pipelines})
@@ -160,7 +160,11 @@ def _identify(path: Path) -> tuple[str, Detection, str | None]:
     except ModelError as error:
         detection = Detection("unknown", None, "unreadable")
         problem = str(error).removeprefix(f"{path}: ")
-    if problem is None and detection.kind in BASE_KINDS and not detection.architecture:
+    if (
+        problem is None
+        and detection.kind in (*BASE_KINDS, *REFINER_KINDS)
+        and not detection.architecture
+    ):
         problem = f"unsupported variant: {detection.detail}"
     return fmt, detection, problem
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from workstation.core.errors import InputError, ModelError
 from workstation.engine.architectures import BY_NAME, Architecture, clip_tokenizer, t5_tokenizer
-from workstation.engine.families import BASE_KINDS, BY_KIND, FAMILIES, Family
+from workstation.engine.families import BASE_KINDS, BY_KIND, FAMILIES, REFINER_KINDS, Family
 from workstation.engine.families.sd1 import FAMILY as SD1
 from workstation.engine.hashing import FolderStamp, Stamp, compute_hashes, folder_sha256, stamp
 from workstation.engine.library import ModelInfo, inspect
@@ -81,6 +81,8 @@ class LoadedModel:
     # component files): part of what was loaded, so the record names and hashes them too.
     components: tuple[ModelInfo, ...] = ()
     components_stamps: tuple[Stamp | FolderStamp, ...] = ()
+    # SDXL refiners loaded to take over this model's runs, by the path the params gave
+    refiners: dict[str, LoadedModel] = field(default_factory=dict)
     _img2img: Any = None
 
     @property
@@ -257,10 +259,12 @@ def load_model(
     device: str = "auto",
     dtype: str = "auto",
     components: str | Path | Sequence[str | Path] | None = None,
+    refiner: bool = False,
 ) -> LoadedModel:
     """`components`: what a transformer-only single file (SD 3.5, Flux.1) lacks (text encoders,
     VAE): a diffusers folder of the same family, or the separate files (CLIP-L, CLIP-G, T5-XXL,
-    VAE as ComfyUI keeps them), listed or in a folder."""
+    VAE as ComfyUI keeps them), listed or in a folder. `refiner`: load an SDXL refiner (which is
+    never a base model; a base is never a refiner)."""
     import torch
 
     path = Path(path)
@@ -271,7 +275,14 @@ def load_model(
     info = inspect(path)
     if info.problem:
         raise ModelError(f"{path}: {info.problem}")
-    if info.kind not in BASE_KINDS:
+    if refiner and info.kind not in REFINER_KINDS:
+        raise ModelError(f"{path}: this is a {info.kind} file ({info.detail}), not a refiner")
+    if not refiner and info.kind in REFINER_KINDS:
+        raise ModelError(
+            f"{path}: this is an {info.kind} ({info.detail}); it only takes over an SDXL base's "
+            "denoising (name it as the refiner)"
+        )
+    if not refiner and info.kind not in BASE_KINDS:
         raise ModelError(f"{path}: this is a {info.kind} file ({info.detail}), not a base model")
     arch = BY_NAME.get(info.architecture) if info.architecture else None
     if arch is None and info.format != "diffusers":

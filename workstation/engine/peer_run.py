@@ -67,7 +67,8 @@ def run(
         plans.append(plan_sigmas(choice, schedule, steps, hires.denoise, a1111_fix_steps=True))
     total = sum(len(plan.sigmas) - 1 for plan in plans)
     conditionings = _Conditionings(model, params)
-    run_pass = _Pass(model, params, choice, schedule, conditionings, on_step, total)
+    refiner = _Refiner.prepare(model, params, choice, schedule, init_latent)
+    run_pass = _Pass(model, params, choice, schedule, conditionings, on_step, total, refiner)
 
     size = (params.width, params.height)
     latent, source = run_pass(plans[0], size, init_latent, offset=0)
@@ -77,9 +78,11 @@ def run(
         upscaled = _upscale(model.pipe, latent, hires)
         latent, _ = run_pass(plans[1], size, upscaled, offset=len(plans[0].sigmas) - 1)
         passes.append({**_pass_record(choice, plans[1], size), "upscaler": hires.upscaler})
+    sampling_extra = {} if refiner is None else {"refiner": refiner.record()}
     return PeerRun(
         latent=latent.to(model.pipe.vae.dtype),
         sampling={
+            **sampling_extra,
             "convention": convention,
             "sampler": choice.label,
             "k_sampler": choice.sampler,
@@ -112,9 +115,11 @@ class _Pass:
         conditionings: _Conditionings,
         on_step: StepHook,
         total: int,
+        refiner: _Refiner | None = None,
     ) -> None:
         self.model, self.params, self.choice, self.schedule = model, params, choice, schedule
         self.conditionings, self.on_step, self.total = conditionings, on_step, total
+        self.refiner = refiner
 
     def __call__(
         self, plan: Any, size: tuple[int, int], init_latent: Any | None, offset: int
@@ -132,7 +137,11 @@ class _Pass:
         noise, noise_sampler, source = _noise(params, shape, choice, plan.sigmas)
         # the prompt's schedule runs over the pass's steps, as A1111 encodes it per pass
         steps = self.params.steps if offset == 0 else len(plan.sigmas) - 1
-        unet = _unet_call(pipe, self.conditionings.for_pass(steps), size)
+        calls = {"n": 0}  # A1111's CFG-denoiser step: prompt schedules and the refiner count it
+        unet = _unet_call(pipe, self.conditionings.for_pass(steps), size, calls)
+        refiner = self.refiner
+        if refiner is not None:
+            unet = refiner.unet_call(unet, steps, size, calls)
         denoiser = Denoiser(
             unet,
             self.schedule.as_convention(convention),
@@ -141,6 +150,8 @@ class _Pass:
         )
 
         def guided(x: Any, sigma: Any, **_: Any) -> Any:
+            if refiner is not None:  # A1111's apply_refiner, before each CFG-denoiser call
+                refiner.consider(calls["n"], sigma)
             both = denoiser(torch.cat([x, x]), sigma)  # [positive; negative]
             positive, negative = both.chunk(2)
             return negative + (positive - negative) * params.cfg
@@ -167,6 +178,126 @@ class _Pass:
             )
         self.on_step(offset + len(plan.sigmas) - 1, self.total, latent)
         return latent, source
+
+
+# A1111's "second_order" samplers: its CFG denoiser counts two calls a step for them.
+_SECOND_ORDER = {"heun", "dpm_2", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde"}
+
+
+class _Refiner:
+    """SDXL's refiner as A1111 hands over to it (sd_samplers_common.apply_refiner): before each
+    CFG-denoiser call of the same sampler run, the share of the run done so far is compared with
+    "Refiner switch at"; from the first call where it is not below, the refiner's UNet and
+    conditioning (its one OpenCLIP encoder, penultimate layer; pooled text; size, crop and the
+    aesthetic score 6.0 / 2.5) serve every call. Sigmas, sampler and noise go on unchanged.
+    The share is the count of calls over the run's total (A1111's "Refiner switch by sampling
+    steps", which its infotext reader assumes for files before 1.8), or by sigma: (999 - the
+    training timestep nearest the call's sigma) / 1000 (A1111's default since then).
+    The base's VAE decodes the result; whether A1111 decodes with the refiner's VAE when the two
+    files hold different VAEs is not checked here."""
+
+    def __init__(self, model: LoadedModel, spec: Any, choice: Any, schedule: Any, steps: int):
+        self.model, self.spec, self.schedule = model, spec, schedule
+        self.total = steps * 2 if choice.sampler in _SECOND_ORDER else steps
+        self.switched_at: tuple[int, float] | None = None  # (call, sigma)
+        self.active = False
+        self.conditionings: _RefinerConditionings | None = None
+
+    @classmethod
+    def prepare(
+        cls, model: LoadedModel, params: GenerationParams, choice: Any, schedule: Any, init: Any
+    ) -> _Refiner | None:
+        from workstation.core.errors import InputError
+
+        spec = params.refiner
+        if spec is None:
+            return None
+        if params.convention != "a1111":
+            raise InputError("a refiner hand-over runs under the a1111 convention")
+        if model.family.name != "sdxl":
+            raise InputError(f"a refiner takes over from an SDXL base, not {model.family.kind}")
+        if params.hires is not None or init is not None:
+            raise InputError("a refiner with a hires pass or an init image is not supported yet")
+        refiner = load_refiner(model, spec)
+        made = cls(refiner, spec, choice, schedule, params.steps)
+        made.conditionings = _RefinerConditionings(refiner, params)
+        return made
+
+    def consider(self, call: int, sigma: Any) -> None:
+        if self.active:
+            return
+        if self.spec.switch_by == "steps":
+            done = call / self.total
+        else:
+            sigmas = self.schedule.sigmas.to(sigma.device)
+            timestep = int(torch_argmin_abs(sigmas, sigma.max()))
+            done = (999 - timestep) / 1000
+        if done < self.spec.switch_at:
+            return
+        self.active = True
+        self.switched_at = (call, round(float(sigma.max()), 6))
+
+    def unet_call(
+        self, base: Callable, steps: int, size: tuple[int, int], calls: dict[str, int]
+    ) -> Callable:
+        from workstation.engine.families.sdxl_refiner import (
+            NEGATIVE_AESTHETIC_SCORE,
+            POSITIVE_AESTHETIC_SCORE,
+        )
+
+        assert self.conditionings is not None
+        own = _unet_call(
+            self.model.pipe,
+            self.conditionings.for_pass(steps),
+            size,
+            calls,
+            aesthetic=(POSITIVE_AESTHETIC_SCORE, NEGATIVE_AESTHETIC_SCORE),
+        )
+        return lambda x_in, t, cond: (own if self.active else base)(x_in, t, cond)
+
+    def record(self) -> dict[str, Any]:
+        self.model.check_files()
+        info = self.model.info
+        record: dict[str, Any] = {
+            "model": info.path,
+            "sha256": info.sha256,
+            "autov2": info.autov2,
+            "switch_at": self.spec.switch_at,
+            "switch_by": self.spec.switch_by,
+            "switched": self.switched_at is not None,
+        }
+        if self.switched_at is not None:
+            record["switch_call"], record["switch_sigma"] = self.switched_at
+            assert self.conditionings is not None
+            record["conditioning"] = self.conditionings.record()
+        return record
+
+
+def torch_argmin_abs(values: Any, value: Any) -> Any:
+    import torch
+
+    return torch.argmin(torch.abs(values - value))
+
+
+def load_refiner(model: LoadedModel, spec: Any) -> LoadedModel:
+    """The refiner file, loaded once per base model (on its device, in its dtype); its SHA-256
+    must be the one the params name, as for the base model."""
+    from workstation.core.errors import ModelError
+    from workstation.engine.loading import load_model
+
+    key = str(spec.model)
+    refiner = model.refiners.get(key)
+    if refiner is None:
+        refiner = load_model(spec.model, device=model.device, dtype=model.dtype, refiner=True)
+        model.refiners[key] = refiner
+    else:
+        refiner.check_files()
+    if spec.model_sha256 and spec.model_sha256.lower() != refiner.info.sha256:
+        raise ModelError(
+            f"{refiner.info.path}: SHA-256 {refiner.info.sha256} differs from the requested "
+            f"refiner {spec.model_sha256}"
+        )
+    return refiner
 
 
 # A1111's latent upscale modes (shared.latent_upscale_modes): torch interpolate settings.
@@ -260,6 +391,34 @@ class _Conditionings:
         if scheduled:
             record["prompt_schedules"] = {str(steps): ends for steps, ends in scheduled.items()}
         return record
+
+
+class _RefinerConditionings(_Conditionings):
+    """The refiner's conditioning: the prompt through its one encoder (OpenCLIP bigG), at the
+    penultimate layer as SDXL's, pooled from the last; an empty negative prompt all zeros.
+    The prompt encoders take one or two encoders; giving the refiner's twice is SDXL's layout
+    with the same encoder in both places, of which the first half of the features and the
+    (second encoder's) pooled vector are the refiner's own."""
+
+    def __init__(self, model: LoadedModel, params: GenerationParams) -> None:
+        self.params = params
+        pipe = model.pipe
+        self.width = pipe.text_encoder_2.config.hidden_size
+        pair = (pipe.tokenizer_2, pipe.text_encoder_2)
+        self.options = {
+            "encoders": [pair, pair],
+            "clip_skip": None,
+            "embeddings": embedding_library(params),
+        }
+        self.schedules = {}
+
+    def _encode(self, text: str, steps: int, negative: bool) -> list[tuple[int, Any]]:
+        from dataclasses import replace
+
+        return [
+            (end, replace(c, context=c.context[..., : self.width]))
+            for end, c in super()._encode(text, steps, negative)
+        ]
 
 
 class _Schedule:
@@ -370,24 +529,35 @@ def _brownian_source(convention: str, source: str, choice: Any) -> Iterator[None
         brownian_interval._randn = original
 
 
-def _unet_call(pipe: Any, schedule: _Schedule, size: tuple[int, int]) -> Callable:
+def _unet_call(
+    pipe: Any,
+    schedule: _Schedule,
+    size: tuple[int, int],
+    calls: dict[str, int] | None = None,
+    aesthetic: tuple[float, float] | None = None,
+) -> Callable:
     """(scaled input, timestep) -> the UNet's raw output for a [positive; negative] batch: one
     batched call when the contexts have one length, two calls otherwise (as the generator).
-    Each call takes the conditioning the prompt schedule gives for that call."""
+    Each call takes the conditioning the prompt schedule gives for the count in `calls`.
+    `aesthetic`: an SDXL refiner's (positive, negative) aesthetic scores, which replace the
+    target size in its size conditioning."""
     import torch
 
     unet = pipe.unet
     device, dtype = unet.device, unet.dtype
     width, height = size
-    time_ids = [height, width, 0, 0, height, width]  # SDXL: original size, crop, target size
-    calls = {"n": 0}
+    if aesthetic is None:  # SDXL: original size, crop, target size
+        ids = ([height, width, 0, 0, height, width],) * 2
+    else:  # SDXL refiner: original size, crop, aesthetic score
+        ids = ([height, width, 0, 0, aesthetic[0]], [height, width, 0, 0, aesthetic[1]])
+    calls = {"n": 0} if calls is None else calls
 
-    def run_unet(x_in: Any, t: Any, context: Any, pooled: list[Any]) -> Any:
+    def run_unet(x_in: Any, t: Any, context: Any, pooled: list[Any], rows: list[int]) -> Any:
         extra: dict[str, Any] = {}
         if pooled[0] is not None:  # SDXL: pooled text and the size conditioning
             extra["added_cond_kwargs"] = {
                 "text_embeds": torch.cat(pooled).to(device, dtype),
-                "time_ids": torch.tensor([time_ids] * len(pooled)).to(device, dtype),
+                "time_ids": torch.tensor([ids[row] for row in rows]).to(device, dtype),
             }
         out = unet(
             x_in.to(dtype),
@@ -404,10 +574,10 @@ def _unet_call(pipe: Any, schedule: _Schedule, size: tuple[int, int]) -> Callabl
         calls["n"] += 1
         if pair.same_length:
             context = torch.cat([pair.cond, pair.uncond])
-            return run_unet(x_in, t, context, [cond.pooled, uncond.pooled])
+            return run_unet(x_in, t, context, [cond.pooled, uncond.pooled], [0, 1])
         x_pos, x_neg = x_in.chunk(2)
         t_pos, t_neg = t.chunk(2)
-        positive = run_unet(x_pos, t_pos, pair.cond, [cond.pooled])
-        return torch.cat([positive, run_unet(x_neg, t_neg, pair.uncond, [uncond.pooled])])
+        positive = run_unet(x_pos, t_pos, pair.cond, [cond.pooled], [0])
+        return torch.cat([positive, run_unet(x_neg, t_neg, pair.uncond, [uncond.pooled], [1])])
 
     return call

@@ -24,6 +24,8 @@ from workstation.engine.families.ldm import ldm_unet_key
 
 TINY = BY_NAME["tiny-sd"]
 TINY_ARCHITECTURES = ("tiny-sd", "tiny-sd3", "tiny-flux-dev", "tiny-flux-schnell")
+# SDXL base and refiner (diffusers folders; the refiner also as a single file): a refiner test pair.
+TINY_XL_ARCHITECTURES = ("tiny-sdxl", "tiny-sdxl-refiner")
 MODEL_FORMATS = ("diffusers", "single-file", "transformer")
 # Where an all-in-one SD 3.5 / Flux.1 file keeps each text encoder (ComfyUI's checkpoint layout).
 TEXT_ENCODER_PREFIXES = {
@@ -101,6 +103,46 @@ def build_tiny_flow_pipeline(architecture: str = "tiny-sd3", seed: int = 0) -> A
     return pipeline_class(**components, **tokenizers(arch))
 
 
+def build_tiny_xl_pipeline(architecture: str = "tiny-sdxl", seed: int = 0) -> Any:
+    """A StableDiffusionXLPipeline (tiny-sdxl) or a refiner's StableDiffusionXLImg2ImgPipeline
+    (tiny-sdxl-refiner: OpenCLIP-layout encoder only, aesthetic-score conditioning) with random
+    weights from the tiny config folders."""
+    import diffusers
+    import torch
+    import transformers
+
+    from workstation.engine.loading import tokenizers
+
+    arch = BY_NAME[architecture]
+    folder = arch.config_dir
+    index = json.loads((folder / "model_index.json").read_text(encoding="utf-8"))
+    components: dict[str, Any] = {}
+    with torch.random.fork_rng(devices=[]):
+        for number, name in enumerate(("unet", "vae", "text_encoder", "text_encoder_2")):
+            library, class_name = index.get(name, (None, None))
+            if class_name is None:
+                components[name] = None
+                continue
+            torch.manual_seed(seed + number)
+            if library == "transformers":
+                model_class = getattr(transformers, class_name)
+                model = model_class(model_class.config_class.from_pretrained(folder / name))
+            else:
+                model_class = getattr(diffusers, class_name)
+                model = model_class.from_config(model_class.load_config(folder / name))
+            components[name] = model.eval()
+    scheduler_class = getattr(diffusers, index["scheduler"][1])
+    components["scheduler"] = scheduler_class.from_config(
+        scheduler_class.load_config(folder / "scheduler")
+    )
+    found = tokenizers(arch)
+    components["tokenizer"] = found.get("tokenizer")
+    components["tokenizer_2"] = found["tokenizer_2"]
+    pipeline_class = getattr(diffusers, index["_class_name"])
+    options = {"requires_aesthetics_score": True} if index.get("requires_aesthetics_score") else {}
+    return pipeline_class(**components, add_watermarker=False, **options)
+
+
 def build_tiny_model(
     out: str | Path, format: str = "diffusers", seed: int = 0, architecture: str = "tiny-sd"
 ) -> Path:
@@ -110,8 +152,10 @@ def build_tiny_model(
 
     if format not in MODEL_FORMATS:
         raise InputError(f"unknown model format {format!r}; use one of {', '.join(MODEL_FORMATS)}")
+    if architecture in TINY_XL_ARCHITECTURES:
+        return _build_tiny_xl(Path(out), format, seed, architecture)
     if architecture not in TINY_ARCHITECTURES:
-        names = ", ".join(TINY_ARCHITECTURES)
+        names = ", ".join(TINY_ARCHITECTURES + TINY_XL_ARCHITECTURES)
         raise InputError(f"unknown tiny architecture {architecture!r}; use one of {names}")
     if format == "transformer" and architecture == "tiny-sd":
         raise InputError("a transformer-only file is for SD 3.5 and Flux.1 models")
@@ -136,6 +180,64 @@ def build_tiny_model(
         state = to_original_checkpoint(pipe)
     save_file(state, out, metadata={"format": "pt"})
     return out
+
+
+def _build_tiny_xl(out: Path, format: str, seed: int, architecture: str) -> Path:
+    from safetensors.torch import save_file
+
+    pipe = build_tiny_xl_pipeline(architecture, seed)
+    if format == "diffusers":
+        if out.exists() and any(out.iterdir()):
+            raise InputError(f"{out}: folder exists and is not empty")
+        pipe.save_pretrained(out, safe_serialization=True)
+        return out
+    if format != "single-file" or architecture != "tiny-sdxl-refiner":
+        raise InputError(
+            f"{architecture} is built as a diffusers folder (the refiner also as a single file)"
+        )
+    if out.suffix != ".safetensors":
+        raise InputError(f"{out}: a single-file model must end in .safetensors")
+    if out.exists():
+        raise InputError(f"{out}: file exists")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_file(to_ldm_refiner_state_dict(pipe), out, metadata={"format": "pt"})
+    return out
+
+
+def to_ldm_refiner_state_dict(pipe: Any) -> dict[str, Any]:
+    """An SDXL refiner in the original (sgm) layout: the UNet under "model.diffusion_model.",
+    the VAE under "first_stage_model.", OpenCLIP bigG under "conditioner.embedders.0.model."
+    (fused attention projections, `text_projection` stored transposed)."""
+    import torch
+
+    state = {
+        key.replace("cond_stage_model.transformer.text_model.", "", 1): value
+        for key, value in to_ldm_state_dict(pipe, text=False).items()
+    }
+    prefix = "conditioner.embedders.0.model."
+    encoder = pipe.text_encoder_2.state_dict()
+    own = {k.removeprefix("text_model."): v for k, v in encoder.items()}
+    state[prefix + "token_embedding.weight"] = own["embeddings.token_embedding.weight"]
+    state[prefix + "positional_embedding"] = own["embeddings.position_embedding.weight"]
+    state[prefix + "ln_final.weight"] = own["final_layer_norm.weight"]
+    state[prefix + "ln_final.bias"] = own["final_layer_norm.bias"]
+    state[prefix + "text_projection"] = own["text_projection.weight"].T.contiguous()
+    layers = pipe.text_encoder_2.config.num_hidden_layers
+    for i in range(layers):
+        src, dst = f"encoder.layers.{i}.", f"{prefix}transformer.resblocks.{i}."
+        for part in ("weight", "bias"):
+            state[f"{dst}attn.in_proj_{part}"] = torch.cat(
+                [own[f"{src}self_attn.{p}_proj.{part}"] for p in ("q", "k", "v")]
+            ).contiguous()
+            for ours, theirs in (
+                ("self_attn.out_proj", "attn.out_proj"),
+                ("layer_norm1", "ln_1"),
+                ("layer_norm2", "ln_2"),
+                ("mlp.fc1", "mlp.c_fc"),
+                ("mlp.fc2", "mlp.c_proj"),
+            ):
+                state[f"{dst}{theirs}.{part}"] = own[f"{src}{ours}.{part}"].contiguous()
+    return state
 
 
 def to_original_transformer(pipe: Any) -> dict[str, Any]:
@@ -188,7 +290,7 @@ def _arch_of(pipe: Any) -> str:
     raise InputError("not a tiny SD 3.5 / Flux.1 pipeline")
 
 
-def to_ldm_state_dict(pipe: Any) -> dict[str, Any]:
+def to_ldm_state_dict(pipe: Any, text: bool = True) -> dict[str, Any]:
     """The original Stable Diffusion key layout for an SD1.x-layout diffusers pipeline."""
     unet_config = pipe.unet.config
     up_has_attention = ["CrossAttn" in kind for kind in unet_config.up_block_types]
@@ -203,7 +305,7 @@ def to_ldm_state_dict(pipe: Any) -> dict[str, Any]:
         if ".mid.attn_1." in f".{name}" and name.endswith(".weight") and tensor.ndim == 2:
             tensor = tensor[:, :, None, None]  # LDM keeps these as 1x1 convolutions
         state[f"first_stage_model.{name}"] = tensor.contiguous()
-    for key, tensor in pipe.text_encoder.state_dict().items():
+    for key, tensor in pipe.text_encoder.state_dict().items() if text else ():
         state[f"cond_stage_model.transformer.text_model.{key}"] = tensor.contiguous()
     return state
 

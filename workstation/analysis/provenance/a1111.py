@@ -189,7 +189,8 @@ def _peer(
         hires, problem = _hires(values, width, height, warnings)
         if problem:
             refused.append(problem)
-    if "Refiner" in values:
+    refiner = _refiner(values, warnings)
+    if "Refiner" in values and refiner is None:
         refused.append(f"refiner {values['Refiner']}")
     return PeerSettings(
         convention="a1111",
@@ -201,8 +202,39 @@ def _peer(
         subseed=subseed,
         subseed_strength=strength or 0.0 if subseed is not None else 0.0,
         hires=hires,
+        **(refiner or {}),
         refused=tuple(refused),
     )
+
+
+_REFINER = re.compile(r"^(?P<name>.+?)\s*\[(?P<hash>[0-9a-fA-F]{8,64})\]$")
+_VERSION = re.compile(r"v(\d+)\.(\d+)|^(\d+)\.(\d+)")
+
+
+def _refiner(values: dict[str, str], warnings: list[str]) -> dict | None:
+    """A1111's "Refiner: <name> [<short hash>]" (its checkpoint's short_title: the file name
+    without extension, the first 10 hex of its SHA-256) and "Refiner switch at". What the switch
+    measures: by sampling steps when the infotext says so or for versions before 1.8 (A1111's
+    own infotext_versions.backcompat), otherwise by the sigma's timestep."""
+    text = values.get("Refiner", "").strip()
+    if not text:
+        return None
+    match = _REFINER.match(text)
+    name, short = (match["name"], match["hash"].lower()) if match else (text, None)
+    switch_at = to_float(values.get("Refiner switch at"), "Refiner switch at", warnings)
+    if switch_at is None or not 0 < switch_at < 1:
+        return None
+    by_steps = values.get("Refiner switch by sampling steps", "").strip().lower() == "true"
+    version = _VERSION.search(values.get("Version", ""))
+    if version:
+        major, minor = (int(g) for g in (version[1] or version[3], version[2] or version[4]))
+        by_steps = by_steps or (major, minor) < (1, 8)
+    return {
+        "refiner": name,
+        "refiner_hash": short,
+        "refiner_switch_at": switch_at,
+        "refiner_switch_by": "steps" if by_steps else "sigma",
+    }
 
 
 def _schedule(values: dict[str, str]) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from workstation.analysis.provenance.values import EXTRA_NETWORK
 from workstation.core.errors import InputError
-from workstation.core.params import GenerationParams, HiresSpec, LoraSpec
+from workstation.core.params import GenerationParams, HiresSpec, LoraSpec, RefinerSpec
 from workstation.engine.samplers import canonical_name
 
 Pairs = tuple[tuple[str, str], ...]
@@ -52,6 +52,11 @@ class PeerSettings:
     subseed_strength: float = 0.0
     batch_size: int = 1
     hires: HiresSpec | None = None
+    # SDXL refiner, as A1111 writes it ("Refiner: name [AutoV2]", "Refiner switch at: 0.8")
+    refiner: str | None = None  # the file's name as recorded (no extension)
+    refiner_hash: str | None = None  # A1111's short hash: the first 10 hex of its SHA-256
+    refiner_switch_at: float | None = None
+    refiner_switch_by: str = "sigma"  # "steps": "Refiner switch by sampling steps" / before 1.8
     refused: tuple[str, ...] = ()  # settings recorded that the engine cannot follow, by name
 
 
@@ -102,10 +107,12 @@ class Recipe:
         init_image: str | Path | None = None,
         device: str = "auto",
         dtype: str = "auto",
+        refiner_path: str | Path | None = None,
     ) -> GenerationParams:
         """The engine request that re-runs this recipe once its files are found.
 
-        `lora_paths` maps each LoRA's recorded name to its file. Refuses (InputError) when the
+        `lora_paths` maps each LoRA's recorded name to its file; `refiner_path` is the refiner's
+        file when the recipe hands over to one. Refuses (InputError) when the
         metadata lacks a setting the engine needs, rather than filling in a default silently.
         """
         sized_by_input = (
@@ -165,6 +172,15 @@ class Recipe:
         width, height = self.width, self.height
         if width is None and init_image is not None and peer and peer.convention == "comfyui":
             width, height = _image_size(init_image)  # ComfyUI samples at the input's own size
+        refiner = None
+        if peer is not None and peer.refiner is not None:
+            if refiner_path is None:
+                raise InputError(f"no file given for the refiner {peer.refiner}")
+            if peer.refiner_switch_at is None:
+                raise InputError("the metadata records a refiner but no 'Refiner switch at'")
+            refiner = RefinerSpec(
+                str(refiner_path), peer.refiner_switch_at, switch_by=peer.refiner_switch_by
+            )
         if peer is not None:
             return GenerationParams(
                 model=str(model_path),
@@ -191,6 +207,7 @@ class Recipe:
                 subseed_strength=peer.subseed_strength,
                 batch_size=peer.batch_size,
                 hires=peer.hires,
+                refiner=refiner,
             )
         return GenerationParams(
             model=str(model_path),

@@ -6,13 +6,22 @@ folder per architecture under resources/configs/, and its name in `FAMILIES` bel
 
 from __future__ import annotations
 
-from workstation.engine.families import flux, sd1, sd2, sd3, sdxl
+from workstation.engine.families import flux, sd1, sd2, sd3, sdxl, sdxl_refiner
 from workstation.engine.families.base import Architecture, Detection, Family, Shapes
 
-FAMILIES: tuple[Family, ...] = (sd1.FAMILY, sd2.FAMILY, sdxl.FAMILY, sd3.FAMILY, flux.FAMILY)
+FAMILIES: tuple[Family, ...] = (
+    sd1.FAMILY,
+    sd2.FAMILY,
+    sdxl.FAMILY,
+    sdxl_refiner.FAMILY,
+    sd3.FAMILY,
+    flux.FAMILY,
+)
 BY_FAMILY = {family.name: family for family in FAMILIES}
 BY_KIND = {family.kind: family for family in FAMILIES}
-BASE_KINDS = tuple(family.kind for family in FAMILIES)  # what a base model's ModelInfo.kind can be
+# what a base model's ModelInfo.kind can be; a refiner only takes over a base's denoising
+BASE_KINDS = tuple(family.kind for family in FAMILIES if not family.refiner)
+REFINER_KINDS = tuple(family.kind for family in FAMILIES if family.refiner)
 ARCHITECTURES: tuple[Architecture, ...] = tuple(
     arch for family in FAMILIES for arch in family.architectures
 )
@@ -52,6 +61,7 @@ __all__ = [
     "BY_KIND",
     "BY_NAME",
     "FAMILIES",
+    "REFINER_KINDS",
     "Architecture",
     "Detection",
     "Family",

@@ -86,6 +86,8 @@ class Family:
     lora_key: Callable[[str], tuple[str, str] | None] = field(default=lambda key: None)
     # Transformer families: config -> the original single-file names of its tensors.
     transformer_keys: Callable[[dict[str, Any]], KeyMap] | None = None
+    # A refiner (SDXL's): loaded only to take over a base model's denoising, never a base.
+    refiner: bool = False
 
     def check_size(self, width: int, height: int) -> str | None:
         """Why this size cannot be generated, or None."""

@@ -37,8 +37,8 @@ def detect_ldm(
     has_sdxl_text = has_prefix(shapes, "conditioner.embedders.")
     if conv_in[1] != 4:
         return Detection(kind, None, f"{conv_in[1]}-channel UNet (inpainting or other variant)")
-    if has_sdxl_text and context != 2048:
-        return Detection(kind, None, f"SDXL refiner or other variant (text context {context})")
+    if has_sdxl_text and context not in {a.context_dim for a in architectures}:
+        return Detection(kind, None, f"{kind} variant (text context {context})")
     arch = next(
         (a for a in architectures if (a.context_dim, a.model_channels) == (context, conv_in[0])),
         None,
@@ -50,11 +50,18 @@ def detect_ldm(
     return Detection(arch.kind, arch, f"{arch.label} checkpoint", context)
 
 
+# SDXL's refiner holds one text encoder, OpenCLIP bigG, as the base holds its second.
+REFINER_TEXT = "conditioner.embedders.0.model."
+BASE_SECOND_TEXT = "conditioner.embedders.1."
+
+
 def ldm_family_of(shapes: Shapes) -> str | None:
-    """sd1, sd2 or sdxl for an LDM-layout checkpoint, None for other files."""
+    """sd1, sd2, sdxl or sdxl_refiner for an LDM-layout checkpoint, None for other files."""
     if CONV_IN not in shapes:
         return None
     if has_prefix(shapes, "conditioner.embedders."):
+        if has_prefix(shapes, REFINER_TEXT) and not has_prefix(shapes, BASE_SECOND_TEXT):
+            return "sdxl_refiner"
         return "sdxl"
     context = unet_context_dim(shapes, LDM_UNET)
     return {1024: "sd2", 2048: "sdxl"}.get(context or 0, "sd1")
@@ -104,6 +111,8 @@ _UNET_FIXED = {
     "time_embedding.linear_2": "time_embed.2",
     "conv_norm_out": "out.0",
     "conv_out": "out.2",
+    "add_embedding.linear_1": "label_emb.0.0",  # SDXL: pooled text and size conditioning
+    "add_embedding.linear_2": "label_emb.0.2",
 }
 
 

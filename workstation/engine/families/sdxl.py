@@ -15,7 +15,11 @@ SDXL_LATENT_RGB = (
     (0.1076, 0.1111, -0.0362),
     (-0.3165, -0.2492, -0.2188),
 )
-ARCHITECTURES = (Architecture("sdxl", "sdxl", "SDXL", "Stable Diffusion XL base", 1024, 2048, 320),)
+ARCHITECTURES = (
+    Architecture("sdxl", "sdxl", "SDXL", "Stable Diffusion XL base", 1024, 2048, 320),
+    # The test base a tiny refiner hands over from (diffusers folders only).
+    Architecture("tiny-sdxl", "sdxl", "SDXL", "tiny SDXL-layout test model", 64, 80, 32),
+)
 
 
 def detect(shapes: Shapes):
