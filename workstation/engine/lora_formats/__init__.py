@@ -68,7 +68,9 @@ def parse(
     metadata: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, str], Patch]:
     """Every key in `tensors` applied to a module of `index`, or ModelError naming the rest.
-    `metadata` is the file's header: diffusers keeps peft's lora_alpha there, not in a tensor."""
+    `metadata` is the file's header: diffusers keeps peft's lora_alpha there, not in a tensor.
+    Stems in a transformer's original layout are first renamed (fused ones split): index.convert."""
+    tensors = index.convert(tensors)
     stems, unapplied = group(tensors)
     configs = peft_configs(metadata or {})
     patches: dict[tuple[str, str], Patch] = {}

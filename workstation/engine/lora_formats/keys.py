@@ -10,7 +10,10 @@ Stems come in the trainers' naming schemes:
 
 Every component's modules are indexed under diffusers, peft and kohya names (a UNet also under
 LDM names); a family whose LoRAs name modules otherwise (Flux's BFL names) passes its
-`Family.lora_key` (stem -> (component, module path)), tried last.
+`Family.lora_key` (stem -> (component, module path)), tried last. A transformer whose family has
+an original layout (Flux.1, SD 3.5: `Family.transformer_keys`) is also indexed under its original
+module names; `ModuleIndex.convert` renames a file's stems in that layout to the diffusers modules,
+splitting fused ones (qkv, Flux's linear1) into one LoRA per module (see original.py).
 """
 
 from __future__ import annotations
@@ -95,11 +98,38 @@ class ModuleIndex:
         names: dict[str, tuple[str, str]],
         modules: dict[tuple[str, str], Any],
         family_key: Callable[[str], tuple[str, str] | None] | None = None,
+        originals: dict[str, Any] | None = None,
     ):
         self.names = names
         self.modules = modules  # (component, path) -> torch module, in named_modules order
         self.family_key = family_key  # a family's own naming (Family.lora_key), tried last
+        # the transformer's modules under their original names (original.Original), if any
+        self.originals = originals or {}
         self._positions = {target: position for position, target in enumerate(modules)}
+
+    def convert(self, tensors: Any) -> Any:
+        """`tensors` with the stems that name the transformer's modules in its original layout
+        renamed to the diffusers modules, fused ones split (original.convert); the mapping
+        itself when there is nothing to rename."""
+        if not self.originals or self.family_key is None:
+            return tensors
+        from workstation.engine.lora_formats.original import convert
+
+        stems, _ = group(tensors)
+        located = {stem: self.original(stem) for stem in stems}
+        if not any(located.values()):
+            return tensors
+        return convert(tensors, stems, located.get)
+
+    def original(self, stem: str) -> Any:
+        """The original module (original.Original) a stem names, when no other name fits it."""
+        if self.family_key is None or self.resolve(stem) is not None:
+            return None
+        found = self.family_key(stem)
+        if found is None or found[0] != "transformer":
+            return None
+        path = found[1]
+        return self.originals.get(path) or self.originals.get(path.replace(".", "_"))
 
     def resolve(self, stem: str) -> tuple[str, str] | None:
         if stem in self.names:
@@ -134,6 +164,7 @@ def sd_names(
     encoders, under diffusers, peft and kohya names; a UNet also under its LDM names."""
     names: dict[str, tuple[str, str]] = {}
     modules: dict[tuple[str, str], Any] = {}
+    originals: dict[str, Any] = {}
     for component in COMPONENTS:
         model = getattr(pipe, component, None)
         if model is None:
@@ -144,6 +175,10 @@ def sd_names(
             aliases = _text_aliases
         else:
             aliases = _own_name
+            if family_key is not None:
+                from workstation.engine.lora_formats.original import original_modules
+
+                originals = original_modules(model)
         for path, module in model.named_modules():
             if not isinstance(getattr(module, "weight", None), _tensor_type()):
                 continue
@@ -154,7 +189,7 @@ def sd_names(
                 names.setdefault(f"{component}_{alias}".replace(".", "_"), target)
                 for prefix in KOHYA_PREFIXES[component]:
                     names.setdefault(prefix + alias.replace(".", "_"), target)
-    return ModuleIndex(names, modules, family_key)
+    return ModuleIndex(names, modules, family_key, originals)
 
 
 def _own_name(path: str) -> tuple[str, ...]:
@@ -167,11 +202,26 @@ def _tensor_type() -> type:
     return torch.Tensor
 
 
+# Older diffusers text-encoder LoRAs (and diffusers' kohya Flux converter) name CLIP's attention
+# projections as attention processors did: `self_attn.to_q_lora.down.weight` for q_proj.
+_TEXT_PROCESSOR_NAMES = {
+    "q_proj": "to_q",
+    "k_proj": "to_k",
+    "v_proj": "to_v",
+    "out_proj": "to_out.0",
+}
+
+
 def _text_aliases(path: str) -> tuple[str, ...]:
     # transformers 5 drops the `text_model.` level its checkpoints and LoRAs still name
     if path.startswith("text_model."):
-        return path, path[len("text_model.") :]
-    return path, "text_model." + path
+        paths = [path, path[len("text_model.") :]]
+    else:
+        paths = [path, "text_model." + path]
+    head, _, last = path.rpartition(".")
+    if head.endswith("self_attn") and last in _TEXT_PROCESSOR_NAMES:
+        paths += [p[: -len(last)] + _TEXT_PROCESSOR_NAMES[last] for p in paths]
+    return tuple(paths)
 
 
 def _unet_aliases(unet: Any) -> Callable[[str], tuple[str, ...]]:
