@@ -8,8 +8,8 @@ ff.net.2, proj_in and proj_out, the latter two 1x1 convolutions in SD 1.x) and i
 encoder's attention and MLP (q/k/v/out_proj, fc1, fc2). Keys and dtype are as kohya saves them:
 `lora_unet_<module>.lora_down.weight` / `.lora_up.weight` / `.alpha`, `lora_te_text_model_…`,
 float16, alpha 2 for rank 4 (scale 0.5). The factors are drawn from one seeded generator in module
-order, sized so that the merged delta (std 0.2/sqrt(fan_in)) is about a third of the spread of torch's
-default init (0.58/sqrt(fan_in)) at strength 1: the image changes visibly at strength 0.8.
+order, sized so that the merged delta (std 0.2/sqrt(fan_in)) is about a third of the spread of
+torch's default init (0.58/sqrt(fan_in)) at strength 1: the image changes visibly at strength 0.8.
 """
 
 from __future__ import annotations

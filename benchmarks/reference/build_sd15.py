@@ -1,4 +1,4 @@
-"""Write a deterministic full-size random-weight SD 1.5 single-file checkpoint (original LDM layout, fp16).
+"""Write a deterministic full-size random-weight SD 1.5 single file (original LDM layout, fp16).
 
     .venv/bin/python benchmarks/reference/build_sd15.py OUT.safetensors [--seed 0]
 
@@ -75,7 +75,10 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     save_file(state, args.out, metadata=METADATA)
     size = args.out.stat().st_size
-    print(f"{args.out}: {len(state)} tensors, {size / 1e9:.2f} GB, {time.perf_counter() - start:.0f} s")
+    print(
+        f"{args.out}: {len(state)} tensors, {size / 1e9:.2f} GB, "
+        f"{time.perf_counter() - start:.0f} s"
+    )
     print(f"sha256 {sha256(args.out)}")
 
 

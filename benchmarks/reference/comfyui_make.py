@@ -1,6 +1,7 @@
 """Make reference PNGs with ComfyUI itself (run here on the CPU) for the reproduction benchmark.
 
-    python benchmarks/reference/comfyui_make.py [--server http://127.0.0.1:8188] [--comfy /tmp/comfy]
+    python benchmarks/reference/comfyui_make.py [--server http://127.0.0.1:8188]
+                                                [--comfy /tmp/comfy]
                                                 [--only CASE ...] [--out benchmarks/data/comfyui]
 
 Needs a running ComfyUI (`python main.py --cpu --listen 127.0.0.1 --port 8188
@@ -51,43 +52,103 @@ CFG = 7.0
 SIZE = 64
 
 SAMPLERS = [
-    "euler", "euler_ancestral", "heun", "dpm_2", "dpm_2_ancestral", "lms", "dpmpp_2s_ancestral",
-    "dpmpp_sde", "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_3m_sde", "ddim", "uni_pc", "lcm",
-]  # fmt: skip
-SCHEDULERS = ["normal", "karras", "exponential", "sgm_uniform", "simple", "ddim_uniform", "beta", "kl_optimal"]
-ANCESTRAL_OR_SDE = {"euler_ancestral", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde", "dpmpp_2m_sde",
-                    "dpmpp_3m_sde", "lcm"}  # fmt: skip
+    "euler",
+    "euler_ancestral",
+    "heun",
+    "dpm_2",
+    "dpm_2_ancestral",
+    "lms",
+    "dpmpp_2s_ancestral",
+    "dpmpp_sde",
+    "dpmpp_2m",
+    "dpmpp_2m_sde",
+    "dpmpp_3m_sde",
+    "ddim",
+    "uni_pc",
+    "lcm",
+]
+SCHEDULERS = [
+    "normal",
+    "karras",
+    "exponential",
+    "sgm_uniform",
+    "simple",
+    "ddim_uniform",
+    "beta",
+    "kl_optimal",
+]
+ANCESTRAL_OR_SDE = {
+    "euler_ancestral",
+    "dpm_2_ancestral",
+    "dpmpp_2s_ancestral",
+    "dpmpp_sde",
+    "dpmpp_2m_sde",
+    "dpmpp_3m_sde",
+    "lcm",
+}
 
-# UI-format facts for the nodes used: output types, linked inputs (name, type), widget names in order.
+# UI-format facts for the nodes used: output types, linked inputs (name, type), widget names.
 NODES = {
     "CheckpointLoaderSimple": (["MODEL", "CLIP", "VAE"], [], ["ckpt_name"]),
-    "LoraLoader": (["MODEL", "CLIP"], [("model", "MODEL"), ("clip", "CLIP")],
-                   ["lora_name", "strength_model", "strength_clip"]),
+    "LoraLoader": (
+        ["MODEL", "CLIP"],
+        [("model", "MODEL"), ("clip", "CLIP")],
+        ["lora_name", "strength_model", "strength_clip"],
+    ),
     "CLIPSetLastLayer": (["CLIP"], [("clip", "CLIP")], ["stop_at_clip_layer"]),
     "CLIPTextEncode": (["CONDITIONING"], [("clip", "CLIP")], ["text"]),
     "EmptyLatentImage": (["LATENT"], [], ["width", "height", "batch_size"]),
     "LoadImage": (["IMAGE", "MASK"], [], ["image", "upload"]),
     "VAEEncode": (["LATENT"], [("pixels", "IMAGE"), ("vae", "VAE")], []),
-    "KSampler": (["LATENT"], [("model", "MODEL"), ("positive", "CONDITIONING"),
-                              ("negative", "CONDITIONING"), ("latent_image", "LATENT")],
-                 ["seed", "control_after_generate", "steps", "cfg", "sampler_name", "scheduler", "denoise"]),
+    "KSampler": (
+        ["LATENT"],
+        [
+            ("model", "MODEL"),
+            ("positive", "CONDITIONING"),
+            ("negative", "CONDITIONING"),
+            ("latent_image", "LATENT"),
+        ],
+        ["seed", "control_after_generate", "steps", "cfg", "sampler_name", "scheduler", "denoise"],
+    ),
     "VAEDecode": (["IMAGE"], [("samples", "LATENT"), ("vae", "VAE")], []),
     "SaveImage": ([], [("images", "IMAGE")], ["filename_prefix"]),
-}  # fmt: skip
+}
 
 
-def graph(case: str, *, sampler: str = "euler", scheduler: str = "normal", prompt: str = PROMPT,
-          denoise: float = 1.0, batch: int = 1, lora: float | None = None, clip_skip: int | None = None,
-          img2img: bool = False) -> dict:  # fmt: skip
-    """The API-format prompt of one case: checkpoint → (LoRA) → (clip skip) → encode → KSampler → save."""
-    nodes: dict[str, dict] = {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": CHECKPOINT}}}
+def graph(
+    case: str,
+    *,
+    sampler: str = "euler",
+    scheduler: str = "normal",
+    prompt: str = PROMPT,
+    denoise: float = 1.0,
+    batch: int = 1,
+    lora: float | None = None,
+    clip_skip: int | None = None,
+    img2img: bool = False,
+) -> dict:
+    """The API-format prompt of one case: checkpoint, LoRA, clip skip, encode, KSampler, save."""
+    nodes: dict[str, dict] = {
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": CHECKPOINT}}
+    }
     model, clip = ["4", 0], ["4", 1]
     if lora is not None:
-        nodes["10"] = {"class_type": "LoraLoader", "inputs": {
-            "lora_name": LORA, "strength_model": lora, "strength_clip": lora, "model": model, "clip": clip}}  # fmt: skip
+        nodes["10"] = {
+            "class_type": "LoraLoader",
+            "inputs": {
+                "lora_name": LORA,
+                "strength_model": lora,
+                "strength_clip": lora,
+                "model": model,
+                "clip": clip,
+            },
+        }
         model, clip = ["10", 0], ["10", 1]
     if clip_skip is not None:
-        nodes["11"] = {"class_type": "CLIPSetLastLayer", "inputs": {"stop_at_clip_layer": clip_skip, "clip": clip}}
+        nodes["11"] = {
+            "class_type": "CLIPSetLastLayer",
+            "inputs": {"stop_at_clip_layer": clip_skip, "clip": clip},
+        }
         clip = ["11", 0]
     nodes["6"] = {"class_type": "CLIPTextEncode", "inputs": {"text": prompt, "clip": clip}}
     nodes["7"] = {"class_type": "CLIPTextEncode", "inputs": {"text": NEGATIVE, "clip": clip}}
@@ -95,17 +156,35 @@ def graph(case: str, *, sampler: str = "euler", scheduler: str = "normal", promp
         nodes["12"] = {"class_type": "LoadImage", "inputs": {"image": INPUT, "upload": "image"}}
         nodes["5"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["12", 0], "vae": ["4", 2]}}
     else:
-        nodes["5"] = {"class_type": "EmptyLatentImage", "inputs": {"width": SIZE, "height": SIZE, "batch_size": batch}}
-    nodes["3"] = {"class_type": "KSampler", "inputs": {
-        "seed": SEED, "steps": STEPS, "cfg": CFG, "sampler_name": sampler, "scheduler": scheduler,
-        "denoise": denoise, "model": model, "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["5", 0]}}  # fmt: skip
+        nodes["5"] = {
+            "class_type": "EmptyLatentImage",
+            "inputs": {"width": SIZE, "height": SIZE, "batch_size": batch},
+        }
+    nodes["3"] = {
+        "class_type": "KSampler",
+        "inputs": {
+            "seed": SEED,
+            "steps": STEPS,
+            "cfg": CFG,
+            "sampler_name": sampler,
+            "scheduler": scheduler,
+            "denoise": denoise,
+            "model": model,
+            "positive": ["6", 0],
+            "negative": ["7", 0],
+            "latent_image": ["5", 0],
+        },
+    }
     nodes["8"] = {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}}
-    nodes["9"] = {"class_type": "SaveImage", "inputs": {"filename_prefix": case, "images": ["8", 0]}}
+    nodes["9"] = {
+        "class_type": "SaveImage",
+        "inputs": {"filename_prefix": case, "images": ["8", 0]},
+    }
     return nodes
 
 
 def ui_workflow(api: dict) -> dict:
-    """A UI-format workflow (nodes, links, widgets_values) for an API-format prompt, as the web UI saves."""
+    """A UI-format workflow (nodes, links, widgets_values) for an API-format prompt."""
     links, nodes = [], []
     out_links: dict[tuple[int, int], list[int]] = {}
     for node_id, node in api.items():
@@ -119,56 +198,124 @@ def ui_workflow(api: dict) -> dict:
     for order, (node_id, node) in enumerate(sorted(api.items(), key=lambda item: int(item[0]))):
         kind = node["class_type"]
         outputs, inputs, widgets = NODES[kind]
-        values = [node["inputs"][name] if name in node["inputs"] else None for name in widgets]
+        values = [node["inputs"].get(name) for name in widgets]
         if kind == "KSampler":
             values[1] = "fixed"
         if kind == "LoadImage":
             values[1] = "image"
         nid = int(node_id)
-        nodes.append({
-            "id": nid, "type": kind, "pos": [100 + 300 * order, 100], "size": [300, 100], "flags": {},
-            "order": order, "mode": 0,
-            "inputs": [{"name": name, "type": _type, "link": link_of[(nid, slot)]}
-                       for slot, (name, _type) in enumerate(inputs)],
-            "outputs": [{"name": _type, "type": _type, "links": out_links.get((nid, slot), []), "slot_index": slot}
-                        for slot, _type in enumerate(outputs)],
-            "properties": {"Node name for S&R": kind},
-            "widgets_values": values,
-        })  # fmt: skip
+        nodes.append(
+            {
+                "id": nid,
+                "type": kind,
+                "pos": [100 + 300 * order, 100],
+                "size": [300, 100],
+                "flags": {},
+                "order": order,
+                "mode": 0,
+                "inputs": [
+                    {"name": name, "type": _type, "link": link_of[(nid, slot)]}
+                    for slot, (name, _type) in enumerate(inputs)
+                ],
+                "outputs": [
+                    {
+                        "name": _type,
+                        "type": _type,
+                        "links": out_links.get((nid, slot), []),
+                        "slot_index": slot,
+                    }
+                    for slot, _type in enumerate(outputs)
+                ],
+                "properties": {"Node name for S&R": kind},
+                "widgets_values": values,
+            }
+        )
     last_node = max(int(node_id) for node_id in api)
-    return {"last_node_id": last_node, "last_link_id": len(links), "nodes": nodes, "links": links,
-            "groups": [], "config": {}, "extra": {}, "version": 0.4}  # fmt: skip
+    return {
+        "last_node_id": last_node,
+        "last_link_id": len(links),
+        "nodes": nodes,
+        "links": links,
+        "groups": [],
+        "config": {},
+        "extra": {},
+        "version": 0.4,
+    }
 
 
 def cases() -> list[dict]:
     """Every case: name, what it tests, graph keywords. Ordered so the baseline comes first."""
-    found = [{"case": "txt2img-euler-normal", "tests": "baseline: euler, scheduler normal", "args": {}}]
+    found = [
+        {"case": "txt2img-euler-normal", "tests": "baseline: euler, scheduler normal", "args": {}}
+    ]
     for sampler in SAMPLERS[1:]:
-        kind = "ancestral/SDE: step noise from the seed" if sampler in ANCESTRAL_OR_SDE else "deterministic"
-        found.append({"case": f"txt2img-{sampler}-normal", "tests": f"sampler {sampler} ({kind}), scheduler normal",
-                      "args": {"sampler": sampler}})  # fmt: skip
+        kind = (
+            "ancestral/SDE: step noise from the seed"
+            if sampler in ANCESTRAL_OR_SDE
+            else "deterministic"
+        )
+        found.append(
+            {
+                "case": f"txt2img-{sampler}-normal",
+                "tests": f"sampler {sampler} ({kind}), scheduler normal",
+                "args": {"sampler": sampler},
+            }
+        )
     found += [
-        {"case": "img2img-euler-d050", "tests": "img2img: LoadImage → VAEEncode → KSampler denoise 0.5",
-         "args": {"img2img": True, "denoise": 0.5}},
-        {"case": "img2img-euler-d075", "tests": "img2img: LoadImage → VAEEncode → KSampler denoise 0.75",
-         "args": {"img2img": True, "denoise": 0.75}},
-        {"case": "lora-euler-s080", "tests": "LoraLoader kohya LoRA, strength 0.8 model and clip",
-         "args": {"lora": 0.8}},
-        {"case": "weighting-euler", "tests": f"ComfyUI prompt weighting: {WEIGHTED_PROMPT!r}",
-         "args": {"prompt": WEIGHTED_PROMPT}},
-        {"case": "clipskip2-euler", "tests": "CLIPSetLastLayer -2 (clip skip 2)", "args": {"clip_skip": -2}},
-        {"case": "batch3-euler", "tests": "EmptyLatentImage batch_size 3: one noise tensor for the batch; "
-         "the three files share one prompt chunk and differ only by batch index", "args": {"batch": 3}},
-        {"case": "long-prompt-euler", "tests": "prompt over 75 tokens (ComfyUI encodes 77-token chunks)",
-         "args": {"prompt": LONG_PROMPT}},
-    ]  # fmt: skip
+        {
+            "case": "img2img-euler-d050",
+            "tests": "img2img: LoadImage → VAEEncode → KSampler denoise 0.5",
+            "args": {"img2img": True, "denoise": 0.5},
+        },
+        {
+            "case": "img2img-euler-d075",
+            "tests": "img2img: LoadImage → VAEEncode → KSampler denoise 0.75",
+            "args": {"img2img": True, "denoise": 0.75},
+        },
+        {
+            "case": "lora-euler-s080",
+            "tests": "LoraLoader kohya LoRA, strength 0.8 model and clip",
+            "args": {"lora": 0.8},
+        },
+        {
+            "case": "weighting-euler",
+            "tests": f"ComfyUI prompt weighting: {WEIGHTED_PROMPT!r}",
+            "args": {"prompt": WEIGHTED_PROMPT},
+        },
+        {
+            "case": "clipskip2-euler",
+            "tests": "CLIPSetLastLayer -2 (clip skip 2)",
+            "args": {"clip_skip": -2},
+        },
+        {
+            "case": "batch3-euler",
+            "tests": "EmptyLatentImage batch_size 3: one noise tensor for the batch; "
+            "the three files share one prompt chunk and differ only by batch index",
+            "args": {"batch": 3},
+        },
+        {
+            "case": "long-prompt-euler",
+            "tests": "prompt over 75 tokens (ComfyUI encodes 77-token chunks)",
+            "args": {"prompt": LONG_PROMPT},
+        },
+    ]
     for sampler in ("euler_ancestral", "dpmpp_2m_sde"):
-        found.append({"case": f"batch3-{sampler}", "tests": f"batch_size 3 with {sampler}: step noise drawn for "
-                      "the whole batch", "args": {"sampler": sampler, "batch": 3}})  # fmt: skip
+        found.append(
+            {
+                "case": f"batch3-{sampler}",
+                "tests": f"batch_size 3 with {sampler}: step noise drawn for the whole batch",
+                "args": {"sampler": sampler, "batch": 3},
+            }
+        )
     for sampler in ("dpmpp_2m", "euler"):
         for scheduler in SCHEDULERS[1:]:
-            found.append({"case": f"txt2img-{sampler}-{scheduler}", "tests": f"scheduler {scheduler} with {sampler}",
-                          "args": {"sampler": sampler, "scheduler": scheduler}})  # fmt: skip
+            found.append(
+                {
+                    "case": f"txt2img-{sampler}-{scheduler}",
+                    "tests": f"scheduler {scheduler} with {sampler}",
+                    "args": {"sampler": sampler, "scheduler": scheduler},
+                }
+            )
     return found
 
 
@@ -193,7 +340,11 @@ def write_input_png(path: Path) -> None:
         return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
 
     header = SIZE.to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+    )
     path.write_bytes(png + chunk(b"IEND", b""))
 
 
@@ -207,14 +358,20 @@ def sha256(path: Path) -> str:
 
 def call(server: str, path: str, body: dict | None = None) -> dict:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(server + path, data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        server + path, data=data, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
 
 def run_case(server: str, comfy: Path, out: Path, case: dict) -> dict:
     api = graph(case["case"], **case["args"])
-    body = {"prompt": api, "client_id": "comfyui_make", "extra_data": {"extra_pnginfo": {"workflow": ui_workflow(api)}}}
+    body = {
+        "prompt": api,
+        "client_id": "comfyui_make",
+        "extra_data": {"extra_pnginfo": {"workflow": ui_workflow(api)}},
+    }
     entry = {"case": case["case"], "tests": case["tests"], "graph": case["args"]}
     start = time.perf_counter()
     try:
@@ -228,17 +385,26 @@ def run_case(server: str, comfy: Path, out: Path, case: dict) -> dict:
         history = call(server, f"/history/{prompt_id}").get(prompt_id)
     entry["seconds"] = round(time.perf_counter() - start, 1)
     if history["status"]["status_str"] != "success":
-        errors = [message for message in history["status"]["messages"] if message[0] == "execution_error"]
+        errors = [
+            message for message in history["status"]["messages"] if message[0] == "execution_error"
+        ]
         detail = errors[0][1] if errors else {}
-        entry["error"] = f"{detail.get('exception_type', 'error')}: {detail.get('exception_message', '')}".strip()
+        kind, message = detail.get("exception_type", "error"), detail.get("exception_message", "")
+        entry["error"] = f"{kind}: {message}".strip()
         return entry
     images = history["outputs"]["9"]["images"]
     files = []
     for index, image in enumerate(images):
         name = f"{case['case']}.png" if len(images) == 1 else f"{case['case']}-{index}.png"
         shutil.copyfile(comfy / "output" / image["subfolder"] / image["filename"], out / name)
-        files.append({"file": name, "sha256": sha256(out / name), "batch_index": index,
-                      "comfyui_output": image["filename"]})  # fmt: skip
+        files.append(
+            {
+                "file": name,
+                "sha256": sha256(out / name),
+                "batch_index": index,
+                "comfyui_output": image["filename"],
+            }
+        )
     entry["files"] = files
     return entry
 
@@ -258,42 +424,71 @@ def main() -> None:
     shutil.copyfile(args.out / INPUT, args.comfy / "input" / INPUT)
 
     # 2. What made the references.
-    commit = subprocess.run(["git", "-C", str(args.comfy), "rev-parse", "HEAD"], capture_output=True, text=True,
-                            check=True).stdout.strip()  # fmt: skip
+    commit = subprocess.run(
+        ["git", "-C", str(args.comfy), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     header = {
         "generator": "ComfyUI, run here on the CPU (python main.py --cpu)",
         "comfyui_commit": commit,
-        "checkpoint": {"name": CHECKPOINT, "sha256": sha256(args.comfy / "models" / "checkpoints" / CHECKPOINT),
-                       "build": "python benchmarks/reference/build_sd15.py OUT/sd15-random.safetensors (seed 0)"},
-        "lora": {"name": LORA, "sha256": sha256(args.comfy / "models" / "loras" / LORA),
-                 "build": "python benchmarks/reference/build_lora.py OUT/sd15-random-lora.safetensors (seed 7)"},
+        "checkpoint": {
+            "name": CHECKPOINT,
+            "sha256": sha256(args.comfy / "models" / "checkpoints" / CHECKPOINT),
+            "build": "benchmarks/reference/build_sd15.py OUT/sd15-random.safetensors (seed 0)",
+        },
+        "lora": {
+            "name": LORA,
+            "sha256": sha256(args.comfy / "models" / "loras" / LORA),
+            "build": "benchmarks/reference/build_lora.py OUT/sd15-random-lora.safetensors (seed 7)",
+        },
         "make": "python benchmarks/reference/comfyui_make.py (see benchmarks/reference/README.md)",
-        "settings": {"prompt": PROMPT, "negative": NEGATIVE, "seed": SEED, "steps": STEPS, "cfg": CFG,
-                     "width": SIZE, "height": SIZE, "sampler": "euler", "scheduler": "normal", "denoise": 1.0,
-                     "note": "each case's graph lists what it changes from these"},
+        "settings": {
+            "prompt": PROMPT,
+            "negative": NEGATIVE,
+            "seed": SEED,
+            "steps": STEPS,
+            "cfg": CFG,
+            "width": SIZE,
+            "height": SIZE,
+            "sampler": "euler",
+            "scheduler": "normal",
+            "denoise": 1.0,
+            "note": "each case's graph lists what it changes from these",
+        },
         "input_image": {"file": INPUT, "sha256": sha256(args.out / INPUT)},
-        "comfyui_runtime": "--cpu: UNet and VAE float32; text encoder weights float16 (ComfyUI's default on "
-        "the CPU), computed in float32 (manual cast), so a LoRA merged into it is rounded to float16; "
+        "comfyui_runtime": "--cpu: UNet and VAE float32; text encoder weights float16 (ComfyUI's "
+        "default on the CPU), computed in float32 (manual cast), so a LoRA merged into it is "
+        "rounded to float16; "
         "initial noise and sampler noise on the CPU; PNG 8-bit by clip(255*x) and truncation",
-    }  # fmt: skip
+    }
     done = {entry["case"]: entry for entry in manifest.get("cases", [])}
     if done and manifest.get("checkpoint", {}).get("sha256") != header["checkpoint"]["sha256"]:
         sys.exit("manifest was made with another checkpoint; remove it to start again")
 
-    # 3. The cases, in order; the manifest is rewritten after each.
+    # 3. The cases, in order; the manifest is rewritten after each (and at the end: the header).
+    def write_manifest() -> None:
+        ordered = [done[c["case"]] for c in cases() if c["case"] in done]
+        manifest_path.write_text(json.dumps({**header, "cases": ordered}, indent=1) + "\n")
+
     for case in cases():
         previous = done.get(case["case"])
         if args.only and case["case"] not in args.only:
             continue
-        made = previous and "files" in previous and all((args.out / f["file"]).exists() for f in previous["files"])
+        made = (
+            previous
+            and "files" in previous
+            and all((args.out / f["file"]).exists() for f in previous["files"])
+        )
         if made and not args.only:
             continue
         entry = run_case(args.server, args.comfy, args.out, case)
         done[case["case"]] = entry
         print(case["case"], entry.get("seconds"), entry.get("error", "ok"), flush=True)
-        ordered = [done[c["case"]] for c in cases() if c["case"] in done]
-        manifest_path.write_text(json.dumps({**header, "cases": ordered}, indent=1) + "\n")
+        write_manifest()
+    write_manifest()
 
 
 if __name__ == "__main__":
