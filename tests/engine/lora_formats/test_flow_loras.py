@@ -85,7 +85,7 @@ def original_state(model) -> dict[str, torch.Tensor]:
 
 def kohya_lora(model, modules, seed: int) -> dict[str, torch.Tensor]:
     """kohya sd-scripts' names and parts, at the shapes of the model's original weights; every
-    other module with an alpha other than the rank."""
+    other module with alpha 3 (a scale of 0.75, not a power of two)."""
     generator = torch.Generator().manual_seed(seed)
     shapes = {k: v.shape for k, v in original_state(model).items()}
     tensors = {}
@@ -94,7 +94,7 @@ def kohya_lora(model, modules, seed: int) -> dict[str, torch.Tensor]:
         stem = "lora_unet_" + module.replace(".", "_")
         tensors[f"{stem}.lora_down.weight"] = torch.randn(RANK, cols, generator=generator) * 0.1
         tensors[f"{stem}.lora_up.weight"] = torch.randn(rows, RANK, generator=generator) * 0.1
-        tensors[f"{stem}.alpha"] = torch.tensor(float(RANK if number % 2 else 2 * RANK))
+        tensors[f"{stem}.alpha"] = torch.tensor(float(RANK if number % 2 else 3))
     return tensors
 
 
@@ -322,7 +322,7 @@ def test_full_width_linear1_split_equals_diffusers_kohya_converter() -> None:
     ):
         tensors[f"{stem}.lora_down.weight"] = torch.randn(2, 3072, generator=generator)
         tensors[f"{stem}.lora_up.weight"] = torch.randn(rows, 2, generator=generator)
-        tensors[f"{stem}.alpha"] = torch.tensor(8.0)
+        tensors[f"{stem}.alpha"] = torch.tensor(3.0)
     patches = parse(tensors, index)
     theirs = _convert_kohya_flux_lora_to_diffusers({k: v.clone() for k, v in tensors.items()})
     assert len(patches) == len(theirs) // 2 == 7
