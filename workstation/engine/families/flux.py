@@ -151,6 +151,8 @@ def lora_fits(shapes: Shapes) -> bool | None:
         "lora_unet_single_blocks_",
         "diffusion_model.double_blocks.",
         "diffusion_model.single_blocks.",
+        "transformer.double_blocks.",
+        "transformer.single_blocks.",
         "transformer.single_transformer_blocks.",
         "base_model.model.single_transformer_blocks.",
     ):
@@ -164,6 +166,8 @@ def lora_fits(shapes: Shapes) -> bool | None:
 
 
 def lora_key(key: str) -> tuple[str, str] | None:
+    """A LoRA stem's component and module path after its prefix: BFL's names (kohya flattens
+    them with `_`) are renamed, fused ones split, by the LoRA key naming (lora_formats.original)."""
     for prefix, component in (
         ("lora_unet_", "transformer"),
         ("transformer.", "transformer"),

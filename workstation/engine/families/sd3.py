@@ -139,7 +139,12 @@ def transformer_keys(config: dict[str, Any]) -> KeyMap:
 def lora_fits(shapes: Shapes) -> bool | None:
     """kohya/ComfyUI ("joint_blocks") or diffusers/peft ("transformer_blocks" without Flux's
     single-stream blocks, at an SD 3.5 width)."""
-    if has_prefix(shapes, "lora_unet_joint_blocks_", "diffusion_model.joint_blocks."):
+    if has_prefix(
+        shapes,
+        "lora_unet_joint_blocks_",
+        "diffusion_model.joint_blocks.",
+        "transformer.joint_blocks.",
+    ):
         return True
     if has_prefix(shapes, "transformer.single_transformer_blocks.", "lora_unet_single_blocks_"):
         return False
@@ -153,6 +158,8 @@ def lora_fits(shapes: Shapes) -> bool | None:
 
 
 def lora_key(key: str) -> tuple[str, str] | None:
+    """A LoRA stem's component and module path after its prefix: Stability's names (kohya
+    flattens them with `_`) are renamed, fused qkv split, by lora_formats.original."""
     for prefix, component in (
         ("lora_unet_", "transformer"),
         ("transformer.", "transformer"),
