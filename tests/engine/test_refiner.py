@@ -215,5 +215,34 @@ def test_refiner_needs_the_a1111_convention_and_the_right_file(base, xl_params, 
     wrong = xl_params.replace(refiner=RefinerSpec(str(path), 0.5, "0" * 64))
     with pytest.raises(ModelError, match="SHA-256"):
         generate(base, wrong)
-    with pytest.raises(InputError, match="convention"):
-        GenerationParams(model="m", prompt="p", seed=1, refiner=RefinerSpec(str(path)))
+
+
+def test_workstation_convention_hands_over_the_diffusers_way(base, xl_params, xl_dir) -> None:
+    """The engine's own convention: the base pipeline stops at `denoising_end`, the refiner's
+    img2img pipeline goes on from `denoising_start` (diffusers' ensemble of experts)."""
+    own = xl_params.replace(convention="workstation", prompt_syntax="plain", sampler="Euler")
+    alone = generate(base, own)
+    path = xl_dir / "refiner.safetensors"
+    spec = RefinerSpec(str(path), 0.5)
+    first = generate(base, own.replace(refiner=spec))
+    same = [
+        np.array_equal(np.asarray(a.image), np.asarray(b.image))
+        for a, b in zip(alone.steps, first.steps, strict=True)
+    ]
+    # diffusers' rule: the base runs the timesteps >= round(1000 · (1 - switch)), here 831 and
+    # 665 of the "leading" 831, 665, 499, 333, 167, 1
+    from workstation.engine.samplers import make_scheduler
+
+    scheduler = make_scheduler("Euler", base.base_scheduler_config, own.seed)
+    scheduler.set_timesteps(own.steps)
+    cutoff = round(1000 - 0.5 * 1000)
+    base_steps = sum(int(t) >= cutoff for t in scheduler.timesteps)
+    assert base_steps == 2
+    assert same == [True] * base_steps + [False] * (own.steps - base_steps)
+    assert [step.index for step in first.steps] == list(range(1, 7))
+    assert np.array_equal(np.asarray(first.steps[-1].image), np.asarray(first.image))
+    refiner = first.record["sampling"]["refiner"]
+    assert (refiner["model"], refiner["switch_step"]) == (str(path), base_steps)
+    assert refiner["sha256"] == first.params.refiner.model_sha256 == inspect(path).sha256
+    again = generate(base, first.params)
+    assert np.array_equal(np.asarray(again.image), np.asarray(first.image))

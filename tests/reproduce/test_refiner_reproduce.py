@@ -93,7 +93,8 @@ def test_a_missing_refiner_is_listed_as_missing(xl_origin, tmp_path) -> None:
     assert "refiner_v1" in plan.missing[0].describe_wanted()
 
 
-def test_our_own_record_finds_the_refiner_by_sha256(xl_origin, tmp_path) -> None:
+@pytest.mark.parametrize(("convention", "syntax"), [("a1111", "a1111"), ("workstation", "plain")])
+def test_our_own_record_finds_the_refiner_by_sha256(xl_origin, tmp_path, convention, syntax):
     from workstation.engine.generate import generate
     from workstation.engine.loading import load_model
     from workstation.engine.pngmeta import save_png
@@ -110,8 +111,8 @@ def test_our_own_record_finds_the_refiner_by_sha256(xl_origin, tmp_path) -> None
         sampler="DPM++ 2M",
         width=64,
         height=64,
-        convention="a1111",
-        prompt_syntax="a1111",
+        convention=convention,
+        prompt_syntax=syntax,
         refiner=RefinerSpec(str(xl_origin / "refiner_v1.safetensors"), 0.6),
     )
     made = generate(load_model(params.model, device="cpu"), params, decode_steps=())

@@ -197,7 +197,6 @@ class GenerationParams:
                     ("a variation seed", self.subseed is not None and strength > 0),
                     ("a batch", self.batch_size > 1),
                     ("a hires pass", self.hires is not None),
-                    ("a refiner", self.refiner is not None),
                 )
                 if used
             ]

@@ -213,10 +213,19 @@ def _sample_native(
     if not init or "height" in inspect.signature(pipe.__call__).parameters:
         # (SD 3.5's and Flux's img2img default to their native size, not the image's)
         kwargs.update(width=params.width, height=params.height)
+    refiner = params.refiner
+    if refiner is not None:  # diffusers' ensemble of experts: the base stops at `switch_at`
+        if init or conditioning is not None:
+            raise InputError(
+                "a refiner under the workstation convention takes txt2img and plain prompts"
+            )
+        kwargs.update(denoising_end=refiner.switch_at, output_type="latent")
     with torch.inference_mode(), warnings.catch_warnings():
         # torchsde (DPM++ SDE) warns about float rounding at the ends of its Brownian interval
         warnings.filterwarnings("ignore", "Should have t", UserWarning, "torchsde")
         image = pipe(**kwargs).images[0]
+        if refiner is not None:
+            image, refined = _native_refiner(model, params, image, generator, capture)
     sampling = {
         "convention": "workstation",
         "scheduler": {
@@ -227,7 +236,54 @@ def _sample_native(
     }
     if conditioning:
         sampling["conditioning"] = conditioning
+    if refiner is not None:
+        sampling["refiner"] = refined
     return image, pipe, sampling
+
+
+def _native_refiner(
+    model: LoadedModel, params: GenerationParams, latents: Any, generator: Any, capture: Any
+) -> tuple[Image.Image, dict[str, Any]]:
+    """diffusers' SDXL hand-over: the refiner's img2img pipeline continues the base's latents
+    from `denoising_start` = the switch, with its own scheduler of the same sampler and the same
+    generator going on. The base's VAE decodes the result (as the step previews and the a1111
+    convention's hand-over)."""
+    from workstation.engine.peer_run import load_refiner
+
+    assert params.refiner is not None
+    refiner = load_refiner(model, params.refiner)
+    pipe = refiner.pipe
+    pipe.scheduler = make_scheduler(params.sampler, refiner.base_scheduler_config, params.seed)
+    done = len(capture.previews)  # base steps: the refiner's continue the count
+
+    def on_step(pipe_: Any, index: int, timestep: Any, tensors: dict[str, Any]) -> dict:
+        return capture(pipe_, index + done, timestep, tensors)
+
+    latents = pipe(
+        prompt=params.prompt,
+        negative_prompt=params.negative or None,
+        guidance_scale=params.cfg,
+        num_inference_steps=params.steps,
+        denoising_start=params.refiner.switch_at,
+        image=latents[None] if latents.ndim == 3 else latents,
+        generator=generator,
+        callback_on_step_end=on_step,
+        output_type="latent",
+    ).images
+    image = decode_latents(model.pipe, {0: latents})[0]
+    refiner.check_files()
+    info = refiner.info
+    record = {
+        "model": info.path,
+        "sha256": info.sha256,
+        "autov2": info.autov2,
+        "switch_at": params.refiner.switch_at,
+        "switch_by": "diffusers denoising_end / denoising_start",
+        "switched": True,
+        "switch_step": done,
+        "scheduler": type(pipe.scheduler).__name__,
+    }
+    return image, record
 
 
 def _native_prompts(
@@ -348,6 +404,8 @@ def _complete(
             f"{params.init_image}: SHA-256 differs from the requested {params.init_sha256}"
         )
     refiner = params.refiner
+    if refiner is not None and model.family.name != "sdxl":
+        raise InputError(f"a refiner takes over from an SDXL base, not {model.family.kind}")
     if refiner is not None:  # loaded (once per base model) and its hash checked before the run
         from workstation.engine.peer_run import load_refiner
 
@@ -551,6 +609,10 @@ def _sampling_fields(sampling: dict[str, Any]) -> dict[str, Any]:
     fields = {"scheduler": sampling["scheduler"]}
     if "conditioning" in sampling:  # a weighted prompt syntax
         fields["sampling"] = {"convention": "workstation", "conditioning": sampling["conditioning"]}
+    if "refiner" in sampling:  # where every convention's record names its refiner
+        fields.setdefault("sampling", {"convention": "workstation"})["refiner"] = sampling[
+            "refiner"
+        ]
     return fields
 
 

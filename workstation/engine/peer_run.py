@@ -213,7 +213,7 @@ class _Refiner:
         if spec is None:
             return None
         if params.convention != "a1111":
-            raise InputError("a refiner hand-over runs under the a1111 convention")
+            raise InputError("a refiner hand-over runs under the a1111 or workstation convention")
         if model.family.name != "sdxl":
             raise InputError(f"a refiner takes over from an SDXL base, not {model.family.kind}")
         if params.hires is not None or init is not None:
