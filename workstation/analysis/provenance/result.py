@@ -181,53 +181,41 @@ class Recipe:
             refiner = RefinerSpec(
                 str(refiner_path), peer.refiner_switch_at, switch_by=peer.refiner_switch_by
             )
-        if peer is not None:
-            return GenerationParams(
-                model=str(model_path),
-                prompt=prompt,
-                negative=self.negative or "",
-                seed=self.seed,
-                steps=self.steps,
-                cfg=self.cfg,
-                sampler=peer.sampler,
-                width=width,
-                height=height,
-                loras=tuple(specs),
-                init_image=None if init_image is None else str(init_image),
-                strength=strength,
-                clip_skip=1 if self.clip_skip is None else self.clip_skip,
-                device=device,
-                dtype=dtype,
-                convention=peer.convention,
-                scheduler=peer.scheduler,
-                prompt_syntax=peer.prompt_syntax,
-                noise=peer.noise,
-                eta_noise_seed_delta=peer.eta_noise_seed_delta,
-                subseed=peer.subseed,
-                subseed_strength=peer.subseed_strength,
-                batch_size=peer.batch_size,
-                hires=peer.hires,
-                refiner=refiner,
-            )
+        common = {
+            "model": str(model_path),
+            "prompt": prompt,
+            "negative": self.negative or "",
+            "seed": self.seed,
+            "steps": self.steps,
+            "cfg": self.cfg,
+            "width": width,
+            "height": height,
+            "loras": tuple(specs),
+            "init_image": None if init_image is None else str(init_image),
+            "strength": strength,
+            "clip_skip": 1 if self.clip_skip is None else self.clip_skip,
+            "device": device,
+            "dtype": dtype,
+        }
+        if peer is None:
+            # InvokeAI ≥ 3 samples with diffusers' schedulers (the engine's own convention)
+            # and reads its prompts with compel
+            syntax = "invokeai" if "invokeai_metadata" in self.source else "plain"
+            sampler = canonical_name(self.sampler)
+            return GenerationParams(**common, sampler=sampler, prompt_syntax=syntax)
         return GenerationParams(
-            model=str(model_path),
-            prompt=prompt,
-            negative=self.negative or "",
-            seed=self.seed,
-            steps=self.steps,
-            cfg=self.cfg,
-            sampler=canonical_name(self.sampler),
-            width=self.width,
-            height=self.height,
-            loras=tuple(specs),
-            init_image=None if init_image is None else str(init_image),
-            strength=strength,
-            clip_skip=1 if self.clip_skip is None else self.clip_skip,
-            device=device,
-            dtype=dtype,
-            # InvokeAI ≥ 3 samples with diffusers' schedulers (the engine's own convention) and
-            # reads its prompts with compel
-            prompt_syntax="invokeai" if "invokeai_metadata" in self.source else "plain",
+            **common,
+            sampler=peer.sampler,
+            convention=peer.convention,
+            scheduler=peer.scheduler,
+            prompt_syntax=peer.prompt_syntax,
+            noise=peer.noise,
+            eta_noise_seed_delta=peer.eta_noise_seed_delta,
+            subseed=peer.subseed,
+            subseed_strength=peer.subseed_strength,
+            batch_size=peer.batch_size,
+            hires=peer.hires,
+            refiner=refiner,
         )
 
 
