@@ -22,6 +22,7 @@ from workstation.core.params import (
     PROMPT_SYNTAXES,
     GenerationParams,
     LoraSpec,
+    RefinerSpec,
 )
 
 DEFAULT_STRENGTH = 0.75
@@ -73,6 +74,12 @@ class Recipe:
         help="initial noise: cpu, gpu or nv (NVIDIA's generator on any device); default cpu, "
         "gpu for a1111",
     )
+    refiner: Path | None = option(
+        None,
+        metavar="MODEL",
+        help="SDXL refiner that takes over the denoising",
+    )
+    refiner_switch: float = option(0.8, help="fraction of the denoising done before the refiner")
     batch_size: int = option(1, help="noise drawn for a batch of this many (comfyui/a1111)")
     batch_index: int = option(0, help="which image of the batch (0-based)")
     width: int | None = option(None, help="width in pixels (default: the model's native size)")
@@ -106,6 +113,8 @@ class Recipe:
             raise InputError(f"{self.init}: init image not found")
         if self.strength is not None and self.init is None:
             raise InputError("a strength needs an init image (img2img)")
+        if self.refiner is not None and not self.refiner.exists():
+            raise InputError(f"{self.refiner}: refiner model not found")
         for spec in self.loras:
             if not Path(spec.path).is_file():
                 raise InputError(f"{spec.path}: LoRA file not found")
@@ -141,6 +150,9 @@ class Recipe:
             noise=noise,
             batch_size=self.batch_size,
             batch_index=self.batch_index,
+            refiner=None
+            if self.refiner is None
+            else RefinerSpec(str(self.refiner.absolute()), self.refiner_switch),
         )
         sampler_name(params)  # an unknown name fails now, not after the model loaded
         return params
