@@ -135,6 +135,21 @@ class Family:
         return next(arch for arch in self.architectures if arch.name == name)
 
 
+def transformer_prefix(shapes: Shapes, block: str) -> str | None:
+    """Where a transformer file keeps its blocks: under ComfyUI's "model.diffusion_model." or
+    at the top level (its makers' own files); None when `block` is in neither."""
+    for prefix in ("model.diffusion_model.", ""):
+        if prefix + block in shapes:
+            return prefix
+    return None
+
+
+def block_count(shapes: Shapes, prefix: str, group: str) -> int:
+    """How many numbered blocks `prefix + group + ".N."` a file has."""
+    start = prefix + group + "."
+    return len({name[len(start) :].split(".")[0] for name in shapes if name.startswith(start)})
+
+
 def has_prefix(shapes: Shapes, *prefixes: str) -> bool:
     return any(name.startswith(prefixes) for name in shapes)
 

@@ -15,9 +15,11 @@ from workstation.engine.families.base import (
     Family,
     KeyMap,
     Shapes,
+    block_count,
     fused,
     has_prefix,
     linear,
+    transformer_prefix,
 )
 
 # ComfyUI latent_formats.Flux
@@ -63,24 +65,12 @@ TEXT_ENCODERS = ("text_encoders.clip_l.", "text_encoders.t5xxl.")
 VAE = "first_stage_model."
 
 
-def transformer_prefix(shapes: Shapes) -> str | None:
-    for prefix in ("model.diffusion_model.", ""):
-        if prefix + BLOCK in shapes:
-            return prefix
-    return None
-
-
 def detect(shapes: Shapes) -> Detection | None:
-    prefix = transformer_prefix(shapes)
+    prefix = transformer_prefix(shapes, BLOCK)
     if prefix is None:
         return None
     hidden = shapes[prefix + "img_in.weight"][0]
-    blocks = {
-        name[len(prefix) :].split(".")[1]
-        for name in shapes
-        if name.startswith(prefix + "double_blocks.")
-    }
-    depth = len(blocks)
+    depth = block_count(shapes, prefix, "double_blocks")
     if shapes[prefix + "img_in.weight"][1] != 64:
         return Detection("Flux.1", None, "Flux.1 Fill/Depth or other variant (not text-to-image)")
     guidance = prefix + "guidance_in.in_layer.weight" in shapes

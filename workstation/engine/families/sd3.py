@@ -15,9 +15,11 @@ from workstation.engine.families.base import (
     Family,
     KeyMap,
     Shapes,
+    block_count,
     fused,
     has_prefix,
     linear,
+    transformer_prefix,
 )
 
 # ComfyUI latent_formats.SD3
@@ -51,24 +53,12 @@ TEXT_ENCODERS = ("text_encoders.clip_l.", "text_encoders.clip_g.", "text_encoder
 VAE = "first_stage_model."
 
 
-def transformer_prefix(shapes: Shapes) -> str | None:
-    for prefix in ("model.diffusion_model.", ""):
-        if prefix + BLOCK in shapes:
-            return prefix
-    return None
-
-
 def detect(shapes: Shapes) -> Detection | None:
-    prefix = transformer_prefix(shapes)
+    prefix = transformer_prefix(shapes, BLOCK)
     if prefix is None:
         return None
     hidden = shapes[prefix + "x_embedder.proj.weight"][0]
-    blocks = {
-        name[len(prefix) :].split(".")[1]
-        for name in shapes
-        if name.startswith(prefix + "joint_blocks.")
-    }
-    depth = len(blocks)
+    depth = block_count(shapes, prefix, "joint_blocks")
     arch = next((a for a in ARCHITECTURES if (a.model_channels, a.depth) == (hidden, depth)), None)
     if arch is None:
         what = (
