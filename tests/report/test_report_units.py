@@ -155,3 +155,43 @@ def test_a_step_with_preview_and_decode_is_shown_once_as_its_decode(tmp_path) ->
     built = build_report(case, ReportOptions(out=tmp_path / "r.pdf"))
     text = "".join(page.extract_text() for page in PdfReader(built.path).pages)
     assert text.count("Step 1 / 2") == 1 and text.count("Step 2 / 2") == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_peer_conventions_settings_are_labelled_and_defaults_stay_silent(tmp_path, lang):
+    """The report names how a generator's run was followed; the engine's own defaults (batch of
+    1, CPU noise, …) are not listed as raw field names."""
+    from dataclasses import asdict
+
+    from workstation.core.case import Case
+    from workstation.core.params import GenerationParams
+    from workstation.report import ReportOptions, build_report
+
+    case = Case.create(tmp_path / "case", title="T", examiner="E")
+    own = GenerationParams(model="/m.safetensors", prompt="a", seed=1)
+    peer = own.replace(
+        convention="comfyui",
+        sampler="dpmpp_2m",
+        scheduler="karras",
+        prompt_syntax="comfyui",
+        batch_size=3,
+        batch_index=2,
+    )
+    sampling = {"convention": "comfyui", "k_sampler": "dpmpp_2m", "schedule": "karras"}
+    sampling["noise_source"] = "cpu"
+    for params, extra in ((own, {"scheduler": {"class": "X"}}), (peer, {"sampling": sampling})):
+        path = tmp_path / f"{params.convention}.png"
+        Image.new("RGB", (8, 8), (40, 90, 0)).save(path)
+        output = case.import_file(path, "generated", "")
+        data = {**asdict(params), "loras": []}
+        case.add_record(
+            generation(params=data, **extra), [Link("output", "output", artifact_id=output.id)]
+        )
+    out = tmp_path / "report.pdf"
+    build_report(case, ReportOptions(out=out, lang=lang))
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    strings = EN if lang == "en" else ZH
+    assert text.count(strings["param_convention"]) == 1  # the ComfyUI run only
+    assert strings["param_batch_index"] in text and strings["param_schedule"] in text
+    for raw in ("batch_size", "eta_noise_seed_delta", "prompt_syntax", "subseed_strength"):
+        assert raw not in text

@@ -5,12 +5,13 @@ read by engine/stored.py for new and old records alike).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import MISSING, replace
 from typing import Any
 
 from reportlab.platypus import Flowable
 
 from workstation.core.case import Record
+from workstation.core.params import GenerationParams
 from workstation.engine.stored import KeptStep, output_id
 from workstation.engine.stored import kept_steps as stored_steps
 from workstation.report import payload as pl
@@ -77,6 +78,26 @@ _PARAM_KEYS = frozenset((
     "model_sha256", "loras",
 ))
 # fmt: on
+# How a peer generator ran it (GenerationParams' convention fields): shown when not the default.
+_PEER_DEFAULTS = {
+    name: field.default
+    for name, field in GenerationParams.__dataclass_fields__.items()
+    if name not in _PARAM_KEYS and field.default is not MISSING
+}
+_PEER_LABELS = {
+    "convention": "param_convention",
+    "scheduler": "param_schedule",
+    "prompt_syntax": "param_prompt_syntax",
+    "noise": "param_noise",
+    "eta_noise_seed_delta": "param_ensd",
+    "subseed": "param_subseed",
+    "subseed_strength": "param_subseed_strength",
+    "batch_size": "param_batch_size",
+    "batch_index": "param_batch_index",
+    "hires": "param_hires",
+    "refiner": "param_refiner",
+    "embeddings": "param_embeddings",
+}
 
 
 def parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str, Any]]:
@@ -181,8 +202,10 @@ def parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str,
         if key not in handled_env:
             rows.append((key, pl.show(value)))
     for key, value in params.items() if params is not payload else ():
-        if key not in _PARAM_KEYS and value not in (None, "", []):
-            rows.append((key, pl.show(value)))
+        if key in _PARAM_KEYS or value in (None, "", []) or _PEER_DEFAULTS.get(key) == value:
+            continue  # shown above, empty, or the engine's own default (nothing to say)
+        label = ctx.t(_PEER_LABELS[key]) if key in _PEER_LABELS else key
+        rows.append((label, pl.show(value)))
     return rows
 
 
