@@ -27,7 +27,7 @@ from typing import Any
 from workstation.core.errors import ModelError
 from workstation.core.params import LoraSpec
 from workstation.engine.architectures import context_label
-from workstation.engine.families import family_of
+from workstation.engine.families import family_of, lora_family
 from workstation.engine.hashing import file_stamp
 from workstation.engine.library import inspect
 from workstation.engine.loading import LoadedLora, LoadedModel, confirm_stamp, first_line
@@ -209,6 +209,9 @@ def _modules(path: Path, header: Any) -> tuple[LoraModule, ...]:
     if alpha_names:
         with safe_open(str(path), framework="numpy") as handle:
             alphas = {name: float(handle.get_tensor(name)) for name in alpha_names}
+    # Flux's and SD 3.5's denoiser is a transformer, whatever prefix the file's keys carry.
+    family = lora_family(header.shapes)
+    denoiser = "transformer" if family and family.sampling == "flow" else "unet"
     modules = []
     for stem, parts in sorted(stems.items()):
         shapes = {part: header.tensors[key].shape for part, key in parts.items()}
@@ -219,7 +222,7 @@ def _modules(path: Path, header: Any) -> tuple[LoraModule, ...]:
         elif flat.startswith(("lora_te", "text_encoder_")):
             component = "text_encoder"
         else:
-            component = "unet"
+            component = denoiser
         target = re.split(r"_\d+_", flat)[-1]
         rank = down[0] if down else _rank(shapes)
         modules.append(

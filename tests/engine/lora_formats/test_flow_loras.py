@@ -337,3 +337,14 @@ def test_full_width_linear1_split_equals_diffusers_kohya_converter() -> None:
         worst = max(worst, ((ours - b @ a).abs().max() / ours.abs().max()).item())
         del ours
     assert worst <= TOLERANCE
+
+
+def test_lora_info_calls_a_flux_loras_denoiser_the_transformer(flux, tmp_path: Path) -> None:
+    from safetensors.torch import save_file
+
+    from workstation.engine.lora import lora_info
+
+    path = tmp_path / "flux-style.safetensors"
+    save_file({k: v.contiguous() for k, v in kohya_lora(flux, FLUX_MODULES, seed=4).items()}, path)
+    components = {module.component for module in lora_info(path).modules}
+    assert components == {"transformer"}
