@@ -136,3 +136,23 @@ def test_lora_info_on_a_diffusers_lora_and_on_a_non_lora(peft_lora: Path, tiny_f
     assert {m.rank for m in report.modules} == {4}
     with pytest.raises(ModelError, match="not a LoRA"):
         lora_info(tiny_file)
+
+
+def test_the_text_encoders_can_take_their_own_scale(tiny_model, base, kohya_lora) -> None:
+    """ComfyUI's strength_clip and A1111's <lora:name:te:unet>: the denoiser's patches take the
+    scale, the text encoders' patches take theirs; the record states both."""
+    params, base_pixels = base
+
+    def run(scale: float, te: float | None):
+        spec = LoraSpec(str(kohya_lora), scale, text_encoder_scale=te)
+        return txt2img(tiny_model, params.replace(loras=(spec,)), decode_steps=())
+
+    both = run(1.0, None)
+    unet_only = run(1.0, 0.0)
+    text_only = run(0.0, 1.0)
+    images = [pixels(r) for r in (both, unet_only, text_only)]
+    assert not any(np.array_equal(image, base_pixels) for image in images)
+    assert not np.array_equal(images[0], images[1]) and not np.array_equal(images[0], images[2])
+    assert np.array_equal(pixels(run(1.0, 1.0)), images[0])  # te = scale is the plain LoRA
+    assert unet_only.record["loras"][0]["text_encoder_scale"] == 0.0
+    assert "text_encoder_scale" not in both.record["loras"][0]

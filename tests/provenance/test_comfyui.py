@@ -310,3 +310,17 @@ def test_comfyui_generation_params(write) -> None:
     assert (params.prompt_syntax, params.noise) == ("comfyui", "cpu")
     assert (params.width, params.height, params.seed) == (640, 384, 123456789012)
     assert [(spec.path, spec.scale) for spec in params.loras] == [("/loras/ink.safetensors", 0.7)]
+
+
+def test_comfyui_lora_strengths_for_model_and_clip_both_reach_the_params(write) -> None:
+    graph = base_graph()
+    graph["10"]["inputs"].update(strength_model=0.8, strength_clip=0.3)
+    del graph["11"]
+    graph["12"]["inputs"]["clip"] = ["10", 1]
+    graph["3"]["inputs"]["model"] = ["10", 0]
+    meta = comfy_png(write, graph)
+    params = meta.to_generation_params(
+        "dreamshaper_8.safetensors", lora_paths={"ink.safetensors": "/loras/ink.safetensors"}
+    )
+    (spec,) = params.loras
+    assert (spec.scale, spec.text_encoder_scale) == (0.8, 0.3)

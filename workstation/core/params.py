@@ -42,14 +42,35 @@ class LoraSpec:
     path: str
     scale: float = 1.0
     sha256: str | None = None
+    # The text encoders' scale when it differs from the denoiser's (ComfyUI's strength_clip,
+    # A1111's <lora:name:te:unet>); None: the same scale for both.
+    text_encoder_scale: float | None = None
 
     def __post_init__(self) -> None:
         if not self.path:
             raise InputError("a LoRA entry has no file path")
-        if not isinstance(self.scale, (int, float)) or not math.isfinite(self.scale):
-            raise InputError(
-                f"LoRA scale for {self.path} must be a finite number, not {self.scale!r}"
-            )
+        values = (
+            (self.scale,)
+            if self.text_encoder_scale is None
+            else (self.scale, self.text_encoder_scale)
+        )
+        for value in values:
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise InputError(
+                    f"LoRA scale for {self.path} must be a finite number, not {value!r}"
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.text_encoder_scale is None:  # records written before it existed read the same
+            del data["text_encoder_scale"]
+        return data
+
+    @property
+    def scales(self) -> tuple[float, float]:
+        """(denoiser scale, text-encoder scale)."""
+        te = self.scale if self.text_encoder_scale is None else self.text_encoder_scale
+        return float(self.scale), float(te)
 
 
 @dataclass(frozen=True)
@@ -214,7 +235,7 @@ class GenerationParams:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["loras"] = [asdict(spec) for spec in self.loras]
+        data["loras"] = [spec.to_dict() for spec in self.loras]
         return data
 
     @classmethod

@@ -153,7 +153,7 @@ def _run(
     loras = apply_loras(model, params.loras)
     params = params.replace(
         loras=tuple(
-            LoraSpec(spec.path, spec.scale, lora.sha256)
+            LoraSpec(spec.path, spec.scale, lora.sha256, spec.text_encoder_scale)
             for spec, (lora, _) in zip(params.loras, loras, strict=True)
         )
     )
@@ -560,11 +560,16 @@ def _record(
                 "path": lora.path,
                 "name": Path(lora.path).stem,
                 "scale": scale,
+                **(
+                    {"text_encoder_scale": spec.text_encoder_scale}
+                    if spec.text_encoder_scale is not None
+                    else {}
+                ),
                 "sha256": lora.sha256,
                 "addnet": lora.addnet,
                 "detail": lora.detail,
             }
-            for lora, scale in loras
+            for (lora, scale), spec in zip(loras, params.loras, strict=True)
         ],
         "init_image": None
         if init is None

@@ -269,7 +269,8 @@ class _Patched:
     index: ModuleIndex
     patches: dict[str, dict[tuple[str, str], Patch]] = field(default_factory=dict)  # by adapter
     originals: dict[tuple[str, str], tuple[Any, Any]] = field(default_factory=dict)
-    merged: tuple[tuple[str, float], ...] = ()  # (adapter, scale) now in the weights
+    # (adapter, denoiser scale, text-encoder scale) now in the weights
+    merged: tuple[tuple[str, float, float], ...] = ()
 
 
 _PATCHED: weakref.WeakKeyDictionary[Any, _Patched] = weakref.WeakKeyDictionary()
@@ -289,7 +290,12 @@ def apply_loras(model: LoadedModel, specs: Sequence[LoraSpec]) -> list[tuple[Loa
     for lora, _ in wanted:
         if lora.adapter not in state.patches:
             state.patches[lora.adapter] = _read(state.index, lora)
-    _merge(state, tuple((lora.adapter, float(scale)) for lora, scale in wanted if scale != 0))
+    merged = tuple(
+        (lora.adapter, *spec.scales)
+        for (lora, _), spec in zip(wanted, specs, strict=True)
+        if any(spec.scales)
+    )
+    _merge(state, merged)
     for name in [name for name in state.patches if name not in adapters]:
         del state.patches[name]
     model.loras.clear()
@@ -318,7 +324,7 @@ def _read_tensors(path: str) -> dict[str, Any]:
     return load_file(path)
 
 
-def _merge(state: _Patched, merged: tuple[tuple[str, float], ...]) -> None:
+def _merge(state: _Patched, merged: tuple[tuple[str, float, float], ...]) -> None:
     """Restore every patched weight, then merge `merged` in order (float32, cast back)."""
     import torch
 
@@ -331,7 +337,7 @@ def _merge(state: _Patched, merged: tuple[tuple[str, float], ...]) -> None:
             if bias is not None:
                 _stored(module, "bias").copy_(bias)
         state.merged = ()
-        targets = dict.fromkeys(t for adapter, _ in merged for t in state.patches[adapter])
+        targets = dict.fromkeys(t for adapter, *_ in merged for t in state.patches[adapter])
         state.originals = {t: state.originals[t] for t in targets if t in state.originals}
         for target in targets:
             module = state.index.modules[target]
@@ -343,10 +349,11 @@ def _merge(state: _Patched, merged: tuple[tuple[str, float], ...]) -> None:
                 )
             weight = weight_param.detach().to(torch.float32)
             bias = None if bias_param is None else bias_param.detach().to(torch.float32)
-            for adapter, scale in merged:
+            text_encoder = target[0].startswith("text_encoder")
+            for adapter, scale, te_scale in merged:
                 patch = state.patches[adapter].get(target)
                 if patch is not None:
-                    weight, bias = patch.merge(weight, bias, scale)
+                    weight, bias = patch.merge(weight, bias, te_scale if text_encoder else scale)
             weight_param.copy_(weight.to(weight_param.dtype))
             if bias is not None:
                 bias_param.copy_(bias.to(bias_param.dtype))

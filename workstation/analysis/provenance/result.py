@@ -150,13 +150,15 @@ class Recipe:
         for lora in self.loras:
             if lora.scale is None:
                 raise InputError(f"the metadata records no scale for LoRA {lora.name}")
-            te_scale = lora.scale if lora.text_encoder_scale is None else lora.text_encoder_scale
-            if te_scale != lora.scale:
-                raise InputError(
-                    f"LoRA {lora.name} has UNet scale {lora.scale} and text-encoder scale "
-                    f"{te_scale}; the engine applies one scale to both"
+            te_scale = lora.text_encoder_scale
+            specs.append(
+                LoraSpec(
+                    path=str(lora_paths[lora.name]),
+                    scale=lora.scale,
+                    # the text encoders' own scale, when the generator gave them another
+                    text_encoder_scale=None if te_scale in (None, lora.scale) else te_scale,
                 )
-            specs.append(LoraSpec(path=str(lora_paths[lora.name]), scale=lora.scale))
+            )
 
         strength = None
         if self.mode == "img2img":
