@@ -289,9 +289,10 @@ def test_comfyui_webp_exif_prompt_tags(write) -> None:
     check_base_recipe(meta.recipe)
 
 
-def test_comfyui_generation_params(write) -> None:
+def params_with_one_lora(write, strength_model: float, strength_clip: float):
+    """The base graph with its LoRA loader alone on both the model and the CLIP path."""
     graph = base_graph()
-    graph["10"]["inputs"].update(strength_model=0.7, strength_clip=0.7)
+    graph["10"]["inputs"].update(strength_model=strength_model, strength_clip=strength_clip)
     del graph["11"]
     graph["12"]["inputs"]["clip"] = ["10", 1]
     graph["3"]["inputs"]["model"] = ["10", 0]
@@ -299,6 +300,11 @@ def test_comfyui_generation_params(write) -> None:
     params = meta.to_generation_params(
         "dreamshaper_8.safetensors", lora_paths={"ink.safetensors": "/loras/ink.safetensors"}
     )
+    return meta, params
+
+
+def test_comfyui_generation_params(write) -> None:
+    meta, params = params_with_one_lora(write, 0.7, 0.7)
     assert (params.prompt, params.clip_skip) == (POSITIVE, 2)
     # ComfyUI's own names, run the way ComfyUI runs them; the A1111 name is for reading only
     assert meta.recipe.sampler == "DPM++ 2M Karras"
@@ -313,14 +319,6 @@ def test_comfyui_generation_params(write) -> None:
 
 
 def test_comfyui_lora_strengths_for_model_and_clip_both_reach_the_params(write) -> None:
-    graph = base_graph()
-    graph["10"]["inputs"].update(strength_model=0.8, strength_clip=0.3)
-    del graph["11"]
-    graph["12"]["inputs"]["clip"] = ["10", 1]
-    graph["3"]["inputs"]["model"] = ["10", 0]
-    meta = comfy_png(write, graph)
-    params = meta.to_generation_params(
-        "dreamshaper_8.safetensors", lora_paths={"ink.safetensors": "/loras/ink.safetensors"}
-    )
+    _, params = params_with_one_lora(write, 0.8, 0.3)
     (spec,) = params.loras
     assert (spec.scale, spec.text_encoder_scale) == (0.8, 0.3)
