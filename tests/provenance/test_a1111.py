@@ -230,3 +230,16 @@ def test_sampler_and_schedule_join(sampler, schedule, expected, warned) -> None:
     warnings: list[str] = []
     assert join(sampler, schedule, warnings) == expected
     assert bool(warnings) == warned
+
+
+def test_the_workstations_own_text_is_attributed_to_the_workstation(write) -> None:
+    text = a1111_infotext("a boat", "", {**SETTINGS, "Version": "workstation 0.1.0"})
+    meta = read_metadata(write("own.png", png_bytes({"parameters": text})))
+    assert meta.generator == "Workstation" and meta.recipe.generator == "Workstation"
+    assert meta.recipe.peer is None  # it ran the workstation's own sampling, not A1111's
+    assert (
+        read_metadata(
+            write("a1111.png", png_bytes({"parameters": a1111_infotext("a boat", "", SETTINGS)}))
+        ).generator
+        == "AUTOMATIC1111"
+    )

@@ -49,7 +49,8 @@ def test_a1111_png_finds_models_by_autov2_and_addnet_hash_and_matches_exactly(
     """Parameters text only, hashes as A1111 writes them; the files have other names."""
     record = images["lora_record"]
     plan = plan_reproduction(images["lora_a1111"], models_dir)
-    assert plan.generator == "AUTOMATIC1111" and plan.record is None
+    # the workstation's own image, in A1111's text format only: attributed to the workstation
+    assert plan.generator == "Workstation" and plan.record is None
     checkpoint, lora = plan.matches
     assert checkpoint.looked_for == (("AutoV2", record["model"]["autov2"]),)
     assert checkpoint.matched_by == "AutoV2"
@@ -114,7 +115,7 @@ def test_an_unusable_record_falls_back_to_the_parameters_text(images, models_dir
         info.add_text("workstation", '{"params": {"seed": "not a number"')
         image.save(broken, pnginfo=info)
     plan = plan_reproduction(broken, models_dir)
-    assert plan.record is None and plan.generator == "AUTOMATIC1111"
+    assert plan.record is None and plan.generator == "Workstation"
     assert any("record is unusable" in note for note in plan.notes)
     assert plan.matches[0].matched_by == "AutoV2"
 

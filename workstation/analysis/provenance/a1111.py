@@ -42,6 +42,7 @@ _UPSCALERS = {
     "Nearest": "nearest",
 }
 
+WORKSTATION = "Workstation"
 _IMAGE_SIZE = re.compile(r"^(\d+)x(\d+)$")
 # A1111's value pattern: a JSON-quoted string, else everything up to the next comma.
 _VALUE = re.compile(r'\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)')
@@ -116,6 +117,10 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
             )
         values[key] = value if isinstance(value, str) else str(value)
 
+    # The workstation writes this format for its own images, naming itself in "Version".
+    if generator == "AUTOMATIC1111" and values.get("Version", "").startswith("workstation"):
+        generator = WORKSTATION
+
     # 3. Typed fields.
     width = height = None
     if "Size" in values:
@@ -164,9 +169,8 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
 
 
 def _ran_a1111(generator: str, values: dict[str, str]) -> bool:
-    """A1111/Forge sampled it. The workstation writes the same text for its own images (with
-    "Version: workstation …"); those ran the workstation's own sampling."""
-    return generator == "AUTOMATIC1111" and not values.get("Version", "").startswith("workstation")
+    """A1111/Forge sampled it (not Fooocus, not the workstation, which write the same text)."""
+    return generator == "AUTOMATIC1111"
 
 
 def _peer(

@@ -27,7 +27,7 @@ from workstation.core.errors import InputError
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 # When several generators left settings (a ComfyUI graph plus an A1111-style "parameters" written
 # for compatibility), the most specific comes first; "parameters" is the most widely imitated.
-_PRIORITY = ("NovelAI", "InvokeAI", "ComfyUI", "Fooocus", "AUTOMATIC1111")
+_PRIORITY = ("Workstation", "NovelAI", "InvokeAI", "ComfyUI", "Fooocus", "AUTOMATIC1111")
 
 
 def read_metadata(path: str | Path) -> ImageMetadata:

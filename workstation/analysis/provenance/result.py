@@ -169,7 +169,7 @@ class Recipe:
             raise InputError("an init image was given, but the metadata records txt2img")
 
         prompt = self.prompt
-        if self.generator == "AUTOMATIC1111":
+        if self.generator in ("AUTOMATIC1111", "Workstation"):
             prompt = EXTRA_NETWORK.sub("", prompt)  # A1111 strips <lora:…> before encoding
         width, height = self.width, self.height
         if width is None and init_image is not None and peer and peer.convention == "comfyui":
@@ -289,7 +289,8 @@ class ImageMetadata:
     format: str  # "PNG", "JPEG", "WEBP", another Pillow format name, or "unknown"
     width: int | None
     height: int | None
-    generator: str  # "AUTOMATIC1111", "ComfyUI", "InvokeAI", "NovelAI", "Fooocus", "C2PA", "none"
+    generator: str  # "Workstation", "AUTOMATIC1111", "ComfyUI", "InvokeAI", "NovelAI", "Fooocus",
+    # "C2PA", "none"
     recipes: tuple[Recipe, ...] = ()  # the generator's first; more when several tools left one
     exif: ExifSummary | None = None
     xmp: XmpSummary | None = None
