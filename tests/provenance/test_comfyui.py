@@ -322,3 +322,26 @@ def test_comfyui_lora_strengths_for_model_and_clip_both_reach_the_params(write) 
     _, params = params_with_one_lora(write, 0.8, 0.3)
     (spec,) = params.loras
     assert (spec.scale, spec.text_encoder_scale) == (0.8, 0.3)
+
+
+def test_a_conditioning_chain_of_thousands_of_nodes_is_read_without_recursion(write) -> None:
+    graph = base_graph()
+    previous = ["6", 0]
+    for number in range(100, 1600):  # 1,500 ConditioningSetArea nodes in a row
+        graph[str(number)] = {
+            "class_type": "ConditioningSetAreaStrength",
+            "inputs": {"strength": 1.0, "conditioning": previous},
+        }
+        previous = [str(number), 0]
+    graph["3"]["inputs"]["positive"] = previous
+    recipe = comfy_png(write, graph).recipe
+    assert recipe.prompt == POSITIVE and recipe.seed is not None
+
+
+def test_a_self_looping_lora_node_is_listed_once_and_the_loop_reported(write) -> None:
+    graph = base_graph()
+    graph["10"]["inputs"]["model"] = ["10", 0]  # the loader feeds itself
+    meta = comfy_png(write, graph)
+    names = [lora.name for lora in meta.recipe.loras]
+    assert names.count("ink.safetensors") == 1
+    assert any("loops back to node 10" in warning for warning in meta.warnings)

@@ -18,7 +18,7 @@ from workstation.analysis.provenance.result import LoraRef, PeerSettings, Recipe
 from workstation.analysis.provenance.values import as_text, load_json, to_float, to_int
 
 _MAX_DEPTH = 64  # links followed along one path; real graphs need a handful
-_MAX_NODES = 1000  # nodes visited gathering the texts behind one conditioning input
+_MAX_NODES = 20_000  # nodes visited gathering the texts behind one conditioning input
 _SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
 _CONTROL = {"fixed", "increment", "decrement", "randomize"}
 # Editor node type -> its widget names in order; "control" is the seed's control_after_generate.
@@ -234,11 +234,16 @@ def _latent_origin(graph: _Graph, link: Any) -> tuple[str, str, dict | None]:
 def _model_chain(graph: _Graph, link: Any, warnings: list[str]) -> tuple[Any, list[tuple]]:
     """(checkpoint or UNet file name, [(node id, node) of LoRA loaders from the checkpoint out])."""
     loras = []
+    visited: set[str] = set()
     for _ in range(_MAX_DEPTH):
         found = graph.linked(link)
         if found is None:
             break
         node_id, node, _slot = found
+        if node_id in visited:
+            warnings.append(f"the model path loops back to node {node_id}; read up to there")
+            break
+        visited.add(node_id)
         inputs = _inputs(node)
         for name in ("ckpt_name", "unet_name"):
             if name in inputs:
@@ -260,6 +265,8 @@ def _clip_chain(graph: _Graph, link: Any) -> tuple[set[str], int | None]:
         if found is None:
             break
         node_id, node, _slot = found
+        if node_id in ids:  # a loop: every node on it has been read
+            break
         ids.add(node_id)
         inputs = _inputs(node)
         if "stop_at_clip_layer" in inputs and clip_skip is None:
@@ -271,35 +278,43 @@ def _clip_chain(graph: _Graph, link: Any) -> tuple[set[str], int | None]:
     return ids, clip_skip
 
 
-def _texts(graph: _Graph, link: Any, seen: set[str] | None = None) -> tuple[list, list[dict]]:
-    """(texts, text-encoder nodes) feeding a conditioning input; each node is visited once."""
-    seen = set() if seen is None else seen
-    found = graph.linked(link)
-    if found is None or found[0] in seen or len(seen) > _MAX_NODES:
-        return [], []
-    node_id, node, slot = found
-    seen.add(node_id)
-    inputs = _inputs(node)
-    if _kind(node) == "ConditioningZeroOut":
-        return [""], []
-    if "text" in inputs or "text_g" in inputs:
-        texts = []
-        for name in ("text", "text_g", "text_l"):
-            if name in inputs and (value := graph.value(node, name)) not in texts:
-                texts.append(value)
-        return texts, [node]
-    names = [
-        k for k, v in inputs.items() if graph.linked(v) and ("conditioning" in k or k in _POLARITY)
-    ]
-    if set(_POLARITY) <= set(names):  # e.g. ControlNetApplyAdvanced: output 0 +, output 1 −
-        names = [_POLARITY[min(slot, 1)]]
-    if not names:
-        names = [k for k, v in inputs.items() if graph.linked(v)][:1]
-    texts, encoders = [], []
-    for name in names:
-        more, nodes = _texts(graph, inputs[name], seen)
-        texts += more
-        encoders += nodes
+def _texts(graph: _Graph, link: Any, warnings: list[str]) -> tuple[list, list[dict]]:
+    """(texts, text-encoder nodes) feeding a conditioning input, depth first in input order; each
+    node is visited once, iteratively (a chain of thousands of nodes needs no recursion)."""
+    texts: list[Any] = []
+    encoders: list[dict] = []
+    seen: set[str] = set()
+    stack = [link]
+    while stack and len(seen) <= _MAX_NODES:
+        found = graph.linked(stack.pop())
+        if found is None or found[0] in seen:
+            continue
+        node_id, node, slot = found
+        seen.add(node_id)
+        inputs = _inputs(node)
+        if _kind(node) == "ConditioningZeroOut":
+            texts.append("")
+            continue
+        if "text" in inputs or "text_g" in inputs:
+            own = []
+            for name in ("text", "text_g", "text_l"):
+                if name in inputs and (value := graph.value(node, name)) not in own:
+                    own.append(value)
+            texts += own
+            encoders.append(node)
+            continue
+        names = [
+            k
+            for k, v in inputs.items()
+            if graph.linked(v) and ("conditioning" in k or k in _POLARITY)
+        ]
+        if set(_POLARITY) <= set(names):  # e.g. ControlNetApplyAdvanced: output 0 +, output 1 −
+            names = [_POLARITY[min(slot, 1)]]
+        if not names:
+            names = [k for k, v in inputs.items() if graph.linked(v)][:1]
+        stack += [inputs[name] for name in reversed(names)]  # the first input is read first
+    if stack and len(seen) > _MAX_NODES:
+        warnings.append(f"a conditioning input is fed by over {_MAX_NODES} nodes; read that many")
     return texts, encoders
 
 
@@ -340,8 +355,8 @@ def _recipe(graph: _Graph, source: str, warnings: list[str]) -> Recipe:
 
     # Model, LoRAs on the model path and on the text encoder's CLIP path, clip skip.
     model_name, model_loras = _model_chain(graph, main.model, warnings)
-    positive, encoders = _texts(graph, main.positive)
-    negative, _ = _texts(graph, main.negative)
+    positive, encoders = _texts(graph, main.positive, warnings)
+    negative, _ = _texts(graph, main.negative, warnings)
     clip_ids, clip_skip = set(), None
     if encoders:
         clip_ids, clip_skip = _clip_chain(graph, _inputs(encoders[0]).get("clip"))
