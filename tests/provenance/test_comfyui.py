@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.provenance.conftest import exif_bytes, image_bytes, png_bytes
 from workstation.analysis.provenance import read_metadata
+from workstation.core.errors import InputError
 
 POSITIVE = 'a lighthouse, 中文: "quoted", yes\nsecond line'
 
@@ -345,3 +348,14 @@ def test_a_self_looping_lora_node_is_listed_once_and_the_loop_reported(write) ->
     names = [lora.name for lora in meta.recipe.loras]
     assert names.count("ink.safetensors") == 1
     assert any("loops back to node 10" in warning for warning in meta.warnings)
+
+
+def test_a_sampler_the_convention_lacks_is_refused_by_name_before_any_model_loads(write) -> None:
+    graph = base_graph()
+    graph["3"]["inputs"]["sampler_name"] = "res_multistep_cfg_pp"
+    meta = comfy_png(write, graph)
+    with pytest.raises(InputError, match="unknown ComfyUI sampler 'res_multistep_cfg_pp'"):
+        meta.to_generation_params(
+            "m.safetensors",
+            lora_paths={"ink.safetensors": "a", "styles/detail.safetensors": "b"},
+        )

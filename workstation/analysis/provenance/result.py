@@ -205,7 +205,7 @@ class Recipe:
             syntax = "invokeai" if "invokeai_metadata" in self.source else "plain"
             sampler = canonical_name(self.sampler)
             return GenerationParams(**common, sampler=sampler, prompt_syntax=syntax)
-        return GenerationParams(
+        params = GenerationParams(
             **common,
             sampler=peer.sampler,
             convention=peer.convention,
@@ -219,6 +219,12 @@ class Recipe:
             hires=peer.hires,
             refiner=refiner,
         )
+        # a sampler or schedule the convention lacks is the recipe's problem, whatever the
+        # model folder holds
+        from workstation.engine.generate import sampler_name
+
+        sampler_name(params)
+        return params
 
 
 def _image_size(path: str | Path) -> tuple[int, int]:
