@@ -296,15 +296,12 @@ def _native_prompts(
         return {"prompt": params.prompt, "negative_prompt": params.negative or None}, None
     import torch
 
-    from workstation.engine.peer_run import embedding_library, used_embeddings
+    from workstation.engine.peer_run import clip_encoders, embedding_library, used_embeddings
     from workstation.engine.prompts.encode import encode_prompt, pair_for_cfg
 
-    encoders = [(pipe.tokenizer, pipe.text_encoder)]
-    if getattr(pipe, "text_encoder_2", None) is not None:
-        encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
     options = {
         "syntax": params.prompt_syntax,
-        "encoders": encoders,
+        "encoders": clip_encoders(pipe),
         "clip_skip": params.clip_skip,
         "embeddings": embedding_library(params),
     }
@@ -342,18 +339,9 @@ def _sample_peer(
     pipe = model.pipe
     with torch.inference_mode():
         init_latent = vae_codec.encode(pipe, init.image) if init else None
-    total = {"n": params.steps}
 
-    class _Progress:  # what the capture reads of a diffusers pipeline
-        @property
-        def num_timesteps(self) -> int:
-            return total["n"]
-
-    progress = _Progress()
-
-    def on_step(step: int, steps: int, latent: Any) -> None:
-        total["n"] = steps
-        capture(progress, step - 1, float(step), {"latents": latent})
+    def on_step(step: int, total: int, latent: Any) -> None:
+        capture.step(step, total, float(step), latent)
 
     with torch.inference_mode(), warnings.catch_warnings():
         # torchsde (SDE samplers) warns about float rounding at the ends of its Brownian interval
@@ -461,10 +449,14 @@ class _StepCapture:
         self.latents: dict[int, Any] = {}
 
     def __call__(self, pipe: Any, index: int, timestep: Any, tensors: dict[str, Any]) -> dict:
+        self.step(index + 1, pipe.num_timesteps, timestep, tensors["latents"])
+        return tensors
+
+    def step(self, step: int, total: int, timestep: Any, latents: Any) -> None:
+        """Step `step` of `total` is done: preview it, keep its latent if asked, report, and
+        stop here if cancelled."""
         import torch
 
-        step = index + 1
-        latents = tensors["latents"]
         if self.family.packed_latents:  # [B, tokens, C*4] -> [B, C, H/8, W/8]
             side = int(latents.shape[1] ** 0.5) * 16
             width, height = self.size or (side, side)
@@ -474,10 +466,9 @@ class _StepCapture:
         self.previews.append((step, float(timestep), preview))
         if self.decode_steps is None or step in self.decode_steps:
             self.latents[step] = latents.detach().clone()
-        self.runtime.report(step, pipe.num_timesteps, preview=preview)
+        self.runtime.report(step, total, preview=preview)
         if self.runtime.cancelled():
-            raise Cancelled(f"generation cancelled at step {step} of {pipe.num_timesteps}")
-        return tensors
+            raise Cancelled(f"generation cancelled at step {step} of {total}")
 
     def finish(self, pipe: Any, *, truncate: bool = False) -> tuple[StepCapture, ...]:
         decoded = decode_latents(pipe, self.latents, truncate=truncate)

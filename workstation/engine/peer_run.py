@@ -340,11 +340,8 @@ class _Conditionings:
 
     def __init__(self, model: LoadedModel, params: GenerationParams) -> None:
         self.params = params
-        pipe = model.pipe
-        encoders = [(pipe.tokenizer, pipe.text_encoder)]
-        xl = getattr(pipe, "text_encoder_2", None) is not None
-        if xl:
-            encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
+        encoders = clip_encoders(model.pipe)
+        xl = len(encoders) == 2
         # SDXL: every generator here takes the penultimate layers; A1111 ignores its clip skip.
         self.options = {
             "encoders": encoders,
@@ -445,6 +442,14 @@ def _entry(schedule: list[tuple[int, Any]], call: int) -> int:
         if call <= end:
             return index
     return len(schedule) - 1
+
+
+def clip_encoders(pipe: Any) -> list[tuple[Any, Any]]:
+    """The pipeline's (tokenizer, text encoder) pairs in SDXL's order: CLIP-L, then OpenCLIP-G."""
+    encoders = [(pipe.tokenizer, pipe.text_encoder)]
+    if getattr(pipe, "text_encoder_2", None) is not None:
+        encoders.append((pipe.tokenizer_2, pipe.text_encoder_2))
+    return encoders
 
 
 def embedding_library(params: GenerationParams) -> Any:
