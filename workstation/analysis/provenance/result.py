@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from workstation.analysis.provenance.values import EXTRA_NETWORK
 from workstation.core.errors import InputError
@@ -61,6 +62,66 @@ class PeerSettings:
 
 
 @dataclass(frozen=True)
+class ModelRef:
+    """A model file a recipe names, with what it did: "checkpoint", "unet", "refiner", "vae",
+    "clip", "lora", "upscaler", "detailer", "controlnet", "embedding", ..."""
+
+    role: str
+    name: str
+    hash: str | None = None  # as recorded (A1111 short hash, InvokeAI blake3, ...); None = none
+    source: str = ""  # where it was found: "CheckpointLoaderSimple node 4", "Refiner", ...
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One sampling pass as the generator recorded it; a recipe's stages are in the order they ran.
+
+    `role`: "base" (the first pass: txt2img, img2img or inpaint), "refiner" (SDXL hand-over to a
+    second model), "hires" (upscale + second pass), "detailer" (A1111 ADetailer, a face/hand
+    re-pass), "pass" (another sampler the walk could not place). Steps are the generator's own:
+    `steps` is the length of the schedule, `start_step`/`end_step` the part this pass ran
+    (KSamplerAdvanced; end exclusive, None = to the end).
+    """
+
+    role: str
+    source: str  # "KSamplerAdvanced node 10", "Hires upscale", "ADetailer 1st", ...
+    sampler: str | None = None  # the generator's own sampler name
+    scheduler: str | None = None
+    steps: int | None = None
+    start_step: int | None = None
+    end_step: int | None = None
+    cfg: float | None = None
+    seed: int | None = None
+    denoise: float | None = None
+    model: str | None = None  # the model file this pass sampled with
+    add_noise: bool | None = None  # KSamplerAdvanced add_noise
+    return_with_leftover_noise: bool | None = None
+    mode: str | None = None  # "txt2img", "img2img" or "inpaint" for the base stage
+    width: int | None = None
+    height: int | None = None
+    settings: Pairs = ()  # everything else, in the generator's own names, values as text
+
+
+@dataclass(frozen=True)
+class WatermarkReading:
+    """One invisible-watermark decode of the pixels: the bits read against one known message.
+
+    `matched` of `length` bits agree with the message; `reading` is the detector's published
+    reading of that count ("detected", "not detected", "inconclusive"). Absence proves nothing
+    (re-encoding, resizing or cropping erases it) and anyone can add one.
+    """
+
+    method: str  # "dwtDct" (the invisible-watermark package)
+    message: str  # the message as the code base embeds it, e.g. "StableDiffusionV1"
+    used_by: str  # who embeds it: "Stable Diffusion 1.x/2.x reference scripts", "SDXL (sgm)"
+    bits: str  # the decoded bits as "0"/"1" text
+    matched: int
+    length: int
+    reading: str
+    rule: str = ""  # the published rule the reading follows, in words
+
+
+@dataclass(frozen=True)
 class Recipe:
     """The generation settings one generator recorded, in A1111's vocabulary where one exists.
 
@@ -94,6 +155,14 @@ class Recipe:
     generator_version: str | None = None
     settings: Pairs = ()
     peer: PeerSettings | None = None  # set when the engine can follow the generator's sampling
+    stages: tuple[Stage, ...] = ()  # every sampling pass in run order; () = single-pass readers
+    models: tuple[ModelRef, ...] = ()  # every model file named, with its role
+    # Fields whose value the file does not state but the reader inferred: (field name as above,
+    # how). Every other field that is set was recorded in the file.
+    inferred: Pairs = ()
+
+    def is_inferred(self, name: str) -> bool:
+        return any(field_name == name for field_name, _ in self.inferred)
 
     @property
     def model_hash_kind(self) -> str | None:
@@ -260,6 +329,48 @@ class XmpSummary:
     provenance: str | None = None  # dcterms:provenance: where a remote C2PA manifest lives
     create_date: str | None = None
     description: str | None = None
+    # IPTC Photo Metadata 2025.1 generative-AI properties (Iptc4xmpExt)
+    ai_system_used: str | None = None
+    ai_system_version_used: str | None = None
+    ai_prompt_information: str | None = None
+    ai_prompt_writer_name: str | None = None
+
+
+@dataclass(frozen=True)
+class C2paAction:
+    action: str  # "c2pa.created", "c2pa.edited", ...
+    digital_source_type: str | None = None
+    software_agent: str | None = None
+    when: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class C2paIngredient:
+    title: str | None = None
+    relationship: str | None = None  # "parentOf", "componentOf", "inputTo"
+    format: str | None = None
+    manifest: str | None = None  # label of the ingredient's own manifest in the store, if any
+    validation_state: str | None = None
+    validation_status: Pairs = ()  # (code, explanation)
+
+
+@dataclass(frozen=True)
+class C2paManifest:
+    """One manifest of the store; the active one first."""
+
+    label: str
+    claim_generator: str | None = None
+    title: str | None = None
+    format: str | None = None
+    signer: str | None = None
+    issuer: str | None = None
+    signed_at: str | None = None
+    algorithm: str | None = None
+    actions: tuple[C2paAction, ...] = ()
+    ingredients: tuple[C2paIngredient, ...] = ()
+    validation_status: Pairs = ()  # (code, explanation) of this manifest's results
+    active: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,6 +396,17 @@ class C2paInfo:
     remote_url: str | None = None
     error: str | None = None
     manifest_store: str | None = None  # the full manifest store JSON, verbatim
+    manifests: tuple[C2paManifest, ...] = ()  # every manifest, the active one first
+    # The tool that made the content: the c2pa.created action with an AI digitalSourceType,
+    # searched through the ingredients (e.g. "Adobe Firefly" under a Photoshop edit).
+    generated_by: str | None = None
+    # "trusted" (signer chains to a bundled trust anchor), "untrusted" (valid signature, signer
+    # not on the bundled list), "invalid", or None when not evaluated
+    trust: str | None = None
+    trust_anchors: str | None = None  # which bundled list was used
+    # the hard binding (c2pa.hash.data/bmff/boxes) against the bytes: "matches", "mismatch",
+    # or None when the manifest has none
+    hard_binding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +425,7 @@ class ImageMetadata:
     c2pa: C2paInfo | None = None
     raw: tuple[RawField, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    watermarks: tuple[WatermarkReading, ...] = ()  # one per known message tried
 
     @property
     def recipe(self) -> Recipe | None:
@@ -319,6 +442,31 @@ class ImageMetadata:
         for recipe in data["recipes"]:
             recipe["model_hash_kind"] = hash_kind(recipe["model_hash"])
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ImageMetadata:
+        """The metadata `to_dict` wrote (a stored provenance record); keys a later version added
+        are ignored and fields it lacks keep their defaults, so old records read back."""
+        return _build(cls, data)
+
+
+def _build(kind: Any, value: Any) -> Any:
+    """`value` (JSON-like) as an instance of the annotated type `kind`."""
+    if value is None:
+        return None
+    origin, args = get_origin(kind), get_args(kind)
+    if origin in (Union, UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _build(options[0], value) if len(options) == 1 else value
+    if is_dataclass(kind):
+        hints = get_type_hints(kind)
+        known = {f.name for f in fields(kind) if f.init}
+        return kind(**{k: _build(hints[k], v) for k, v in dict(value).items() if k in known})
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_build(args[0], item) for item in value)
+        return tuple(_build(a, item) for a, item in zip(args, value, strict=False))
+    return value
 
 
 def hash_kind(value: str | None) -> str | None:
