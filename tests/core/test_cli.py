@@ -48,8 +48,10 @@ def test_init_import_list_verify_log(tmp_path: Path) -> None:
 
     log = json.loads(run_cli("case", "log", root, "--json", check=True).stdout)
     # A plain verify only reads; --record logs a passed one.
-    assert [e["action"] for e in log] == ["case created", "import", "import", "verified"]
-    assert [e["actor"] for e in log] == ["Ann", "Ann", "Ann", "Bob"]
+    # each imported image's origin signals are recorded with it
+    actions = ["case created", "import", "import", "provenance", "provenance", "verified"]
+    assert [e["action"] for e in log] == actions
+    assert [e["actor"] for e in log] == ["Ann"] * 5 + ["Bob"]
     assert all(e["prev_hash"] == p["hash"] for p, e in zip(log, log[1:], strict=False))
 
 

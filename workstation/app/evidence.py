@@ -1,7 +1,8 @@
 """IMPORT: copy files into the case as evidence (the originals are never touched).
 
     front end → app.evidence.import_evidence → core.case.Case.import_files (copy, hash, probe,
-                one transaction with its audit entries)
+                one transaction with its audit entries) → app.provenance.record_provenance
+                (each image's origin signals, in the same transaction)
 
 `workstation case import` and the window's import (menu, drag and drop) both run it.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
+from workstation.app.provenance import record_provenance
 from workstation.app.requests import option
 from workstation.core.case import ROLES, Artifact
 
@@ -25,5 +27,8 @@ class ImportRequest:
 
 def import_evidence(request: ImportRequest, writer: CaseWriter) -> tuple[Artifact, ...]:
     """All the files or none (one transaction); the artifacts in the order given."""
-    with writer.open() as case:
-        return tuple(case.import_files(list(request.files), role=request.role, note=request.note))
+    with writer.open() as case, case.transaction():
+        artifacts = case.import_files(list(request.files), role=request.role, note=request.note)
+        for artifact in artifacts:
+            record_provenance(case, artifact)
+        return tuple(artifacts)
