@@ -150,7 +150,7 @@ def test_damaged_containers(write) -> None:
 
 
 def test_decompression_bomb_is_cut(write, monkeypatch) -> None:
-    monkeypatch.setattr(containers, "MAX_TEXT", 1 << 20)
+    monkeypatch.setattr(containers, "TEXT_BUDGET", 1 << 20)
     bomb = chunk(b"zTXt", b"parameters\x00\x00" + zlib.compress(b"a" * (8 << 20), 9))
     meta = reported(read_metadata(write("bomb.png", with_chunks(png_bytes(), bomb))))
     assert len(meta.raw[0].value) == 1 << 20

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from workstation.core import media  # noqa: F401 (sets Pillow's PNG text limit: a 3 MB workflow reads)
 from workstation.core.errors import InputError
 
 # Smallest side any similarity metric accepts. Hashes shrink images to 8×8 (imagehash's default

@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from workstation.core.errors import InputError
 
@@ -19,6 +19,12 @@ from workstation.core.errors import InputError
 # diffusion output, and refuses 30000 x 30000 bombs that would need gigabytes. Pillow's own hard
 # limit (2 x its MAX_IMAGE_PIXELS) lies above this, so ours is the one that speaks.
 MAX_PIXELS = 150_000_000
+
+# Most decompressed PNG text (zTXt, iTXt) one file may hold: ComfyUI workflows run to a few MB,
+# 64 MiB is far above any real metadata and stops a small text "bomb" from taking gigabytes.
+# Pillow's own limit is 1 MiB per chunk and refuses a valid PNG past it as damaged; it gets ours.
+MAX_TEXT = 64 << 20
+PngImagePlugin.MAX_TEXT_CHUNK = PngImagePlugin.MAX_TEXT_MEMORY = MAX_TEXT
 
 IMAGE_TYPES = {
     "PNG": "image/png",
@@ -113,6 +119,13 @@ def _decode_image(path: Path, shown: Path) -> MediaInfo:
         raise InputError(f"{shown}: refused as a possible decompression bomb ({error})") from None
     except UnidentifiedImageError:
         raise InputError(f"{shown}: not a readable image") from None
-    except (OSError, SyntaxError, ValueError) as error:
+    except ValueError as error:
+        if "MAX_TEXT" in str(error):  # Pillow's text limit, set above
+            raise InputError(
+                f"{shown}: its PNG text decompresses to more than {MAX_TEXT >> 20} MB "
+                "(possible decompression bomb; `workstation metadata` reads it up to there)"
+            ) from None
+        raise InputError(f"{shown}: damaged or truncated image ({error})") from None
+    except (OSError, SyntaxError) as error:
         raise InputError(f"{shown}: damaged or truncated image ({error})") from None
     return MediaInfo(media_type=media_type, width=width, height=height)

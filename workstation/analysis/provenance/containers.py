@@ -4,6 +4,12 @@ We read the containers ourselves rather than through Pillow: Pillow silently dro
 that is not valid UTF-8, caps text chunks, and does not say where a field came from. Here every
 text chunk, EXIF block, XMP packet and comment is kept with its source, and every irregularity
 (bad CRC, truncation, bytes after the end of the image) becomes a warning.
+
+Compressed text (zTXt, compressed iTXt) shares one budget per file, `TEXT_BUDGET` (64 MiB, the
+limit Pillow is given too): it is inflated with a bounded decompressor, so a text "bomb" of a few
+MB that would inflate to gigabytes never takes more than the budget; what lies past it is not
+inflated, and a one-line warning says so. Real metadata (a ComfyUI workflow of a few MB) is far
+below it.
 """
 
 from __future__ import annotations
@@ -14,11 +20,10 @@ from dataclasses import dataclass, field
 
 from workstation.analysis.provenance.result import RawField
 from workstation.analysis.provenance.values import decode_utf8
+from workstation.core.media import MAX_TEXT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Largest decompressed text chunk we read. ComfyUI workflows run to a few MB; 64 MiB is far above
-# any real metadata and stops a small zTXt "bomb" from taking gigabytes.
-MAX_TEXT = 64 << 20
+TEXT_BUDGET = MAX_TEXT  # bytes of inflated text per file, all compressed chunks together
 
 _XMP_KEY = "XML:com.adobe.xmp"
 _JPEG_EXIF = b"Exif\x00\x00"
@@ -35,6 +40,8 @@ class Container:
     xmp: list[tuple[str, str]] = field(default_factory=list)  # (source, packet)
     has_c2pa: bool = False
     warnings: list[str] = field(default_factory=list)
+    inflated: int = 0  # bytes of compressed text inflated so far (against TEXT_BUDGET)
+    not_inflated: list[str] = field(default_factory=list)  # chunks past the budget
 
 
 def sniff(head: bytes) -> str:
@@ -52,6 +59,11 @@ def walk(data: bytes) -> Container:
     box = Container(format=sniff(bytes(data[:12])))
     if box.format == "PNG":
         _walk_png(data, box)
+        if box.not_inflated:
+            box.warnings.append(
+                f"{len(box.not_inflated)} more compressed text chunk(s) not inflated, the file's "
+                f"text being past its {_budget()} budget (first: {box.not_inflated[0]})"
+            )
     elif box.format == "JPEG":
         _walk_jpeg(data, box)
     elif box.format == "WEBP":
@@ -106,7 +118,7 @@ def _png_text(kind: str, payload: bytes, box: Container) -> None:
         if rest[:1] != b"\x00":
             box.warnings.append(f"{source} {key!r}: unknown compression method")
             return
-        inflated = _inflate(rest[1:], f"{source} {key!r}", box.warnings)
+        inflated = _inflate(rest[1:], f"{source} {key!r}", box)
         if inflated is None:
             return
         text, note = _latin1_or_utf8(inflated)
@@ -121,7 +133,7 @@ def _png_text(kind: str, payload: bytes, box: Container) -> None:
             if method != 0:
                 box.warnings.append(f"{source} {key!r}: unknown compression method")
                 return
-            body = _inflate(body, f"{source} {key!r}", box.warnings)
+            body = _inflate(body, f"{source} {key!r}", box)
             if body is None:
                 return
         text, note = decode_utf8(body)
@@ -151,18 +163,31 @@ def _latin1_or_utf8(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), ""
 
 
-def _inflate(data: bytes, what: str, warnings: list[str]) -> bytes | None:
+def _inflate(data: bytes, what: str, box: Container) -> bytes | None:
+    """The text, inflated up to what is left of the file's budget (never more in memory)."""
+    left = TEXT_BUDGET - box.inflated
+    if left <= 0:
+        box.not_inflated.append(what)
+        return None
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(data, MAX_TEXT)
+        out = inflater.decompress(data, left)
     except zlib.error as error:
-        warnings.append(f"{what}: compressed text is corrupt ({error})")
+        box.warnings.append(f"{what}: compressed text is corrupt ({error})")
         return None
-    if inflater.unconsumed_tail:
-        warnings.append(f"{what}: decompresses to more than {MAX_TEXT} bytes; read up to there")
+    box.inflated += len(out)
+    if inflater.unconsumed_tail or (len(out) == left and not inflater.eof):
+        box.warnings.append(
+            f"{what}: decompresses to more than the file's {_budget()} text budget; "
+            f"read up to there ({len(out):,} bytes)"
+        )
     elif not inflater.eof:
-        warnings.append(f"{what}: compressed text is truncated")
+        box.warnings.append(f"{what}: compressed text is truncated")
     return out
+
+
+def _budget() -> str:
+    return f"{TEXT_BUDGET / (1 << 20):g} MiB"
 
 
 # --- JPEG --------------------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""Limits, not crashes: a text bomb is cut at the file's budget; a big workflow reads whole."""
+
+from __future__ import annotations
+
+import json
+import struct
+import tracemalloc
+import zlib
+
+import pytest
+
+from tests.provenance.conftest import chunk, png_bytes, with_chunks
+from workstation.analysis.images import load_image
+from workstation.analysis.provenance import containers, read_metadata
+from workstation.core.errors import InputError
+from workstation.core.media import probe
+
+MB = 1 << 20
+
+
+def zeros_deflated(megabytes: int) -> bytes:
+    """A zlib stream of `megabytes` MiB of zeros, built without ever holding them.
+
+    After a full flush the compressor starts afresh, so every further MiB of zeros deflates to
+    the same bytes: deflate two, repeat the second, and close with the zlib header and the
+    Adler-32 of n zeros (a stays 1, b grows by 1 a byte).
+    """
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: the zlib frame is ours
+    block = bytes(MB)
+    first = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    again = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    adler = ((megabytes * MB) % 65521) << 16 | 1
+    body = first + again * (megabytes - 1) + deflate.flush()
+    return b"\x78\xda" + body + struct.pack(">I", adler)
+
+
+def test_the_bomb_helper_is_a_real_stream() -> None:
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(zeros_deflated(3))
+    assert out == bytes(3 * MB) and inflater.eof
+
+
+def test_text_bomb_is_cut_at_the_budget_in_bounded_memory(write) -> None:
+    bomb = zeros_deflated(2048)  # 2 GiB of zeros in about 2 MB
+    assert len(bomb) < 3 * MB
+    # then a compressed iTXt (flag 1, method 0, no language, no translation), past the budget
+    more = chunk(b"iTXt", b"more\x00\x01\x00\x00\x00" + bomb[:100_000])
+    png = with_chunks(png_bytes(), chunk(b"zTXt", b"bomb\x00\x00" + bomb), more)
+    path = write("bomb.png", png)
+    del bomb, png
+    tracemalloc.start()
+    try:
+        meta = read_metadata(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * MB, f"peak {peak / MB:.0f} MiB"
+    budget = containers.TEXT_BUDGET
+    assert budget == 64 * MB
+    (bomb_text,) = [field.value for field in meta.raw if field.key == "bomb"]
+    assert len(bomb_text) == budget and set(bomb_text) == {"\x00"}
+    assert "more" not in [field.key for field in meta.raw]
+    assert any(
+        "'bomb'" in w and "decompresses to more than the file's 64 MiB text budget" in w
+        for w in meta.warnings
+    ), meta.warnings
+    assert any("1 more compressed text chunk(s) not inflated" in w for w in meta.warnings)
+    # the image is still identified (Pillow refuses its own text, the reader says so)
+    assert meta.format == "PNG"
+    # import refuses it in one line, naming the limit
+    with pytest.raises(InputError, match="more than 64 MB .*decompression bomb"):
+        probe(path)
+
+
+def test_budget_is_shared_by_all_compressed_chunks(write, monkeypatch) -> None:
+    monkeypatch.setattr(containers, "TEXT_BUDGET", 1000)
+    text = "a" * 700
+    png = png_bytes({"one": text}, zipped=True)
+    png = with_chunks(
+        png,
+        chunk(b"iTXt", b"two\x00\x01\x00en\x00\x00" + zlib.compress(text.encode())),
+        chunk(b"zTXt", b"three\x00\x00" + zlib.compress(text.encode())),
+        chunk(b"tEXt", b"plain\x00" + text.encode()),  # not compressed: not counted
+    )
+    meta = read_metadata(write("shared.png", png))
+    values = {field.key: field.value for field in meta.raw}
+    assert values == {"one": text, "two": "a" * 300, "plain": text}
+    assert any("'two'" in w and "read up to there (300 bytes)" in w for w in meta.warnings)
+    assert any("first: PNG zTXt 'three'" in w for w in meta.warnings)
+
+
+def workflow_json(nodes: int) -> str:
+    """A ComfyUI editor workflow of the shape the UI saves, `nodes` nodes long."""
+    return json.dumps(
+        {
+            "last_node_id": nodes,
+            "nodes": [
+                {
+                    "id": i,
+                    "type": "CLIPTextEncode",
+                    "pos": [i * 10, i * 20],
+                    "inputs": [{"name": "clip", "type": "CLIP", "link": i}],
+                    "widgets_values": [f"prompt {i}: {'lush forest, volumetric light, ' * 4}"],
+                }
+                for i in range(nodes)
+            ],
+            "links": [],
+            "version": 0.4,
+        }
+    )
+
+
+def test_a_3_mb_workflow_in_ztxt_reads_back_exactly(write, tmp_path) -> None:
+    workflow = workflow_json(12_000)
+    assert len(workflow) > 3 * MB
+    path = write("big.png", png_bytes({"workflow": workflow}, zipped=True, size=(32, 24)))
+    assert b"zTXt" in path.read_bytes()
+    meta = read_metadata(path)
+    (field,) = [field for field in meta.raw if field.key == "workflow"]
+    assert field.source == "PNG zTXt" and field.value == workflow
+    assert (meta.width, meta.height) == (32, 24)
+    assert not any("Pillow" in w or "budget" in w for w in meta.warnings), meta.warnings
+    # Pillow, which caps text at 1 MiB by default, is given the same budget: import and analysis
+    # read the file instead of refusing it as damaged
+    assert probe(path).media_type == "image/png"
+    assert load_image(path).original_size == (32, 24)
