@@ -62,6 +62,10 @@ case "$mode" in
   test)
     shift || true
     dirs=(workstation tests resources); [ -d benchmarks ] && dirs+=(benchmarks)
+    # invisible-watermark is the watermark tests' reference encoder only; --no-deps, since it
+    # asks for opencv-python, which would clash with our opencv-python-headless
+    python -c "import imwatermark" 2>/dev/null ||
+      pip install -q --disable-pip-version-check --no-deps invisible-watermark==0.2.0
     echo "== ruff"; ruff check "${dirs[@]}"; ruff format --check "${dirs[@]}"
     echo "== layering"; lint-imports
     echo "== pytest"; QT_QPA_PLATFORM=offscreen exec python -m pytest "$@"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.analysis.provenance import ImageMetadata, Recipe, read_metadata
+from workstation.analysis.provenance.watermark import MIN_PIXELS as WATERMARK_MIN_PIXELS
 from workstation.app.requests import option
 
 
@@ -84,8 +85,9 @@ class Row:
 
 @dataclass(frozen=True)
 class Section:
-    """`kind`: "recipe" (`generator`, `source` set), "c2pa", "exif", "xmp", "raw" or
-    "warnings"; a raw row's label is "SOURCE | KEY", a warning row has no label."""
+    """`kind`: "recipe" (`generator`, `source` set), "c2pa", "watermark", "exif", "xmp", "raw"
+    or "warnings"; a raw row's label is "SOURCE | KEY", a warning row has no label, nor has the
+    watermark section's last row (its caveat)."""
 
     kind: str
     rows: tuple[Row, ...]
@@ -101,6 +103,8 @@ def sections(meta: ImageMetadata) -> list[Section]:
     ]
     if meta.c2pa is not None:
         found.append(Section("c2pa", tuple(_c2pa(meta))))
+    if meta.watermarks or _too_small_for_watermarks(meta):
+        found.append(Section("watermark", tuple(_watermarks(meta))))
     if meta.exif is not None:
         found.append(Section("exif", tuple(_pairs(_named(vars(meta.exif))))))
     if meta.xmp is not None:
@@ -171,6 +175,33 @@ def _c2pa(meta: ImageMetadata) -> list[Row]:
     rows += [Row("assertion", label) for label, _ in c2pa.assertions]
     rows += [Row("status code", f"{code}: {text}") for code, text in c2pa.validation_status]
     return rows
+
+
+def _watermarks(meta: ImageMetadata) -> list[Row]:
+    """One row per known message tried (the rule it was read by as the note), then the caveat."""
+    if not meta.watermarks:
+        return [Row("watermark", "not read: the image is smaller than 256x256 pixels")]
+    rows = [
+        Row(
+            "watermark",
+            f"{w.message}: {w.reading} ({w.matched}/{w.length} bits, {w.method}) — {w.used_by}",
+            w.rule,
+        )
+        for w in meta.watermarks
+    ]
+    rows.append(Row("", WATERMARK_CAVEAT))
+    return rows
+
+
+def _too_small_for_watermarks(meta: ImageMetadata) -> bool:
+    """read_metadata skips these without a warning (its other skips leave one)."""
+    return meta.width is not None and 0 < meta.width * meta.height < WATERMARK_MIN_PIXELS
+
+
+WATERMARK_CAVEAT = (
+    "Absence proves nothing: resizing, cropping or re-encoding erases these marks. Presence "
+    "proves little: the code is public, so anyone can add one to any image."
+)
 
 
 def _named(values: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,12 @@ from workstation.app.metadata import MetadataRequest, Section, read_provenance, 
 from workstation.app.requests import add_arguments, from_arguments
 
 RAW_SHOWN = 300  # characters of each raw field in the text view; --json has them whole
-HEADINGS = {"c2pa": "C2PA Content Credentials", "exif": "EXIF", "xmp": "XMP"}
+HEADINGS = {
+    "c2pa": "C2PA Content Credentials",
+    "watermark": "Invisible watermark",
+    "exif": "EXIF",
+    "xmp": "XMP",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -3,6 +3,7 @@
 1. Hash the file and walk its container (PNG chunks, JPEG segments, WebP chunks), keeping every
    text field verbatim. 2. Decode EXIF and XMP. 3. Recognise each generator's fields and parse
    them into recipes. 4. Read C2PA Content Credentials, offline, when the file carries any.
+5. Decode the pixels once for the invisible watermarks Stable Diffusion's code bases embed.
 Malformed or unknown metadata becomes a warning; only a missing or unreadable file is an error.
 """
 
@@ -21,6 +22,7 @@ from workstation.analysis.provenance.c2pa_reader import read_c2pa
 from workstation.analysis.provenance.containers import Container, walk
 from workstation.analysis.provenance.exif import read_exif
 from workstation.analysis.provenance.result import ImageMetadata, RawField, Recipe
+from workstation.analysis.provenance.watermark import read_watermarks
 from workstation.analysis.provenance.xmp import read_xmp
 from workstation.core.errors import InputError
 
@@ -65,6 +67,9 @@ def read_metadata(path: str | Path) -> ImageMetadata:
         generator = "C2PA"
     else:
         generator = "none"
+
+    # 5. Invisible watermarks, for images Pillow can decode.
+    watermarks = read_watermarks(path, problems) if width is not None else ()
     return ImageMetadata(
         path=str(path),
         sha256=sha256,
@@ -79,6 +84,7 @@ def read_metadata(path: str | Path) -> ImageMetadata:
         c2pa=c2pa,
         raw=tuple(box.raw + exif_raw),
         warnings=tuple(problems),
+        watermarks=watermarks,
     )
 
 

@@ -122,6 +122,8 @@ class ProvenanceView(QTextBrowser):
             return self.tr("Warnings (%n)", "", count)
         if section.kind == "c2pa":
             return self.tr("C2PA Content Credentials")
+        if section.kind == "watermark":
+            return self.tr("Invisible watermark")
         return {"exif": "EXIF", "xmp": "XMP"}[section.kind]
 
     def _body(self, section: Section) -> str:
