@@ -198,12 +198,14 @@ def test_linked_values_model_only_lora_and_hires_pass(write) -> None:
             "latent_image": ["14", 0],
         },
     }
+    graph["8"]["inputs"]["samples"] = ["13", 0]  # the saved image is the hires pass's
     recipe = comfy_png(write, graph).recipe
     assert recipe.prompt == "from a primitive" and recipe.seed == 77
     assert recipe.loras[-1].name == "motion.safetensors"
     assert (recipe.loras[-1].scale, recipe.loras[-1].text_encoder_scale) == (1.0, 0.0)
     assert recipe.hires == (
         ("node 13 KSampler", "dpmpp_2m + karras, steps 12, cfg 6.0, denoise 0.5"),
+        ("node 13 upscale", "LatentUpscaleBy node 14: upscale_method nearest-exact, scale_by 1.5"),
     )
 
 

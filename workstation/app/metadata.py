@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.analysis.provenance import ImageMetadata, Recipe, read_metadata
+from workstation.analysis.provenance.result import Stage
 from workstation.analysis.provenance.watermark import MIN_PIXELS as WATERMARK_MIN_PIXELS
 from workstation.app.requests import option
 
@@ -108,7 +109,7 @@ def sections(meta: ImageMetadata) -> list[Section]:
     if meta.exif is not None:
         found.append(Section("exif", tuple(_pairs(_named(vars(meta.exif))))))
     if meta.xmp is not None:
-        found.append(Section("xmp", tuple(_pairs(_named(vars(meta.xmp))))))
+        found.append(Section("xmp", tuple(_pairs(_xmp_named(vars(meta.xmp))))))
     if meta.raw:
         raw = (Row(f"{r.source} | {r.key}", r.value, r.note) for r in meta.raw)
         found.append(Section("raw", tuple(raw)))
@@ -118,6 +119,7 @@ def sections(meta: ImageMetadata) -> list[Section]:
 
 
 def _recipe(recipe: Recipe) -> list[Row]:
+    """The recipe's rows; a value the file does not state is marked "(inferred: how)"."""
     sampler = recipe.sampler or "(no A1111 equivalent)"
     if recipe.sampler_recorded and recipe.sampler_recorded != recipe.sampler:
         sampler += f"   recorded as: {recipe.sampler_recorded}"
@@ -125,23 +127,34 @@ def _recipe(recipe: Recipe) -> list[Row]:
     if recipe.model_hash:
         model += f"  [{recipe.model_hash_kind or 'hash'} {recipe.model_hash}]"
     size = f"{recipe.width}x{recipe.height}" if recipe.width and recipe.height else None
-    rows = _pairs(
-        {
-            "prompt": recipe.prompt,
-            "negative": recipe.negative,
-            "seed": recipe.seed,
-            "steps": recipe.steps,
-            "CFG scale": recipe.cfg,
-            "sampler": sampler if recipe.sampler_recorded or recipe.sampler else None,
-            "size": size,
-            "model": model or None,
-            "VAE": recipe.vae,
-            "clip skip": recipe.clip_skip,
-            "mode": recipe.mode,
-            "denoising": recipe.denoising_strength,
-            "version": recipe.generator_version,
-        }
-    )
+    how = dict(recipe.inferred)
+    shown = {  # row label -> (value, the Recipe fields it shows)
+        "prompt": (recipe.prompt, ("prompt",)),
+        "negative": (recipe.negative, ("negative",)),
+        "seed": (recipe.seed, ("seed",)),
+        "steps": (recipe.steps, ("steps",)),
+        "CFG scale": (recipe.cfg, ("cfg",)),
+        "sampler": (
+            sampler if recipe.sampler_recorded or recipe.sampler else None,
+            ("sampler", "schedule"),
+        ),
+        "size": (size, ("width", "height")),
+        "model": (model or None, ("model_name", "model_hash")),
+        "VAE": (recipe.vae, ("vae",)),
+        "clip skip": (recipe.clip_skip, ("clip_skip",)),
+        "mode": (recipe.mode, ("mode",)),
+        "denoising": (recipe.denoising_strength, ("denoising_strength",)),
+        "version": (recipe.generator_version, ("generator_version",)),
+    }
+    rows = []
+    marked: set[str] = set()
+    for label, (value, names) in shown.items():
+        if value is None:
+            continue
+        notes = [how[name] for name in names if name in how]
+        marked.update(name for name in names if name in how)
+        text = str(value) + "".join(f"  (inferred: {note})" for note in notes)
+        rows.append(Row(label, text))
     for lora in recipe.loras:
         te = (
             ""
@@ -153,7 +166,57 @@ def _recipe(recipe: Recipe) -> list[Row]:
     rows += [Row("embedding", f"{name}  hash {short}") for name, short in recipe.embeddings]
     for label, group in (("hires", recipe.hires), ("refiner", recipe.refiner)):
         rows += [Row(label, f"{key}: {value}") for key, value in group]
+    partial = any(s.start_step or s.end_step is not None for s in recipe.stages)
+    if len(recipe.stages) > 1 or partial:
+        rows += [Row("stage", stage_text(stage)) for stage in recipe.stages]
+    for ref in recipe.models:
+        found = f"  [{ref.hash}]" if ref.hash else ""
+        source = f"  ({ref.source})" if ref.source else ""
+        rows.append(Row("model file", f"{ref.role}: {ref.name}{found}{source}"))
+    rows += [
+        Row("inferred", f"{name}: {note}") for name, note in recipe.inferred if name not in marked
+    ]
     return rows
+
+
+# Stage settings worth a place on the stage's one line, in the generator's own names.
+_STAGE_EXTRAS = (
+    "upscale",
+    "mask",
+    "batch index",
+    "Hires upscale",
+    "Hires resize",
+    "Hires upscaler",
+    "switch at",
+    "ADetailer model",
+    "ADetailer prompt",
+)
+
+
+def stage_text(stage: Stage) -> str:
+    """One sampling pass on one line: "base: KSamplerAdvanced node 10, euler + normal,
+    steps 0–20 of 25, cfg 8, seed 5, model sd_xl_base_1.0.safetensors"."""
+    parts = [stage.source]
+    if stage.sampler:
+        parts.append(f"{stage.sampler} + {stage.scheduler}" if stage.scheduler else stage.sampler)
+    if stage.start_step or stage.end_step is not None:
+        end = stage.end_step if stage.end_step is not None else stage.steps
+        parts.append(f"steps {stage.start_step or 0}–{end} of {stage.steps}")
+    elif stage.steps is not None:
+        parts.append(f"steps {stage.steps}")
+    if stage.cfg is not None:
+        parts.append(f"cfg {stage.cfg:g}")
+    if stage.seed is not None:
+        parts.append(f"seed {stage.seed}")
+    if stage.denoise is not None:
+        parts.append(f"denoise {stage.denoise:g}")
+    if stage.width and stage.height:
+        parts.append(f"{stage.width}x{stage.height}")
+    if stage.model:
+        parts.append(f"model {stage.model}")
+    settings = dict(stage.settings)
+    parts += [f"{key} {settings[key]}" for key in _STAGE_EXTRAS if settings.get(key)]
+    return f"{stage.role}: {', '.join(parts)}"
 
 
 def _c2pa(meta: ImageMetadata) -> list[Row]:
@@ -202,6 +265,20 @@ WATERMARK_CAVEAT = (
     "Absence proves nothing: resizing, cropping or re-encoding erases these marks. Presence "
     "proves little: the code is public, so anyone can add one to any image."
 )
+
+
+# XMP fields shown under a translated label; the others by their names as read
+_XMP_LABELS = {
+    "digital_source_type": "source type (IPTC)",
+    "ai_system_used": "AI system",
+    "ai_system_version_used": "AI system version",
+    "ai_prompt_information": "AI prompt",
+    "ai_prompt_writer_name": "AI prompt writer",
+}
+
+
+def _xmp_named(values: dict[str, Any]) -> dict[str, Any]:
+    return {_XMP_LABELS.get(key, key.replace("_", " ")): value for key, value in values.items()}
 
 
 def _named(values: dict[str, Any]) -> dict[str, Any]:
