@@ -1,4 +1,6 @@
-"""XMP packets: the few properties that speak to provenance, read without resolving entities."""
+"""XMP packets: the few properties that speak to provenance (the tool, IPTC's digital source type
+and its 2025.1 generative-AI properties, a remote C2PA manifest), read without resolving
+entities."""
 
 from __future__ import annotations
 
@@ -7,12 +9,18 @@ import xml.etree.ElementTree as ElementTree
 from workstation.analysis.provenance.result import XmpSummary
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_IPTC_EXT = "{http://iptc.org/std/Iptc4xmpExt/2008-02-29/}"
 _PROPERTIES = {
     "creator_tool": "{http://ns.adobe.com/xap/1.0/}CreatorTool",
-    "digital_source_type": "{http://iptc.org/std/Iptc4xmpExt/2008-02-29/}DigitalSourceType",
+    "digital_source_type": f"{_IPTC_EXT}DigitalSourceType",
     "provenance": "{http://purl.org/dc/terms/}provenance",
     "create_date": "{http://ns.adobe.com/xap/1.0/}CreateDate",
     "description": "{http://purl.org/dc/elements/1.1/}description",
+    # IPTC Photo Metadata Standard 2025.1 (Extension 1.9): the generative-AI properties
+    "ai_system_used": f"{_IPTC_EXT}AISystemUsed",
+    "ai_system_version_used": f"{_IPTC_EXT}AISystemVersionUsed",
+    "ai_prompt_information": f"{_IPTC_EXT}AIPromptInformation",
+    "ai_prompt_writer_name": f"{_IPTC_EXT}AIPromptWriterName",
 }
 
 
