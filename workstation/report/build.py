@@ -34,7 +34,7 @@ from workstation.core.case import Artifact, Case, Record
 from workstation.core.errors import CaseError, InputError
 from workstation.core.records import Link, Report
 from workstation.engine.runtime import Runtime
-from workstation.report import examiner, sections
+from workstation.report import examiner, provenance, sections
 from workstation.report import payload as pl
 from workstation.report import records as rec
 from workstation.report.anchor import Anchor, embed_anchor
@@ -354,6 +354,8 @@ def _story(
     for record in shown:
         if record.kind in ("report", "finding", "amendment") or record.id in items:
             continue  # reports and amendments: the appendix; findings: their own section
+        if record.kind == "provenance":
+            continue  # shown in its exhibit's provenance block
         key = rec.SECTION_KINDS.get(record.kind, "other_records")
         by_section.setdefault(key, []).append(record)
     names = _record_names(ctx, by_section)
@@ -413,9 +415,11 @@ def _story(
         ctx, method_number + 1, model_files(ctx, generations, names), reports
     )
     own_words = [r.id for r in evidence.records if r.kind in ("finding", "amendment")]
+    found = provenance.records_by_artifact(evidence)
+    provenances = [found[a.id].id for a in chosen if a.id in found]
     return story, [r.id for records in by_section.values() for r in records] + [
         r[0] for r in reports
-    ] + own_words
+    ] + own_words + provenances
 
 
 def _records_for(evidence: Evidence, selected: set[int] | None) -> list[Record]:

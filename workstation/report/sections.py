@@ -16,6 +16,7 @@ import workstation
 from workstation.analysis import metrics
 from workstation.core.case import Artifact
 from workstation.report import payload as pl
+from workstation.report import provenance
 from workstation.report.context import Context
 from workstation.report.examiner import amendment_history, particulars
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, Contents, table
@@ -108,9 +109,13 @@ def exhibits(
         story.append(ctx.p(ctx.t("case_empty")))
         return story
     story.append(ctx.p(ctx.t("exhibits_intro", count=len(chosen))))
+    found = provenance.records_by_artifact(ctx.evidence)
     for artifact in chosen:
         story.append(CondPageBreak(FRAME_HEIGHT * 0.45))
         story.append(KeepTogether(exhibit(ctx, artifact, mentions.get(artifact.id, []))))
+        record = found.get(artifact.id)
+        if record is not None or artifact.media_type.startswith("image/"):
+            story += provenance.block(ctx, artifact, record)
     return story
 
 
