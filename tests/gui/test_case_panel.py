@@ -92,7 +92,8 @@ def test_drop_imports_files_with_the_chosen_role(qtbot, window, sample_case, tmp
     assert panel.model.rowCount() == 5
     assert panel.selected_ids() == [added.id]  # the new artifact is selected and shown
     assert panel.details.artifact.id == added.id
-    assert panel.audit.entry(0).action == "import"
+    # the import, then the provenance record it made of the image (newest first)
+    assert [panel.audit.entry(n).action for n in (1, 0)] == ["import", "provenance"]
 
 
 def test_a_refused_batch_shows_a_dialog_and_leaves_the_case_unchanged(

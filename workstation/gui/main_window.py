@@ -125,6 +125,8 @@ class MainWindow(QMainWindow):
         self.case_panel.open_case_requested.connect(self.choose_case)
         self.case_panel.compare_requested.connect(self._compare_requested)
         self.case_panel.init_image_requested.connect(self._init_image_requested)
+        self.case_panel.recipe_to_generate.connect(self.send_recipe_to_generate)
+        self.case_panel.reproduce_requested.connect(self.reproduce_artifact)
         self._connect_examiner_edits()
         self.generate_panel.preferences_requested.connect(self.edit_preferences)
         self.generate_panel.set_preferences(settings.model_folder, settings.device)
@@ -302,6 +304,26 @@ class MainWindow(QMainWindow):
     def _init_image_requested(self, artifact_id: int) -> None:
         self.generate_panel.set_init_image(artifact_id)
         self.show_panel("generate")
+
+    def send_recipe_to_generate(self, recipe) -> None:
+        """The Provenance view's recipe in the Generate panel's fields; the status bar names
+        what could not be filled."""
+        missing = self.generate_panel.form.fill_from(recipe)
+        self.show_panel("generate")
+        if missing:
+            text = self.tr("Filled from the recipe, except: {missing}.").format(
+                missing=", ".join(missing)
+            )
+        else:
+            text = self.tr("Filled every field from the recipe.")
+        self.statusBar().showMessage(text, 10000)
+
+    def reproduce_artifact(self, artifact_id: int) -> None:
+        """Tools ▸ Reproduce for this image; its models are looked for at once when the
+        preferences name a model folder."""
+        dialog = self.tools.reproduce(artifact_id)
+        if dialog.models.path() is not None and dialog.job is None:
+            dialog.find_models()
 
     def show_target(self, finding: FindingRow) -> None:
         """Show what a finding is about: an artifact (or a record's figure) in the Case panel, a

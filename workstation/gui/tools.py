@@ -27,9 +27,9 @@ class ToolDialogs(QObject):
 
     def reproduce(self, artifact_id: int | None = None) -> ReproduceDialog:
         w = self.window
-        dialog = self._shown(
-            "reproduce",
-            lambda: ReproduceDialog(
+
+        def make() -> ReproduceDialog:
+            dialog = ReproduceDialog(
                 w.session,
                 w.runner,
                 w.settings.model_folder,
@@ -37,11 +37,20 @@ class ToolDialogs(QObject):
                 w.settings.clip,
                 w.clips,
                 w,
-            ),
-        )
+            )
+            dialog.compare_requested.connect(self._compare_reproduction)
+            return dialog
+
+        dialog = self._shown("reproduce", make)
         if artifact_id is not None:
             dialog.select_image(artifact_id)
         return dialog
+
+    def _compare_reproduction(self, disputed: int, regenerated: int) -> None:
+        w = self.window
+        w.compare_panel.picker.set_side("a", disputed)
+        w.compare_panel.picker.set_side("b", regenerated)
+        w.show_panel("compare")
 
     def train(self) -> TrainDialog:
         return self._shown("train", lambda: TrainDialog(self.window.runner, self.window))

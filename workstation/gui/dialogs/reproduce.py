@@ -4,7 +4,8 @@ reproduce` does.
 Two steps, each a job: Find Models reads the image's metadata and looks for its checkpoint and
 LoRAs in the model folder by their recorded hashes (the plan); Reproduce regenerates, compares
 and stores both images and the reproduction record in the open case. The form builds the same
-request the command builds from its arguments (app/reproduce.py).
+request the command builds from its arguments (app/reproduce.py). Done, Compare shows the disputed
+and the regenerated image side by side in the Compare panel.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -46,6 +47,8 @@ IMAGES = "*.png *.jpg *.jpeg *.webp *.tif *.tiff"
 
 
 class ReproduceDialog(QDialog):
+    compare_requested = Signal(int, int)  # the disputed and the regenerated image's artifacts
+
     def __init__(
         self,
         session: CaseSession,
@@ -65,6 +68,7 @@ class ReproduceDialog(QDialog):
         self.job: Job | None = None
         self.plan: Plan | None = None
         self.planned: ReproduceRequest | None = None  # the request the plan was made for
+        self.pair: tuple[int, int] | None = None  # disputed, regenerated: the last reproduction
 
         # 1. What to reproduce, and where its models are.
         self.image = ArtifactCombo(self.tr("(the file below)"))
@@ -104,11 +108,18 @@ class ReproduceDialog(QDialog):
         self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
+        self.compare_button = QPushButton(self.tr("Compare Side by Side"))
+        self.compare_button.setObjectName("compareReproduction")
+        self.compare_button.setToolTip(
+            self.tr("Show the disputed and the regenerated image in the Compare panel")
+        )
+        self.compare_button.clicked.connect(lambda: self.compare_requested.emit(*self.pair))
+        self.compare_button.hide()  # until a reproduction is stored
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("step %v of %m"))
         self.progress.hide()  # while a job runs
         buttons = QHBoxLayout()
-        for button in (self.plan_button, self.run_button, self.cancel_button):
+        for button in (self.plan_button, self.run_button, self.cancel_button, self.compare_button):
             buttons.addWidget(button)
         buttons.addWidget(self.progress, 1)
         buttons.addStretch(0)  # keeps the buttons narrow while the bar is hidden
@@ -161,7 +172,8 @@ class ReproduceDialog(QDialog):
 
     def _inputs_changed(self) -> None:
         """Another image or folder: the plan shown is no longer this request's."""
-        self.plan = self.planned = None
+        self.plan = self.planned = self.pair = None
+        self.compare_button.hide()
         self.matches.setRowCount(0)
         self.verdict.clear()
         self.readings.hide()
@@ -277,6 +289,10 @@ class ReproduceDialog(QDialog):
             ).format(record=done.record_id, artifact=done.regenerated)
         )
         self.session.refresh()
+        record = next(r for r in self.session.records("reproduction") if r.id == done.record_id)
+        (disputed,) = record.linked("input")
+        self.pair = (disputed.artifact_id, done.regenerated)
+        self.compare_button.show()
 
     # The job's life
 

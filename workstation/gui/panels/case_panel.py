@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from workstation.app.case import VerifyRequest, verify_case
 from workstation.app.metadata import MetadataRequest, read_provenance
-from workstation.core.case import ROLES, Artifact, VerifyReport
+from workstation.app.provenance import stored_provenance
+from workstation.core.case import ROLES, Artifact, Case, VerifyReport
 from workstation.core.progress import ProgressEvent
 from workstation.gui import labels
 from workstation.gui.dialogs.errors import show_error
@@ -53,6 +54,10 @@ class CasePanel(QWidget):
     init_image_requested = Signal(int)  # artifact id for img2img
     finding_requested = Signal(int)  # artifact id
     correction_requested = Signal(int)  # artifact id: correct its role or note
+    recipe_to_generate = Signal(
+        object
+    )  # an image's recipe (analysis Recipe) for the Generate panel
+    reproduce_requested = Signal(int)  # artifact id: regenerate it from its recipe
     status = Signal(str)
 
     def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
@@ -161,6 +166,8 @@ class CasePanel(QWidget):
         audit_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         audit_header.setSectionResizeMode(AuditModel.SUMMARY, QHeaderView.ResizeMode.Stretch)
         self.provenance = ProvenanceView()
+        self.provenance.send_requested.connect(self.recipe_to_generate)
+        self.provenance.reproduce_requested.connect(self._reproduce_shown)
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.details, self.tr("Details"))
         self.side_tabs.addTab(self.provenance, self.tr("Provenance"))
@@ -336,8 +343,9 @@ class CasePanel(QWidget):
         self._preview_job = self.runner.start(job)
 
     def _read_provenance(self, artifact: Artifact | None) -> None:
-        """What the image's own metadata says, read from its stored copy (`workstation
-        metadata` on the same bytes)."""
+        """What the image's own metadata says: its provenance record, made when it was imported
+        (app/provenance.py), else read from its stored copy now (`workstation metadata` on the
+        same bytes)."""
         if self._provenance_job is not None:
             self._provenance_job.cancel()
             self._provenance_job = None
@@ -351,18 +359,30 @@ class CasePanel(QWidget):
             return
         view.show_message(self.tr("Reading the image's metadata…"))
         request, sha = MetadataRequest(image=self.session.object_path(artifact)), artifact.sha256
-        job = Job(lambda job: read_provenance(request), "provenance")
-        job.signals.succeeded.connect(lambda meta: self._provenance_read(sha, meta))
+        root, artifact_id = self.session.case.root, artifact.id
+
+        def work(job: Job) -> tuple:
+            with Case.open(root, readonly=True) as case:  # this thread's own connection
+                stored = stored_provenance(case, artifact_id)
+            return (stored, True) if stored is not None else (read_provenance(request), False)
+
+        job = Job(work, "provenance")
+        job.signals.succeeded.connect(lambda found: self._provenance_read(sha, *found))
         job.signals.failed.connect(lambda message, _bug: self._provenance_read(sha, message))
         self._provenance_job = self.runner.start(job)
 
-    def _provenance_read(self, sha256: str, found: object) -> None:
+    def _provenance_read(self, sha256: str, found: object, stored: bool = False) -> None:
         if self.provenance.sha256 != sha256:
             return  # another artifact was selected meanwhile
         if isinstance(found, str):
             self.provenance.show_message(found)
         else:
-            self.provenance.show_metadata(found)
+            self.provenance.show_metadata(found, stored)
+
+    def _reproduce_shown(self) -> None:
+        artifact = self.details.artifact
+        if artifact is not None and artifact.sha256 == self.provenance.sha256:
+            self.reproduce_requested.emit(artifact.id)
 
     def _context_menu(self, position) -> None:
         menu = self.artifact_menu()

@@ -1,12 +1,14 @@
 """The Generate panel's form: model, LoRAs, prompt, seed, steps, CFG, sampler, size, init image.
 
 `request()` turns it into the `GenerateRequest` that `workstation generate` builds from its
-arguments; its `recipe` is what the studies generate from.
+arguments; its `recipe` is what the studies generate from. `fill_from` sets the fields from an
+image's recorded recipe (the Provenance view's "Send Recipe to Generate").
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,6 +39,12 @@ from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
 from workstation.gui.widgets.lora_list import LoraList
 from workstation.gui.widgets.seed_field import SeedField
+
+if TYPE_CHECKING:
+    from workstation.analysis.provenance import Recipe as RecordedRecipe
+
+
+MODEL_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".gguf")
 
 
 class GenerateForm(QScrollArea):
@@ -275,7 +283,83 @@ class GenerateForm(QScrollArea):
         self.strength.setEnabled(on)
         self.strength_label.setEnabled(on)
 
-    # 3. The request
+    # 3. From a recorded recipe
+
+    def fill_from(self, recorded: RecordedRecipe) -> list[str]:
+        """Set the fields the recipe records; what cannot be set here is named in the list
+        returned (a model or LoRA not in the model folder, a hires or refiner pass, …).
+        Models and LoRAs are matched by file name, or by the recorded hash where the listing
+        has it."""
+        missing: list[str] = []
+        # 1. The model first: choosing one resets the size to its native one.
+        if recorded.model_name or recorded.model_hash:
+            index = next(
+                (
+                    i
+                    for i in range(self.model.count())
+                    if _same_file(self.model.itemData(i), recorded.model_name, recorded.model_hash)
+                ),
+                None,
+            )
+            if index is None:
+                missing.append(
+                    self.tr("model {name}").format(name=recorded.model_name or recorded.model_hash)
+                )
+            else:
+                self.model.setCurrentIndex(index)
+        # 2. Text and numbers.
+        self.prompt.setPlainText(recorded.prompt or "")
+        self.negative.setPlainText(recorded.negative or "")
+        if recorded.seed is not None:
+            self.seed.set_value(recorded.seed)
+            self.seed.lock.setChecked(True)  # the next run uses this seed
+        if recorded.steps is not None:
+            self.steps.setValue(recorded.steps)
+        if recorded.cfg is not None:
+            self.cfg.setValue(recorded.cfg)
+        if recorded.width and recorded.height:
+            self.width_.setValue(recorded.width)
+            self.height_.setValue(recorded.height)
+        if recorded.clip_skip is not None:
+            self.clip_skip.setValue(recorded.clip_skip)
+        # 3. Sampling: the generator's own convention when the engine follows it.
+        peer = recorded.peer
+        convention = peer.convention if peer is not None else "workstation"
+        sampler = peer.sampler if peer is not None else recorded.sampler
+        self.convention.setCurrentIndex(self.convention.findData(convention))
+        if sampler and self.sampler.findText(sampler) >= 0:
+            self.sampler.setCurrentText(sampler)
+        elif sampler or recorded.sampler_recorded:
+            missing.append(
+                self.tr("sampler {name}").format(name=sampler or recorded.sampler_recorded)
+            )
+        scheduler = peer.scheduler if peer is not None else ""
+        if self.schedule.findData(scheduler) >= 0:
+            self.schedule.setCurrentIndex(self.schedule.findData(scheduler))
+        else:
+            missing.append(self.tr("schedule {name}").format(name=scheduler))
+        # 4. LoRAs found in the model folder, at their recorded scale.
+        for row in self.loras.rows:
+            row.enabled.setChecked(False)
+        for lora in recorded.loras:
+            row = next(
+                (r for r in self.loras.rows if _same_file(r.info, lora.name, lora.hash)), None
+            )
+            if row is None:
+                missing.append(self.tr("LoRA {name}").format(name=lora.name))
+                continue
+            row.enabled.setChecked(True)
+            row.spin.setValue(1.0 if lora.scale is None else lora.scale)
+        # 5. What the form has no field for.
+        if recorded.mode == "img2img":
+            missing.append(self.tr("the init image (img2img)"))
+        if recorded.hires or (peer is not None and peer.hires is not None):
+            missing.append(self.tr("the hires pass"))
+        if recorded.refiner or (peer is not None and peer.refiner is not None):
+            missing.append(self.tr("the refiner"))
+        return missing
+
+    # 4. The request
 
     def recipe(self) -> Recipe:
         """The form's generation settings (checked when they run: `Recipe.params()`)."""
@@ -308,3 +392,20 @@ class GenerateForm(QScrollArea):
     def request(self) -> GenerateRequest:
         """What the Generate button runs: the recipe, its steps kept in the case."""
         return GenerateRequest(recipe=self.recipe(), keep_steps=self.keep.currentData())
+
+
+def _same_file(info, name: str | None, recorded_hash: str | None) -> bool:
+    """Whether a listed model file is the one a recipe names: the same file name (without
+    extension, any case), or a hash the listing has that starts with the recorded one."""
+    if info is None:
+        return False
+    if name:
+        file = Path(name.replace("\\", "/")).name.lower()  # ComfyUI names subfolders
+        stem = Path(file).stem if Path(file).suffix in MODEL_SUFFIXES else file
+        if info.name.lower() in (file, stem):
+            return True
+    if not recorded_hash or len(recorded_hash) < 8:
+        return False
+    wanted = recorded_hash.lower()
+    known = (info.sha256, info.autov1, info.autov2, info.addnet)
+    return any(value and value.lower().startswith(wanted) for value in known)

@@ -1,19 +1,31 @@
-"""The Case panel's Provenance tab: what an image says about how it was made (app/metadata.py,
-as `workstation metadata IMAGE` prints it) — generator, recipe, C2PA, EXIF, XMP, raw fields.
+"""The Case panel's Provenance tab: what an image says about how it was made, like A1111's
+"PNG Info" — a Summary (the recipe as a table per stage, C2PA, watermark, XMP, EXIF; rows from
+app/metadata.py `sections`, as `workstation metadata IMAGE` prints them) and every raw field
+verbatim — with the recipe's actions: Send Recipe to Generate, Reproduce….
 
 Headings and the recipe's labels are translated; values, and the names of EXIF, XMP and raw
-fields, are shown exactly as read from the file.
+fields, are shown exactly as read from the file (html-escaped: a file's text is untrusted).
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QUrl, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workstation.analysis.provenance import ImageMetadata
-from workstation.app.metadata import LABELS, Row, Section, sections
+from workstation.analysis.provenance import ImageMetadata, Recipe
+from workstation.analysis.provenance.result import Stage
+from workstation.app.metadata import LABELS, Section, sections
 
 RAW_SHOWN = 2000  # characters of each raw field shown (a ComfyUI graph can be far longer)
 
@@ -72,31 +84,151 @@ def _label(text: str) -> str:
     return QCoreApplication.translate("Provenance", _LABELS[text]) if text in _LABELS else text
 
 
-class ProvenanceView(QTextBrowser):
+# A stage's role as the window names it (analysis/provenance/result.py `Stage.role`).
+_ROLES = {
+    "base": QT_TRANSLATE_NOOP("Provenance", "base"),
+    "refiner": QT_TRANSLATE_NOOP("Provenance", "refiner"),
+    "hires": QT_TRANSLATE_NOOP("Provenance", "hires pass"),
+    "detailer": QT_TRANSLATE_NOOP("Provenance", "detailer"),
+    "pass": QT_TRANSLATE_NOOP("Provenance", "other pass"),
+}
+
+# Recipe fields (`Recipe.inferred` names them) by the row label `sections` shows them under.
+_FIELD_LABELS = {
+    "cfg": "CFG scale",
+    "schedule": "sampler",
+    "width": "size",
+    "height": "size",
+    "model_name": "model",
+    "model_hash": "model",
+    "vae": "VAE",
+    "clip_skip": "clip skip",
+    "denoising_strength": "denoising",
+    "generator_version": "version",
+}
+INFERRED_STYLE = "color: #7a7a7a; font-style: italic"
+
+
+class ProvenanceView(QWidget):
+    """A1111's "PNG Info", for the evidence: a Summary tab (recipe per stage, C2PA, watermark,
+    XMP, EXIF, warnings) and a Raw fields tab (every field verbatim), with the recipe's actions.
+
+    Everything read from a file is untrusted and html-escaped before it is shown.
+    """
+
+    send_requested = Signal(object)  # the recipe (analysis Recipe) to fill the Generate panel
+    reproduce_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("provenanceView")
-        self.setOpenLinks(False)
         self.sha256: str | None = None  # the artifact shown (or being read)
+        self.meta: ImageMetadata | None = None
+        self._raw_values: list[str] = []
+
+        self.origin = QLabel()
+        self.origin.setObjectName("provenanceOrigin")
+        self.origin.setWordWrap(True)
+        self.send_button = QPushButton(self.tr("Send Recipe to Generate"))
+        self.send_button.setObjectName("sendRecipe")
+        self.send_button.setToolTip(
+            self.tr("Fill the Generate panel's fields from this image's recipe")
+        )
+        self.send_button.clicked.connect(lambda: self.send_requested.emit(self.recipe()))
+        self.reproduce_button = QPushButton(self.tr("Reproduce…"))
+        self.reproduce_button.setObjectName("reproduceRecipe")
+        self.reproduce_button.setToolTip(
+            self.tr("Regenerate the image from its recipe and compare (as `workstation reproduce`)")
+        )
+        self.reproduce_button.clicked.connect(self.reproduce_requested)
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.addWidget(self.send_button)
+        actions.addWidget(self.reproduce_button)
+        actions.addStretch(1)
+
+        self.summary = QTextBrowser()
+        self.summary.setObjectName("provenanceSummary")
+        self.summary.setOpenLinks(False)
+        self.raw = QTextBrowser()
+        self.raw.setObjectName("provenanceRaw")
+        self.raw.setOpenLinks(False)
+        self.raw.anchorClicked.connect(self._copy_raw)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("provenanceTabs")
+        self.tabs.addTab(self.summary, self.tr("Summary"))
+        self.tabs.addTab(self.raw, self.tr("Raw fields"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.origin)
+        layout.addLayout(actions)
+        layout.addWidget(self.tabs, 1)
         self.show_message(self.tr("Select an image to see what it says about its making."))
 
-    def show_message(self, text: str) -> None:
-        self.setHtml(f"<p><i>{html.escape(text)}</i></p>")
+    def toPlainText(self) -> str:
+        """Both tabs' text, summary first."""
+        return f"{self.summary.toPlainText()}\n{self.raw.toPlainText()}"
 
-    def show_metadata(self, meta: ImageMetadata) -> None:
+    def recipe(self) -> Recipe | None:
+        """The recipe the actions use: the first one the file records."""
+        return self.meta.recipes[0] if self.meta is not None and self.meta.recipes else None
+
+    def show_message(self, text: str) -> None:
+        self.meta = None
+        self.origin.clear()
+        self.origin.hide()
+        self._raw_values = []
+        message = f"<p><i>{html.escape(text)}</i></p>"
+        self.summary.setHtml(message)
+        self.raw.setHtml(message)
+        self._update_actions()
+
+    def show_metadata(self, meta: ImageMetadata, stored: bool = True) -> None:
+        """`stored`: read from the case's provenance record (made at import), else read from the
+        file now."""
+        self.meta = meta
+        self.origin.setText(
+            self.tr("Recorded when the image was imported into the case.")
+            if stored
+            else self.tr("Not recorded at import; read from the stored file now.")
+        )
+        self.origin.show()
+        self.summary.setHtml(self._summary(meta))
+        self.raw.setHtml(self._raw_tab(meta))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_recipe = self.recipe() is not None
+        why = "" if has_recipe else self.tr("The image records no recipe")
+        for button in (self.send_button, self.reproduce_button):
+            button.setEnabled(has_recipe)
+            button.setStatusTip(why)
+
+    # The Summary tab
+
+    def _summary(self, meta: ImageMetadata) -> str:
         generator = meta.generator if meta.generator != "none" else self.tr("none found")
         size = QLocale().formattedDataSize(meta.size)
         parts = [
             self._table(
                 [
-                    (self.tr("Generator"), generator),
-                    (self.tr("Format"), f"{meta.format}  ·  {size}"),
+                    (self.tr("Generator"), generator, 0),
+                    (self.tr("Format"), f"{meta.format}  ·  {size}", 0),
                 ]
             )
         ]
+        recipes = iter(meta.recipes)
+        raw_count = 0
         for section in sections(meta):
+            if section.kind == "raw":
+                raw_count = len(section.rows)
+                continue
             parts.append(f"<h3>{html.escape(self._heading(section))}</h3>")
-            parts.append(self._body(section))
+            if section.kind == "recipe":
+                parts.append(self._recipe(section, next(recipes)))
+            else:
+                parts.append(self._body(section))
         if not meta.recipes and meta.c2pa is None:
             parts.append(
                 "<p>"
@@ -108,7 +240,10 @@ class ProvenanceView(QTextBrowser):
                 )
                 + "</p>"
             )
-        self.setHtml("".join(parts))
+        if raw_count:
+            note = self.tr("%n raw field(s), verbatim, in the Raw fields tab.", "", raw_count)
+            parts.append(f"<p><i>{html.escape(note)}</i></p>")
+        return "".join(parts)
 
     def _heading(self, section: Section) -> str:
         count = len(section.rows)
@@ -124,35 +259,129 @@ class ProvenanceView(QTextBrowser):
             return self.tr("C2PA Content Credentials")
         if section.kind == "watermark":
             return self.tr("Invisible watermark")
-        return {"exif": "EXIF", "xmp": "XMP"}[section.kind]
+        return {"exif": "EXIF", "xmp": "XMP"}.get(section.kind, section.kind)
+
+    def _recipe(self, section: Section, recipe: Recipe) -> str:
+        """The recipe's rows; with more than one stage (the rows have "stage" lines), one table
+        per stage first. An inferred value (the file does not state it) is grey italic with a
+        footnote saying how it was inferred, instead of app/metadata.py's "(inferred: …)"."""
+        parts = []
+        staged = any(row.label == "stage" for row in section.rows)
+        for number, stage in enumerate(recipe.stages if staged else (), start=1):
+            role = QCoreApplication.translate("Provenance", _ROLES.get(stage.role, stage.role))
+            title = self.tr("Stage {number}: {role}").format(number=number, role=role)
+            parts.append(f"<p><b>{html.escape(title)}</b></p>")
+            parts.append(self._table(self._stage_rows(stage)))
+        notes: list[str] = []
+        rows = []
+        for row in section.rows:
+            if row.label == "stage":
+                continue  # shown as the stage tables above
+            inferred = [
+                how for name, how in recipe.inferred if _FIELD_LABELS.get(name, name) == row.label
+            ]
+            if row.label == "inferred":
+                rows.append((_label(row.label), row.value, len(notes) + 1))
+                notes.append(row.value)
+            elif inferred:
+                value = row.value
+                for how in inferred:
+                    value = value.replace(f"  (inferred: {how})", "")
+                notes.append("; ".join(inferred))
+                rows.append((_label(row.label), value, len(notes)))
+            else:
+                rows.append((_label(row.label), row.value, 0))
+        parts.append(self._table(rows))
+        if notes:
+            items = "".join(
+                f"<li><span style='{INFERRED_STYLE}'>[{n}] {html.escape(how)}</span></li>"
+                for n, how in enumerate(notes, start=1)
+            )
+            legend = self.tr(
+                "Grey italic: not stated in the file but inferred by the reader, as follows."
+            )
+            parts.append(f"<p style='{INFERRED_STYLE}'>{html.escape(legend)}</p><ul>{items}</ul>")
+        return "".join(parts)
+
+    def _stage_rows(self, stage: Stage) -> list[tuple[str, str, int]]:
+        steps = None
+        if stage.steps is not None:
+            steps = str(stage.steps)
+            if stage.start_step is not None or stage.end_step is not None:
+                steps = self.tr("{start}–{end} of {total}").format(
+                    start=stage.start_step or 0,
+                    end=stage.end_step if stage.end_step is not None else stage.steps,
+                    total=stage.steps,
+                )
+        size = f"{stage.width}x{stage.height}" if stage.width and stage.height else None
+        sampler = " / ".join(v for v in (stage.sampler, stage.scheduler) if v) or None
+        values = [
+            (self.tr("Source"), stage.source),
+            (_label("mode"), stage.mode),
+            (_label("sampler"), sampler),
+            (_label("steps"), steps),
+            (_label("CFG scale"), stage.cfg),
+            (_label("seed"), stage.seed),
+            (_label("denoising"), stage.denoise),
+            (_label("model"), stage.model),
+            (_label("size"), size),
+            (self.tr("Adds noise"), stage.add_noise),
+            (self.tr("Returns leftover noise"), stage.return_with_leftover_noise),
+        ]
+        rows = [(name, str(value), 0) for name, value in values if value is not None]
+        return rows + [(name, value, 0) for name, value in stage.settings]
 
     def _body(self, section: Section) -> str:
         if section.kind == "warnings":
             return (
                 "<ul>" + "".join(f"<li>{html.escape(r.value)}</li>" for r in section.rows) + "</ul>"
             )
-        if section.kind == "raw":
-            return "".join(self._raw(row) for row in section.rows)
-        return self._table([(_label(row.label), row.value) for row in section.rows])
-
-    def _raw(self, row: Row) -> str:
-        value = row.value
-        if len(value) > RAW_SHOWN:
-            more = self.tr("(+{count} characters)").format(
-                count=QLocale().toString(len(value) - RAW_SHOWN)
-            )
-            value = f"{value[:RAW_SHOWN]}… {more}"
-        note = f" <i>[{html.escape(row.note)}]</i>" if row.note else ""
-        return (
-            f"<p><b>{html.escape(row.label)}</b>{note}<br>"
-            f"<code style='white-space: pre-wrap'>{html.escape(value)}</code></p>"
-        )
+        return self._table([(_label(row.label), row.value, 0) for row in section.rows])
 
     @staticmethod
-    def _table(rows: list[tuple[str, str]]) -> str:
-        cells = "".join(
-            f"<tr><td style='padding-right: 12px; white-space: nowrap'><b>{html.escape(name)}</b>"
-            f"</td><td style='white-space: pre-wrap'>{html.escape(value)}</td></tr>"
-            for name, value in rows
-        )
-        return f"<table cellspacing='0' cellpadding='2'>{cells}</table>"
+    def _table(rows: list[tuple[str, str, int]]) -> str:
+        """(name, value, footnote) rows; a footnote number marks an inferred value."""
+        cells = []
+        for name, text, note in rows:
+            value = html.escape(text)
+            if note:
+                value = f"<span style='{INFERRED_STYLE}'>{value} [{note}]</span>"
+            cells.append(
+                f"<tr><td style='padding-right: 12px'><b>{html.escape(name)}</b></td>"
+                f"<td style='white-space: pre-wrap'>{value}</td></tr>"
+            )
+        return f"<table cellspacing='0' cellpadding='2'>{''.join(cells)}</table>"
+
+    # The Raw fields tab
+
+    def _raw_tab(self, meta: ImageMetadata) -> str:
+        self._raw_values = [field.value for field in meta.raw]
+        if not meta.raw:
+            return f"<p><i>{html.escape(self.tr('The file has no metadata fields.'))}</i></p>"
+        heading = self.tr("Raw fields (%n), verbatim", "", len(meta.raw))
+        parts = [f"<h3>{html.escape(heading)}</h3>"]
+        for index, field in enumerate(meta.raw):
+            value = field.value
+            more = ""
+            if len(value) > RAW_SHOWN:
+                count = self.tr("(+{count} characters)").format(
+                    count=QLocale().toString(len(value) - RAW_SHOWN)
+                )
+                value = value[:RAW_SHOWN] + "…"
+                more = f" <i>{html.escape(count)}</i>"
+            note = f" <i>[{html.escape(field.note)}]</i>" if field.note else ""
+            copy = html.escape(self.tr("Copy value"))
+            parts.append(
+                f"<p><b>{html.escape(f'{field.source} | {field.key}')}</b>{note}"
+                f" &nbsp;<a href='copy:{index}'>{copy}</a><br>"
+                f"<code style='white-space: pre-wrap'>{html.escape(value)}</code>{more}</p>"
+            )
+        return "".join(parts)
+
+    def _copy_raw(self, url: QUrl) -> None:
+        """A raw field's whole value to the clipboard (the tab shows the first RAW_SHOWN
+        characters)."""
+        if url.scheme() == "copy" and url.path().isdigit():
+            index = int(url.path())
+            if index < len(self._raw_values):
+                QGuiApplication.clipboard().setText(self._raw_values[index])
