@@ -202,6 +202,8 @@ def stage_text(stage: Stage) -> str:
     if stage.start_step or stage.end_step is not None:
         end = stage.end_step if stage.end_step is not None else stage.steps
         parts.append(f"steps {stage.start_step or 0}–{end} of {stage.steps}")
+    elif stage.steps is not None and "switch at" in dict(stage.settings):
+        parts.append(f"a hand-over inside {stage.steps} steps")  # where is not recorded
     elif stage.steps is not None:
         parts.append(f"steps {stage.steps}")
     if stage.cfg is not None:
@@ -215,7 +217,10 @@ def stage_text(stage: Stage) -> str:
     if stage.model:
         parts.append(f"model {stage.model}")
     settings = dict(stage.settings)
-    parts += [f"{key} {settings[key]}" for key in _STAGE_EXTRAS if settings.get(key)]
+    for key in _STAGE_EXTRAS:
+        if settings.get(key):  # a prompt is quoted: it may hold commas
+            value = settings[key]
+            parts.append(f'{key} "{value}"' if key.endswith("prompt") else f"{key} {value}")
     return f"{stage.role}: {', '.join(parts)}"
 
 

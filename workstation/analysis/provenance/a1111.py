@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
+from dataclasses import replace
 
 from workstation.analysis.provenance import samplers
-from workstation.analysis.provenance.result import LoraRef, PeerSettings, Recipe
+from workstation.analysis.provenance.result import LoraRef, ModelRef, PeerSettings, Recipe, Stage
 from workstation.analysis.provenance.values import (
     EXTRA_NETWORK,
     clean,
@@ -135,6 +137,33 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
         recorded = f"{recorded}, Schedule type: {schedule}"
     hashes = _civitai_hashes(values, warnings)
     hires = tuple((k, v) for k, v in values.items() if k.startswith("Hires "))
+    loras = _loras(prompt, negative, values, hashes, warnings)
+    embeddings = tuple(_name_hash_list(values.get("TI hashes", "")))
+    inferred: list[tuple[str, str]] = []
+    if "Clip skip" not in values:
+        inferred.append(("clip_skip", "A1111 omits Clip skip when it is 1, its default"))
+    img2img = "Denoising strength" in values and not hires
+    inferred.append(
+        (
+            "mode",
+            "A1111 records no mode: 'Denoising strength' without hires settings means img2img"
+            if img2img
+            else "A1111 records no mode: no 'Denoising strength' outside a hires pass",
+        )
+    )
+    peer = _peer(values, width, height, warnings) if _ran_a1111(generator, values) else None
+    if peer is not None:
+        inferred += _peer_defaults(values)
+    stages, models = _structure(values, width, height, loras, embeddings, peer, inferred, warnings)
+    if peer is not None:
+        refused = [
+            f"ADetailer ({dict(stage.settings).get('ADetailer model', '?')}, "
+            f"{stage.source[len('ADetailer ') :]} unit)"
+            for stage in stages
+            if stage.role == "detailer"
+        ]
+        refused += [f"{key} {values[key]}" for key in _HIRES_OVERRIDES if values.get(key)]
+        peer = replace(peer, refused=peer.refused + tuple(refused))
     recipe = Recipe(
         generator=generator,
         source=source,
@@ -151,21 +180,235 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
         model_name=values.get("Model") or None,
         model_hash=values.get("Model hash") or hashes.get("model") or None,
         vae=values.get("VAE") or None,
-        loras=_loras(prompt, negative, values, hashes, warnings),
-        embeddings=tuple(_name_hash_list(values.get("TI hashes", ""))),
+        loras=loras,
+        embeddings=embeddings,
         # "Missing CLIP skip means it was set to 1 (the default)" — A1111
         clip_skip=to_int(values.get("Clip skip", "1"), "Clip skip", warnings),
         denoising_strength=to_float(
             values.get("Denoising strength"), "Denoising strength", warnings
         ),
-        mode="img2img" if "Denoising strength" in values and not hires else "txt2img",
+        mode="img2img" if img2img else "txt2img",
         hires=hires,
         refiner=tuple((k, v) for k, v in values.items() if k.startswith("Refiner")),
         generator_version=values.get("Version"),
         settings=tuple(values.items()),
-        peer=_peer(values, width, height, warnings) if _ran_a1111(generator, values) else None,
+        peer=peer,
+        stages=stages,
+        models=models,
+        inferred=tuple(inferred),
     )
     return recipe, warnings
+
+
+# Hires-pass settings A1111 writes only when they differ from the first pass's; the engine's
+# hires pass reuses the first pass's, so each is refused by name.
+_HIRES_OVERRIDES = (
+    "Hires checkpoint",
+    "Hires sampler",
+    "Hires schedule type",
+    "Hires CFG Scale",
+    "Hires prompt",
+    "Hires negative prompt",
+)
+# ADetailer (Bing-su/adetailer args.py): its unit n > 1 writes every key with " 2nd", " 3rd", …
+_ADETAILER_KEY = re.compile(r"^(ADetailer .+?)(?: (\d+)(?:st|nd|rd|th))?$")
+_NOT_MODELS = ("None", "Use same checkpoint", "Use same VAE")
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}" + ("th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th"))
+
+
+def _peer_defaults(values: dict[str, str]) -> list[tuple[str, str]]:
+    """What the peer settings take from A1111's defaults, the infotext being silent."""
+    found = []
+    if "RNG" not in values:
+        found.append(("noise", "A1111 omits RNG when it is GPU, its default"))
+    if "ENSD" not in values:
+        found.append(("eta_noise_seed_delta", "A1111 omits ENSD when it is 0, its default"))
+    if not values.get("Schedule type"):
+        found.append(
+            (
+                "scheduler",
+                "no 'Schedule type': the sampler's own name says it, or the model's own sigmas "
+                "(Uniform) as before A1111 1.9",
+            )
+        )
+    return found
+
+
+def _structure(
+    values: dict[str, str],
+    width: int | None,
+    height: int | None,
+    loras: tuple[LoraRef, ...],
+    embeddings: tuple[tuple[str, str], ...],
+    peer: PeerSettings | None,
+    inferred: list[tuple[str, str]],
+    warnings: list[str],
+) -> tuple[tuple[Stage, ...], tuple[ModelRef, ...]]:
+    """The passes A1111 ran, in order — base, refiner (a hand-over inside the base schedule),
+    hires, one "detailer" per ADetailer unit — and every model file the infotext names."""
+    steps = to_int(values.get("Steps"), "Steps", [])
+    cfg = to_float(values.get("CFG scale"), "CFG scale", [])
+    seed = to_int(values.get("Seed"), "Seed", [])
+    sampler = values.get("Sampler")
+    schedule = values.get("Schedule type")
+    hires = any(key.startswith("Hires ") for key in values)
+    denoise = to_float(values.get("Denoising strength"), "Denoising strength", [])
+    models = []
+    if values.get("Model") or values.get("Model hash"):
+        name = values.get("Model") or "?"
+        models.append(ModelRef("checkpoint", name, values.get("Model hash") or None, "Model"))
+    if values.get("VAE"):
+        models.append(ModelRef("vae", values["VAE"], values.get("VAE hash") or None, "VAE"))
+
+    # 1. The base pass, and the refiner taking over inside its schedule.
+    base = Stage(
+        role="base",
+        source="first pass",
+        sampler=sampler,
+        scheduler=schedule,
+        steps=steps,
+        cfg=cfg,
+        seed=seed,
+        denoise=None if hires else denoise,
+        model=values.get("Model") or None,
+        mode="txt2img" if hires or denoise is None else "img2img",
+        width=width,
+        height=height,
+    )
+    stages = [base]
+    if values.get("Refiner"):
+        match = _REFINER.match(values["Refiner"].strip())
+        name, short = (match["name"], match["hash"]) if match else (values["Refiner"], None)
+        models.append(ModelRef("refiner", name, short, "Refiner"))
+        switch = to_float(values.get("Refiner switch at"), "Refiner switch at", [])
+        by = peer.refiner_switch_by if peer is not None and peer.refiner else None
+        if by is None:
+            by_steps = values.get("Refiner switch by sampling steps", "").lower() == "true"
+            by = "steps" if by_steps else "sigma"
+        settings = [("switch at", f"{values.get('Refiner switch at', '?')} (by {by})")]
+        start = None
+        if by == "steps" and switch is not None and steps:
+            start = math.ceil(switch * steps - 1e-9)  # the first step at or past the share
+            settings[0] = ("switch at", f"{switch:g} of {steps} steps: step {start}")
+            stages[0] = replace(base, end_step=start)
+        if "Refiner switch by sampling steps" not in values:
+            inferred.append(
+                (
+                    "refiner_switch_by",
+                    f"by {by}: A1111 before 1.8 switched by sampling steps, from 1.8 by sigma "
+                    "unless the infotext says 'Refiner switch by sampling steps'",
+                )
+            )
+        stages.append(
+            Stage(
+                role="refiner",
+                source="Refiner",
+                sampler=sampler,
+                scheduler=schedule,
+                steps=steps,
+                start_step=start,
+                cfg=cfg,
+                seed=seed,
+                model=name,
+                settings=tuple(settings),
+            )
+        )
+
+    # 2. The hires fix: upscale, then a second pass with "Denoising strength".
+    if hires:
+        upscaler = values.get("Hires upscaler")
+        if upscaler is None:
+            inferred.append(("hires upscaler", "A1111's default upscaler, Latent"))
+        elif upscaler not in _UPSCALERS and upscaler != "None":
+            models.append(ModelRef("upscaler", upscaler, source="Hires upscaler"))
+        hires_steps = to_int(values.get("Hires steps"), "Hires steps", []) or None
+        if hires_steps is None:
+            inferred.append(("hires steps", "A1111 omits Hires steps when 0: the first pass's"))
+        size = _IMAGE_SIZE.match(values.get("Hires resize", ""))
+        scale = to_float(values.get("Hires upscale"), "Hires upscale", [])
+        hires_width = hires_height = None
+        if size:
+            hires_width, hires_height = int(size.group(1)), int(size.group(2))
+        elif scale is not None and width and height:
+            hires_width, hires_height = int(width * scale), int(height * scale)
+        if values.get("Hires checkpoint"):
+            models.append(
+                ModelRef("checkpoint", values["Hires checkpoint"], None, "Hires checkpoint")
+            )
+        stages.append(
+            Stage(
+                role="hires",
+                source="Hires fix",
+                sampler=values.get("Hires sampler") or sampler,
+                scheduler=values.get("Hires schedule type") or schedule,
+                steps=hires_steps or steps,
+                cfg=to_float(values.get("Hires CFG Scale"), "Hires CFG Scale", []) or cfg,
+                seed=seed,
+                denoise=denoise,
+                model=values.get("Hires checkpoint") or values.get("Model") or None,
+                width=hires_width,
+                height=hires_height,
+                settings=tuple((k, v) for k, v in values.items() if k.startswith("Hires ")),
+            )
+        )
+
+    # 3. LoRAs and embeddings, then the ControlNet models some infotexts name.
+    models += [ModelRef("lora", lora.name, lora.hash, lora.source) for lora in loras]
+    models += [
+        ModelRef("embedding", name, short or None, "TI hashes") for name, short in embeddings
+    ]
+    for key, value in values.items():
+        if re.fullmatch(r"ControlNet( \d+)?", key) and (
+            found := re.search(r"Model: ([^,]+)", value)
+        ):
+            name, _, rest = found.group(1).strip().partition(" [")
+            models.append(ModelRef("controlnet", name, rest.rstrip("]") or None, key))
+
+    # 4. ADetailer: one detailer pass per unit, in unit order, after everything else.
+    units: dict[int, list[tuple[str, str]]] = {}
+    for key, value in values.items():
+        match = _ADETAILER_KEY.match(key)
+        if match and key != "ADetailer version":
+            units.setdefault(int(match.group(2) or 1), []).append((match.group(1), value))
+    for number in sorted(units):
+        unit = dict(units[number])
+        label = f"ADetailer {_ordinal(number)}"
+        suffix = "" if number == 1 else f" {_ordinal(number)}"
+        if unit.get("ADetailer model") not in (None, "None"):
+            models.append(
+                ModelRef("detailer", unit["ADetailer model"], source=f"ADetailer model{suffix}")
+            )
+        checkpoint = unit.get("ADetailer checkpoint")
+        if checkpoint and checkpoint not in _NOT_MODELS:
+            models.append(
+                ModelRef("checkpoint", checkpoint, source=f"ADetailer checkpoint{suffix}")
+            )
+        if values.get("ADetailer version"):
+            unit["ADetailer version"] = values["ADetailer version"]
+        stages.append(
+            Stage(
+                role="detailer",
+                source=label,
+                sampler=unit.get("ADetailer sampler"),
+                scheduler=unit.get("ADetailer scheduler"),
+                steps=to_int(unit.get("ADetailer steps"), f"ADetailer steps{suffix}", warnings),
+                cfg=to_float(
+                    unit.get("ADetailer CFG scale"), f"ADetailer CFG scale{suffix}", warnings
+                ),
+                denoise=to_float(
+                    unit.get("ADetailer denoising strength"),
+                    f"ADetailer denoising strength{suffix}",
+                    warnings,
+                ),
+                model=checkpoint if checkpoint and checkpoint not in _NOT_MODELS else None,
+                mode="inpaint",
+                settings=tuple(unit.items()),
+            )
+        )
+    return tuple(stages), tuple(models)
 
 
 def _ran_a1111(generator: str, values: dict[str, str]) -> bool:
