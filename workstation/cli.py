@@ -7,6 +7,7 @@ import os
 import sys
 
 from workstation import __version__
+from workstation.commands.terminal import printable
 from workstation.core.errors import WorkstationError
 
 # Nothing in this program may reach a model hub; libraries that would try are told so up front.
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except WorkstationError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error), indent='  ')}", file=sys.stderr)  # names in it
         return 2
     except BrokenPipeError:
         # The reader went away (`… | head`): not an error of ours; stay quiet at exit too.
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         # The file system refused (permissions, disk full, read-only media): not a bug.
         where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"error: {printable(where)}{error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -2,6 +2,7 @@
 
     front end → app.generate.generate → engine.generate (load, denoise, record)
               → engine.casefile (output, kept steps and the generation record, one transaction)
+              → app.provenance (each stored image's provenance record, same transaction)
 
 The command writes `--out` and, with `--case`, stores; the Generate panel always stores (a
 temporary output file) and shows the kept steps.
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.inputs import check_empty_folder, check_png_out, check_writer
+from workstation.app.provenance import provenance_for_record
 from workstation.app.recipe import Recipe
 from workstation.app.requests import nested, option
 from workstation.app.resources import ModelHolder
@@ -99,8 +101,9 @@ def generate(
             step_files = write_steps(result, request.steps_dir or folder / "steps")
         record_id = artifact = None
         if writer is not None:
-            with writer.open() as case:
+            with writer.open() as case, case.transaction():
                 record_id = store_generation(case, result, out, step_files).record_id
+                provenance_for_record(case, record_id)  # output, init image, kept steps
                 artifact = output_id(case.record(record_id))
     return Generated(result, request.out, record_id, artifact)
 

@@ -3,6 +3,7 @@
     front end → app.reproduce.plan_for (analysis.reproduce: metadata → models found by hash)
               → app.reproduce.reproduce (engine.generate, analysis.pair) → analysis.reproduce.
                 store_reproduction (both images, the pictures, the reproduction record)
+              → app.provenance (each stored image's provenance record, same transaction)
 
 A plan with a model missing is an answer, not an error: it says which hashes were looked for.
 """
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_file, check_png_out, check_writer
+from workstation.app.provenance import provenance_for_record
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder
 from workstation.core.params import DEVICES, DTYPES
@@ -107,7 +109,8 @@ def reproduce(
         # 3. Both images, the pictures and the record, in one transaction.
         record_id = regenerated = None
         if writer is not None:
-            with writer.open() as case:
+            with writer.open() as case, case.transaction():
                 record_id = store_reproduction(case, result, folder / "pictures")
+                provenance_for_record(case, record_id)  # every image it links
                 regenerated = linked_id(case.record(record_id), "regenerated", "output")
     return Reproduced(result, record_id, regenerated)

@@ -1,5 +1,8 @@
-"""`workstation case …`: create a case, import evidence, list it, verify it, read its log, and
-correct it by amendment."""
+"""`workstation case …`: create a case, import evidence, list it, verify it, read its log,
+correct it by amendment, and record the provenance of images a case holds without one.
+
+What files and users wrote (names, titles, notes) is printed through `printable`: no escape
+sequence or bidi override reaches the terminal raw; `--json` is exact."""
 
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ from workstation.app.case import (
 )
 from workstation.app.case_writer import CaseWriter
 from workstation.app.evidence import ImportRequest, import_evidence
+from workstation.app.provenance import ProvenanceRequest, record_missing
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.terminal import printable
 from workstation.core.case import ROLES, Case
 
 
@@ -76,6 +81,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _actor_option(amending)
     amending.set_defaults(func=cmd_amend)
 
+    provenance = actions.add_parser(
+        "provenance",
+        help="record the provenance of images that have no record (cases made before it existed)",
+        description="Reads each image's origin signals from its stored copy and keeps them as a "
+        "provenance record (one audit entry each), as an import does. Images that have one are "
+        "left as they are: a second run adds nothing.",
+    )
+    provenance.add_argument("dir", type=Path)
+    add_arguments(provenance, ProvenanceRequest)
+    _actor_option(provenance)
+    provenance.set_defaults(func=cmd_provenance)
+
 
 def _actor_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--examiner", help="actor for the log (default: the case's examiner)")
@@ -98,7 +115,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     for artifact in import_evidence(from_arguments(ImportRequest, args), writer(args)):
-        print(f"{artifact.sha256}  {artifact.role:<9}  {artifact.original_name}")
+        print(f"{artifact.sha256}  {artifact.role:<9}  {printable(artifact.original_name)}")
     return 0
 
 
@@ -108,12 +125,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([a.to_dict() for a in artifacts], indent=2, ensure_ascii=False))
             return 0
-        print(f"{case.info.title} — {len(artifacts)} artifact(s)")
+        print(f"{printable(case.info.title)} — {len(artifacts)} artifact(s)")
         for a in artifacts:
             size = f"{a.width}x{a.height}" if a.width else a.media_type
             print(
                 f"#{a.id:<4} {a.role:<9} {a.sha256[:12]}  {a.size:>10,} B  {size:<11} "
-                f"{a.imported_at[:19]}Z  {_printable(a.original_name)}"
+                f"{a.imported_at[:19]}Z  {printable(a.original_name)}"
             )
     return 0
 
@@ -151,12 +168,7 @@ def _describe(record) -> str:
         or (f"{body.target} {body.field} → {body.value}" if record.kind == "amendment" else None)
         or ", ".join(f"{k.role} {k.label or ''}".strip() for k in record.links[:3])
     )
-    return _printable(str(text))[:90]
-
-
-def _printable(text: str) -> str:
-    """Names and notes come from users and files: no escape sequences reach the terminal."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return printable(str(text))[:90]
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -166,9 +178,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         for problem in report.problems:
-            print(f"MISMATCH  {_printable(problem)}")
+            print(f"MISMATCH  {printable(problem)}")
         for note in report.notes:
-            print(f"note      {note}")
+            print(f"note      {printable(note)}")
         verdict = "OK" if report.ok else f"FAILED ({len(report.problems)} problem(s))"
         print(
             f"{verdict}: {report.objects_checked} object(s), {report.records_checked} record(s), "
@@ -189,8 +201,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         print(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
         return 0
     for e in entries:
-        summary = _printable(_summary(e.action, e.details))
-        print(f"#{e.seq:<4} {e.time[:19]}Z  {e.actor:<16} {e.action:<16} {summary}  {e.hash[:12]}")
+        summary, actor = printable(_summary(e.action, e.details)), printable(e.actor)
+        print(f"#{e.seq:<4} {e.time[:19]}Z  {actor:<16} {e.action:<16} {summary}  {e.hash[:12]}")
     return 0
 
 
@@ -211,4 +223,15 @@ def _summary(action: str, details: object) -> str:
 def cmd_amend(args: argparse.Namespace) -> int:
     made = amend(from_arguments(AmendRequest, args), writer(args))
     print(f"recorded {len(made)} amendment(s): " + ", ".join(f"R{r}" for r in made))
+    return 0
+
+
+def cmd_provenance(args: argparse.Namespace) -> int:
+    done = record_missing(from_arguments(ProvenanceRequest, args), writer(args))
+    for item in done:
+        a = item.artifact
+        what = f"R{item.record_id}" if item.record_id is not None else item.outcome
+        print(f"#{a.id:<4} {what:<17} {printable(a.original_name)}")
+    added = sum(item.record_id is not None for item in done)
+    print(f"recorded the provenance of {added} image(s)" + ("" if added else "; nothing to add"))
     return 0

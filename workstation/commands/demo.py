@@ -7,6 +7,7 @@ from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.compare import CompareRequest, compare
+from workstation.app.provenance import provenance_for, provenance_for_record, record_provenance
 from workstation.app.report import ReportRequest, build_stored_report
 from workstation.core.case import Case
 from workstation.paths import SAMPLES_DIR
@@ -28,15 +29,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def build_sample_case(root: Path) -> Case:
     """Create the sample case at `root` (or open it if an earlier run made it)."""
     if (root / "case.sqlite").exists():
-        return Case.open(root)
+        case = Case.open(root)
+        provenance_for(case, case.artifacts())  # a case an earlier version built has none
+        return case
     case = Case.create(
         root,
         title="Sample case: lighthouse illustration",
         examiner="Demo Examiner",
         organisation="AIGC Evidence Workstation",
     )
-    for name, (role, note) in SAMPLE_ROLES.items():
-        case.import_file(SAMPLES_DIR / name, role=role, note=note)
+    with case.transaction():  # as `case import` does: each image with its provenance record
+        for name, (role, note) in SAMPLE_ROLES.items():
+            artifact = case.import_file(SAMPLES_DIR / name, role=role, note=note)
+            record_provenance(case, artifact)
     return case
 
 
@@ -69,6 +74,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(add_demo_generation(case, out))
         for line in add_demo_mechanisms(case, out):
             print(line)
+        made = provenance_for(case, case.artifacts())  # what the studies and pictures added
+        print(f"Provenance recorded for {sum(r.record_id is not None for r in made)} more image(s)")
         # The demo's own output folder: a re-run replaces its export (the case keeps each one).
         request = ReportRequest(out=out / "sample-report.pdf", force=True)
         built = build_stored_report(request, CaseWriter(case.root, case.actor))
@@ -112,7 +119,9 @@ def add_demo_generation(case: Case, out: Path) -> str:
     result = txt2img(load_model(model_dir, device="cpu", dtype="float32"), params)
     output = save_png(result.image, out / "demo-generation.png", result.record)
     step_files = write_steps(result, out / "demo-generation-steps")
-    record_id = store_generation(case, result, output, step_files).record_id
+    with case.transaction():
+        record_id = store_generation(case, result, output, step_files).record_id
+        provenance_for_record(case, record_id)
     return (
         f"Generated {output.name} with the bundled demo model, all {len(result.steps)} steps "
         f"kept: generation record #{record_id}"

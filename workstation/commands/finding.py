@@ -9,7 +9,8 @@ from pathlib import Path
 from workstation.app.examiner_records import findings
 from workstation.app.findings import FindingRequest, add_finding
 from workstation.app.requests import add_arguments, from_arguments
-from workstation.commands.case import _printable, writer
+from workstation.commands.case import writer
+from workstation.commands.terminal import printable
 from workstation.core.case import Case
 
 
@@ -67,6 +68,6 @@ def cmd_list(args: argparse.Namespace) -> int:
         gone = " [withdrawn]" if row["withdrawn"] else ""
         print(
             f"R{row['id']:<4} {row['status']:<8} {row['about']}{figure}: "
-            f"{_printable(row['text'])}{gone}  — {_printable(row['actor'])}"
+            f"{printable(row['text'])}{gone}  — {printable(row['actor'])}"
         )
     return 0

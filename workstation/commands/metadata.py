@@ -1,13 +1,22 @@
-"""`workstation metadata IMAGE`: how the image says it was made (recipe, EXIF, XMP, C2PA)."""
+"""`workstation metadata IMAGE`: how the image says it was made (recipe, EXIF, XMP, C2PA).
+
+`workstation metadata --case DIR --artifact ID` shows instead what the case recorded about one of
+its images when it was imported (its provenance record), and says so.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from workstation.analysis.provenance import ImageMetadata
+from workstation.app.case import parse_id
 from workstation.app.metadata import MetadataRequest, Section, read_provenance, sections
-from workstation.app.requests import add_arguments, from_arguments
+from workstation.app.provenance import show_recorded
+from workstation.app.requests import from_arguments
+from workstation.commands.terminal import printable
+from workstation.core.errors import InputError
 
 RAW_SHOWN = 300  # characters of each raw field in the text view; --json has them whole
 HEADINGS = {
@@ -23,17 +32,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "metadata",
         help="read generator settings, EXIF, XMP and C2PA from an image (offline)",
     )
-    add_arguments(metadata, MetadataRequest)
+    # MetadataRequest's IMAGE, optional here: --case and --artifact name a stored image instead
+    metadata.add_argument("image", nargs="?", type=Path, metavar="IMAGE", help="the image to read")
+    metadata.add_argument(
+        "--case", type=Path, metavar="DIR", help="with --artifact: the case holding the image"
+    )
+    metadata.add_argument(
+        "--artifact",
+        type=parse_id,
+        metavar="ID",
+        help="show the provenance the case recorded when it imported this image",
+    )
     metadata.add_argument("--json", action="store_true", help="everything, as JSON")
     metadata.set_defaults(func=cmd_metadata)
 
 
 def cmd_metadata(args: argparse.Namespace) -> int:
-    meta = read_provenance(from_arguments(MetadataRequest, args))
-    if args.json:
-        print(json.dumps(meta.to_dict(), indent=2, ensure_ascii=False))
+    stored = args.case is not None or args.artifact is not None
+    if (args.image is None) != stored or (stored and None in (args.case, args.artifact)):
+        raise InputError("give an IMAGE, or --case DIR with --artifact ID")
+    if args.case is None:
+        meta, shown = read_provenance(from_arguments(MetadataRequest, args)), {}
     else:
-        print("\n".join(describe(meta)))
+        found = show_recorded(args.case, args.artifact)
+        meta, record = found.metadata, found.record
+        shown = {"record_id": record.id, "artifact_id": found.artifact.id}
+        shown["recorded_at"] = record.created_at
+    if args.json:
+        print(json.dumps({**shown, **meta.to_dict()}, indent=2, ensure_ascii=False))
+        return 0
+    if shown:
+        print(
+            f"Shown       recorded at import, {shown['recorded_at'][:19]}Z (record "
+            f"R{shown['record_id']} about artifact #{shown['artifact_id']}), not read now"
+        )
+    print("\n".join(describe(meta)))
     return 0
 
 
@@ -41,13 +74,13 @@ def describe(meta: ImageMetadata) -> list[str]:
     """The text view: the file, then one section per kind of evidence, warnings last."""
     size = f"{meta.width}x{meta.height}, " if meta.width else ""
     lines = [
-        f"File        {meta.path}",
+        f"File        {printable(meta.path)}",
         f"SHA-256     {meta.sha256}",
-        f"Format      {meta.format} {size}{meta.size:,} bytes",
-        f"Generator   {meta.generator}",
+        f"Format      {printable(meta.format)} {size}{meta.size:,} bytes",
+        f"Generator   {printable(meta.generator)}",
     ]
     for section in sections(meta):
-        lines += ["", _heading(section), *_rows(section)]
+        lines += ["", printable(_heading(section)), *_rows(section)]
     return lines
 
 
@@ -64,15 +97,16 @@ def _heading(section: Section) -> str:
 
 def _rows(section: Section) -> list[str]:
     if section.kind == "warnings":
-        return [f"  - {row.value}" for row in section.rows]
+        return [f"  - {printable(row.value)}" for row in section.rows]
     if section.kind == "raw":
         return [_raw(row.label, row.value, row.note) for row in section.rows]
-    indent = "\n" + " " * 14  # a value's further lines, under its first
-    return [f"  {row.label:<11} {row.value.replace(chr(10), indent)}" for row in section.rows]
+    indent = " " * 14  # a value's further lines, under its first
+    return [f"  {printable(row.label):<11} {printable(row.value, indent)}" for row in section.rows]
 
 
 def _raw(label: str, value: str, note: str) -> str:
-    value = value.replace("\n", "\\n")
+    """One line: newlines shown as \\n, like every other control character."""
+    shown = printable(value[:RAW_SHOWN])
     if len(value) > RAW_SHOWN:
-        value = f"{value[:RAW_SHOWN]}… (+{len(value) - RAW_SHOWN:,} characters)"
-    return f"  {label}: {value}" + (f"  [{note}]" if note else "")
+        shown += f"… (+{len(value) - RAW_SHOWN:,} characters)"
+    return f"  {printable(label)}: {shown}" + (f"  [{printable(note)}]" if note else "")
