@@ -4,10 +4,13 @@ hash; values A1111 leaves out marked as inferred."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import run_cli
 from tests.provenance.conftest import a1111_infotext, png_bytes
+from tests.provenance.test_other_generators import FOOOCUS, INVOKE_V4
 from workstation.analysis.provenance import read_metadata
 from workstation.analysis.provenance.result import ModelRef, Stage
 from workstation.app.metadata import sections
@@ -213,3 +216,62 @@ def test_the_cli_prints_the_detailer_stages(write) -> None:
     )
     assert "model file  detailer: hand_yolov8n.pt  (ADetailer model 2nd)" in out
     assert "clip skip   1  (inferred: A1111 omits Clip skip when it is 1, its default)" in out
+
+
+# --- other generators' passes and inferred marks ---------------------------------------------
+
+
+def test_invokeai_refiner_and_hires_passes_with_their_models(write) -> None:
+    refiner = {"key": "r", "hash": "blake3:99aa", "name": "sdxl-refiner", "type": "main"}
+    data = {
+        **INVOKE_V4,
+        "refiner_model": refiner,
+        "refiner_start": 0.8,
+        "refiner_steps": 20,
+        "refiner_cfg_scale": 7.5,
+        "refiner_scheduler": "euler",
+        "hrf_enabled": True,
+        "hrf_method": "ESRGAN",
+        "hrf_strength": 0.45,
+    }
+    recipe = read_metadata(
+        write("i.png", png_bytes({"invokeai_metadata": json.dumps(data)}))
+    ).recipe
+    assert [(s.role, s.model) for s in recipe.stages] == [
+        ("base", "Juggernaut XL"),
+        ("refiner", "sdxl-refiner"),
+        ("hires", "Juggernaut XL"),
+    ]
+    assert recipe.stages[1].settings == (("switch at", "0.8 of the denoising"),)
+    assert (recipe.stages[2].denoise, dict(recipe.stages[2].settings)["hrf_method"]) == (
+        0.45,
+        "ESRGAN",
+    )
+    assert recipe.models == (
+        ModelRef("checkpoint", "Juggernaut XL", "blake3:1a2b3c", "model"),
+        ModelRef("lora", "pixel-art", "blake3:ffee", "invokeai_metadata loras"),
+        ModelRef("refiner", "sdxl-refiner", "blake3:99aa", "refiner_model"),
+    )
+    assert recipe.inferred == (("sampler", "mapped from InvokeAI scheduler dpmpp_2m_k"),)
+
+
+def test_fooocus_refiner_switch_and_inferred_mode(write) -> None:
+    data = {**FOOOCUS, "refiner_model": "sd_xl_refiner_1.0.safetensors", "refiner_switch": 0.8}
+    texts = {"parameters": json.dumps(data), "fooocus_scheme": "fooocus"}
+    recipe = read_metadata(write("f.png", png_bytes(texts))).recipe
+    base, refiner = recipe.stages
+    assert (base.end_step, refiner.start_step, refiner.steps) == (24, 24, 30)
+    assert (refiner.model, refiner.sampler, refiner.scheduler) == (
+        "sd_xl_refiner_1.0.safetensors",
+        "dpmpp_2m_sde_gpu",
+        "karras",
+    )
+    assert [(m.role, m.name) for m in recipe.models] == [
+        ("checkpoint", "juggernautXL_v8Rundiffusion"),
+        ("refiner", "sd_xl_refiner_1.0.safetensors"),
+        ("lora", "sd_xl_offset_example-lora_1.0"),
+    ]
+    assert dict(recipe.inferred) == {
+        "sampler": "mapped from Fooocus dpmpp_2m_sde_gpu + karras",
+        "mode": "Fooocus's JSON records no mode; its text-to-image run assumed",
+    }

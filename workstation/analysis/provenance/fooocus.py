@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from workstation.analysis.provenance import a1111, samplers
-from workstation.analysis.provenance.result import LoraRef, Recipe
+from workstation.analysis.provenance.result import LoraRef, ModelRef, Recipe, Stage
 from workstation.analysis.provenance.values import as_text, load_json, to_float, to_int
 
 _RESOLUTION = re.compile(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)")
@@ -41,6 +41,11 @@ def parse(text: str, scheme: str | None, source: str) -> tuple[Recipe | None, li
     else:
         schedule_name = samplers.COMFYUI_SCHEDULES.get(str(schedule), str(schedule))
         sampler = samplers.join(base, None if schedule is None else schedule_name, warnings)
+    loras = _loras(data, warnings)
+    inferred = [("mode", "Fooocus's JSON records no mode; its text-to-image run assumed")]
+    if sampler is not None:
+        inferred.insert(0, ("sampler", f"mapped from Fooocus {name} + {schedule}"))
+    stages, models = _structure(data, loras, warnings)
     return (
         Recipe(
             generator="Fooocus",
@@ -58,14 +63,60 @@ def parse(text: str, scheme: str | None, source: str) -> tuple[Recipe | None, li
             model_name=_text(data.get("base_model")),
             model_hash=_text(data.get("base_model_hash")),
             vae=_text(data.get("vae")),
-            loras=_loras(data, warnings),
+            loras=loras,
             refiner=tuple((k, as_text(v)) for k, v in data.items() if k.startswith("refiner")),
             mode="txt2img",
             generator_version=_text(data.get("version")),
             settings=tuple((str(k), as_text(v)) for k, v in data.items()),
+            stages=stages,
+            models=models,
+            inferred=tuple(inferred),
         ),
         warnings,
     )
+
+
+def _structure(
+    data: dict, loras: tuple[LoraRef, ...], warnings: list[str]
+) -> tuple[tuple[Stage, ...], tuple[ModelRef, ...]]:
+    """Fooocus's model files (base, refiner, VAE, LoRAs) and, with a refiner, its two passes:
+    the refiner takes over at `refiner_switch` of the steps."""
+    models = []
+    if data.get("base_model") is not None:
+        base_hash = _text(data.get("base_model_hash"))
+        models.append(ModelRef("checkpoint", as_text(data["base_model"]), base_hash, "base_model"))
+    refiner = data.get("refiner_model")
+    has_refiner = refiner not in (None, "None", "")
+    if has_refiner:
+        models.append(ModelRef("refiner", as_text(refiner), source="refiner_model"))
+    if data.get("vae") not in (None, "Default (model)"):
+        models.append(ModelRef("vae", as_text(data["vae"]), source="vae"))
+    models += [ModelRef("lora", lora.name, lora.hash, lora.source) for lora in loras]
+    if not has_refiner:
+        return (), tuple(models)
+    steps = to_int(data.get("steps"), "steps", [])
+    switch = to_float(data.get("refiner_switch"), "refiner_switch", warnings)
+    at = round(steps * switch) if steps is not None and switch is not None else None
+    common = {
+        "sampler": _text(data.get("sampler")),
+        "scheduler": _text(data.get("scheduler")),
+        "steps": steps,
+        "cfg": to_float(data.get("guidance_scale"), "guidance_scale", []),
+        "seed": to_int(data.get("seed"), "seed", []),
+    }
+    settings = (("switch at", f"{switch:g}"),) if switch is not None else ()
+    base = Stage("base", "base_model", end_step=at, model=_text(data.get("base_model")), **common)
+    return (
+        base,
+        Stage(
+            "refiner",
+            "refiner_model",
+            start_step=at,
+            model=as_text(refiner),
+            settings=settings,
+            **common,
+        ),
+    ), tuple(models)
 
 
 def _loras(data: dict, warnings: list[str]) -> tuple[LoraRef, ...]:

@@ -12,7 +12,7 @@ import shlex
 from typing import Any
 
 from workstation.analysis.provenance import samplers
-from workstation.analysis.provenance.result import LoraRef, Recipe
+from workstation.analysis.provenance.result import LoraRef, ModelRef, Recipe, Stage
 from workstation.analysis.provenance.values import as_text, load_json, to_float, to_int
 
 
@@ -26,6 +26,8 @@ def parse_metadata(text: str, source: str) -> tuple[Recipe | None, list[str]]:
     model = data.get("model") if isinstance(data.get("model"), dict) else {}
     clip_skip = to_int(data.get("clip_skip"), "clip_skip", warnings)
     mode = str(data.get("generation_mode", ""))
+    loras = _loras(data.get("loras"), warnings)
+    stages, models = _structure(data, model, loras, warnings)
     return (
         Recipe(
             generator="InvokeAI",
@@ -42,7 +44,7 @@ def parse_metadata(text: str, source: str) -> tuple[Recipe | None, list[str]]:
             model_name=_text(model.get("name", model.get("model_name"))),
             model_hash=_text(model.get("hash")),
             vae=_model_name(data.get("vae")),
-            loras=_loras(data.get("loras"), warnings),
+            loras=loras,
             clip_skip=None if clip_skip is None else clip_skip + 1,
             denoising_strength=to_float(data.get("strength"), "strength", warnings),
             mode="img2img" if "img2img" in mode else "txt2img" if "txt2img" in mode else None,
@@ -50,6 +52,9 @@ def parse_metadata(text: str, source: str) -> tuple[Recipe | None, list[str]]:
             refiner=_prefixed(data, "refiner_"),
             generator_version=_text(data.get("app_version")),
             settings=tuple((str(k), as_text(v)) for k, v in data.items()),
+            stages=stages,
+            models=models,
+            inferred=_mapped(data.get("scheduler")),
         ),
         warnings,
     )
@@ -87,6 +92,8 @@ def parse_sd_metadata(text: str, source: str) -> tuple[Recipe | None, list[str]]
             mode=kind if kind in ("txt2img", "img2img") else None,
             generator_version=_text(data.get("app_version")),
             settings=tuple((str(k), as_text(v)) for k, v in image.items()),
+            models=_checkpoint(data.get("model_weights"), data.get("model_hash"), "model_weights"),
+            inferred=_mapped(image.get("sampler")),
         ),
         warnings,
     )
@@ -135,9 +142,83 @@ def parse_dream(text: str, source: str) -> tuple[Recipe | None, list[str]]:
             denoising_strength=to_float(values.get("strength"), "strength", warnings),
             mode="img2img" if "init image" in values else "txt2img",
             settings=tuple(values.items()),
+            inferred=_mapped(values.get("sampler"))
+            + (("mode", "the command line has no mode: -I (an init image) means img2img"),),
         ),
         warnings,
     )
+
+
+def _mapped(name: Any) -> tuple[tuple[str, str], ...]:
+    """The sampler's A1111 name is a translation, not what the file says."""
+    found = samplers.INVOKEAI.get(str(name)) if name is not None else None
+    return (("sampler", f"mapped from InvokeAI scheduler {name}"),) if found else ()
+
+
+def _checkpoint(name: Any, hash_value: Any, source: str) -> tuple[ModelRef, ...]:
+    if name is None:
+        return ()
+    return (ModelRef("checkpoint", as_text(name), _text(hash_value), source),)
+
+
+def _structure(
+    data: dict, model: dict, loras: tuple[LoraRef, ...], warnings: list[str]
+) -> tuple[tuple[Stage, ...], tuple[ModelRef, ...]]:
+    """invokeai_metadata's passes (base; SDXL refiner from `refiner_start`; the hires fix when
+    `hrf_enabled`) and model files (main, VAE, LoRAs, refiner), each with InvokeAI's own hash."""
+    name = _text(model.get("name", model.get("model_name")))
+    models = list(_checkpoint(name, model.get("hash"), "model"))
+    vae = data.get("vae")
+    if vae is not None and _model_name(vae):
+        vae_hash = vae.get("hash") if isinstance(vae, dict) else None
+        models.append(ModelRef("vae", _model_name(vae), _text(vae_hash), "vae"))
+    models += [ModelRef("lora", lora.name, lora.hash, lora.source) for lora in loras]
+    refiner = data.get("refiner_model")
+    stages = []
+    if refiner is not None or data.get("hrf_enabled") is True:
+        stages.append(
+            Stage(
+                role="base",
+                source="denoise",
+                sampler=_text(data.get("scheduler")),
+                steps=to_int(data.get("steps"), "steps", []),
+                cfg=to_float(data.get("cfg_scale"), "cfg_scale", []),
+                seed=to_int(data.get("seed"), "seed", []),
+                model=name,
+                width=to_int(data.get("width"), "width", []),
+                height=to_int(data.get("height"), "height", []),
+            )
+        )
+    if refiner is not None:
+        refiner_name = _model_name(refiner)
+        refiner_hash = refiner.get("hash") if isinstance(refiner, dict) else None
+        models.append(
+            ModelRef("refiner", refiner_name or "?", _text(refiner_hash), "refiner_model")
+        )
+        start = to_float(data.get("refiner_start"), "refiner_start", warnings)
+        stages.append(
+            Stage(
+                role="refiner",
+                source="refiner",
+                sampler=_text(data.get("refiner_scheduler")),
+                steps=to_int(data.get("refiner_steps"), "refiner_steps", warnings),
+                cfg=to_float(data.get("refiner_cfg_scale"), "refiner_cfg_scale", warnings),
+                seed=to_int(data.get("seed"), "seed", []),
+                model=refiner_name,
+                settings=(("switch at", f"{start:g} of the denoising"),) if start else (),
+            )
+        )
+    if data.get("hrf_enabled") is True:
+        stages.append(
+            Stage(
+                role="hires",
+                source="hrf",
+                denoise=to_float(data.get("hrf_strength"), "hrf_strength", warnings),
+                model=name,
+                settings=_prefixed(data, "hrf_"),
+            )
+        )
+    return tuple(stages), tuple(models)
 
 
 def _sampler(name: Any, warnings: list[str]) -> str | None:

@@ -51,6 +51,10 @@ def parse(
             mode="img2img" if strength is not None else "txt2img",
             generator_version=texts.get("Software"),
             settings=tuple((str(k), as_text(v)) for k, v in data.items()),
+            inferred=(
+                *((("sampler", f"mapped from NovelAI {name} + {schedule}"),) if sampler else ()),
+                ("mode", "NovelAI records no mode: a 'strength' means img2img"),
+            ),
         ),
         warnings,
     )
