@@ -2286,6 +2286,14 @@ Withdrawn: {reason}</source>
         <translation>返回剩余噪声</translation>
     </message>
     <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
         <source>(+{count} characters)</source>
         <translation>（另有 {count} 个字符）</translation>
     </message>

@@ -33,6 +33,13 @@ INFOTEXT = (
     "Steps: 13, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 5.5, Seed: 4242, "
     "Size: 64x64, Model hash: 0123456789, Model: tiny-sd, Clip skip: 2, Version: v1.10.1"
 )
+# A hires-fix run, Clip skip left out (A1111 omits it at its default, 1).
+HIRES = (
+    "a lighthouse at dusk\nNegative prompt: blurry\n"
+    "Steps: 20, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 42, Size: 64x64, "
+    "Model hash: 0123456789, Model: tiny-sd, Denoising strength: 0.45, Hires upscale: 2, "
+    "Hires steps: 10, Hires upscaler: Latent, Version: v1.10.1"
+)
 
 
 def a1111_png(path: Path, infotext: str = INFOTEXT, **extra: str) -> Path:
@@ -105,6 +112,26 @@ def test_an_imported_image_shows_its_stored_record_and_raw_fields(
     wait_idle(qtbot, window)
     assert view.origin.text() == "Not recorded at import; read from the stored file now."
     assert "Seed\n4242" in view.summary.toPlainText()
+
+
+def test_an_a1111_hires_run_shows_a_table_per_stage_and_its_inferred_clip_skip(
+    qtbot, window, sample_case, tmp_path
+):
+    window.open_case(sample_case)
+    artifact_id = show_imported(qtbot, window, a1111_png(tmp_path / "hires.png", HIRES))
+    with Case.open(sample_case, readonly=True) as case:
+        (recipe,) = stored_provenance(case, artifact_id).recipes
+    summary = window.case_panel.provenance.summary
+    text = summary.toPlainText()
+    assert "Stage 1: base\nSource\nfirst pass" in text
+    assert "Stage 2: hires pass\nSource\nHires fix" in text
+    assert "Size\n128x128" in text and "Denoising strength\n0.45" in text
+    # Clip skip is not in the file: its value is marked, and a note says how it was inferred.
+    (how,) = [how for name, how in recipe.inferred if name == "clip_skip"]
+    assert "CLIP skip\n1 [1]" in text and f"[1] {how}" in text
+    assert "(inferred:" not in text
+    assert format_at(summary, "1 [1]").fontItalic()
+    assert not format_at(summary, "a lighthouse at dusk").fontItalic()
 
 
 def test_stages_are_tables_and_inferred_values_are_marked(qtbot, window, sample_case, tmp_path):
@@ -230,7 +257,7 @@ def test_screenshot_of_the_provenance_view(qtbot, settings, sample_case, tmp_pat
         window.resize(1440, 900)
         window.show()
         window.open_case(sample_case)
-        show_imported(qtbot, window, a1111_png(tmp_path / "made.png"))
+        show_imported(qtbot, window, a1111_png(tmp_path / "made.png", HIRES))
         view = window.case_panel.provenance
         expected = {"en": ("Summary", "Send Recipe to Generate"), "zh": ("摘要", "发送到生成面板")}
         assert (view.tabs.tabText(0), view.send_button.text()) == expected[language]

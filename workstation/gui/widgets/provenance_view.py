@@ -107,6 +107,7 @@ _FIELD_LABELS = {
     "generator_version": "version",
 }
 INFERRED_STYLE = "color: #7a7a7a; font-style: italic"
+NAME_WIDTH = 150  # pixels: every table's names in one column, the values aligned after
 
 
 class ProvenanceView(QWidget):
@@ -262,45 +263,45 @@ class ProvenanceView(QWidget):
         return {"exif": "EXIF", "xmp": "XMP"}.get(section.kind, section.kind)
 
     def _recipe(self, section: Section, recipe: Recipe) -> str:
-        """The recipe's rows; with more than one stage (the rows have "stage" lines), one table
-        per stage first. An inferred value (the file does not state it) is grey italic with a
-        footnote saying how it was inferred, instead of app/metadata.py's "(inferred: …)"."""
-        parts = []
+        """The recipe's rows, then, with more than one stage (the rows have "stage" lines), a
+        table per stage. An inferred value (the file does not state it) is grey italic with a
+        numbered note saying how it was inferred, in place of app/metadata.py's
+        "(inferred: …)"."""
+        notes: list[str] = []  # how each marked value was inferred, numbered from 1
+        unplaced: list[str] = []  # inferred fields that have no row of their own
+        rows = []
+        for row in section.rows:
+            if row.label == "stage":
+                continue  # shown as the stage tables below
+            if row.label == "inferred":
+                unplaced.append(row.value)
+                continue
+            inferred = [
+                how for name, how in recipe.inferred if _FIELD_LABELS.get(name, name) == row.label
+            ]
+            value = row.value
+            for how in inferred:
+                value = value.replace(f"  (inferred: {how})", "")
+            if inferred:
+                notes.append("; ".join(inferred))
+            rows.append((_label(row.label), value, len(notes) if inferred else 0))
+        parts = [self._table(rows)]
         staged = any(row.label == "stage" for row in section.rows)
         for number, stage in enumerate(recipe.stages if staged else (), start=1):
             role = QCoreApplication.translate("Provenance", _ROLES.get(stage.role, stage.role))
             title = self.tr("Stage {number}: {role}").format(number=number, role=role)
             parts.append(f"<p><b>{html.escape(title)}</b></p>")
             parts.append(self._table(self._stage_rows(stage)))
-        notes: list[str] = []
-        rows = []
-        for row in section.rows:
-            if row.label == "stage":
-                continue  # shown as the stage tables above
-            inferred = [
-                how for name, how in recipe.inferred if _FIELD_LABELS.get(name, name) == row.label
-            ]
-            if row.label == "inferred":
-                rows.append((_label(row.label), row.value, len(notes) + 1))
-                notes.append(row.value)
-            elif inferred:
-                value = row.value
-                for how in inferred:
-                    value = value.replace(f"  (inferred: {how})", "")
-                notes.append("; ".join(inferred))
-                rows.append((_label(row.label), value, len(notes)))
-            else:
-                rows.append((_label(row.label), row.value, 0))
-        parts.append(self._table(rows))
-        if notes:
-            items = "".join(
-                f"<li><span style='{INFERRED_STYLE}'>[{n}] {html.escape(how)}</span></li>"
-                for n, how in enumerate(notes, start=1)
-            )
+        if notes or unplaced:
             legend = self.tr(
                 "Grey italic: not stated in the file but inferred by the reader, as follows."
             )
-            parts.append(f"<p style='{INFERRED_STYLE}'>{html.escape(legend)}</p><ul>{items}</ul>")
+            lines = [f"[{n}] {how}" for n, how in enumerate(notes, start=1)] + unplaced
+            parts.append(
+                f"<p style='{INFERRED_STYLE}'>{html.escape(legend)}"
+                + "".join(f"<br>{html.escape(line)}" for line in lines)
+                + "</p>"
+            )
         return "".join(parts)
 
     def _stage_rows(self, stage: Stage) -> list[tuple[str, str, int]]:
@@ -325,11 +326,14 @@ class ProvenanceView(QWidget):
             (_label("denoising"), stage.denoise),
             (_label("model"), stage.model),
             (_label("size"), size),
-            (self.tr("Adds noise"), stage.add_noise),
-            (self.tr("Returns leftover noise"), stage.return_with_leftover_noise),
+            (self.tr("Adds noise"), self._yes_no(stage.add_noise)),
+            (self.tr("Returns leftover noise"), self._yes_no(stage.return_with_leftover_noise)),
         ]
         rows = [(name, str(value), 0) for name, value in values if value is not None]
         return rows + [(name, value, 0) for name, value in stage.settings]
+
+    def _yes_no(self, value: bool | None) -> str | None:
+        return None if value is None else self.tr("yes") if value else self.tr("no")
 
     def _body(self, section: Section) -> str:
         if section.kind == "warnings":
@@ -347,7 +351,7 @@ class ProvenanceView(QWidget):
             if note:
                 value = f"<span style='{INFERRED_STYLE}'>{value} [{note}]</span>"
             cells.append(
-                f"<tr><td style='padding-right: 12px'><b>{html.escape(name)}</b></td>"
+                f"<tr><td width='{NAME_WIDTH}'><b>{html.escape(name)}</b></td>"
                 f"<td style='white-space: pre-wrap'>{value}</td></tr>"
             )
         return f"<table cellspacing='0' cellpadding='2'>{''.join(cells)}</table>"
