@@ -504,3 +504,33 @@ def test_a_sampler_that_does_not_feed_the_saved_image_is_listed_apart(write) -> 
     assert "sampler node 50 does not feed the saved image; listed, not in the recipe" in (
         meta.warnings
     )
+
+
+def test_batch_pick_and_a_second_output_are_named(write) -> None:
+    graph = txt2img_graph()
+    graph["5"]["inputs"]["batch_size"] = 4
+    graph["60"] = {
+        "class_type": "LatentFromBatch",
+        "inputs": {"batch_index": 2, "length": 1, "samples": ["5", 0]},
+    }
+    graph["3"]["inputs"]["latent_image"] = ["60", 0]
+    graph["61"] = {"class_type": "PreviewImage", "inputs": {"images": ["8", 0]}}
+    meta = comfy(write, graph)
+    recipe = meta.recipe
+    assert ("batch index", "2 (LatentFromBatch node 60)") in recipe.stages[0].settings
+    assert (recipe.width, recipe.height, recipe.peer.batch_size) == (512, 384, 4)
+    assert meta.warnings == (
+        "2 output nodes; the recipe is for SaveImage node 9's image (the file may be another's: "
+        "node 61)",
+    )
+
+
+def test_samplers_feeding_each_other_in_a_loop_end_with_one_warning(write) -> None:
+    graph = txt2img_graph()
+    graph["13"] = second_pass(["3", 0], 0.5)
+    graph["3"]["inputs"]["latent_image"] = ["13", 0]
+    meta = comfy(write, graph)
+    assert [s.source for s in meta.recipe.stages] == ["KSampler node 13", "KSampler node 3"]
+    assert [w for w in meta.warnings if "loop" in w] == [
+        "sampler node 3 feeds its own latent in a loop; read up to there"
+    ]

@@ -363,7 +363,8 @@ def _final_sampler(
             if others:
                 warnings.append(
                     f"{len(outputs)} output nodes; the recipe is for {_kind(graph.nodes[output])} "
-                    f"node {output}"
+                    f"node {output}'s image (the file may be another's: node "
+                    f"{', '.join(others)})"
                 )
             return trace.node_id, [output], trace
     fed = {
