@@ -159,6 +159,7 @@ def test_absent_clip_skip_is_shown_as_inferred_and_a_recorded_one_is_not(write) 
         "detailer: ADetailer 2nd, steps 20, denoise 0.5, ADetailer model hand_yolov8n.pt",
     ) in rows
     assert ("model file", "refiner: sd_xl_refiner_1.0  [7440042bbd]  (Refiner)") in rows
+    assert ("steps", "30  (the schedule; the base pass ran steps 0–24)") in rows
 
     recorded = read(write, {**SETTINGS, "Clip skip": 2, "RNG": "CPU"}, "b.png")
     assert recorded.recipe.clip_skip == 2 and not recorded.recipe.is_inferred("clip_skip")

@@ -235,7 +235,7 @@ def test_sdxl_base_and_refiner_are_two_stages_not_a_hires_pass(write) -> None:
     check_base_and_refiner(meta.recipe)
     assert meta.warnings == ()
     rows = [(row.label, row.value) for row in sections(meta)[0].rows]
-    assert ("steps", "25") in rows
+    assert ("steps", "25  (the schedule; the base pass ran steps 0–20)") in rows
     assert (
         "stage",
         "base: KSamplerAdvanced node 10, euler + normal, steps 0–20 of 25, cfg 8, seed 5, "

@@ -154,6 +154,12 @@ def _recipe(recipe: Recipe) -> list[Row]:
         notes = [how[name] for name in names if name in how]
         marked.update(name for name in names if name in how)
         text = str(value) + "".join(f"  (inferred: {note})" for note in notes)
+        first = recipe.stages[0] if recipe.stages else None
+        if label == "steps" and first and (first.start_step or first.end_step is not None):
+            end = first.end_step if first.end_step is not None else first.steps
+            text += (
+                f"  (the schedule; the {first.role} pass ran steps {first.start_step or 0}–{end})"
+            )
         rows.append(Row(label, text))
     for lora in recipe.loras:
         te = (
