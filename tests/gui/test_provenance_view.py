@@ -94,7 +94,7 @@ def test_an_imported_image_shows_its_stored_record_and_raw_fields(
     assert "PNG tEXt | parameters" in raw and INFOTEXT in raw
     assert "PNG tEXt | comment" in raw and long_value not in raw and "(+500 characters)" in raw
     assert format_at(view.raw, "Steps: 13, Sampler").fontFamilies() == ["monospace"]
-    view._copy_raw(QUrl("copy:1"))
+    view.raw.anchorClicked.emit(QUrl("copy:1"))  # its "Copy value" link
     assert QGuiApplication.clipboard().text() == long_value
     assert view.send_button.isEnabled() and view.reproduce_button.isEnabled()
 
@@ -213,6 +213,14 @@ def test_reproduce_from_the_view_runs_the_job_and_can_be_cancelled(
     panel.select_ids([disputed])
     wait_idle(qtbot, window)
     assert panel.provenance.reproduce_button.isEnabled()
+    # The workstation's own PNG fills the form it was made with.
+    form = window.generate_panel.form
+    made = (form.prompt.toPlainText(), form.seed.value())
+    form.steps.setValue(20)
+    form.prompt.setPlainText("something else")
+    panel.provenance.send_button.click()
+    assert (form.prompt.toPlainText(), form.seed.value(), form.steps.value()) == (*made, 3)
+    assert window.statusBar().currentMessage() == "Filled every field from the recipe."
 
     panel.provenance.reproduce_button.click()  # opens the dialog and finds the models
     dialog = window.tools.dialogs["reproduce"]
