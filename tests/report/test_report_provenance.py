@@ -257,7 +257,7 @@ def test_english_block_states_iptc_c2pa_and_watermarks(reports):
         "Adobe Firefly",
         "c2pa.created",
         "urn:uuid:edit (active manifest)",
-        "StableDiffusionV1 (SD 1.x scripts)",
+        "StableDiffusionV1 SD 1.x scripts",
         "131 of 136",
         "19 of 48",
         "not detected",

@@ -105,8 +105,7 @@ class _Block:
 
     def __init__(self, ctx: Context):
         self.ctx, self.t = ctx, ctx.t
-        self.wrap = ParagraphStyle("prov_wrap", parent=ctx.styles.cell, wordWrap="CJK")
-        self.mono_wrap = ParagraphStyle("prov_mono", parent=ctx.styles.mono, wordWrap="CJK")
+        self.mono = ctx.styles.mono
         self.label = ParagraphStyle(
             "prov_label", parent=ctx.styles.cell_bold, spaceBefore=5, spaceAfter=1, keepWithNext=1
         )
@@ -115,21 +114,18 @@ class _Block:
         )
 
     def flowables(self, meta: ImageMetadata) -> list[Flowable]:
+        story: list[Flowable] = []
         recipe = meta.recipe
-        generator = meta.generator if meta.generator not in ("", "none") else None
-        rows: list[tuple[str, Any]] = [
-            (
-                self.t("prov_generator"),
-                self.value(
-                    generator or self.t("prov_generator_none"),
-                    mark=recipe is not None and recipe.is_inferred("generator"),
-                ),
-            )
-        ]
-        if recipe is not None and recipe.generator_version:
-            mark = recipe.is_inferred("generator_version")
-            rows.append((self.t("prov_version"), self.value(recipe.generator_version, mark=mark)))
-        story: list[Flowable] = [self.ctx.key_values(rows, 110)]
+        if meta.generator not in ("", "none"):
+            mark = recipe is not None and recipe.is_inferred("generator")
+            rows: list[tuple[str, Any]] = [
+                (self.t("prov_generator"), self.value(meta.generator, mark=mark))
+            ]
+            if recipe is not None and recipe.generator_version:
+                mark = recipe.is_inferred("generator_version")
+                version = self.value(recipe.generator_version, mark=mark)
+                rows.append((self.t("prov_version"), version))
+            story.append(self.ctx.key_values(rows, 110))
         if not meta.recipes:
             story.append(self.ctx.p(self.t("prov_no_recipe"), self.ctx.styles.small))
         for n, one in enumerate(meta.recipes, start=1):
@@ -153,21 +149,28 @@ class _Block:
     # 1. Text
 
     def value(
-        self, text: object, mark: bool = False, limit: int = VALUE_LIMIT, mono: bool = False
+        self,
+        text: object,
+        mark: bool = False,
+        limit: int = VALUE_LIMIT,
+        mono: bool = False,
+        small: bool = False,
     ) -> Paragraph:
         """A value from the file as a cell: escaped, cut to `limit`, † when inferred."""
         text = "" if text is None else str(text)
         shown = _cut(text, limit, self.t)
-        wrap = bool(_CJK.search(shown) or _LONG_RUN.search(shown))
-        style = (
-            (self.mono_wrap if wrap else self.ctx.styles.mono)
-            if mono
-            else (self.wrap if wrap else self.ctx.styles.cell)
-        )
+        style = self.mono if mono else self.detail if small else self.ctx.styles.cell
+        if _CJK.search(shown) or _LONG_RUN.search(shown):
+            style = ParagraphStyle(f"{style.name}_wrap", parent=style, wordWrap="CJK")
         markup = self.ctx.fonts.markup(shown or "—")
         if mark:
             markup += " " + MARK
         return Paragraph(markup, style)
+
+    def stack(self, text: str, detail: str | None, mark: bool = False) -> list[Paragraph]:
+        """A value with a smaller grey line under it (where it came from, how it is read)."""
+        shown = [self.value(text, mark)]
+        return shown + [self.value(detail, small=True)] if detail else shown
 
     def words(self, prefix: str, word: str | None) -> str:
         """A word the reader writes (a role, a reading), translated when the report knows it."""
@@ -249,11 +252,8 @@ class _Block:
                 leftover = "enable" if stage.return_with_leftover_noise else "disable"
                 details.append(f"return_with_leftover_noise: {leftover}")
             details += [f"{key}: {value}" for key, value in stage.settings[:8]]
-            stage_cell = [self.value(role, self._inferred(recipe, index, stage, "mode"))]
-            if details:
-                stage_cell.append(
-                    Paragraph(self.ctx.fonts.markup(_cut("\n".join(details), 300)), self.detail)
-                )
+            mode_mark = self._inferred(recipe, index, stage, "mode")
+            stage_cell = self.stack(role, "\n".join(details), mode_mark)
             sampler = " / ".join(str(v) for v in (stage.sampler, stage.scheduler) if v)
             size = f"{stage.width} \u00d7 {stage.height}" if stage.width and stage.height else None
             rows.append(
@@ -277,7 +277,7 @@ class _Block:
                     cell("model", stage.model),
                 ]
             )
-        widths = [96, 64, 60, 26, 54, 44, 40]
+        widths = [86, 60, 58, 24, 52, 44, 38]
         widths.append(FRAME_WIDTH - sum(widths))
         return self.grid(header, rows, widths)
 
@@ -479,19 +479,24 @@ class _Block:
         if not readings:
             story.append(self.ctx.p(t("prov_watermark_none"), self.ctx.styles.small))
             return story
-        rows = [
-            [
-                self.value(r.method),
-                self.value(f"{r.message} ({r.used_by})" if r.used_by else r.message),
-                self.value(t("prov_matched_value", matched=r.matched, length=r.length)),
-                self.value(
-                    self.words("prov_reading_", r.reading) + (f" \u2014 {r.rule}" if r.rule else "")
-                ),
-            ]
-            for r in readings
-        ]
+        rules: dict[str, int] = {}  # the published rule of each reading, numbered once
+        rows = []
+        for r in readings:
+            reading = self.words("prov_reading_", r.reading)
+            if r.rule:
+                reading += f" [{rules.setdefault(r.rule, len(rules) + 1)}]"
+            rows.append(
+                [
+                    self.value(r.method),
+                    self.stack(r.message, r.used_by),
+                    self.value(t("prov_matched_value", matched=r.matched, length=r.length)),
+                    self.value(reading),
+                ]
+            )
         header = [t("prov_method"), t("prov_message"), t("prov_matched"), t("prov_reading")]
-        story += self.grid(header, rows, [60, 170, 60, FRAME_WIDTH - 290])
+        story += self.grid(header, rows, [44, 250, 56, FRAME_WIDTH - 350])
+        for rule, n in rules.items():
+            story.append(self.value(f"[{n}] {rule}", small=True))
         story.append(self.ctx.p(t("prov_watermark_caveat"), self.ctx.styles.small))
         return story
 
