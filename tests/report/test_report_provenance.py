@@ -5,6 +5,7 @@ exhibit without a record, a withdrawn record, an unreadable one, hostile text, a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -375,3 +376,19 @@ def test_a_real_import_of_an_automatic1111_png(tmp_path):
     ):
         assert _flat(expected) in flat, expected
     assert EN["prov_none"] not in text
+
+
+def test_odd_stored_values_give_one_line_and_other_files_are_named(tmp_path):
+    """A record another version wrote with a text CFG, and one that describes another file."""
+    case = Case.create(tmp_path / "case", title="Odd", examiner="E")
+    paths = [_image(tmp_path, f"{n}.png", (n * 90, 10, 10)) for n in range(2)]
+    odd, moved = case.import_files(paths, role="disputed")
+    recipe = Recipe(generator="ComfyUI", source="PNG tEXt", stages=(Stage("base", "n", cfg="7,5"),))
+    _store(case, odd, _meta(odd, (recipe,)))
+    other = Recipe(generator="AUTOMATIC1111", source="PNG tEXt", seed=4242)
+    _store(case, moved, replace(_meta(moved, (other,)), sha256="ab" * 32))
+    result = build_report(case, ReportOptions(out=tmp_path / "r.pdf"))
+    text = " ".join(_text(result.export).split())
+    assert "The provenance record R1 could not be read:" in text and "Traceback" not in text
+    assert _flat(f"describes a file with SHA-256 {'ab' * 32}, not this exhibit") in _flat(text)
+    assert "4242" in text

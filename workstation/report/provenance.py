@@ -87,17 +87,17 @@ def block(ctx: Context, artifact: Artifact, record: Record | None) -> list[Flowa
     if ctx.evidence.record_changed(record):
         story.append(ctx.p(ctx.t("record_changed"), ctx.styles.warning))
     body = record.body
-    try:
+    try:  # a record another version wrote may not fit these types: one line, never a crash
         if not isinstance(body, Provenance):
             raise ValueError(record.problem or f"not a provenance record ({type(body).__name__})")
         meta = from_record(body)
+        shown = _Block(ctx).flowables(meta)
     except (TypeError, ValueError, KeyError, AttributeError) as error:
         text = ctx.t("prov_unreadable", id=record.id, error=_one_line(str(error)))
-        story.append(ctx.p(text, ctx.styles.warning))
-        return story
+        return [*story, ctx.p(text, ctx.styles.warning)]
     if meta.sha256 and meta.sha256.lower() != artifact.sha256.lower():
         story.append(ctx.p(ctx.t("prov_other_file", sha=meta.sha256), ctx.styles.warning))
-    return story + _Block(ctx).flowables(meta)
+    return story + shown
 
 
 class _Block:
