@@ -177,7 +177,7 @@ def test_small_large_and_damaged_images(write, monkeypatch) -> None:
     small = read_metadata(write("small.png", png(natural(200))))
     assert small.watermarks == () and small.warnings == ()
     shown = {s.kind: s for s in sections(small)}["watermark"]
-    assert "smaller than 256x256" in shown.rows[0].value
+    assert "not read: too small" in shown.rows[0].value
 
     monkeypatch.setattr(wm, "MAX_PIXELS", 300 * 300)
     large = read_metadata(write("large.png", png(natural(320))))

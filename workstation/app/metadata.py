@@ -14,7 +14,7 @@ from typing import Any
 
 from workstation.analysis.provenance import ImageMetadata, Recipe, read_metadata
 from workstation.analysis.provenance.result import Stage
-from workstation.analysis.provenance.watermark import MIN_PIXELS as WATERMARK_MIN_PIXELS
+from workstation.analysis.provenance.watermark import too_small
 from workstation.app.requests import option
 
 
@@ -287,7 +287,7 @@ def _c2pa(meta: ImageMetadata) -> list[Row]:
 def _watermarks(meta: ImageMetadata) -> list[Row]:
     """One row per known message tried (the rule it was read by as the note), then the caveat."""
     if not meta.watermarks:
-        return [Row("watermark", "not read: the image is smaller than 256x256 pixels")]
+        return [Row("watermark", "not read: too small for the method (256x256 pixels, 32 a side)")]
     rows = [
         Row(
             "watermark",
@@ -302,7 +302,7 @@ def _watermarks(meta: ImageMetadata) -> list[Row]:
 
 def _too_small_for_watermarks(meta: ImageMetadata) -> bool:
     """read_metadata skips these without a warning (its other skips leave one)."""
-    return meta.width is not None and 0 < meta.width * meta.height < WATERMARK_MIN_PIXELS
+    return meta.width is not None and too_small(meta.width, meta.height)
 
 
 WATERMARK_CAVEAT = (

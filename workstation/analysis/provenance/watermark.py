@@ -115,18 +115,19 @@ def read_watermarks(path: Path, warnings: list[str]) -> tuple[WatermarkReading, 
     from PIL import Image
 
     try:
-        with pywarnings.catch_warnings(record=True) as caught, Image.open(path) as image:
+        with pywarnings.catch_warnings(record=True) as caught:
             pywarnings.simplefilter("always")
-            width, height = image.size
-            if width * height < MIN_PIXELS or min(width, height) < 8 * _BLOCK:
-                return ()
-            if width * height > MAX_PIXELS:
-                warnings.append(
-                    f"watermark: not read, the image has {width * height:,} pixels "
-                    f"(more than {MAX_PIXELS:,})"
-                )
-                return ()
-            rgb = _rgb(image)
+            with Image.open(path) as image:
+                width, height = image.size
+                if too_small(width, height):
+                    return ()
+                if width * height > MAX_PIXELS:
+                    warnings.append(
+                        f"watermark: not read, the image has {width * height:,} pixels "
+                        f"(more than {MAX_PIXELS:,})"
+                    )
+                    return ()
+                rgb = _rgb(image)
     except Exception as error:  # Pillow raises many types on damaged pixel data
         warnings.append(f"watermark: the pixels cannot be decoded ({type(error).__name__})")
         return ()
@@ -138,10 +139,17 @@ def read_watermarks(path: Path, warnings: list[str]) -> tuple[WatermarkReading, 
     return tuple(reading(mark, blocks[mark.order]) for mark in KNOWN)
 
 
+def too_small(width: int, height: int) -> bool:
+    """Below the package's 256x256 pixels, or too thin for a row of 4x4 blocks."""
+    return width * height < MIN_PIXELS or min(width, height) < 8 * _BLOCK
+
+
 def _rgb(image) -> np.ndarray:
     """The first frame as 8-bit RGB, as OpenCV's imread would give it (16-bit scaled down)."""
     if image.mode.startswith("I;16") or image.mode == "I":
-        gray = np.asarray(image).astype(np.int64) >> 8
+        gray = np.asarray(image).astype(np.int64)
+        if image.mode != "I" or gray.max() > 255:  # "I" also holds 8-bit values
+            gray >>= 8
         gray = np.clip(gray, 0, 255).astype(np.uint8)
         return np.repeat(gray[:, :, None], 3, axis=2)
     if image.mode == "F":
