@@ -2212,6 +2212,10 @@ Withdrawn: {reason}</source>
         <translation>导入时未记录；现从案件存储的文件中读取。</translation>
     </message>
     <message>
+        <source>`workstation case provenance` records it for every image without one</source>
+        <translation>`workstation case provenance` 会为每张尚无记录的图像补录</translation>
+    </message>
+    <message>
         <source>The image records no recipe</source>
         <translation>该图像未记录生成参数</translation>
     </message>

@@ -194,6 +194,11 @@ class ProvenanceView(QWidget):
             if stored
             else self.tr("Not recorded at import; read from the stored file now.")
         )
+        self.origin.setToolTip(
+            ""
+            if stored
+            else self.tr("`workstation case provenance` records it for every image without one")
+        )
         self.origin.show()
         self.summary.setHtml(self._summary(meta))
         self.raw.setHtml(self._raw_tab(meta))
