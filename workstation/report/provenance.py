@@ -277,7 +277,7 @@ class _Block:
                     cell("model", stage.model),
                 ]
             )
-        widths = [86, 60, 58, 24, 52, 44, 38]
+        widths = [84, 58, 58, 24, 52, 50, 38]
         widths.append(FRAME_WIDTH - sum(widths))
         return self.grid(header, rows, widths)
 
