@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import struct
 import tracemalloc
+import unicodedata
 import zlib
 
 import pytest
 
 from tests.provenance.conftest import chunk, png_bytes, with_chunks
+from workstation import cli
 from workstation.analysis.images import load_image
 from workstation.analysis.provenance import containers, read_metadata
+from workstation.commands.terminal import json_text, printable
 from workstation.core.errors import InputError
 from workstation.core.media import probe
 
@@ -124,3 +127,73 @@ def test_a_3_mb_workflow_in_ztxt_reads_back_exactly(write, tmp_path) -> None:
     # read the file instead of refusing it as damaged
     assert probe(path).media_type == "image/png"
     assert load_image(path).original_size == (32, 24)
+
+
+# Terminal output: what files and users wrote is shown escaped, never raw
+
+HOSTILE = (
+    "a cat \x1b[2J\x1b]0;pwned\x07 on a mat\nsecond line \u202egnp.exe\u2066x\u2069, 猫\u3000ok"
+)
+SHOWN = "a cat \\x1b[2J\\x1b]0;pwned\\x07 on a mat"
+
+
+def unsafe(text: str) -> list[str]:
+    """Characters a terminal could act on or hide: controls but the newline, format characters
+    (bidi, zero-width), line and paragraph separators."""
+    return [
+        ch for ch in text if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+    ]
+
+
+def run(capsys, *argv: object) -> tuple[int, str, str]:
+    code = cli.main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_printable_escapes_what_a_terminal_would_act_on() -> None:
+    assert printable("plain 猫 text\u00a0\u3000") == "plain 猫 text\u00a0\u3000"
+    assert printable("\x1b[31m\x7f\x9b\u202e\u2066\u200b\ufeff\U000e0001") == (
+        "\\x1b[31m\\x7f\\x9b\\u202e\\u2066\\u200b\\ufeff\\U000e0001"
+    )
+    assert printable("one\ntwo\r\tthree") == "one\\ntwo\\r\\tthree"
+    assert printable("one\ntwo\x1b", indent="  ") == "one\n  two\\x1b"
+    data = {"name": "a\x1b\u202e\U0001f600\udc80 猫", "n": [1]}
+    text = json_text(data)
+    assert not unsafe(text) and "\\u001b\\u202e" in text and "猫" in text
+    assert json.loads(text) == data
+
+
+def test_metadata_prints_a_hostile_prompt_escaped(write, capsys) -> None:
+    infotext = f"{HOSTILE}\nSteps: 20, Seed: 5, Size: 64x48"
+    path = write("hostile.png", png_bytes({"parameters": infotext}))
+    assert b"iTXt" in path.read_bytes()  # not Latin-1: Pillow writes it as iTXt, as A1111 does
+    code, out, _ = run(capsys, "metadata", path)
+    assert code == 0 and not unsafe(out)
+    lines = out.splitlines()
+    (prompt,) = [n for n, line in enumerate(lines) if line.startswith("  prompt ")]
+    assert lines[prompt].endswith(SHOWN)
+    assert lines[prompt + 1] == " " * 14 + "second line \\u202egnp.exe\\u2066x\\u2069, 猫\u3000ok"
+    assert any(SHOWN + "\\nsecond line" in line for line in lines)  # the raw field, on one line
+    code, out, _ = run(capsys, "metadata", path, "--json")
+    assert code == 0 and not unsafe(out)
+    assert json.loads(out)["recipes"][0]["prompt"] == HOSTILE  # exact
+
+
+def test_case_list_prints_a_hostile_file_name_escaped(tmp_path, capsys) -> None:
+    name = "exhibit\x1b[8m hidden\x1b[0m \u202egnp.png"
+    source = tmp_path / name
+    source.write_bytes(png_bytes())
+    root = tmp_path / "case"
+    assert run(capsys, "case", "init", root, "--title", "T\x1b]0;x\x07", "--examiner", "A")[0] == 0
+    code, out, _ = run(capsys, "case", "import", root, source)
+    assert code == 0 and not unsafe(out)
+    code, out, _ = run(capsys, "case", "list", root)
+    assert code == 0 and not unsafe(out)
+    assert out.startswith("T\\x1b]0;x\\x07 — 1 artifact(s)\n")
+    assert out.rstrip("\n").endswith("exhibit\\x1b[8m hidden\\x1b[0m \\u202egnp.png")
+    code, out, _ = run(capsys, "case", "list", root, "--json")
+    assert code == 0 and not unsafe(out)
+    assert json.loads(out)[0]["original_name"] == name
+    code, out, _ = run(capsys, "case", "log", root)
+    assert code == 0 and not unsafe(out) and "exhibit\\x1b[8m" in out

@@ -7,7 +7,6 @@ sequence or bidi override reaches the terminal raw; `--json` is exact."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from workstation.app.case_writer import CaseWriter
 from workstation.app.evidence import ImportRequest, import_evidence
 from workstation.app.provenance import ProvenanceRequest, record_missing
 from workstation.app.requests import add_arguments, from_arguments
-from workstation.commands.terminal import printable
+from workstation.commands.terminal import json_text, printable
 from workstation.core.case import ROLES, Case
 
 
@@ -123,7 +122,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     with Case.open(args.dir) as case:
         artifacts = case.artifacts(role=args.role)
         if args.json:
-            print(json.dumps([a.to_dict() for a in artifacts], indent=2, ensure_ascii=False))
+            print(json_text([a.to_dict() for a in artifacts]))
             return 0
         print(f"{printable(case.info.title)} — {len(artifacts)} artifact(s)")
         for a in artifacts:
@@ -152,7 +151,7 @@ def cmd_records(args: argparse.Namespace) -> int:
             }
             for r in found
         ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_text(rows))
         return 0
     for r in found:
         state = " (withdrawn)" if r.withdrawn else f" ({r.problem})" if r.problem else ""
@@ -175,7 +174,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     verified = verify_case(from_arguments(VerifyRequest, args), writer(args))
     report, expect = verified.report, verified.expected
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(json_text(report.to_dict()))
     else:
         for problem in report.problems:
             print(f"MISMATCH  {printable(problem)}")
@@ -198,7 +197,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     with Case.open(args.dir) as case:
         entries = case.audit_entries()
     if args.json:
-        print(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
+        print(json_text([e.to_dict() for e in entries]))
         return 0
     for e in entries:
         summary, actor = printable(_summary(e.action, e.details)), printable(e.actor)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from workstation.app.examiner_records import findings
 from workstation.app.findings import FindingRequest, add_finding
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.case import writer
-from workstation.commands.terminal import printable
+from workstation.commands.terminal import json_text, printable
 from workstation.core.case import Case
 
 
@@ -61,7 +60,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         for row in found
     ]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_text(rows))
         return 0
     for row in rows:
         figure = f" ({row['figure']})" if row["figure"] else ""

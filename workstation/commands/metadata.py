@@ -7,7 +7,6 @@ its images when it was imported (its provenance record), and says so.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from workstation.analysis.provenance import ImageMetadata
@@ -15,7 +14,7 @@ from workstation.app.case import parse_id
 from workstation.app.metadata import MetadataRequest, Section, read_provenance, sections
 from workstation.app.provenance import show_recorded
 from workstation.app.requests import from_arguments
-from workstation.commands.terminal import printable
+from workstation.commands.terminal import json_text, printable
 from workstation.core.errors import InputError
 
 RAW_SHOWN = 300  # characters of each raw field in the text view; --json has them whole
@@ -59,7 +58,7 @@ def cmd_metadata(args: argparse.Namespace) -> int:
         shown = {"record_id": record.id, "artifact_id": found.artifact.id}
         shown["recorded_at"] = record.created_at
     if args.json:
-        print(json.dumps({**shown, **meta.to_dict()}, indent=2, ensure_ascii=False))
+        print(json_text({**shown, **meta.to_dict()}))
         return 0
     if shown:
         print(
