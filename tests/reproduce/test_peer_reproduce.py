@@ -71,6 +71,14 @@ def test_a1111_img2img_finds_its_init_image_in_the_case(origin, models_dir, tmp_
     done = reproduce(request, plan, writer=writer)
     assert done.exact_match, done.result.pixels
     assert any("A1111" in note or "AUTOMATIC1111" in note for note in done.result.notes)
+    with Case.open(case_dir) as case:  # every image the reproduction stored has its provenance
+        from workstation.app.provenance import stored_provenance
+
+        links = {k.label: k.artifact_id for k in case.record(done.record_id).links}
+        recorded = {label: stored_provenance(case, id_) for label, id_ in links.items() if id_}
+        assert all(recorded.values()) and len(recorded) >= 3, recorded.keys()
+        assert recorded["disputed"].recipe.seed == 1234
+        assert recorded["regenerated"].generator == "Workstation"
 
 
 def test_a_comfyui_batch_file_is_matched_to_its_item(origin, tmp_path) -> None:
