@@ -122,7 +122,7 @@ def _decode_image(path: Path, shown: Path) -> MediaInfo:
     except ValueError as error:
         if "MAX_TEXT" in str(error):  # Pillow's text limit, set above
             raise InputError(
-                f"{shown}: its PNG text decompresses to more than {MAX_TEXT >> 20} MB "
+                f"{shown}: its PNG text comes to more than {MAX_TEXT >> 20} MB "
                 "(possible decompression bomb; `workstation metadata` reads it up to there)"
             ) from None
         raise InputError(f"{shown}: damaged or truncated image ({error})") from None
