@@ -55,9 +55,11 @@ def test_open_case_shows_artifacts_thumbnails_details_and_log(qtbot, window, sam
     sha_label = panel.details.findChild(type(panel.verify_label), "sha256")
     assert sha_label.text() == panel.details.artifact.sha256
     assert not panel.details.preview.pixmap().isNull()
-    # Audit log, newest first.
-    assert panel.audit.rowCount() == 5
-    assert panel.audit.entry(0).action == "import" and panel.audit.entry(4).action == "case created"
+    # Audit log, newest first: the case, four imports, then each image's provenance record.
+    assert panel.audit.rowCount() == 9
+    assert [panel.audit.entry(row).action for row in range(9)] == (
+        ["provenance"] * 4 + ["import"] * 4 + ["case created"]
+    )
     assert "Sample case" in window.windowTitle()
     assert str(sample_case) in window.settings.recent_cases[0]
 

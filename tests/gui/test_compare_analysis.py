@@ -119,9 +119,9 @@ def test_keeping_a_comparison_stores_its_record_and_pictures(qtbot, window, samp
     with qtbot.waitSignal(window.pair.stored, timeout=JOB_TIMEOUT_MS):
         tab.save_button.click()
     wait_idle(qtbot, window)
-    assert "comparison record #1" in tab.status.text()
     with Case.open(sample_case) as case:
         (record,) = case.records("comparison")
+        assert f"comparison record #{record.id}" in tab.status.text()
         linked = {k.label: k.artifact_id for k in record.links}
         assert (linked["image_a"], linked["image_b"]) == (2, 1)
         assert [k.label for k in record.linked("input")] == ["image_a", "image_b"]

@@ -180,13 +180,15 @@ def test_case_add_finding_offers_every_artifact_and_record(qtbot, window, compar
         "A3 independent_work.png",
         "A4 unrelated_work.png",
     ]
-    assert any(text.startswith("R1 comparison — A1 vs A2") for text in shown)
+    # R1-R4: the sample images' provenance records, made at import
+    assert any(text.startswith("R5 comparison — A1 vs A2") for text in shown)
     wait_idle(qtbot, window)
 
 
 def test_double_click_on_a_finding_about_a_comparison_shows_its_pair(qtbot, window, compared_case):
     with Case.open(compared_case) as case:
-        case.add_finding("ok", "The pair was compared as recorded.", record_id=1)
+        (comparison,) = case.records("comparison")
+        case.add_finding("ok", "The pair was compared as recorded.", record_id=comparison.id)
     window.open_case(compared_case)
     window.pair.set_side("a", window.session.artifact(3))
     panel = window.findings_panel

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.compare import CompareRequest, compare
-from workstation.app.provenance import provenance_for, provenance_for_record, record_provenance
+from workstation.app.provenance import provenance_for, provenance_for_record
 from workstation.app.report import ReportRequest, build_stored_report
 from workstation.core.case import Case
 from workstation.paths import SAMPLES_DIR
@@ -38,10 +38,12 @@ def build_sample_case(root: Path) -> Case:
         examiner="Demo Examiner",
         organisation="AIGC Evidence Workstation",
     )
-    with case.transaction():  # as `case import` does: each image with its provenance record
-        for name, (role, note) in SAMPLE_ROLES.items():
-            artifact = case.import_file(SAMPLES_DIR / name, role=role, note=note)
-            record_provenance(case, artifact)
+    with case.transaction():  # as `case import` does: the images, then their provenance records
+        imported = [
+            case.import_file(SAMPLES_DIR / name, role=role, note=note)
+            for name, (role, note) in SAMPLE_ROLES.items()
+        ]
+        provenance_for(case, imported)
     return case
 
 
