@@ -90,6 +90,10 @@ def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
     # closer to it (pHash distance, per seed) than high strength or no LoRA.
     with Case.open(tmp_path / "sample-case") as case:
         studies = {r.payload["study"]: r.payload["points"] for r in case.records("study")}
+        # every image in the case has its provenance record: imported, generated, studied, drawn
+        images = {a.id for a in case.artifacts() if a.media_type.startswith("image/")}
+        about = [k.artifact_id for r in case.records("provenance") for k in r.linked("about")]
+        assert sorted(about) == sorted(images)
 
     def distance(study: str, parameter: str, value: float, seed: int) -> int:
         [point] = [p for p in studies[study] if p[parameter] == value and p["seed"] == seed]
@@ -105,3 +109,4 @@ def test_demo_builds_and_verifies_the_sample_case(tmp_path: Path) -> None:
     again = run_cli("demo", "--out", tmp_path, check=True)  # a second run reuses the case
     assert "comparison already in the case" in again.stdout
     assert "Demo generation already in the case" in again.stdout
+    assert "Provenance recorded for 0 more image(s)" in again.stdout
