@@ -228,3 +228,22 @@ def test_generated_images_get_their_provenance(tmp_path, files) -> None:
         assert output.generator == "Workstation" and output.recipe.seed == 3
         assert actions(case).count("provenance") == 4
         assert case.verify().ok
+
+
+def test_images_a_comparison_brings_into_the_case_get_their_provenance(tmp_path, files, capsys):
+    """`compare A B --case` imports A and B when the case lacks them (and stores its pictures):
+    not through `case import`, yet each gets its record."""
+    root = tmp_path / "case"
+    Case.create(root, title="T", examiner="Ann").close()
+    other = files["a1111.png"].with_name("other.png")
+    other.write_bytes(png_bytes({"Comment": "a second image"}, size=(64, 48)))
+    code, _, err = run(capsys, "compare", files["a1111.png"], other, "--case", root)
+    assert code == 0, err
+    with Case.open(root) as case:
+        images = [a for a in case.artifacts() if a.media_type.startswith("image/")]
+        assert len(images) > 2  # the two compared, and pictures
+        recorded = {a.original_name: stored_provenance(case, a.id) for a in images}
+        assert all(recorded.values()), recorded.keys()
+        assert recorded["a1111.png"].recipe.seed == 1234
+        assert actions(case).count("provenance") == len(images)
+        assert case.verify().ok

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_writer
+from workstation.app.provenance import provenance_for_record
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder
 from workstation.engine.runtime import Runtime
@@ -91,5 +92,7 @@ def keep_comparison(
 
     with tempfile.TemporaryDirectory(prefix="workstation-compare-") as scratch:
         pictures = pictures or write_outputs(report, Path(scratch))
-        with writer.open() as case:
-            return store_in_case(case, report, pictures, *sources)
+        with writer.open() as case, case.transaction():
+            record_id = store_in_case(case, report, pictures, *sources)
+            provenance_for_record(case, record_id)  # the images compared, the pictures
+            return record_id

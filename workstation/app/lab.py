@@ -18,6 +18,7 @@ from workstation.analysis.lab_settings import LabSettings, parse_sizes
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_writer
+from workstation.app.provenance import provenance_for_record
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder
 from workstation.app.train import DEMO_MODEL
@@ -108,5 +109,7 @@ def run_lab(
     # 3. Store grids, plot and the lab record in one transaction.
     if runtime is not None:
         runtime.say("storing the results in the case")
-    with writer.open() as case:
-        return LabOutcome(store_lab(case, result), result)
+    with writer.open() as case, case.transaction():
+        record_id = store_lab(case, result)
+        provenance_for_record(case, record_id)  # grids and plot
+    return LabOutcome(record_id, result)

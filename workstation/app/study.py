@@ -18,6 +18,7 @@ from workstation.analysis.studies import defaults
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_file
+from workstation.app.provenance import provenance_for
 from workstation.app.recipe import Recipe
 from workstation.app.requests import nested, option, reset
 from workstation.app.resources import ClipHolder
@@ -232,7 +233,11 @@ def run_study(
     clip = (clips or ClipHolder()).get(getattr(request, "clip", ClipChoice()))
     # 2. Generate, measure and store.
     with writer.open() as case:
-        return request.run(case, study, clip, runtime)
+        before = max((a.id for a in case.artifacts()), default=0)
+        outcome = request.run(case, study, clip, runtime)
+        with case.transaction():  # the images it made (a cancelled study's: `case provenance`)
+            provenance_for(case, [a for a in case.artifacts() if a.id > before])
+        return outcome
 
 
 def _checked(study: Any) -> Any:
