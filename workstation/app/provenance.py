@@ -2,7 +2,8 @@
 record linked to it (role "about"), so the window and the report show what the stored bytes said.
 
     import_evidence → record_provenance (same transaction as the import)
-    generate, reproduce, the demo → provenance_for (the images they stored, same transaction)
+    generate, reproduce, compare --case, lab, study, the demo → provenance_for(_record) (the
+    images they stored, in their transaction; a study's after its items)
     `workstation case provenance` → record_missing (images of a case made before this existed)
     Case panel / report / `metadata --case` → stored_provenance
 
