@@ -91,7 +91,8 @@ def record_missing(request: ProvenanceRequest, writer: CaseWriter) -> list[Recor
     with writer.open() as case, case.transaction():  # a read-only case is refused here
         if request.artifact is not None:
             return provenance_for(case, [case.artifact(request.artifact)])
-        return provenance_for(case, case.artifacts())
+        made = made_here(case)
+        return provenance_for(case, [a for a in case.artifacts() if a.id not in made])
 
 
 def provenance_for(case: Case, artifacts: Iterable[Artifact]) -> list[Recorded]:
@@ -117,10 +118,26 @@ def provenance_for(case: Case, artifacts: Iterable[Artifact]) -> list[Recorded]:
 
 
 def provenance_for_record(case: Case, record_id: int) -> list[Recorded]:
-    """Record the provenance of the images a record links (a generation's output and steps, a
-    reproduction's disputed and regenerated images)."""
-    ids = dict.fromkeys(k.artifact_id for k in case.record(record_id).links if k.artifact_id)
+    """Record the provenance of the images a record links as evidence (a generation's output and
+    init image, a reproduction's disputed and regenerated images). Its denoising steps and figures
+    are not: the record that made them already says how, and a run keeps dozens of them."""
+    links = case.record(record_id).links
+    ids = dict.fromkeys(k.artifact_id for k in links if k.artifact_id and k.role not in _MADE)
     return provenance_for(case, [case.artifact(artifact_id) for artifact_id in ids])
+
+
+_MADE = ("step", "figure")  # link roles of images the workstation drew from a record's run
+
+
+def made_here(case: Case) -> set[int]:
+    """Artifacts linked only as a run's steps or figures (see `provenance_for_record`)."""
+    made: set[int] = set()
+    evidence: set[int] = set()
+    for record in case.records():
+        for link in record.links:
+            if link.artifact_id:
+                (made if link.role in _MADE else evidence).add(link.artifact_id)
+    return made - evidence
 
 
 # Showing what was recorded

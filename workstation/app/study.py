@@ -18,7 +18,7 @@ from workstation.analysis.studies import defaults
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_file
-from workstation.app.provenance import provenance_for
+from workstation.app.provenance import made_here, provenance_for
 from workstation.app.recipe import Recipe
 from workstation.app.requests import nested, option, reset
 from workstation.app.resources import ClipHolder
@@ -236,7 +236,10 @@ def run_study(
         before = max((a.id for a in case.artifacts()), default=0)
         outcome = request.run(case, study, clip, runtime)
         with case.transaction():  # the images it made (a cancelled study's: `case provenance`)
-            provenance_for(case, [a for a in case.artifacts() if a.id > before])
+            made = made_here(case)  # its figures: the study record says how they were drawn
+            provenance_for(
+                case, [a for a in case.artifacts() if a.id > before and a.id not in made]
+            )
         return outcome
 
 
