@@ -41,6 +41,47 @@ NOTICE = (
 )
 CALIBRATION = "our calibration (benchmarks/calibrate_bands.py"
 NEAR, SIMILAR, DIFFERENT, UNBANDED = "near-duplicate", "similar", "different", "no band"
+# The words around the thresholds, per language ("en" is what records store). The band names are
+# the keys of the "en" table; a record's band is one of them.
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        NEAR: NEAR,
+        SIMILAR: SIMILAR,
+        DIFFERENT: DIFFERENT,
+        UNBANDED: UNBANDED,
+        "notice": NOTICE,
+        "rule": "{near}; {similar} {sign} {threshold}; otherwise {different}",
+        "near_rule": "{near} {sign} {threshold}",
+        "no_near": "no {near} range ({why})",
+        "source": "{source}; ranges from {calibration}",
+        "calibration": (
+            CALIBRATION + ": of transformed copies, {near_share}{similar_share} reach "
+            "{similar}; {near} = beyond all {negatives} different-work pairs measured, "
+            "{similar} = at most 1 % of them)"
+        ),
+        "near_share": "{share} reach {near}, ",
+    },
+    "zh": {
+        NEAR: "近似重复",
+        SIMILAR: "相似",
+        DIFFERENT: "不同",
+        UNBANDED: "无区间",
+        "notice": (
+            "区间仅为测量值范围的名称，既不表示一幅图像复制了另一幅，也不是法律结论；"
+            "每个读数都列出了阈值及其来源。"
+        ),
+        "rule": "{near}；{similar} {sign} {threshold}；其余为{different}",
+        "near_rule": "{near} {sign} {threshold}",
+        "no_near": "无{near}区间（{why}）",
+        "source": "{source}；区间来自{calibration}",
+        "calibration": (
+            "本软件的校准（benchmarks/calibrate_bands.py：变换后的副本中，{near_share}"
+            "{similar_share} 达到{similar}；{near} = 超出全部 {negatives} 对不同作品的测量值，"
+            "{similar} = 至多 1% 的不同作品对达到）"
+        ),
+        "near_share": "{share} 达到{near}，",
+    },
+}
 # Different-work pairs the calibration measured: every pair for the hashes (vectorised), a seeded
 # sample for the metrics that compare two images at a time.
 HASH_PAIRS, PAIRWISE_PAIRS = 64_824, 4_000
@@ -61,11 +102,27 @@ class Bands:
     tpr_similar: float
     negatives: int
     why_no_near: str = ""
+    # The same in Chinese (the report and the window in Chinese); "" falls back to English.
+    source_zh: str = ""
+    why_no_near_zh: str = ""
 
-    def calibration(self) -> str:
-        near = f"{self.tpr_near:.0%} reach {NEAR}, " if self.near_duplicate is not None else ""
-        return (
-            f"{CALIBRATION}: of transformed copies, {near}{self.tpr_similar:.0%} reach {SIMILAR}; "
-            f"{NEAR} = beyond all {self.negatives:,} different-work pairs measured, "
-            f"{SIMILAR} = at most 1 % of them)"
+    def calibration(self, lang: str = "en") -> str:
+        words = TEXT[lang]
+        names = {"near": words[NEAR], "similar": words[SIMILAR]}
+        near = (
+            words["near_share"].format(share=f"{self.tpr_near:.0%}", **names)
+            if self.near_duplicate is not None
+            else ""
         )
+        return words["calibration"].format(
+            near_share=near,
+            similar_share=f"{self.tpr_similar:.0%}",
+            negatives=f"{self.negatives:,}",
+            **names,
+        )
+
+    def source_in(self, lang: str) -> str:
+        return (lang == "zh" and self.source_zh) or self.source
+
+    def why_no_near_in(self, lang: str) -> str:
+        return (lang == "zh" and self.why_no_near_zh) or self.why_no_near

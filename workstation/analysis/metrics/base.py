@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from workstation.analysis.bands import DIFFERENT, NEAR, SIMILAR, UNBANDED, Bands
+from workstation.analysis.bands import DIFFERENT, NEAR, SIMILAR, TEXT, UNBANDED, Bands
 
 if TYPE_CHECKING:
     import numpy as np
@@ -88,6 +88,7 @@ class Metric:
     words: dict[str, Words]  # one entry per language in LANGUAGES
     bands: Bands | None = None  # None: no calibrated band; `context` says why
     context: str = ""  # the source shown beside an unbanded reading
+    context_zh: str = ""  # the same in Chinese ("" falls back to English)
     needs: frozenset[str] = frozenset()
     study_column: str | None = None  # its column in study records; None: studies leave it out
     scale: tuple[float, float] = (1.0, 0.0)  # (closest, farthest) typical values, for plots
@@ -100,10 +101,16 @@ class Metric:
 
     def reading(self, value: float) -> Reading:
         english = self.words["en"].label
+        band = self.band(value)
+        return Reading(self.name, english, value, band, self.rule(), self.threshold_source())
+
+    def threshold_source(self, lang: str = "en") -> str:
+        """Where the thresholds come from (for an unbanded metric: why it has none)."""
         if self.bands is None:
-            return Reading(self.name, english, value, UNBANDED, "", self.context)
-        source = f"{self.bands.source}; ranges from {self.bands.calibration()}"
-        return Reading(self.name, english, value, self.band(value), self.rule(), source)
+            return (lang == "zh" and self.context_zh) or self.context
+        return TEXT[lang]["source"].format(
+            source=self.bands.source_in(lang), calibration=self.bands.calibration(lang)
+        )
 
     def band(self, value: float) -> str:
         if self.bands is None:
@@ -115,16 +122,25 @@ class Metric:
     def reaches(self, value: float, threshold: float) -> bool:
         return value <= threshold if self.closer == "lower" else value >= threshold
 
-    def rule(self) -> str:
+    def rule(self, lang: str = "en") -> str:
         if self.bands is None:
             return ""
+        words = TEXT[lang]
         sign = "≤" if self.closer == "lower" else "≥"
         near = (
-            f"{NEAR} {sign} {self.bands.near_duplicate:g}"
+            words["near_rule"].format(
+                near=words[NEAR], sign=sign, threshold=f"{self.bands.near_duplicate:g}"
+            )
             if self.bands.near_duplicate is not None
-            else f"no {NEAR} range ({self.bands.why_no_near})"
+            else words["no_near"].format(near=words[NEAR], why=self.bands.why_no_near_in(lang))
         )
-        return f"{near}; {SIMILAR} {sign} {self.bands.similar:g}; otherwise {DIFFERENT}"
+        return words["rule"].format(
+            near=near,
+            similar=words[SIMILAR],
+            sign=sign,
+            threshold=f"{self.bands.similar:g}",
+            different=words[DIFFERENT],
+        )
 
     def band_lines(self) -> list[tuple[str, float]]:
         """(band name, threshold) to draw on a plot; none without bands."""

@@ -10,12 +10,18 @@ CONTEXT = (
     "read SSCD copy-detection similarity of about 0.5 and above as replication; that is a "
     "different descriptor, so the number does not apply to CLIP"
 )
+CONTEXT_ZH = (
+    "无区间：CLIP 余弦相似度取决于所用模型，本软件尚未为其校准阈值"
+    "（运行 benchmarks/calibrate_bands.py --clip-model）。仅供参考：Somepalli 等（2023）"
+    "把约 0.5 及以上的 SSCD 复制检测相似度视为复制；那是另一种描述子，该数值不适用于 CLIP"
+)
 
 CLIP_IMAGE = Metric(
     name="clip_image",
     closer="higher",
     compute=lambda pair: rounded(pair.clip.image_similarity),
     context=CONTEXT,
+    context_zh=CONTEXT_ZH,
     needs=frozenset({CLIP_MODEL}),
     study_column="clip",
     words={

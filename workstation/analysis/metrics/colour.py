@@ -79,6 +79,7 @@ COLOUR_HISTOGRAM = Metric(
         0.391,
         0.927,
         PAIRWISE_PAIRS,
+        source_zh="166 个颜色类别的 HSV 直方图（Smith 和 Chang，1996），Hellinger 距离",
     ),
     study_column="colour_histogram",
     scale=(0.0, 1.0),

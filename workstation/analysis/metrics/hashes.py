@@ -10,6 +10,10 @@ _HASHES = "imagehash documents no thresholds (equal hashes: the method sees the 
 _EQUAL = "different works had equal hashes in calibration"
 _GREY = " (e.g. greyscale photographs)"
 _CROP = "imagehash's crop-resistant hash; a segment matches at its default 25 % bit errors"
+_HASHES_ZH = "imagehash 的文档未给出阈值（哈希相同即该方法视两幅图像为相同）"
+_EQUAL_ZH = "校准中不同作品出现了相同的哈希"
+_GREY_ZH = "（例如灰度照片）"
+_CROP_ZH = "imagehash 的抗裁剪哈希；按其默认值，位错误不超过 25% 的分块视为匹配"
 
 
 def _hamming(name: str, bits: int, bands: Bands, en: Words, zh: Words, **more) -> Metric:
@@ -30,7 +34,7 @@ def _hamming(name: str, bits: int, bands: Bands, en: Words, zh: Words, **more) -
 AHASH = _hamming(
     "ahash",
     64,
-    Bands(0, 9, _HASHES, 0.186, 0.495, HASH_PAIRS),
+    Bands(0, 9, _HASHES, 0.186, 0.495, HASH_PAIRS, source_zh=_HASHES_ZH),
     Words(
         "aHash",
         "aHash Hamming distance (64 bits)",
@@ -52,7 +56,7 @@ AHASH = _hamming(
 DHASH = _hamming(
     "dhash",
     64,
-    Bands(5, 20, _HASHES, 0.280, 0.618, HASH_PAIRS),
+    Bands(5, 20, _HASHES, 0.280, 0.618, HASH_PAIRS, source_zh=_HASHES_ZH),
     Words(
         "dHash",
         "dHash Hamming distance (64 bits)",
@@ -72,7 +76,7 @@ DHASH = _hamming(
 PHASH = _hamming(
     "phash",
     64,
-    Bands(7, 21, _HASHES, 0.276, 0.617, HASH_PAIRS),
+    Bands(7, 21, _HASHES, 0.276, 0.617, HASH_PAIRS, source_zh=_HASHES_ZH),
     Words(
         "pHash",
         "pHash Hamming distance (64 bits)",
@@ -94,7 +98,7 @@ PHASH = _hamming(
 WHASH = _hamming(
     "whash",
     64,
-    Bands(None, 9, _HASHES, 0.0, 0.454, HASH_PAIRS, _EQUAL),
+    Bands(None, 9, _HASHES, 0.0, 0.454, HASH_PAIRS, _EQUAL, _HASHES_ZH, _EQUAL_ZH),
     Words(
         "wHash",
         "wHash Hamming distance (64 bits)",
@@ -114,7 +118,9 @@ WHASH = _hamming(
 COLORHASH = _hamming(
     "colorhash",
     42,
-    Bands(None, 1, _HASHES, 0.0, 0.756, HASH_PAIRS, _EQUAL + _GREY),
+    Bands(
+        None, 1, _HASHES, 0.0, 0.756, HASH_PAIRS, _EQUAL + _GREY, _HASHES_ZH, _EQUAL_ZH + _GREY_ZH
+    ),
     Words(
         "colorhash",
         "colorhash Hamming distance (42 bits)",
@@ -136,7 +142,7 @@ CROP_RESISTANT = Metric(
     name="crop_resistant",
     closer="higher",
     compute=lambda pair: rounded(pair.crop_resistant.similarity),
-    bands=Bands(0.706, 0.412, _CROP, 0.416, 0.582, PAIRWISE_PAIRS),
+    bands=Bands(0.706, 0.412, _CROP, 0.416, 0.582, PAIRWISE_PAIRS, source_zh=_CROP_ZH),
     words={
         "en": Words(
             "Crop-resistant hash",

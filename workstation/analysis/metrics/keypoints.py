@@ -18,12 +18,17 @@ _REGISTERED = (
     "SSIM over the region B covers; measured only when keypoints found a homography, so any "
     "registered value is at least similar"
 )
+_SIFT_ZH = "SIFT，Lowe（2004）比值检验 0.75，RANSAC 单应估计"
+_REGISTERED_ZH = (
+    "在 B 所覆盖的区域上计算 SSIM；仅当关键点找到单应变换时才测量，因此任何配准后的数值至少属于"
+    "相似区间"
+)
 
 KEYPOINT_INLIERS = Metric(
     name="keypoint_inliers",
     closer="higher",
     compute=lambda pair: pair.keypoints.inliers if pair.keypoints.measured else None,
-    bands=Bands(11, 9, _SIFT, 0.973, 0.980, PAIRWISE_PAIRS),
+    bands=Bands(11, 9, _SIFT, 0.973, 0.980, PAIRWISE_PAIRS, source_zh=_SIFT_ZH),
     scale=(100, 0),
     integer=True,
     words={
@@ -60,7 +65,7 @@ REGISTERED_SSIM = Metric(
     name="registered_ssim",
     closer="higher",
     compute=lambda pair: rounded(pair.registered.ssim) if pair.registered else None,
-    bands=Bands(0.775, -1.0, _REGISTERED, 0.977, 0.980, PAIRWISE_PAIRS),
+    bands=Bands(0.775, -1.0, _REGISTERED, 0.977, 0.980, PAIRWISE_PAIRS, source_zh=_REGISTERED_ZH),
     needs=frozenset({HOMOGRAPHY}),
     words={
         "en": Words(

@@ -17,7 +17,13 @@ SSIM = Metric(
     closer="higher",
     compute=lambda pair: rounded(pair.structure.ssim),
     bands=Bands(
-        0.866, 0.787, "SSIM (Wang et al. 2004) via scikit-image", 0.346, 0.436, PAIRWISE_PAIRS
+        0.866,
+        0.787,
+        "SSIM (Wang et al. 2004) via scikit-image",
+        0.346,
+        0.436,
+        PAIRWISE_PAIRS,
+        source_zh="SSIM（Wang 等，2004），由 scikit-image 计算",
     ),
     needs=frozenset({COMMON_FRAME}),
     study_column="ssim",
