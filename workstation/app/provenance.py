@@ -91,8 +91,7 @@ def record_missing(request: ProvenanceRequest, writer: CaseWriter) -> list[Recor
     with writer.open() as case, case.transaction():  # a read-only case is refused here
         if request.artifact is not None:
             return provenance_for(case, [case.artifact(request.artifact)])
-        made = made_here(case)
-        return provenance_for(case, [a for a in case.artifacts() if a.id not in made])
+        return provenance_for_case(case)
 
 
 def provenance_for(case: Case, artifacts: Iterable[Artifact]) -> list[Recorded]:
@@ -115,6 +114,13 @@ def provenance_for(case: Case, artifacts: Iterable[Artifact]) -> list[Recorded]:
             have[artifact.id] = record_provenance(case, artifact)
             done.append(Recorded(artifact, have[artifact.id], "recorded"))
     return done
+
+
+def provenance_for_case(case: Case) -> list[Recorded]:
+    """Record the provenance of every evidence image in the case that has none (not of a run's
+    steps and figures: see `provenance_for_record`)."""
+    made = made_here(case)
+    return provenance_for(case, [a for a in case.artifacts() if a.id not in made])
 
 
 def provenance_for_record(case: Case, record_id: int) -> list[Recorded]:

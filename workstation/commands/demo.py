@@ -7,7 +7,7 @@ from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.compare import CompareRequest, compare
-from workstation.app.provenance import provenance_for, provenance_for_record
+from workstation.app.provenance import provenance_for, provenance_for_case, provenance_for_record
 from workstation.app.report import ReportRequest, build_stored_report
 from workstation.core.case import Case
 from workstation.paths import SAMPLES_DIR
@@ -30,7 +30,7 @@ def build_sample_case(root: Path) -> Case:
     """Create the sample case at `root` (or open it if an earlier run made it)."""
     if (root / "case.sqlite").exists():
         case = Case.open(root)
-        provenance_for(case, case.artifacts())  # a case an earlier version built has none
+        provenance_for_case(case)  # a case an earlier version built has none
         return case
     case = Case.create(
         root,
@@ -76,7 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(add_demo_generation(case, out))
         for line in add_demo_mechanisms(case, out):
             print(line)
-        made = provenance_for(case, case.artifacts())  # what the studies and pictures added
+        made = provenance_for_case(case)  # what the studies added
         print(f"Provenance recorded for {sum(r.record_id is not None for r in made)} more image(s)")
         # The demo's own output folder: a re-run replaces its export (the case keeps each one).
         request = ReportRequest(out=out / "sample-report.pdf", force=True)
