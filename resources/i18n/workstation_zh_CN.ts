@@ -2377,6 +2377,24 @@ File SHA-256 {sha}</source>
         <translation>可选：报告保存在案件中；也可在此导出一份副本</translation>
     </message>
     <message>
+        <source>Expert report</source>
+        <translation>专家报告</translation>
+    </message>
+    <message>
+        <source>Appraisal opinion (司法鉴定意见书)</source>
+        <translation>鉴定意见书（司法鉴定意见书格式）</translation>
+    </message>
+    <message>
+        <source>Expert report: instructions and scope, materials, methods, results with your findings, limitations, declaration and signature.
+Appraisal opinion: the sections of a Chinese judicial appraisal opinion on electronic data (basic information, case summary, examination, analysis, opinion, signature, attachments), with SHA-256 and SM3 check values.</source>
+        <translation>专家报告：委托事项与范围、所检验的材料、方法、附有您的检验意见的检验结果、局限性、声明和签名。
+鉴定意见书：按电子数据司法鉴定意见书的结构（基本情况、检案摘要、检验过程、分析说明、鉴定意见、落款、附件），并给出 SHA-256 和 SM3 校验值。</translation>
+    </message>
+    <message>
+        <source>Structure:</source>
+        <translation>结构：</translation>
+    </message>
+    <message>
         <source>Export a copy to:</source>
         <translation>导出副本到：</translation>
     </message>

@@ -112,5 +112,5 @@ def test_the_report_shows_it_in_the_comparison_and_the_methods(report, tmp_path,
     data = {**report.to_dict(), "image_a": None, "image_b": None}
     shown = _text(comparison.pair_report(ctx, data, linked={}))
     assert (words.label if language == "zh" else NEW.words["en"].label) in shown
-    methods = _text(sections.methodology(ctx, 5, "report.pdf"))
+    methods = _text(sections.methodology(ctx, "report.pdf"))
     assert words.name in methods and words.measures in methods and words.limits in methods

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QMessageBox, QPlainTextEdit
@@ -173,3 +174,23 @@ def test_check_a_report_file_against_the_case(qtbot, window, sample_case, tmp_pa
     wait_idle(qtbot, window)
     dialog = window.report_panel.check_dialog
     assert "MISMATCH" in dialog.findChild(QPlainTextEdit, "reportCheckLines").toPlainText()
+
+
+def test_the_structure_is_chosen_per_report(qtbot, window, sample_case):
+    """The Structure combo offers the command's --style choices; the report is built in the one
+    chosen, and its record says which."""
+    window.open_case(sample_case)
+    panel = window.report_panel
+    choices = [panel.style.itemData(i) for i in range(panel.style.count())]
+    assert choices == ["expert", "appraisal"] and panel.style.currentData() == "expert"
+    assert panel.request().style == "expert"
+    panel.style.setCurrentIndex(panel.style.findData("appraisal"))
+    assert panel.request().style == "appraisal"
+    panel.build()
+    wait_idle(qtbot, window)
+    with Case.open(sample_case) as case:
+        (record,) = case.records("report")
+    assert record.body.style == "appraisal"
+    reader = PdfReader(panel.result.path)
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0] == "1 Basic information" and outline[-2:] == ["Signature", "Attachments"]

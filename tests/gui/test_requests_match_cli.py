@@ -66,13 +66,14 @@ def test_compare_with_a_prompt_and_a_clip_architecture(window, sample_case, tmp_
     )
 
 
-def test_report_with_chosen_exhibits_language_title_and_export(window, sample_case, tmp_path):
+def test_report_with_chosen_exhibits_language_style_title_and_export(window, sample_case, tmp_path):
     window.open_case(sample_case)
     panel = window.report_panel
     out = tmp_path / "report.pdf"
     panel.output.setText(str(out))
     panel.title.setText("报告 — Lighthouse")
     panel.language.setCurrentIndex(panel.language.findData("zh"))
+    panel.style.setCurrentIndex(panel.style.findData("appraisal"))
     panel.allow_unverified.setChecked(True)
     panel.chosen_exhibits.setChecked(True)
     ids = [
@@ -90,6 +91,8 @@ def test_report_with_chosen_exhibits_language_title_and_export(window, sample_ca
         "报告 — Lighthouse",
         "--lang",
         "zh",
+        "--style",
+        "appraisal",
         "--allow-unverified",
         "--exhibits",
         "1",
@@ -103,6 +106,7 @@ def test_report_with_chosen_exhibits_language_title_and_export(window, sample_ca
     panel.output.clear()
     panel.title.clear()
     panel.language.setCurrentIndex(panel.language.findData("en"))
+    panel.style.setCurrentIndex(panel.style.findData("expert"))
     panel.allow_unverified.setChecked(False)
     assert panel.request() == cli_request(ReportRequest, "report", sample_case)
 

@@ -25,7 +25,7 @@ def test_cover_names_case_examiner_and_software(built):
     assert "Demo Examiner" in first
     assert f"{APP_NAME} {__version__}" in first
     assert "(UTC" in first and "UTC" in first  # both UTC and local time are given
-    assert "no legal conclusions" in " ".join(first.split())  # wherever the line breaks
+    assert "states no legal conclusions" in " ".join(first.split())  # wherever the line breaks
 
 
 def test_every_page_says_page_x_of_n(built):
@@ -92,8 +92,13 @@ def test_contents_and_outline_point_at_the_right_pages(built):
     contents = reader.pages[1].extract_text(extraction_mode="layout")
     top = [item for item in reader.outline if not isinstance(item, list)]
     titles = [item.title for item in top]
-    assert titles[:3] == ["1 Scope and integrity", "2 Exhibits", "3 Comparisons"]
-    assert titles[-2:] == ["7 Methodology", "8 Appendix"]
+    assert titles[:4] == [
+        "1 Instructions and scope",
+        "2 Materials examined",
+        "3 Methodology",
+        "4 Comparisons",
+    ]
+    assert titles[-4:] == ["7 Examiner's findings", "8 Limitations", "9 Declaration", "10 Appendix"]
     for item in top:
         page = reader.get_destination_page_number(item)
         assert item.title in pages[page], item.title

@@ -20,7 +20,7 @@ from workstation.app.case_writer import CaseWriter
 from workstation.app.requests import option
 from workstation.core.case import Case
 from workstation.engine.runtime import Runtime
-from workstation.report.options import ReportOptions
+from workstation.report.options import STYLES, ReportOptions
 from workstation.report.strings import LANGUAGES
 
 if TYPE_CHECKING:
@@ -48,6 +48,13 @@ class ReportRequest:
         "reports)",
     )
     lang: str = option(_DEFAULTS.lang, choices=LANGUAGES, help="language of titles and labels")
+    style: str = option(
+        _DEFAULTS.style,
+        choices=STYLES,
+        help="structure: an expert report (instructions, materials, methods, results, findings, "
+        "limitations, declaration and signature) or an appraisal opinion (the sections of a "
+        "Chinese 司法鉴定意见书: basic information, case summary, examination, analysis, opinion)",
+    )
     title: str | None = option(_DEFAULTS.title, help="report title (default: from the case title)")
     allow_unverified: bool = option(
         _DEFAULTS.allow_unverified,
@@ -59,6 +66,7 @@ class ReportRequest:
             out=self.out,
             exhibits=self.exhibits or None,
             lang=self.lang,
+            style=self.style,
             title=self.title,
             allow_unverified=self.allow_unverified,
             force=self.force,

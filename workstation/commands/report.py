@@ -28,12 +28,17 @@ def _register_report(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
         help="build the PDF evidence report of a case and store it in the case",
-        description="Build a PDF report of the case: cover, contents, exhibits, comparisons, "
-        "generations, studies, methodology, and an appendix with the SHA-256 manifest and the "
-        "audit log. The PDF is stored in the case (read-only, named by its SHA-256) with a "
-        "report record linking to it; it carries the case ID, its report ID and the chain head "
-        "it was made from. --out exports a copy, with its SHA-256 in OUT.sha256. A case on "
-        "read-only media cannot store it: its report is written to --out only.",
+        description="Build a PDF report of the case in one of two structures (--style): an "
+        "expert report (instructions and scope, materials examined, methodology, results with "
+        "the examiner's findings about each, findings, limitations, declaration and signature, "
+        "appendices) or an appraisal opinion in the sections of a Chinese judicial appraisal "
+        "opinion on electronic data (basic information, case summary, examination process, "
+        "analysis, opinion, signature, attachments; SHA-256 and SM3 check values). The "
+        "appendices hold the SHA-256 manifest and the audit log. The PDF is stored in the case "
+        "(read-only, named by its SHA-256) with a report record linking to it; it carries the "
+        "case ID, its report ID and the chain head it was made from. --out exports a copy, "
+        "with its SHA-256 in OUT.sha256. A case on read-only media cannot store it: its report "
+        "is written to --out only.",
     )
     parser.add_argument("dir", type=Path, metavar="CASE", help="the case folder")
     add_arguments(parser, ReportRequest)

@@ -34,8 +34,8 @@ from workstation.core.case import Artifact, Case, Record
 from workstation.core.errors import CaseError, InputError
 from workstation.core.records import Link, Report
 from workstation.engine.runtime import Runtime
-from workstation.report import examiner, provenance, sections
 from workstation.report import payload as pl
+from workstation.report import provenance
 from workstation.report import records as rec
 from workstation.report.anchor import Anchor, embed_anchor
 from workstation.report.context import Context
@@ -44,8 +44,9 @@ from workstation.report.figures import sha_of
 from workstation.report.fonts import load_fonts
 from workstation.report.generation import model_files
 from workstation.report.layout import lay_out, make_styles
-from workstation.report.options import ReportOptions
+from workstation.report.options import STYLES, ReportOptions
 from workstation.report.strings import EN, LANGUAGES, Strings
+from workstation.report.structure import STRUCTURES, Parts
 
 ProgressCallback = Callable[[int, int, Any], None]  # legacy form, see Runtime.from_callbacks
 STAGES = 4
@@ -88,6 +89,8 @@ def build_report(
         runtime.check_cancelled("report")
         runtime.report(done, STAGES)
 
+    if options.style not in STYLES:
+        raise InputError(f"unknown report style {options.style!r}; use one of {', '.join(STYLES)}")
     if options.lang not in LANGUAGES:
         raise InputError(
             f"unknown report language {options.lang!r}; use one of {', '.join(LANGUAGES)}"
@@ -141,7 +144,9 @@ def build_report(
         title = options.title or t("report_title_default", case=evidence.info.title)
         selected = set(ctx.exhibits) if options.exhibits else None
         file_name = out.name if out is not None else f"{ctx.report_id}.pdf"
-        story, shown = _story(ctx, chosen, selected, title, created, file_name, warnings)
+        story, shown = _story(
+            ctx, options.style, chosen, selected, title, created, file_name, warnings
+        )
         stage(2)
 
         # 4. Lay out, write, anchor.
@@ -157,7 +162,7 @@ def build_report(
 
         # 5. Stored (unless read-only), then exported.
         digest = sha256_file(pdf)
-        body = _record_body(ctx, title, chosen, shown, stamp, pdf, digest, out)
+        body = _record_body(ctx, title, chosen, shown, stamp, pdf, digest, out, options.style)
         kept = _keep(case, pdf, body, out, options.force)
     stage(4)
     if fonts.missing:
@@ -189,6 +194,7 @@ def _record_body(
     pdf: Path,
     digest: str,
     out: Path | None,
+    style: str,
 ) -> Report:
     evidence = ctx.evidence
     return Report(
@@ -210,6 +216,7 @@ def _record_body(
         cjk_font=ctx.fonts.cjk_path.name if ctx.fonts.cjk_path else None,
         software=_software(),
         path=str(out) if out is not None else None,
+        style=style,
     )
 
 
@@ -339,6 +346,7 @@ def _metadata(ctx: Context, title: str, author: str) -> dict[str, Any]:
 
 def _story(
     ctx: Context,
+    style: str,
     chosen: list[Artifact],
     selected: set[int] | None,
     title: str,
@@ -346,7 +354,8 @@ def _story(
     file_name: str,
     warnings: list[str],
 ) -> tuple[list, list[int]]:
-    """All flowables of the report, and the IDs of the records it shows."""
+    """All flowables of the report in the structure `style` (report/structure.py), and the IDs
+    of the records it shows."""
     evidence, t = ctx.evidence, ctx.t
     shown = _records_for(evidence, selected)
     by_section: dict[str, list[Record]] = {}
@@ -371,8 +380,6 @@ def _story(
         for key in ("comparisons", "generations", "studies", "other_records")
         if by_section.get(key)
     ]
-    findings_number = 3 + len(order)
-    method_number = findings_number + 1
     counts = {
         "exhibits": len(chosen),
         "comparisons": len(by_section.get("comparisons", [])),
@@ -396,24 +403,27 @@ def _story(
         seq=head_seq,
     )
 
-    story = sections.cover(ctx, title, created, scope, warnings)
-    story += sections.contents(ctx)
-    story += sections.integrity(ctx, 1, counts, method_number)
-    if not evidence.records:
-        story.append(ctx.p(t("no_records")))
-    story += sections.exhibits(ctx, 2, chosen, mentions)
-    for number, key in enumerate(order, start=3):
-        story += rec.section(ctx, number, key, by_section[key], names)
     # Reproductions sit among the comparisons, but they name model files too.
     generations = by_section.get("generations", []) + [
         r for r in by_section.get("comparisons", []) if r.kind == "reproduction"
     ]
-    story += examiner.findings(ctx, findings_number)
-    story += sections.methodology(ctx, method_number, file_name)
     reports = [(r.id, r.created_at, r.payload) for r in evidence.records if r.kind == "report"]
-    story += sections.appendix(
-        ctx, method_number + 1, model_files(ctx, generations, names), reports
+    parts = Parts(
+        title=title,
+        created=created,
+        scope=scope,
+        warnings=warnings,
+        file_name=file_name,
+        chosen=chosen,
+        by_section=by_section,
+        order=order,
+        names=names,
+        mentions=mentions,
+        counts=counts,
+        model_files=model_files(ctx, generations, names),
+        reports=reports,
     )
+    story = STRUCTURES[style](ctx, parts)
     own_words = [r.id for r in evidence.records if r.kind in ("finding", "amendment")]
     found = provenance.records_by_artifact(evidence)
     provenances = [found[a.id].id for a in chosen if a.id in found]

@@ -29,41 +29,105 @@ def particulars(ctx: Context) -> list[tuple[str, str]]:
     ]
 
 
-def findings(ctx: Context, number: int) -> list[Flowable]:
-    """The examiner's findings, each with what it is about; withdrawn ones are listed struck."""
-    shown = [r for r in ctx.evidence.records if isinstance(r.body, Finding)]
-    story: list[Flowable] = [
-        CondPageBreak(FRAME_HEIGHT * 0.3),
-        ctx.heading(f"{number} {ctx.t('findings_heading')}", 0),
-    ]
+def all_findings(ctx: Context) -> list[Record]:
+    """Every finding of the case, oldest first (withdrawn ones too)."""
+    return [r for r in ctx.evidence.records if isinstance(r.body, Finding)]
+
+
+def target(record: Record) -> tuple[str, int] | None:
+    """What a finding is about: ("artifact", id) or ("record", id)."""
+    [link] = record.linked("about") or [None]
+    if link is None:
+        return None
+    if link.artifact_id is not None:
+        return ("artifact", link.artifact_id)
+    return ("record", link.record_id)  # type: ignore[return-value]
+
+
+def findings(
+    ctx: Context, number: int | None, names: dict[int, str] | None = None
+) -> list[Flowable]:
+    """The examiner's findings, each with what it is about; withdrawn ones are listed struck.
+    `number`: a chapter of its own; None: the table only (under a heading of the caller's).
+    `names`: the headings of the records the report shows (what a finding about one says)."""
+    shown = all_findings(ctx)
+    story: list[Flowable] = []
+    if number is not None:
+        heading = ctx.heading(f"{number} {ctx.t('findings_heading')}", 0)
+        story += [CondPageBreak(FRAME_HEIGHT * 0.3), heading]
     if not shown:
         return story + [ctx.p(ctx.t("findings_none"))]
     story.append(ctx.p(ctx.t("findings_intro")))
     head = [ctx.t("finding_status"), ctx.t("finding_about"), ctx.t("finding_text")]
     rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
     for record in shown:
-        body = record.body
-        assert isinstance(body, Finding)
-        status = ctx.t(f"finding_status_{body.status}")
-        colour = STATUS_COLOURS[body.status]
-        text = ctx.fonts.markup(body.text)
-        if record.withdrawn:
-            text = f"<strike>{text}</strike> ({ctx.fonts.markup(ctx.t('withdrawn'))})"
-        rows.append(
-            [
-                Paragraph(
-                    f'<font color="{colour}">{ctx.fonts.markup(status)}</font>',
-                    ctx.styles.cell_bold,
-                ),
-                ctx.cell(_about(ctx, record)),
-                [Paragraph(text, ctx.styles.cell), ctx.p(_when(ctx, record), ctx.styles.small)],
-            ]
-        )
+        about = ctx.cell(_about(ctx, record, names or {}))
+        rows.append([_status(ctx, record), about, _text(ctx, record)])
     story.append(table(rows, [60, 150, FRAME_WIDTH - 210]))
     return story
 
 
-def _about(ctx: Context, record: Record) -> str:
+def findings_about(ctx: Context, kind: str, ident: int) -> list[Flowable]:
+    """Under an exhibit or a record's results: the examiner's findings about it (the report's
+    spine), or a line saying there is none."""
+    about = [r for r in all_findings(ctx) if target(r) == (kind, ident)]
+    story: list[Flowable] = [ctx.p(ctx.t("findings_about_heading"), ctx.styles.h3)]
+    if not about:
+        return story + [ctx.p(ctx.t("findings_about_none"), ctx.styles.small)]
+    rows: list[list] = []
+    for record in about:
+        figure = record.body.figure if isinstance(record.body, Finding) else None
+        text = _text(ctx, record)
+        if figure:
+            text.insert(0, ctx.p(ctx.t("finding_figure", figure=figure), ctx.styles.small))
+        rows.append([_status(ctx, record), text])
+    story.append(table(rows, [60, FRAME_WIDTH - 60], header=False))
+    return story
+
+
+def opinions(ctx: Context, names: dict[int, str]) -> list[Flowable]:
+    """The examiner's findings as the opinion: each text verbatim, numbered, with what it is
+    about; withdrawn findings are left out (the appendix keeps them). The software adds none."""
+    kept = [r for r in all_findings(ctx) if not r.withdrawn]
+    if not kept:
+        return [ctx.p(ctx.t("opinion_none"))]
+    story: list[Flowable] = [ctx.p(ctx.t("opinion_intro"))]
+    for n, record in enumerate(kept, start=1):
+        body = record.body
+        assert isinstance(body, Finding)
+        story.append(ctx.p(f"{n}. {body.text}", ctx.styles.body))
+        status = ctx.t(f"finding_status_{body.status}")
+        source = ctx.t(
+            "opinion_source",
+            about=_about(ctx, record, names),
+            status=status,
+            when=_when(ctx, record),
+        )
+        story.append(ctx.p(source, ctx.styles.small))
+    return story
+
+
+def _status(ctx: Context, record: Record) -> Paragraph:
+    body = record.body
+    assert isinstance(body, Finding)
+    status = ctx.t(f"finding_status_{body.status}")
+    colour = STATUS_COLOURS[body.status]
+    return Paragraph(
+        f'<font color="{colour}">{ctx.fonts.markup(status)}</font>', ctx.styles.cell_bold
+    )
+
+
+def _text(ctx: Context, record: Record) -> list[Flowable]:
+    """The finding's words as the examiner wrote them (struck if withdrawn), and who wrote it."""
+    body = record.body
+    assert isinstance(body, Finding)
+    text = ctx.fonts.markup(body.text)
+    if record.withdrawn:
+        text = f"<strike>{text}</strike> ({ctx.fonts.markup(ctx.t('withdrawn'))})"
+    return [Paragraph(text, ctx.styles.cell), ctx.p(_when(ctx, record), ctx.styles.small)]
+
+
+def _about(ctx: Context, record: Record, names: dict[int, str]) -> str:
     [link] = record.linked("about") or [None]
     if link is None:
         return "—"
@@ -72,7 +136,7 @@ def _about(ctx: Context, record: Record) -> str:
     target = next((r for r in ctx.evidence.records if r.id == link.record_id), None)
     key = f"record_kind_{target.kind}" if target else ""
     kind = ctx.t(key) if ctx.has(key) else (target.kind if target else "?")
-    name = ctx.t("record_ref", id=link.record_id, kind=kind)
+    name = names.get(link.record_id) or ctx.t("record_ref", id=link.record_id, kind=kind)
     figure = record.body.figure if isinstance(record.body, Finding) else None
     return f"{name}, {figure}" if figure else name
 

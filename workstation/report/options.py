@@ -7,6 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# The report's structure: a common-law expert report, or the sections of a Chinese judicial
+# appraisal opinion on electronic data (司法鉴定意见书); report/structure.py lays out each.
+STYLES = ("expert", "appraisal")
+
 
 @dataclass(frozen=True)
 class ReportOptions:
@@ -16,3 +20,4 @@ class ReportOptions:
     title: str | None = None
     allow_unverified: bool = False
     force: bool = False  # replace an existing export file
+    style: str = "expert"  # one of STYLES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from reportlab.platypus import (
@@ -23,7 +24,12 @@ from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, Contents, table
 
 
 def cover(
-    ctx: Context, title: str, created: datetime, scope: str, warnings: list[str]
+    ctx: Context,
+    title: str,
+    created: datetime,
+    notice: str,
+    warnings: list[str],
+    subtitle: str,
 ) -> list[Flowable]:
     info, (head_seq, head_hash) = ctx.info, ctx.evidence.chain_head
     local = created.astimezone()
@@ -42,12 +48,11 @@ def cover(
     story: list[Flowable] = [
         ctx.gap(60),
         ctx.p(title, ctx.styles.title),
-        ctx.p(ctx.t("cover_subtitle"), ctx.styles.subtitle),
+        ctx.p(subtitle, ctx.styles.subtitle),
         ctx.key_values(rows, 120),
         ctx.gap(14),
-        ctx.p(ctx.t("scope_heading"), ctx.styles.h3),
-        ctx.p(scope),
     ]
+    story.append(ctx.p(notice))
     story += [ctx.p(line, ctx.styles.warning) for line in warnings]
     story += [NextPageTemplate("body"), PageBreak()]
     return story
@@ -63,11 +68,10 @@ def contents(ctx: Context) -> list[Flowable]:
     return [ctx.p(ctx.t("contents"), ctx.styles.h1), toc, PageBreak()]
 
 
-def integrity(
-    ctx: Context, number: int, counts: dict[str, int], method_number: int
-) -> list[Flowable]:
+def integrity(ctx: Context, counts: dict[str, int], method_number: int | str) -> list[Flowable]:
+    """The verification's result, what was checked, and how to check the report."""
     evidence, check = ctx.evidence, ctx.evidence.verification
-    story: list[Flowable] = [ctx.heading(f"{number} {ctx.t('integrity_heading')}", 0)]
+    story: list[Flowable] = []
     verdict = ctx.t("verify_ok") if check.ok else ctx.t("verify_failed", count=len(check.problems))
     story.append(ctx.p(verdict, ctx.styles.body if check.ok else ctx.styles.warning))
     story.append(
@@ -102,13 +106,16 @@ def integrity(
 
 
 def exhibits(
-    ctx: Context, number: int, chosen: list[Artifact], mentions: dict[int, list[str]]
+    ctx: Context,
+    chosen: list[Artifact],
+    mentions: dict[int, list[str]],
+    after: Callable[[Artifact], list[Flowable]] | None = None,
 ) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), ctx.heading(f"{number} {ctx.t('exhibits')}", 0)]
+    """Each exhibit with its picture, hashes and provenance; `after(artifact)`: what follows it
+    (the examiner's findings about it)."""
     if not ctx.evidence.artifacts:
-        story.append(ctx.p(ctx.t("case_empty")))
-        return story
-    story.append(ctx.p(ctx.t("exhibits_intro", count=len(chosen))))
+        return [ctx.p(ctx.t("case_empty"))]
+    story: list[Flowable] = [ctx.p(ctx.t("exhibits_intro", count=len(chosen)))]
     found = provenance.records_by_artifact(ctx.evidence)
     for artifact in chosen:
         story.append(CondPageBreak(FRAME_HEIGHT * 0.45))
@@ -116,6 +123,8 @@ def exhibits(
         record = found.get(artifact.id)
         if record is not None or artifact.media_type.startswith("image/"):
             story += provenance.block(ctx, artifact, record)
+        if after is not None:
+            story += after(artifact)
     return story
 
 
@@ -171,9 +180,9 @@ def exhibit(ctx: Context, artifact: Artifact, mentioned_in: list[str]) -> list[F
 # Methodology
 
 
-def methodology(ctx: Context, number: int, file_name: str) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), ctx.heading(f"{number} {ctx.t('methodology')}", 0)]
-    story.append(ctx.p(ctx.t("method_intro")))
+def methodology(ctx: Context, file_name: str) -> list[Flowable]:
+    """How each kind of work was done, every metric with its limits, bands and integrity."""
+    story: list[Flowable] = [ctx.p(ctx.t("method_intro"))]
     studied = ctx.t("list_separator").join(
         metric.words[ctx.lang].name for metric in metrics.for_studies(with_clip=True)
     )
@@ -221,10 +230,10 @@ SUBSECTION_ROOM = 150  # points left on a page below which a subsection starts o
 
 
 def appendix(
-    ctx: Context, number: int, model_files: list[dict], reports: list[tuple[int, str, dict]]
+    ctx: Context, model_files: list[dict], reports: list[tuple[int, str, dict]]
 ) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), ctx.heading(f"{number} {ctx.t('appendix')}", 0)]
-    story += manifest(ctx)
+    """Manifest, model files, audit log, earlier reports and amendments."""
+    story = manifest(ctx)
     story += model_table(ctx, model_files)
     story += audit_log(ctx)
     if reports:

@@ -19,7 +19,6 @@ EN: dict[str, str] = {
     "and_more": "and {count} more",
     # Cover
     "report_title_default": "Evidence report: {case}",
-    "cover_subtitle": "Examination of image evidence",
     "case_title": "Case title",
     "case_id": "Case ID",
     "examiner": "Examiner",
@@ -63,7 +62,6 @@ EN: dict[str, str] = {
     "contents": "Contents",
     "pdf_subject": "Evidence report for case {case_id} ({case})",
     # Integrity
-    "integrity_heading": "Scope and integrity",
     "verify_ok": (
         "Verification before this report was laid out: every stored file matches its SHA-256, "
         "every record matches its audit entry, and the audit chain is intact."
@@ -540,6 +538,106 @@ EN: dict[str, str] = {
         "image, so its presence does not show who made the image."
     ),
     "prov_warnings": "The reader noted",
+    # Report structures (expert/appraisal): report/structure.py
+    "not_recorded": "not recorded",
+    "date_range": "{start} to {end}",
+    "expert_subtitle": "Expert report: examination of image evidence",
+    "cover_notice": (
+        "The software that produced this report measures and records; it states no legal "
+        "conclusions. The findings and opinions in this report are the examiner's own."
+    ),
+    "expert_instructions": "Instructions and scope",
+    "expert_instructions_text": "Instructions",
+    "expert_materials": "Materials examined",
+    "expert_integrity": "Integrity of the stored files",
+    "expert_results": "Results",
+    "limitations_heading": "Limitations",
+    "limitations": (
+        "The examinations describe the files as stored in the case, each identified by its "
+        "SHA-256. They say nothing about other copies of a file, about how it came to be made, "
+        "or about who made it.\n\n"
+        "Similarity measurements say how alike two images are. A close match is consistent "
+        "with copying, with derivation from a common source, or with independent work on the "
+        "same subject; the bands (see Methodology) are calibrated ranges, not probabilities.\n\n"
+        "Metadata, watermarks and content credentials can be removed by re-encoding and added "
+        "by anyone: their absence proves nothing, and their presence does not show who made an "
+        "image.\n\n"
+        "A reproduction that matches shows that the recorded recipe, run with the models found, "
+        "produces the image; it does not show that the image was made that way, by whom, or "
+        "when.\n\n"
+        "Each method's own limits are listed with it in the Methodology. The software records "
+        "and measures; it states no legal conclusion. The findings are the examiner's own words."
+    ),
+    "expert_declaration": "Declaration",
+    "declaration_intro": "I, {examiner}, declare as follows.",
+    "declaration_intro_org": "I, {examiner}, of {organisation}, declare as follows.",
+    "declaration_court": "the court ({name})",
+    "declaration_court_default": "the court",
+    "declaration_party": "the party instructing me ({name})",
+    "declaration_party_default": "the party instructing me",
+    "declaration_items": (
+        "I understand that my duty in writing this report is to help {court} on the matters "
+        "within my expertise, and that this duty overrides any obligation to {instructing_party} "
+        "or to any person paying me. I have complied with that duty and will continue to do "
+        "so.\n\n"
+        "I have set out the materials I examined, the methods I used and the results they gave. "
+        "The measurements and records in this report were made with {software}, which records "
+        "and measures but states no legal conclusion; every finding and opinion in this report "
+        "is my own.\n\n"
+        "I have made clear which facts and matters in this report are within my own knowledge "
+        "and which are not, and I have stated the sources of the facts I relied on.\n\n"
+        "I have drawn attention to every matter of which I am aware that might adversely affect "
+        "my opinion, and I have set out the limitations of the methods used. Where a matter is "
+        "outside my expertise, or where I could not reach a concluded opinion, I have said so."
+        "\n\n"
+        "I will inform {instructing_party} and {court} at once if, for any reason, this report "
+        "requires correction or qualification; any correction will be recorded in the case as "
+        "an amendment, with the value it replaces."
+    ),
+    "statement_of_truth_heading": "Statement of truth",
+    "statement_of_truth": (
+        "I confirm that I have made clear which facts and matters referred to in this report "
+        "are within my own knowledge and which are not. Those that are within my own knowledge "
+        "I confirm to be true. The opinions I have expressed represent my true and complete "
+        "professional opinions on the matters to which they refer."
+    ),
+    "expert_signature": "Signature",
+    "signature_name": "Name",
+    "signature_appraiser": "Examiner",
+    "signature_date": "Date",
+    "signature_line": "Signature",
+    "findings_about_heading": "The examiner's findings on this",
+    "findings_about_none": "The examiner recorded no finding about this.",
+    "finding_figure": "On the figure \u201c{figure}\u201d",
+    "appraisal_subtitle": "Appraisal opinion on electronic data",
+    "appraisal_basic": "Basic information",
+    "appraisal_client": "Instructing party",
+    "appraisal_matter": "Matter entrusted",
+    "appraisal_accepted": "Date accepted",
+    "appraisal_materials": "Materials examined",
+    "appraisal_materials_value": "Exhibits: {count} (listed below with their check values)",
+    "appraisal_dates": "Dates of examination",
+    "appraisal_place": "Place of examination",
+    "appraisal_check_values": "Check values (SHA-256, SM3)",
+    "appraisal_case": "Case summary",
+    "appraisal_case_none": (
+        "The instructing party's account of the case was not recorded (case property "
+        "\u201cDescription\u201d)."
+    ),
+    "appraisal_process": "Examination process",
+    "appraisal_integrity": "Integrity of the examined materials",
+    "appraisal_exhibits": "The examined materials",
+    "appraisal_records": "Examinations performed",
+    "appraisal_analysis": "Analysis",
+    "appraisal_opinion": "Opinion",
+    "opinion_intro": (
+        "The examiner's opinion, in the examiner's own words as recorded in the case. The "
+        "software states no conclusion of its own."
+    ),
+    "opinion_none": "The examiner recorded no finding, so no opinion is stated.",
+    "opinion_source": "About {about}; status: {status}; {when}",
+    "appraisal_signature": "Signature",
+    "appraisal_attachments": "Attachments",
 }
 
 ZH: dict[str, str] = {
@@ -548,7 +646,6 @@ ZH: dict[str, str] = {
     "banner_unverified": "本页含未通过校验的内容：",
     "and_more": "另有 {count} 项",
     "report_title_default": "证据报告：{case}",
-    "cover_subtitle": "图像证据检验",
     "case_title": "案件名称",
     "case_id": "案件编号",
     "examiner": "检验人",
@@ -584,7 +681,6 @@ ZH: dict[str, str] = {
     ),
     "contents": "目录",
     "pdf_subject": "案件 {case_id}（{case}）的证据报告",
-    "integrity_heading": "范围与完整性",
     "verify_ok": (
         "生成本报告前的校验：每个保存的文件均与其 SHA-256 相符，每条记录均与其审计条目相符，审计链"
         "完整。"
@@ -1002,6 +1098,96 @@ ZH: dict[str, str] = {
         "任何人都可以向任何图像添加水印，因此检出水印并不表明图像由谁生成。"
     ),
     "prov_warnings": "读取程序提示",
+    # Report structures (expert/appraisal): report/structure.py
+    "not_recorded": "未记录",
+    "date_range": "{start} 至 {end}",
+    "expert_subtitle": "专家报告：图像证据检验",
+    "cover_notice": (
+        "生成本报告的软件只进行测量和记录，不作任何法律结论。本报告中的检验意见均为鉴定人本人的"
+        "意见。"
+    ),
+    "expert_instructions": "委托事项与范围",
+    "expert_instructions_text": "委托事项",
+    "expert_materials": "所检验的材料",
+    "expert_integrity": "存储文件的完整性",
+    "expert_results": "检验结果",
+    "limitations_heading": "局限性",
+    "limitations": (
+        "各项检验描述的是案件中所存储的文件，每个文件以其 SHA-256 标识；检验结果不涉及该文件的其他"
+        "副本，"
+        "也不说明文件是如何产生的或由谁制作。\n\n"
+        "相似度测量只说明两幅图像的相近程度。高度相近既可能源于复制，也可能源于共同的来源，或源于对"
+        "同一题材"
+        "的独立创作；分级区间（见方法说明）是经校准的范围，而非概率。\n\n"
+        "元数据、水印和内容凭证可因重新编码而被去除，也可由任何人添加：其缺失不能证明任何事情，其存"
+        "在也不能"
+        "表明图像由谁制作。\n\n"
+        "复现结果一致，表明所记录的生成参数在找到的模型上能够生成该图像；并不表明该图像确实以此方式"
+        "、由何人"
+        "或于何时生成。\n\n"
+        "各方法自身的局限已在方法说明中逐项列明。本软件只记录和测量，不作任何法律结论；检验意见均为"
+        "鉴定人"
+        "本人的表述。"
+    ),
+    "expert_declaration": "声明",
+    "declaration_intro": "本人{examiner}声明如下：",
+    "declaration_intro_org": "本人{examiner}（{organisation}）声明如下：",
+    "declaration_court": "{name}",
+    "declaration_court_default": "法庭",
+    "declaration_party": "委托方（{name}）",
+    "declaration_party_default": "委托方",
+    "declaration_items": (
+        "本人理解，本人出具本报告的职责是就本人专业范围内的事项协助{court}，该职责优先于本人对"
+        "{instructing_party}或任何向本人支付报酬者所负的义务。本人已履行并将继续履行该职责。\n\n"
+        "本人已列明所检验的材料、所用的方法及其结果。本报告中的测量和记录由 {software} 完成；该软件"
+        "只记录"
+        "和测量，不作任何法律结论；本报告中的全部检验意见均为本人的意见。\n\n"
+        "本人已区分本报告中哪些事实和事项属于本人亲身所知、哪些不属于，并已说明所依据事实的来源。\n"
+        "\n"
+        "本人已指出本人所知的、可能对本人意见产生不利影响的一切事项，并已说明所用方法的局限。对于超"
+        "出本人"
+        "专业范围的事项，或本人未能形成确定意见的事项，本人已予说明。\n\n"
+        "如本报告因任何原因需要更正或限定，本人将立即告知{instructing_party}和{court}；任何更正均将"
+        "作为"
+        "更正记录保存在案件中，并保留被替换的原值。"
+    ),
+    "statement_of_truth_heading": "真实性声明",
+    "statement_of_truth": (
+        "本人确认，本人已区分本报告所述事实和事项中哪些属于本人亲身所知、哪些不属于。属于本人亲身所"
+        "知的，"
+        "本人确认其真实；本人所表达的意见代表本人对相关事项真实、完整的专业意见。"
+    ),
+    "expert_signature": "签名",
+    "signature_name": "姓名",
+    "signature_appraiser": "鉴定人",
+    "signature_date": "日期",
+    "signature_line": "签名",
+    "findings_about_heading": "鉴定人对此的检验意见",
+    "findings_about_none": "鉴定人未就此记录检验意见。",
+    "finding_figure": "针对图表“{figure}”",
+    "appraisal_subtitle": "电子数据鉴定意见书",
+    "appraisal_basic": "基本情况",
+    "appraisal_client": "委托人",
+    "appraisal_matter": "委托事项",
+    "appraisal_accepted": "受理日期",
+    "appraisal_materials": "鉴定材料",
+    "appraisal_materials_value": "检材 {count} 份，见下表（附校验值）",
+    "appraisal_dates": "鉴定日期",
+    "appraisal_place": "鉴定地点",
+    "appraisal_check_values": "校验值（SHA-256、SM3）",
+    "appraisal_case": "检案摘要",
+    "appraisal_case_none": "委托人提供的案情摘要未记录（案件属性“案情描述”）。",
+    "appraisal_process": "检验过程",
+    "appraisal_integrity": "检材完整性校验",
+    "appraisal_exhibits": "检材情况",
+    "appraisal_records": "检验记录",
+    "appraisal_analysis": "分析说明",
+    "appraisal_opinion": "鉴定意见",
+    "opinion_intro": "以下为鉴定人在案件中记录的意见原文。本软件不作任何结论。",
+    "opinion_none": "鉴定人未记录检验意见，故本文书不载明鉴定意见。",
+    "opinion_source": "针对：{about}；状态：{status}；{when}",
+    "appraisal_signature": "落款",
+    "appraisal_attachments": "附件",
 }
 
 _TABLES = {"en": EN, "zh": ZH}

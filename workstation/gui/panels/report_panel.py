@@ -1,6 +1,7 @@
-"""The Report panel: title, language and exhibits; build the PDF (`report.build_report`, as
-`workstation report` does), which is stored in the case; optionally export a copy (asking before
-replacing a file); open the stored copy with the system's viewer."""
+"""The Report panel: title, language, structure (expert report or appraisal opinion) and
+exhibits; build the PDF (`report.build_report`, as `workstation report` does), which is stored in
+the case; optionally export a copy (asking before replacing a file); open the stored copy with the
+system's viewer."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from workstation.gui.dialogs.report_check import ReportCheckDialog
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_model import utc_time
+from workstation.report.options import STYLES
 
 REPORT_LANGUAGES = ("en", "zh")
 EVIDENCE_ROLES = ("reference", "disputed")  # ticked by default when choosing exhibits by hand
@@ -73,6 +75,23 @@ class ReportPanel(QWidget):
             self.language.addItem(labels.language(code), code)
         chinese = QLocale().language() == QLocale.Language.Chinese  # the window's language
         self.language.setCurrentIndex(self.language.findData("zh" if chinese else "en"))
+        self.style = QComboBox()
+        self.style.setObjectName("reportStyle")
+        names = {
+            "expert": self.tr("Expert report"),
+            "appraisal": self.tr("Appraisal opinion (司法鉴定意见书)"),
+        }
+        for code in STYLES:
+            self.style.addItem(names[code], code)
+        self.style.setToolTip(
+            self.tr(
+                "Expert report: instructions and scope, materials, methods, results with your "
+                "findings, limitations, declaration and signature.\nAppraisal opinion: the "
+                "sections of a Chinese judicial appraisal opinion on electronic data (basic "
+                "information, case summary, examination, analysis, opinion, signature, "
+                "attachments), with SHA-256 and SM3 check values."
+            )
+        )
         self.output = QLineEdit()
         self.output.setObjectName("reportOutput")
         self.output.setPlaceholderText(
@@ -90,6 +109,7 @@ class ReportPanel(QWidget):
         form = QFormLayout(settings)
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.tr("Language:"), self.language)
+        form.addRow(self.tr("Structure:"), self.style)
         form.addRow(self.tr("Export a copy to:"), output_row)
         form.addRow(self.allow_unverified)
 
@@ -266,6 +286,7 @@ class ReportPanel(QWidget):
             force=force,
             exhibits=tuple(self.chosen_ids() or ()),
             lang=self.language.currentData(),
+            style=self.style.currentData(),
             title=self.title.text().strip() or None,
             allow_unverified=self.allow_unverified.isChecked(),
         )
