@@ -248,7 +248,7 @@ def _materials(ctx: Context, chosen: list[Artifact]) -> Flowable:
                 values,
             ]
         )
-    return table(rows, [28, 110, 42, FRAME_WIDTH - 180])
+    return table(rows, [40, 100, 42, FRAME_WIDTH - 182])
 
 
 def sm3_of(ctx: Context, artifact: Artifact) -> str | None:
