@@ -57,6 +57,9 @@ _FEATURES: list = []
 _CHOSEN: list[str] = []  # the pairwise metrics this run calibrates
 
 
+NOT_MEASURED = -1.0  # a metric's value where it could not be measured (below any SSIM)
+
+
 def _image_features(index):
     rgb = _IMAGES[index]
     image_hashes = hashes.image_hashes(rgb)
@@ -88,7 +91,7 @@ def _pair_metrics(job):
     values = {}
     for name in _CHOSEN:
         value = metrics.get(name).compute(pair)
-        values[name] = -1.0 if value is None else float(value)  # -1: not measured (no homography)
+        values[name] = NOT_MEASURED if value is None else float(value)  # e.g. no homography
     return values
 
 
@@ -311,7 +314,9 @@ def _print_table(results: dict) -> None:
     print("\nFor the metrics' Bands (near-duplicate = 0 % FPR, similar = 1 % FPR):\n")
     for name, r in results.items():
         near = _rounded(r["threshold_0pct"], r["closer"])
-        similar = _rounded(r["threshold_1pct"], r["closer"])
+        # A 1 % point on "not measured" is no threshold: every measured value is similar.
+        not_measured = r["closer"] == "higher" and r["threshold_1pct"] <= NOT_MEASURED + 1e-9
+        similar = None if not_measured else _rounded(r["threshold_1pct"], r["closer"])
         print(
             f"  {name:18} near-duplicate {near!s:>6} (TPR {r['tpr_0pct']:.3f})   "
             f"similar {similar!s:>6} (TPR {r['tpr_1pct']:.3f})   {r['negatives']:,} negatives"

@@ -438,8 +438,8 @@ previous {prev}</source>
         <translation>B：无</translation>
     </message>
     <message>
-        <source>B ({bw} × {bh}) is shown stretched to A&apos;s size ({aw} × {ah}) so that the views line up; the analysis compares them the same way.</source>
-        <translation>B（{bw} × {bh}）被拉伸到 A 的尺寸（{aw} × {ah}）显示，以便视图对齐；分析时也以同样方式比较。</translation>
+        <source>B ({bw} × {bh}) is shown stretched to A&apos;s size ({aw} × {ah}) so that the views line up. SSIM and the difference map: {rule}</source>
+        <translation>B（{bw} × {bh}）被拉伸到 A 的尺寸（{aw} × {ah}）显示，以便视图对齐。SSIM 和差异图：{rule}</translation>
     </message>
     <message>
         <source>Wheel: zoom · drag: pan · double-click: fit. All views follow each other.</source>

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
 
 from workstation.analysis import bands, metrics
 
+# What benchmarks/calibrate_bands.py records for a metric it could not measure (no homography).
+NOT_MEASURED = -1.0 + 1e-9
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "calibration.json"
 
 
@@ -26,7 +29,12 @@ def test_bands_are_the_calibration_results(metric):
     result = json.loads(RESULTS.read_text(encoding="utf-8"))["metrics"][metric.name]
     band = metric.bands
     assert metric.closer == result["closer"]
-    assert band.similar == _towards_fewer_false_positives(result["threshold_1pct"], metric.closer)
+    if result["threshold_1pct"] is None or result["threshold_1pct"] <= NOT_MEASURED:
+        # Fewer than 1 % of different-work pairs are measured at all: no threshold.
+        assert band.similar is None and result["fpr_1pct"] <= 0.01
+    else:
+        similar = _towards_fewer_false_positives(result["threshold_1pct"], metric.closer)
+        assert band.similar == similar
     if band.near_duplicate is None:
         assert result["tpr_0pct"] == 0.0 and band.why_no_near
     else:
@@ -74,3 +82,22 @@ def test_an_unbanded_metric_says_why():
     reading = metrics.get("clip_image").reading(0.9)
     assert reading.band == bands.UNBANDED and not reading.rule
     assert "no threshold has been calibrated" in reading.source
+
+
+def test_a_rule_without_a_meaningful_threshold_prints_none():
+    """Registered SSIM is measured only with a homography, which fewer than 1 % of different-work
+    pairs have: its "similar" threshold is no number (it was -1, calibration's "not measured")."""
+    metric = metrics.get("registered_ssim")
+    for lang in ("en", "zh"):
+        rule = metric.rule(lang)
+        assert "-1" not in rule and "≥ -" not in rule
+        assert ("no threshold" if lang == "en" else "无阈值") in rule
+    assert metric.reading(0.1).band == bands.SIMILAR
+    assert metric.reading(0.8).band == bands.NEAR
+    assert [name for name, _ in metric.band_lines()] == [bands.NEAR]
+
+
+@pytest.mark.parametrize("metric", metrics.banded(), ids=lambda m: m.name)
+def test_no_rule_prints_a_negative_threshold(metric):
+    for lang in ("en", "zh"):
+        assert not re.search(r"[≤≥] -", metric.rule(lang))

@@ -6,6 +6,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtGui import QDropEvent
 
 from tests.gui.conftest import JOB_TIMEOUT_MS, wait_idle
+from workstation.analysis import metrics
 from workstation.gui.widgets.artifact_model import ARTIFACT_MIME
 
 
@@ -29,7 +30,7 @@ def test_comparison_fills_the_metric_table_with_bands(qtbot, window, sample_case
 
     rows = {row[0]: row for row in window.analysis_panel.pair_tab.table.rows()}
     assert "pHash Hamming distance (64 bits)" in rows
-    ssim = rows["SSIM, greyscale, B resized to A"]
+    ssim = rows[metrics.get("ssim").words["en"].label]
     assert 0 < float(ssim[1]) < 1
     assert all(
         row[2] in ("near-duplicate", "similar", "different", "no band") for row in rows.values()
@@ -46,7 +47,7 @@ def test_an_image_against_itself_is_a_near_duplicate(qtbot, window, sample_case)
     run_comparison(qtbot, window)
     rows = {row[0]: row for row in window.analysis_panel.pair_tab.table.rows()}
     assert rows["aHash Hamming distance (64 bits)"][1:3] == ["0", "near-duplicate"]
-    assert rows["SSIM, greyscale, B resized to A"][1] == "1"
+    assert rows[metrics.get("ssim").words["en"].label][1] == "1"
 
 
 def test_compare_views_follow_each_other_and_show_the_heat_map(qtbot, window, sample_case):

@@ -51,6 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
         UNBANDED: UNBANDED,
         "notice": NOTICE,
         "rule": "{near}; {similar} {sign} {threshold}; otherwise {different}",
+        "rule_no_similar": "{near}; any other measured value {similar} (no threshold)",
         "near_rule": "{near} {sign} {threshold}",
         "no_near": "no {near} range ({why})",
         "source": "{source}; ranges from {calibration}",
@@ -71,6 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
             "每个读数都列出了阈值及其来源。"
         ),
         "rule": "{near}；{similar} {sign} {threshold}；其余为{different}",
+        "rule_no_similar": "{near}；其余测得的数值均为{similar}（无阈值）",
         "near_rule": "{near} {sign} {threshold}",
         "no_near": "无{near}区间（{why}）",
         "source": "{source}；区间来自{calibration}",
@@ -94,7 +96,10 @@ class Bands:
     `similar` in the similar range, otherwise in the different range."""
 
     near_duplicate: float | None  # None: no such range (`why_no_near` says why)
-    similar: float
+    # None: no threshold, every measured value is at least similar. The metric is measured for
+    # fewer than 1 % of different-work pairs at all (registered SSIM needs a homography), so the
+    # calibration's 1 % point falls on "not measured" (-1 in its results), not on a value.
+    similar: float | None
     source: str  # the method the metric follows, e.g. "SSIM (Wang et al. 2004) via scikit-image"
     # From benchmarks/results/calibration.json: share of transformed copies reaching each range,
     # and how many different-work pairs were measured.
@@ -105,6 +110,9 @@ class Bands:
     # The same in Chinese (the report and the window in Chinese); "" falls back to English.
     source_zh: str = ""
     why_no_near_zh: str = ""
+    # These same bands as an earlier version worded their rule in records (the report shows the
+    # rule as it reads now), e.g. a placeholder threshold since removed.
+    former_rules: tuple[str, ...] = ()
 
     def calibration(self, lang: str = "en") -> str:
         words = TEXT[lang]

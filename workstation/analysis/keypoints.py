@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from workstation.analysis.framing import KEYPOINT_SIDE
+
 MIN_SIDE = 32  # smaller images give too few keypoints to mean anything
 PARAMETERS = {
     "detector": "SIFT",
     "max_features": 2000,
-    "working_side": 1024,  # longer side is reduced to this before detection (INTER_AREA)
+    "working_side": KEYPOINT_SIDE,  # longer side reduced to this before detection (INTER_AREA)
     "ratio": 0.75,  # Lowe 2004 ratio test: best match closer than 0.75 × second best
     "ransac_reprojection_px": 5.0,  # at working resolution
     "min_inliers": 10,  # fewer inliers than this: no homography is reported

@@ -117,8 +117,7 @@ def language(value: str) -> str:
 
 def metric(reading) -> str:
     """A reading's metric label in the window's language. The metric's own module declares its
-    words in every language (analysis/metrics), so they are not in the .ts: English reads
-    exactly as recorded, and a metric this version does not know is shown as recorded."""
+    words in every language (analysis/metrics), so they are not in the .ts; a metric this
+    version does not know is shown as recorded."""
     known = metrics.find(reading.metric)
-    shown = i18n.language()
-    return reading.label if known is None or shown == "en" else known.words[shown].label
+    return reading.label if known is None else known.words[i18n.language()].label

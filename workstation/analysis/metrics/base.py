@@ -17,6 +17,7 @@ from workstation.analysis.bands import DIFFERENT, NEAR, SIMILAR, TEXT, UNBANDED,
 if TYPE_CHECKING:
     import numpy as np
 
+    from workstation.analysis.framing import Framing
     from workstation.analysis.metrics.shared import Pair
 
 LANGUAGES = ("en", "zh")
@@ -94,6 +95,7 @@ class Metric:
     scale: tuple[float, float] = (1.0, 0.0)  # (closest, farthest) typical values, for plots
     integer: bool = False  # values are whole numbers (Hamming distances, counts)
     picture: Picture | None = None
+    framing: Framing | None = None  # how two images of different sizes are brought together
 
     def measure(self, pair: Pair) -> Reading | None:
         value = self.compute(pair)
@@ -117,6 +119,8 @@ class Metric:
             return UNBANDED
         if self.bands.near_duplicate is not None and self.reaches(value, self.bands.near_duplicate):
             return NEAR
+        if self.bands.similar is None:
+            return SIMILAR
         return SIMILAR if self.reaches(value, self.bands.similar) else DIFFERENT
 
     def reaches(self, value: float, threshold: float) -> bool:
@@ -134,6 +138,8 @@ class Metric:
             if self.bands.near_duplicate is not None
             else words["no_near"].format(near=words[NEAR], why=self.bands.why_no_near_in(lang))
         )
+        if self.bands.similar is None:
+            return words["rule_no_similar"].format(near=near, similar=words[SIMILAR])
         return words["rule"].format(
             near=near,
             similar=words[SIMILAR],
@@ -146,7 +152,7 @@ class Metric:
         """(band name, threshold) to draw on a plot; none without bands."""
         if self.bands is None:
             return []
-        lines = [(SIMILAR, self.bands.similar)]
+        lines = [(SIMILAR, self.bands.similar)] if self.bands.similar is not None else []
         if self.bands.near_duplicate is not None:
             lines.insert(0, (NEAR, self.bands.near_duplicate))
         return lines

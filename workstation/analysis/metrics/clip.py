@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workstation.analysis import framing
 from workstation.analysis.metrics.base import CLIP_MODEL, Metric, Words, rounded
 
 CONTEXT = (
@@ -23,6 +24,7 @@ CLIP_IMAGE = Metric(
     context=CONTEXT,
     context_zh=CONTEXT_ZH,
     needs=frozenset({CLIP_MODEL}),
+    framing=framing.CLIP,
     study_column="clip",
     words={
         "en": Words(

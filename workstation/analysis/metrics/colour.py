@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from workstation.analysis import framing
 from workstation.analysis.bands import PAIRWISE_PAIRS, Bands
 from workstation.analysis.metrics.base import Metric, Picture, PictureWords, Words, rounded
 
@@ -82,6 +83,7 @@ COLOUR_HISTOGRAM = Metric(
         source_zh="166 个颜色类别的 HSV 直方图（Smith 和 Chang，1996），Hellinger 距离",
     ),
     study_column="colour_histogram",
+    framing=framing.ALL_PIXELS,
     scale=(0.0, 1.0),
     words={
         "en": Words(

@@ -3,6 +3,7 @@ hash. Each hash is computed on each whole image with imagehash's defaults (`anal
 
 from __future__ import annotations
 
+from workstation.analysis import framing
 from workstation.analysis.bands import HASH_PAIRS, PAIRWISE_PAIRS, Bands
 from workstation.analysis.metrics.base import Metric, Words, rounded
 
@@ -25,8 +26,18 @@ def _hamming(name: str, bits: int, bands: Bands, en: Words, zh: Words, **more) -
         bands=bands,
         scale=(0, bits),
         integer=True,
+        framing=_FRAMING[name],
         **more,
     )
+
+
+_FRAMING = {
+    "ahash": framing.AHASH,
+    "dhash": framing.DHASH,
+    "phash": framing.PHASH,
+    "whash": framing.WHASH,
+    "colorhash": framing.ALL_PIXELS,
+}
 
 
 # _hamming(name, bits, Bands(near-duplicate, similar, source, TPR near, TPR similar,
@@ -143,6 +154,7 @@ CROP_RESISTANT = Metric(
     closer="higher",
     compute=lambda pair: rounded(pair.crop_resistant.similarity),
     bands=Bands(0.706, 0.412, _CROP, 0.416, 0.582, PAIRWISE_PAIRS, source_zh=_CROP_ZH),
+    framing=framing.CROP_RESISTANT,
     words={
         "en": Words(
             "Crop-resistant hash",

@@ -3,6 +3,7 @@ by that homography: the metrics that still see a copy through crops, rotation an
 
 from __future__ import annotations
 
+from workstation.analysis import framing
 from workstation.analysis.bands import PAIRWISE_PAIRS, Bands
 from workstation.analysis.metrics.base import (
     HOMOGRAPHY,
@@ -31,6 +32,7 @@ KEYPOINT_INLIERS = Metric(
     bands=Bands(11, 9, _SIFT, 0.973, 0.980, PAIRWISE_PAIRS, source_zh=_SIFT_ZH),
     scale=(100, 0),
     integer=True,
+    framing=framing.KEYPOINTS,
     words={
         "en": Words(
             "Keypoints",
@@ -65,8 +67,18 @@ REGISTERED_SSIM = Metric(
     name="registered_ssim",
     closer="higher",
     compute=lambda pair: rounded(pair.registered.ssim) if pair.registered else None,
-    bands=Bands(0.775, -1.0, _REGISTERED, 0.977, 0.980, PAIRWISE_PAIRS, source_zh=_REGISTERED_ZH),
+    bands=Bands(
+        0.775,
+        None,
+        _REGISTERED,
+        0.977,
+        0.980,
+        PAIRWISE_PAIRS,
+        source_zh=_REGISTERED_ZH,
+        former_rules=("near-duplicate ≥ 0.775; similar ≥ -1; otherwise different",),
+    ),
     needs=frozenset({HOMOGRAPHY}),
+    framing=framing.REGISTERED,
     words={
         "en": Words(
             "Registered SSIM",

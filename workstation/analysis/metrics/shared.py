@@ -19,15 +19,14 @@ import imagehash
 import numpy as np
 from PIL import Image
 
-from workstation.analysis import hashes, keypoints, structure
+from workstation.analysis import framing, hashes, keypoints, structure
 from workstation.analysis.clip_result import ClipResult, compare_embeddings, not_configured
 from workstation.analysis.images import LoadedImage
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
 
-# The common frame is A's size, reduced so its longer side is at most this.
-STRUCTURE_SIDE = 1024
+_WARP = {"bilinear": cv2.INTER_LINEAR}  # framing.WARP's name for OpenCV
 # A registered comparison needs the homography to place B over at least this share of A.
 MIN_REGISTERED_OVERLAP = 0.05
 
@@ -156,15 +155,9 @@ class Pair:
 def common_frame(
     a: LoadedImage, b: LoadedImage, notes: list[str], users: str = "the metrics in this frame"
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A reduced to at most STRUCTURE_SIDE, and B resized to exactly that size (Lanczos).
-
-    The frame is never larger than B either: a 64 px image blown up to 512 px would be compared
-    by its interpolation blur, not its content, so the two meet at the lower resolution. `users`
+    """A and B resized to their common frame (`framing.COMMON_FRAME` states the rule). `users`
     names the metrics measured in the frame, for the notes."""
-    scale = min(
-        1.0, STRUCTURE_SIDE / max(a.width, a.height), b.width / a.width, b.height / a.height
-    )
-    size = (max(1, round(a.width * scale)), max(1, round(a.height * scale)))
+    size = framing.common_frame_size((a.width, a.height), (b.width, b.height))
     frame_a = _resized(a.rgb, size)
     if size != (a.width, a.height):
         notes.append(f"A reduced from {a.width}×{a.height} to {size[0]}×{size[1]} for {users}")
@@ -183,7 +176,7 @@ def common_frame(
 def _resized(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     if (rgb.shape[1], rgb.shape[0]) == size:
         return rgb
-    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS))
+    return np.asarray(Image.fromarray(rgb).resize(size, framing.FRAME_FILTER))
 
 
 def registered_structure(
@@ -193,7 +186,7 @@ def registered_structure(
     scale = frame_a.shape[1] / a.width
     to_frame = np.diag([scale, scale, 1.0]) @ np.array(matched.homography)
     size = (frame_a.shape[1], frame_a.shape[0])
-    warped = cv2.warpPerspective(b.rgb, to_frame, size, flags=cv2.INTER_LINEAR)
+    warped = cv2.warpPerspective(b.rgb, to_frame, size, flags=_WARP[framing.WARP])
     coverage = cv2.warpPerspective(
         np.full(b.rgb.shape[:2], 255, np.uint8), to_frame, size, flags=cv2.INTER_NEAREST
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workstation.analysis import framing
 from workstation.analysis.bands import PAIRWISE_PAIRS, Bands
 from workstation.analysis.metrics.base import (
     COMMON_FRAME,
@@ -26,23 +27,24 @@ SSIM = Metric(
         source_zh="SSIM（Wang 等，2004），由 scikit-image 计算",
     ),
     needs=frozenset({COMMON_FRAME}),
+    framing=framing.COMMON_FRAME,
     study_column="ssim",
     words={
         "en": Words(
             "SSIM",
-            "SSIM, greyscale, B resized to A",
+            f"SSIM, greyscale, {framing.COMMON_FRAME.short['en']}",
             "SSIM",
             "Structural similarity (Wang et al. 2004): local brightness, contrast and structure "
-            "of the greyscale images, with B brought to A's size; 1 means identical.",
+            "of the greyscale images in their common frame; 1 means identical.",
             "Needs aligned images: a small shift, crop or rotation lowers it strongly even for "
             "the same content.",
         ),
         "zh": Words(
             "SSIM",
-            "SSIM（灰度，B 缩放到 A 的尺寸）",
+            f"SSIM（灰度，{framing.COMMON_FRAME.short['zh']}）",
             "SSIM",
-            "结构相似性（Wang 等，2004）：在把 B 调整到 A 的尺寸后，比较灰度图像局部的亮度、"
-            "对比度和结构；1 表示完全相同。",
+            "结构相似性（Wang 等，2004）：在共同画幅中比较两幅灰度图像局部的亮度、对比度和结构；"
+            "1 表示完全相同。",
             "要求图像对齐：即使内容相同，少量平移、裁剪或旋转也会使其大幅降低。",
         ),
     },

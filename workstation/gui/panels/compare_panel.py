@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.analysis import metrics
+from workstation.gui import i18n
 from workstation.gui.images import load_qimage, to_qimage
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.pair_state import PairState
@@ -279,11 +281,18 @@ class ComparePanel(QWidget):
         self.wipe_view.set_images(a, b, size=size)
         self.blink_view.set_images(a, b, size=size)
         if a is not None and b is not None and (b.width(), b.height()) != size:
+            framing = metrics.get("ssim").framing
             self.note.setText(
                 self.tr(
                     "B ({bw} × {bh}) is shown stretched to A's size ({aw} × {ah}) so that "
-                    "the views line up; the analysis compares them the same way."
-                ).format(bw=b.width(), bh=b.height(), aw=a.width(), ah=a.height())
+                    "the views line up. SSIM and the difference map: {rule}"
+                ).format(
+                    bw=b.width(),
+                    bh=b.height(),
+                    aw=a.width(),
+                    ah=a.height(),
+                    rule=framing.rule(i18n.language()) if framing else "",
+                )
             )
         else:
             self.note.setText(
