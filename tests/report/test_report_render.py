@@ -69,7 +69,7 @@ def test_markup_escapes_and_picks_fonts(text):
         assert f'name="{loaded.cjk_name}"' in markup
     if text == "plain Latin":
         assert markup == "plain Latin"
-    assert fonts.FontSet(None, None).markup("中") == '<font name="Courier">[U+4E2D]</font>'
+    assert fonts.load_fonts(()).markup("中") == '<font name="DejaVuSansMono">[U+4E2D]</font>'
 
 
 def test_every_image_format_a_case_accepts(tmp_path):

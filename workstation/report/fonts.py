@@ -1,30 +1,37 @@
-"""Fonts for the report: Helvetica for Latin text, an embedded TrueType font for everything else.
+"""Fonts for the report: DejaVu Sans for Latin text, an embedded TrueType font for the rest.
 
-Helvetica (a PDF standard font) covers the Windows-1252 characters. Any other character — Chinese
-in a prompt, "≤" in a band rule — is set in the first fallback font that has a glyph for it:
-a CJK font with TrueType outlines (WenQuanYi Micro Hei from Debian's fonts-wqy-microhei, or one
-bundled in resources/fonts), then DejaVu Sans, which ships with matplotlib. reportlab cannot embed
-CFF-outline fonts such as Noto CJK, so those are not candidates. A character no font covers is
-written as its code point ("[U+4E2D]") so that nothing in the evidence is silently dropped; the
-report then says that no CJK font was found.
+Every font the report uses is embedded (PDF/A asks for it; a reader without the font sees the
+same glyphs). The Latin fonts ship with the workstation (resources/fonts/dejavu, under the
+Bitstream Vera licence beside them): DejaVu Sans Condensed and its bold, whose widths are within
+a few percent of Helvetica's (the layout's columns were measured with Helvetica; DejaVu Sans
+itself is 14% wider), and DejaVu Sans Mono for hashes and IDs. They also cover Greek, Cyrillic
+and symbols such as "≤" and "→". Any other character — Chinese in
+a prompt or in the Chinese report — is set in the first fallback font that has a glyph for it: a
+CJK font with TrueType outlines (WenQuanYi Micro Hei from Debian's fonts-wqy-microhei, or one
+bundled in resources/fonts). reportlab cannot embed CFF-outline fonts such as Noto CJK, so those
+are not candidates. A character no font covers is written as its code point ("[U+4E2D]") so that
+nothing in the evidence is silently dropped; the report then says that no CJK font was found.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import paragraph
+from reportlab.platypus.tables import CellStyle
 
 from workstation.paths import FONTS_DIR
 
-BASE = "Helvetica"
-BOLD = "Helvetica-Bold"
-MONO = "Courier"
+LATIN_DIR = FONTS_DIR / "dejavu"
+BASE = "DejaVuSansCondensed"
+BOLD = "DejaVuSansCondensed-Bold"
+MONO = "DejaVuSansMono"
 
 # (file, subfont index): tried in order; the first that loads is the CJK font.
 CJK_CANDIDATES: tuple[tuple[Path, int], ...] = (
@@ -37,10 +44,17 @@ CJK_CANDIDATES: tuple[tuple[Path, int], ...] = (
     (Path("/Library/Fonts/Arial Unicode.ttf"), 0),
 )
 
-# Characters Helvetica can show: the 256 of Windows-1252 that decode (five codes are unassigned).
-_LATIN = "".join(ch for ch in (bytes([i]).decode("cp1252", "ignore") for i in range(32, 256)) if ch)
-_LATIN_RUN = re.compile("[" + re.escape(_LATIN) + "\n]+")
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+# Values a line must not break inside: the spaces in them become no-break spaces. Timestamps
+# ("2026-11-30 10:29:55 UTC"), sizes and dimensions ("6,916 bytes", "512 × 512 px"). A value
+# too long for its column still breaks where reportlab must: columns that hold timestamps and
+# SHA-256 values are made wide enough for them.
+_UNBREAKABLE = re.compile(
+    r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z?(?: UTC)?"
+    r"|\d[\d,.]*(?: × \d[\d,.]*)?(?: (?:bytes?|B|KB|MB|GB|KiB|MiB|GiB|px|ms|dpi|bits?|%))(?!\w)"
+    r"|\d[\d,.]* × \d[\d,.]*"
+)
+NO_BREAK_SPACE = "\xa0"
 
 
 @dataclass
@@ -49,6 +63,7 @@ class FontSet:
 
     cjk_name: str | None  # registered name of the CJK font, None when none was found
     cjk_path: Path | None
+    latin_run: re.Pattern[str]  # a run of characters BASE has glyphs for (and newlines)
     fallbacks: list[tuple[str, dict[int, int]]] = field(default_factory=list)  # name, glyph map
     missing: set[str] = field(default_factory=set)  # characters shown as code points
 
@@ -59,9 +74,10 @@ class FontSet:
     def markup(self, text: object) -> str:
         """Escape `text` for a Paragraph and set each run in a font that has its glyphs."""
         text = _CONTROL.sub(" ", "" if text is None else str(text))
+        text = _UNBREAKABLE.sub(lambda value: value[0].replace(" ", NO_BREAK_SPACE), text)
         out: list[str] = []
         position = 0
-        for match in _LATIN_RUN.finditer(text):
+        for match in self.latin_run.finditer(text):
             if match.start() > position:
                 out.append(self._other(text[position : match.start()]))
             out.append(escape(match.group()).replace("\n", "<br/>"))
@@ -71,7 +87,7 @@ class FontSet:
         return "".join(out)
 
     def _other(self, run: str) -> str:
-        """A run without Windows-1252 characters: split it by the first font covering each."""
+        """A run the Latin font cannot show: split it by the first font covering each character."""
         pieces: list[str] = []
         current_font: str | None = None
         buffer: list[str] = []
@@ -100,19 +116,86 @@ class FontSet:
 
 
 def load_fonts(candidates: tuple[tuple[Path, int], ...] | None = None) -> FontSet:
-    """Register the CJK font (first candidate that loads) and DejaVu Sans; say what was found."""
+    """Register the Latin fonts and the CJK font (first candidate that loads); say what was
+    found."""
+    glyphs = _register_latin()
     cjk = None
     for path, index in CJK_CANDIDATES if candidates is None else candidates:
         cjk = _register(path, index)
         if cjk:
             break
-    fonts = FontSet(cjk_name=cjk[0] if cjk else None, cjk_path=cjk[1] if cjk else None)
+    fonts = FontSet(
+        cjk_name=cjk[0] if cjk else None,
+        cjk_path=cjk[1] if cjk else None,
+        latin_run=_run_of(glyphs),
+    )
     if cjk:
         fonts.fallbacks.append((cjk[0], cjk[2]))
-    dejavu = _register(_matplotlib_dejavu(), 0)
-    if dejavu:
-        fonts.fallbacks.append((dejavu[0], dejavu[2]))
     return fonts
+
+
+_LATIN: dict[int, int] = {}  # what _register_latin did: the base font's glyph map
+
+
+def _register_latin() -> dict[int, int]:
+    """DejaVu Sans Condensed (regular and bold, one family, so that <b> works) and DejaVu Sans
+    Mono."""
+    if not _LATIN:
+        faces = {}
+        for name in (BASE, BOLD, MONO):
+            faces[name] = _repaired(TTFont(name, str(LATIN_DIR / f"{name}.ttf")))
+            pdfmetrics.registerFont(faces[name])
+        pdfmetrics.registerFontFamily(BASE, normal=BASE, bold=BOLD, italic=BASE, boldItalic=BOLD)
+        pdfmetrics.registerFontFamily(MONO, normal=MONO, bold=MONO, italic=MONO, boldItalic=MONO)
+        _LATIN.update(faces[BASE].face.charToGlyph)
+        # A reportlab table cell selects its style's font before it draws its contents, even
+        # when they are Paragraphs in fonts of their own; by default that is Helvetica, which
+        # would then be listed (not embedded) among the fonts of every page with a table.
+        CellStyle.fontname = BASE
+        # reportlab's CJK line breaking ends a line at any space separator, the no-break space
+        # included: the values glued by _UNBREAKABLE would still break in the Chinese report.
+        paragraph.category = _category
+    return _LATIN
+
+
+def _category(character: str) -> str:
+    """unicodedata.category, but the no-break space is not a space separator (for reportlab's
+    CJK line breaking, which looks back for one)."""
+    return "Zs-no-break" if character == NO_BREAK_SPACE else unicodedata.category(character)
+
+
+def _run_of(glyphs: dict[int, int]) -> re.Pattern[str]:
+    """A pattern for runs of the characters in `glyphs` (and newlines), as ranges."""
+    codes = sorted(code for code in glyphs if code >= 32 and not 0xD800 <= code <= 0xDFFF)
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    spans = "".join(
+        f"\\U{low:08x}" + (f"-\\U{high:08x}" if high > low else "") for low, high in ranges
+    )
+    return re.compile(f"[{spans}\\n]+")
+
+
+def _repaired(font: TTFont) -> TTFont:
+    """The font, with the advance widths its embedded subsets are written with made right.
+
+    A TrueType font may list an advance width for its first glyphs only; the rest share the
+    last one. reportlab (5.1) keeps that shared width in PDF units (1/1000 em) instead of the
+    font's units, so the subsets it embeds of a font like DejaVu Sans Mono say every glyph is
+    half as wide as the widths in the PDF's font dictionary (which are right): PDF/A forbids
+    the disagreement. The widths read in font units are integers; the wrong ones are not.
+    """
+    metrics = font.face.hmetrics
+    shared = None
+    for glyph, (advance, side_bearing) in enumerate(metrics):
+        if isinstance(advance, int):
+            shared = advance
+        else:
+            metrics[glyph] = (shared, side_bearing)
+    return font
 
 
 _REGISTERED: dict[tuple[Path, int], tuple[str, Path, dict] | None] = {}
@@ -128,7 +211,7 @@ def _register(path: Path | None, index: int) -> tuple[str, Path, dict] | None:
         if path.is_file():
             name = re.sub(r"[^A-Za-z0-9]+", "", path.stem) + (f"-{index}" if index else "")
             try:
-                font = TTFont(name, str(path), subfontIndex=index)
+                font = _repaired(TTFont(name, str(path), subfontIndex=index))
             except (TTFError, OSError, ValueError):
                 return None  # e.g. CFF outlines, which reportlab cannot embed
             pdfmetrics.registerFont(font)
@@ -138,11 +221,3 @@ def _register(path: Path | None, index: int) -> tuple[str, Path, dict] | None:
             )
             _REGISTERED[key] = (name, path, font.face.charToGlyph)
     return _REGISTERED[key]
-
-
-def _matplotlib_dejavu() -> Path | None:
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return folder / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"

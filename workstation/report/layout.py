@@ -9,6 +9,8 @@ every page number in the written file is right.
 from __future__ import annotations
 
 import io
+import re
+import weakref
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -188,13 +190,50 @@ def table(
     ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_BG))
-    return Table(
+    for row in rows:
+        for cell in row:
+            for paragraph in cell if isinstance(cell, list) else [cell]:
+                _latin_wrap(paragraph)
+    return RuledTable(
         rows,
         colWidths=widths,
         repeatRows=1 if header else 0,
         style=TableStyle(style + list(extra)),
         hAlign="LEFT",
     )
+
+
+class RuledTable(Table):
+    """A table whose rows go to the next page whole, except a row taller than a page (a finding
+    of several pages in one cell): that one is split inside, where reportlab would give up."""
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = super().split(available_width, available_height)
+        if parts or self.splitInRow or max(self._rowHeights, default=0) <= FRAME_HEIGHT:
+            return parts
+        self.splitInRow = 1
+        try:
+            return super().split(available_width, available_height)
+        finally:
+            self.splitInRow = 0
+
+
+def _latin_wrap(paragraph: Any) -> None:
+    """A cell without Chinese text breaks its lines at spaces, as in English.
+
+    reportlab's CJK line breaking (the Chinese report's) looks back for a space at most half a
+    line: in a narrow column it cuts "Demo Examiner" into "Demo Examin" and "er".
+    """
+    style = getattr(paragraph, "style", None)
+    if style is None or style.wordWrap != "CJK" or _HAS_CJK.search(paragraph.text):
+        return
+    if style not in _LATIN_STYLES:
+        _LATIN_STYLES[style] = ParagraphStyle(style.name + "-latin", parent=style, wordWrap=None)
+    paragraph.style = _LATIN_STYLES[style]
+
+
+_HAS_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_LATIN_STYLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # CJK style -> Latin
 
 
 # 3. Canvas, page furniture and the document
@@ -246,6 +285,7 @@ class ReportDocument(BaseDocTemplate):
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
+            initialFontName=f.BASE,  # reportlab starts pages in Helvetica, which is not embedded
             **metadata,
         )
         self.ctx, self.indexes = ctx, indexes
