@@ -237,7 +237,7 @@ def test_english_block_states_the_recorded_values(reports):
     # inferred values carry the mark, and the footnote says how they were inferred
     assert "2 †" in text and "555 †" in text and "123456789 †" not in text
     assert (
-        _flat("† clip_skip: inferred, not recorded in the file: ComfyUI's CLIPSetLastLayer") in flat
+        _flat("† CLIP skip: inferred, not recorded in the file: ComfyUI's CLIPSetLastLayer") in flat
     )
     assert _flat("† stages[1].seed: inferred, not recorded in the file: the refiner adds") in flat
     assert "none recorded" in text  # the refiner checkpoint's hash
@@ -282,7 +282,7 @@ def test_chinese_block_is_translated(reports):
         "31e35c80fc (AutoV2)",
         "记载的哈希值",
         "未记载",
-        "† clip_skip：推断值，文件中未记载：",
+        "† CLIP 跳过层数：推断值，文件中未记载：",
         "不受信任",
         "不一致",
         "assertion.dataHash.mismatch",

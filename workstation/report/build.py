@@ -45,6 +45,7 @@ from workstation.report.fonts import load_fonts
 from workstation.report.generation import model_files
 from workstation.report.layout import lay_out, make_styles
 from workstation.report.options import STYLES, ReportOptions
+from workstation.report.recorded import recorded
 from workstation.report.strings import EN, LANGUAGES, Strings
 from workstation.report.structure import STRUCTURES, Parts
 
@@ -469,12 +470,14 @@ def _record_names(ctx: Context, by_section: dict[str, list[Record]]) -> dict[int
                 summary = _short(pl.show(prompt) or pl.show(pl.get(data, "mode")))
                 names[record.id] = t("generation_n", n=n, summary=summary)
             elif key == "studies":
-                summary = _short(
-                    pl.show(pl.get(data, "title", "name", "parameter", default=f"#{record.id}"))
-                )
+                title = pl.show(pl.get(data, "title", "name", "parameter", default=f"#{record.id}"))
+                summary = _short(recorded(t, title))
                 names[record.id] = t("study_n", n=n, summary=summary)
             else:
-                names[record.id] = t("record_n", id=record.id, kind=record.kind)
+                kind = f"record_kind_{record.kind}"
+                names[record.id] = t(
+                    "record_n", id=record.id, kind=t(kind) if t.has(kind) else record.kind
+                )
     return names
 
 

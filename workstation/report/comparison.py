@@ -9,12 +9,13 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from workstation.analysis import metrics
+from workstation.analysis import bands, metrics
 from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
 from workstation.report.figures import caption, figure, sha_of, side_by_side
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
+from workstation.report.recorded import recorded
 
 PICTURES = tuple(m.picture for m in metrics.METRICS if m.picture)
 
@@ -55,18 +56,16 @@ def pair_report(ctx: Context, data: dict, linked: dict[str, Artifact]) -> list[F
         story += side_by_side(ctx, *(sides + [None])[:2], max_height=FRAME_HEIGHT * 0.38)
     for name, key in (("A", "image_a"), ("B", "image_b")):
         for note in pl.path(data, f"{key}.notes", []) or []:
-            story.append(ctx.p(f"{name}: {note}", ctx.styles.small))
+            story.append(ctx.p(f"{name}: {recorded(ctx.t, str(note))}", ctx.styles.small))
     for note in data.get("normalisation") or []:
-        story.append(ctx.p(str(note), ctx.styles.small))
+        story.append(ctx.p(recorded(ctx.t, str(note)), ctx.styles.small))
 
     # 2. Metric table: value, band, rule, and a numbered note for the threshold's source.
     readings = [r for r in data.get("bands") or [] if isinstance(r, dict)]
     if readings:
         story.append(ctx.p(ctx.t("metrics_heading"), ctx.styles.h3))
         story += _metric_table(ctx, readings)
-    story.append(
-        ctx.p(pl.show(data.get("bands_notice") or ctx.t("bands_notice")), ctx.styles.small)
-    )
+    story.append(ctx.p(_notice(ctx, data.get("bands_notice")), ctx.styles.small))
     story += _comparison_summary(ctx, data)
 
     # 3. Pictures the comparison produced.
@@ -126,7 +125,7 @@ def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:
     sources: list[str] = []
     for reading in readings:
         band = pl.show(reading.get("band"))
-        source = pl.show(reading.get("source"))
+        rule, source = _rule_and_source(ctx, reading)
         if source not in sources:
             sources.append(source)
         rows.append(
@@ -134,7 +133,7 @@ def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:
                 ctx.cell(_label(ctx, reading)),
                 ctx.cell(_value(reading.get("value"))),
                 ctx.cell(ctx.t("band_" + band) if ctx.has("band_" + band) else band),
-                ctx.cell(pl.show(reading.get("rule")) if reading.get("rule") else "—"),
+                ctx.cell(rule or "—"),
                 ctx.cell(f"[{sources.index(source) + 1}]"),
             ]
         )
@@ -146,10 +145,35 @@ def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:
     return story + [ctx.gap(4)]
 
 
-def _label(ctx: Context, reading: dict) -> str:
-    """English as recorded; another language the registry's words for the metric, when known."""
+def _rule_and_source(ctx: Context, reading: dict) -> tuple[str, str]:
+    """The band rule and the thresholds' source as recorded; in another language the registry's
+    words for them, when the record holds what the registry says in English (a record made with
+    other thresholds keeps its own words)."""
+    rule, source = pl.show(reading.get("rule") or ""), pl.show(reading.get("source"))
     known = metrics.find(str(reading.get("metric")))
+    if known is not None and known.bands is not None and rule in known.bands.former_rules:
+        rule = known.rule()  # the same bands, as an earlier version worded them
     if ctx.lang == "en" or known is None:
+        return rule, source
+    if rule == known.rule():
+        rule = known.rule(ctx.lang)
+    if source == known.threshold_source():
+        source = known.threshold_source(ctx.lang)
+    return rule, source
+
+
+def _notice(ctx: Context, recorded: object) -> str:
+    """The record's notice about bands; this version's own notice in the report's language."""
+    if not recorded or recorded == bands.NOTICE:
+        return bands.TEXT[ctx.lang]["notice"]
+    return pl.show(recorded)
+
+
+def _label(ctx: Context, reading: dict) -> str:
+    """The registry's words for the metric (its label says how it framed the images, as the
+    metric does now); a metric this version does not know, as recorded."""
+    known = metrics.find(str(reading.get("metric")))
+    if known is None:
         return pl.get(reading, "label", "metric", default="—")
     return known.words[ctx.lang].label
 
@@ -163,7 +187,7 @@ def _comparison_summary(ctx: Context, data: dict) -> list[Flowable]:
                 "keypoint_summary",
                 inliers=pl.show(k.get("inliers")),
                 matches=pl.show(k.get("matches")),
-                status=pl.show(k.get("status")),
+                status=recorded(ctx.t, pl.show(k.get("status"))),
             )
         )
     s = data.get("structure")
@@ -177,7 +201,7 @@ def _comparison_summary(ctx: Context, data: dict) -> list[Flowable]:
         )
     clip = data.get("clip")
     if isinstance(clip, dict) and clip.get("message"):
-        lines.append(f"CLIP: {clip['message']}")
+        lines.append(ctx.t("clip_message", message=recorded(ctx.t, str(clip["message"]))))
     return [ctx.p(line, ctx.styles.small) for line in lines]
 
 

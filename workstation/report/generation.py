@@ -180,10 +180,9 @@ def parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str,
         ),
     )
     add("dtype", env.get("dtype") or params.get("dtype"))
-    versions = [
-        f"{k} {env[k]}"
-        for k in ("software", "torch", "diffusers", "transformers", "python")
-        if env.get(k)
+    versions = [pl.show(env["software"])] if env.get("software") else []  # "workstation 0.1.0"
+    versions += [
+        f"{k} {env[k]}" for k in ("torch", "diffusers", "transformers", "python") if env.get(k)
     ]
     add("versions", ", ".join(versions) or None)
     add("platform", env.get("platform"))

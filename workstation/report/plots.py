@@ -18,6 +18,10 @@ class Series:
     name: str
     x: tuple[float, ...]
     y: tuple[float, ...]
+    bands: tuple[tuple[str, float], ...] = ()  # (legend text, threshold) drawn as dashed lines
+
+
+BAND_COLOURS = ("#b2182b", "#ef8a62")  # the stronger band first, as the studies draw them
 
 
 def plot_series(
@@ -47,7 +51,11 @@ def plot_series(
         axes = figure.subplots(panels, 1, sharex=True, squeeze=False)[:, 0]
         for ax, item in zip(axes, series, strict=True):
             ax.plot(item.x, item.y, marker="o", markersize=3, linewidth=1.2, color="#1f4e99")
-            ax.set_ylabel(item.name)
+            for (label, value), colour in zip(item.bands, BAND_COLOURS, strict=False):
+                ax.axhline(value, linestyle="--", linewidth=0.9, color=colour, label=label)
+            if item.bands:
+                ax.legend(loc="best", fontsize=6)
+            ax.set_title(item.name, loc="left")  # long names fit above a panel, not beside it
             ax.grid(True, linewidth=0.4, alpha=0.6)
         axes[-1].set_xlabel(x_label)
         figure.suptitle(title)

@@ -38,6 +38,7 @@ from workstation.core.records import Provenance
 from workstation.report.context import Context
 from workstation.report.evidence import Evidence
 from workstation.report.layout import FRAME_WIDTH, GREY, table
+from workstation.report.recorded import recorded as written
 
 PROMPT_LIMIT = 2000  # characters of a prompt shown; the rest is counted
 VALUE_LIMIT = 300  # any other value from the file
@@ -217,7 +218,13 @@ class _Block:
         story += self.models(recipe)
         if recipe.inferred:
             for field, how in recipe.inferred:
-                note = t("prov_inferred_note", field=field, how=_cut(how, VALUE_LIMIT))
+                keys = ("prov_field_" + field, "prov_" + field)
+                name = next((k for k in keys if t.has(k)), None)
+                note = t(
+                    "prov_inferred_note",
+                    field=t(name) if name else field,
+                    how=_cut(written(t, how), VALUE_LIMIT),
+                )
                 story.append(self.ctx.p(note, self.ctx.styles.small))
         return story
 
@@ -245,7 +252,7 @@ class _Block:
             )
             if stage.mode:
                 role += f" ({stage.mode})"
-            details = [stage.source] if recipe.stages else []
+            details = [written(t, stage.source)] if recipe.stages else []
             if stage.add_noise is not None:
                 details.append(f"add_noise: {'enable' if stage.add_noise else 'disable'}")
             if stage.return_with_leftover_noise is not None:
@@ -483,12 +490,13 @@ class _Block:
         rows = []
         for r in readings:
             reading = self.words("prov_reading_", r.reading)
-            if r.rule:
-                reading += f" [{rules.setdefault(r.rule, len(rules) + 1)}]"
+            rule = written(t, r.rule)
+            if rule:
+                reading += f" [{rules.setdefault(rule, len(rules) + 1)}]"
             rows.append(
                 [
                     self.value(r.method),
-                    self.stack(r.message, r.used_by),
+                    self.stack(r.message, written(t, r.used_by)),
                     self.value(t("prov_matched_value", matched=r.matched, length=r.length)),
                     self.value(reading),
                 ]

@@ -21,6 +21,7 @@ from workstation.report import provenance
 from workstation.report.context import Context
 from workstation.report.examiner import amendment_history, particulars
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, Contents, table
+from workstation.report.recorded import recorded
 
 
 def cover(
@@ -149,8 +150,9 @@ def exhibit(ctx: Context, artifact: Artifact, mentioned_in: list[str]) -> list[F
         name=artifact.original_name,
         role=ctx.t("role_" + artifact.role) if artifact.role else "—",
     )
-    if artifact.note:
-        caption += " " + artifact.note
+    note = recorded(ctx.t, artifact.note)  # a note the workstation wrote, translated
+    if note:
+        caption += " " + note
     block.append(ctx.p(caption, ctx.styles.caption))
     block += [ctx.p(note, ctx.styles.small) for note in notes]
 
@@ -168,11 +170,11 @@ def exhibit(ctx: Context, artifact: Artifact, mentioned_in: list[str]) -> list[F
         (ctx.t("original_name"), artifact.original_name),
         (ctx.t("original_path"), artifact.original_path),
         (ctx.t("imported"), imported),
-        (ctx.t("note"), artifact.note or "—"),
+        (ctx.t("note"), note or "—"),
         (ctx.t("integrity"), ctx.cell(problem, red=True) if problem else ctx.t("integrity_ok")),
     ]
     if mentioned_in:
-        rows.append((ctx.t("shown_in"), ", ".join(mentioned_in)))
+        rows.append((ctx.t("shown_in"), ctx.t("list_separator").join(mentioned_in)))
     block.append(ctx.key_values(rows))
     return block
 
@@ -323,24 +325,58 @@ def audit_log(ctx: Context) -> list[Flowable]:
                 ctx.cell(str(entry.seq)),
                 ctx.cell(entry.time.replace("T", " ")),
                 ctx.cell(entry.actor),
-                ctx.cell(entry.action),
-                [ctx.cell(_summary(entry.action, entry.details)), ctx.mono(entry.hash)],
+                ctx.cell(_action(ctx, entry.action)),
+                [ctx.cell(_summary(ctx, entry.action, entry.details)), ctx.mono(entry.hash)],
             ]
         )
     story.append(table(rows, [20, 62, 60, 56, FRAME_WIDTH - 198]))
     return story
 
 
-def _summary(action: str, details: object) -> str:
+def _action(ctx: Context, action: str) -> str:
+    """The action in the report's language: the workstation's own actions, and a record kind
+    for the entry that stored a record; an action this version does not know as recorded."""
+    for key in ("audit_action_" + action, "record_kind_" + action):
+        if ctx.has(key):
+            return ctx.t(key)
+    return action
+
+
+def _summary(ctx: Context, action: str, details: object) -> str:
+    """What an entry did, in words; the entry itself is canonical JSON (its hash covers it)."""
     if not isinstance(details, dict):
         return pl.show(details, 300)
+    sha = str(details.get("sha256") or details.get("payload_sha256") or "")[:16]
     if action == "import":
-        return (
-            f"#{details.get('id')} {details.get('role')} {details.get('original_name')} "
-            f"({details.get('size')} B, sha256 {str(details.get('sha256'))[:16]}…)"
+        role = str(details.get("role"))
+        return ctx.t(
+            "audit_import",
+            id=pl.show(details.get("id")),
+            role=ctx.t("role_" + role) if ctx.has("role_" + role) else role,
+            name=pl.show(details.get("original_name")),
+            size=f"{pl.number(details.get('size')) or 0:,.0f}",
+            sha=sha,
         )
-    parts = [f"{key}={pl.show(value, 80)}" for key, value in details.items()]
-    return pl.show("; ".join(parts), 300)
+    if "record_id" in details and "payload_sha256" in details:
+        links = details.get("links")
+        return ctx.t(
+            "audit_record",
+            id=pl.show(details.get("record_id")),
+            sha=sha,
+            links=len(links) if isinstance(links, list) else 0,
+        )
+    if action == "verified" and ":" in str(details.get("head_before")):
+        seq, head = str(details["head_before"]).split(":", 1)
+        return ctx.t(
+            "audit_verified", seq=seq, hash=head[:16], objects=pl.show(details.get("objects"))
+        )
+    parts = []
+    for key, value in details.items():
+        if value in ("", None, [], {}):
+            continue
+        label = next((ctx.t(k) for k in ("audit_key_" + key, "property_" + key) if ctx.has(k)), key)
+        parts.append(ctx.t("audit_key_value", name=label, value=pl.show(value, 80)))
+    return pl.show(ctx.t("audit_separator").join(parts), 300)
 
 
 def earlier_reports(ctx: Context, reports: list[tuple[int, str, dict]]) -> list[Flowable]:

@@ -9,6 +9,8 @@ prompts, the comparison's band rules and sources) are printed as recorded, in wh
 
 from __future__ import annotations
 
+import string
+
 LANGUAGES = ("en", "zh")
 
 EN: dict[str, str] = {
@@ -31,10 +33,10 @@ EN: dict[str, str] = {
     "chain_head_value": "entry #{seq}: {hash}",
     "scope_heading": "Scope",
     "scope": (
-        "This report presents {exhibits} exhibit(s) from the case \u201c{case}\u201d and "
-        "{records} record(s) of work done with them ({kinds}), as held in the case on {date} up "
-        "to audit-log entry #{seq}. It describes the evidence, the measurements made and the "
-        "methods used; it states no legal conclusions. Images are embedded from the case's "
+        "This report presents {exhibits:exhibit|exhibits} from the case \u201c{case}\u201d "
+        "and {records:record|records} of work done with them ({kinds}), as held in the case on "
+        "{date} up to audit-log entry #{seq}. It describes the evidence, the measurements made "
+        "and the methods used; it states no legal conclusions. Images are embedded from the case's "
         "stored files without lossy re-compression (PNG and similar formats losslessly, JPEG "
         "files with their original data), scaled to the page with their aspect ratio kept. The "
         "appendix lists every file in the case with its SHA-256, the model files used and the "
@@ -52,11 +54,12 @@ EN: dict[str, str] = {
         "Chinese labels were asked for, but no CJK font was found: the report uses English labels."
     ),
     "warning_unverified": (
-        "Built with --allow-unverified: {count} artifact(s) failed verification and are marked "
+        "Built with --allow-unverified: {count:artifact|artifacts} failed verification and are "
+        "marked "
         "in red on every page where they appear."
     ),
     "warning_case_problems": (
-        "The case failed verification ({count} problem(s)); see section 1. Built with "
+        "The case failed verification ({count:problem|problems}); see section 1. Built with "
         "--allow-unverified."
     ),
     "contents": "Contents",
@@ -66,14 +69,17 @@ EN: dict[str, str] = {
         "Verification before this report was laid out: every stored file matches its SHA-256, "
         "every record matches its audit entry, and the audit chain is intact."
     ),
-    "verify_failed": "Verification before this report was laid out FAILED: {count} problem(s).",
+    "verify_failed": (
+        "Verification before this report was laid out FAILED: {count:problem|problems}."
+    ),
     "objects_checked": "Stored files re-hashed",
     "records_checked": "Records checked",
     "entries_checked": "Audit entries checked",
     "contents_summary": (
-        "This report shows {exhibits} exhibit(s), {comparisons} comparison(s), {generations} "
-        "generation(s), {studies} study/studies and {others} other record(s). The case holds "
-        "{artifacts} artifact(s) and {records} record(s) in all."
+        "This report shows {exhibits:exhibit|exhibits}, {comparisons:comparison|comparisons}, "
+        "{generations:generation|generations}, {studies:study|studies} and "
+        "{others:other record|other records}. The case holds {artifacts:artifact|artifacts} and "
+        "{records:record|records} in all."
     ),
     "how_to_verify": (
         "Anyone holding a copy of the case can check it: \u201cworkstation case verify\u201d "
@@ -85,8 +91,8 @@ EN: dict[str, str] = {
     "case_empty": "The case holds no artifacts.",
     "no_records": "The case holds no records of comparisons, generations or studies.",
     "exhibits_intro": (
-        "{count} exhibit(s) follow, each with its image (where the file is an image), its SHA-256, "
-        "its dimensions, its role in the case and where it came from."
+        "{count:exhibit follows|exhibits follow}, each with its image (where the file is an "
+        "image), its SHA-256, its dimensions, its role in the case and where it came from."
     ),
     "exhibit_heading": "Exhibit {n} \u2014 {name}",
     "exhibit_caption": "Exhibit {n}. {name} ({role}).",
@@ -144,7 +150,9 @@ EN: dict[str, str] = {
     "record_n": "Record #{id} ({kind})",
     "record_line": "Record #{id} ({kind}), created {created} UTC; payload SHA-256 {sha}",
     "record_changed": "UNVERIFIED: this record's content no longer matches its audit entry.",
-    "rows_left_out": "{count} further value(s) not shown; the full record is in the case.",
+    "rows_left_out": (
+        "{count:further value|further values} not shown; the full record is in the case."
+    ),
     "recorded_details": "Further recorded values",
     "empty_record": "The record holds no values.",
     "referenced_images": "Images the record refers to",
@@ -177,7 +185,9 @@ EN: dict[str, str] = {
     "output_not_stored": "The generated image is not stored in the case.",
     "parameters": "Parameters",
     "trajectory": "Denoising trajectory",
-    "trajectory_intro": "{kept} kept step(s) of {total}, from noise towards the final image.",
+    "trajectory_intro": (
+        "{kept:kept step|kept steps} of {total}, from noise towards the final image."
+    ),
     "step_n_of_total": "Step {n} / {total}",
     "mode": "Mode",
     "model": "Model",
@@ -225,7 +235,7 @@ EN: dict[str, str] = {
     "study_grid": "The study's images",
     "study_plot": "The study's plot",
     "study_table": "Measurements",
-    "study_rows_left_out": "{count} further row(s) not shown; all rows are in {where}.",
+    "study_rows_left_out": ("{count:further row|further rows} not shown; all rows are in {where}."),
     "image": "Image",
     "near_duplicate_label": "In the near-duplicate band by {metric}",
     "near_duplicate_value": "{count} of {of} outputs ({share})",
@@ -353,7 +363,9 @@ EN: dict[str, str] = {
     # Appendix
     "appendix": "Appendix",
     "manifest_heading": "A. Manifest of the case's files",
-    "manifest_intro": "All {count} artifact(s) of the case, in the order they were imported.",
+    "manifest_intro": (
+        "All {count:artifact|artifacts} of the case, in the order they were imported."
+    ),
     "file_size_bytes": "Size (bytes)",
     "imported_utc": "Imported (UTC)",
     "models_heading": "B. Model and LoRA files",
@@ -374,6 +386,193 @@ EN: dict[str, str] = {
     "actor": "Actor",
     "action": "Action",
     "details_and_hash": "Details and entry hash",
+    # Translation: text the workstation writes into a case (report/recorded.py). The English
+    # entry is the pattern as the software writes it; fields hold its values.
+    "machine_registered": (
+        "registered comparison: B warped onto A's {w}×{h} frame by the keypoint homography; "
+        "compared over the {share} of A that B covers"
+    ),
+    "machine_registered_small": "homography places B over too little of A: no registered SSIM",
+    "machine_a_reduced": "A reduced from {w0}×{h0} to {w}×{h} for {users}",
+    "machine_b_resized": "B resized from {w0}×{h0} to {w}×{h} for {users}",
+    "machine_b_resized_aspect": (
+        "B resized from {w0}×{h0} to {w}×{h} for {users}; aspect ratio {before} → {after}"
+    ),
+    "machine_animated": "animated {format} with {frames} frames: the first frame is used",
+    "machine_orientation": "EXIF orientation {value} applied ({how})",
+    "machine_bits": "{bits}-bit per channel: Pillow reduced it to 8-bit (high byte)",
+    "machine_alpha": "alpha channel: {share} of pixels not fully opaque; composited on white",
+    "machine_alpha_opaque": "alpha channel fully opaque; dropped",
+    "machine_icc": "embedded ICC colour profile present but not applied",
+    "machine_float": "32-bit float greyscale stretched from [{low}, {high}] to 8-bit",
+    "machine_grey_scaled": "{mode} ({bits}-bit) greyscale scaled to 8-bit",
+    "machine_palette": "palette image expanded to RGB",
+    "machine_palette_alpha": "palette image expanded to RGB with alpha",
+    "machine_cmyk": "CMYK converted to RGB by Pillow's plain formula (no colour management)",
+    "machine_bilevel": "bilevel (1-bit) image converted to RGB",
+    "machine_greyscale": "greyscale converted to RGB",
+    "machine_to_rgba": "{mode} converted to RGBA",
+    "machine_to_rgb": "{mode} converted to RGB",
+    "machine_in_memory": "in-memory array; SHA-256 taken over the raw RGB bytes",
+    "machine_homography": "homography found",
+    "machine_homography_mirrored": "homography found (B mirrored)",
+    "machine_few_keypoints": "too few keypoints to match",
+    "machine_few_matches": "{count} matches: too few for a homography",
+    "machine_no_geometry": "no consistent geometry ({inliers} inliers < {needed})",
+    "machine_keypoints_small": "not run: keypoint matching needs at least {w}×{h} pixels",
+    "machine_no_clip": "no CLIP model configured: CLIP similarity was not computed",
+    "machine_no_clip_prompt": (
+        "no CLIP model configured: CLIP similarity was not computed; the prompt was therefore "
+        "not compared with the images"
+    ),
+    "machine_clip_status_none": "not configured",
+    "machine_clip_status_done": "computed",
+    "machine_generated": "generated, seed {seed}",
+    "machine_step_decoded": "denoising step {step}/{total} (VAE decode), seed {seed}",
+    "machine_step_preview": (
+        "denoising step {step}/{total} (latent preview, approximate colours), seed {seed}"
+    ),
+    "machine_init_image": "init image (img2img)",
+    "machine_compared_as": "compared as {side}",
+    "machine_picture": "{picture}: A {a} vs B {b}",
+    "machine_lab_samples": "over-fitting lab: samples vs nearest, n={n}",
+    "machine_lab_plot": "over-fitting lab: plot",
+    "machine_lab_title": "Over-fitting lab: near-copies vs training-set size",
+    "machine_wm_sd1": "Stable Diffusion 1.x reference scripts (CompVis txt2img.py)",
+    "machine_wm_sd2": (
+        "Stable Diffusion 2.x reference scripts (Stability-AI/stablediffusion txt2img.py)"
+    ),
+    "machine_wm_sgm": "SDXL: Stability generative-models (sgm WatermarkEmbedder)",
+    "machine_wm_diffusers": (
+        "SDXL: diffusers StableDiffusionXLWatermarker (RGB handed over as BGR)"
+    ),
+    "machine_wm_rule_sdxl": (
+        "Stability generative-models scripts/demo/detect.py: <= 27 of 48 bits 'No watermark "
+        "detected', 28-33 'Partial watermark match', >= 34 'Likely' / 'Very likely watermarked'"
+    ),
+    "machine_wm_rule_binomial": (
+        "binomial (no published reader): detected when P(>= this many bits agree by chance, "
+        "p = 1/2) < 1e-6, inconclusive when < 1e-2"
+    ),
+    "machine_wm_rule_sd1": (
+        "CompVis scripts/tests/test_watermark.py: the 136 bits decode as UTF-8 to the message "
+        "(all bits); fewer agreeing bits are inconclusive when P(>= this many by chance, p = 1/2) "
+        "< 1e-6"
+    ),
+    "machine_series_mean": "{metric} (mean of {count} seeds)",
+    "machine_item": "{item}",
+    "machine_metric_values": "{values}",
+    "machine_input_label": "{reference}",
+    "plot_redrawn": (
+        "Drawn for this report from the numbers in the record; the study's own plot is {ref}."
+    ),
+    "plot_band_line": "{band} band",
+    "band_of": "Band ({metric})",
+    "near_duplicate_rule": "{share}; {rule}",
+    "summary_outputs": "Outputs measured",
+    "summary_highest_strength_all_phash_near_duplicate": (
+        "Highest strength at which every output is a pHash near-duplicate"
+    ),
+    "summary_closest": "Closest output",
+    "machine_a1111_clip_skip": "A1111 omits Clip skip when it is 1, its default",
+    "machine_a1111_img2img": (
+        "A1111 records no mode: 'Denoising strength' without hires settings means img2img"
+    ),
+    "machine_a1111_txt2img": (
+        "A1111 records no mode: no 'Denoising strength' outside a hires pass"
+    ),
+    "machine_a1111_rng": "A1111 omits RNG when it is GPU, its default",
+    "machine_a1111_ensd": "A1111 omits ENSD when it is 0, its default",
+    "machine_a1111_schedule": (
+        "no 'Schedule type': the sampler's own name says it, or the model's own sigmas "
+        "(Uniform) as before A1111 1.9"
+    ),
+    "machine_a1111_upscaler": "A1111's default upscaler, Latent",
+    "machine_a1111_hires_steps": "A1111 omits Hires steps when 0: the first pass's",
+    "machine_comfy_sampler": "mapped from ComfyUI {name}",
+    "machine_stage_first": "first pass",
+    "machine_stage_hires": "Hires fix",
+    "prov_field_noise": "Noise source",
+    "prov_field_eta_noise_seed_delta": "Eta noise seed delta (ENSD)",
+    "prov_field_scheduler": "Sigma schedule",
+    "prov_field_hires steps": "Hires steps",
+    "prov_field_hires upscaler": "Hires upscaler",
+    "prov_field_refiner_switch_by": "Refiner switch",
+    "prov_field_mode": "Mode",
+    "machine_final_image": "final image",
+    "summary_steps": "Steps",
+    "summary_first_step_within_ssim_0.99_and_phash_0_of_final": (
+        "First step within SSIM 0.99 and pHash distance 0 of the final image"
+    ),
+    "summary_closest_seed": "Seed of the closest output",
+    "summary_closest_ssim": "SSIM of the closest output",
+    "summary_closest_phash_distance": "pHash distance of the closest output",
+    "summary_median_ssim": "Median SSIM",
+    "summary_min_phash_distance": "Smallest pHash distance",
+    "machine_reproduced": "reproduced image",
+    "clip_message": "CLIP: {message}",
+    "machine_report": "report {report_id}",
+    "machine_reproduction": "reproduction of {sha}, seed {seed}",
+    "machine_reproduction_picture": "{picture}: disputed vs reproduction",
+    "machine_study_item": "{title}: {item}",
+    "machine_study_plot": "{title}: plot",
+    "machine_study_grid": "{title}: outputs",
+    "machine_study_csv": "{title}: numbers (CSV)",
+    "machine_study_json": "{title}: numbers and summary (JSON)",
+    "machine_study_steps": "{title}: every step, labelled",
+    "machine_study_steps_plot": "{title}: steps against the final image",
+    "machine_study_input": "{reference} of the {title}",
+    "machine_trajectory_input": "init image of a trajectory",
+    "machine_title_strength": "img2img strength sweep",
+    "machine_title_lora": "LoRA scale sweep ({name})",
+    "machine_title_seeds": "Seed sweep, {count} seeds (memorisation test)",
+    "machine_title_trajectory": "Denoising trajectory, seed {seed}",
+    "machine_about_strength": (
+        "{seeds} seed(s) × {strengths} strength(s) of img2img from one source image; each "
+        "output measured against the source. Lower strength keeps more of the source."
+    ),
+    "machine_about_lora": (
+        "LoRA {name} at {scales} scale(s), {seeds} seed(s), one prompt; each output measured "
+        "against the reference. Scale 0 is the base model without the LoRA."
+    ),
+    "machine_about_seeds": (
+        "{count} seeds of one prompt; each output measured against the reference. The "
+        "histograms show how close outputs come; the grid shows the closest."
+    ),
+    "machine_about_trajectory": (
+        "All {total} denoising steps of one generation, each fully VAE-decoded; each step "
+        "measured against the final image."
+    ),
+    # The parameters a study sweeps, in its items' labels ("strength 0.3, seed 1")
+    "sweep_value": "{name} {value}",
+    "sweep_strength": "strength",
+    "sweep_scale": "scale",
+    "sweep_seed": "seed",
+    "sweep_step": "step",
+    "sweep_reference": "reference",
+    "sweep_source": "source",
+    # Translation: audit-log actions and details (report/sections.py)
+    "audit_action_case created": "case created",
+    "audit_action_schema migrated": "case format updated",
+    "audit_action_import": "import",
+    "audit_action_verify": "verification",
+    "audit_action_verified": "verified",
+    "audit_import": "artifact #{id}, {role}, {name}, {size} bytes, SHA-256 {sha}\u2026",
+    "audit_record": "record R{id}, content SHA-256 {sha}\u2026, {links:link|links}",
+    "audit_verified": (
+        "chain head before: entry #{seq} ({hash}\u2026); {objects} stored files re-hashed"
+    ),
+    "audit_key_value": "{name}: {value}",
+    "audit_separator": "; ",
+    "audit_key_case_id": "Case ID",
+    "audit_key_created_at": "Created (UTC)",
+    "audit_key_format": "Format",
+    "audit_key_schema_version": "Format version",
+    "audit_key_from": "From version",
+    "audit_key_to": "To version",
+    "audit_key_links": "Links",
+    "audit_key_objects": "Stored files re-hashed",
+    "audit_key_head_before": "Chain head before",
     "earlier_reports_heading": "D. Reports issued earlier from this case",
     "record": "Record",
     "title": "Title",
@@ -947,6 +1146,178 @@ ZH: dict[str, str] = {
     "actor": "操作人",
     "action": "操作",
     "details_and_hash": "详情与条目哈希",
+    # Translation: text the workstation writes into a case (report/recorded.py). The English
+    # entry is the pattern as the software writes it; fields hold its values.
+    "machine_registered": (
+        "配准比对：按关键点单应变换将 B 映射到 A 的 {w}×{h} 画面上；在 A 中被 B 覆盖的 {share} "
+        "区域上比较"
+    ),
+    "machine_registered_small": "单应变换下 B 覆盖 A 的面积过小：未计算配准 SSIM",
+    "machine_a_reduced": "为计算{users}，A 从 {w0}×{h0} 缩小到 {w}×{h}",
+    "machine_b_resized": "为计算{users}，B 从 {w0}×{h0} 缩放到 {w}×{h}",
+    "machine_b_resized_aspect": (
+        "为计算{users}，B 从 {w0}×{h0} 缩放到 {w}×{h}；宽高比 {before} → {after}"
+    ),
+    "machine_animated": "{frames} 帧的 {format} 动画：使用第一帧",
+    "machine_orientation": "已应用 EXIF 方向 {value}（{how}）",
+    "machine_bits": "每通道 {bits} 位：Pillow 将其降为 8 位（取高字节）",
+    "machine_alpha": "Alpha 通道：{share} 的像素不完全不透明；已合成到白色背景上",
+    "machine_alpha_opaque": "Alpha 通道完全不透明；已舍弃",
+    "machine_icc": "文件内嵌 ICC 色彩配置文件，但未应用",
+    "machine_float": "32 位浮点灰度图从 [{low}, {high}] 拉伸到 8 位",
+    "machine_grey_scaled": "{mode}（{bits} 位）灰度图缩放到 8 位",
+    "machine_palette": "调色板图像已展开为 RGB",
+    "machine_palette_alpha": "调色板图像已展开为带 Alpha 通道的 RGB",
+    "machine_cmyk": "CMYK 按 Pillow 的简单公式转换为 RGB（无色彩管理）",
+    "machine_bilevel": "二值（1 位）图像已转换为 RGB",
+    "machine_greyscale": "灰度图像已转换为 RGB",
+    "machine_to_rgba": "{mode} 已转换为 RGBA",
+    "machine_to_rgb": "{mode} 已转换为 RGB",
+    "machine_in_memory": "内存中的数组；SHA-256 按原始 RGB 字节计算",
+    "machine_homography": "已找到单应变换",
+    "machine_homography_mirrored": "已找到单应变换（B 为镜像）",
+    "machine_few_keypoints": "关键点太少，无法匹配",
+    "machine_few_matches": "{count} 个匹配：不足以估计单应变换",
+    "machine_no_geometry": "没有一致的几何关系（内点 {inliers} 个 < {needed}）",
+    "machine_keypoints_small": "未运行：关键点匹配要求图像至少为 {w}×{h} 像素",
+    "machine_no_clip": "未配置 CLIP 模型：未计算 CLIP 相似度",
+    "machine_no_clip_prompt": "未配置 CLIP 模型：未计算 CLIP 相似度；因此也未将提示词与图像比较",
+    "machine_clip_status_none": "未配置",
+    "machine_clip_status_done": "已计算",
+    "machine_generated": "生成图像，种子 {seed}",
+    "machine_step_decoded": "去噪第 {step}/{total} 步（VAE 解码），种子 {seed}",
+    "machine_step_preview": "去噪第 {step}/{total} 步（潜空间预览，颜色为近似值），种子 {seed}",
+    "machine_init_image": "初始图像（图生图）",
+    "machine_compared_as": "作为 {side} 参与比对",
+    "machine_picture": "{picture}：A {a} 与 B {b}",
+    "machine_lab_samples": "过拟合实验：样本与最近的训练图像，n={n}",
+    "machine_lab_plot": "过拟合实验：图表",
+    "machine_lab_title": "过拟合实验：近似副本与训练集规模",
+    "machine_wm_sd1": "Stable Diffusion 1.x 参考脚本（CompVis txt2img.py）",
+    "machine_wm_sd2": "Stable Diffusion 2.x 参考脚本（Stability-AI/stablediffusion txt2img.py）",
+    "machine_wm_sgm": "SDXL：Stability generative-models（sgm WatermarkEmbedder）",
+    "machine_wm_diffusers": "SDXL：diffusers StableDiffusionXLWatermarker（把 RGB 当作 BGR 传入）",
+    "machine_wm_rule_sdxl": (
+        "Stability generative-models scripts/demo/detect.py：48 位中吻合 ≤ 27 位为未检出水印，"
+        "28–33 位为部分吻合，≥ 34 位为可能或很可能带有水印"
+    ),
+    "machine_wm_rule_binomial": (
+        "二项检验（无公开的读取程序）：偶然吻合至少这么多位的概率（p = 1/2）< 1e-6 时判为检出，"
+        "< 1e-2 时为不确定"
+    ),
+    "machine_wm_rule_sd1": (
+        "CompVis scripts/tests/test_watermark.py：136 位全部吻合时按 UTF-8 解码即为该信息；"
+        "吻合位数较少时，若偶然吻合至少这么多位的概率（p = 1/2）< 1e-6，则为不确定"
+    ),
+    "machine_series_mean": "{metric}（{count} 个种子的平均值）",
+    "machine_item": "{item}",
+    "machine_metric_values": "{values}",
+    "machine_input_label": "{reference}",
+    "plot_redrawn": "本图根据记录中的数据为本报告重新绘制；该研究自身存储的图表为{ref}。",
+    "plot_band_line": "{band}区间",
+    "band_of": "区间（{metric}）",
+    "near_duplicate_rule": "{share}；{rule}",
+    "summary_outputs": "测量的输出数",
+    "summary_highest_strength_all_phash_near_duplicate": (
+        "全部输出按 pHash 均为近似重复的最高重绘强度"
+    ),
+    "summary_closest": "最接近的输出",
+    "machine_a1111_clip_skip": "'Clip skip' 为默认值 1 时 A1111 不记录它",
+    "machine_a1111_img2img": (
+        "A1111 不记录模式：有 'Denoising strength' 而无高清修复设置，表示图生图"
+    ),
+    "machine_a1111_txt2img": "A1111 不记录模式：高清修复之外没有 'Denoising strength'",
+    "machine_a1111_rng": "RNG 为默认值 GPU 时 A1111 不记录它",
+    "machine_a1111_ensd": "ENSD 为默认值 0 时 A1111 不记录它",
+    "machine_a1111_schedule": (
+        "没有 'Schedule type'：由采样器名称本身表明，或如 A1111 1.9 之前那样使用模型自身的 "
+        "sigma（Uniform）"
+    ),
+    "machine_a1111_upscaler": "A1111 的默认放大器 Latent",
+    "machine_a1111_hires_steps": "'Hires steps' 为 0 时 A1111 不记录它：即与第一遍相同",
+    "machine_comfy_sampler": "由 ComfyUI 的 {name} 对应而来",
+    "machine_stage_first": "第一遍",
+    "machine_stage_hires": "高清修复",
+    "prov_field_noise": "噪声来源",
+    "prov_field_eta_noise_seed_delta": "Eta 噪声种子增量（ENSD）",
+    "prov_field_scheduler": "Sigma 调度",
+    "prov_field_hires steps": "高清修复步数",
+    "prov_field_hires upscaler": "高清修复放大器",
+    "prov_field_refiner_switch_by": "精炼模型切换方式",
+    "prov_field_mode": "模式",
+    "machine_final_image": "最终图像",
+    "summary_steps": "步数",
+    "summary_first_step_within_ssim_0.99_and_phash_0_of_final": (
+        "与最终图像的 SSIM 达到 0.99 且 pHash 距离为 0 的第一步"
+    ),
+    "summary_closest_seed": "最接近的输出的种子",
+    "summary_closest_ssim": "最接近的输出的 SSIM",
+    "summary_closest_phash_distance": "最接近的输出的 pHash 距离",
+    "summary_median_ssim": "SSIM 中位数",
+    "summary_min_phash_distance": "最小 pHash 距离",
+    "machine_reproduced": "被复现的图像",
+    "clip_message": "CLIP：{message}",
+    "machine_report": "报告 {report_id}",
+    "machine_reproduction": "{sha} 的复现，种子 {seed}",
+    "machine_reproduction_picture": "{picture}：争议图像与复现图像",
+    "machine_study_item": "{title}：{item}",
+    "machine_study_plot": "{title}：图表",
+    "machine_study_grid": "{title}：输出图像",
+    "machine_study_csv": "{title}：数据（CSV）",
+    "machine_study_json": "{title}：数据与摘要（JSON）",
+    "machine_study_steps": "{title}：每一步（带标注）",
+    "machine_study_steps_plot": "{title}：各步与最终图像的比较",
+    "machine_study_input": "{title}的{reference}",
+    "machine_trajectory_input": "去噪轨迹的初始图像",
+    "machine_title_strength": "图生图重绘强度扫描",
+    "machine_title_lora": "LoRA 权重扫描（{name}）",
+    "machine_title_seeds": "种子扫描，{count} 个种子（记忆测试）",
+    "machine_title_trajectory": "去噪轨迹，种子 {seed}",
+    "machine_about_strength": (
+        "以一幅源图像做图生图，{seeds} 个种子 × {strengths} 个重绘强度；每个输出均与源图像比较。"
+        "重绘强度越低，保留的源图像内容越多。"
+    ),
+    "machine_about_lora": (
+        "LoRA {name}，{scales} 个权重，{seeds} 个种子，同一提示词；每个输出均与参照作品比较。"
+        "权重 0 即不加 LoRA 的基础模型。"
+    ),
+    "machine_about_seeds": (
+        "同一提示词的 {count} 个种子；每个输出均与参照作品比较。"
+        "直方图显示输出与参照作品的接近程度；图像网格显示最接近的输出。"
+    ),
+    "machine_about_trajectory": (
+        "一次生成的全部 {total} 个去噪步骤，每步均经完整 VAE 解码；每一步均与最终图像比较。"
+    ),
+    # The parameters a study sweeps, in its items' labels ("strength 0.3, seed 1")
+    "sweep_value": "{name} {value}",
+    "sweep_strength": "重绘强度",
+    "sweep_scale": "权重",
+    "sweep_seed": "种子",
+    "sweep_step": "步",
+    "sweep_reference": "参照作品",
+    "sweep_source": "源图像",
+    # Translation: audit-log actions and details (report/sections.py)
+    "audit_action_case created": "创建案件",
+    "audit_action_schema migrated": "更新案件格式",
+    "audit_action_import": "导入",
+    "audit_action_verify": "核验",
+    "audit_action_verified": "已核验",
+    "audit_import": "文件 #{id}，{role}，{name}，{size} 字节，SHA-256 {sha}\u2026",
+    "audit_record": "记录 R{id}，内容 SHA-256 {sha}\u2026，关联 {links} 项",
+    "audit_verified": (
+        "核验前链头：第 {seq} 条（{hash}\u2026）；重新计算了 {objects} 个存储文件的哈希"
+    ),
+    "audit_key_value": "{name}：{value}",
+    "audit_separator": "；",
+    "audit_key_case_id": "案件编号",
+    "audit_key_created_at": "创建时间（UTC）",
+    "audit_key_format": "格式",
+    "audit_key_schema_version": "格式版本",
+    "audit_key_from": "原版本",
+    "audit_key_to": "新版本",
+    "audit_key_links": "关联",
+    "audit_key_objects": "重新计算哈希的存储文件",
+    "audit_key_head_before": "核验前链头",
     "earlier_reports_heading": "D. 此前由本案件生成的报告",
     "record": "记录",
     "title": "标题",
@@ -1193,6 +1564,20 @@ ZH: dict[str, str] = {
 _TABLES = {"en": EN, "zh": ZH}
 
 
+class _Plural(string.Formatter):
+    """`{count:exhibit|exhibits}` prints the count and the word for it ("1 exhibit", "6
+    exhibits"); any other field formats as usual."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, other = format_spec.split("|")
+        return f"{value} {one if str(value) == '1' else other}"
+
+
+_FORMATTER = _Plural()
+
+
 class Strings:
     """`strings(key, **values)`: the text for `key` in one language, formatted."""
 
@@ -1204,7 +1589,7 @@ class Strings:
 
     def __call__(self, key: str, **values: object) -> str:
         text = self.table[key]
-        return text.format(**values) if values else text
+        return _FORMATTER.format(text, **values) if values else text
 
     def has(self, key: str) -> bool:
         return key in self.table

@@ -10,6 +10,7 @@ series are plotted here with matplotlib, and the images their points name are sh
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from reportlab.platypus import Flowable
@@ -22,6 +23,7 @@ from workstation.report.figures import artifact_sha, caption, figure, grid
 from workstation.report.generation import parameter_rows
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, EvidenceImage, fit, table
 from workstation.report.plots import Series, plot_series
+from workstation.report.recorded import recorded
 
 MAX_TABLE_ROWS = 40
 MAX_IMAGES = 12
@@ -46,7 +48,7 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
     story: list[Flowable] = []
     description = pl.get(payload, "description", "purpose")
     if description:
-        story.append(ctx.p(pl.show(description)))
+        story.append(ctx.p(recorded(ctx.t, pl.show(description))))
     summary = payload.get("summary")
     if isinstance(summary, dict) and summary:
         story.append(ctx.key_values(_summary_rows(ctx, summary), 190))
@@ -60,20 +62,28 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
         for key in order
         if key in figures and ctx.is_image(figures[key].sha256)
     }
+    # The stored plot's words are English: in another language it is drawn again from the
+    # record's numbers, and the caption names the stored file.
+    redraw = ctx.lang != "en" and bool(series) and "plot" in stored
     for key, sha in stored.items():
+        if key == "plot" and redraw:
+            continue
         title = ctx.t("study_grid" if key == "grid" else "study_plot")
         story += figure(ctx, sha, f"{title} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.5)
-    if "plot" not in stored and series:
+    if series and ("plot" not in stored or redraw):
         out = ctx.workdir / f"plot-{record.id}.png"
         title = pl.show(pl.get(payload, "title", "name", default=ctx.t("study")))
-        plot_series(series, x_label, title, out, ctx.fonts.cjk_path)
+        shown = [_series_in(ctx, item) for item in series]
+        plot_series(
+            shown, _column_title(ctx, x_label), recorded(ctx.t, title), out, ctx.fonts.cjk_path
+        )
         width = FRAME_WIDTH
         height = width * (1.0 + 1.6 * len(series)) / 6.3
         width, height = fit(int(width), int(height), FRAME_WIDTH, FRAME_HEIGHT * 0.75)
-        story += [
-            EvidenceImage(out, width, height),
-            ctx.p(ctx.t("plot_caption", id=record.id), ctx.styles.caption),
-        ]
+        text = ctx.t("plot_caption", id=record.id)
+        if redraw:
+            text += " " + ctx.t("plot_redrawn", ref=ctx.short_ref(figures["plot"]))
+        story += [EvidenceImage(out, width, height), ctx.p(text, ctx.styles.caption)]
 
     # 2. Every measurement (the CSV and JSON artifacts hold them all).
     points = _points(payload)
@@ -178,11 +188,15 @@ def _table(
     if payload.get("study") == "seeds":  # a memorisation test: the closest outputs first
         points = sorted(points, key=lambda p: -(pl.number(p.get("ssim")) or 0.0))
     header = [ctx.p(_column_title(ctx, k), ctx.styles.cell_bold) for k in keys]
+    bands = {k for k in keys if k.endswith("_band")}
     if with_image:
         header.append(ctx.p(ctx.t("image"), ctx.styles.cell_bold))
     rows = [header]
     for point in points[:MAX_TABLE_ROWS]:
-        row = [ctx.cell(_number(point.get(k))) for k in keys]
+        row = [
+            ctx.cell(_band(ctx, point.get(k)) if k in bands else _number(point.get(k)))
+            for k in keys
+        ]
         if with_image:
             sha = artifact_sha(ctx, point.get("artifact_id"))
             row.append(ctx.cell(ctx.short_ref(ctx.evidence.by_sha.get(sha), sha) if sha else "—"))
@@ -217,17 +231,51 @@ def _summary_rows(ctx: Context, summary: dict) -> list[tuple[str, str]]:
                     of=pl.show(share.get("of")),
                     share=f"{pl.number(share.get('fraction')) or 0:.0%}",
                 )
-                rule = share.get("rule")
+                rule = pl.show(share.get("rule") or "")
+                known = metrics.of_column(metric)
+                if known and rule == known.rule():
+                    rule = known.rule(ctx.lang)
                 rows.append(
                     (
                         ctx.t("near_duplicate_label", metric=_metric_name(ctx, metric)),
-                        f"{text}; {pl.show(rule)}" if rule else text,
+                        ctx.t("near_duplicate_rule", share=text, rule=rule) if rule else text,
                     )
                 )
         else:
-            flat, _ = pl.flatten({key: value})
-            rows += [(k.replace("_", " "), v) for k, v in flat]
+            label = "summary_" + key
+            if isinstance(value, dict):
+                text = "; ".join(f"{k.replace('_', ' ')} {pl.show(v)}" for k, v in value.items())
+            else:
+                text = pl.show(value)
+            rows.append((ctx.t(label) if ctx.has(label) else key.replace("_", " "), text))
     return rows
+
+
+def _band(ctx: Context, band: object) -> str:
+    key = f"band_{band}"
+    return ctx.t(key) if ctx.has(key) else pl.show(band)
+
+
+def _series_in(ctx: Context, series: Series) -> Series:
+    """A series named in the report's language, with its metric's band thresholds."""
+    metric = metrics.of_column(series.name)
+    if metric is None:
+        metric = next(
+            (
+                m
+                for m in metrics.METRICS
+                if series.name.startswith((m.words["en"].short, m.words["en"].name))
+            ),
+            None,
+        )
+    name = recorded(ctx.t, series.name)
+    if metric is not None and name == series.name:
+        name = _column_title(ctx, series.name) if metrics.of_column(series.name) else name
+    lines = tuple(
+        (ctx.t("plot_band_line", band=_band(ctx, band)), value)
+        for band, value in (metric.band_lines() if metric else [])
+    )
+    return replace(series, name=name, bands=lines)
 
 
 def _band_column(column: str) -> str:
@@ -239,7 +287,13 @@ def _band_column(column: str) -> str:
 def _column_title(ctx: Context, column: str) -> str:
     """A metric column by its short name in the report's language; other keys as recorded."""
     metric = metrics.of_column(column)
-    return metric.words[ctx.lang].short if metric else column.replace("_", " ")
+    if metric:
+        return metric.words[ctx.lang].short
+    banded = metrics.find(column.removesuffix("_band")) if column.endswith("_band") else None
+    if banded:
+        return ctx.t("band_of", metric=banded.words[ctx.lang].name)
+    key = "sweep_" + column
+    return ctx.t(key) if ctx.has(key) else column.replace("_", " ")
 
 
 def _metric_name(ctx: Context, column: str) -> str:
@@ -259,7 +313,9 @@ def _highlights(ctx: Context, payload: dict) -> list[tuple[str, str]]:
         if isinstance(item, dict):
             sha = artifact_sha(ctx, item.get("artifact_id"))
             if sha and ctx.facts(sha):
-                found.append((sha, pl.show(item.get("label", "")).replace("\n", ", ")))
+                label = pl.show(item.get("label", ""))
+                lines = [recorded(ctx.t, line) for line in label.split("\n")]
+                found.append((sha, ctx.t("list_separator").join(lines)))
     return found
 
 
@@ -277,6 +333,9 @@ def _point_images(ctx: Context, points: list[dict], x_label: str) -> list[tuple[
                 ),
                 key=lambda item: item[0] != x_label,
             )
-            label = ", ".join(f"{k} {pl.show(v)}" for k, v in values)[:80]
+            label = ctx.t("list_separator").join(
+                ctx.t("sweep_value", name=_column_title(ctx, k), value=pl.show(v))
+                for k, v in values
+            )[:80]
             pictures.append((sha, label))
     return pictures
