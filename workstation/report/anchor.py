@@ -8,8 +8,9 @@ chain and all, verifies by itself, but no longer holds a head published before).
 It is written twice into the PDF: as custom keys of the document information
 (`pdfinfo -custom REPORT.pdf`, or a viewer's document properties) and as an attached file
 `workstation-anchor.json` (`pdfdetach -list`). Both are appended to the file reportlab wrote as
-an incremental update, so the laid-out pages stay byte-for-byte as they were. Reading accepts
-either one; when both are there they must agree.
+an incremental update; report/archival.py then rewrites the file as PDF/A-3b, keeping both (the
+attachment becomes an associated file, the keys are also in the XMP). Reading accepts either
+one; when both are there they must agree.
 """
 
 from __future__ import annotations

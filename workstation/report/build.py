@@ -38,6 +38,7 @@ from workstation.report import payload as pl
 from workstation.report import provenance
 from workstation.report import records as rec
 from workstation.report.anchor import Anchor, embed_anchor
+from workstation.report.archival import make_archival
 from workstation.report.context import Context
 from workstation.report.evidence import Evidence, gather, select_exhibits
 from workstation.report.figures import sha_of
@@ -159,6 +160,7 @@ def build_report(
             evidence.info.case_id, ctx.report_id, evidence.chain_head, stamp, _software()
         )
         embed_anchor(pdf, anchor)
+        warnings += make_archival(pdf, created)  # PDF/A-3b: after the last attachment
         stage(3)
 
         # 5. Stored (unless read-only), then exported.

@@ -22,6 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import _digester
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -190,6 +191,7 @@ def table(
     ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_BG))
+    rows = [[_fitted(cell, w - 6) for cell, w in zip(row, widths, strict=False)] for row in rows]
     for row in rows:
         for cell in row:
             for paragraph in cell if isinstance(cell, list) else [cell]:
@@ -216,6 +218,24 @@ class RuledTable(Table):
             return super().split(available_width, available_height)
         finally:
             self.splitInRow = 0
+
+
+def _fitted(cell: Any, width: float) -> Any:
+    """The cell, unless a value fonts.markup glued with no-break spaces is wider than its column:
+    then that value may break at its spaces ("2026-11-30" above "10:29:55 UTC") rather than
+    wherever reportlab cuts a word too long for its line."""
+    if isinstance(cell, list):
+        return [_fitted(item, width) for item in cell]
+    if not isinstance(cell, Paragraph) or f.NO_BREAK_SPACE not in cell.text:
+        return cell
+    font, size = cell.style.fontName, cell.style.fontSize
+    glued = _GLUED.findall(cell.text)
+    if all(stringWidth(value, font, size) <= width for value in glued):
+        return cell
+    return Paragraph(cell.text.replace(f.NO_BREAK_SPACE, " "), cell.style)
+
+
+_GLUED = re.compile(f"[^ \\n<>]*{f.NO_BREAK_SPACE}[^ \\n<>]*")  # a value with its no-break spaces
 
 
 def _latin_wrap(paragraph: Any) -> None:

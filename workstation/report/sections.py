@@ -272,11 +272,11 @@ def manifest(ctx: Context) -> list[Flowable]:
                 first,
                 ctx.cell(f"{a.size:,}", red=red),
                 ctx.cell(ctx.t("role_" + a.role), red=red),
-                ctx.cell(a.imported_at.replace("T", " "), red=red),
+                ctx.cell(a.imported_at.replace("T", "\n"), red=red),  # date, then time
                 ctx.cell(str(exhibit_number) if exhibit_number else "—", red=red),
             ]
         )
-    story.append(table(rows, [22, 262, 46, 46, 66, FRAME_WIDTH - 442]))
+    story.append(table(rows, [22, 262, 46, 46, 70, FRAME_WIDTH - 446]))  # a hash, a time: one line
     return story
 
 
@@ -323,13 +323,13 @@ def audit_log(ctx: Context) -> list[Flowable]:
         rows.append(
             [
                 ctx.cell(str(entry.seq)),
-                ctx.cell(entry.time.replace("T", " ")),
+                ctx.cell(entry.time.replace("T", "\n")),  # date, then time: the one break
                 ctx.cell(entry.actor),
                 ctx.cell(_action(ctx, entry.action)),
                 [ctx.cell(_summary(ctx, entry.action, entry.details)), ctx.mono(entry.hash)],
             ]
         )
-    story.append(table(rows, [20, 62, 60, 56, FRAME_WIDTH - 198]))
+    story.append(table(rows, [20, 78, 66, 56, FRAME_WIDTH - 220]))  # time, hash: one line each
     return story
 
 
