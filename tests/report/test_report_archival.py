@@ -149,6 +149,26 @@ def test_structure_metadata_and_attachments(report):
     assert (anchor.report_id, anchor.chain_head) == (result.report_id, result.anchor.chain_head)
 
 
+def test_images_with_transparency_keep_their_soft_mask(tmp_path):
+    """PDF/A-2 and -3 allow transparency: an RGBA or grey-and-alpha PNG keeps its alpha as a soft
+    mask, a palette PNG its transparent colour, and the file passes."""
+    rng = np.random.default_rng(6)
+    rgb = rng.integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    alpha = rng.integers(0, 256, (30, 40), dtype=np.uint8)
+    Image.fromarray(np.dstack([rgb, alpha])).save(tmp_path / "rgba.png")
+    Image.fromarray(np.dstack([rgb[..., 0], alpha])).save(tmp_path / "la.png")
+    Image.fromarray(rgb).convert("P").save(tmp_path / "palette.png", transparency=0)
+    with Case.create(tmp_path / "case", title="Alpha", examiner="E") as case:
+        case.import_files(sorted(tmp_path.glob("*.png")), "reference")
+        result = build_report(case, ReportOptions(out=tmp_path / "alpha.pdf"))
+    assert result.warnings == ()
+    assert validate_written(result.path, "3b").passed
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(result.path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert listing.count(" smask ") == 3
+
+
 def test_a_file_pdfa_cannot_hold_is_written_without_the_claim(tmp_path):
     """A CMYK JPEG is embedded as its own data, in DeviceCMYK, which an sRGB output intent does
     not cover: the report is written, says it is not PDF/A, and does not claim to be."""
