@@ -7,6 +7,7 @@ case once said is hidden from the reader.
 
 from __future__ import annotations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from workstation.core.case import Record
@@ -48,7 +49,7 @@ def findings(
     ctx: Context, number: int | None, names: dict[int, str] | None = None
 ) -> list[Flowable]:
     """The examiner's findings, each with what it is about; withdrawn ones are listed struck.
-    `number`: a chapter of its own; None: the table only (under a heading of the caller's).
+    `number`: a chapter of its own; None: the findings only (under a heading of the caller's).
     `names`: the headings of the records the report shows (what a finding about one says)."""
     shown = all_findings(ctx)
     story: list[Flowable] = []
@@ -58,12 +59,8 @@ def findings(
     if not shown:
         return story + [ctx.p(ctx.t("findings_none"))]
     story.append(ctx.p(ctx.t("findings_intro")))
-    head = [ctx.t("finding_status"), ctx.t("finding_about"), ctx.t("finding_text")]
-    rows: list[list] = [[ctx.p(text, ctx.styles.cell_bold) for text in head]]
     for record in shown:
-        about = ctx.cell(_about(ctx, record, names or {}))
-        rows.append([_status(ctx, record), about, _text(ctx, record)])
-    story.append(table(rows, [60, 150, FRAME_WIDTH - 210]))
+        story += _entry(ctx, record, _about(ctx, record, names or {}))
     return story
 
 
@@ -74,14 +71,9 @@ def findings_about(ctx: Context, kind: str, ident: int) -> list[Flowable]:
     story: list[Flowable] = [ctx.p(ctx.t("findings_about_heading"), ctx.styles.h3)]
     if not about:
         return story + [ctx.p(ctx.t("findings_about_none"), ctx.styles.small)]
-    rows: list[list] = []
     for record in about:
         figure = record.body.figure if isinstance(record.body, Finding) else None
-        text = _text(ctx, record)
-        if figure:
-            text.insert(0, ctx.p(ctx.t("finding_figure", figure=figure), ctx.styles.small))
-        rows.append([_status(ctx, record), text])
-    story.append(table(rows, [60, FRAME_WIDTH - 60], header=False))
+        story += _entry(ctx, record, ctx.t("finding_figure", figure=figure) if figure else None)
     return story
 
 
@@ -107,24 +99,26 @@ def opinions(ctx: Context, names: dict[int, str]) -> list[Flowable]:
     return story
 
 
-def _status(ctx: Context, record: Record) -> Paragraph:
+def _entry(ctx: Context, record: Record, about: str | None) -> list[Flowable]:
+    """One finding: its status and what it is about, then its words as the examiner wrote them
+    (struck if withdrawn) in a paragraph of their own, which runs on over pages however long it
+    is, then who recorded it and when."""
     body = record.body
     assert isinstance(body, Finding)
-    status = ctx.t(f"finding_status_{body.status}")
-    colour = STATUS_COLOURS[body.status]
-    return Paragraph(
-        f'<font color="{colour}">{ctx.fonts.markup(status)}</font>', ctx.styles.cell_bold
-    )
-
-
-def _text(ctx: Context, record: Record) -> list[Flowable]:
-    """The finding's words as the examiner wrote them (struck if withdrawn), and who wrote it."""
-    body = record.body
-    assert isinstance(body, Finding)
+    status = ctx.fonts.markup(ctx.t(f"finding_status_{body.status}"))
+    head = f'<font color="{STATUS_COLOURS[body.status]}">{status}</font>'
+    if about:
+        head += " · " + ctx.fonts.markup(about)
     text = ctx.fonts.markup(body.text)
     if record.withdrawn:
         text = f"<strike>{text}</strike> ({ctx.fonts.markup(ctx.t('withdrawn'))})"
-    return [Paragraph(text, ctx.styles.cell), ctx.p(_when(ctx, record), ctx.styles.small)]
+    indented = ParagraphStyle("finding", parent=ctx.styles.body, leftIndent=12, spaceAfter=1)
+    when = ParagraphStyle("finding_when", parent=ctx.styles.small, leftIndent=12)
+    return [
+        Paragraph(head, ctx.styles.h3),
+        Paragraph(text, indented),
+        ctx.p(_when(ctx, record), when),
+    ]
 
 
 def _about(ctx: Context, record: Record, names: dict[int, str]) -> str:

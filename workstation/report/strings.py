@@ -591,9 +591,6 @@ EN: dict[str, str] = {
         "exhibit, a record of work done or one figure of it. A finding that was later withdrawn "
         "is shown struck through; it stays in the case and its log."
     ),
-    "finding_status": "Status",
-    "finding_about": "About",
-    "finding_text": "Finding",
     "finding_status_ok": "OK",
     "finding_status_check": "Check",
     "finding_status_warning": "Warning",
@@ -1335,9 +1332,6 @@ ZH: dict[str, str] = {
         "检验意见是鉴定人本人的表述，作为经审计的记录保存在案件中，针对某一证据、某项工作记录或其中的某一图表。"
         "后来撤回的检验意见以删除线显示；它仍保留在案件及其日志中。"
     ),
-    "finding_status": "状态",
-    "finding_about": "针对",
-    "finding_text": "检验意见",
     "finding_status_ok": "无异常",
     "finding_status_check": "待核查",
     "finding_status_warning": "警示",
