@@ -665,6 +665,31 @@ The full report was written to the log.</source>
     </message>
 </context>
 <context>
+    <name>FigureExport</name>
+    <message>
+        <source>Export Figure…</source>
+        <translation>导出图…</translation>
+    </message>
+    <message>
+        <source>Export Figure</source>
+        <translation>导出图</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Saved {png} with its caption ({txt}).
+SHA-256 {sha}</source>
+        <translation>已保存 {png} 及其图注（{txt}）。
+SHA-256 {sha}</translation>
+    </message>
+    <message>
+        <source>Bottom strip: the colour scale, from 0 (left) to 255 (right), the largest difference of R, G, B in 8-bit levels.</source>
+        <translation>底部色条：色标，从 0（左）到 255（右），即 R、G、B 三通道中最大差值的 8 位灰阶。</translation>
+    </message>
+</context>
+<context>
     <name>FindingDialog</name>
     <message>
         <source>Add finding</source>

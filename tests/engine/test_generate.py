@@ -63,6 +63,8 @@ def test_every_step_is_kept_and_the_last_decode_is_the_image(tiny_model, params)
     assert not np.array_equal(pixels(result.steps[0].image), pixels(result.image))
     timesteps = [step.timestep for step in result.steps]
     assert timesteps == sorted(timesteps, reverse=True)
+    # The record keeps them, one per step run, so the report can label each kept step.
+    assert result.record["timesteps"] == [round(float(t), 4) for t in timesteps]
 
 
 def test_only_requested_steps_are_decoded(tiny_model, params) -> None:

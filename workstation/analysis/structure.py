@@ -89,8 +89,19 @@ def difference_picture(result: StructureResult) -> np.ndarray:
     The scale is fixed (not stretched to the largest difference), so two pictures are comparable.
     Pixels outside the compared region (a registered comparison's mask) are mid-grey.
     """
-    coloured = cv2.applyColorMap(result.difference, cv2.COLORMAP_INFERNO)
-    picture = cv2.cvtColor(coloured, cv2.COLOR_BGR2RGB)
+    picture = _coloured(result.difference)
     if result.mask is not None:
         picture[~result.mask] = OUTSIDE_GREY
     return picture
+
+
+def colour_scale(width: int = 256, height: int = 1) -> np.ndarray:
+    """The difference map's colour bar: an RGB strip from 0 (left) to 255 (right) in exactly the
+    colours `difference_picture` gives those differences."""
+    values = np.linspace(0, 255, width).round().astype(np.uint8)
+    return np.repeat(_coloured(values[None, :]), height, axis=0)
+
+
+def _coloured(difference: np.ndarray) -> np.ndarray:
+    """0–255 differences in the fixed inferno scale, as RGB."""
+    return cv2.cvtColor(cv2.applyColorMap(difference, cv2.COLORMAP_INFERNO), cv2.COLOR_BGR2RGB)

@@ -127,6 +127,9 @@ class GenerationRun(RecordBody):
     started: str | None = None  # UTC, when the run started and finished
     finished: str | None = None
     seconds: float | None = None
+    # The scheduler's timestep at each step run, in order (step n: timesteps[n - 1]); None in
+    # records made before they were kept.
+    timesteps: list | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -174,6 +174,7 @@ def _run(
     #    bytes loaded, and the files must still hold them.
     model.check_files()
     record = _record(model, params, init, sampling, loras, image, len(steps), runtime.threads)
+    record["timesteps"] = [round(float(step.timestep), 4) for step in steps]
     record["started"], record["finished"] = started, utc_now()
     record["seconds"] = round(time.perf_counter() - clock, 3)
     return GenerationResult(image, params, record, steps)

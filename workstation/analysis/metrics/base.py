@@ -54,6 +54,9 @@ class Picture:
     name: str
     draw: Callable[[Pair], np.ndarray | None]  # RGB uint8, or None when there is nothing to draw
     words: dict[str, PictureWords]
+    # Its colours: "difference" for the fixed difference scale (structure.colour_scale, shown
+    # with its colour bar), "difference_masked" the same with mid-grey outside the compared area.
+    scale: str = ""
 
 
 @dataclass(frozen=True)

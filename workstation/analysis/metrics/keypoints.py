@@ -105,6 +105,7 @@ REGISTERED_SSIM = Metric(
             "en": PictureWords("Difference map after registration"),
             "zh": PictureWords("配准后的差异图"),
         },
+        scale="difference_masked",
     ),
 )
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from workstation.analysis import metrics
 from workstation.gui import i18n
+from workstation.gui.figure_export import FigureExport
 from workstation.gui.images import load_qimage, to_qimage
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.pair_state import PairState
@@ -140,6 +141,18 @@ class ComparePanel(QWidget):
         self.keypoint_caption = QLabel()
         self.keypoint_caption.setWordWrap(True)
         keypoints = self._page(self.keypoint_view, self.keypoint_caption)
+        # Each figure exportable on its own: PNG, caption, SHA-256 (context menu).
+        self.difference_export = FigureExport(
+            self.difference_view,
+            "difference_map",
+            lambda: self._figure_caption("difference_map", self.difference_caption),
+            colour_bar=True,
+        )
+        self.keypoint_export = FigureExport(
+            self.keypoint_view,
+            "keypoint_matches",
+            lambda: self._figure_caption("keypoint_matches", self.keypoint_caption),
+        )
 
         for view in (
             self.view_a,
@@ -300,6 +313,17 @@ class ComparePanel(QWidget):
             )
         if self.pair.report is not None:
             self._show_report(self.pair.report)
+
+    def _figure_caption(self, picture: str, caption: QLabel) -> str:
+        """An exported figure's caption: its title, the pair (names and SHA-256), what it shows."""
+        title = next(m.picture for m in metrics.METRICS if m.picture and m.picture.name == picture)
+        sides = [
+            f"{name}: #{x.id} {x.original_name}, SHA-256 {x.sha256}"
+            for name, x in (("A", self.pair.a), ("B", self.pair.b))
+            if x is not None
+        ]
+        words = title.words[i18n.language()].title
+        return f"{words}. {'; '.join(sides)}. {caption.text()}"
 
     def _show_report(self, report) -> None:
         a = self.images[0]

@@ -19,6 +19,7 @@ from workstation.app.resources import ModelHolder
 from workstation.core.errors import WorkstationError
 from workstation.core.progress import ProgressEvent
 from workstation.gui.dialogs.errors import show_error
+from workstation.gui.figure_export import FigureExport
 from workstation.gui.generation import Outcome, run_generation
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.generate_form import GenerateForm
@@ -83,6 +84,7 @@ class GeneratePanel(QWidget):
         self.preview.setObjectName("livePreview")
         self.preview_caption = QLabel(self.tr("The preview of each step appears here."))
         self.preview_caption.setObjectName("previewCaption")
+        self.preview_export = FigureExport(self.preview, "step", self.preview_caption.text)
         self.filmstrip = Filmstrip()
         self.filmstrip.frame_chosen.connect(self._show_frame)
         self.filmstrip.hide()  # until there are steps to show

@@ -31,6 +31,7 @@ from workstation.core.case import Record
 from workstation.core.records import Lab
 from workstation.engine.stored import linked_id
 from workstation.gui.dialogs.errors import show_error
+from workstation.gui.figure_export import FigureExport
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.lab_form import LabForm
@@ -107,6 +108,7 @@ class LabTab(QWidget):
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.caption = QLabel()
+        self.plot_export = FigureExport(self.plot, "lab", self.caption.text)
         self.caption.setWordWrap(True)
 
         shown = QWidget()

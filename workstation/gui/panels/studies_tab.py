@@ -25,6 +25,7 @@ from workstation.app.resources import ClipHolder
 from workstation.core.case import Record
 from workstation.engine.stored import linked_id
 from workstation.gui.dialogs.errors import show_error
+from workstation.gui.figure_export import FigureExport
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.study_form import StudyForm
@@ -60,6 +61,7 @@ class StudiesTab(QWidget):
         self.showing.addItem(self.tr("Images"), "grid")
         self.showing.currentIndexChanged.connect(self._show_other)
         self.caption = QLabel()
+        self.plot_export = FigureExport(self.plot, "study", self.caption.text)
         self.caption.setWordWrap(True)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
