@@ -127,6 +127,7 @@ _WORDS: dict[str, Callable[[Strings, str], str | None]] = {
     "users": _metric_names,
     "picture": _picture,
     "title": _nested,
+    "note": _nested,
     "item": _item,
     "metric": _metric,
     "values": _metric_values,

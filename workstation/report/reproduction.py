@@ -11,6 +11,7 @@ from workstation.report.comparison import pair_report
 from workstation.report.context import Context
 from workstation.report.generation import parameter_rows
 from workstation.report.layout import FRAME_WIDTH, table
+from workstation.report.recorded import recorded
 
 _SHOWN = {
     "schema",
@@ -49,7 +50,7 @@ def reproduction(ctx: Context, record: Record) -> list[Flowable]:
         ctx.p(_verdict(ctx, payload), ctx.styles.h3),
     ]
     for note in payload.get("notes") or []:
-        story.append(ctx.p(pl.show(note), ctx.styles.small))
+        story.append(ctx.p(recorded(ctx.t, pl.show(note)), ctx.styles.small))
 
     # 1. How each model file was found.
     matches = [m for m in payload.get("matches") or [] if isinstance(m, dict)]
@@ -104,6 +105,11 @@ def _verdict(ctx: Context, payload: dict) -> str:
     )
 
 
+def _role(ctx: Context, role: object) -> str:
+    key = f"prov_role_{str(role).lower()}"
+    return ctx.t(key) if ctx.has(key) else pl.show(role)
+
+
 def _matches(ctx: Context, matches: list[dict]) -> list[Flowable]:
     bold = ctx.styles.cell_bold
     rows = [[ctx.p(ctx.t(key), bold) for key in ("model_role", "recorded", "matched_by", "file")]]
@@ -125,10 +131,13 @@ def _matches(ctx: Context, matches: list[dict]) -> list[Flowable]:
         file_cell = [ctx.cell(pl.show(match.get("path") or "—"))]
         if match.get("sha256"):
             file_cell.append(ctx.mono(f"SHA-256 {match['sha256']}"))
-        file_cell += [ctx.p(pl.show(note), ctx.styles.small) for note in match.get("notes") or []]
+        file_cell += [
+            ctx.p(recorded(ctx.t, pl.show(note)), ctx.styles.small)
+            for note in match.get("notes") or []
+        ]
         rows.append(
             [
-                ctx.cell(pl.show(match.get("role"))),
+                ctx.cell(_role(ctx, match.get("role"))),
                 [ctx.cell(pl.show(match.get("name")) + scale), ctx.mono(hashes or "—")],
                 ctx.cell(found, red=not match.get("path") or how == "name"),
                 file_cell,

@@ -551,6 +551,127 @@ EN: dict[str, str] = {
     "sweep_step": "step",
     "sweep_reference": "reference",
     "sweep_source": "source",
+    # The over-fitting lab's methods paragraph (report/study.py), from its record's values
+    "lab_methods": (
+        "Method. For each training-set size n in {sizes}, the first n images of {folder} "
+        "({images} captioned images, data SHA-256 {data_sha}\u2026) were used to train a UNet "
+        "{start} for {steps} steps of batch {batch} (learning rate {rate}, offset noise "
+        "{offset}, the same budget for every n) on the CPU, with the VAE and text encoder of the "
+        "base model {base} (SHA-256 {base_sha}\u2026) kept frozen, at {resolution} px; training "
+        "took {minutes} min in all. Each model then generated {samples} images from the "
+        "training captions with seeds not used in training ({sampler}, {sample_steps} steps, "
+        "CFG {cfg}). Every sample was compared with every training image: tiled L2 after "
+        "Carlini et al. (2023) \u2013 the largest RMS difference over {tiles}\u00d7{tiles} "
+        "tiles, RGB scaled to [0, 1] \u2013 picks the nearest training image, and a sample "
+        "counts as a near-copy when that distance is at most {near}; the best SSIM (greyscale) "
+        "and the best pHash similarity (1 \u2212 Hamming distance / 64){clip} over the training "
+        "set are reported beside it; being best matches, they rise with the number of training "
+        "images by chance alone, so they compare samples within one size rather than across "
+        "sizes. The whole lab took {total} min."
+    ),
+    "lab_from_base": "starting from the base model's UNet",
+    "lab_from_random": "from random weights",
+    "lab_clip": (
+        " and the best CLIP image-image cosine similarity ({arch}, checkpoint SHA-256 {sha}\u2026)"
+    ),
+    "lab_calibration": (
+        " For scale (medians): the VAE's own round trip of a training image is at {vae}, the "
+        "nearest other image in the training set at {other}."
+    ),
+    "machine_near_copy_rule": "tiled L2 to nearest training image <= {value}",
+    "machine_synthetic_scenes": "synthetic scenes ({source}, kind scene, seed {seed})",
+    # A study's kind, its settings and a lab's columns (report/study.py)
+    "study_kind_strength": "img2img strength sweep",
+    "study_kind_lora-scale": "LoRA scale sweep",
+    "study_kind_seeds": "seed sweep (memorisation test)",
+    "study_kind_trajectory": "denoising trajectory",
+    "setting_strengths": "Strengths",
+    "setting_seeds": "Seeds",
+    "setting_scales": "LoRA scales",
+    "setting_lora": "LoRA file",
+    "setting_batch_size": "Batch size",
+    "setting_cfg": "CFG scale",
+    "setting_init": "UNet start",
+    "setting_learning_rate": "Learning rate",
+    "setting_near_copy_l2": "Near-copy threshold (tiled L2)",
+    "setting_noise_offset": "Offset noise (asked)",
+    "setting_noise_offset_used": "Offset noise (used)",
+    "setting_sample_steps": "Sampling steps",
+    "setting_sampler": "Sampler",
+    "setting_samples": "Samples per model",
+    "setting_seed": "Seed",
+    "setting_sizes": "Training-set sizes",
+    "setting_steps": "Training steps",
+    "setting_folder": "Training images",
+    "setting_images": "Number of images",
+    "setting_sha256": "SHA-256",
+    "setting_path": "File",
+    "setting_resolution": "Resolution (px)",
+    "setting_nearest_other_training_image_tiled_l2": (
+        "Nearest other training image (tiled L2, median)"
+    ),
+    "setting_vae_round_trip_tiled_l2": "VAE round trip (tiled L2, median)",
+    "setting_lab": "Lab",
+    "setting_near_copy_rule": "Near-copy rule",
+    "setting_seconds": "Duration (s)",
+    "setting_parameter": "Swept parameter",
+    "setting_arch": "Architecture",
+    "setting_checkpoint": "Checkpoint",
+    "setting_checkpoint_sha256": "Checkpoint SHA-256",
+    "setting_value_base": "the base model's UNet",
+    "setting_value_random": "random weights",
+    "setting_value_overfit": "over-fitting lab",
+    "sweep_training_images": "training images",
+    "sweep_near_copy_fraction": "share of near-copies",
+    "sweep_mean_nearest_tiled_l2": "mean tiled L2 to the nearest",
+    "sweep_mean_nearest_ssim": "mean best SSIM",
+    "sweep_mean_nearest_phash_similarity": "mean best pHash similarity",
+    "sweep_mean_nearest_clip": "mean best CLIP cosine",
+    "sweep_train_seconds": "training time (s)",
+    # A reproduction's notes (analysis/reproduce.py)
+    "machine_repro_normalised": "the disputed image was normalised for comparison: {note}",
+    "machine_repro_peer": (
+        "run the way {generator} runs it ({convention} convention: its sigma schedule, noise, "
+        "prompt syntax and 8-bit conversion); its GPU kernels and library versions can still "
+        "differ in the last bits"
+    ),
+    "machine_repro_recipe": (
+        "recipe from {generator}: samplers are matched by algorithm, not bit for bit, so a close "
+        "result is expected rather than an identical one"
+    ),
+    "machine_repro_threads": (
+        "the record does not say how many CPU threads made the image; the result can differ in "
+        "the last bit with another thread count"
+    ),
+    "machine_repro_env": (
+        "recorded {key} {recorded}, reproduced with {used}: bit-for-bit identity is only "
+        "expected with the same ones"
+    ),
+    "machine_repro_pixels_same": (
+        "the disputed image's pixels are the ones its record says were generated"
+    ),
+    "machine_repro_pixels_differ": (
+        "the disputed image's pixels differ from the ones its record says were generated "
+        "(edited or re-encoded after generation)"
+    ),
+    "machine_match_many": "{count} files have this {kind}; the first was used",
+    "machine_match_many_names": "{count} files have this name; the first was used",
+    "machine_match_by_name": (
+        "no file has the recorded {kind} {value}; matched by name only \u2014 the file found has "
+        "SHA-256 {sha}\u2026, so it is not the recorded file"
+    ),
+    "machine_match_hash_form": (
+        "{what}: the recorded hash {value} ({kind}) cannot be computed here; matched by name only"
+    ),
+    "machine_match_refiner_hash": (
+        "refiner: the recorded hash {value} cannot be computed here; by name only"
+    ),
+    "machine_embedding_missing": (
+        "embedding {name} is not in the model folder; its name is encoded as text"
+    ),
+    "machine_embedding_other": (
+        "embedding {name}: {path} has SHA-256 {sha}\u2026, not the recorded {short}"
+    ),
     # Translation: audit-log actions and details (report/sections.py)
     "audit_action_case created": "case created",
     "audit_action_schema migrated": "case format updated",
@@ -1293,6 +1414,108 @@ ZH: dict[str, str] = {
     "sweep_step": "步",
     "sweep_reference": "参照作品",
     "sweep_source": "源图像",
+    # The over-fitting lab's methods paragraph (report/study.py), from its record's values
+    "lab_methods": (
+        "方法。对每个训练集规模 n（{sizes}），取 {folder} 的前 n 幅图像（共 {images} 幅带"
+        "说明文字的图像，数据 SHA-256 {data_sha}\u2026），{start}训练一个 UNet：{steps} 步"
+        "，批大小 {batch}（学习率 {rate}，偏移噪声 {offset}，每个 n 的训练预算相同），在 "
+        "CPU 上进行；基础模型 {base}（SHA-256 {base_sha}\u2026）的 VAE 和文本编码器保持冻"
+        "结，分辨率 {resolution} 像素；训练共用时 {minutes} 分钟。随后每个模型用训练说明文"
+        "字、以训练中未用过的种子生成 {samples} 幅图像（{sampler}，{sample_steps} 步，CFG"
+        " {cfg}）。每个样本都与每幅训练图像比较：按 Carlini 等（2023）的分块 L2——在 {tiles}"
+        "\u00d7{tiles} 分块上取最大的 RMS 差值，RGB 缩放到 [0, 1]——找出最接近的训练图像；"
+        "该距离不超过 {near} 时，样本计为近似副本；同时列出在训练集上最好的 SSIM（灰度）和"
+        "最好的 pHash 相似度（1 \u2212 汉明距离 / 64）{clip}。由于是最佳匹配值，它们会仅因"
+        "训练图像数量增加而偶然升高，因此只适合在同一规模内比较样本，不适合跨规模比较。整"
+        "个实验用时 {total} 分钟。"
+    ),
+    "lab_from_base": "以基础模型的 UNet 为起点",
+    "lab_from_random": "从随机权重开始",
+    "lab_clip": "以及最好的 CLIP 图像–图像余弦相似度（{arch}，检查点 SHA-256 {sha}\u2026）",
+    "lab_calibration": (
+        "作为参照（中位数）：训练图像经 VAE 自身往返后的距离为 {vae}，训练集中最接近的另一幅图像的"
+        "距离为 {other}。"
+    ),
+    "machine_near_copy_rule": "与最接近的训练图像的分块 L2 <= {value}",
+    "machine_synthetic_scenes": "合成场景（{source}，场景类，种子 {seed}）",
+    # A study's kind, its settings and a lab's columns (report/study.py)
+    "study_kind_strength": "图生图重绘强度扫描",
+    "study_kind_lora-scale": "LoRA 权重扫描",
+    "study_kind_seeds": "种子扫描（记忆测试）",
+    "study_kind_trajectory": "去噪轨迹",
+    "setting_strengths": "重绘强度",
+    "setting_seeds": "种子",
+    "setting_scales": "LoRA 权重",
+    "setting_lora": "LoRA 文件",
+    "setting_batch_size": "批大小",
+    "setting_cfg": "CFG 引导系数",
+    "setting_init": "UNet 起点",
+    "setting_learning_rate": "学习率",
+    "setting_near_copy_l2": "近似副本阈值（分块 L2）",
+    "setting_noise_offset": "偏移噪声（设定）",
+    "setting_noise_offset_used": "偏移噪声（实际）",
+    "setting_sample_steps": "采样步数",
+    "setting_sampler": "采样器",
+    "setting_samples": "每个模型的样本数",
+    "setting_seed": "种子",
+    "setting_sizes": "训练集规模",
+    "setting_steps": "训练步数",
+    "setting_folder": "训练图像",
+    "setting_images": "图像数量",
+    "setting_sha256": "SHA-256",
+    "setting_path": "文件",
+    "setting_resolution": "分辨率（像素）",
+    "setting_nearest_other_training_image_tiled_l2": "最接近的另一幅训练图像（分块 L2，中位数）",
+    "setting_vae_round_trip_tiled_l2": "VAE 往返（分块 L2，中位数）",
+    "setting_lab": "实验",
+    "setting_near_copy_rule": "近似副本规则",
+    "setting_seconds": "用时（秒）",
+    "setting_parameter": "扫描参数",
+    "setting_arch": "架构",
+    "setting_checkpoint": "检查点",
+    "setting_checkpoint_sha256": "检查点 SHA-256",
+    "setting_value_base": "基础模型的 UNet",
+    "setting_value_random": "随机权重",
+    "setting_value_overfit": "过拟合实验",
+    "sweep_training_images": "训练图像数",
+    "sweep_near_copy_fraction": "近似副本比例",
+    "sweep_mean_nearest_tiled_l2": "与最接近图像的平均分块 L2",
+    "sweep_mean_nearest_ssim": "平均最佳 SSIM",
+    "sweep_mean_nearest_phash_similarity": "平均最佳 pHash 相似度",
+    "sweep_mean_nearest_clip": "平均最佳 CLIP 余弦相似度",
+    "sweep_train_seconds": "训练用时（秒）",
+    # A reproduction's notes (analysis/reproduce.py)
+    "machine_repro_normalised": "争议图像为比较而做了规范化处理：{note}",
+    "machine_repro_peer": (
+        "按 {generator} 的方式运行（{convention} 约定：其 sigma 调度、噪声、提示词语法和 "
+        "8 位转换）；"
+        "其 GPU 内核和库版本仍可能使最后几位有所不同"
+    ),
+    "machine_repro_recipe": (
+        "生成参数来自 {generator}：采样器按算法对应，而非逐位一致，因此预期结果接近而非完全相同"
+    ),
+    "machine_repro_threads": (
+        "记录未说明生成该图像时使用的 CPU 线程数；线程数不同时结果的最后一位可能不同"
+    ),
+    "machine_repro_env": (
+        "记录的 {key} 为 {recorded}，复现时为 {used}：只有二者相同时才能预期逐位一致"
+    ),
+    "machine_repro_pixels_same": "争议图像的像素与其记录所称生成的像素相同",
+    "machine_repro_pixels_differ": (
+        "争议图像的像素与其记录所称生成的像素不同（生成后经过编辑或重新编码）"
+    ),
+    "machine_match_many": "有 {count} 个文件具有该 {kind}；使用了第一个",
+    "machine_match_many_names": "有 {count} 个文件具有该名称；使用了第一个",
+    "machine_match_by_name": (
+        "没有文件具有所记录的 {kind} {value}；仅按名称匹配——找到的文件 SHA-256 为 {sha}\u2026，"
+        "因此不是所记录的文件"
+    ),
+    "machine_match_hash_form": "{what}：所记录的哈希 {value}（{kind}）在此无法计算；仅按名称匹配",
+    "machine_match_refiner_hash": "精炼模型：所记录的哈希 {value} 在此无法计算；仅按名称匹配",
+    "machine_embedding_missing": "嵌入 {name} 不在模型文件夹中；其名称按文本编码",
+    "machine_embedding_other": (
+        "嵌入 {name}：{path} 的 SHA-256 为 {sha}\u2026，不是所记录的 {short}"
+    ),
     # Translation: audit-log actions and details (report/sections.py)
     "audit_action_case created": "创建案件",
     "audit_action_schema migrated": "更新案件格式",
@@ -1581,7 +1804,7 @@ class Strings:
         self.lang = lang
         self.table = _TABLES[lang]
 
-    def __call__(self, key: str, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> str:
         text = self.table[key]
         return _FORMATTER.format(text, **values) if values else text
 
