@@ -207,3 +207,18 @@ def test_an_unknown_style_is_refused_before_anything_is_stored(small_case, tmp_p
             build_report(case, ReportOptions(out=tmp_path / "r.pdf", style="memo"))
         assert len(case.records()) == before
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_a_missing_exhibit_has_no_check_values_and_is_marked(small_case, tmp_path):
+    with Case.open(small_case) as case:
+        disputed = case.artifacts("disputed")[0]
+        stored = case.object_path(disputed.sha256)
+        stored.chmod(0o600)
+        stored.unlink()
+        result = build_report(
+            case,
+            ReportOptions(out=tmp_path / "r.pdf", style="appraisal", allow_unverified=True),
+        )
+    basic = _flat(PdfReader(result.export).pages[2].extract_text())
+    assert f"SHA-256{disputed.sha256}SM3—" in basic  # the recorded SHA-256, no SM3 to give
+    assert _flat(EN["problem_missing"]) in basic
