@@ -32,11 +32,10 @@ from workstation.report.anchor import ANCHOR_FILE, read_anchor
 DATE = r"\d{4}-\d\d-\d\d"
 
 
-@pytest.fixture(scope="module")
-def zh_report(rich_case_dir: Path, tmp_path_factory) -> dict:
-    """The Chinese report of the rich case, with the flowables each page received."""
-    copy = tmp_path_factory.mktemp("archival") / "case"
-    shutil.copytree(rich_case_dir, copy)
+def _recorded_build(case_dir: Path, folder: Path, lang: str, style: str) -> dict:
+    """A report of a copy of the case, with the flowables each page received (last pass)."""
+    copy = folder / "case"
+    shutil.copytree(case_dir, copy)
     placed: list[tuple[int, int, object]] = []
     after = layout.ReportDocument.afterFlowable
 
@@ -44,21 +43,37 @@ def zh_report(rich_case_dir: Path, tmp_path_factory) -> dict:
         placed.append((id(document), document.page, flowable))
         return after(document, flowable)
 
+    options = ReportOptions(out=folder / f"{lang}-{style}.pdf", lang=lang, style=style)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(layout.ReportDocument, "afterFlowable", record)
         with Case.open(copy) as case:
-            result = build_report(case, ReportOptions(out=copy.parent / "zh.pdf", lang="zh"))
+            result = build_report(case, options)
     last_pass = placed[-1][0]
     return {
         "case": copy,
         "result": result,
+        "lang": lang,
         "placed": [(page, f) for document, page, f in placed if document == last_pass],
     }
 
 
-@pytest.fixture(params=["en", "zh"])
-def report(request, built, zh_report) -> dict:
-    return {**(built if request.param == "en" else zh_report), "lang": request.param}
+@pytest.fixture(scope="module")
+def zh_report(rich_case_dir: Path, tmp_path_factory) -> dict:
+    """The Chinese expert report of the rich case."""
+    return _recorded_build(rich_case_dir, tmp_path_factory.mktemp("archival-zh"), "zh", "expert")
+
+
+@pytest.fixture(scope="module")
+def appraisal_report(rich_case_dir: Path, tmp_path_factory) -> dict:
+    """The English appraisal-style report of the rich case."""
+    folder = tmp_path_factory.mktemp("archival-appraisal")
+    return _recorded_build(rich_case_dir, folder, "en", "appraisal")
+
+
+@pytest.fixture(params=["en", "zh", "appraisal"])
+def report(request, built, zh_report, appraisal_report) -> dict:
+    chosen = {"en": {**built, "lang": "en"}, "zh": zh_report, "appraisal": appraisal_report}
+    return chosen[request.param]
 
 
 def _layout_text(pdf: Path) -> str:
@@ -233,8 +248,9 @@ def test_no_timestamp_size_or_hash_breaks_in_the_report(report):
     assert hashes and all(sha in text for sha in hashes)  # each on one line, whole
 
 
-def test_headings_keep_with_what_follows(zh_report):
-    placed = zh_report["placed"]
+@pytest.mark.parametrize("which", ["zh_report", "appraisal_report"])
+def test_headings_keep_with_what_follows(which, request):
+    placed = request.getfixturevalue(which)["placed"]
     # what a reader sees: not spacers, page breaks or template switches
     invisible = (ActionFlowable, NullDraw, layout.PageMark)
     content = [(page, f) for page, f in placed if not isinstance(f, invisible)]
