@@ -20,11 +20,13 @@ import pikepdf
 import pytest
 from pikepdf.pdfa import validate_written
 from PIL import Image, ImageCms
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import NullDraw
 
+from tests.report.conftest import render
 from workstation.core.case import Case
 from workstation.report import ReportOptions, build_report, fonts, layout
 from workstation.report.anchor import ANCHOR_FILE, read_anchor
@@ -261,3 +263,15 @@ def test_headings_keep_with_what_follows(which, request):
             headings += 1
             assert next_page == page, f"{flowable.getPlainText()!r} ends page {page}"
     assert headings > 10
+
+
+def test_no_text_leaves_the_frame(report, tmp_path):
+    """Rendered pages: nothing is drawn in the left and right margins (a word or hash too long
+    for its cell, a table wider than the frame)."""
+    dpi = 40
+    margin = int((layout.MARGIN_X - 2 * mm) / 72 * dpi)  # a little inside the margin line
+    for number, png in enumerate(render(report["result"].path, tmp_path, dpi), start=1):
+        with Image.open(png) as image:
+            grey = np.asarray(image.convert("L"))
+        outside = np.concatenate([grey[:, :margin], grey[:, -margin:]], axis=1)
+        assert (outside < 200).sum() == 0, f"page {number}: ink in the margins"
