@@ -125,6 +125,7 @@ def test_structure_metadata_and_attachments(report):
     result = report["result"]
     with pikepdf.open(result.path) as pdf:
         assert not pdf.is_encrypted
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True  # viewers show the title
         assert len(pdf.trailer.ID) == 2 and all(len(bytes(i)) == 16 for i in pdf.trailer.ID)
         # XMP: uncompressed, PDF/A-3 level B, the same title, author and dates as the Info
         assert "/Filter" not in pdf.Root.Metadata

@@ -52,6 +52,7 @@ def make_archival(pdf: Path, created: datetime) -> list[str]:
                 if "/Trans" in page.obj and not page.obj.Trans.keys():
                     del page.obj.Trans
             _print_annotations(doc)
+            doc.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)  # title, not file name
             # 2. Attachments become associated files; colours get their output intent.
             _associate_files(doc, created)
             _add_output_intent(doc)
