@@ -145,6 +145,7 @@ def build_rich_case(root: Path, scratch: Path) -> Case:
             },
             scheduler={"class": "EulerAncestralDiscreteScheduler", "config": {"steps": 1000}},
             steps_run=10,
+            timesteps=[float(t) for t in range(901, 0, -100)],  # one per step run
             image={"width": 512, "height": 512, "rgb_sha256": "0f" * 32},
             environment={
                 "device": "cpu",

@@ -130,8 +130,9 @@ def test_images_embedded_once_and_losslessly(built, tmp_path):
                 continue  # the report itself, stored after it was built
             with Image.open(case.object_path(artifact.sha256)) as image:
                 stored[np.asarray(image.convert("RGB")).tobytes()] = artifact.original_name
-    # Each stored image once (protected_work.png alone is drawn five times), plus one plot.
-    assert len(xobjects) == len(stored) + 1
+    # Each stored image once (protected_work.png alone is drawn five times), plus one plot and
+    # the difference scale's colour bar (drawn under both difference maps, embedded once).
+    assert len(xobjects) == len(stored) + 2
     # poppler decodes every drawn image to exactly the stored pixels.
     subprocess.run(
         ["pdfimages", "-png", str(built["result"].export), str(tmp_path / "x")],

@@ -103,10 +103,8 @@ def test_payload_helpers():
     assert pl.path({"a": {"b": {"c": 1}}}, "a.b.c") == 1
     assert pl.path({"a": 3}, "a.b", "—") == "—"
     assert pl.as_int("#3") == 3 and pl.as_int(True) is None and pl.as_int(2.0) == 2
-    rows, left_out = pl.flatten({"a": {"b": [1, 2], "c": [{"d": None}]}, "skip": 1}, {"skip"})
-    assert rows == [("a.b", "1, 2"), ("a.c[0].d", "—")] and left_out == 0
-    rows, left_out = pl.flatten({"many": [{"i": i} for i in range(pl.MAX_ROWS + 5)]})
-    assert len(rows) == pl.MAX_ROWS and left_out == 5
+    assert pl.is_plain([1, "a", None]) and pl.is_plain(2.5)
+    assert not pl.is_plain({"a": 1}) and not pl.is_plain([[1]]) and not pl.is_plain(list(range(9)))
     assert pl.show("x" * (pl.MAX_TEXT + 10)).endswith("(+10 characters)")
 
 

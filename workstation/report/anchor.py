@@ -10,11 +10,14 @@ It is written twice into the PDF: as custom keys of the document information
 `workstation-anchor.json` (`pdfdetach -list`). Both are appended to the file reportlab wrote as
 an incremental update; report/archival.py then rewrites the file as PDF/A-3b, keeping both (the
 attachment becomes an associated file, the keys are also in the XMP). Reading accepts either
-one; when both are there they must agree.
+one; when both are there they must agree. The same update attaches the report's other
+files (`Attachment`: `workstation-records.json`, the machine record of the records it shows,
+report/records.py), each listed with its SHA-256 in the appendix.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -75,8 +78,31 @@ class Anchor:
 # 1. Writing
 
 
-def embed_anchor(pdf: Path, anchor: Anchor) -> None:
-    """Append the anchor to `pdf` (document information keys and the attached JSON file)."""
+@dataclass(frozen=True)
+class Attachment:
+    """A file the report carries inside the PDF (an embedded file), listed in its appendix with
+    the SHA-256 printed there: e.g. the machine record every table was drawn from."""
+
+    name: str
+    data: bytes
+    description: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def anchor_attachment(anchor: Anchor) -> Attachment:
+    return Attachment(
+        ANCHOR_FILE,
+        anchor.to_json(),
+        "case ID, report ID and audit chain head this report was made from",
+    )
+
+
+def embed_anchor(pdf: Path, anchor: Anchor, files: tuple[Attachment, ...] = ()) -> None:
+    """Append the anchor to `pdf` (document information keys and the attached JSON file), and
+    the other `files` beside it, in one incremental update."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
@@ -85,10 +111,9 @@ def embed_anchor(pdf: Path, anchor: Anchor) -> None:
     # says 1.4, and the catalog's /Version is how an update raises it.
     writer.root_object[NameObject("/Version")] = NameObject("/1.5")
     writer.add_metadata(anchor.info())
-    attached = writer.add_attachment(ANCHOR_FILE, anchor.to_json())
-    attached.description = TextStringObject(
-        "case ID, report ID and audit chain head this report was made from"
-    )
+    for file in (anchor_attachment(anchor), *files):
+        attached = writer.add_attachment(file.name, file.data)
+        attached.description = TextStringObject(file.description)
     buffer = io.BytesIO()
     writer.write(buffer)
     pdf.write_bytes(buffer.getvalue())

@@ -37,7 +37,7 @@ from workstation.engine.runtime import Runtime
 from workstation.report import payload as pl
 from workstation.report import provenance
 from workstation.report import records as rec
-from workstation.report.anchor import Anchor, embed_anchor
+from workstation.report.anchor import Anchor, anchor_attachment, embed_anchor
 from workstation.report.archival import make_archival
 from workstation.report.context import Context
 from workstation.report.evidence import Evidence, gather, select_exhibits
@@ -145,6 +145,13 @@ def build_report(
             warnings.append(t("warning_case_problems", count=len(evidence.verification.problems)))
         title = options.title or t("report_title_default", case=evidence.info.title)
         selected = set(ctx.exhibits) if options.exhibits else None
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        anchor = Anchor(
+            evidence.info.case_id, ctx.report_id, evidence.chain_head, stamp, _software()
+        )
+        # The attached files are made before the layout, which prints their SHA-256.
+        records_file = rec.records_file(ctx, _records_for(evidence, selected))
+        ctx.attachments += [anchor_attachment(anchor), records_file]
         file_name = out.name if out is not None else f"{ctx.report_id}.pdf"
         story, shown = _story(
             ctx, options.style, chosen, selected, title, created, file_name, warnings
@@ -155,11 +162,7 @@ def build_report(
         pdf = Path(workdir) / f"{ctx.report_id}.pdf"
         with _binary_streams():
             lay_out(story, ctx, str(pdf), _metadata(ctx, title, case.actor))
-        stamp = created.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        anchor = Anchor(
-            evidence.info.case_id, ctx.report_id, evidence.chain_head, stamp, _software()
-        )
-        embed_anchor(pdf, anchor)
+        embed_anchor(pdf, anchor, (records_file,))
         warnings += make_archival(pdf, created)  # PDF/A-3b: after the last attachment
         stage(3)
 

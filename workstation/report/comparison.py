@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable
 
 from workstation.analysis import bands, metrics
 from workstation.core.case import Artifact, Record
+from workstation.report import measurements
 from workstation.report import payload as pl
 from workstation.report.context import Context
 from workstation.report.figures import caption, figure, sha_of, side_by_side
@@ -28,7 +29,7 @@ def comparison(ctx: Context, record: Record) -> list[Flowable]:
     # An old record's "artifacts" map is not shown: the case read it into links.
     extra = {k: v for k, v in payload.items() if k not in ("report", "artifacts")}
     if data is not payload and extra:
-        story += ctx.flat_table(extra)
+        story += ctx.also_recorded(extra, set())
     return story
 
 
@@ -65,6 +66,7 @@ def pair_report(ctx: Context, data: dict, linked: dict[str, Artifact]) -> list[F
     if readings:
         story.append(ctx.p(ctx.t("metrics_heading"), ctx.styles.h3))
         story += _metric_table(ctx, readings)
+        story += measurements.framing_table(ctx, readings)
     story.append(ctx.p(_notice(ctx, data.get("bands_notice")), ctx.styles.small))
     story += _comparison_summary(ctx, data)
 
@@ -73,7 +75,8 @@ def pair_report(ctx: Context, data: dict, linked: dict[str, Artifact]) -> list[F
         if picture.name in linked:
             sha = linked[picture.name].sha256
             title = picture.words[ctx.lang].title
-            story += figure(ctx, sha, f"{title} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.4)
+            text = f"{title} — {caption(ctx, sha)}"
+            story += figure(ctx, sha, text, FRAME_HEIGHT * 0.4, picture.scale)
     if not any(picture.name in linked for picture in PICTURES):
         story.append(ctx.p(ctx.t("pictures_not_stored"), ctx.styles.small))
 
@@ -102,21 +105,7 @@ def pair_report(ctx: Context, data: dict, linked: dict[str, Artifact]) -> list[F
                 ]
             )
         story.append(table(rows, [70, 170, 170, FRAME_WIDTH - 410]))
-    rest = ctx.flat_table(
-        data,
-        skip={
-            "image_a",
-            "image_b",
-            "bands",
-            "bands_notice",
-            "normalisation",
-            "hashes",
-            *(picture.name for picture in PICTURES),
-        },
-    )
-    if rest:
-        story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
-    return story
+    return story + measurements.details(ctx, data)
 
 
 def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:

@@ -17,7 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from workstation.core.case import Artifact, CaseInfo
-from workstation.report import payload as pl
+from workstation.report.anchor import Attachment
 from workstation.report.evidence import ALTERED, MISSING, Evidence
 from workstation.report.fonts import FontSet
 from workstation.report.layout import (
@@ -74,6 +74,7 @@ class Context:
     _facts: dict[str, ImageFacts | None] = field(default_factory=dict)
     _display: dict[str, Path] = field(default_factory=dict)
     headings: list[Heading] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)  # files carried in the PDF
 
     @property
     def info(self) -> CaseInfo:
@@ -114,16 +115,19 @@ class Context:
         ]
         return table(cells, [label_width, FRAME_WIDTH - label_width], header=False)
 
-    def flat_table(self, data: Any, skip: set[str] = frozenset()) -> list[Flowable]:
-        """Any payload as a key/value table: the fallback that shows what nothing else does."""
-        rows, left_out = pl.flatten(data, skip)
-        if not rows:
+    def also_recorded(self, data: Any, shown: set[str]) -> list[Flowable]:
+        """One line naming what a record holds beyond the section's tables: its full values are
+        in the attached records file (report/records.py). [] when the tables showed it all."""
+        if not isinstance(data, dict):
             return []
-        shown = [(key, self.mono(value) if pl.is_sha256(value) else value) for key, value in rows]
-        out: list[Flowable] = [self.key_values(shown, 150)]
-        if left_out:
-            out.append(self.p(self.t("rows_left_out", count=left_out), self.styles.small))
-        return out
+        rest = [
+            key
+            for key, value in data.items()
+            if key not in shown and value not in (None, "", [], {})
+        ]
+        if not rest:
+            return []
+        return [self.p(self.t("also_recorded", keys=", ".join(rest)), self.styles.small)]
 
     # 2. Naming things
 

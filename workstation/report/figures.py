@@ -6,10 +6,14 @@ artifact ID (`artifact_sha`); `Context.picture` does the rest (size, integrity, 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from reportlab.platypus import Flowable, KeepTogether, Table
 
+from workstation.analysis import structure
+from workstation.report import fonts
 from workstation.report import payload as pl
 from workstation.report.context import Context
 from workstation.report.layout import FRAME_WIDTH
@@ -50,10 +54,13 @@ def caption(ctx: Context, sha: str, prefix: str = "") -> str:
     return " · ".join(parts)
 
 
-def figure(ctx: Context, sha: str, caption: str, max_height: float) -> list[Flowable]:
-    """One picture from the case at full width, with its caption, kept together."""
+def figure(
+    ctx: Context, sha: str, caption: str, max_height: float, scale: str = ""
+) -> list[Flowable]:
+    """One picture from the case at full width, with its caption (and the colour bar of its
+    `scale`, see `Picture.scale` in analysis/metrics), kept together."""
     picture = ctx.picture(sha, FRAME_WIDTH, max_height)
-    block = picture.flowables + [ctx.p(caption, ctx.styles.caption)]
+    block = picture.flowables + colour_bar(ctx, scale) + [ctx.p(caption, ctx.styles.caption)]
     block += [ctx.p(note, ctx.styles.small) for note in picture.notes]
     if picture.problem:
         block.append(ctx.p(picture.problem, ctx.styles.warning))
@@ -111,3 +118,47 @@ def side_by_side(
             style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
         )
     ]
+
+
+def colour_bar(ctx: Context, scale: str) -> list[Flowable]:
+    """The difference scale's colour bar (structure.colour_scale) with its values and unit;
+    [] for a picture in its own colours."""
+    if not scale:
+        return []
+    path = ctx.workdir / "difference-scale.png"
+    if not path.exists():
+        Image.fromarray(structure.colour_scale(256, 1)).save(path)
+    text = ctx.t("colour_scale_caption", level=structure.CHANGED_LEVEL)
+    if scale == "difference_masked":
+        text += "; " + ctx.t("colour_scale_outside")
+    return [
+        ColourBar(path, marks=(0, structure.CHANGED_LEVEL, 128, 255)),
+        ctx.p(text, ctx.styles.small),
+    ]
+
+
+class ColourBar(Flowable):
+    """A horizontal colour bar for values 0–255, with tick marks and their values beneath."""
+
+    BAR, TICKS, WIDTH = 9.0, 9.0, 260.0
+
+    def __init__(self, path: Path, marks: tuple[int, ...]):
+        super().__init__()
+        self.path, self.marks = str(path), marks
+        self.width, self.height = self.WIDTH, self.BAR + self.TICKS + 2
+        self.hAlign = "CENTER"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        bottom = self.TICKS + 2
+        canvas.drawImage(self.path, 0, bottom, self.width, self.BAR)
+        canvas.setLineWidth(0.4)
+        canvas.rect(0, bottom, self.width, self.BAR, stroke=1, fill=0)
+        canvas.setFont(fonts.BASE, 6.5)
+        for mark in self.marks:
+            x = self.width * mark / 255
+            canvas.line(x, bottom, x, bottom - 2)
+            canvas.drawCentredString(x, 2, str(mark))

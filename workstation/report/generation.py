@@ -45,13 +45,22 @@ def generation(ctx: Context, record: Record) -> list[Flowable]:
         story.append(
             ctx.p(ctx.t("trajectory_intro", kept=len(steps), total=total or "?"), ctx.styles.small)
         )
-        items = [
-            (sha, ctx.t("step_n_of_total", n=n if n is not None else "?", total=total or "?"))
-            for n, sha in steps
-        ]
-        story += grid(ctx, items, columns=5)
+        timesteps = _timesteps(payload)
+        story += grid(ctx, [(sha, step_label(ctx, n, total, timesteps)) for n, sha in steps], 5)
+        key = "trajectory_figure" if timesteps else "trajectory_figure_no_t"
+        story.append(ctx.p(ctx.t(key, kept=len(steps), total=total or "?"), ctx.styles.caption))
 
-    handled = {
+    run = run_rows(ctx, payload)
+    if run:
+        story.append(ctx.p(ctx.t("run_heading"), ctx.styles.h3))
+        story.append(ctx.key_values(run, 120))
+    return story + ctx.also_recorded(payload, set(SHOWN))
+
+
+# What the sections above show of a generation record (the rest: the attached records file).
+SHOWN = frozenset(
+    {
+        "schema",
         "params",
         "parameters",
         "model",
@@ -60,14 +69,37 @@ def generation(ctx: Context, record: Record) -> list[Flowable]:
         "init_image",
         "mode",
         "steps_run",
+        "timesteps",
         "artifacts",  # an old record's map: the case read it into links
-        "scheduler",
+        "scheduler",  # its class is shown with the sampler; its config is in the attached file
         "sampling",
+        "started",
+        "finished",
+        "seconds",
+        "image",
+        "study_key",
     }
-    rest = ctx.flat_table(payload, skip=handled)
-    if rest:
-        story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
-    return story
+)
+
+
+def run_rows(ctx: Context, payload: dict) -> list[tuple[str, Any]]:
+    """When it ran, how long it took, and the hash of the pixels it made."""
+    rows: list[tuple[str, Any]] = []
+    for key, label in (("started", "run_started"), ("finished", "run_finished")):
+        if payload.get(key):
+            rows.append((ctx.t(label), pl.show(payload[key]).replace("T", " ")))
+    seconds = pl.number(payload.get("seconds"))
+    if seconds is not None:
+        rows.append((ctx.t("run_seconds"), ctx.t("run_seconds_value", seconds=f"{seconds:g}")))
+    image = payload.get("image") if isinstance(payload.get("image"), dict) else {}
+    if image.get("rgb_sha256"):
+        text = ctx.t(
+            "run_output_value", w=pl.show(image.get("width")), h=pl.show(image.get("height"))
+        )
+        rows.append((ctx.t("run_output"), [ctx.cell(text), ctx.mono(image["rgb_sha256"])]))
+    if payload.get("study_key"):
+        rows.append((ctx.t("run_study_item"), pl.show(payload["study_key"])))
+    return rows
 
 
 # Parameters the table above shows by name (GenerationParams fields).
@@ -197,13 +229,21 @@ def parameter_rows(ctx: Context, payload: dict, params: dict) -> list[tuple[str,
         "python",
         "platform",
     }
+    add("env_rng", env.get("rng"))
+    if isinstance(env.get("deterministic_algorithms"), bool):
+        add("env_deterministic", ctx.t("yes" if env["deterministic_algorithms"] else "no"))
+    add("env_threads", env.get("torch_threads"))
     for key, value in env.items():
-        if key not in handled_env:
-            rows.append((key, pl.show(value)))
+        if key not in handled_env and key not in (
+            "rng",
+            "deterministic_algorithms",
+            "torch_threads",
+        ):
+            rows.append((key.replace("_", " "), pl.show(value)))
     for key, value in params.items() if params is not payload else ():
         if key in _PARAM_KEYS or value in (None, "", []) or _PEER_DEFAULTS.get(key) == value:
             continue  # shown above, empty, or the engine's own default (nothing to say)
-        label = ctx.t(_PEER_LABELS[key]) if key in _PEER_LABELS else key
+        label = ctx.t(_PEER_LABELS[key]) if key in _PEER_LABELS else key.replace("_", " ")
         rows.append((label, pl.show(value)))
     return rows
 
@@ -297,3 +337,20 @@ def kept_steps(
     found = [(n, ctx.evidence.by_id[s.artifact_id].sha256) for n, s in sorted(chosen.items())]
     found += [(None, ctx.evidence.by_id[s.artifact_id].sha256) for s in unnumbered]
     return found, total
+
+
+def step_label(ctx: Context, n: int | None, total: int | None, timesteps: list[float]) -> str:
+    """A kept step's caption: its number of the steps run and, when recorded, its timestep."""
+    if n is not None and 0 < n <= len(timesteps):
+        t = timesteps[n - 1]
+        shown = str(int(t)) if float(t).is_integer() else f"{t:.1f}"
+        return ctx.t("step_timestep", n=n, total=total or "?", t=shown)
+    return ctx.t("step_n_of_total", n=n if n is not None else "?", total=total or "?")
+
+
+def _timesteps(payload: dict) -> list[float]:
+    """The record's timesteps (one per step run), [] when it has none or they are not numbers."""
+    found = payload.get("timesteps")
+    if not isinstance(found, list) or not all(pl.number(t) is not None for t in found):
+        return []
+    return [float(t) for t in found]

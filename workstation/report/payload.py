@@ -1,20 +1,19 @@
-"""Reading record payloads whose exact shape may vary: lookups that never raise, and flattening.
+"""Reading record payloads whose exact shape may vary: lookups that never raise, and values shown
+as table text.
 
 Records are written by other parts of the workstation (and by older versions of it). The report
-reads them through these helpers so that a missing key, an unexpected type or a new field becomes
-a row in a table instead of an exception.
+reads them through these helpers so that a missing key or an unexpected type becomes "—" in a
+table instead of an exception; the whole payload is in the report's attached records file.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 MAX_TEXT = 1500  # characters of one value shown in a table; the full value stays in the case
-MAX_ROWS = 250  # rows of one flattened record shown in a table
 
 
 def is_sha256(value: Any) -> bool:
@@ -58,16 +57,11 @@ def as_int(value: Any) -> int | None:
     return None
 
 
-def walk(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Every leaf of a nested payload with its dotted key (lists indexed as key[0])."""
-    if isinstance(value, dict) and value:
-        for key, item in value.items():
-            yield from walk(item, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list) and value and not all(_scalar(v) for v in value):
-        for index, item in enumerate(value):
-            yield from walk(item, f"{prefix}[{index}]")
-    else:
-        yield prefix, value
+def is_plain(value: Any) -> bool:
+    """A value one table cell shows whole: a scalar, or a short list of scalars."""
+    if isinstance(value, list):
+        return len(value) <= 8 and all(_scalar(v) for v in value)
+    return _scalar(value)
 
 
 def _scalar(value: Any) -> bool:
@@ -93,22 +87,3 @@ def show(value: Any, limit: int = MAX_TEXT) -> str:
     if len(text) > limit:
         text = f"{text[:limit]} … (+{len(text) - limit} characters)"
     return text
-
-
-def flatten(payload: Any, skip: set[str] = frozenset()) -> tuple[list[tuple[str, str]], int]:
-    """Rows (dotted key, shown value) of a payload, at most MAX_ROWS, and how many were left out.
-
-    Top-level keys in `skip` are left out (a section has shown them already).
-    """
-    rows: list[tuple[str, str]] = []
-    left_out = 0
-    items = payload.items() if isinstance(payload, dict) else [("value", payload)]
-    for key, value in items:
-        if key in skip:
-            continue
-        for dotted, leaf in walk(value, str(key)):
-            if len(rows) < MAX_ROWS:
-                rows.append((dotted, show(leaf)))
-            else:
-                left_out += 1
-    return rows, left_out

@@ -9,7 +9,8 @@ from workstation.core.case import Record
 from workstation.report import payload as pl
 from workstation.report.comparison import pair_report
 from workstation.report.context import Context
-from workstation.report.generation import parameter_rows
+from workstation.report.generation import SHOWN as GENERATION_SHOWN
+from workstation.report.generation import parameter_rows, run_rows
 from workstation.report.layout import FRAME_WIDTH, table
 from workstation.report.recorded import recorded
 
@@ -75,10 +76,11 @@ def reproduction(ctx: Context, record: Record) -> list[Flowable]:
     if params:
         story.append(ctx.p(ctx.t("parameters"), ctx.styles.h3))
         story.append(ctx.key_values(parameter_rows(ctx, payload, params), 120))
-    rest = ctx.flat_table(payload, skip=_SHOWN)
-    if rest:
-        story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
-    return story
+    run = run_rows(ctx, payload)
+    if run:
+        story.append(ctx.p(ctx.t("run_heading"), ctx.styles.h3))
+        story.append(ctx.key_values(run, 120))
+    return story + ctx.also_recorded(payload, _SHOWN | GENERATION_SHOWN)
 
 
 def _verdict(ctx: Context, payload: dict) -> str:

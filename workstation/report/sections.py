@@ -17,7 +17,7 @@ import workstation
 from workstation.analysis import metrics
 from workstation.core.case import Artifact
 from workstation.report import payload as pl
-from workstation.report import provenance
+from workstation.report import provenance, records
 from workstation.report.context import Context
 from workstation.report.examiner import amendment_history, particulars
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, Contents, table
@@ -235,7 +235,7 @@ def appendix(
     ctx: Context, model_files: list[dict], reports: list[tuple[int, str, dict]]
 ) -> list[Flowable]:
     """Manifest, model files, audit log, earlier reports and amendments."""
-    story = manifest(ctx)
+    story = manifest(ctx) + records.attached_files(ctx)
     story += model_table(ctx, model_files)
     story += audit_log(ctx)
     if reports:

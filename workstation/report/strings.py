@@ -955,6 +955,94 @@ EN: dict[str, str] = {
     "opinion_source": "About {about}; status: {status}; {when}",
     "appraisal_signature": "Signature",
     "appraisal_attachments": "Attachments",
+    # Record tables, framing rules, figures and the attached records file (report/records.py,
+    # measurements.py, figures.py)
+    "record_attached": (
+        "The full record is in workstation-records.json, attached to this PDF (see the appendix)."
+    ),
+    "also_recorded": "Also in the record (in full in the attached file): {keys}.",
+    "details_heading": "Measurement details",
+    "settings_heading": "Settings and software",
+    "col_common_frame": "Common frame",
+    "col_registered": "After registration",
+    "row_compared_size": "Compared at",
+    "row_compared_share": "Share of A's frame compared",
+    "row_mean_difference": "Mean |A − B| (of full scale)",
+    "row_changed": "Pixels differing by more than {level} of 255",
+    "kp_counts": "SIFT keypoints in A / B",
+    "kp_matches": "Matches passing the ratio test",
+    "kp_inliers": "Inliers (consistent with one homography)",
+    "kp_mirrored": "B mirrored before matching",
+    "kp_status": "Result",
+    "kp_homography": "Homography B → A (3 × 3)",
+    "clip_image_similarity": "CLIP image similarity (cosine)",
+    "clip_text_similarity": "CLIP similarity of {side} to the prompt",
+    "clip_prompt": "Prompt",
+    "clip_model": "CLIP model",
+    "yes": "yes",
+    "no": "no",
+    "settings_ssim": (
+        "greyscale by {greyscale}; Gaussian window σ = {sigma} (Gaussian weights {gaussian_weights}"
+        "; sample covariance {use_sample_covariance}); data range {data_range}"
+    ),
+    "settings_keypoints_label": "Keypoints",
+    "settings_keypoints": (
+        "{detector}, at most {max_features} features per image, longer side at most "
+        "{working_side} px; Lowe ratio test {ratio}; RANSAC reprojection threshold "
+        "{ransac_reprojection_px} px; at least {min_inliers} inliers; random seed {rng_seed}"
+    ),
+    "software_versions": "Software",
+    "computation_time": "Computation time",
+    "computation_time_value": "{ms} ms in all (per method in the attached record)",
+    "compared_at": "Compared (UTC)",
+    "framing_heading": "How the two images were framed",
+    "framing_metrics": "Methods",
+    "framing_rule": "Framing rule",
+    "run_heading": "The run",
+    "run_started": "Started (UTC)",
+    "run_finished": "Finished (UTC)",
+    "run_seconds": "Duration",
+    "run_seconds_value": "{seconds} s",
+    "run_output": "Output pixels",
+    "run_output_value": "{w} × {h} px; SHA-256 of the RGB pixels",
+    "run_study_item": "Study item",
+    "env_rng": "Random numbers",
+    "env_deterministic": "Deterministic algorithms",
+    "env_threads": "CPU threads",
+    "study_settings": "Settings of the study",
+    "study_kind": "Kind",
+    "study_reference": "Reference image",
+    "study_counts": "Items",
+    "study_counts_value": "{items} in all: {generated} generated, {reused} reused",
+    "attached_heading": "Files attached to this PDF",
+    "attached_intro": (
+        "The PDF carries these files (a PDF reader lists them as attachments; "
+        "`pdfdetach -list`). Each file's SHA-256 is given here, so a copy can be checked."
+    ),
+    "attached_file": "File",
+    "attached_holds": "Holds",
+    "attached_size": "Size (bytes)",
+    "attached_anchor": "case ID, report ID and audit chain head this report was made from",
+    "attached_records": (
+        "every record this report shows, in full: ID, kind, time, links, payload SHA-256 and "
+        "payload (canonical JSON)"
+    ),
+    "colour_scale_caption": (
+        "Colour scale: per pixel, the largest difference of R, G, B, in 8-bit levels from "
+        "0 (black, equal) to 255 (pale yellow); marked: {level}, the level above which a pixel "
+        "counts as changed"
+    ),
+    "colour_scale_outside": "mid-grey: outside the compared region",
+    "trajectory_figure": (
+        "Figure: denoising trajectory, {kept:kept step|kept steps} of {total}, from noise (top "
+        "left) to the final image; each labelled with its step number and the scheduler's "
+        "timestep t, which counts down towards 0 (the clean image)"
+    ),
+    "trajectory_figure_no_t": (
+        "Figure: denoising trajectory, {kept:kept step|kept steps} of {total}, from noise (top "
+        "left) to the final image; the record holds no timesteps (made before they were kept)"
+    ),
+    "step_timestep": "Step {n} / {total} · t = {t}",
 }
 
 ZH: dict[str, str] = {
@@ -1776,6 +1864,89 @@ ZH: dict[str, str] = {
     "opinion_source": "针对：{about}；状态：{status}；{when}",
     "appraisal_signature": "落款",
     "appraisal_attachments": "附件",
+    # Record tables, framing rules, figures and the attached records file (report/records.py,
+    # measurements.py, figures.py)
+    "record_attached": "完整记录见本 PDF 附带的 workstation-records.json（见附录）。",
+    "also_recorded": "记录中还有（完整内容见附件）：{keys}。",
+    "details_heading": "测量细节",
+    "settings_heading": "设置与软件",
+    "col_common_frame": "共同画幅",
+    "col_registered": "配准后",
+    "row_compared_size": "比较尺寸",
+    "row_compared_share": "参与比较的 A 画幅比例",
+    "row_mean_difference": "平均 |A − B|（占满量程）",
+    "row_changed": "差值超过 {level}/255 的像素",
+    "kp_counts": "A / B 中的 SIFT 关键点",
+    "kp_matches": "通过比值检验的匹配",
+    "kp_inliers": "内点（与同一单应变换一致）",
+    "kp_mirrored": "匹配前 B 是否镜像",
+    "kp_status": "结果",
+    "kp_homography": "单应矩阵 B → A（3 × 3）",
+    "clip_image_similarity": "CLIP 图像相似度（余弦）",
+    "clip_text_similarity": "{side} 与提示词的 CLIP 相似度",
+    "clip_prompt": "提示词",
+    "clip_model": "CLIP 模型",
+    "yes": "是",
+    "no": "否",
+    "settings_ssim": (
+        "灰度转换：{greyscale}；高斯窗口 σ = {sigma}（高斯加权 {gaussian_weights}；"
+        "样本协方差 {use_sample_covariance}）；数据范围 {data_range}"
+    ),
+    "settings_keypoints_label": "关键点",
+    "settings_keypoints": (
+        "{detector}，每幅图像至多 {max_features} 个特征，长边至多 {working_side} 像素；"
+        "Lowe 比值检验 {ratio}；RANSAC 重投影阈值 {ransac_reprojection_px} 像素；"
+        "至少 {min_inliers} 个内点；随机种子 {rng_seed}"
+    ),
+    "software_versions": "软件",
+    "computation_time": "计算时间",
+    "computation_time_value": "共 {ms} 毫秒（各方法的用时见附带记录）",
+    "compared_at": "比较时间（UTC）",
+    "framing_heading": "两幅图像如何放入同一画幅",
+    "framing_metrics": "方法",
+    "framing_rule": "画幅规则",
+    "run_heading": "运行情况",
+    "run_started": "开始（UTC）",
+    "run_finished": "结束（UTC）",
+    "run_seconds": "用时",
+    "run_seconds_value": "{seconds} 秒",
+    "run_output": "输出像素",
+    "run_output_value": "{w} × {h} 像素；RGB 像素的 SHA-256",
+    "run_study_item": "研究条目",
+    "env_rng": "随机数",
+    "env_deterministic": "确定性算法",
+    "env_threads": "CPU 线程数",
+    "study_settings": "研究设置",
+    "study_kind": "类型",
+    "study_reference": "参照图像",
+    "study_counts": "条目",
+    "study_counts_value": "共 {items} 个：新生成 {generated} 个，复用 {reused} 个",
+    "attached_heading": "本 PDF 附带的文件",
+    "attached_intro": (
+        "本 PDF 内嵌以下文件（PDF 阅读器将其列为附件；`pdfdetach -list`）。此处给出每个文件的 "
+        "SHA-256，以便核对副本。"
+    ),
+    "attached_file": "文件",
+    "attached_holds": "内容",
+    "attached_size": "大小（字节）",
+    "attached_anchor": "本报告所依据的案件 ID、报告 ID 和审计链头",
+    "attached_records": (
+        "本报告所示的全部记录的完整内容：ID、类型、时间、链接、内容 SHA-256 和内容（规范 JSON）"
+    ),
+    "colour_scale_caption": (
+        "色标：每个像素 R、G、B 三通道中的最大差值，以 8 位灰阶计，从 0（黑色，相同）到 255"
+        "（浅黄色）；标记处为 {level}，超过此值的像素计为有变化"
+    ),
+    "colour_scale_outside": "中灰色：比较区域以外",
+    "trajectory_figure": (
+        "图：去噪轨迹，共 {total} 步，保留 {kept} 步，从噪声（左上）到最终图像；每幅标注步数和"
+        "调度器的时间步 t，t 逐步减小至 0（清晰图像）"
+    ),
+    "trajectory_figure_no_t": (
+        "图：去噪轨迹，共 {total} 步，保留 {kept} 步，从噪声（左上）到最终图像；该记录未保存时间步"
+        "（生成于开始保存时间步之前）"
+    ),
+    "step_timestep": "第 {n} / {total} 步 · t = {t}",
 }
 
 _TABLES = {"en": EN, "zh": ZH}

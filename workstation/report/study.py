@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from reportlab.platypus import Flowable
@@ -48,7 +49,7 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
     story: list[Flowable] = []
     description = pl.get(payload, "description", "purpose")
     if description:
-        story.append(ctx.p(recorded(ctx.t, pl.show(description))))
+        story.append(ctx.p(_lab_methods(ctx, payload) or recorded(ctx.t, pl.show(description))))
     summary = payload.get("summary")
     if isinstance(summary, dict) and summary:
         story.append(ctx.key_values(_summary_rows(ctx, summary), 190))
@@ -110,10 +111,130 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
     if rows:  # a lab, or a study recorded without its request, has none
         story.append(ctx.p(ctx.t("parameters"), ctx.styles.h3))
         story.append(ctx.key_values(rows, 120))
-    rest = ctx.flat_table(payload, skip=_SHOWN)
-    if rest:
-        story += [ctx.p(ctx.t("recorded_details"), ctx.styles.h3), *rest]
-    return story
+    settings = _settings_rows(ctx, payload)
+    if settings:
+        story.append(ctx.p(ctx.t("study_settings"), ctx.styles.h3))
+        story.append(ctx.key_values(settings, 150))
+    if payload.get("bands_notice"):
+        story.append(ctx.p(ctx.t("bands_notice"), ctx.styles.small))
+    shown = _SHOWN | _SETTINGS_SHOWN | {k for k, v in payload.items() if pl.is_plain(v)}
+    return story + ctx.also_recorded(payload, shown)
+
+
+# Keys `_settings_rows` shows (a lab's nested ones: their plain values).
+_SETTINGS_SHOWN = {"schema", "bands_notice", "study", "reference", "settings", "counts"}
+
+
+def _settings_rows(ctx: Context, payload: dict) -> list[tuple[str, Any]]:
+    """What the study was run with: its kind, reference image, swept values, counts, and the
+    plain values a lab records (settings, data, base model)."""
+    rows: list[tuple[str, Any]] = []
+    if payload.get("study"):
+        kind = f"study_kind_{payload['study']}"
+        rows.append(
+            (ctx.t("study_kind"), ctx.t(kind) if ctx.has(kind) else pl.show(payload["study"]))
+        )
+    reference = payload.get("reference") if isinstance(payload.get("reference"), dict) else {}
+    sha = pl.get(reference, "sha256") or artifact_sha(ctx, reference.get("artifact_id"))
+    if sha:
+        artifact = ctx.evidence.by_sha.get(str(sha).lower())
+        rows.append((ctx.t("study_reference"), [ctx.cell(ctx.ref(artifact, sha)), ctx.mono(sha)]))
+    for group in ("settings", "data", "base_model", "calibration", "clip_model"):
+        values = payload.get(group)
+        if isinstance(values, dict):
+            rows += [
+                (_key_label(ctx, key), ctx.mono(v) if pl.is_sha256(v) else _setting(ctx, v))
+                for key, v in values.items()
+                if pl.is_plain(v) and v not in (None, "", [])
+            ]
+    counts = payload.get("counts") if isinstance(payload.get("counts"), dict) else {}
+    if counts:
+        rows.append(
+            (
+                ctx.t("study_counts"),
+                ctx.t(
+                    "study_counts_value",
+                    items=pl.show(counts.get("items")),
+                    generated=pl.show(counts.get("generated")),
+                    reused=pl.show(counts.get("reused")),
+                ),
+            )
+        )
+    for key, value in payload.items():
+        if key not in _SHOWN | _SETTINGS_SHOWN and pl.is_plain(value) and value not in (None, ""):
+            label = ctx.t("env_threads") if key == "torch_threads" else _key_label(ctx, key)
+            rows.append((label, _setting(ctx, value)))
+    return rows
+
+
+def _lab_methods(ctx: Context, payload: dict) -> str | None:
+    """The over-fitting lab's methods paragraph in the report's language, from the values its
+    record holds (analysis/overfit_lab.py writes it in English); None in English, for other
+    records, or when a value is missing."""
+    settings, data, base = (
+        payload.get(k) if isinstance(payload.get(k), dict) else {}
+        for k in ("settings", "data", "base_model")
+    )
+    if ctx.lang == "en" or payload.get("lab") != "overfit" or not (settings and data and base):
+        return None
+    from workstation.analysis.overfit_lab import TILES
+
+    points = _points(payload)
+    clip = payload.get("clip_model") if isinstance(payload.get("clip_model"), dict) else None
+    calibration = payload.get("calibration") if isinstance(payload.get("calibration"), dict) else {}
+    try:
+        text = ctx.t(
+            "lab_methods",
+            sizes=ctx.t("list_separator").join(str(n) for n in settings["sizes"]),
+            folder=_setting(ctx, data["folder"]),
+            images=data["images"],
+            data_sha=str(data["sha256"])[:16],
+            start=ctx.t("lab_from_base" if settings.get("init") == "base" else "lab_from_random"),
+            steps=settings["steps"],
+            batch=settings["batch_size"],
+            rate=settings["learning_rate"],
+            offset=pl.show(payload.get("noise_offset_used")),
+            base=Path(str(base["path"])).name,
+            base_sha=str(base["sha256"])[:16],
+            resolution=base["resolution"],
+            minutes=f"{sum(pl.number(p.get('train_seconds')) or 0 for p in points) / 60:.1f}",
+            samples=settings["samples"],
+            sampler=settings["sampler"],
+            sample_steps=settings["sample_steps"],
+            cfg=settings["cfg"],
+            tiles=TILES,
+            near=settings["near_copy_l2"],
+            clip=ctx.t("lab_clip", arch=clip["arch"], sha=str(clip["checkpoint_sha256"])[:16])
+            if clip
+            else "",
+            total=f"{(pl.number(payload.get('seconds')) or 0) / 60:.1f}",
+        )
+    except (KeyError, TypeError):
+        return None
+    if "nearest_other_training_image_tiled_l2" in calibration:
+        text += ctx.t(
+            "lab_calibration",
+            vae=calibration.get("vae_round_trip_tiled_l2"),
+            other=calibration["nearest_other_training_image_tiled_l2"],
+        )
+    return text
+
+
+def _key_label(ctx: Context, key: str) -> str:
+    """A recorded setting's name as a row label: the catalogue's words for the settings the
+    workstation records ("batch_size"), otherwise the name itself: "max_steps" → "Max steps"."""
+    if ctx.has("setting_" + key):
+        return ctx.t("setting_" + key)
+    text = key.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _setting(ctx: Context, value: object) -> str:
+    """A setting's value; words the workstation wrote (a lab's data source) translated."""
+    text = pl.show(value)
+    if isinstance(value, str) and ctx.has("setting_value_" + value):
+        return ctx.t("setting_value_" + value)
+    return recorded(ctx.t, text) if isinstance(value, str) else text
 
 
 def series_of(payload: dict) -> tuple[str, list[Series]]:
