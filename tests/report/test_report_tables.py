@@ -142,7 +142,7 @@ def test_the_trajectory_numbers_each_step_with_its_timestep(built, zh_report):
     for n, t in ((1, 901), (5, 501), (10, 1)):
         assert f"Step {n} / 10 · t = {t}" in text
     assert "Figure: denoising trajectory, 10 kept steps of 10" in text
-    assert "第 5 / 10 步 · t = 501" in _flat(zh_report["text"])
+    assert "第 5 / 10 步 t = 501" in _flat(zh_report["text"])
 
 
 def test_the_table_pages_render(built, tmp_path):

@@ -1016,8 +1016,8 @@ EN: dict[str, str] = {
     "study_counts_value": "{items} in all: {generated} generated, {reused} reused",
     "attached_heading": "Files attached to this PDF",
     "attached_intro": (
-        "The PDF carries these files (a PDF reader lists them as attachments; "
-        "`pdfdetach -list`). Each file's SHA-256 is given here, so a copy can be checked."
+        "The PDF carries these files (a PDF reader lists them as attachments, as does "
+        "pdfdetach -list). Each file's SHA-256 is given here, so a copy can be checked."
     ),
     "attached_file": "File",
     "attached_holds": "Holds",
@@ -1923,8 +1923,8 @@ ZH: dict[str, str] = {
     "study_counts_value": "共 {items} 个：新生成 {generated} 个，复用 {reused} 个",
     "attached_heading": "本 PDF 附带的文件",
     "attached_intro": (
-        "本 PDF 内嵌以下文件（PDF 阅读器将其列为附件；`pdfdetach -list`）。此处给出每个文件的 "
-        "SHA-256，以便核对副本。"
+        "本 PDF 内嵌以下文件（PDF 阅读器将其列为附件，pdfdetach -list 亦可列出）。此处给出每个"
+        "文件的 SHA-256，以便核对副本。"
     ),
     "attached_file": "文件",
     "attached_holds": "内容",
@@ -1946,7 +1946,7 @@ ZH: dict[str, str] = {
         "图：去噪轨迹，共 {total} 步，保留 {kept} 步，从噪声（左上）到最终图像；该记录未保存时间步"
         "（生成于开始保存时间步之前）"
     ),
-    "step_timestep": "第 {n} / {total} 步 · t = {t}",
+    "step_timestep": "第 {n} / {total} 步\nt = {t}",
 }
 
 _TABLES = {"en": EN, "zh": ZH}
