@@ -41,3 +41,5 @@ def test_every_study_reads_in_chinese(models_dir, params, reference, tmp_path):
         assert "".join(ZH[title].split("{")[0].split()) in flat, title
     assert "LoRA权重扫描（kohya）" in flat
     assert "".join(ZH["plot_redrawn"].split("{")[0].split()) in flat  # the stored plot, redrawn
+    assert "".join(ZH["grid_redrawn"].split("{")[0].split()) in flat  # its grid, labelled here
+    assert "重绘强度0.5种子1" in flat  # a grid cell's label

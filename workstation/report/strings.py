@@ -467,6 +467,9 @@ EN: dict[str, str] = {
         "Drawn for this report from the numbers in the record; the study's own plot is {ref}."
     ),
     "plot_band_line": "{band} band",
+    "grid_redrawn": (
+        "laid out for this report from the images the record names; the study's own grid is {ref}."
+    ),
     "band_of": "Band ({metric})",
     "near_duplicate_rule": "{share}; {rule}",
     "summary_outputs": "Outputs measured",
@@ -1421,6 +1424,7 @@ ZH: dict[str, str] = {
     "machine_input_label": "{reference}",
     "plot_redrawn": "本图根据记录中的数据为本报告重新绘制；该研究自身存储的图表为{ref}。",
     "plot_band_line": "{band}区间",
+    "grid_redrawn": "根据记录所指的图像为本报告重新排列；该研究自身存储的图像网格为{ref}。",
     "band_of": "区间（{metric}）",
     "near_duplicate_rule": "{share}；{rule}",
     "summary_outputs": "测量的输出数",
@@ -1499,7 +1503,7 @@ ZH: dict[str, str] = {
     "sweep_strength": "重绘强度",
     "sweep_scale": "权重",
     "sweep_seed": "种子",
-    "sweep_step": "步",
+    "sweep_step": "步骤",
     "sweep_reference": "参照作品",
     "sweep_source": "源图像",
     # The over-fitting lab's methods paragraph (report/study.py), from its record's values

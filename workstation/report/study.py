@@ -28,6 +28,7 @@ from workstation.report.recorded import recorded
 
 MAX_TABLE_ROWS = 40
 MAX_IMAGES = 12
+MAX_GRID = 28  # images of a study's grid laid out again in another language (four rows of 7)
 _SHOWN = {
     "description",
     "title",
@@ -65,11 +66,18 @@ def study(ctx: Context, record: Record) -> list[Flowable]:
     }
     # The stored plot's words are English: in another language it is drawn again from the
     # record's numbers, and the caption names the stored file.
+    # So are the labels in its image grid: its images are laid out again, labelled here.
     redraw = ctx.lang != "en" and bool(series) and "plot" in stored
+    cells = _grid_cells(ctx, payload, x_label) if ctx.lang != "en" and "grid" in stored else []
     for key, sha in stored.items():
         if key == "plot" and redraw:
             continue
         title = ctx.t("study_grid" if key == "grid" else "study_plot")
+        if key == "grid" and cells:
+            story += grid(ctx, cells, columns=min(len(cells), 7 if len(cells) > 12 else 4))
+            text = ctx.t("grid_redrawn", ref=ctx.short_ref(figures["grid"]))
+            story.append(ctx.p(f"{title} — {text}", ctx.styles.caption))
+            continue
         story += figure(ctx, sha, f"{title} — {caption(ctx, sha)}", FRAME_HEIGHT * 0.5)
     if series and ("plot" not in stored or redraw):
         out = ctx.workdir / f"plot-{record.id}.png"
@@ -438,6 +446,23 @@ def _highlights(ctx: Context, payload: dict) -> list[tuple[str, str]]:
                 lines = [recorded(ctx.t, line) for line in label.split("\n")]
                 found.append((sha, ctx.t("list_separator").join(lines)))
     return found
+
+
+def _grid_cells(ctx: Context, payload: dict, x_label: str) -> list[tuple[str, str]]:
+    """Each point's image labelled by its swept value and seed, as the study's own grid labels
+    them; none when a point's image is missing or there are too many for a page."""
+    cells = []
+    points = _points(payload)
+    for point in points:
+        sha = artifact_sha(ctx, point.get("artifact_id"))
+        if not sha or not ctx.facts(sha):
+            return []
+        keys = [k for k in dict.fromkeys((x_label, "seed")) if k in point]
+        label = " ".join(  # a narrow cell may break between the values, not before a comma
+            ctx.t("sweep_value", name=_column_title(ctx, k), value=_number(point[k])) for k in keys
+        )
+        cells.append((sha, label))
+    return cells if len(cells) <= MAX_GRID else []
 
 
 def _point_images(ctx: Context, points: list[dict], x_label: str) -> list[tuple[str, str]]:
