@@ -177,6 +177,9 @@ def test_machine_notes_are_translated_and_typed_notes_kept():
     )
     nested = "the disputed image was normalised for comparison: alpha channel fully opaque; dropped"
     assert recorded(zh, nested) == "争议图像为比较而做了规范化处理：Alpha 通道完全不透明；已舍弃"
+    assert recorded(zh, "PNG ends without an IEND chunk (file truncated?)") == (
+        "PNG 文件没有 IEND 块即结束（文件被截断？）"
+    )
     # A note of the same shape that the software did not write stays as typed.
     assert recorded(zh, "from the client: scan 3") == "from the client: scan 3"
     assert recorded(zh, "disputed: received by email") == "disputed: received by email"

@@ -138,7 +138,7 @@ class _Block:
         if meta.warnings:
             story.append(self.heading(self.t("prov_warnings")))
             shown = [
-                self.ctx.p("• " + _cut(w, VALUE_LIMIT), self.ctx.styles.small)
+                self.ctx.p("• " + _cut(written(self.t, w), VALUE_LIMIT), self.ctx.styles.small)
                 for w in meta.warnings[:5]
             ]
             story += shown

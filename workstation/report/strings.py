@@ -675,6 +675,41 @@ EN: dict[str, str] = {
     "machine_embedding_other": (
         "embedding {name}: {path} has SHA-256 {sha}\u2026, not the recorded {short}"
     ),
+    # Reader warnings (analysis/provenance), the common ones
+    "machine_warn_no_settings": (
+        "{source}: no settings line (3+ `Key: value` pairs) after the prompt"
+    ),
+    "machine_warn_twice": "{source}: {key} appears twice; the later value is used, as in A1111",
+    "machine_warn_size": "Size: {value} is not WIDTHxHEIGHT",
+    "machine_warn_tag_no_lora": "prompt tag {tag} names no LoRA",
+    "machine_warn_lora_twice": "a LoRA is named more than once",
+    "machine_warn_lora_no_tag": "LoRA {name} has a recorded hash but no tag in the prompt",
+    "machine_warn_negative_lora": (
+        "the negative prompt holds a LoRA tag; A1111 does not load it from there"
+    ),
+    "machine_warn_not_nodes": "{source}: not a JSON object of nodes",
+    "machine_warn_editor_graph": (
+        "{source}: recipe read from the editor graph; its widget values are what the editor held "
+        "and may differ from what ran"
+    ),
+    "machine_warn_no_class_type": "{source}: JSON without ComfyUI nodes (no class_type)",
+    "machine_warn_no_sampler": "ComfyUI graph has no sampler node we recognise",
+    "machine_warn_sampler_unused": (
+        "sampler node {node} does not feed the saved image; listed, not in the recipe"
+    ),
+    "machine_warn_comfy_sampler": "ComfyUI sampler {name} has no A1111 equivalent",
+    "machine_warn_fooocus_sampler": "Fooocus sampler {name} has no A1111 equivalent",
+    "machine_warn_texts_joined": "{count} texts feed the {what} conditioning; joined by newlines",
+    "machine_warn_png_no_iend": "PNG ends without an IEND chunk (file truncated?)",
+    "machine_warn_png_after_iend": "{count} bytes follow the PNG's IEND chunk",
+    "machine_warn_png_crc": "PNG {name} chunk at offset {pos} has a bad CRC",
+    "machine_warn_png_keyword_twice": (
+        "PNG text keyword {key} appears more than once; the first is used"
+    ),
+    "machine_warn_jpeg_no_eoi": "JPEG has no end-of-image marker (file truncated?)",
+    "machine_warn_jpeg_after_eoi": "{count} bytes follow the JPEG's end-of-image marker",
+    "machine_warn_wm_large": "watermark: not read, the image has {pixels} pixels (more than {max})",
+    "machine_warn_wm_decode": "watermark: the pixels cannot be decoded ({error})",
     # Translation: audit-log actions and details (report/sections.py)
     "audit_action_case created": "case created",
     "audit_action_schema migrated": "case format updated",
@@ -1608,6 +1643,32 @@ ZH: dict[str, str] = {
     "machine_embedding_other": (
         "嵌入 {name}：{path} 的 SHA-256 为 {sha}\u2026，不是所记录的 {short}"
     ),
+    # Reader warnings (analysis/provenance), the common ones
+    "machine_warn_no_settings": "{source}：提示词之后没有参数行（3 个以上 `Key: value` 对）",
+    "machine_warn_twice": "{source}：{key} 出现两次；与 A1111 一样采用后一个值",
+    "machine_warn_size": "Size：{value} 不是“宽x高”格式",
+    "machine_warn_tag_no_lora": "提示词标签 {tag} 未指明 LoRA",
+    "machine_warn_lora_twice": "同一个 LoRA 被提及不止一次",
+    "machine_warn_lora_no_tag": "LoRA {name} 有记录的哈希，但提示词中没有对应标签",
+    "machine_warn_negative_lora": "负面提示词中含有 LoRA 标签；A1111 不会从那里加载它",
+    "machine_warn_not_nodes": "{source}：不是由节点组成的 JSON 对象",
+    "machine_warn_editor_graph": (
+        "{source}：生成参数读自编辑器中的节点图；其控件值是编辑器当时的值，可能与实际运行的不同"
+    ),
+    "machine_warn_no_class_type": "{source}：JSON 中没有 ComfyUI 节点（无 class_type）",
+    "machine_warn_no_sampler": "ComfyUI 节点图中没有可识别的采样器节点",
+    "machine_warn_sampler_unused": "采样器节点 {node} 不影响所保存的图像；已列出，但不计入生成参数",
+    "machine_warn_comfy_sampler": "ComfyUI 采样器 {name} 在 A1111 中没有对应项",
+    "machine_warn_fooocus_sampler": "Fooocus 采样器 {name} 在 A1111 中没有对应项",
+    "machine_warn_texts_joined": "有 {count} 段文本输入 {what} 条件；已按换行连接",
+    "machine_warn_png_no_iend": "PNG 文件没有 IEND 块即结束（文件被截断？）",
+    "machine_warn_png_after_iend": "PNG 的 IEND 块之后还有 {count} 字节",
+    "machine_warn_png_crc": "偏移 {pos} 处的 PNG {name} 块 CRC 校验错误",
+    "machine_warn_png_keyword_twice": "PNG 文本关键字 {key} 出现不止一次；采用第一个",
+    "machine_warn_jpeg_no_eoi": "JPEG 文件没有图像结束标记（文件被截断？）",
+    "machine_warn_jpeg_after_eoi": "JPEG 图像结束标记之后还有 {count} 字节",
+    "machine_warn_wm_large": "水印：未读取，图像有 {pixels} 个像素（超过 {max}）",
+    "machine_warn_wm_decode": "水印：无法解码像素（{error}）",
     # Translation: audit-log actions and details (report/sections.py)
     "audit_action_case created": "创建案件",
     "audit_action_schema migrated": "更新案件格式",
