@@ -193,3 +193,28 @@ def test_a_peer_conventions_settings_are_labelled_and_defaults_stay_silent(tmp_p
     assert strings["param_batch_index"] in text and strings["param_schedule"] in text
     for raw in ("batch_size", "eta_noise_seed_delta", "prompt_syntax", "subseed_strength"):
         assert raw not in text
+
+
+def test_a_closing_mark_hangs_without_squeezing_the_line_s_spaces() -> None:
+    """reportlab hangs "。" past the end of a Chinese line and then squeezed that line's spaces
+    to nothing ("比对 1 项" printed as "比对1项"); the mark hangs, the spaces keep their width."""
+    from reportlab.platypus import Paragraph
+
+    from workstation.report.fonts import load_fonts
+    from workstation.report.layout import FRAME_WIDTH, make_styles
+
+    fonts = load_fonts()
+    if not fonts.has_cjk:
+        pytest.skip("no CJK font on this machine")
+    text = (
+        "本报告列示案件“Sample case: lighthouse illustration”中的 5 件证物，以及基于这些证物所做"
+        "工作的 4 条记录（比对 1 项，生成 1 项，研究 2 项），内容以 2026-11-30 11:48 UTC 案件中保存"
+        "的数据为准，截至审计日志第 147 条。报告描述证据、所做的测量和所用的方法，"
+        "不作任何法律结论。"
+    )
+    paragraph = Paragraph(fonts.markup(text), make_styles(True).body)
+    paragraph.wrap(FRAME_WIDTH, 1000)
+    lines = paragraph.blPara.lines
+    hanging = [line for line in lines if line.words[-1].text.endswith("。")]
+    assert hanging, "the text no longer makes a line end in a hanging mark; choose another"
+    assert all(line.extraSpace >= 0 for line in lines), [line.extraSpace for line in lines]

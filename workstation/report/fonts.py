@@ -19,8 +19,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib.textsplit import ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import paragraph
@@ -155,7 +157,26 @@ def _register_latin() -> dict[int, int]:
         # reportlab's CJK line breaking ends a line at any space separator, the no-break space
         # included: the values glued by _UNBREAKABLE would still break in the Chinese report.
         paragraph.category = _category
+        # It also lets a closing mark ("。", "）") hang past the line's end rather than start the
+        # next line, then draws that line with its spaces squeezed by the overhang, to nothing:
+        # "比对 1 项" printed as "比对1项". The mark hangs; the spaces keep their width.
+        if not getattr(paragraph.cjkFragSplit, "hangs_marks", False):
+            paragraph.cjkFragSplit = _hanging(paragraph.cjkFragSplit)
     return _LATIN
+
+
+def _hanging(split: Any) -> Any:
+    def cjk_frag_split(*args: Any, **kwargs: Any) -> Any:
+        found = split(*args, **kwargs)
+        for line in found.lines:
+            words = getattr(line, "words", None) or []
+            last = words[-1].text[-1:] if words and getattr(words[-1], "text", "") else ""
+            if line.extraSpace < 0 and last in ALL_CANNOT_START:
+                line.extraSpace = 0
+        return found
+
+    cjk_frag_split.hangs_marks = True
+    return cjk_frag_split
 
 
 def _category(character: str) -> str:
