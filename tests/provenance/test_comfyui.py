@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.provenance.comfyui_editor import editor_workflow
 from tests.provenance.conftest import exif_bytes, image_bytes, png_bytes
 from workstation.analysis.provenance import read_metadata
 from workstation.core.errors import InputError
@@ -77,58 +78,6 @@ def base_graph() -> dict:
             "class_type": "SaveImage",
             "inputs": {"filename_prefix": "ComfyUI", "images": ["8", 0]},
         },
-    }
-
-
-# Editor widget order per node type, as the ComfyUI frontend serialises widgets_values.
-WIDGETS = {
-    "CheckpointLoaderSimple": ["ckpt_name"],
-    "LoraLoader": ["lora_name", "strength_model", "strength_clip"],
-    "CLIPSetLastLayer": ["stop_at_clip_layer"],
-    "CLIPTextEncode": ["text"],
-    "EmptyLatentImage": ["width", "height", "batch_size"],
-    "KSampler": [
-        "seed",
-        "control_after_generate",
-        "steps",
-        "cfg",
-        "sampler_name",
-        "scheduler",
-        "denoise",
-    ],
-    "VAEDecode": [],
-    "SaveImage": ["filename_prefix"],
-}
-
-
-def editor_workflow(graph: dict) -> dict:
-    """The same graph in the editor's layout: nodes with widgets_values, and a links table."""
-    nodes, links = [], []
-    for node_id, node in graph.items():
-        widgets, inputs = [], []
-        for name in WIDGETS[node["class_type"]]:
-            widgets.append("fixed" if name == "control_after_generate" else node["inputs"][name])
-        for name, value in node["inputs"].items():
-            if isinstance(value, list):
-                links.append(
-                    [len(links) + 1, int(value[0]), value[1], int(node_id), len(inputs), "*"]
-                )
-                inputs.append({"name": name, "type": "*", "link": len(links)})
-        nodes.append(
-            {
-                "id": int(node_id),
-                "type": node["class_type"],
-                "mode": 0,
-                "inputs": inputs,
-                "widgets_values": widgets,
-            }
-        )
-    return {
-        "last_node_id": 12,
-        "last_link_id": len(links),
-        "nodes": nodes,
-        "links": links,
-        "version": 0.4,
     }
 
 

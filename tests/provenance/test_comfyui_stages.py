@@ -9,6 +9,7 @@ import json
 import pytest
 
 from tests.conftest import run_cli
+from tests.provenance.comfyui_editor import editor_workflow
 from tests.provenance.conftest import png_bytes
 from workstation.analysis.provenance import read_metadata
 from workstation.analysis.provenance.result import ModelRef, Stage
@@ -17,69 +18,6 @@ from workstation.core.errors import InputError
 
 BASE = "sd_xl_base_1.0.safetensors"
 REFINER = "sd_xl_refiner_1.0.safetensors"
-
-# Editor widget order per node type, as the ComfyUI frontend serialises widgets_values.
-WIDGETS = {
-    "CheckpointLoaderSimple": ["ckpt_name"],
-    "LoraLoader": ["lora_name", "strength_model", "strength_clip"],
-    "CLIPTextEncode": ["text"],
-    "EmptyLatentImage": ["width", "height", "batch_size"],
-    "KSampler": [
-        "seed",
-        "control_after_generate",
-        "steps",
-        "cfg",
-        "sampler_name",
-        "scheduler",
-        "denoise",
-    ],
-    "KSamplerAdvanced": [
-        "add_noise",
-        "noise_seed",
-        "control_after_generate",
-        "steps",
-        "cfg",
-        "sampler_name",
-        "scheduler",
-        "start_at_step",
-        "end_at_step",
-        "return_with_leftover_noise",
-    ],
-    "LatentUpscale": ["upscale_method", "width", "height", "crop"],
-    "UpscaleModelLoader": ["model_name"],
-    "ImageUpscaleWithModel": [],
-    "ImageScale": ["upscale_method", "width", "height", "crop"],
-    "VAEEncode": [],
-    "VAEDecode": [],
-    "VAELoader": ["vae_name"],
-    "SaveImage": ["filename_prefix"],
-}
-
-
-def editor_workflow(graph: dict) -> dict:
-    """The graph in the editor's layout: nodes with widgets_values, and a links table."""
-    nodes, links = [], []
-    for node_id, node in graph.items():
-        widgets, inputs = [], []
-        for name in WIDGETS[node["class_type"]]:
-            widgets.append("fixed" if name == "control_after_generate" else node["inputs"][name])
-        for name, value in node["inputs"].items():
-            if isinstance(value, list):
-                links.append(
-                    [len(links) + 1, int(value[0]), value[1], int(node_id), len(inputs), "*"]
-                )
-                inputs.append({"name": name, "type": "*", "link": len(links)})
-        nodes.append(
-            {
-                "id": int(node_id),
-                "type": node["class_type"],
-                "mode": 0,
-                "inputs": inputs,
-                "widgets_values": widgets,
-            }
-        )
-    return {"last_node_id": 99, "last_link_id": len(links), "nodes": nodes, "links": links}
-
 
 def advanced(seed, start, end, add_noise, leftover, model, positive, negative, latent) -> dict:
     return {
