@@ -2,7 +2,7 @@
 
 A record is what the workstation (or the examiner) did: a generation, a comparison, a study, the
 over-fitting lab, a reproduction, the provenance read from an image, a report, a finding, an
-amendment. Writers build one of the dataclasses below; the case stores it as canonical JSON with
+amendment, a model examination. Writers build one of the dataclasses below; the case stores it as canonical JSON with
 its kind and schema version; readers get the same dataclass back from `parse`. A payload that does
 not fit its schema is a `RecordError` (verify names it), never a KeyError somewhere in a reader.
 
@@ -304,6 +304,24 @@ class Amendment(RecordBody):
             )
 
 
+@dataclass(frozen=True)
+class Exam(RecordBody):
+    """A model examination (analysis/model_exam/): which method asked the model what, with the
+    hashes of the model and LoRA bytes loaded, the inputs, the settings that make it reproducible
+    (noise seed, timesteps) and the results."""
+
+    KIND: ClassVar[str] = "exam"
+    method: str  # "membership", "set", or a later method's name
+    model: dict  # path, sha256 of the bytes loaded, family
+    loras: list  # each: path, sha256, scale
+    inputs: dict  # the works and controls (or prompts, images) with their SHA-256
+    settings: dict  # noise seed, timesteps, methods, device, dtype
+    results: dict
+    limits: list = field(default_factory=list)  # the known limits, stated with every result
+    seconds: float | None = None
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
 KINDS: dict[str, type[RecordBody]] = {
     cls.KIND: cls
     for cls in (
@@ -316,6 +334,7 @@ KINDS: dict[str, type[RecordBody]] = {
         Report,
         Finding,
         Amendment,
+        Exam,
     )
 }
 
