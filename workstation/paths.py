@@ -8,3 +8,4 @@ SAMPLES_DIR = RESOURCES_DIR / "samples"
 CONFIGS_DIR = RESOURCES_DIR / "configs"
 MODELS_DIR = RESOURCES_DIR / "models"
 FONTS_DIR = RESOURCES_DIR / "fonts"
+MODEL_EXAM_DIR = RESOURCES_DIR / "model_exam"  # reference prompts of the memorised-prompt screen
