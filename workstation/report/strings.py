@@ -764,6 +764,7 @@ EN: dict[str, str] = {
     "record_kind_report": "report",
     "record_kind_finding": "finding",
     "record_kind_amendment": "amendment",
+    "record_kind_exam": "model examination",
     "recorded_by": "recorded {time} UTC by {actor}",
     "amendments_heading": "{letter}. Corrections (amendments) and their history",
     "amendments_intro": (
@@ -1722,6 +1723,7 @@ ZH: dict[str, str] = {
     "record_kind_report": "报告",
     "record_kind_finding": "检验意见",
     "record_kind_amendment": "更正",
+    "record_kind_exam": "模型检验",
     "recorded_by": "由 {actor} 于 {time} UTC 记录",
     "amendments_heading": "{letter}. 更正记录及其历史",
     "amendments_intro": (
