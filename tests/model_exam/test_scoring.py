@@ -64,6 +64,7 @@ def test_set_test_states_statistic_minimum_n_and_limit():
     result = set_test(works, controls, alpha=0.05, permutations=2000, seed=1)
     loss = result["methods"]["loss"]
     assert result["minimum_n"] == 3 and result["works"] == 3
+    assert result["p_floor"] == 1 / 20
     assert loss["statistic"] == pytest.approx(0.9)
     assert loss["p_value"] == pytest.approx(1 / 20, abs=0.02)  # 1 of C(6, 3) labellings
     assert loss["significant"] == (loss["p_value"] <= 0.05)

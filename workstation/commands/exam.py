@@ -104,7 +104,11 @@ def _set_lines(result: dict) -> list[str]:
             + ("significant" if test["significant"] else "not significant")
         )
         lines.append(f"        {test['power_note']}")
-    lines.append(f"minimum N: {result['minimum_n']} works and as many controls")
+    lines.append(
+        f"minimum N: {result['minimum_n']} works and as many controls; with these "
+        f"{result['works']} works and {result['controls']} controls no p-value can be below "
+        f"{result['p_floor']:.4g}"
+    )
     lines.append(f"limit: {result['limit']}")
     return lines
 

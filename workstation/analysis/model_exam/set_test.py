@@ -8,6 +8,7 @@ the question is then what the LoRA learned. Its p-value comes from a seeded perm
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from workstation.analysis.model_exam import scoring
@@ -47,6 +48,8 @@ def set_test(
         "works": len(works),
         "controls": len(controls),
         "minimum_n": scoring.minimum_n(alpha),
+        # the smallest p-value any labelling of these sizes can give: 1 / C(N + M, N)
+        "p_floor": 1 / math.comb(len(works) + len(controls), len(works)),
         "methods": per_method,
         "limit": scoring.LIMIT,
     }
