@@ -12,7 +12,7 @@ from tests.conftest import run_cli
 from workstation.app.case_writer import CaseWriter
 from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
 from workstation.core.case import Case
-from workstation.core.errors import WorkstationError
+from workstation.core.errors import Cancelled, WorkstationError
 from workstation.engine.runtime import Runtime
 
 
@@ -103,6 +103,20 @@ def test_set_test_runs_on_the_model_and_stores(tiny_model, scenes32, case_dir):
     with Case.open(case_dir) as case:
         assert case.record(examined.record_id).body.method == "set"
         assert case.verify().ok
+
+
+def test_progress_per_image_and_cancel_leaves_the_case_alone(tiny_model, scenes32, case_dir):
+    events = []
+    request = _request(tiny_model, scenes32, methods=("sima",))
+    membership(request, None, Runtime(threads=1, on_progress=events.append))
+    assert [(e.step, e.total) for e in events] == [(n, 6) for n in range(1, 7)]
+    assert events[0].message == f"scoring {scenes32[0].name}"
+    calls = iter(range(100))
+    stop = Runtime(threads=1, is_cancelled=lambda: next(calls) >= 2)  # during the third image
+    with pytest.raises(Cancelled):
+        membership(request, CaseWriter(case_dir), stop)
+    with Case.open(case_dir) as case:
+        assert case.artifacts() == [] and case.records() == []
 
 
 def _unchanged(case_dir: Path, call) -> str:

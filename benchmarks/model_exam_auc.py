@@ -1,0 +1,104 @@
+"""How well do the membership methods tell a LoRA's training works from unseen ones?
+
+    .venv/bin/python benchmarks/model_exam_auc.py [--sizes 1,5] [--repeats 4] [--held-out 20]
+
+For each training-set size k, on the bundled demo model: draw synthetic scenes, train a LoRA on k
+of them (rank 4, all layers, learning rate 5e-3, 40 + 12 k steps, one torch thread), then score
+the k members and `--held-out` scenes of the same distribution with the LoRA and at scale 0
+(app/exam.py). Repeated `--repeats` times with other scenes and seeds; members and held-out
+images of all repeats are pooled. Prints per method, for the score with the LoRA and for the
+LoRA's change (Δ), the ROC AUC (member more member-like than held-out) and the TPR at FPR 0 (the
+members scoring below every held-out image; its resolution is one over the held-out count), plus
+seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def auc(members: list[float], others: list[float]) -> float:
+    """P(member score < held-out score), ties half (lower = more member-like)."""
+    wins = sum((m < o) + 0.5 * (m == o) for m in members for o in others)
+    return wins / (len(members) * len(others))
+
+
+def tpr_at_zero_fpr(members: list[float], others: list[float]) -> float:
+    """The share of members scoring below every held-out image."""
+    return sum(m < min(others) for m in members) / len(members)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,5")
+    parser.add_argument("--repeats", type=int, default=4)
+    parser.add_argument("--held-out", type=int, default=20)
+    args = parser.parse_args()
+
+    from workstation.app.exam import MembershipRequest, membership
+    from workstation.engine.demo_model import DEMO_NAME
+    from workstation.engine.runtime import Runtime
+    from workstation.engine.synthetic_shapes import write_dataset
+    from workstation.engine.training import LoraSettings, train_lora
+    from workstation.paths import MODELS_DIR
+
+    demo = MODELS_DIR / DEMO_NAME
+    print(f"model {demo}; held-out {args.held_out} per repeat; {args.repeats} repeats")
+    for size in (int(s) for s in args.sizes.split(",")):
+        pooled: dict[str, tuple[list[float], list[float]]] = {}
+        clock = time.perf_counter()
+        for repeat in range(args.repeats):
+            with tempfile.TemporaryDirectory() as scratch:
+                root = Path(scratch)
+                scenes = write_dataset(
+                    root / "pool", size + args.held_out, seed=100 * size + repeat, kind="scene"
+                )
+                pool = sorted(scenes.glob("*.png"))
+                (root / "train").mkdir()
+                for path in pool[:size]:
+                    for item in (path, path.with_suffix(".txt")):
+                        shutil.copy(item, root / "train" / item.name)
+                settings = LoraSettings(
+                    steps=40 + 12 * size,
+                    batch_size=2,
+                    learning_rate=5e-3,
+                    targets="all",
+                    seed=repeat,
+                )
+                lora = root / "lora.safetensors"
+                train_lora(root / "train", lora, demo, settings, runtime=Runtime(threads=1))
+                request = MembershipRequest(
+                    model=demo, lora=lora, works=tuple(pool[:size]), controls=tuple(pool[size:])
+                )
+                result = membership(request, None, Runtime(threads=1, deterministic=True)).result
+            for key in ("scores", "delta"):
+                for method in result["methods"]:
+                    name = f"{method} {'with LoRA' if key == 'scores' else 'Δ'}"
+                    members, others = pooled.setdefault(name, ([], []))
+
+                    def value(entry: dict, key: str = key, method: str = method) -> float:
+                        return (entry[key]["scores"] if key == "delta" else entry[key])[method]
+
+                    members += [value(w) for w in result["works"]]
+                    others += [value(c) for c in result["controls"]]
+        seconds = time.perf_counter() - clock
+        print(f"\ntraining-set size {size}: {seconds:.0f} s for {args.repeats} repeats")
+        for name, (members, others) in pooled.items():
+            tpr = tpr_at_zero_fpr(members, others)
+            print(
+                f"  {name:16} AUC {auc(members, others):.3f}  TPR {tpr:.2f} at FPR 0 "
+                f"({len(members)} members, {len(others)} held-out)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
