@@ -1,0 +1,159 @@
+"""WHICH MODEL MADE THIS IMAGE: rank local models by VAE reconstruction distance (AEROBLADE).
+
+    front end → app.exam_attribute.attribute → the models found in the folders given
+              → analysis.model_exam.attribute (each model loaded and hashed, its VAE hashed,
+              its calibration images generated; distances through each distinct VAE)
+              → the exam record (method "attribute"), linked to the image (imported if the case
+              lacks it)
+
+Inputs are checked (the image readable, at least one model found) before any model loads.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workstation.app.case_writer import CaseWriter
+from workstation.app.inputs import check_writer
+from workstation.app.requests import option
+from workstation.core.errors import InputError
+
+if TYPE_CHECKING:
+    from workstation.engine.runtime import Runtime
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttributeRequest:
+    image: Path = option(positional=True, help="the image attributed")
+    models: tuple[Path, ...] = option(
+        (),
+        items_after=True,
+        metavar="DIR",
+        required=True,
+        help="model folders (every base model inside) or model files",
+    )
+    real: tuple[Path, ...] = option(
+        (), items_after=True, metavar="IMG", help="non-generated images for the calibration"
+    )
+    generated: int = option(4, help="calibration images generated per model")
+    synthetic: int = option(4, help="synthetic non-generated calibration images")
+    size: int | None = option(None, help="calibration size in pixels (default: native)")
+    steps: int = option(10, help="sampling steps of the calibration images")
+    seed: int = option(0, help="first seed of the calibration images (recorded)")
+    device: str = option("auto", choices=("auto", "cpu", "cuda", "mps"))
+    dtype: str = option("auto", choices=("auto", "float32", "float16", "bfloat16"))
+
+
+@dataclass(frozen=True)
+class Attributed:
+    result: dict
+    record_id: int | None
+
+
+def find_models(folders: tuple[Path, ...]) -> list[Path]:
+    """Every base model (diffusers folder or model file) in the folders or files given."""
+    from workstation.engine.families import BASE_KINDS
+    from workstation.engine.library import PICKLE_SUFFIXES, SAFETENSORS_SUFFIXES, identify
+
+    found: list[Path] = []
+
+    def visit(path: Path) -> None:
+        model_file = path.suffix.lower() in SAFETENSORS_SUFFIXES + PICKLE_SUFFIXES
+        if (path / "model_index.json").is_file() or (model_file and path.is_file()):
+            if identify(path).kind in BASE_KINDS:
+                found.append(path)
+        elif path.is_dir():
+            for entry in sorted(path.iterdir()):
+                if not entry.name.startswith("."):
+                    visit(entry)
+
+    for folder in folders:
+        if not folder.exists():
+            raise InputError(f"{folder}: not found")
+        visit(folder)
+    if not found:
+        names = ", ".join(str(f) for f in folders) or "(none given)"
+        raise InputError(f"no base models found in {names}")
+    return list(dict.fromkeys(found))
+
+
+def attribute(
+    request: AttributeRequest,
+    writer: CaseWriter | None = None,
+    runtime: Runtime | None = None,
+) -> Attributed:
+    from workstation.analysis.model_exam.attribute import CalibrationSettings, read_image
+    from workstation.analysis.model_exam.attribute import attribute as run_attribution
+    from workstation.engine.runtime import Runtime
+
+    clock = time.perf_counter()
+    # 1. Inputs, before any model loads.
+    read_image(request.image)
+    for path in request.real:
+        read_image(path)
+    models = find_models(request.models)
+    settings = CalibrationSettings(
+        generated=request.generated,
+        real=request.synthetic,
+        size=request.size,
+        steps=request.steps,
+        seed=request.seed,
+    )
+    check_writer(writer)
+    runtime = runtime or Runtime(deterministic=True)
+
+    # 2. The examination.
+    with runtime.applied() as run:
+        result = run_attribution(
+            request.image,
+            models,
+            settings,
+            real_images=request.real,
+            runtime=run,
+            device=request.device,
+            dtype=request.dtype,
+        )
+    output = {
+        **result.to_dict(),
+        "description": result.method,
+        "method": "attribute",
+        "torch_threads": run.threads,
+        "deterministic": runtime.deterministic,
+    }
+    record_id = None
+    if writer is not None:
+        record_id = _store(output, round(time.perf_counter() - clock, 2), writer)
+    return Attributed(output, record_id)
+
+
+def _store(output: dict, seconds: float, writer: CaseWriter) -> int:
+    from workstation.core.records import Exam, Link
+
+    ranking = output["ranking"]
+    body = Exam(
+        method="attribute",
+        model={"models": [{"path": r["model"], "sha256": r["sha256"]} for r in ranking]},
+        loras=[],
+        inputs={"image": {"path": output["image"], "sha256": output["image_sha256"]}},
+        settings={
+            **output["settings"],
+            "torch_threads": output["torch_threads"],
+            "deterministic": output["deterministic"],
+        },
+        results={k: output[k] for k in ("ranking", "indistinguishable", "real_images", "verdict")}
+        | {"distance_measure": output["distance_measure"], "description": output["description"]},
+        limits=[output["limits"]],
+        seconds=seconds,
+    )
+    with writer.open() as case, case.transaction():
+        artifact = case.find_artifact(output["image_sha256"])
+        if artifact is None:
+            artifact = case.import_file(
+                output["image"], role="disputed", note="image attributed to a model"
+            )
+            if artifact.sha256 != output["image_sha256"]:
+                raise InputError(f"{output['image']} changed on disk during the run")
+        return case.add_record(body, [Link("input", "image", artifact_id=artifact.id)])
