@@ -132,7 +132,7 @@ def _unchanged(case_dir: Path, call) -> str:
 
 
 def test_bad_inputs_are_one_line_errors_and_leave_the_case_alone(
-    tiny_model, tiny_lora, demo_model, scenes32, case_dir, tmp_path
+    tiny_model, scenes32, case_dir, tmp_path
 ):
     writer = CaseWriter(case_dir)
     runtime = Runtime(threads=1)
@@ -152,6 +152,10 @@ def test_bad_inputs_are_one_line_errors_and_leave_the_case_alone(
         case_dir, lambda: membership(not_image, writer, runtime)
     )
 
+
+def test_a_lora_for_another_base_is_refused_and_the_case_left_alone(
+    tiny_lora, demo_model, scenes32, case_dir
+):
     wrong_base = MembershipRequest(  # the tiny model's LoRA (text context 32) on the demo model
         model=demo_model,
         lora=tiny_lora,
@@ -159,7 +163,10 @@ def test_bad_inputs_are_one_line_errors_and_leave_the_case_alone(
         controls=tuple(scenes32[1:]),
         timesteps=1,
     )
-    assert "LoRA made for" in _unchanged(case_dir, lambda: membership(wrong_base, writer, runtime))
+    refused = _unchanged(
+        case_dir, lambda: membership(wrong_base, CaseWriter(case_dir), Runtime(threads=1))
+    )
+    assert "LoRA made for" in refused and "text context 32" in refused
 
 
 @pytest.mark.slow  # two processes that import torch: 10-15 s on two shared cores
@@ -176,3 +183,20 @@ def test_cli_membership_json_keys_and_one_line_error(tiny_model, scenes32, tmp_p
     failed = run_cli("exam", "set", "--model", tiny_model, "--works", scenes32[0])
     assert failed.returncode == 2
     assert failed.stderr.strip().count("\n") == 0 and "no controls" in failed.stderr
+
+
+def test_exam_record_schema_round_trip_and_refusal():
+    from workstation.core import records
+
+    body = records.Exam(
+        method="membership",
+        model={"sha256": "0" * 64},
+        loras=[],
+        inputs={"works": [], "controls": []},
+        settings={"seed": 0, "timesteps": [100]},
+        results={"works": []},
+        limits=["limit"],
+    )
+    assert records.parse("exam", body.VERSION, body.to_payload()) == body
+    with pytest.raises(records.RecordError):
+        records.parse("exam", body.VERSION, {**body.to_payload(), "results": [1]})
