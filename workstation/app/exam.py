@@ -54,7 +54,11 @@ class MembershipRequest:
         False, help="condition each image on its same-name .txt caption, where there is one"
     )
     methods: tuple[str, ...] = option(
-        ("loss", "pia", "sima"), parse=_methods, repeat=False, metavar="LIST"
+        ("loss", "pia", "sima"),
+        parse=_methods,
+        repeat=False,
+        metavar="LIST",
+        help="membership methods, comma-separated",
     )
     seed: int = option(0, help="seed of the timesteps and noises (recorded)")
     timesteps: int = option(8, help="timesteps of the loss test")
