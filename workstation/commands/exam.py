@@ -14,6 +14,7 @@ from pathlib import Path
 from workstation.app.case_writer import CaseWriter
 from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.exam_prompts_attribute import register_prompts_attribute
 from workstation.commands.progress import CtrlC, StepPrinter
 from workstation.commands.terminal import printable
 from workstation.engine.runtime import Runtime
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--case", type=Path, metavar="CASE", help="store the run in this case")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.set_defaults(func=cmd_exam, request_type=request, run=run)
+    register_prompts_attribute(kinds)  # prompts, attribute (commands/exam_prompts_attribute.py)
 
 
 def cmd_exam(args: argparse.Namespace) -> int:

@@ -252,20 +252,21 @@ class _Runner:
         ids, truncated = self._ids(prompt)
         return self.encoder(ids)[0], truncated
 
-    def _tick(self, prompt: str) -> None:
+    def _tick(self) -> None:
         self.run.check_cancelled("prompt screen")
         self.done += 1
-        self.run.report(self.done, self.total, f"prompt screen: {prompt[:60]}")
+        self.run.report(self.done, self.total)
 
     def magnitudes(self, prompt: str) -> list[float]:
         import torch
 
+        self.run.report(self.done, self.total, f"prompt screen: {prompt[:60]}")
         values = []
         with torch.no_grad():
             context = self._encode(prompt)[0]
             for seed in self.settings.seeds:
                 values.append(self._trajectory(self.noises[seed], context))
-                self._tick(prompt)
+                self._tick()
         return values
 
     def _trajectory(self, latent: Any, context: Any) -> float:
@@ -309,7 +310,7 @@ class _Runner:
                 handle.remove()
             per_token = grad[0].float().norm(dim=-1).cpu().numpy()
             norms = per_token if norms is None else norms + per_token
-            self._tick(prompt)
+            self._tick()
         assert norms is not None
         # The prompt's own tokens: after the start token, before the first end token.
         id_list = ids[0].tolist()

@@ -1,0 +1,114 @@
+"""`workstation exam prompts|attribute`: the memorised-prompt screen (app/exam_prompts.py) and
+which local model made an image (app/exam_attribute.py); registered under `exam` by
+commands/exam.py.
+
+`prompts --json` prints per prompt `magnitudes` (per seed), `magnitude`, `z`, `flagged` and
+`tokens` (each token's share of the significance); `attribute --json` prints the `ranking`
+(closest first, each with its `distance`, `vae_sha256` and `calibration`), the models that share
+a VAE (`indistinguishable`) and the `verdict`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from workstation.app.case_writer import CaseWriter
+from workstation.app.exam_attribute import AttributeRequest, attribute
+from workstation.app.exam_prompts import PromptScreenRequest, screen
+from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.progress import CtrlC, StepPrinter
+from workstation.commands.terminal import printable
+from workstation.engine.runtime import Runtime
+
+
+def register_prompts_attribute(kinds: argparse._SubParsersAction) -> None:
+    for name, request, run, text in (
+        (
+            "prompts",
+            PromptScreenRequest,
+            screen,
+            "memorised-prompt screen: text-conditional noise magnitude (Wen et al. 2024)",
+        ),
+        (
+            "attribute",
+            AttributeRequest,
+            attribute,
+            "which local model made this image: VAE reconstruction distance (AEROBLADE)",
+        ),
+    ):
+        parser = kinds.add_parser(name, help=text, description=text)
+        add_arguments(parser, request)
+        parser.add_argument("--case", type=Path, metavar="CASE", help="store the run in this case")
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        parser.set_defaults(func=cmd_exam_more, request_type=request, run=run)
+
+
+def cmd_exam_more(args: argparse.Namespace) -> int:
+    request = from_arguments(args.request_type, args)
+    writer = CaseWriter(args.case) if args.case else None
+    printer = StepPrinter("pass")
+    with CtrlC() as ctrl_c:
+        runtime = Runtime(deterministic=True, on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
+        done = args.run(request, writer, runtime)
+    printer.end_line()
+    result = done.result
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        lines = _prompt_lines(result) if result["method"] == "prompts" else _attribute_lines(result)
+        print("\n".join(printable(line) for line in lines))
+    if done.record_id is not None:
+        print(f"stored in case {printable(str(args.case))} as exam record #{done.record_id}")
+    return 0
+
+
+def _prompt_lines(result: dict) -> list[str]:
+    model, settings, reference = result["model"], result["settings"], result["reference"]
+    lines = [f"model {model['path']}  sha256 {model['sha256'][:16]}…  ({model['family']})"]
+    lines += [f"LoRA  {lora['path']}  sha256 {lora['sha256'][:16]}…" for lora in result["loras"]]
+    lines.append(
+        f"prompts from {result['source']}; seeds {settings['seeds']}, first {settings['steps']} "
+        f"of {settings['sampling_steps']} steps, {settings['size']} px"
+    )
+    lines.append(
+        f"reference: {reference['kind']} ({reference['count']} prompts), median "
+        f"{reference['median']:.4f}, MAD {reference['mad']:.4f}; flagged at z ≥ "
+        f"{settings['threshold']}"
+    )
+    for score in sorted(result["prompts"], key=lambda s: -s["magnitude"]):
+        z = "—" if score["z"] is None else f"{score['z']:+.2f}"
+        mark = "FLAGGED" if score["flagged"] else ""
+        lines.append(f"  {score['magnitude']:9.4f}  z {z:>7}  {mark:7}  {score['prompt']}")
+        top = sorted(score["tokens"], key=lambda t: -t["share"])[:5]
+        if top:
+            shown = ", ".join(f"{t['token']} {t['share']:.0%}" for t in top)
+            lines.append(f"{'':30}tokens: {shown}")
+    lines += [f"method: {result['description']}", f"limit: {result['limit']}"]
+    return lines
+
+
+def _attribute_lines(result: dict) -> list[str]:
+    lines = [f"image {result['image']}  sha256 {result['image_sha256'][:16]}…"]
+    lines.append(f"distance: {result['distance_measure']}")
+    for place, reading in enumerate(result["ranking"], start=1):
+        calibration = reading["calibration"]
+        lines.append(
+            f"{place}. {reading['model']}  distance {reading['distance']:.5f}  "
+            f"VAE {reading['vae_sha256'][:12]}… (group {reading['group']})"
+        )
+        lines.append(
+            f"     calibration: threshold {calibration['threshold']:.5f} "
+            f"({'within' if reading['within_calibration'] else 'outside'}), "
+            f"false negatives {calibration['false_negative_rate']:.0%}, "
+            f"false positives {calibration['false_positive_rate']:.0%}, "
+            f"own generations ranked first {calibration['ranked_first']:.0%}"
+        )
+    for group in result["indistinguishable"]:
+        lines.append("cannot tell these apart: same VAE: " + ", ".join(group))
+    lines.append(
+        f"ranking accuracy on the calibration generations: {result['ranking_accuracy']:.0%}"
+    )
+    lines += [f"verdict: {result['verdict']}", f"limit: {result['limits']}"]
+    return lines
