@@ -172,3 +172,28 @@ def test_bad_inputs_are_one_line_errors(models, tmp_path: Path):
     with pytest.raises(InputError, match="too small for this VAE"):
         attribute(tiny, [models["beta"]], SMALL, runtime=_runtime(), device="cpu")
     assert find_models((models["beta"].parent,)) == sorted(models.values())
+
+
+def test_cancel_stores_nothing(models, case_dir, tmp_path: Path):
+    from workstation.app.case_writer import CaseWriter
+    from workstation.core.case import Case
+    from workstation.core.errors import Cancelled
+
+    photo = tmp_path / "photo.png"
+    photo_like(32, seed=4).save(photo)
+    events = []
+    runtime = Runtime(
+        threads=1,
+        on_progress=events.append,
+        is_cancelled=lambda: any(e.message.startswith("calibration") for e in events),
+    )
+    request = AttributeRequest(
+        image=photo, models=(models["alpha"], models["beta"]), size=32, steps=2, device="cpu"
+    )
+    with pytest.raises(Cancelled):
+        attribute_case(request, CaseWriter(case_dir), runtime)
+    assert [e.message for e in events if e.message.startswith("calibration")] == [
+        "calibration: alpha, image 1/4"
+    ]
+    with Case.open(case_dir) as case:
+        assert case.records("exam") == [] and case.artifacts() == []

@@ -200,3 +200,51 @@ def test_screen_with_a_lora_is_stored_as_an_exam_record(tiny_model, tiny_lora, c
     assert record.body.inputs["prompts"] == ["a knight", "a castle"]
     assert record.body.settings["seeds"] == [0]
     assert record.body.results["prompts"][1]["magnitudes"] == result["prompts"][1]["magnitudes"]
+
+
+def test_the_prompt_an_image_records(tmp_path: Path):
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text(
+        "parameters",
+        "a knight in armour, red cape\nNegative prompt: blurry\n"
+        "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 32x32",
+    )
+    recorded = tmp_path / "recorded.png"
+    Image.new("RGB", (32, 32), "grey").save(recorded, pnginfo=info)
+    request = PromptScreenRequest(model=Path("unused"), from_image=recorded)
+    assert gather_prompts(request) == (["a knight in armour, red cape"], f"image {recorded}")
+    plain = tmp_path / "plain.png"
+    Image.new("RGB", (32, 32), "grey").save(plain)
+    with pytest.raises(InputError, match="records no prompt"):
+        gather_prompts(PromptScreenRequest(model=Path("unused"), from_image=plain))
+
+
+def test_progress_and_cancel(tiny_model, case_dir):
+    from workstation.app.case_writer import CaseWriter
+    from workstation.core.case import Case
+    from workstation.core.errors import Cancelled
+
+    request = PromptScreenRequest(
+        model=tiny_model,
+        prompt=("a knight", "a castle"),
+        seeds=(0, 1),
+        size=32,
+        reference="batch",
+        device="cpu",
+    )
+    events = []
+    runtime = Runtime(threads=1, on_progress=events.append)
+    screen(request, None, runtime)
+    counted = [e for e in events if e.total]
+    # two prompts × two seeds, each a forward and a token (backward) pass
+    assert [e.step for e in counted if not e.message] == list(range(1, 9))
+    assert {e.total for e in counted} == {8}
+    stop = Runtime(threads=1, is_cancelled=lambda: len(events) > 3, on_progress=events.append)
+    events.clear()
+    with pytest.raises(Cancelled):
+        screen(request, CaseWriter(case_dir), stop)
+    with Case.open(case_dir) as case:
+        assert case.records("exam") == []

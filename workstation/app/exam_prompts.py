@@ -39,6 +39,9 @@ class PromptScreenRequest:
     from_lora: Path | None = option(
         None, help="screen the training captions (tags) recorded in this LoRA's metadata"
     )
+    from_image: Path | None = option(
+        None, help="screen the prompt recorded in this image's metadata (A1111, ComfyUI, ...)"
+    )
     prompt: tuple[str, ...] = option((), help="a prompt to screen (repeatable)")
     max_prompts: int = option(64, help="at most this many captions from a LoRA (most frequent)")
     seeds: tuple[int, ...] = option((0, 1, 2, 3), parse=_seeds, repeat=False, metavar="LIST")
@@ -72,11 +75,27 @@ def lora_captions(path: Path, limit: int) -> list[str]:
     return tags[:limit]
 
 
+def recorded_prompts(path: Path) -> list[str]:
+    """The prompts an image's generation metadata records (each recipe's, once)."""
+    from workstation.analysis.provenance.reader import read_metadata
+
+    check_file(path, "image")
+    prompts = [
+        r.prompt.strip() for r in read_metadata(path).recipes if r.prompt and r.prompt.strip()
+    ]
+    if not prompts:
+        raise InputError(f"{path}: the image records no prompt")
+    return list(dict.fromkeys(prompts))
+
+
 def gather_prompts(request: PromptScreenRequest) -> tuple[list[str], str]:
     """The prompts to screen and where they came from."""
-    sources = [request.prompts, request.from_lora, request.prompt or None]
+    sources = [request.prompts, request.from_lora, request.from_image, request.prompt or None]
     if sum(source is not None for source in sources) != 1:
-        raise InputError("give the prompts one way: --prompts FILE, --from-lora LORA or --prompt")
+        raise InputError(
+            "give the prompts one way: --prompts FILE, --from-lora LORA, --from-image IMAGE or "
+            "--prompt"
+        )
     if request.prompts is not None:
         from workstation.analysis.model_exam.prompts import read_prompt_file
 
@@ -84,6 +103,8 @@ def gather_prompts(request: PromptScreenRequest) -> tuple[list[str], str]:
     if request.from_lora is not None:
         check_file(request.from_lora, "LoRA")
         return lora_captions(request.from_lora, request.max_prompts), f"LoRA {request.from_lora}"
+    if request.from_image is not None:
+        return recorded_prompts(request.from_image), f"image {request.from_image}"
     prompts = [p.strip() for p in request.prompt if p.strip()]
     if not prompts:
         raise InputError("the prompts given are empty")
