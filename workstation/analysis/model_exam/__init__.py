@@ -4,6 +4,8 @@
                    timesteps with recorded noises)
     scoring.py     p-values, effect sizes, permutation test, minimum N (pure functions)
     set_test.py    the set-level test of N works against N controls
+    prompts.py     memorised-prompt screen: text-conditional noise magnitude (Wen et al. 2024)
+    attribute.py   which local model made an image: VAE reconstruction distance (AEROBLADE)
 
 A new membership method is one branch in `membership._scores` (its score, lower = more
 member-like), its name in `METHODS` and `METHOD_NAMES`, and its settings in `ProbeSettings`;
