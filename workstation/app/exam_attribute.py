@@ -143,7 +143,10 @@ def _store(output: dict, seconds: float, writer: CaseWriter) -> int:
             "torch_threads": output["torch_threads"],
             "deterministic": output["deterministic"],
         },
-        results={k: output[k] for k in ("ranking", "indistinguishable", "real_images", "verdict")}
+        results={
+            k: output[k]
+            for k in ("ranking", "indistinguishable", "real_images", "verdict", "ranking_accuracy")
+        }
         | {"distance_measure": output["distance_measure"], "description": output["description"]},
         limits=[output["limits"]],
         seconds=seconds,
