@@ -18,6 +18,7 @@ from workstation.report import payload as pl
 from workstation.report.anchor import ANCHOR_FILE, Attachment
 from workstation.report.comparison import comparison
 from workstation.report.context import Context
+from workstation.report.exam import exam
 from workstation.report.figures import grid
 from workstation.report.generation import generation
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
@@ -134,6 +135,7 @@ RENDERERS = {
     "study": study,
     "lab": study,
     "sweep": study,
+    "exam": exam,
 }
 
 

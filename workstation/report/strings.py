@@ -765,6 +765,94 @@ EN: dict[str, str] = {
     "record_kind_finding": "finding",
     "record_kind_amendment": "amendment",
     "record_kind_exam": "model examination",
+    "exam_method": "Method",
+    "exam_kind_membership": "membership test",
+    "exam_kind_set": "set test",
+    "exam_kind_prompts": "memorised-prompt screen",
+    "exam_kind_attribute": "which model made this image",
+    "exam_methods": "Methods and references",
+    "exam_model": "Model examined",
+    "exam_lora": "LoRA",
+    "exam_settings": "Settings",
+    "exam_settings_value": (
+        "seed {seed}; timesteps {timesteps}; image size {size}; device {device}, {dtype}"
+    ),
+    "exam_membership": (
+        "Membership test: does the model treat each work as it treats its training data? Each "
+        "work is scored by each method with recorded noises and timesteps, and compared with "
+        "control works known not to be in training. Lower score = more member-like; p-value = "
+        "(1 + controls scoring at most the work) / (1 + controls); effect size = (control mean "
+        "− work) / control standard deviation."
+    ),
+    "exam_set": (
+        "Set test: do the works as a set score as training data does? The statistic, fixed "
+        "before measuring, is the control mean minus the works' mean; its p-value is from a "
+        "seeded permutation test."
+    ),
+    "exam_prompts": (
+        "Memorised-prompt screen (Wen et al., ICLR 2024): the text-conditional noise "
+        "magnitude over the first steps, across fixed seeds, as a robust z against a reference "
+        "set of prompts; a flagged prompt behaves as a memorised one."
+    ),
+    "exam_attribute": (
+        "Which model made this image (AEROBLADE, CVPR 2024): the image's reconstruction "
+        "distance through each model's VAE, calibrated on each model's own generations and on "
+        "non-generated images. Models with identical VAEs cannot be told apart."
+    ),
+    "exam_limit": (
+        "Limit: single-image membership tests on large pretrained base models are not reliable "
+        "(CopyMark, 2024); they are strong on fine-tunes, LoRAs and small training sets. A low "
+        "p-value says the model treats the work as it treats its training data, not how the "
+        "work got there."
+    ),
+    "exam_limit_attribute": (
+        "Limit: the ranking is only among the local models examined; an image from a model not "
+        "examined may still fall within a model's calibration, and the error rates are measured "
+        "on the calibration images themselves."
+    ),
+    "exam_works_table": "Works: score, p-value and effect size per method",
+    "exam_controls_table": "Controls: scores per method",
+    "exam_delta_table": "The LoRA's change (Δ score, with the LoRA minus without)",
+    "exam_col_work": "Work",
+    "exam_col_control": "Control",
+    "exam_col_method": "Method",
+    "exam_col_score": "Score",
+    "exam_col_p": "p-value",
+    "exam_col_effect": "Effect size",
+    "exam_col_rank": "Rank",
+    "exam_col_statistic": "Statistic",
+    "exam_col_significant": "Significant",
+    "exam_set_table": (
+        "Set test: {works} works, {controls} controls, α = {alpha}; smallest p-value these "
+        "numbers allow {floor}; minimum N {minimum}"
+    ),
+    "exam_col_prompt": "Prompt",
+    "exam_col_magnitude": "Magnitude",
+    "exam_col_z": "Robust z",
+    "exam_col_flagged": "Flagged",
+    "exam_col_tokens": "Tokens (share)",
+    "exam_prompts_table": "Prompts screened ({flagged} flagged of {count})",
+    "exam_reference": "Reference: {kind}, {count} prompts, median {median}, MAD {mad}",
+    "exam_col_model": "Model",
+    "exam_col_distance": "Distance",
+    "exam_col_threshold": "Threshold",
+    "exam_col_fnr": "False negatives",
+    "exam_col_fpr": "False positives",
+    "exam_col_first": "Ranked first",
+    "exam_col_within": "Within calibration",
+    "exam_ranking_table": "Ranking of local models (lower distance = closer)",
+    "exam_indistinguishable": "Cannot be told apart (identical VAE): {models}",
+    "exam_yes": "yes",
+    "exam_no": "no",
+    "exam_seconds": "Run time",
+    "exam_name_loss": "timestep loss (Matsumoto et al. 2023; Hu & Pang 2023)",
+    "exam_name_pia": "PIA, proximal initialisation (Kong et al., ICLR 2024)",
+    "exam_name_sima": "SimA, single-query noise-prediction norm (Rao et al., TMLR 2025)",
+    "exam_short_loss": "loss",
+    "exam_short_pia": "PIA",
+    "exam_short_sima": "SimA",
+    "exam_reference_generic": "the shipped generic prompts",
+    "exam_reference_batch": "the batch itself",
     "recorded_by": "recorded {time} UTC by {actor}",
     "amendments_heading": "{letter}. Corrections (amendments) and their history",
     "amendments_intro": (
@@ -1724,6 +1812,87 @@ ZH: dict[str, str] = {
     "record_kind_finding": "检验意见",
     "record_kind_amendment": "更正",
     "record_kind_exam": "模型检验",
+    "exam_method": "方法",
+    "exam_methods": "方法与文献",
+    "exam_model": "受检模型",
+    "exam_lora": "LoRA",
+    "exam_settings": "设置",
+    "exam_settings_value": (
+        "种子 {seed}；时间步 {timesteps}；图像尺寸 {size}；设备 {device}，{dtype}"
+    ),
+    "exam_kind_membership": "成员推断检验",
+    "exam_kind_set": "集合检验",
+    "exam_kind_prompts": "记忆提示词筛查",
+    "exam_kind_attribute": "生成模型溯源",
+    "exam_membership": (
+        "成员推断检验：模型对待每件作品是否如同对待其训练数据？每件作品由各方法在记录的噪声和时间步"
+        "下评分，并与已知不在训练集中的对照作品比较。分数越低越像训练成员；p 值 =（1 + 分数不高于该"
+        "作品的对照数）/（1 + 对照数）；效应量 =（对照均值 − 作品分数）/ 对照标准差。"
+    ),
+    "exam_set": (
+        "集合检验：这些作品作为一个集合，其分数是否如同训练数据？统计量在测量前确定，为对照均值减去"
+        "作品均值；其 p 值来自设定种子的置换检验。"
+    ),
+    "exam_prompts": (
+        "记忆提示词筛查（Wen 等，ICLR 2024）：前几步中以文本为条件的噪声幅度，在固定种子下取值，"
+        "与参考提示词集比较得出稳健 z 值；被标记的提示词表现如同被记忆的提示词。"
+    ),
+    "exam_attribute": (
+        "图像出自哪个模型（AEROBLADE，CVPR 2024）：图像经各模型 VAE 重建后的距离，以各模型自身生成"
+        "的图像和非生成图像校准。VAE 完全相同的模型无法区分。"
+    ),
+    "exam_limit": (
+        "局限：对大型预训练基础模型进行的单图像成员推断检验并不可靠（CopyMark，2024）；对微调模型、"
+        "LoRA 和小训练集则效果很强。p 值低说明模型对待该作品如同对待其训练数据，并不说明作品是如何"
+        "进入模型的。"
+    ),
+    "exam_limit_attribute": (
+        "局限：排序仅在所检验的本地模型之间进行；出自未检验模型的图像仍可能落入某一模型的校准范围，"
+        "且错误率是在校准图像本身上测得的。"
+    ),
+    "exam_works_table": "作品：各方法的分数、p 值和效应量",
+    "exam_controls_table": "对照：各方法的分数",
+    "exam_delta_table": "LoRA 带来的变化（Δ 分数，加 LoRA 减去不加）",
+    "exam_col_work": "作品",
+    "exam_col_control": "对照",
+    "exam_col_method": "方法",
+    "exam_col_score": "分数",
+    "exam_col_p": "p 值",
+    "exam_col_effect": "效应量",
+    "exam_col_rank": "名次",
+    "exam_col_statistic": "统计量",
+    "exam_col_significant": "显著",
+    "exam_set_table": (
+        "集合检验：{works} 件作品，{controls} 件对照，α = {alpha}；此数量所能达到的最小 p 值为 "
+        "{floor}；最小 N 为 {minimum}"
+    ),
+    "exam_col_prompt": "提示词",
+    "exam_col_magnitude": "幅度",
+    "exam_col_z": "稳健 z 值",
+    "exam_col_flagged": "已标记",
+    "exam_col_tokens": "词元（占比）",
+    "exam_prompts_table": "已筛查的提示词（{count} 条中标记 {flagged} 条）",
+    "exam_reference": "参考：{kind}，{count} 条提示词，中位数 {median}，MAD {mad}",
+    "exam_col_model": "模型",
+    "exam_col_distance": "距离",
+    "exam_col_threshold": "阈值",
+    "exam_col_fnr": "漏报率",
+    "exam_col_fpr": "误报率",
+    "exam_col_first": "排名第一的比例",
+    "exam_col_within": "在校准范围内",
+    "exam_ranking_table": "本地模型排序（距离越小越接近）",
+    "exam_indistinguishable": "无法区分（VAE 相同）：{models}",
+    "exam_yes": "是",
+    "exam_no": "否",
+    "exam_seconds": "运行时间",
+    "exam_name_loss": "时间步损失（Matsumoto 等，2023；Hu 与 Pang，2023）",
+    "exam_name_pia": "PIA，近端初始化（Kong 等，ICLR 2024）",
+    "exam_name_sima": "SimA，单次查询噪声预测范数（Rao 等，TMLR 2025）",
+    "exam_short_loss": "损失",
+    "exam_short_pia": "PIA",
+    "exam_short_sima": "SimA",
+    "exam_reference_generic": "随附的通用提示词",
+    "exam_reference_batch": "本批提示词自身",
     "recorded_by": "由 {actor} 于 {time} UTC 记录",
     "amendments_heading": "{letter}. 更正记录及其历史",
     "amendments_intro": (
