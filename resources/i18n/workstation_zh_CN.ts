@@ -30,6 +30,10 @@
         <source>Lab</source>
         <translation>实验</translation>
     </message>
+    <message>
+        <source>Model examination</source>
+        <translation>模型检验</translation>
+    </message>
 </context>
 <context>
     <name>ArtifactModel</name>
@@ -662,6 +666,194 @@ The full report was written to the log.</source>
     <message>
         <source>Cannot do that</source>
         <translation>无法执行</translation>
+    </message>
+</context>
+<context>
+    <name>ExamForm</name>
+    <message>
+        <source>Ask the model about works</source>
+        <translation>向模型询问作品</translation>
+    </message>
+    <message>
+        <source>Membership: each work against the controls</source>
+        <translation>成员推断：每件作品与对照比较</translation>
+    </message>
+    <message>
+        <source>Set test: the works together against the controls</source>
+        <translation>集合检验：全部作品与对照比较</translation>
+    </message>
+    <message>
+        <source>The model examined (checkpoint file or diffusers folder)</source>
+        <translation>受检模型（检查点文件或 diffusers 文件夹）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>A LoRA on the model: its change to each score is measured and tested too</source>
+        <translation>模型上加载的 LoRA：也测量并检验它对每个分数的改变</translation>
+    </message>
+    <message>
+        <source>Tick the works asked about</source>
+        <translation>勾选要询问的作品</translation>
+    </message>
+    <message>
+        <source>Tick control works of the same kind and size, known not to be in training</source>
+        <translation>勾选同类、同尺寸且已知不在训练集中的对照作品</translation>
+    </message>
+    <message>
+        <source>Seed of the timesteps and noises (recorded)</source>
+        <translation>时间步和噪声的种子（会被记录）</translation>
+    </message>
+    <message>
+        <source>Timesteps of the loss test</source>
+        <translation>损失检验的时间步数</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the examination; the case is not changed</source>
+        <translation>停止检验；案件不变</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>检验</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Works</source>
+        <translation>作品</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <translation>对照</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Timesteps</source>
+        <translation>时间步</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors)</source>
+        <translation>模型 (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Choose a LoRA</source>
+        <translation>选择 LoRA</translation>
+    </message>
+    <message>
+        <source>LoRAs (*.safetensors)</source>
+        <translation>LoRA (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Add images</source>
+        <translation>添加图像</translation>
+    </message>
+    <message>
+        <source>Results are stored in the open case.</source>
+        <translation>结果保存在当前打开的案件中。</translation>
+    </message>
+    <message>
+        <source>Open a case to examine a model; its results are stored there.</source>
+        <translation>请先打开案件再检验模型；结果将保存在该案件中。</translation>
+    </message>
+</context>
+<context>
+    <name>ExamTab</name>
+    <message numerus="yes">
+        <source>%n model examination record(s) in this case.</source>
+        <translation>
+            <numerusform>本案件中有 %n 条模型检验记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model examination asks a model (or a LoRA on it) whether it treats the works as it treats its training data, against control works known not to be in training. Its results appear here once a run is stored in the case.</source>
+        <translation>模型检验询问模型（或其上的 LoRA）是否像对待训练数据那样对待这些作品，并与已知不在训练集中的对照作品比较。运行结果保存到案件后显示在此处。</translation>
+    </message>
+    <message>
+        <source>#{id}  {method}  {model}  ({time})</source>
+        <translation>#{id}  {method}  {model}  （{time}）</translation>
+    </message>
+    <message>
+        <source>{method}: see the report for this record&apos;s numbers.</source>
+        <translation>{method}：此记录的数值见报告。</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>作品</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>p-value</source>
+        <translation>p 值</translation>
+    </message>
+    <message>
+        <source>Effect size</source>
+        <translation>效应量</translation>
+    </message>
+    <message>
+        <source>LoRA Δ p-value</source>
+        <translation>LoRA Δ 的 p 值</translation>
+    </message>
+    <message>
+        <source>Works: {works}; controls: {controls}. Lower score = more member-like; p-value = (1 + controls scoring at most the work) / (1 + controls).</source>
+        <translation>作品 {works} 件；对照 {controls} 件。分数越低越像训练成员；p 值 =（1 + 分数不高于该作品的对照数）/（1 + 对照数）。</translation>
+    </message>
+    <message>
+        <source>Statistic</source>
+        <translation>统计量</translation>
+    </message>
+    <message>
+        <source>Significant</source>
+        <translation>显著</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Set test: works {works}, controls {controls}, α = {alpha}; the smallest p-value these numbers allow is {floor:.3g}; minimum N {minimum}.</source>
+        <translation>集合检验：作品 {works} 件，对照 {controls} 件，α = {alpha}；此数量所能达到的最小 p 值为 {floor:.3g}；最小 N 为 {minimum}。</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,5 @@
-"""The Analysis panel: pair comparison, corpus search, studies and the over-fitting lab, one tab
-each."""
+"""The Analysis panel: pair comparison, corpus search, studies, the over-fitting lab and model
+examination, one tab each."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from workstation.app.resources import ClipHolder
 from workstation.gui.jobs import JobRunner
 from workstation.gui.pair_state import PairState
 from workstation.gui.panels.corpus_tab import CorpusTab
+from workstation.gui.panels.exam_tab import ExamTab
 from workstation.gui.panels.lab_tab import LabTab
 from workstation.gui.panels.pair_tab import PairTab
 from workstation.gui.panels.studies_tab import StudiesTab
@@ -37,11 +38,13 @@ class AnalysisPanel(QWidget):
         self.corpus_tab = CorpusTab(pair, runner)
         self.studies_tab = StudiesTab(session, runner, recipe, clip, clips)
         self.lab_tab = LabTab(session, runner, clip, clips)
+        self.exam_tab = ExamTab(session, runner)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.pair_tab, self.tr("Pair comparison"))
         self.tabs.addTab(self.corpus_tab, self.tr("Corpus search"))
         self.tabs.addTab(self.studies_tab, self.tr("Studies"))
         self.tabs.addTab(self.lab_tab, self.tr("Lab"))
+        self.tabs.addTab(self.exam_tab, self.tr("Model examination"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

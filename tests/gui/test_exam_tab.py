@@ -1,0 +1,136 @@
+"""Analysis ▸ Model examination: a membership test on the tiny random model, run from the tab with
+works chosen from the case and controls added as files, shown and stored; cancelled; refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.gui.conftest import error_box, wait_idle
+from workstation.app.case_writer import CaseWriter
+from workstation.app.evidence import ImportRequest, import_evidence
+from workstation.core.case import Case
+from workstation.engine.synthetic_shapes import write_dataset
+
+EXAM_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    from workstation.engine.tiny import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("exam-gui") / "tiny.safetensors", "single-file")
+
+
+@pytest.fixture(scope="module")
+def scenes(tmp_path_factory) -> list[Path]:
+    folder = write_dataset(tmp_path_factory.mktemp("scenes"), 6, seed=5, size=32, kind="scene")
+    return sorted(folder.glob("*.png"))
+
+
+@pytest.fixture
+def exam(qtbot, window, sample_case, tiny_model, scenes):
+    """The tab on the sample case with two works imported into it; the form names the tiny model,
+    ticks the two works from the case's images and adds four controls as files."""
+    import_evidence(
+        ImportRequest(files=tuple(scenes[:2]), role="reference"), CaseWriter(sample_case)
+    )
+    window.open_case(sample_case)
+    wait_idle(qtbot, window)
+    window.show_panel("analysis")
+    tab = window.analysis_panel.exam_tab
+    window.analysis_panel.tabs.setCurrentWidget(tab)
+    form = tab.form
+    form.model.setText(str(tiny_model))
+    form.timesteps.setValue(3)
+    with Case.open(sample_case) as case:
+        works = [case.object_path(case.find_artifact(_sha(p)).sha256) for p in scenes[:2]]
+    form.works.tick(works)
+    form.controls.tick([])
+    form.controls.add_files([str(p) for p in scenes[2:]])
+    assert form.works.paths() == [str(p) for p in works]
+    assert len(form.controls.paths()) == 4
+    return tab
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def case_state(root):
+    with Case.open(root) as case:
+        return len(case.artifacts()), len(case.records()), case.chain_head()
+
+
+def test_a_membership_test_runs_is_shown_and_stored(qtbot, window, exam, sample_case):
+    form = exam.form
+    assert exam.records.count() == 0 and exam.table.rowCount() == 0
+    job = form.run()
+    assert job is not None and form.cancel_button.isEnabled() and not form.run_button.isEnabled()
+    wait_idle(qtbot, window, EXAM_TIMEOUT_MS)
+
+    assert "Stored as record #" in form.status.text() and form.run_button.isEnabled()
+    with Case.open(sample_case) as case:
+        (record,) = case.records("exam")
+        assert case.verify().ok
+    results = record.payload["results"]
+    assert record.payload["method"] == "membership" and len(results["controls"]) == 4
+    # The table: one row per work and method, the record's numbers.
+    assert exam.records.count() == 1 and exam.table.rowCount() == 2 * 3
+    cells = [
+        [exam.table.item(row, c).text() for c in range(exam.table.columnCount())]
+        for row in range(exam.table.rowCount())
+    ]
+    expected = [
+        [
+            Path(work["path"]).name,
+            method,
+            f"{score:.4g}",
+            f"{work['p_value'][method]:.3f}",
+            f"{work['effect_size'][method]:.2f}",
+            "—",
+        ]
+        for work in results["works"]
+        for method, score in work["scores"].items()
+    ]
+    assert cells == expected
+    assert "CopyMark" in exam.limit.text() and "Works: 2; controls: 4" in exam.summary.text()
+
+
+def test_a_set_test_is_shown_per_method(qtbot, window, exam, sample_case):
+    form = exam.form
+    form.test.setCurrentIndex(form.test.findData("set"))
+    form.run()
+    wait_idle(qtbot, window, EXAM_TIMEOUT_MS)
+    with Case.open(sample_case) as case:
+        (record,) = case.records("exam")
+    methods = record.payload["results"]["methods"]
+    assert record.payload["method"] == "set"
+    assert [exam.table.item(r, 0).text() for r in range(exam.table.rowCount())] == list(methods)
+    assert exam.table.item(0, 2).text() == f"{methods['loss']['p_value']:.4f}"
+
+
+def test_cancel_returns_to_idle_and_stores_nothing(qtbot, window, exam, sample_case):
+    form = exam.form
+    before = case_state(sample_case)
+    job = form.run()
+    with qtbot.waitSignal(job.signals.cancelled, timeout=EXAM_TIMEOUT_MS):
+        form.cancel()  # the job stops at its next image at the latest
+    wait_idle(qtbot, window)
+    assert "Cancelled" in form.status.text()
+    assert form.run_button.isEnabled() and not form.cancel_button.isEnabled()
+    assert case_state(sample_case) == before and exam.records.count() == 0
+
+
+def test_no_controls_is_a_one_line_error_and_the_case_unchanged(qtbot, window, exam, sample_case):
+    before = case_state(sample_case)
+    exam.form.controls.tick([])
+    exam.form.run()
+    wait_idle(qtbot, window, EXAM_TIMEOUT_MS)
+    box = error_box(window)
+    assert box is not None and "no controls" in box.text().lower() and "\n" not in box.text()
+    box.close()
+    assert case_state(sample_case) == before

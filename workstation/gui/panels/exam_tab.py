@@ -1,0 +1,441 @@
+"""Analysis ▸ Model examination: the case's exam records (newest first) with their numbers, and
+a form that asks a model whether it was trained on the chosen works.
+
+The form builds the request `workstation exam membership|set` builds from its arguments and
+runs `app.exam.membership` or `app.exam.set_test` as a job with progress and cancel; works and
+controls are chosen from the case's images or added as files. The table shows the record's
+stored results, the same numbers the CLI prints and the report lays out, with the limit every
+result is stated with.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
+from workstation.core.case import Record
+from workstation.core.errors import InputError
+from workstation.core.progress import ProgressEvent
+from workstation.core.records import Exam
+from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.session import CaseSession
+from workstation.gui.widgets.case_job_form import CaseJobForm
+from workstation.gui.widgets.record_list import RecordList
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
+
+
+def exam_records(records: list[Record]) -> list[Record]:
+    """The model examination records, newest first."""
+    return [r for r in reversed(records) if isinstance(r.body, Exam)]
+
+
+class ImageChoice(QListWidget):
+    """The case's images and any added files, each with a box to tick; the ticked ones' paths."""
+
+    def show_images(self, session: CaseSession) -> None:
+        """The open case's images (ticks kept), then the files added by hand."""
+        ticked = set(self.paths())
+        added = [
+            (item.text(), item.data(Qt.ItemDataRole.UserRole))
+            for item in map(self.item, range(self.count()))
+            if item.data(Qt.ItemDataRole.UserRole + 1)
+        ]
+        self.clear()
+        for artifact in session.image_artifacts() if session.case is not None else []:
+            path = str(session.object_path(artifact))
+            self._add(f"#{artifact.id}  {artifact.original_name}", path, path in ticked, False)
+        for text, path in added:
+            self._add(text, path, path in ticked, True)
+
+    def add_files(self, paths: list[str]) -> None:
+        for path in paths:
+            self._add(Path(path).name, path, True, True)
+
+    def _add(self, text: str, path: str, ticked: bool, added: bool) -> None:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, path)
+        item.setData(Qt.ItemDataRole.UserRole + 1, added)
+        item.setToolTip(path)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        self.addItem(item)
+
+    def tick(self, paths: list[Path]) -> None:
+        wanted = {str(p) for p in paths}
+        for i in range(self.count()):
+            item = self.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def paths(self) -> list[str]:
+        return [
+            self.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.count())
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+
+class ExamForm(CaseJobForm):
+    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+        super().__init__(session, runner, parent)
+        self.setTitle(self.tr("Ask the model about works"))
+        defaults = SetTestRequest
+        self.test = QComboBox()
+        self.test.setObjectName("examTest")
+        self.test.addItem(self.tr("Membership: each work against the controls"), "membership")
+        self.test.addItem(self.tr("Set test: the works together against the controls"), "set")
+        self.model = QLineEdit()
+        self.model.setObjectName("examModel")
+        self.model.setToolTip(self.tr("The model examined (checkpoint file or diffusers folder)"))
+        self.lora = QLineEdit()
+        self.lora.setObjectName("examLora")
+        self.lora.setPlaceholderText(self.tr("none"))
+        self.lora.setToolTip(
+            self.tr("A LoRA on the model: its change to each score is measured and tested too")
+        )
+        self.works = ImageChoice()
+        self.works.setObjectName("examWorks")
+        self.works.setToolTip(self.tr("Tick the works asked about"))
+        self.controls = ImageChoice()
+        self.controls.setObjectName("examControls")
+        self.controls.setToolTip(
+            self.tr("Tick control works of the same kind and size, known not to be in training")
+        )
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(defaults.seed)
+        self.seed.setToolTip(self.tr("Seed of the timesteps and noises (recorded)"))
+        self.timesteps = QSpinBox()
+        self.timesteps.setRange(1, 1000)
+        self.timesteps.setValue(defaults.timesteps)
+        self.timesteps.setToolTip(self.tr("Timesteps of the loss test"))
+
+        self.run_button = QPushButton(self.tr("Run"))
+        self.run_button.setObjectName("runExam")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancelExam")
+        self.cancel_button.setToolTip(self.tr("Stop the examination; the case is not changed"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.status.setObjectName("examStatus")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.progress, 1)
+        buttons.addStretch(0)
+
+        form = QFormLayout(self)
+        form.addRow(self.tr("Test"), self.test)
+        form.addRow(self.tr("Model"), self._with_browse(self.model, self._choose_model))
+        form.addRow(self.tr("LoRA"), self._with_browse(self.lora, self._choose_lora))
+        form.addRow(self.tr("Works"), self._with_add(self.works))
+        form.addRow(self.tr("Controls"), self._with_add(self.controls))
+        form.addRow(self.tr("Seed"), self.seed)
+        form.addRow(self.tr("Timesteps"), self.timesteps)
+        form.addRow(buttons)
+        form.addRow(self.status)
+
+        session.opened.connect(self._case_images)
+        session.changed.connect(self._case_images)
+        session.opened.connect(self._idle)
+        self._case_images()
+        self._idle()
+
+    def _with_browse(self, field: QLineEdit, choose) -> QWidget:
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(choose)
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(field, 1)
+        layout.addWidget(browse)
+        return row
+
+    def _with_add(self, choice: ImageChoice) -> QWidget:
+        add = QPushButton(self.tr("Add files…"))
+        add.clicked.connect(lambda: self._add_files(choice))
+        column = QWidget()
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(choice, 1)
+        layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+        return column
+
+    def _choose_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a model"), self.model.text(), self.tr("Models (*.safetensors)")
+        )
+        if path:
+            self.model.setText(path)
+
+    def _choose_lora(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a LoRA"), self.lora.text(), self.tr("LoRAs (*.safetensors)")
+        )
+        if path:
+            self.lora.setText(path)
+
+    def _add_files(self, choice: ImageChoice) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Add images"), "", IMAGE_FILTER)
+        choice.add_files(paths)
+
+    def _case_images(self) -> None:
+        self.works.show_images(self.session)
+        self.controls.show_images(self.session)
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(self.session.case is not None and not running)
+        self.cancel_button.setEnabled(running)
+        self.progress.setVisible(running)
+        if running:
+            self.progress.setRange(0, 0)
+
+    def _progress(self, event: ProgressEvent) -> None:
+        super()._progress(event)
+        if event.total:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(event.step)
+
+    def _idle(self) -> None:
+        self._set_running(self.job is not None)
+        if self.job is None:
+            self.status.setText(
+                self.tr("Results are stored in the open case.")
+                if self.session.case is not None
+                else self.tr("Open a case to examine a model; its results are stored there.")
+            )
+
+    def request(self) -> MembershipRequest:
+        """The form as the use case's request; InputError when no model is named."""
+        model = self.model.text().strip()
+        if not model:
+            raise InputError("no model: name the model examined")
+        lora = self.lora.text().strip()
+        fields = {
+            "model": Path(model),
+            "lora": Path(lora) if lora else None,
+            "works": tuple(Path(p) for p in self.works.paths()),
+            "controls": tuple(Path(p) for p in self.controls.paths()),
+            "seed": self.seed.value(),
+            "timesteps": self.timesteps.value(),
+        }
+        if self.test.currentData() == "set":
+            return SetTestRequest(**fields)
+        return MembershipRequest(**fields)
+
+    def run(self) -> Job | None:
+        if self.job is not None or self.session.case is None:
+            return None
+        try:
+            request = self.request()
+        except InputError as error:
+            self._failed(str(error), False)
+            return None
+        use = set_test if isinstance(request, SetTestRequest) else membership
+
+        def work(job: Job) -> int | None:
+            return use(request, writer=job.writer, runtime=job.runtime()).record_id
+
+        return self.start(Job(work, "model examination", writer=self.session.writer()))
+
+
+class ExamTab(QWidget):
+    def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.form = ExamForm(session, runner)
+        self.records = RecordList()
+        self.records.setObjectName("examList")
+        self.form.finished.connect(self.records.select)
+        self.records.currentItemChanged.connect(self._selected)
+
+        self.table = QTableWidget(0, 0)
+        self.table.setObjectName("examTable")
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel()
+        self.summary.setObjectName("examSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.limit = QLabel()
+        self.limit.setObjectName("examLimit")
+        self.limit.setWordWrap(True)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+
+        shown = QWidget()
+        column = QVBoxLayout(shown)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.summary)
+        column.addWidget(self.table, 1)
+        column.addWidget(self.limit)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.records)
+        left.addWidget(self.form)
+        left.setSizes([100, 520])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(shown)
+        split.setSizes([460, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(split, 1)
+        session.opened.connect(self.reload)
+        session.changed.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        exams = exam_records(self.session.records())
+        if not self.records.show_records(exams, self._label):
+            return
+        if exams:
+            self.caption.setText(
+                self.tr("%n model examination record(s) in this case.", "", len(exams))
+            )
+            self.records.setCurrentRow(0)
+        else:
+            self.caption.setText(
+                self.tr(
+                    "Model examination asks a model (or a LoRA on it) whether it treats the "
+                    "works as it treats its training data, against control works known not to "
+                    "be in training. Its results appear here once a run is stored in the case."
+                )
+            )
+            self.table.setRowCount(0)
+            self.summary.clear()
+            self.limit.clear()
+
+    def _label(self, record: Record) -> str:
+        body = _exam(record)
+        return self.tr("#{id}  {method}  {model}  ({time})").format(
+            id=record.id,
+            method=body.method,
+            model=Path(str(body.model.get("path", ""))).name,
+            time=record.created_at[:16].replace("T", " "),
+        )
+
+    def _selected(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        body = _exam(item.data(Qt.ItemDataRole.UserRole))
+        results = body.results
+        if body.method == "membership":
+            self._membership(results)
+        elif body.method == "set":
+            self._set(results)
+        else:  # the prompt screen and the attribution: their numbers are in the report
+            self._fill([], [])
+            self.summary.setText(
+                self.tr("{method}: see the report for this record's numbers.").format(
+                    method=body.method
+                )
+            )
+        self.limit.setText(" ".join(str(text) for text in body.limits))
+
+    def _membership(self, results: dict) -> None:
+        heads = (
+            self.tr("Work"),
+            self.tr("Method"),
+            self.tr("Score"),
+            self.tr("p-value"),
+            self.tr("Effect size"),
+            self.tr("LoRA Δ p-value"),
+        )
+        rows = []
+        for work in results.get("works", []):
+            delta = work.get("delta") or {}
+            for method, score in work.get("scores", {}).items():
+                rows.append(
+                    (
+                        Path(str(work.get("path", ""))).name,
+                        method,
+                        f"{score:.4g}",
+                        f"{work['p_value'][method]:.3f}",
+                        f"{work['effect_size'][method]:.2f}",
+                        f"{delta['p_value'][method]:.3f}" if "p_value" in delta else "—",
+                    )
+                )
+        self._fill(heads, rows)
+        self.summary.setText(
+            self.tr(
+                "Works: {works}; controls: {controls}. Lower score = more member-like; "
+                "p-value = (1 + controls scoring at most the work) / (1 + controls)."
+            ).format(works=len(results.get("works", [])), controls=len(results.get("controls", [])))
+        )
+
+    def _set(self, results: dict) -> None:
+        heads = (
+            self.tr("Method"),
+            self.tr("Statistic"),
+            self.tr("p-value"),
+            self.tr("Effect size"),
+            self.tr("Significant"),
+        )
+        rows = [
+            (
+                method,
+                f"{values['statistic']:.4g}",
+                f"{values['p_value']:.4f}",
+                f"{values['effect_size']:.2f}",
+                self.tr("yes") if values.get("significant") else self.tr("no"),
+            )
+            for method, values in results.get("methods", {}).items()
+        ]
+        self._fill(heads, rows)
+        self.summary.setText(
+            self.tr(
+                "Set test: works {works}, controls {controls}, α = {alpha}; the smallest "
+                "p-value these numbers allow is {floor:.3g}; minimum N {minimum}."
+            ).format(
+                works=results.get("works"),
+                controls=results.get("controls"),
+                alpha=results.get("alpha"),
+                floor=results.get("p_floor", float("nan")),
+                minimum=results.get("minimum_n"),
+            )
+        )
+
+    def _fill(self, heads, rows) -> None:
+        self.table.clear()
+        self.table.setColumnCount(len(heads))
+        self.table.setHorizontalHeaderLabels(list(heads))
+        self.table.setRowCount(len(rows))
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if column >= 2:
+                    cell.setTextAlignment(RIGHT)
+                self.table.setItem(row, column, cell)
+
+
+def _exam(record: Record) -> Exam:
+    assert isinstance(record.body, Exam)  # exam_records chose it for that
+    return record.body
