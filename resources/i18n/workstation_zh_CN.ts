@@ -683,6 +683,10 @@ The full report was written to the log.</source>
         <translation>集合检验：全部作品与对照比较</translation>
     </message>
     <message>
+        <source>Memorised-prompt screen: the prompts below, or the LoRA&apos;s training captions</source>
+        <translation>记忆提示词筛查：下方的提示词，或 LoRA 的训练标注</translation>
+    </message>
+    <message>
         <source>The model examined (checkpoint file or diffusers folder)</source>
         <translation>受检模型（检查点文件或 diffusers 文件夹）</translation>
     </message>
@@ -701,6 +705,26 @@ The full report was written to the log.</source>
     <message>
         <source>Tick control works of the same kind and size, known not to be in training</source>
         <translation>勾选同类、同尺寸且已知不在训练集中的对照作品</translation>
+    </message>
+    <message>
+        <source>one prompt a line; empty: the LoRA&apos;s captions</source>
+        <translation>每行一条提示词；留空：使用 LoRA 的标注</translation>
+    </message>
+    <message>
+        <source>For the prompt screen: the prompts screened, one a line. Empty: the training captions the LoRA records (ss_tag_frequency)</source>
+        <translation>用于提示词筛查：要筛查的提示词，每行一条。留空：使用 LoRA 所记录的训练标注（ss_tag_frequency）</translation>
+    </message>
+    <message>
+        <source>the shipped generic prompts</source>
+        <translation>随附的通用提示词</translation>
+    </message>
+    <message>
+        <source>the prompts themselves</source>
+        <translation>本批提示词自身</translation>
+    </message>
+    <message>
+        <source>What the prompt screen flags a prompt against</source>
+        <translation>提示词筛查据以标记提示词的参照</translation>
     </message>
     <message>
         <source>Seed of the timesteps and noises (recorded)</source>
@@ -741,6 +765,14 @@ The full report was written to the log.</source>
     <message>
         <source>Controls</source>
         <translation>对照</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Flag against</source>
+        <translation>参照</translation>
     </message>
     <message>
         <source>Seed</source>
@@ -854,6 +886,58 @@ The full report was written to the log.</source>
     <message>
         <source>Set test: works {works}, controls {controls}, α = {alpha}; the smallest p-value these numbers allow is {floor:.3g}; minimum N {minimum}.</source>
         <translation>集合检验：作品 {works} 件，对照 {controls} 件，α = {alpha}；此数量所能达到的最小 p 值为 {floor:.3g}；最小 N 为 {minimum}。</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Magnitude</source>
+        <translation>幅度</translation>
+    </message>
+    <message>
+        <source>Robust z</source>
+        <translation>稳健 z 值</translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation>已标记</translation>
+    </message>
+    <message>
+        <source>Tokens (share)</source>
+        <translation>词元（占比）</translation>
+    </message>
+    <message>
+        <source>Prompts flagged: {flagged} of {count}.</source>
+        <translation>已标记提示词：{count} 条中 {flagged} 条。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>False negatives</source>
+        <translation>漏报率</translation>
+    </message>
+    <message>
+        <source>False positives</source>
+        <translation>误报率</translation>
+    </message>
+    <message>
+        <source>Ranked by reconstruction distance, closest first.</source>
+        <translation>按重建距离排序，最接近的在前。</translation>
+    </message>
+    <message>
+        <source>Cannot be told apart (identical VAE): {models}.</source>
+        <translation>无法区分（VAE 相同）：{models}。</translation>
     </message>
 </context>
 <context>

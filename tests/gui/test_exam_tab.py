@@ -134,3 +134,78 @@ def test_no_controls_is_a_one_line_error_and_the_case_unchanged(qtbot, window, e
     assert box is not None and "no controls" in box.text().lower() and "\n" not in box.text()
     box.close()
     assert case_state(sample_case) == before
+
+
+def test_a_prompt_screen_runs_and_shows_each_prompt(qtbot, window, exam, sample_case):
+    form = exam.form
+    form.test.setCurrentIndex(form.test.findData("prompts"))
+    form.reference.setCurrentIndex(form.reference.findData("batch"))
+    form.prompts.setPlainText("a knight\n\na castle\n")
+    form.run()
+    wait_idle(qtbot, window, EXAM_TIMEOUT_MS)
+    assert "Stored as record #" in form.status.text()
+    with Case.open(sample_case) as case:
+        (record,) = case.records("exam")
+    prompts = record.payload["results"]["prompts"]
+    assert record.payload["method"] == "prompts" and len(prompts) == 2
+    shown = [
+        (exam.table.item(r, 0).text(), exam.table.item(r, 2).text())
+        for r in range(exam.table.rowCount())
+    ]
+    assert shown == [(p["prompt"], f"{p['z']:.2f}") for p in prompts]
+    flagged = len(record.payload["results"]["flagged"])
+    assert f"Prompts flagged: {flagged} of 2." == exam.summary.text()
+
+
+def test_an_attribution_record_is_shown_with_its_error_rates(qtbot, window, sample_case):
+    from workstation.core.records import Exam
+
+    calibration = {
+        "own": [0.01],
+        "real": [0.09],
+        "threshold": 0.0345,
+        "false_negative_rate": 0.25,
+        "false_positive_rate": 0.125,
+        "ranked_first": 0.75,
+    }
+    ranking = [
+        {
+            "model": f"/m/{name}.safetensors",
+            "sha256": "ab" * 32,
+            "distance": d,
+            "calibration": calibration,
+        }
+        for name, d in (("alpha", 0.0213), ("beta", 0.0877))
+    ]
+    with Case.open(sample_case) as case, case.transaction():
+        case.add_record(
+            Exam(
+                method="attribute",
+                model={"models": []},
+                loras=[],
+                inputs={},
+                settings={},
+                results={
+                    "ranking": ranking,
+                    "indistinguishable": [["/m/alpha.safetensors", "/m/gamma.safetensors"]],
+                },
+                limits=["The ranking is only among the local models examined."],
+            ),
+            [],
+        )
+    window.open_case(sample_case)
+    wait_idle(qtbot, window)
+    tab = window.analysis_panel.exam_tab
+    assert tab.records.count() == 1
+    assert [tab.table.item(r, 0).text() for r in range(2)] == [
+        "alpha.safetensors",
+        "beta.safetensors",
+    ]
+    assert [tab.table.item(0, c).text() for c in range(1, 5)] == [
+        "0.0213",
+        "0.0345",
+        "0.25",
+        "0.12",
+    ]
+    assert "alpha.safetensors, gamma.safetensors" in tab.summary.text()
+    assert tab.limit.text() == "The ranking is only among the local models examined."

@@ -1,11 +1,12 @@
 """Analysis ▸ Model examination: the case's exam records (newest first) with their numbers, and
-a form that asks a model whether it was trained on the chosen works.
+a form that asks a model whether it was trained on the chosen works, or screens prompts.
 
-The form builds the request `workstation exam membership|set` builds from its arguments and
-runs `app.exam.membership` or `app.exam.set_test` as a job with progress and cancel; works and
-controls are chosen from the case's images or added as files. The table shows the record's
-stored results, the same numbers the CLI prints and the report lays out, with the limit every
-result is stated with.
+The form builds the request `workstation exam membership|set|prompts` builds from its
+arguments and runs `app.exam.membership`, `app.exam.set_test` or `app.exam_prompts.screen` as a
+job with progress and cancel; works and controls are chosen from the case's images or added as
+files. The table shows the record's stored results, the same numbers the CLI prints and the
+report lays out, with the limit every result is stated with. Attribution records (`workstation
+exam attribute`) are listed and shown; they are run from the CLI.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
+from workstation.app.exam_prompts import PromptScreenRequest, screen
 from workstation.core.case import Record
 from workstation.core.errors import InputError
 from workstation.core.progress import ProgressEvent
@@ -108,6 +111,10 @@ class ExamForm(CaseJobForm):
         self.test.setObjectName("examTest")
         self.test.addItem(self.tr("Membership: each work against the controls"), "membership")
         self.test.addItem(self.tr("Set test: the works together against the controls"), "set")
+        self.test.addItem(
+            self.tr("Memorised-prompt screen: the prompts below, or the LoRA's training captions"),
+            "prompts",
+        )
         self.model = QLineEdit()
         self.model.setObjectName("examModel")
         self.model.setToolTip(self.tr("The model examined (checkpoint file or diffusers folder)"))
@@ -125,6 +132,20 @@ class ExamForm(CaseJobForm):
         self.controls.setToolTip(
             self.tr("Tick control works of the same kind and size, known not to be in training")
         )
+        self.prompts = QPlainTextEdit()
+        self.prompts.setObjectName("examPrompts")
+        self.prompts.setPlaceholderText(self.tr("one prompt a line; empty: the LoRA's captions"))
+        self.prompts.setToolTip(
+            self.tr(
+                "For the prompt screen: the prompts screened, one a line. Empty: the training "
+                "captions the LoRA records (ss_tag_frequency)"
+            )
+        )
+        self.reference = QComboBox()
+        self.reference.setObjectName("examReference")
+        self.reference.addItem(self.tr("the shipped generic prompts"), "generic")
+        self.reference.addItem(self.tr("the prompts themselves"), "batch")
+        self.reference.setToolTip(self.tr("What the prompt screen flags a prompt against"))
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(defaults.seed)
@@ -156,6 +177,8 @@ class ExamForm(CaseJobForm):
         form.addRow(self.tr("LoRA"), self._with_browse(self.lora, self._choose_lora))
         form.addRow(self.tr("Works"), self._with_add(self.works))
         form.addRow(self.tr("Controls"), self._with_add(self.controls))
+        form.addRow(self.tr("Prompts"), self.prompts)
+        form.addRow(self.tr("Flag against"), self.reference)
         form.addRow(self.tr("Seed"), self.seed)
         form.addRow(self.tr("Timesteps"), self.timesteps)
         form.addRow(buttons)
@@ -231,12 +254,23 @@ class ExamForm(CaseJobForm):
                 else self.tr("Open a case to examine a model; its results are stored there.")
             )
 
-    def request(self) -> MembershipRequest:
+    def request(self) -> MembershipRequest | PromptScreenRequest:
         """The form as the use case's request; InputError when no model is named."""
         model = self.model.text().strip()
         if not model:
             raise InputError("no model: name the model examined")
         lora = self.lora.text().strip()
+        if self.test.currentData() == "prompts":
+            typed = tuple(
+                line.strip() for line in self.prompts.toPlainText().splitlines() if line.strip()
+            )
+            return PromptScreenRequest(
+                model=Path(model),
+                lora=Path(lora) if lora else None,
+                prompt=typed,
+                from_lora=Path(lora) if lora and not typed else None,
+                reference=self.reference.currentData(),
+            )
         fields = {
             "model": Path(model),
             "lora": Path(lora) if lora else None,
@@ -257,7 +291,10 @@ class ExamForm(CaseJobForm):
         except InputError as error:
             self._failed(str(error), False)
             return None
-        use = set_test if isinstance(request, SetTestRequest) else membership
+        if isinstance(request, PromptScreenRequest):
+            use = screen
+        else:
+            use = set_test if isinstance(request, SetTestRequest) else membership
 
         def work(job: Job) -> int | None:
             return use(request, writer=job.writer, runtime=job.runtime()).record_id
@@ -351,7 +388,11 @@ class ExamTab(QWidget):
             self._membership(results)
         elif body.method == "set":
             self._set(results)
-        else:  # the prompt screen and the attribution: their numbers are in the report
+        elif body.method == "prompts":
+            self._prompts(results)
+        elif body.method == "attribute":
+            self._attribute(results)
+        else:  # a method this version has no table for: its numbers are in the report
             self._fill([], [])
             self.summary.setText(
                 self.tr("{method}: see the report for this record's numbers.").format(
@@ -420,6 +461,62 @@ class ExamTab(QWidget):
                 alpha=results.get("alpha"),
                 floor=results.get("p_floor", float("nan")),
                 minimum=results.get("minimum_n"),
+            )
+        )
+
+    def _prompts(self, results: dict) -> None:
+        heads = (
+            self.tr("Prompt"),
+            self.tr("Magnitude"),
+            self.tr("Robust z"),
+            self.tr("Flagged"),
+            self.tr("Tokens (share)"),
+        )
+        rows = [
+            (
+                str(score["prompt"]),
+                f"{score['magnitude']:.4g}",
+                f"{score['z']:.2f}",
+                self.tr("yes") if score.get("flagged") else self.tr("no"),
+                ", ".join(f"{t['token']} {t['share']:.2f}" for t in score.get("tokens", [])[:5]),
+            )
+            for score in results.get("prompts", [])
+        ]
+        self._fill(heads, rows)
+        self.summary.setText(
+            self.tr("Prompts flagged: {flagged} of {count}.").format(
+                flagged=len(results.get("flagged", [])), count=len(rows)
+            )
+        )
+
+    def _attribute(self, results: dict) -> None:
+        heads = (
+            self.tr("Model"),
+            self.tr("Distance"),
+            self.tr("Threshold"),
+            self.tr("False negatives"),
+            self.tr("False positives"),
+        )
+        rows = [
+            (
+                Path(str(reading["model"])).name,
+                f"{reading['distance']:.4g}",
+                f"{reading['calibration']['threshold']:.4g}",
+                f"{reading['calibration']['false_negative_rate']:.2f}",
+                f"{reading['calibration']['false_positive_rate']:.2f}",
+            )
+            for reading in results.get("ranking", [])
+        ]
+        self._fill(heads, rows)
+        groups = [
+            ", ".join(Path(str(m)).name for m in group)
+            for group in results.get("indistinguishable", [])
+        ]
+        self.summary.setText(
+            self.tr("Ranked by reconstruction distance, closest first.")
+            + "".join(
+                " " + self.tr("Cannot be told apart (identical VAE): {models}.").format(models=g)
+                for g in groups
             )
         )
 
