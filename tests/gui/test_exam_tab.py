@@ -209,3 +209,21 @@ def test_an_attribution_record_is_shown_with_its_error_rates(qtbot, window, samp
     ]
     assert "alpha.safetensors, gamma.safetensors" in tab.summary.text()
     assert tab.limit.text() == "The ranking is only among the local models examined."
+
+
+def test_the_form_builds_the_request_the_cli_builds(exam, tiny_model, scenes, tmp_path):
+    from workstation.app.exam import MembershipRequest, SetTestRequest
+    from workstation.app.requests import from_arguments
+    from workstation.cli import build_parser
+
+    form = exam.form
+    lora = tmp_path / "lora.safetensors"
+    form.lora.setText(str(lora))
+    form.seed.setValue(7)
+    works, controls = form.works.paths(), form.controls.paths()
+    for test, request_type in (("membership", MembershipRequest), ("set", SetTestRequest)):
+        form.test.setCurrentIndex(form.test.findData(test))
+        argv = ["exam", test, "--model", tiny_model, "--lora", lora, "--works", *works]
+        argv += ["--controls", *controls, "--seed", 7, "--timesteps", 3]
+        cli = from_arguments(request_type, build_parser().parse_args([str(a) for a in argv]))
+        assert form.request() == cli
