@@ -46,9 +46,11 @@ METHOD = (
 LIMITS = (
     "A high magnitude says the prompt drives this model unusually hard, as memorised prompts "
     "do; it is not proof that a given work was in training. Scores are comparable only within "
-    "one model, size and seed set. Single-image membership signals on large pretrained base "
-    "models are not reliable (CopyMark, 2024); they are strong on fine-tunes, LoRAs and small "
-    "training sets."
+    "one model, size and seed set. On the workstation's small demo models the signal was not "
+    "reproduced (a LoRA fitted to one caption lowered that caption's magnitude; "
+    "benchmarks/exam_prompts_attribute.py). Single-image membership signals on large "
+    "pretrained base models are not reliable (CopyMark, 2024); they are strong on fine-tunes, "
+    "LoRAs and small training sets."
 )
 
 
