@@ -172,6 +172,8 @@ def test_english_report_shows_methods_numbers_and_limit(exam_case, tmp_path):
     assert "5.71" in text and "0.0213" in text and "0.0345" in text
     assert "0.25" in text and "0.12" in text and "0.75" in text
     assert "Cannot be told apart" in text and "gamma.safetensors" in text
+    # The membership and the set test each draw their scores: one figure caption each.
+    assert text.count("the controls (grey) and the works (red)") == 2
 
 
 def test_chinese_report_says_the_same_in_chinese(exam_case, tmp_path):
@@ -183,5 +185,6 @@ def test_chinese_report_says_the_same_in_chinese(exam_case, tmp_path):
     with Case.open(exam_case) as case:
         work = case.records("exam")[0].payload["results"]["works"][0]
     assert f"{work['p_value']['pia']:.3f}" in text
+    assert squeezed.count(_squeezed("对照（灰色）与作品（红色）")) == 2
     runs = english_runs(text, allowed)
     assert runs == [], f"English in the Chinese report: {sorted(set(runs))[:20]}"

@@ -22,7 +22,8 @@ from reportlab.platypus import Flowable
 from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
-from workstation.report.layout import FRAME_WIDTH, table
+from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, EvidenceImage, fit, table
+from workstation.report.plots import plot_scores
 
 MAX_ROWS = 60
 _DESCRIPTION = {
@@ -48,8 +49,10 @@ def exam(ctx: Context, record: Record) -> list[Flowable]:
     names = _names(ctx, record)
     if method == "membership":
         story += _membership(ctx, results, names)
+        story += _plot(ctx, record, results.get("works"), results.get("controls"))
     elif method == "set":
         story += _set(ctx, results)
+        story += _plot(ctx, record, results.get("works_scored"), results.get("controls_scored"))
     elif method == "prompts":
         story += _prompts(ctx, results)
     elif method == "attribute":
@@ -207,6 +210,38 @@ def _membership(ctx: Context, results: dict, names: dict[str, str]) -> list[Flow
             table(rows, [200] + [side] * len(methods)),
         ]
     return story
+
+
+def _plot(ctx: Context, record: Record, works: Any, controls: Any) -> list[Flowable]:
+    """Each method's work and control scores on one axis: where the works fall among the
+    controls (lower = more member-like)."""
+    works = [w.get("scores") for w in works or [] if isinstance(w, dict)]
+    controls = [c.get("scores") for c in controls or [] if isinstance(c, dict)]
+    works = [w for w in works if isinstance(w, dict)]
+    controls = [c for c in controls if isinstance(c, dict)]
+    if not works or not controls:
+        return []
+    panels = []
+    for method in controls[0]:
+        control_values = tuple(v for c in controls if (v := pl.number(c.get(method))) is not None)
+        work_values = tuple(v for w in works if (v := pl.number(w.get(method))) is not None)
+        if control_values and work_values:
+            panels.append((_method_name(ctx, method), control_values, work_values))
+    if not panels:
+        return []
+    out = ctx.workdir / f"exam-{record.id}.png"
+    labels = (ctx.t("exam_col_control"), ctx.t("exam_col_work"))
+    plot_scores(panels, labels, ctx.t("exam_plot_title"), out, ctx.fonts.cjk_path)
+    width, height = fit(
+        int(FRAME_WIDTH),
+        int(FRAME_WIDTH * (0.8 + 1.1 * len(panels)) / 6.3),
+        FRAME_WIDTH,
+        FRAME_HEIGHT * 0.6,
+    )
+    return [
+        EvidenceImage(out, width, height),
+        ctx.p(ctx.t("exam_plot_caption"), ctx.styles.caption),
+    ]
 
 
 def _set(ctx: Context, results: dict) -> list[Flowable]:

@@ -1,4 +1,4 @@
-"""Plots of study (sweep) series with matplotlib, rendered as 200-dpi PNG files.
+"""Plots of study (sweep) series and of an exam's scores with matplotlib, as 200-dpi PNG files.
 
 matplotlib is imported only when a case holds something to plot. Chinese text in titles and
 labels uses the report's CJK font through matplotlib's font fallback.
@@ -58,6 +58,45 @@ def plot_series(
             ax.set_title(item.name, loc="left")  # long names fit above a panel, not beside it
             ax.grid(True, linewidth=0.4, alpha=0.6)
         axes[-1].set_xlabel(x_label)
+        figure.suptitle(title)
+        figure.tight_layout()
+        figure.savefig(out, format="png", dpi=DPI)
+    return out
+
+
+def plot_scores(
+    panels: list[tuple[str, tuple[float, ...], tuple[float, ...]]],
+    labels: tuple[str, str],
+    title: str,
+    out: Path,
+    cjk_font: Path | None,
+    width_in: float = 6.3,
+) -> Path:
+    """One panel per method: its controls' scores (grey) and its works' scores (red) on one
+    axis, each set on its own row; `panels`: (name, control scores, work scores); `labels`:
+    the rows' names (controls, works). Returns `out`."""
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    families = ["DejaVu Sans"]
+    if cjk_font is not None:
+        if str(cjk_font) not in _ADDED:
+            font_manager.fontManager.addfont(str(cjk_font))
+            _ADDED.add(str(cjk_font))
+        families.append(font_manager.FontProperties(fname=str(cjk_font)).get_name())
+    with matplotlib.rc_context({"font.family": families, "font.size": 8, "axes.titlesize": 9}):
+        figure = Figure(figsize=(width_in, 0.8 + 1.1 * len(panels)), dpi=DPI)
+        FigureCanvasAgg(figure)
+        axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+        for ax, (name, controls, works) in zip(axes, panels, strict=True):
+            ax.scatter(controls, [0] * len(controls), s=14, color="#888888", zorder=2)
+            ax.scatter(works, [1] * len(works), s=22, color=BAND_COLOURS[0], marker="D", zorder=3)
+            ax.set_yticks([0, 1], labels=list(labels))
+            ax.set_ylim(-0.6, 1.6)
+            ax.set_title(name, loc="left")
+            ax.grid(True, axis="x", linewidth=0.4, alpha=0.6)
         figure.suptitle(title)
         figure.tight_layout()
         figure.savefig(out, format="png", dpi=DPI)

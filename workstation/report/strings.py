@@ -845,6 +845,11 @@ EN: dict[str, str] = {
     "exam_yes": "yes",
     "exam_no": "no",
     "exam_seconds": "Run time",
+    "exam_plot_title": "Scores of the works among the controls",
+    "exam_plot_caption": (
+        "Figure: each method's scores, the controls (grey) and the works (red), on one axis; "
+        "lower = more member-like. Drawn from the record's numbers."
+    ),
     "exam_name_loss": "timestep loss (Matsumoto et al. 2023; Hu & Pang 2023)",
     "exam_name_pia": "PIA, proximal initialisation (Kong et al., ICLR 2024)",
     "exam_name_sima": "SimA, single-query noise-prediction norm (Rao et al., TMLR 2025)",
@@ -1885,6 +1890,11 @@ ZH: dict[str, str] = {
     "exam_yes": "是",
     "exam_no": "否",
     "exam_seconds": "运行时间",
+    "exam_plot_title": "作品分数在对照中的位置",
+    "exam_plot_caption": (
+        "图：各方法的分数，对照（灰色）与作品（红色）在同一轴上；分数越低越像训练成员。"
+        "根据记录中的数值绘制。"
+    ),
     "exam_name_loss": "时间步损失（Matsumoto 等，2023；Hu 与 Pang，2023）",
     "exam_name_pia": "PIA，近端初始化（Kong 等，ICLR 2024）",
     "exam_name_sima": "SimA，单次查询噪声预测范数（Rao 等，TMLR 2025）",
