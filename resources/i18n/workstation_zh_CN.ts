@@ -687,8 +687,12 @@ The full report was written to the log.</source>
         <translation>记忆提示词筛查：下方的提示词，或 LoRA 的训练标注</translation>
     </message>
     <message>
-        <source>The model examined (checkpoint file or diffusers folder)</source>
-        <translation>受检模型（检查点文件或 diffusers 文件夹）</translation>
+        <source>Which model made this image: the one ticked work, through each model&apos;s VAE</source>
+        <translation>图像出自哪个模型：所勾选的那一件作品，经各模型的 VAE 重建</translation>
+    </message>
+    <message>
+        <source>The model examined (checkpoint file or diffusers folder); for the attribution, a folder of models or one model</source>
+        <translation>受检模型（检查点文件或 diffusers 文件夹）；用于模型溯源时，为一个模型文件夹或单个模型</translation>
     </message>
     <message>
         <source>none</source>

@@ -227,3 +227,23 @@ def test_the_form_builds_the_request_the_cli_builds(exam, tiny_model, scenes, tm
         argv += ["--controls", *controls, "--seed", 7, "--timesteps", 3]
         cli = from_arguments(request_type, build_parser().parse_args([str(a) for a in argv]))
         assert form.request() == cli
+
+
+@pytest.mark.slow
+def test_an_attribution_runs_on_the_one_ticked_work(qtbot, window, exam, sample_case, tiny_model):
+    form = exam.form
+    form.test.setCurrentIndex(form.test.findData("attribute"))
+    form.run()  # two works ticked: refused before anything runs
+    box = error_box(window)
+    assert box is not None and "exactly one image" in box.text() and not window.runner.busy
+    box.close()
+    form.works.tick(form.works.paths()[:1])
+    form.run()
+    wait_idle(qtbot, window, EXAM_TIMEOUT_MS)
+    assert "Stored as record #" in form.status.text()
+    with Case.open(sample_case) as case:
+        (record,) = case.records("exam")
+    (reading,) = record.payload["results"]["ranking"]
+    assert record.payload["method"] == "attribute" and reading["model"] == str(tiny_model)
+    assert exam.table.item(0, 0).text() == tiny_model.name
+    assert exam.table.item(0, 1).text() == f"{reading['distance']:.4g}"

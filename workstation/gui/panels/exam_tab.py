@@ -1,12 +1,13 @@
 """Analysis ▸ Model examination: the case's exam records (newest first) with their numbers, and
-a form that asks a model whether it was trained on the chosen works, or screens prompts.
+a form that asks a model whether it was trained on the chosen works, screens prompts, or asks
+which model made an image.
 
-The form builds the request `workstation exam membership|set|prompts` builds from its
-arguments and runs `app.exam.membership`, `app.exam.set_test` or `app.exam_prompts.screen` as a
-job with progress and cancel; works and controls are chosen from the case's images or added as
-files. The table shows the record's stored results, the same numbers the CLI prints and the
-report lays out, with the limit every result is stated with. Attribution records (`workstation
-exam attribute`) are listed and shown; they are run from the CLI.
+The form builds the request `workstation exam membership|set|prompts|attribute` builds from its
+arguments and runs `app.exam.membership`, `set_test`, `app.exam_prompts.screen` or
+`app.exam_attribute.attribute` as a job with progress and cancel; works and controls are chosen
+from the case's images or added as files (the attribution takes the one ticked work as its
+image and the model field as its models). The table shows the record's stored results, the same
+numbers the CLI prints and the report lays out, with the limit every result is stated with.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
+from workstation.app.exam_attribute import AttributeRequest, attribute
 from workstation.app.exam_prompts import PromptScreenRequest, screen
 from workstation.core.case import Record
 from workstation.core.errors import InputError
@@ -115,9 +117,18 @@ class ExamForm(CaseJobForm):
             self.tr("Memorised-prompt screen: the prompts below, or the LoRA's training captions"),
             "prompts",
         )
+        self.test.addItem(
+            self.tr("Which model made this image: the one ticked work, through each model's VAE"),
+            "attribute",
+        )
         self.model = QLineEdit()
         self.model.setObjectName("examModel")
-        self.model.setToolTip(self.tr("The model examined (checkpoint file or diffusers folder)"))
+        self.model.setToolTip(
+            self.tr(
+                "The model examined (checkpoint file or diffusers folder); for the attribution, "
+                "a folder of models or one model"
+            )
+        )
         self.lora = QLineEdit()
         self.lora.setObjectName("examLora")
         self.lora.setPlaceholderText(self.tr("none"))
@@ -254,12 +265,19 @@ class ExamForm(CaseJobForm):
                 else self.tr("Open a case to examine a model; its results are stored there.")
             )
 
-    def request(self) -> MembershipRequest | PromptScreenRequest:
+    def request(self) -> MembershipRequest | PromptScreenRequest | AttributeRequest:
         """The form as the use case's request; InputError when no model is named."""
         model = self.model.text().strip()
         if not model:
             raise InputError("no model: name the model examined")
         lora = self.lora.text().strip()
+        if self.test.currentData() == "attribute":
+            images = self.works.paths()
+            if len(images) != 1:
+                raise InputError("attribution: tick exactly one image among the works")
+            return AttributeRequest(
+                image=Path(images[0]), models=(Path(model),), seed=self.seed.value()
+            )
         if self.test.currentData() == "prompts":
             typed = tuple(
                 line.strip() for line in self.prompts.toPlainText().splitlines() if line.strip()
@@ -291,7 +309,9 @@ class ExamForm(CaseJobForm):
         except InputError as error:
             self._failed(str(error), False)
             return None
-        if isinstance(request, PromptScreenRequest):
+        if isinstance(request, AttributeRequest):
+            use = attribute
+        elif isinstance(request, PromptScreenRequest):
             use = screen
         else:
             use = set_test if isinstance(request, SetTestRequest) else membership
