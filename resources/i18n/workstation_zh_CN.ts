@@ -836,6 +836,22 @@ The full report was written to the log.</source>
         <translation>模型检验询问模型（或其上的 LoRA）是否像对待训练数据那样对待这些作品，并与已知不在训练集中的对照作品比较。运行结果保存到案件后显示在此处。</translation>
     </message>
     <message>
+        <source>membership</source>
+        <translation>成员推断</translation>
+    </message>
+    <message>
+        <source>set test</source>
+        <translation>集合检验</translation>
+    </message>
+    <message>
+        <source>prompt screen</source>
+        <translation>提示词筛查</translation>
+    </message>
+    <message>
+        <source>attribution</source>
+        <translation>模型溯源</translation>
+    </message>
+    <message>
         <source>#{id}  {method}  {model}  ({time})</source>
         <translation>#{id}  {method}  {model}  （{time}）</translation>
     </message>

@@ -392,9 +392,15 @@ class ExamTab(QWidget):
 
     def _label(self, record: Record) -> str:
         body = _exam(record)
+        methods = {
+            "membership": self.tr("membership"),
+            "set": self.tr("set test"),
+            "prompts": self.tr("prompt screen"),
+            "attribute": self.tr("attribution"),
+        }
         return self.tr("#{id}  {method}  {model}  ({time})").format(
             id=record.id,
-            method=body.method,
+            method=methods.get(body.method, body.method),
             model=Path(str(body.model.get("path", ""))).name,
             time=record.created_at[:16].replace("T", " "),
         )
