@@ -19,6 +19,7 @@ from workstation.core.errors import InputError
 BASE = "sd_xl_base_1.0.safetensors"
 REFINER = "sd_xl_refiner_1.0.safetensors"
 
+
 def advanced(seed, start, end, add_noise, leftover, model, positive, negative, latent) -> dict:
     return {
         "class_type": "KSamplerAdvanced",
