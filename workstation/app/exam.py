@@ -236,13 +236,7 @@ def _score(
         finally:
             if request.lora:
                 apply_loras(model, [])
-        model_info = {
-            "path": model.info.path,
-            "sha256": model.info.sha256,
-            "family": model.family.name,
-            "device": model.device,
-            "dtype": model.dtype,
-        }
+        model_info = loaded_model(model)
         threads = run.threads
 
     # 3. One entry per image: where it came from, its scores in each state.
@@ -363,3 +357,14 @@ def _prompt(request: MembershipRequest, path: Path) -> str:
     if request.captions and caption.is_file():
         return caption.read_text(encoding="utf-8").strip()
     return request.prompt
+
+
+def loaded_model(model: Any) -> dict[str, Any]:
+    """What an exam record says of the model it ran: the bytes loaded (by hash) and where."""
+    return {
+        "path": model.info.path,
+        "sha256": model.info.sha256,
+        "family": model.family.name,
+        "device": model.device,
+        "dtype": model.dtype,
+    }

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation.app.case_writer import CaseWriter
+from workstation.app.exam import loaded_model
 from workstation.app.inputs import check_file, check_writer
 from workstation.app.requests import option
 from workstation.app.resources import ModelHolder
@@ -155,13 +156,7 @@ def screen(
         finally:
             if request.lora:
                 apply_loras(model, [])
-        model_info = {
-            "path": model.info.path,
-            "sha256": model.info.sha256,
-            "family": model.family.name,
-            "device": model.device,
-            "dtype": model.dtype,
-        }
+        model_info = loaded_model(model)
     data = result.to_dict()
     output = {
         "method": "prompts",
