@@ -14,6 +14,7 @@ from pathlib import Path
 from workstation.app.case_writer import CaseWriter
 from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.exam_extract import register_extract
 from workstation.commands.exam_prompts_attribute import register_prompts_attribute
 from workstation.commands.progress import CtrlC, StepPrinter
 from workstation.commands.terminal import printable
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.set_defaults(func=cmd_exam, request_type=request, run=run)
     register_prompts_attribute(kinds)  # prompts, attribute (commands/exam_prompts_attribute.py)
+    register_extract(kinds)  # extract (commands/exam_extract.py)
 
 
 def cmd_exam(args: argparse.Namespace) -> int:

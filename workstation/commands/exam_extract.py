@@ -1,0 +1,69 @@
+"""`workstation exam extract`: an extraction attempt for a LoRA (app/exam_extract.py);
+registered under `exam` by commands/exam.py.
+
+Prints each cluster of generated images (its seeds, the medoid's seed) and, with `--case`, the
+nearest reference works of the case by pHash distance; `--json` prints the whole result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from workstation.app.case_writer import CaseWriter
+from workstation.app.exam_extract import ExtractRequest, extract
+from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.progress import CtrlC, StepPrinter
+from workstation.commands.terminal import printable
+from workstation.engine.runtime import Runtime
+
+HELP = "extraction attempt: generate extrapolating base → LoRA (FineXtract), cluster, pair"
+
+
+def register_extract(kinds: argparse._SubParsersAction) -> None:
+    parser = kinds.add_parser("extract", help=HELP, description=HELP)
+    add_arguments(parser, ExtractRequest)
+    parser.add_argument("--case", type=Path, metavar="CASE", help="store the run in this case")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=cmd_exam_extract)
+
+
+def cmd_exam_extract(args: argparse.Namespace) -> int:
+    request = from_arguments(ExtractRequest, args)
+    writer = CaseWriter(args.case) if args.case else None
+    printer = StepPrinter("pass")
+    with CtrlC() as ctrl_c:
+        runtime = Runtime(deterministic=True, on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
+        done = extract(request, writer, runtime)
+    printer.end_line()
+    result = done.result
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        model, settings = result["model"], result["settings"]
+        lines = [f"model {model['path']}  sha256 {model['sha256'][:16]}…"]
+        lines += [
+            f"LoRA  {lora['path']}  sha256 {lora['sha256'][:16]}…" for lora in result["loras"]
+        ]
+        lines.append(
+            f"seeds {settings['seeds'][0]}..{settings['seeds'][-1]}, {settings['steps']} DDIM "
+            f"steps, λ {settings['scale']}, {settings['size']} px"
+        )
+        lines.append(f"  {result['description']}")
+        for row in result["clusters"]:
+            lines.append(
+                f"cluster {row['cluster']}: {len(row['members'])} images, medoid seed "
+                f"{row['medoid_seed']}, spread {row['spread']:.4f}"
+            )
+            for near in row["nearest"]:
+                lines.append(
+                    f"    work #{near['artifact_id']} {near['name']}  pHash distance "
+                    f"{near['phash_distance']}/64"
+                )
+        lines.append(f"works compared: {result['works_compared']}")
+        lines.append(f"limit: {result['limit']}")
+        print("\n".join(printable(line) for line in lines))
+    if done.record_id is not None:
+        print(f"stored in case {printable(str(args.case))} as exam record #{done.record_id}")
+    return 0
