@@ -2,7 +2,8 @@
 
     front end → app.exam_attribute.attribute → the models found in the folders given
               → analysis.model_exam.attribute (each model loaded and hashed, its VAE hashed,
-              its calibration images generated; distances through each distinct VAE)
+              its fit and held-out generations made; distances through each distinct VAE;
+              each model's threshold fitted, its error rates measured on the held-out images)
               → the exam record (method "attribute"), linked to the image (imported if the case
               lacks it)
 
@@ -36,10 +37,18 @@ class AttributeRequest:
         help="model folders (every base model inside) or model files",
     )
     real: tuple[Path, ...] = option(
-        (), items_after=True, metavar="IMG", help="non-generated images for the calibration"
+        (),
+        items_after=True,
+        metavar="IMG",
+        help="non-generated images for the calibration (alternately fit and held out)",
     )
-    generated: int = option(4, help="calibration images generated per model")
-    synthetic: int = option(4, help="synthetic non-generated calibration images")
+    generated: int = option(4, help="generations per model the calibration threshold is fitted on")
+    held_out: int = option(
+        4,
+        help="more generations per model, and more synthetic non-generated images, held out to "
+        "measure the error rates",
+    )
+    synthetic: int = option(4, help="synthetic non-generated images the threshold is fitted on")
     size: int | None = option(None, help="calibration size in pixels (default: native)")
     steps: int = option(10, help="sampling steps of the calibration images")
     seed: int = option(0, help="first seed of the calibration images (recorded)")
@@ -97,6 +106,7 @@ def attribute(
     models = find_models(request.models)
     settings = CalibrationSettings(
         generated=request.generated,
+        held_out=request.held_out,
         real=request.synthetic,
         size=request.size,
         steps=request.steps,
@@ -129,6 +139,23 @@ def attribute(
     return Attributed(output, record_id)
 
 
+_RESULTS = (
+    "ranking",
+    "groups",
+    "indistinguishable",
+    "attributed_to",
+    "real_images",
+    "held_out_real_images",
+    "verdict",
+    "ranking_accuracy",
+    "held_out_accuracy",
+    "non_generated_accepted",
+    "distance_measure",
+    "description",
+    "warnings",
+)
+
+
 def _store(output: dict, seconds: float, writer: CaseWriter) -> int:
     from workstation.core.records import Exam, Link
 
@@ -143,11 +170,7 @@ def _store(output: dict, seconds: float, writer: CaseWriter) -> int:
             "torch_threads": output["torch_threads"],
             "deterministic": output["deterministic"],
         },
-        results={
-            k: output[k]
-            for k in ("ranking", "indistinguishable", "real_images", "verdict", "ranking_accuracy")
-        }
-        | {"distance_measure": output["distance_measure"], "description": output["description"]},
+        results={k: output[k] for k in _RESULTS},
         limits=[output["limits"]],
         seconds=seconds,
     )

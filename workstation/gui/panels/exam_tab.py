@@ -520,28 +520,51 @@ class ExamTab(QWidget):
             self.tr("Model"),
             self.tr("Distance"),
             self.tr("Threshold"),
-            self.tr("False negatives"),
-            self.tr("False positives"),
+            self.tr("False rejects"),
+            self.tr("False accepts: non-generated"),
+            self.tr("False accepts: other models"),
+            self.tr("Place (VAE group)"),
         )
-        rows = [
-            (
-                Path(str(reading["model"])).name,
-                f"{reading['distance']:.4g}",
-                f"{reading['calibration']['threshold']:.4g}",
-                f"{reading['calibration']['false_negative_rate']:.2f}",
-                f"{reading['calibration']['false_positive_rate']:.2f}",
+        rows = []
+        for reading in results.get("ranking", []):
+            calibration = reading["calibration"]
+            rows.append(
+                (
+                    Path(str(reading["model"])).name,
+                    f"{reading['distance']:.4g}",
+                    f"{calibration['threshold']:.4g}",
+                    _rate(calibration.get("false_reject", calibration.get("false_negative_rate"))),
+                    _rate(
+                        calibration.get(
+                            "false_accept_non_generated", calibration.get("false_positive_rate")
+                        )
+                    ),
+                    _rate(calibration.get("false_accept_models")),
+                    f"{reading['place']} ({reading['group']})" if "place" in reading else "—",
+                )
             )
-            for reading in results.get("ranking", [])
-        ]
         self._fill(heads, rows)
         groups = [
             ", ".join(Path(str(m)).name for m in group)
             for group in results.get("indistinguishable", [])
         ]
+        held_out = any("false_reject" in r["calibration"] for r in results.get("ranking", []))
         self.summary.setText(
             self.tr("Ranked by reconstruction distance, closest first.")
+            + (
+                " "
+                + self.tr(
+                    "Error rates on held-out images not used for the thresholds: rate "
+                    "(errors/count, one-sided 95% upper bound)."
+                )
+                if held_out
+                else ""
+            )
             + "".join(
-                " " + self.tr("Cannot be told apart (identical VAE): {models}.").format(models=g)
+                " "
+                + self.tr("Cannot be told apart by this method (identical VAE): {models}.").format(
+                    models=g
+                )
                 for g in groups
             )
         )
@@ -557,6 +580,14 @@ class ExamTab(QWidget):
                 if column >= 2:
                     cell.setTextAlignment(RIGHT)
                 self.table.setItem(row, column, cell)
+
+
+def _rate(rate: dict | float | None) -> str:
+    """A held-out rate with its errors, count and upper bound; an older record's in-sample rate
+    as a number; "—" where none was measured."""
+    if isinstance(rate, dict):
+        return f"{rate['rate']:.2f} ({rate['errors']}/{rate['count']}, ≤ {rate['upper95']:.2f})"
+    return "—" if rate is None else f"{rate:.2f}"
 
 
 def _exam(record: Record) -> Exam:
