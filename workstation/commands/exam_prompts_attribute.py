@@ -4,8 +4,11 @@ commands/exam.py.
 
 `prompts --json` prints per prompt `magnitudes` (per seed), `magnitude`, `z`, `flagged` and
 `tokens` (each token's share of the significance); `attribute --json` prints the `ranking`
-(closest first, each with its `distance`, `vae_sha256` and `calibration`), the models that share
-a VAE (`indistinguishable`) and the `verdict`.
+(closest first, each with its `place`, `distance`, `vae_sha256`, `group` and `calibration`: its
+`threshold` and the held-out `false_reject`, `false_accept_models` and
+`false_accept_non_generated`, each `rate`, `errors`, `count` and `upper95`), the VAE `groups`,
+the models that share a VAE (`indistinguishable`: this method cannot tell them apart),
+`attributed_to` and the `verdict`.
 """
 
 from __future__ import annotations
@@ -90,25 +93,51 @@ def _prompt_lines(result: dict) -> list[str]:
 
 
 def _attribute_lines(result: dict) -> list[str]:
+    settings = result["settings"]
     lines = [f"image {result['image']}  sha256 {result['image_sha256'][:16]}…"]
     lines.append(f"distance: {result['distance_measure']}")
-    for place, reading in enumerate(result["ranking"], start=1):
-        calibration = reading["calibration"]
+    lines.append(
+        f"calibration: per model {settings['generated']} generations fit the threshold, "
+        f"{settings['held_out']} more and {len(result['held_out_real_images'])} non-generated "
+        f"images held out measure the error rates (first seed {settings['seed']})"
+    )
+    places: dict[int, list[dict]] = {}
+    for reading in result["ranking"]:
+        places.setdefault(reading["place"], []).append(reading)
+    for place, readings in places.items():
+        first = readings[0]
+        names = ", ".join(r["model"] for r in readings)
         lines.append(
-            f"{place}. {reading['model']}  distance {reading['distance']:.5f}  "
-            f"VAE {reading['vae_sha256'][:12]}… (group {reading['group']})"
+            f"{place}. {names}  distance {first['distance']:.5f}  "
+            f"VAE {first['vae_sha256'][:12]}… (group {first['group']})"
         )
-        lines.append(
-            f"     calibration: threshold {calibration['threshold']:.5f} "
-            f"({'within' if reading['within_calibration'] else 'outside'}), "
-            f"false negatives {calibration['false_negative_rate']:.0%}, "
-            f"false positives {calibration['false_positive_rate']:.0%}, "
-            f"own generations ranked first {calibration['ranked_first']:.0%}"
-        )
+        if len(readings) > 1:
+            lines.append("     same VAE: this method cannot tell these models apart")
+        for reading in readings:
+            calibration = reading["calibration"]
+            lines.append(
+                f"     {Path(reading['model']).name} calibration: threshold "
+                f"{calibration['threshold']:.5f} "
+                f"({'within' if reading['within_calibration'] else 'outside'}); held out: "
+                f"false rejects {_rate(calibration['false_reject'])}, false accepts "
+                f"{_rate(calibration['false_accept_models'])} of other models' images and "
+                f"{_rate(calibration['false_accept_non_generated'])} of non-generated ones; "
+                f"own ranked first {calibration['ranked_first']:.0%}"
+            )
     for group in result["indistinguishable"]:
         lines.append("cannot tell these apart: same VAE: " + ", ".join(group))
     lines.append(
-        f"ranking accuracy on the calibration generations: {result['ranking_accuracy']:.0%}"
+        f"held-out generations: own VAE ranked first {result['ranking_accuracy']:.0%}, "
+        f"attributed to their model {result['held_out_accuracy']:.0%}; held-out non-generated "
+        f"images accepted {result['non_generated_accepted']:.0%}"
     )
+    lines += [f"warning: {w}" for w in result["warnings"]]
     lines += [f"verdict: {result['verdict']}", f"limit: {result['limits']}"]
     return lines
+
+
+def _rate(rate: dict | None) -> str:
+    """`errors/count (rate, ≤ upper bound)`; "—" when nothing could be measured."""
+    if rate is None:
+        return "— (no other VAE)"
+    return f"{rate['errors']}/{rate['count']} ({rate['rate']:.0%}, 95% ≤ {rate['upper95']:.0%})"

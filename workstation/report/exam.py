@@ -343,6 +343,8 @@ def _prompts(ctx: Context, results: dict) -> list[Flowable]:
 
 
 def _attribute(ctx: Context, results: dict) -> list[Flowable]:
+    """The ranking, a group of models with one VAE sharing its place, and each model's held-out
+    error rates (a record from before the held-out split shows its in-sample rates)."""
     ranking = [r for r in results.get("ranking") or [] if isinstance(r, dict)]
     rows = [
         _head(
@@ -353,22 +355,24 @@ def _attribute(ctx: Context, results: dict) -> list[Flowable]:
             "exam_col_threshold",
             "exam_col_within",
             "exam_col_fnr",
+            "exam_col_fa_models",
             "exam_col_fpr",
             "exam_col_first",
         )
     ]
     for number, reading in enumerate(ranking[:MAX_ROWS], start=1):
-        calibration = (
-            reading.get("calibration") if isinstance(reading.get("calibration"), dict) else {}
-        )
+        calibration = pl.get(reading, "calibration")
+        calibration = calibration if isinstance(calibration, dict) else {}
         within = reading.get("within_calibration")
+        group = pl.number(reading.get("group"))
         rows.append(
             [
-                ctx.cell(str(number)),
+                ctx.cell(pl.show(reading.get("place", number))),
                 [
                     ctx.cell(Path(pl.show(reading.get("model"))).name),
                     ctx.mono(pl.show(reading.get("sha256"))[:16]),
-                ],
+                ]
+                + ([ctx.cell(ctx.t("exam_vae_group", group=int(group)))] if group else []),
                 ctx.cell(_num(reading.get("distance"))),
                 ctx.cell(_num(calibration.get("threshold"))),
                 ctx.cell(
@@ -376,16 +380,57 @@ def _attribute(ctx: Context, results: dict) -> list[Flowable]:
                     if not isinstance(within, bool)
                     else ctx.t("exam_yes" if within else "exam_no")
                 ),
-                ctx.cell(_num(calibration.get("false_negative_rate"), "{:.2f}")),
-                ctx.cell(_num(calibration.get("false_positive_rate"), "{:.2f}")),
+                _rate_cell(ctx, calibration, "false_reject", "false_negative_rate"),
+                _rate_cell(ctx, calibration, "false_accept_models", None),
+                _rate_cell(ctx, calibration, "false_accept_non_generated", "false_positive_rate"),
                 ctx.cell(_num(calibration.get("ranked_first"), "{:.2f}")),
             ]
         )
     story: list[Flowable] = [ctx.p(ctx.t("exam_ranking_table"), ctx.styles.h3)]
     if len(rows) > 1:
-        story.append(table(rows, [34, FRAME_WIDTH - 394, 60, 60, 60, 60, 60, 60]))
+        story.append(table(rows, [30, FRAME_WIDTH - 378, 48, 48, 42, 60, 60, 60, 60]))
+    settings = ranking[0].get("calibration") if ranking else None
+    if isinstance(settings, dict) and isinstance(settings.get("held_out_seeds"), list):
+        story.append(
+            ctx.p(
+                ctx.t(
+                    "exam_held_out_note",
+                    fit=", ".join(pl.show(s) for s in settings.get("fit_seeds") or []),
+                    held=", ".join(pl.show(s) for s in settings["held_out_seeds"]),
+                    real=len(results.get("held_out_real_images") or []),
+                ),
+                ctx.styles.small,
+            )
+        )
+    if pl.number(results.get("held_out_accuracy")) is not None:
+        story.append(
+            ctx.p(
+                ctx.t(
+                    "exam_held_out_summary",
+                    first=_num(results.get("ranking_accuracy"), "{:.2f}"),
+                    attributed=_num(results.get("held_out_accuracy"), "{:.2f}"),
+                    accepted=_num(results.get("non_generated_accepted"), "{:.2f}"),
+                ),
+                ctx.styles.small,
+            )
+        )
     for group in results.get("indistinguishable") or []:
         if isinstance(group, list) and group:
             models = ", ".join(Path(pl.show(m)).name for m in group)
-            story.append(ctx.p(ctx.t("exam_indistinguishable", models=models), ctx.styles.small))
+            story.append(ctx.p(ctx.t("exam_indistinguishable", models=models), ctx.styles.warning))
     return story
+
+
+def _rate_cell(ctx: Context, calibration: dict, key: str, old: str | None) -> Any:
+    """A held-out rate as `rate (errors/count)` over `≤ upper bound`; a record from before the
+    held-out split gives its in-sample rate under `old`."""
+    measured = calibration.get(key)
+    if isinstance(measured, dict):
+        text = (
+            f"{_num(measured.get('rate'), '{:.2f}')} "
+            f"({pl.show(measured.get('errors'))}/{pl.show(measured.get('count'))})"
+        )
+        return [ctx.cell(text), ctx.cell(f"≤ {_num(measured.get('upper95'), '{:.2f}')}")]
+    if old is not None and old in calibration:
+        return ctx.cell(_num(calibration.get(old), "{:.2f}"))
+    return ctx.cell("—")

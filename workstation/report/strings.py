@@ -808,7 +808,7 @@ EN: dict[str, str] = {
     "exam_limit_attribute": (
         "Limit: the ranking is only among the local models examined; an image from a model not "
         "examined may still fall within a model's calibration, and the error rates are measured "
-        "on the calibration images themselves."
+        "on a few held-out images only (see their upper bounds)."
     ),
     "exam_works_table": "Works: score, p-value and effect size per method",
     "exam_controls_table": "Controls: scores per method",
@@ -836,12 +836,30 @@ EN: dict[str, str] = {
     "exam_col_model": "Model",
     "exam_col_distance": "Distance",
     "exam_col_threshold": "Threshold",
-    "exam_col_fnr": "False negatives",
-    "exam_col_fpr": "False positives",
+    "exam_col_fnr": "False rejects (held out)",
+    "exam_col_fa_models": "False accepts: other models",
+    "exam_col_fpr": "False accepts: non-generated",
     "exam_col_first": "Ranked first",
     "exam_col_within": "Within calibration",
     "exam_ranking_table": "Ranking of local models (lower distance = closer)",
-    "exam_indistinguishable": "Cannot be told apart (identical VAE): {models}",
+    "exam_indistinguishable": (
+        "Cannot be told apart by this method: {models} load identical VAE tensors (same SHA-256), "
+        "so every image reconstructs the same through each; they share one place in the ranking."
+    ),
+    "exam_vae_group": "VAE group {group}",
+    "exam_held_out_note": (
+        "Each model's threshold is fitted on its own generations with seeds {fit}, the other "
+        "models' generations with those seeds and synthetic non-generated images; its error rates "
+        "are measured on generations with seeds {held} and {real} non-generated images, none used "
+        "for any threshold. An image is attributed to a model when its VAE ranks first and the "
+        "distance is within the threshold; a rate is shown with its errors/count and the "
+        "one-sided 95 % upper bound (Clopper–Pearson)."
+    ),
+    "exam_held_out_summary": (
+        "Held-out generations whose own VAE ranked first: {first}; attributed to their model: "
+        "{attributed}. Held-out non-generated images accepted by the first-ranked model: "
+        "{accepted}."
+    ),
     "exam_yes": "yes",
     "exam_no": "no",
     "exam_seconds": "Run time",
@@ -1853,7 +1871,7 @@ ZH: dict[str, str] = {
     ),
     "exam_limit_attribute": (
         "局限：排序仅在所检验的本地模型之间进行；出自未检验模型的图像仍可能落入某一模型的校准范围，"
-        "且错误率是在校准图像本身上测得的。"
+        "且错误率仅在少量留出图像上测得（见其上限）。"
     ),
     "exam_works_table": "作品：各方法的分数、p 值和效应量",
     "exam_controls_table": "对照：各方法的分数",
@@ -1881,12 +1899,27 @@ ZH: dict[str, str] = {
     "exam_col_model": "模型",
     "exam_col_distance": "距离",
     "exam_col_threshold": "阈值",
-    "exam_col_fnr": "漏报率",
-    "exam_col_fpr": "误报率",
+    "exam_col_fnr": "误拒率（留出）",
+    "exam_col_fa_models": "误认率：其他模型",
+    "exam_col_fpr": "误认率：非生成图像",
     "exam_col_first": "排名第一的比例",
     "exam_col_within": "在校准范围内",
     "exam_ranking_table": "本地模型排序（距离越小越接近）",
-    "exam_indistinguishable": "无法区分（VAE 相同）：{models}",
+    "exam_indistinguishable": (
+        "此方法无法区分：{models} 载入的 VAE 张量完全相同（SHA-256 相同），任何图像经它们重建的"
+        "结果都一样；它们在排序中并列同一名次。"
+    ),
+    "exam_vae_group": "VAE 组 {group}",
+    "exam_held_out_note": (
+        "每个模型的阈值以其自身种子为 {fit} 的生成图像、其他模型以相同种子生成的图像和合成的非生成"
+        "图像拟合；其错误率在种子为 {held} 的生成图像和 {real} 张非生成图像上测得，这些图像均未用于"
+        "任何阈值。当某模型的 VAE 排名第一且距离在其阈值以内时，图像即归于该模型；每个比率均给出"
+        "错误数/总数及单侧 95 % 上限（Clopper–Pearson）。"
+    ),
+    "exam_held_out_summary": (
+        "留出的生成图像中，自身 VAE 排名第一的比例：{first}；归于其模型的比例：{attributed}。"
+        "留出的非生成图像被排名第一的模型接受的比例：{accepted}。"
+    ),
     "exam_yes": "是",
     "exam_no": "否",
     "exam_seconds": "运行时间",
