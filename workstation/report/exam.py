@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable
 from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
+from workstation.report.exam_validation import validation
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, EvidenceImage, fit, table
 from workstation.report.plots import plot_scores
 
@@ -58,7 +59,10 @@ def exam(ctx: Context, record: Record) -> list[Flowable]:
     elif method == "attribute":
         story += _attribute(ctx, results)
 
-    # 3. The limit, in every output.
+    # 3. The methods' own measured error rates, where membership is known.
+    story += validation(ctx, method)
+
+    # 4. The limit, in every output.
     limit = "exam_limit_attribute" if method == "attribute" else "exam_limit"
     story.append(ctx.p(ctx.t(limit), ctx.styles.warning))
     return story

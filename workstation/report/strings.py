@@ -874,6 +874,29 @@ EN: dict[str, str] = {
     "exam_short_loss": "loss",
     "exam_short_pia": "PIA",
     "exam_short_sima": "SimA",
+    "exam_validation_intro": (
+        "How these methods performed where the answer is known: the workstation's own "
+        "benchmark (measured {measured}, on the CPU). These figures are from the workstation's "
+        "small models, where training membership is known; they are not error rates of the "
+        "model examined here."
+    ),
+    "exam_validation_lab": (
+        "Over-fitting lab models (full fine-tunes of the bundled model on 1, 5, 50 or 500 "
+        "synthetic works): ROC AUC / true-positive rate at 1 % false-positive rate, training "
+        "works against unseen works of the same kind."
+    ),
+    "exam_validation_size": "Training works",
+    "exam_validation_images": "Members / unseen",
+    "exam_validation_reversed": "AUC, reversed reading",
+    "exam_validation_lora": (
+        "LoRAs trained with the bundled model: how often a work the LoRA was trained on had "
+        "p ≤ 0.02 among {controls} controls, and how often a work it was not trained on had "
+        "p > 0.1."
+    ),
+    "exam_validation_method": "Method",
+    "exam_validation_one_work": "Trained on the work: p ≤ 0.02",
+    "exam_validation_other_works": "Not trained on it: p > 0.1",
+    "exam_validation_median_p": "Median p",
     "exam_reference_generic": "the shipped generic prompts",
     "exam_reference_batch": "the batch itself",
     "recorded_by": "recorded {time} UTC by {actor}",
@@ -1934,6 +1957,25 @@ ZH: dict[str, str] = {
     "exam_short_loss": "损失",
     "exam_short_pia": "PIA",
     "exam_short_sima": "SimA",
+    "exam_validation_intro": (
+        "这些方法在答案已知时的表现：本工作站自身的基准测试（{measured} 在 CPU 上测得）。"
+        "这些数字来自本工作站的小模型，其训练成员身份已知；它们不是此处所检验模型的错误率。"
+    ),
+    "exam_validation_lab": (
+        "过拟合实验室模型（在 1、5、50 或 500 件合成作品上对内置模型整体微调）："
+        "ROC AUC / 假阳性率 1 % 时的真阳性率，训练作品对比同类未见作品。"
+    ),
+    "exam_validation_size": "训练作品数",
+    "exam_validation_images": "成员 / 未见",
+    "exam_validation_reversed": "AUC（反向读法）",
+    "exam_validation_lora": (
+        "以内置模型训练的 LoRA：以该作品训练的 LoRA 在 {controls} 件对照作品中得到 p ≤ 0.02 "
+        "的次数，以及未以该作品训练的 LoRA 得到 p > 0.1 的次数。"
+    ),
+    "exam_validation_method": "方法",
+    "exam_validation_one_work": "以该作品训练：p ≤ 0.02",
+    "exam_validation_other_works": "未以该作品训练：p > 0.1",
+    "exam_validation_median_p": "p 中位数",
     "exam_reference_generic": "随附的通用提示词",
     "exam_reference_batch": "本批提示词自身",
     "recorded_by": "由 {actor} 于 {time} UTC 记录",
