@@ -1,5 +1,6 @@
-"""EXTRACTION ATTEMPT for a LoRA: generate toward what it added (FineXtract, 2024), cluster the
-images, pair each cluster's medoid with its nearest work in the case.
+"""EXTRACTION ATTEMPT for a LoRA: generate toward what it added (FineXtract, Wu, Zhang & Wu,
+2024; the guidance is in analysis/model_exam/extract.py), cluster the images, pair each
+cluster's medoid with its nearest work in the case.
 
     front end → app.exam_extract.extract → the model loaded, the LoRA switched on and off per
               step → analysis.model_exam.extract (generate, cluster, nearest by pHash)
@@ -36,7 +37,7 @@ class ExtractRequest:
     count: int = option(8, help="images generated (seeds SEED .. SEED+COUNT-1)")
     seed: int = option(0, help="the first seed (recorded)")
     steps: int = option(10, help="DDIM steps")
-    scale: float = option(3.0, help="λ: extrapolation from the base toward the LoRA")
+    scale: float = option(3.0, help="w' = 1/λ: guidance from the base toward the LoRA (FineXtract)")
     clusters: int = option(2, help="clusters of the generated images")
     prompt: str = option("", help="the LoRA's conditioning (e.g. its trigger word)")
     size: int | None = option(None, help="pixels (default: the model's native size)")

@@ -48,7 +48,8 @@ def cmd_exam_extract(args: argparse.Namespace) -> int:
         ]
         lines.append(
             f"seeds {settings['seeds'][0]}..{settings['seeds'][-1]}, {settings['steps']} DDIM "
-            f"steps, λ {settings['scale']}, {settings['size']} px"
+            f"steps, w' {settings['scale']} (λ {settings.get('lambda', '—')}), "
+            f"{settings['size']} px"
         )
         lines.append(f"  {result['description']}")
         for row in result["clusters"]:

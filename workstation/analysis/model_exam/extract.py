@@ -1,18 +1,30 @@
 """Extraction attempt for a LoRA / fine-tune: generate toward what the fine-tune added.
 
-FineXtract (Wang et al., 2024, "Revealing the Unseen: Guiding Personalized Diffusion Models to
-Expose Training Data") treats a fine-tune as having shifted the base model's distribution toward
-its few training images, and extrapolates that shift at sampling time. Per DDIM step, with the
-base model eps_base and the fine-tuned model (base + LoRA) eps_ft,
+FineXtract (Wu, Zhang & Wu, 2024, "Revealing the Unseen: Guiding Personalized Diffusion Models
+to Expose Training Data", arXiv 2410.03039; ICML 2025 as "Leveraging Model Guidance to Extract
+Training Data from Personalized Diffusion Models"), section 4, model guidance. The paper
+approximates the fine-tuned model's learned distribution as a geometric interpolation between
+the pretrained model's and the fine-tuning data's,
 
-    eps_hat(x_t, t) = eps_base(x_t, t, ∅) + λ · (eps_ft(x_t, t, c) − eps_base(x_t, t, ∅))
+    p_θ'(x) ∝ p_θ(x)^(1−λ) · q(x)^λ,   0 < λ ≤ 1,
 
-λ = 1 is plain sampling from the fine-tune with prompt c; λ > 1 pushes past it, away from the
-base, toward what the fine-tune learnt (the paper's model guidance; default λ = 3). The images
-generated from recorded seeds are then clustered (seeded k-means on downsampled grey pixels),
-and each cluster's medoid — the generated image nearest its centre — is the extraction
-candidate. Candidates are compared with works by perceptual-hash distance
-(analysis/hashes.py, pHash: 64 bits, Hamming distance).
+so the data distribution is an extrapolation, q(x) ∝ p_θ'(x)^(1/λ) · p_θ(x)^(1−1/λ), whose
+score is that of the pretrained model plus w' = 1/λ times the difference. For a text-conditional
+fine-tune with training caption c the guided noise at each step is
+
+    ε̃(x_t, t) = ε_θ(x_t, t, ∅) + w' · (ε_θ'(x_t, t, c) − ε_θ(x_t, t, ∅))
+
+with ε_θ the base model given the empty caption and ε_θ' the fine-tune (base + LoRA) given c:
+the base's unconditional prediction stands in for classifier-free guidance's, so one scale does
+both. w' = 1 is plain sampling from the fine-tune; w' > 1 pushes past it, away from the base,
+toward what the fine-tune learnt. Here `scale` is w' (default 3, i.e. λ = 1/3, recorded with
+the run); the paper's small correction term on ε_θ(x_t, t, ∅) is left at 0; DDIM, η = 0.
+
+The paper then clusters the generations and keeps the image at the centre of each dense group
+as the extraction. Here, more simply: seeded k-means (k-means++ start) on 16×16 grey
+thumbnails, and each cluster's medoid (the member nearest its centre) is its candidate.
+Candidates are compared with works by perceptual-hash distance (analysis/hashes.py, pHash: 64
+bits, Hamming distance), where the paper uses SSCD copy-detection features.
 
 Every draw uses a seeded CPU `torch.Generator` and numpy `default_rng(seed)`, so a run is
 bit-for-bit the same on the same device, dtype and thread count. SD 1.x / 2.x models only
@@ -31,9 +43,9 @@ from workstation.core.errors import InputError
 from workstation.engine.runtime import Runtime
 
 METHOD = (
-    "FineXtract-style model-guidance extrapolation (Wang et al., 2024): eps = eps_base(x_t, ∅) "
-    "+ λ·(eps_lora(x_t, c) − eps_base(x_t, ∅)) per DDIM step; seeded k-means on 16×16 grey "
-    "pixels; each cluster's medoid paired with its nearest work by pHash Hamming distance."
+    "FineXtract model guidance (Wu, Zhang & Wu, 2024, arXiv 2410.03039): ε = ε_base(x_t, ∅) "
+    "+ w'·(ε_lora(x_t, c) − ε_base(x_t, ∅)) per DDIM step, w' = 1/λ; seeded k-means on 16×16 "
+    "grey pixels; each cluster's medoid paired with its nearest work by pHash Hamming distance."
 )
 LIMITS = (
     "An extracted image close to a work is evidence that the fine-tune can reproduce it; no "
@@ -49,7 +61,7 @@ class ExtractSettings:
     count: int = 8  # images generated
     seed: int = 0  # first seed; image i uses seed + i
     steps: int = 10  # DDIM steps
-    scale: float = 3.0  # λ, the extrapolation toward the fine-tune
+    scale: float = 3.0  # w' = 1/λ, the extrapolation toward the fine-tune
     clusters: int = 2
     prompt: str = ""
     size: int | None = None  # pixels; None: the model's native size
@@ -61,6 +73,8 @@ class ExtractSettings:
             raise InputError("steps must be at least 1")
         if self.clusters < 1:
             raise InputError("clusters must be at least 1")
+        if not self.scale > 0:
+            raise InputError("the guidance scale w' must be above 0")
 
     @property
     def seeds(self) -> list[int]:
@@ -204,6 +218,7 @@ def settings_record(settings: ExtractSettings) -> dict:
     return {
         **asdict(settings),
         "seeds": settings.seeds,
+        "lambda": round(1 / settings.scale, 6),
         "generator": "torch CPU",
         "sampler": "DDIM",
         "thumbnail": THUMB,

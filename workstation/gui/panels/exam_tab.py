@@ -39,12 +39,14 @@ from PySide6.QtWidgets import (
 
 from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
 from workstation.app.exam_attribute import AttributeRequest, attribute
+from workstation.app.exam_extract import ExtractRequest, extract
 from workstation.app.exam_prompts import PromptScreenRequest, screen
 from workstation.core.case import Record
 from workstation.core.errors import InputError
 from workstation.core.progress import ProgressEvent
 from workstation.core.records import Exam
 from workstation.gui.jobs import Job, JobRunner
+from workstation.gui.panels.exam_extract_form import ExtractResults, extract_request
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.case_job_form import CaseJobForm
 from workstation.gui.widgets.record_list import RecordList
@@ -121,6 +123,13 @@ class ExamForm(CaseJobForm):
             self.tr("Which model made this image: the one ticked work, through each model's VAE"),
             "attribute",
         )
+        self.test.addItem(
+            self.tr(
+                "Extraction attempt: generate from the base toward the LoRA (FineXtract), "
+                "cluster, and pair each centre with the nearest work in the case"
+            ),
+            "extract",
+        )
         self.model = QLineEdit()
         self.model.setObjectName("examModel")
         self.model.setToolTip(
@@ -165,6 +174,13 @@ class ExamForm(CaseJobForm):
         self.timesteps.setRange(1, 1000)
         self.timesteps.setValue(defaults.timesteps)
         self.timesteps.setToolTip(self.tr("Timesteps of the loss test"))
+        self.count = QSpinBox()
+        self.count.setObjectName("examCount")
+        self.count.setRange(1, 1024)
+        self.count.setValue(ExtractRequest.count)
+        self.count.setToolTip(
+            self.tr("Extraction: images generated, seeds Seed … Seed + Images − 1")
+        )
 
         self.run_button = QPushButton(self.tr("Run"))
         self.run_button.setObjectName("runExam")
@@ -192,6 +208,7 @@ class ExamForm(CaseJobForm):
         form.addRow(self.tr("Flag against"), self.reference)
         form.addRow(self.tr("Seed"), self.seed)
         form.addRow(self.tr("Timesteps"), self.timesteps)
+        form.addRow(self.tr("Images"), self.count)
         form.addRow(buttons)
         form.addRow(self.status)
 
@@ -265,12 +282,18 @@ class ExamForm(CaseJobForm):
                 else self.tr("Open a case to examine a model; its results are stored there.")
             )
 
-    def request(self) -> MembershipRequest | PromptScreenRequest | AttributeRequest:
+    def request(
+        self,
+    ) -> MembershipRequest | PromptScreenRequest | AttributeRequest | ExtractRequest:
         """The form as the use case's request; InputError when no model is named."""
         model = self.model.text().strip()
         if not model:
             raise InputError("no model: name the model examined")
         lora = self.lora.text().strip()
+        if self.test.currentData() == "extract":
+            return extract_request(
+                model, lora, self.prompts.toPlainText(), self.count.value(), self.seed.value()
+            )
         if self.test.currentData() == "attribute":
             images = self.works.paths()
             if len(images) != 1:
@@ -309,7 +332,9 @@ class ExamForm(CaseJobForm):
         except InputError as error:
             self._failed(str(error), False)
             return None
-        if isinstance(request, AttributeRequest):
+        if isinstance(request, ExtractRequest):
+            use = extract
+        elif isinstance(request, AttributeRequest):
             use = attribute
         elif isinstance(request, PromptScreenRequest):
             use = screen
@@ -327,6 +352,7 @@ class ExamTab(QWidget):
         super().__init__(parent)
         self.session = session
         self.form = ExamForm(session, runner)
+        self.extract = ExtractResults(session, self)
         self.records = RecordList()
         self.records.setObjectName("examList")
         self.form.finished.connect(self.records.select)
@@ -397,6 +423,7 @@ class ExamTab(QWidget):
             "set": self.tr("set test"),
             "prompts": self.tr("prompt screen"),
             "attribute": self.tr("attribution"),
+            "extract": self.tr("extraction"),
         }
         return self.tr("#{id}  {method}  {model}  ({time})").format(
             id=record.id,
@@ -418,6 +445,8 @@ class ExamTab(QWidget):
             self._prompts(results)
         elif body.method == "attribute":
             self._attribute(results)
+        elif body.method == "extract":
+            self.summary.setText(self.extract.fill(self.table, item.data(Qt.ItemDataRole.UserRole)))
         else:  # a method this version has no table for: its numbers are in the report
             self._fill([], [])
             self.summary.setText(
