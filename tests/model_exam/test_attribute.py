@@ -88,6 +88,11 @@ def test_threshold_on_fixed_values():
     assert fit_threshold([0.1, 0.2, 0.3], [0.15, 0.5, 0.6]) == pytest.approx(0.4)
     # own generations all worse than the negatives: nothing reads as this model's
     assert fit_threshold([0.5, 0.6], [0.1, 0.2]) < 0.1
+    # None: another VAE ranks the image first, so no threshold makes it this model's; an own
+    # image so is a reject whatever the threshold, a negative never a false accept
+    assert fit_threshold([0.1, None], [0.2, None]) == pytest.approx(0.15)
+    assert fit_threshold([0.1, 0.2], [None, None], [0.3, None]) == pytest.approx(0.25)
+    assert fit_threshold([None], [None]) == 0.0
     # an empty class (no other VAE examined) is left out, not counted as perfect
     assert fit_threshold([0.1, 0.2], [], [0.3, 0.4]) == fit_threshold([0.1, 0.2], [0.3, 0.4])
 

@@ -14,7 +14,7 @@ Each model is calibrated on its own generations, with fixed recorded seeds, spli
   fit       its first `generated` generations, the other models' fit generations and `real`
             non-generated images (synthetic 1/f images, plus half of any the examiner gives):
             the threshold (distance at or below: reads as this model's) with the lowest mean of
-            its three error rates on them;
+            the attribution rule's three error rates on them (below);
   held out  `held_out` more generations per model and as many more non-generated images, none
             used for any threshold: the error rates stated beside the ranking. An image is
             *attributed* to a model when that model's VAE ranks first (the minimum) and its
@@ -114,9 +114,10 @@ class Calibration:
     threshold: float  # at or below: within this model's calibration (fitted on the fit images)
     fit_seeds: tuple[int, ...]  # its own generations the threshold was fitted on
     held_out_seeds: tuple[int, ...]  # its own generations the error rates were measured on
-    own: tuple[float, ...]  # distances of the fit generations through its VAE
-    other_models: tuple[float, ...]  # other VAEs' fit generations through its VAE
-    non_generated: tuple[float, ...]  # fit non-generated images through its VAE
+    # the fit images' distances through its VAE, None where another VAE ranks the image first
+    own: tuple[float | None, ...]  # its own fit generations
+    other_models: tuple[float | None, ...]  # the fit generations of models with another VAE
+    non_generated: tuple[float | None, ...]  # the fit non-generated images
     # measured on held-out images, for the rule "its VAE ranks first and within the threshold":
     false_reject: Rate  # its own generations not attributed to it
     false_accept_models: Rate | None  # other VAEs' generations attributed to it (None: no other)
@@ -248,13 +249,23 @@ def photo_like(size: int, seed: int) -> Image.Image:
     return Image.fromarray(np.round(mixed * 255).astype(np.uint8))
 
 
-def fit_threshold(own: Sequence[float], *negatives: Sequence[float]) -> float:
+def fit_threshold(own: Sequence[float | None], *negatives: Sequence[float | None]) -> float:
     """The threshold (distance at or below: this model's) with the lowest mean of its error
     rates on these values: own images above it, and each non-empty class of negatives at or
-    below it. Candidates lie midway between neighbouring values; ties go to the lowest."""
-    own_a = np.asarray(own, dtype=np.float64)
-    classes = [np.asarray(n, dtype=np.float64) for n in negatives if len(n)]
+    below it. None stands for an image another VAE ranks first: under the attribution rule it
+    is never this model's, so it counts as a reject among the own images and as no false accept
+    among the negatives, whatever the threshold. Candidates lie midway between neighbouring
+    values; ties go to the lowest."""
+
+    def array(values: Sequence[float | None]) -> np.ndarray:
+        return np.array([np.inf if v is None else v for v in values], dtype=np.float64)
+
+    own_a = array(own)
+    classes = [array(n) for n in negatives if len(n)]
     values = np.unique(np.concatenate([own_a, *classes]))
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return 0.0  # every image ranks another VAE first: no threshold makes one this model's
     candidates = [values[0] - 1e-12, *((values[:-1] + values[1:]) / 2), values[-1]]
     best: tuple[float, float] | None = None
     for threshold in candidates:
@@ -444,13 +455,24 @@ def calibrate(
             real_held_d[key] = through(vae, [im for _, im in held_real])
             run.report(number + 1, len(vaes), f"reconstruction through VAE {number + 1}")
 
-    # 3. Per model: the threshold from the fit images, the error rates on those held out. Each
-    #    held-out image is taken as its distance through every VAE.
+    # 3. Per model: the threshold from the fit images, the error rates on those held out, both
+    #    for the attribution rule (its VAE first, within the threshold). Each image is taken as
+    #    its distance through every VAE.
     def generation(m: int, i: int) -> dict[str, float]:
         return {key: held_d[key][m][i] for key in vaes}
 
     def non_generated(i: int) -> dict[str, float]:
         return {key: real_held_d[key][i] for key in vaes}
+
+    def fit_generation(m: int, i: int) -> dict[str, float]:
+        return {key: fit_d[key][m][i] for key in vaes}
+
+    def fit_non_generated(i: int) -> dict[str, float]:
+        return {key: real_fit_d[key][i] for key in vaes}
+
+    def ruled(distances: dict[str, float], key: str) -> float | None:
+        """A fit image's distance through VAE `key`; None when another VAE ranks it first."""
+        return distances[key] if first_group(distances) == key else None
 
     calibrations: dict[str, Calibration] = {}
     own_first: list[bool] = []
@@ -458,9 +480,12 @@ def calibrate(
     for m, entry in enumerate(loaded):
         key = entry.vae_sha256
         others = [k for k, other in enumerate(loaded) if other.vae_sha256 != key]
-        own = fit_d[key][m]
-        other_fit = [d for k in others for d in fit_d[key][k]]
-        threshold = fit_threshold(own, other_fit, real_fit_d[key])
+        own = [ruled(fit_generation(m, i), key) for i in range(settings.generated)]
+        other_fit = [
+            ruled(fit_generation(k, i), key) for k in others for i in range(settings.generated)
+        ]
+        real_fit = [ruled(fit_non_generated(i), key) for i in range(len(fit_real))]
+        threshold = fit_threshold(own, other_fit, real_fit)
         own_held = [generation(m, i) for i in range(settings.held_out)]
         other_held = [generation(k, i) for k in others for i in range(settings.held_out)]
         real_held = [non_generated(i) for i in range(len(held_real))]
@@ -473,7 +498,7 @@ def calibrate(
             held_seeds,
             tuple(own),
             tuple(other_fit),
-            tuple(real_fit_d[key]),
+            tuple(real_fit),
             reject,
             accept_models,
             accept_real,
