@@ -7,6 +7,8 @@ examined, the numbers as tables, and the limit every result is stated with.
     prompts:    per prompt the noise magnitude, robust z, flag and the tokens that carry it
     attribute:  the local models ranked by reconstruction distance with their calibration's
                 threshold and error rates; models with identical VAEs named together
+    extract:    the clusters of generated images, each centre beside its nearest case work
+                (report/exam_extract.py)
 
 The limit is the report's own sentence in the report's language (the record holds it in
 English); a missing key or an odd type shows as "—", never stops the report.
@@ -22,6 +24,7 @@ from reportlab.platypus import Flowable
 from workstation.core.case import Artifact, Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
+from workstation.report.exam_extract import extract
 from workstation.report.exam_validation import validation
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, EvidenceImage, fit, table
 from workstation.report.plots import plot_scores
@@ -32,6 +35,7 @@ _DESCRIPTION = {
     "set": "exam_set",
     "prompts": "exam_prompts",
     "attribute": "exam_attribute",
+    "extract": "exam_extract",
 }
 
 
@@ -58,12 +62,16 @@ def exam(ctx: Context, record: Record) -> list[Flowable]:
         story += _prompts(ctx, results)
     elif method == "attribute":
         story += _attribute(ctx, results)
+    elif method == "extract":
+        story += extract(ctx, record)
 
     # 3. The methods' own measured error rates, where membership is known.
     story += validation(ctx, method)
 
     # 4. The limit, in every output.
-    limit = "exam_limit_attribute" if method == "attribute" else "exam_limit"
+    limit = {"attribute": "exam_limit_attribute", "extract": "exam_limit_extract"}.get(
+        method, "exam_limit"
+    )
     story.append(ctx.p(ctx.t(limit), ctx.styles.warning))
     return story
 

@@ -899,6 +899,46 @@ EN: dict[str, str] = {
     "exam_validation_median_p": "Median p",
     "exam_reference_generic": "the shipped generic prompts",
     "exam_reference_batch": "the batch itself",
+    "exam_kind_extract": "extraction attempt",
+    "exam_extract": (
+        "Extraction attempt (FineXtract: Wu, Zhang & Wu, 2024, arXiv 2410.03039, model "
+        "guidance): images are generated with the noise prediction extrapolated from the base "
+        "model toward the LoRA, ε = ε_base(x_t, ∅) + w'·(ε_LoRA(x_t, c) − ε_base(x_t, ∅)), "
+        "where w' = 1/λ and λ is the share of the fine-tuning data in the LoRA's learnt "
+        "distribution; the images are clustered (seeded k-means on 16×16 grey thumbnails) and "
+        "each cluster's centre image is paired with the nearest reference work in the case."
+    ),
+    "exam_extract_settings": (
+        "w' = {scale} (λ = {lam}); {count} images, seeds {first}–{last}; {steps} DDIM steps; "
+        "{clusters} clusters; {size} px"
+    ),
+    "exam_extract_prompt": "Prompt (the LoRA's caption)",
+    "exam_extract_empty": "none (empty caption)",
+    "exam_extract_table": "Clusters and the nearest of the case's {works} reference works",
+    "exam_col_cluster": "Cluster",
+    "exam_col_images": "Images",
+    "exam_col_centre": "Centre",
+    "exam_col_spread": "Spread",
+    "exam_col_nearest": "Nearest work",
+    "exam_col_metric": "Metric",
+    "exam_metric_phash": "pHash (Hamming)",
+    "exam_extract_metric_note": (
+        "Distance: the Hamming distance between the two images' 64-bit perceptual hashes (pHash, "
+        "analysis/hashes.py): 0 = the same hash; two unrelated images differ in about 32 bits."
+    ),
+    "exam_extract_seed": "seed {seed}",
+    "exam_extract_no_work": "no reference work in the case",
+    "exam_extract_centre": "Cluster {cluster}: centre image, seed {seed}",
+    "exam_extract_nearest": "Nearest work: {work}, pHash distance {distance} / 64",
+    "exam_limit_extract": (
+        "Limit: an extracted image close to a work is evidence that the LoRA can reproduce it; "
+        "no close image is not proof of absence (few images, a small w', or a LoRA that learnt "
+        "a style rather than a work). The nearest work is chosen only among the case's reference "
+        "works, by one metric. Single-image membership signals on large pretrained base models "
+        "are not reliable (CopyMark, 2024); they are strong on fine-tunes, LoRAs and small "
+        "training sets."
+    ),
+    "machine_extraction_seed": "extraction seed {seed}",
     "recorded_by": "recorded {time} UTC by {actor}",
     "amendments_heading": "{letter}. Corrections (amendments) and their history",
     "amendments_intro": (
@@ -1978,6 +2018,44 @@ ZH: dict[str, str] = {
     "exam_validation_median_p": "p 中位数",
     "exam_reference_generic": "随附的通用提示词",
     "exam_reference_batch": "本批提示词自身",
+    "exam_kind_extract": "训练数据提取尝试",
+    "exam_extract": (
+        "训练数据提取尝试（FineXtract：Wu、Zhang 与 Wu，2024，arXiv 2410.03039，"
+        "模型引导）：生成图像时，噪声预测从基础模型向 LoRA 方向外推，"
+        "ε = ε_base(x_t, ∅) + w'·(ε_LoRA(x_t, c) − ε_base(x_t, ∅))，其中 w' = 1/λ，"
+        "λ 为微调数据在 LoRA 所学分布中所占的比重；生成的图像经聚类（在 16×16 灰度缩略图上"
+        "以设定种子的 k-means），每个簇的中心图像与案件中最接近的参考作品配对。"
+    ),
+    "exam_extract_settings": (
+        "w' = {scale}（λ = {lam}）；{count} 张图像，种子 {first}–{last}；DDIM {steps} 步；"
+        "{clusters} 个簇；{size} 像素"
+    ),
+    "exam_extract_prompt": "提示词（LoRA 的训练标注）",
+    "exam_extract_empty": "无（空标注）",
+    "exam_extract_table": "各簇及案件中 {works} 件参考作品里最接近者",
+    "exam_col_cluster": "簇",
+    "exam_col_images": "图像数",
+    "exam_col_centre": "中心",
+    "exam_col_spread": "离散度",
+    "exam_col_nearest": "最接近的作品",
+    "exam_col_metric": "度量",
+    "exam_metric_phash": "pHash（汉明距离）",
+    "exam_extract_metric_note": (
+        "距离：两幅图像 64 位感知哈希（pHash，analysis/hashes.py）之间的汉明距离：0 = 哈希相同；"
+        "两幅无关图像约有 32 位不同。"
+    ),
+    "exam_extract_seed": "种子 {seed}",
+    "exam_extract_no_work": "案件中没有参考作品",
+    "exam_extract_centre": "簇 {cluster}：中心图像，种子 {seed}",
+    "exam_extract_nearest": "最接近的作品：{work}，pHash 距离 {distance} / 64",
+    "exam_limit_extract": (
+        "局限：提取出的图像与某件作品接近，说明该 LoRA 能够复现该作品；"
+        "没有接近的图像并不能证明其不存在（图像数量少、w' 较小，或 LoRA 学到的是风格而非"
+        "具体作品）。最接近的作品仅在案件的参考作品中、按一种度量选出。"
+        "对大型预训练基础模型进行的单图像成员推断信号并不可靠（CopyMark，2024）；"
+        "对微调模型、LoRA 和小训练集则效果很强。"
+    ),
+    "machine_extraction_seed": "提取，种子 {seed}",
     "recorded_by": "由 {actor} 于 {time} UTC 记录",
     "amendments_heading": "{letter}. 更正记录及其历史",
     "amendments_intro": (
