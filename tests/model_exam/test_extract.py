@@ -33,6 +33,9 @@ def test_bit_for_bit_repeatable_and_the_lora_matters(tiny_model: Path, tiny_lora
     assert all(np.array_equal(a, b) for a, b in zip(first.images, again.images, strict=True))
     assert first.result["clusters"] == again.result["clusters"]
     assert first.result["settings"]["seeds"] == [0, 1, 2, 3]
+    # w' = 3 is the paper's 1/λ: λ = 1/3 is recorded with it
+    assert first.result["settings"]["scale"] == 3.0
+    assert first.result["settings"]["lambda"] == pytest.approx(1 / 3, abs=1e-6)
     seeds = sorted(s for row in first.result["clusters"] for s in row["members"])
     assert seeds == [0, 1, 2, 3]
     weaker = extract(_request(tiny_model, tiny_lora, scale=1.0), None, _runtime())
@@ -88,6 +91,9 @@ def test_bad_inputs_one_line_and_case_unchanged(
         extract(_request(tiny_model, None))
     with pytest.raises(InputError, match="count must be at least 1"):
         ExtractSettings(count=0)
+    for scale in (0.0, -1.0, float("nan")):
+        with pytest.raises(InputError, match="guidance scale"):
+            ExtractSettings(scale=scale)
     before = sorted(p.name for p in (case_dir / "objects").rglob("*"))
     base = ["exam", "extract", "--model", str(tiny_model), "--case", str(case_dir)]
     assert main([*base, "--lora", str(tiny_lora), "--count", "0"]) == 2
