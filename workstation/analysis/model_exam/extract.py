@@ -49,7 +49,8 @@ METHOD = (
 )
 LIMITS = (
     "An extracted image close to a work is evidence that the fine-tune can reproduce it; no "
-    "close image is not proof of absence (few samples, small λ, or a LoRA that learnt a style). "
+    "close image is not proof of absence (few samples, a small w', or a LoRA that learnt a "
+    "style). "
     "Single-image membership signals on large pretrained base models are not reliable "
     "(CopyMark, 2024); they are strong on fine-tunes, LoRAs and small training sets."
 )

@@ -75,6 +75,7 @@ class ExtractResults(QObject):
             )
             if near:
                 self._icon(work, near.get("artifact_id"))
+                work.setToolTip(work.text())
             distance = QTableWidgetItem(f"{near['phash_distance']} / 64" if near else "—")
             distance.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             cells = (
@@ -94,7 +95,7 @@ class ExtractResults(QObject):
         ).format(
             count=len(settings.get("seeds", [])),
             scale=settings.get("scale", "—"),
-            lam=settings.get("lambda", "—"),
+            lam=f"{settings['lambda']:.3g}" if "lambda" in settings else "—",
             steps=settings.get("steps", "—"),
             works=results.get("works_compared", 0),
         )

@@ -124,10 +124,7 @@ class ExamForm(CaseJobForm):
             "attribute",
         )
         self.test.addItem(
-            self.tr(
-                "Extraction attempt: generate from the base toward the LoRA (FineXtract), "
-                "cluster, and pair each centre with the nearest work in the case"
-            ),
+            self.tr("Extraction attempt: generate toward the LoRA, pair with the case's works"),
             "extract",
         )
         self.model = QLineEdit()
