@@ -400,7 +400,7 @@ def _attribute(ctx: Context, results: dict) -> list[Flowable]:
         )
     story: list[Flowable] = [ctx.p(ctx.t("exam_ranking_table"), ctx.styles.h3)]
     if len(rows) > 1:
-        story.append(table(rows, [30, FRAME_WIDTH - 378, 48, 48, 42, 60, 60, 60, 60]))
+        story.append(table(rows, [28, FRAME_WIDTH - 384, 44, 44, 50, 58, 58, 58, 44]))
     settings = ranking[0].get("calibration") if ranking else None
     if isinstance(settings, dict) and isinstance(settings.get("held_out_seeds"), list):
         story.append(
