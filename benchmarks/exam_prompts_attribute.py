@@ -1,26 +1,19 @@
-"""Measured: the memorised-prompt screen and VAE attribution on local models (CPU, one thread).
+"""Measured: the memorised-prompt screen on local models (CPU, one thread).
 
 1. Prompt screen: LoRAs trained on one captioned work each with the bundled demo model (as the
    over-fitting tests do); per LoRA, the training caption against the other captions of the same
    synthetic distribution: ROC AUC of the magnitude with the LoRA (Wen et al.'s reading: higher =
    memorised) and of the change the LoRA makes to it (with − without), in both directions.
-2. Attribution: the demo model and two tiny random-VAE models; images each generated (seeds the
-   calibration does not use) and non-generated images (synthetic 1/f images and drawn scenes):
-   top-1 accuracy on the generated, and how many non-generated images the top model's
-   calibration would accept.
 
-    .venv/bin/python benchmarks/exam_prompts_attribute.py [--trials 3] [--images 3]
+(VAE attribution has its own benchmark: benchmarks/exam_attribute.py.)
+
+    .venv/bin/python benchmarks/exam_prompts_attribute.py [--trials 3]
 
 Measured 2026-11-30 (2 shared cores, WORKSTATION_THREADS=1, about 4 minutes):
   prompt screen: AUC of the magnitude with the LoRA 0.303, of the change 0.172 — below chance:
   on these small models a LoRA fitted to one caption *lowers* that caption's text-conditional
   magnitude at the first step (change −1.86, −1.03, −1.06; the reverse reading has AUC 0.828).
   Wen et al.'s signal is not reproduced at this scale; 0.10 s per prompt (4 seeds, 64 px).
-  attribution: generated images ranked to their model 8/9 (one tiny-random-VAE image went to
-  the demo model, whose trained VAE reconstructs everything better); non-generated images
-  accepted by the top model's calibration 3/6 (the 3 drawn scenes, which the demo VAE was
-  trained on; none of the 3 synthetic 1/f images); calibration ranking accuracy 1.000;
-  14.3 s per image, calibration of three models included.
 """
 
 from __future__ import annotations
@@ -90,81 +83,12 @@ def prompt_screen(trials: int, root: Path) -> None:
     print(f"  cost: {screen_seconds / len(captions):.2f} s per prompt (4 seeds, 1 step, 64 px)")
 
 
-def attribution(images: int, root: Path) -> None:
-    from workstation.analysis.model_exam.attribute import (
-        CalibrationSettings,
-        attribute,
-        photo_like,
-    )
-    from workstation.core.params import GenerationParams
-    from workstation.engine.demo_model import DEMO_NAME
-    from workstation.engine.generate import txt2img
-    from workstation.engine.loading import load_model
-    from workstation.engine.runtime import Runtime
-    from workstation.engine.synthetic_shapes import write_dataset
-    from workstation.engine.tiny import build_tiny_model
-    from workstation.paths import MODELS_DIR
-
-    models = [
-        MODELS_DIR / DEMO_NAME,
-        build_tiny_model(root / "tiny-a", seed=0),
-        build_tiny_model(root / "tiny-b", seed=10),
-    ]
-    runtime = Runtime(threads=1, deterministic=True)
-    cases: list[tuple[Path, str | None]] = []
-    for model_path in models:
-        model = load_model(model_path, device="cpu")
-        for index in range(images):
-            params = GenerationParams(
-                model=str(model_path),
-                prompt="a red circle on a blue background",
-                seed=500 + index,
-                steps=10,
-                width=64,
-                height=64,
-                sampler="Euler",
-            )
-            out = root / f"{Path(model_path).name}-{index}.png"
-            txt2img(model, params, runtime=runtime, decode_steps=()).image.save(out)
-            cases.append((out, str(model_path)))
-    for index in range(images):
-        out = root / f"photo-{index}.png"
-        photo_like(64, seed=50 + index).save(out)
-        cases.append((out, None))
-    scenes = sorted(write_dataset(root / "scenes", images, seed=77, kind="scene").glob("*.png"))
-    cases += [(path, None) for path in scenes]
-    settings = CalibrationSettings(generated=4, real=4, size=64, steps=10)
-    correct = generated = accepted = real = 0
-    clock = time.perf_counter()
-    for path, truth in cases:
-        result = attribute(path, models, settings, runtime=runtime, device="cpu")
-        top = result.ranking[0]
-        if truth is None:
-            real += 1
-            accepted += top.within_calibration
-        else:
-            generated += 1
-            correct += top.model == truth
-        print(
-            f"{path.name}: top {Path(top.model).name} ({top.distance:.4f}, "
-            f"{'within' if top.within_calibration else 'outside'} calibration)"
-        )
-    seconds = (time.perf_counter() - clock) / len(cases)
-    print(f"attribution over {len(models)} models (demo, two tiny random-VAE models):")
-    print(f"  generated images ranked to their model: {correct}/{generated}")
-    print(f"  non-generated images the top model's calibration accepts: {accepted}/{real}")
-    print(f"  ranking accuracy on the calibration generations: {result.ranking_accuracy:.3f}")
-    print(f"  cost: {seconds:.1f} s per image (calibration included)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=3)
-    parser.add_argument("--images", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="exam-bench-") as scratch:
         prompt_screen(args.trials, Path(scratch))
-        attribution(args.images, Path(scratch))
 
 
 if __name__ == "__main__":
