@@ -691,6 +691,10 @@ The full report was written to the log.</source>
         <translation>图像出自哪个模型：所勾选的那一件作品，经各模型的 VAE 重建</translation>
     </message>
     <message>
+        <source>Extraction attempt: generate toward the LoRA, pair with the case&apos;s works</source>
+        <translation>提取尝试：向 LoRA 方向生成，并与案件中的作品配对</translation>
+    </message>
+    <message>
         <source>The model examined (checkpoint file or diffusers folder); for the attribution, a folder of models or one model</source>
         <translation>受检模型（检查点文件或 diffusers 文件夹）；用于模型溯源时，为一个模型文件夹或单个模型</translation>
     </message>
@@ -739,6 +743,10 @@ The full report was written to the log.</source>
         <translation>损失检验的时间步数</translation>
     </message>
     <message>
+        <source>Extraction: images generated, seeds Seed … Seed + Images − 1</source>
+        <translation>提取：生成的图像数，种子为 种子 … 种子 + 图像数 − 1</translation>
+    </message>
+    <message>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -785,6 +793,10 @@ The full report was written to the log.</source>
     <message>
         <source>Timesteps</source>
         <translation>时间步</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -850,6 +862,10 @@ The full report was written to the log.</source>
     <message>
         <source>attribution</source>
         <translation>模型溯源</translation>
+    </message>
+    <message>
+        <source>extraction</source>
+        <translation>提取</translation>
     </message>
     <message>
         <source>#{id}  {method}  {model}  ({time})</source>
@@ -944,20 +960,67 @@ The full report was written to the log.</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <source>False negatives</source>
-        <translation>漏报率</translation>
+        <source>False rejects</source>
+        <translation>误拒</translation>
     </message>
     <message>
-        <source>False positives</source>
-        <translation>误报率</translation>
+        <source>False accepts: non-generated</source>
+        <translation>误认：非生成图像</translation>
+    </message>
+    <message>
+        <source>False accepts: other models</source>
+        <translation>误认：其他模型</translation>
+    </message>
+    <message>
+        <source>Place (VAE group)</source>
+        <translation>名次（VAE 组）</translation>
+    </message>
+    <message>
+        <source>Error rates on held-out images not used for the thresholds: rate (errors/count, one-sided 95% upper bound).</source>
+        <translation>错误率在未用于阈值的留出图像上测得：比率（错误数/总数，单侧 95% 上限）。</translation>
+    </message>
+    <message>
+        <source>Cannot be told apart by this method (identical VAE): {models}.</source>
+        <translation>此方法无法区分（VAE 完全相同）：{models}。</translation>
     </message>
     <message>
         <source>Ranked by reconstruction distance, closest first.</source>
         <translation>按重建距离排序，最接近的在前。</translation>
     </message>
+</context>
+<context>
+    <name>ExtractResults</name>
     <message>
-        <source>Cannot be told apart (identical VAE): {models}.</source>
-        <translation>无法区分（VAE 相同）：{models}。</translation>
+        <source>Centre</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+    <message>
+        <source>Seeds</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Nearest work</source>
+        <translation>最接近的作品</translation>
+    </message>
+    <message>
+        <source>pHash distance</source>
+        <translation>pHash 距离</translation>
+    </message>
+    <message>
+        <source>seed {seed}</source>
+        <translation>种子 {seed}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Extraction: {count} images, w&apos; = {scale} (λ = {lam}), {steps} DDIM steps; each cluster&apos;s centre beside the nearest of {works} reference works in the case (pHash distance: 0 = same, 32 ≈ unrelated).</source>
+        <translation>提取：{count} 张图像，w&apos; = {scale}（λ = {lam}），DDIM {steps} 步；每个簇的中心与案件中 {works} 件参考作品里最接近者并列（pHash 距离：0 = 相同，32 ≈ 无关）。</translation>
     </message>
 </context>
 <context>
