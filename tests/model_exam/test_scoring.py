@@ -37,6 +37,27 @@ def test_compared_and_deltas():
     assert scoring.deltas([{"loss": 0.25}], [{"loss": 1.0}]) == [{"loss": -0.75}]
 
 
+def test_adjusted_change_finds_the_work_the_plain_delta_hides():
+    # Controls: the LoRA takes every score to its square root, so it lowers high base scores
+    # most; the work lost more than the controls' line says, but less than the worst controls.
+    bases = [1.0, 2.0, 4.0, 8.0, 16.0]
+    controls_base = [{"sima": b} for b in bases]
+    controls_lora = [{"sima": math.sqrt(b)} for b in bases]
+    works_base, works_lora = [{"sima": 2.0}, {"sima": 4.0}], [{"sima": 1.2}, {"sima": 2.0}]
+    plain = scoring.compared(
+        scoring.deltas(works_lora, works_base), scoring.deltas(controls_lora, controls_base)
+    )
+    assert plain[0]["rank"]["sima"] == 4  # Δ -0.8 against 0, -0.59, -2, -5.2, -12
+    works, controls = scoring.adjusted_changes(works_lora, works_base, controls_lora, controls_base)
+    assert works[0]["sima"] == pytest.approx(math.log(1.2) - 0.5 * math.log(2.0))
+    assert works[1]["sima"] == pytest.approx(0, abs=1e-12)  # on the line
+    assert all(c["sima"] == pytest.approx(0, abs=1e-12) for c in controls)  # leave-one-out fits
+    adjusted = scoring.compared(works, controls)
+    assert adjusted[0]["rank"]["sima"] == 1 and adjusted[0]["p_value"]["sima"] == 1 / 6
+    with pytest.raises(ValueError):
+        scoring.adjusted_changes(works_lora, works_base, controls_lora[:2], controls_base[:2])
+
+
 def test_minimum_n_is_where_one_labelling_in_c_2n_n_reaches_alpha():
     assert 1 / math.comb(4, 2) > 0.05 >= 1 / math.comb(6, 3)
     assert scoring.minimum_n(0.05) == 3

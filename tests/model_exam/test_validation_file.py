@@ -49,6 +49,8 @@ def test_lora_rank_counts_fit_the_repeats(validation):
         ("other_works", ("p_gt_0_1",)),
         ("one_work_delta", ("ranked_first", "p_le_0_02")),
         ("other_works_delta", ("p_gt_0_1",)),
+        ("one_work_adjusted", ("ranked_first", "p_le_0_02")),
+        ("other_works_adjusted", ("p_gt_0_1",)),
     ):
         assert set(rank[case]) == set(METHODS), case
         for method in METHODS:
