@@ -15,6 +15,8 @@ training-set size n, in a temporary folder deleted afterwards. For each model:
    TPR at 1 % FPR: the threshold lets through floor(0.01 × held-out) held-out scenes, so with
    50 held-out it allows none: the TPR is the share of members scoring below every held-out
    scene ("TPR at FPR 0"), and its FPR resolution is 1/50 = 2 %, not 1 %.
+   The same members and held-out scenes are scored on the demo model itself too (before the
+   fine-tune: "base_model"), which says what the test gives on a model that never saw them.
 2. The memorised-prompt screen (analysis/model_exam/prompts.py, 4 seeds, first step, 64 px,
    reference = the batch, no token attribution): the members' captions against captions of the
    held-out scenes that no training scene has (duplicates dropped). AUC in Wen et al.'s reading
@@ -35,8 +37,9 @@ states scored). The prompt screen: per prompt, 4 seeds × 2 calls (conditional a
 first step. Assumed GPU: an A100 (312 TFLOP/s dense fp16 peak) at 40 % of peak, fp16, batch
 one work at a time; model loading, image decoding and Python overhead not counted.
 
-Measured 2026-11-30 (2 shared CPU cores under load from other jobs, WORKSTATION_THREADS=1,
-nice 5, the defaults above; 19.4 min in all). Members vs 50 held-out scenes:
+Measured 2026-11-30 (2 shared CPU cores, WORKSTATION_THREADS=1, nice 5, the defaults above;
+9.1 min in all, 19.4 min in an earlier run while other jobs loaded the machine; every AUC the
+same, bit for bit, in both runs). Members vs 50 held-out scenes:
 
     size members  loss AUC/TPR@FPR0  PIA AUC/TPR@FPR0  SimA AUC/TPR@FPR0  prompts AUC (reversed)
        1       1     1.000 / 1.00      0.960 / 0.00      1.000 / 1.00     0.000 (1.000)
@@ -44,6 +47,9 @@ nice 5, the defaults above; 19.4 min in all). Members vs 50 held-out scenes:
       50      50     0.913 / 0.64      0.617 / 0.00      0.990 / 0.94     0.477 (0.523)
      500      50     0.522 / 0.00      0.485 / 0.00      0.634 / 0.06     0.468 (0.533)
 
+The same test on the demo model itself, before the fine-tune ("base_model" in the file), is at
+or below chance for the same members: loss 0.30 / 0.21 / 0.49 / 0.50, PIA 0.38 / 0.62 / 0.51 /
+0.44, SimA 0.10 / 0.19 / 0.45 / 0.48 (sizes 1 / 5 / 50 / 500): the signal is the fine-tune's.
 The target at 1 and 5 works (AUC >= 0.95) holds for the timestep loss and SimA; PIA reaches
 0.96 / 0.89. At 500 works the tests are near chance (SimA 0.63), as the issue expected. "TPR at
 1 % FPR" is at FPR 0 here (50 held-out: the threshold lets none through), resolution 2 %; with
@@ -51,8 +57,9 @@ one member (size 1) the TPR is 0 or 1. The prompt screen does not separate train
 Wen et al.'s reading; at size 1 the training caption has the *lowest* magnitude of 51 (AUC 0,
 reversed 1), as benchmarks/exam_prompts_attribute.py found for one-caption LoRAs, and from 5
 works on it is near chance either way.
-Cost, one thread, on the 500-work model (the machine loaded): loss 0.086 s, SimA 0.037 s,
-PIA 0.033 s per work (VAE encoding included); the screen 0.17 s per prompt (4 seeds).
+Cost, one thread, on the 500-work model: loss 0.035 s, SimA 0.015 s, PIA 0.024 s per work
+(VAE encoding included; 0.086 / 0.037 / 0.033 s in the loaded run); the screen 0.077 s per
+prompt (4 seeds); training 112..122 s per model (600 steps).
 On paper (A100 at 40 % of fp16 peak): SD 1.5 — a UNet call 0.80 TFLOP, a VAE encoding 1.12
 TFLOP; loss 0.060 s, PIA 0.022 s, SimA 0.015 s per work, the screen 0.052 s per prompt;
 SDXL — 6.76 TFLOP per call, 4.88 TFLOP per encoding; loss 0.47 s, PIA 0.15 s, SimA 0.093 s per
@@ -70,6 +77,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -231,6 +239,7 @@ def main() -> int:
     runtime = Runtime(threads=1, deterministic=True)
     print(f"lab: {args.steps} steps, batch {lab.batch_size}, sizes {sizes}", flush=True)
     rows, cost = [], {}
+    base_holder = ModelHolder()  # the demo model itself: the same test before fine-tuning
     clock_all = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="exam-lab-") as scratch:
         root = Path(scratch)
@@ -242,6 +251,9 @@ def main() -> int:
         )
         data = read_captioned_folder(scenes)
         components = load_components(demo)
+        resolution = components["unet"].config.sample_size * 2 ** (
+            len(components["vae"].config.block_out_channels) - 1
+        )  # as the lab computes it (64 px for the demo model)
         for size in sizes:
             clock = time.perf_counter()
             # 1. The lab's model for this size.
@@ -252,7 +264,7 @@ def main() -> int:
                 learning_rate=lab.learning_rate,
                 warmup_steps=min(50, args.steps // 10),
                 seed=lab.seed,
-                resolution=64,
+                resolution=resolution,
                 checkpoint_every=0,
                 init_unet=lab.init,
                 noise_offset=lab.noise_offset,
@@ -271,14 +283,17 @@ def main() -> int:
             holder = ModelHolder()
             request = MembershipRequest(model=out, works=tuple(members), controls=tuple(held))
             result = membership(request, None, runtime, holder).result
-            methods = {}
+            before = replace(request, model=demo)
+            base = membership(before, None, runtime, base_holder).result
+            methods, base_methods = {}, {}
             for method in result["methods"]:
-                ins = [work["scores"][method] for work in result["works"]]
-                outs = [control["scores"][method] for control in result["controls"]]
-                methods[method] = {
-                    "auc": round(auc(ins, outs), 4),
-                    "tpr_at_1pct_fpr": round(tpr_at_fpr(ins, outs), 4),
-                }
+                for scored, into in ((result, methods), (base, base_methods)):
+                    ins = [work["scores"][method] for work in scored["works"]]
+                    outs = [control["scores"][method] for control in scored["controls"]]
+                    into[method] = {
+                        "auc": round(auc(ins, outs), 4),
+                        "tpr_at_1pct_fpr": round(tpr_at_fpr(ins, outs), 4),
+                    }
 
             # 3. The prompt screen: training captions against novel ones.
             known = {caption(scenes / name) for name in subset.files}
@@ -307,6 +322,7 @@ def main() -> int:
                         "training_captions": len(trained_captions),
                         "novel_captions": len(novel),
                     },
+                    "base_model": base_methods,
                     "train_steps": args.steps,
                     "final_loss": round(trained.losses[-1], 5) if trained.losses else None,
                     "train_seconds": round(train_seconds, 1),
