@@ -900,6 +900,10 @@ The full report was written to the log.</source>
         <translation>LoRA Δ 的 p 值</translation>
     </message>
     <message>
+        <source>Adjusted Δ p-value</source>
+        <translation>校正后 Δ 的 p 值</translation>
+    </message>
+    <message>
         <source>Works: {works}; controls: {controls}. Lower score = more member-like; p-value = (1 + controls scoring at most the work) / (1 + controls).</source>
         <translation>作品 {works} 件；对照 {controls} 件。分数越低越像训练成员；p 值 =（1 + 分数不高于该作品的对照数）/（1 + 对照数）。</translation>
     </message>

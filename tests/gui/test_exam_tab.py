@@ -91,7 +91,8 @@ def test_a_membership_test_runs_is_shown_and_stored(qtbot, window, exam, sample_
             f"{score:.4g}",
             f"{work['p_value'][method]:.3f}",
             f"{work['effect_size'][method]:.2f}",
-            "—",
+            "—",  # no LoRA: no Δ
+            "—",  # and no adjusted Δ
         ]
         for work in results["works"]
         for method, score in work["scores"].items()

@@ -56,6 +56,20 @@ def test_lora_delta_is_the_change_from_scale_zero(tiny_model, tiny_lora, scenes3
         assert delta == pytest.approx(work["scores"][method] - work["base_scores"][method])
     assert set(work["delta"]) == {"scores", "p_value", "effect_size", "rank"}
     assert with_lora["loras"][0]["sha256"] and with_lora["loras"][0]["base_scale"] == 0.0
+    # The change adjusted for the base: the controls' leave-one-out line, the works' on all.
+    from workstation.analysis.model_exam.scoring import adjusted_changes
+
+    works, controls = with_lora["works"], with_lora["controls"]
+    expected_w, expected_c = adjusted_changes(
+        [w["scores"] for w in works],
+        [w["base_scores"] for w in works],
+        [c["scores"] for c in controls],
+        [c["base_scores"] for c in controls],
+    )
+    assert [w["adjusted"]["scores"] for w in works] == expected_w
+    assert [c["adjusted"]["scores"] for c in controls] == expected_c
+    assert set(work["adjusted"]) == {"scores", "p_value", "effect_size", "rank"}
+    assert "adjusted" not in plain["works"][0]  # no LoRA, no change to adjust
 
 
 def test_exam_record_is_stored_with_its_inputs_and_the_case_verifies(

@@ -92,3 +92,26 @@ def test_a_flow_model_is_refused_in_one_line(tmp_path):
         check_model(model, "membership tests")
     message = str(refused.value)
     assert "\n" not in message and "sd3" in message and "flow-matching" in message
+
+
+@pytest.mark.parametrize("kind", ["sdxl", "v_prediction"])
+def test_membership_runs_end_to_end_on_sdxl_and_v_models(kind, v_model, scenes32, tmp_path):
+    import math
+
+    from workstation.app.exam import MembershipRequest, membership
+    from workstation.engine.runtime import Runtime
+
+    if kind == "sdxl":
+        model = build_tiny_model(tmp_path / "xl", "diffusers", architecture="tiny-sdxl")
+    else:
+        model = v_model
+    request = MembershipRequest(
+        model=model, works=(scenes32[0],), controls=tuple(scenes32[1:5]), timesteps=2
+    )
+    first = membership(request, None, Runtime(threads=1)).result
+    again = membership(request, None, Runtime(threads=1)).result
+    assert first["model"]["family"] == ("sdxl" if kind == "sdxl" else "sd1")
+    scores = first["works"][0]["scores"]
+    assert set(scores) == {"loss", "pia", "sima"}
+    assert all(math.isfinite(value) and value > 0 for value in scores.values())
+    assert first["works"] == again["works"]  # bit for bit on the same device

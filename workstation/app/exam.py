@@ -118,6 +118,7 @@ def membership(
             works, deltas_w, scoring.compared(deltas_w, deltas_c), strict=True
         ):
             work["delta"] = {"scores": delta, **row}
+        _adjusted(works, controls)
     return _finish("membership", run, {"works": works, "controls": controls}, writer)
 
 
@@ -153,6 +154,29 @@ def set_test(
     results = {**outcome, "works_scored": works, "controls_scored": controls}
     run["settings"].update(alpha=request.alpha, permutations=request.permutations)
     return _finish("set", run, results, writer)
+
+
+def _adjusted(works: list[dict], controls: list[dict]) -> None:
+    """The LoRA's change adjusted for how the base model treats each image (scoring's
+    `adjusted_changes`): the statistic benchmarks/exam_lora_rank.py found most reliable for
+    base + LoRA. Left out with fewer than 3 controls or a score that is not positive."""
+    from workstation.analysis.model_exam import scoring
+
+    values = [image[key] for image in works + controls for key in ("scores", "base_scores")]
+    if len(controls) < 3 or any(v <= 0 for scores in values for v in scores.values()):
+        return
+    adjusted_w, adjusted_c = scoring.adjusted_changes(
+        _scores(works),
+        _scores(works, "base_scores"),
+        _scores(controls),
+        _scores(controls, "base_scores"),
+    )
+    for image, adjusted in zip(controls, adjusted_c, strict=True):
+        image["adjusted"] = {"scores": adjusted}
+    for work, adjusted, row in zip(
+        works, adjusted_w, scoring.compared(adjusted_w, adjusted_c), strict=True
+    ):
+        work["adjusted"] = {"scores": adjusted, **row}
 
 
 def _scores(images: list[dict], key: str = "scores") -> list[dict[str, float]]:

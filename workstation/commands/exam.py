@@ -93,6 +93,13 @@ def _membership_lines(result: dict) -> list[str]:
                 f"  {method:5} Δ with LoRA {change:+.6f}  p_value {delta['p_value'][method]:.4f}  "
                 f"effect_size {_number(delta['effect_size'][method])}"
             )
+        adjusted = work.get("adjusted")
+        for method, change in (adjusted or {}).get("scores", {}).items():
+            lines.append(
+                f"  {method:5} Δ adjusted for the base {change:+.6f}  "
+                f"p_value {adjusted['p_value'][method]:.4f}  "
+                f"effect_size {_number(adjusted['effect_size'][method])}"
+            )
     lines += ["", f"controls: {len(result['controls'])}", f"limit: {result['limit']}"]
     return lines
 

@@ -175,7 +175,12 @@ def _membership(ctx: Context, results: dict, names: dict[str, str]) -> list[Flow
     controls = [c for c in results.get("controls") or [] if isinstance(c, dict)]
     story: list[Flowable] = []
     widths = [FRAME_WIDTH - 330, 70, 70, 70, 70, 50]
-    for title, key in (("exam_works_table", None), ("exam_delta_table", "delta")):
+    tables = (
+        ("exam_works_table", None),
+        ("exam_delta_table", "delta"),
+        ("exam_adjusted_table", "adjusted"),
+    )
+    for title, key in tables:
         rows = [
             _head(
                 ctx,

@@ -52,7 +52,12 @@ def validation(ctx: Context, method: str, data: dict[str, Any] | None = None) ->
             ]
             for row in lab
         ]
-        head = _head(ctx, ctx.t("exam_validation_size"), "AUC", ctx.t("exam_validation_reversed"))
+        head = _head(
+            ctx,
+            ctx.t("exam_validation_size"),
+            ctx.t("exam_validation_auc"),
+            ctx.t("exam_validation_reversed"),
+        )
         story += [table([head, *rows], _widths(0.3, 0.35, 0.35)), Spacer(1, 6)]
         return story
 
@@ -82,27 +87,32 @@ def validation(ctx: Context, method: str, data: dict[str, Any] | None = None) ->
 
 
 def _lora_rank(ctx: Context, rank: Any) -> list[Flowable]:
+    """Per statistic (the score with the LoRA, its plain change, its change adjusted for the
+    base) and method: how often the trained-on work had p ≤ 0.02, and the other LoRA's p > 0.1."""
     if not isinstance(rank, dict):
         return []
-    one = rank.get("one_work") if isinstance(rank.get("one_work"), dict) else {}
-    other = rank.get("other_works") if isinstance(rank.get("other_works"), dict) else {}
     rows = []
-    for name in sorted(set(one) | set(other)):
-        first = one.get(name) if isinstance(one.get(name), dict) else {}
-        second = other.get(name) if isinstance(other.get(name), dict) else {}
-        label = name.removeprefix("delta_")
-        shown = ctx.t(f"exam_short_{label}") if ctx.has(f"exam_short_{label}") else label
-        if name.startswith("delta_"):
-            shown = f"Δ {shown}"
-        rows.append(
-            [
-                ctx.cell(shown),
-                ctx.cell(f"{pl.show(first.get('p_le_0_02'))} / {pl.show(rank.get('repeats'))}"),
-                ctx.cell(_num(first.get("median_p"))),
-                ctx.cell(f"{pl.show(second.get('p_gt_0_1'))} / {pl.show(rank.get('repeats'))}"),
-                ctx.cell(_num(second.get("median_p"))),
-            ]
-        )
+    repeats = pl.show(rank.get("repeats"))
+    for suffix, statistic in (("", None), ("_delta", "Δ"), ("_adjusted", "adjusted")):
+        one = rank.get(f"one_work{suffix}")
+        other = rank.get(f"other_works{suffix}")
+        one = one if isinstance(one, dict) else {}
+        other = other if isinstance(other, dict) else {}
+        for name in [m for m in _MEMBERSHIP if m in one or m in other]:
+            first = one.get(name) if isinstance(one.get(name), dict) else {}
+            second = other.get(name) if isinstance(other.get(name), dict) else {}
+            shown = ctx.t(f"exam_short_{name}")
+            if statistic is not None:
+                shown = ctx.t(f"exam_validation_stat_{statistic.replace('Δ', 'delta')}", m=shown)
+            rows.append(
+                [
+                    ctx.cell(shown),
+                    ctx.cell(f"{pl.show(first.get('p_le_0_02'))} / {repeats}"),
+                    ctx.cell(_num(first.get("median_p"))),
+                    ctx.cell(f"{pl.show(second.get('p_gt_0_1'))} / {repeats}"),
+                    ctx.cell(_num(second.get("median_p"))),
+                ]
+            )
     if not rows:
         return []
     head = _head(
@@ -115,7 +125,7 @@ def _lora_rank(ctx: Context, rank: Any) -> list[Flowable]:
     )
     return [
         ctx.p(ctx.t("exam_validation_lora", controls=pl.show(rank.get("controls")))),
-        table([head, *rows], _widths(0.2, 0.22, 0.18, 0.22, 0.18)),
+        table([head, *rows], _widths(0.28, 0.2, 0.14, 0.24, 0.14)),
         Spacer(1, 6),
     ]
 

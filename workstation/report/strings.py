@@ -813,6 +813,11 @@ EN: dict[str, str] = {
     "exam_works_table": "Works: score, p-value and effect size per method",
     "exam_controls_table": "Controls: scores per method",
     "exam_delta_table": "The LoRA's change (Δ score, with the LoRA minus without)",
+    "exam_adjusted_table": (
+        "The LoRA's change adjusted for the base model: log score with the LoRA less the line "
+        "the controls follow against their base scores (each control scored against a line "
+        "through the others)"
+    ),
     "exam_col_work": "Work",
     "exam_col_control": "Control",
     "exam_col_method": "Method",
@@ -888,6 +893,9 @@ EN: dict[str, str] = {
     "exam_validation_size": "Training works",
     "exam_validation_images": "Members / unseen",
     "exam_validation_reversed": "AUC, reversed reading",
+    "exam_validation_auc": "AUC",
+    "exam_validation_stat_delta": "{m}, Δ with the LoRA",
+    "exam_validation_stat_adjusted": "{m}, Δ adjusted for the base",
     "exam_validation_lora": (
         "LoRAs trained with the bundled model: how often a work the LoRA was trained on had "
         "p ≤ 0.02 among {controls} controls, and how often a work it was not trained on had "
@@ -1939,6 +1947,10 @@ ZH: dict[str, str] = {
     "exam_works_table": "作品：各方法的分数、p 值和效应量",
     "exam_controls_table": "对照：各方法的分数",
     "exam_delta_table": "LoRA 带来的变化（Δ 分数，加 LoRA 减去不加）",
+    "exam_adjusted_table": (
+        "按基础模型校正后的 LoRA 变化：加 LoRA 后的对数分数减去对照作品（相对其基础模型分数）"
+        "所拟合的直线（每件对照以其余对照拟合的直线计算）"
+    ),
     "exam_col_work": "作品",
     "exam_col_control": "对照",
     "exam_col_method": "方法",
@@ -2003,11 +2015,14 @@ ZH: dict[str, str] = {
     ),
     "exam_validation_lab": (
         "过拟合实验室模型（在 1、5、50 或 500 件合成作品上对内置模型整体微调）："
-        "ROC AUC / 假阳性率 1 % 时的真阳性率，训练作品对比同类未见作品。"
+        "ROC 曲线下面积（AUC）/ 假阳性率 1 % 时的真阳性率，训练作品对比同类未见作品。"
     ),
     "exam_validation_size": "训练作品数",
     "exam_validation_images": "成员 / 未见",
     "exam_validation_reversed": "AUC（反向读法）",
+    "exam_validation_auc": "AUC（常规读法）",
+    "exam_validation_stat_delta": "{m}，LoRA 带来的 Δ",
+    "exam_validation_stat_adjusted": "{m}，按基础模型校正的 Δ",
     "exam_validation_lora": (
         "以内置模型训练的 LoRA：以该作品训练的 LoRA 在 {controls} 件对照作品中得到 p ≤ 0.02 "
         "的次数，以及未以该作品训练的 LoRA 得到 p > 0.1 的次数。"

@@ -17,7 +17,8 @@ UNet eps_theta(x_t, t, c) with the conditioning c of the empty prompt (or the wo
 Every score is lower = more member-like. The timesteps of "loss" and their noises are drawn from
 the recorded seed with a seeded CPU `torch.Generator`, the same draws for every work (so works
 differ only by what the model does with them), and a run is bit-for-bit the same on the same
-device, dtype and thread count.
+device, dtype and thread count. SD 1.x, SD 2.x (epsilon or v-prediction, read back as ε) and
+SDXL UNets are examined through one noise prediction (noise_prediction.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from workstation.analysis.model_exam import noise_prediction
 from workstation.core.errors import InputError
 
 METHODS = ("loss", "pia", "sima")
@@ -34,7 +36,6 @@ METHOD_NAMES = {
     "pia": "PIA, proximal initialisation (Kong et al., ICLR 2024)",
     "sima": "SimA, single-query noise-prediction norm (Rao et al., TMLR 2025)",
 }
-FAMILIES = ("sd1", "sd2")  # UNet families whose conditioning is the text encoder's states alone
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,8 @@ class Scored:
 
 
 def check_model(model: Any) -> None:
-    """Refuse, in one line, a model these methods do not handle yet."""
-    family = model.family.name
-    if family not in FAMILIES:
-        raise InputError(
-            f"membership tests handle SD 1.x/2.x-type UNet models for now, not {family}"
-        )
-    if model.prediction_type != "epsilon":
-        raise InputError(
-            f"membership tests need a noise-predicting (epsilon) model, not {model.prediction_type}"
-        )
+    """Refuse, in one line, a model these methods do not handle (noise_prediction.py says which)."""
+    noise_prediction.check_model(model, "membership tests")
 
 
 def latent_shape(model: Any, width: int, height: int) -> tuple[int, int, int]:
@@ -126,21 +119,27 @@ def score_images(
     import torch
 
     pipe = model.pipe
-    unet, vae = pipe.unet, pipe.vae
-    device, dtype = unet.device, unet.dtype
+    vae, device = pipe.vae, pipe.unet.device
     abar = _alphas_cumprod(pipe.scheduler).to(torch.float64)
-    contexts: dict[str, Any] = {}
+    contexts: dict[tuple[str, int, int], noise_prediction.Condition] = {}
     scored = []
     with torch.inference_mode():
         for index, (image, prompt) in enumerate(zip(images, prompts, strict=True)):
             if on_image is not None:
                 on_image(index)
-            if prompt not in contexts:
-                contexts[prompt] = pipe.encode_prompt(prompt, device, 1, False)[0]
+            height, width = image.rgb.shape[:2]
+            key = (prompt, width, height)
+            if key not in contexts:
+                contexts[key] = noise_prediction.encode_condition(model, prompt, width, height)
             pixels = torch.tensor(image.rgb).permute(2, 0, 1)[None].float() / 127.5 - 1
             latent = vae.encode(pixels.to(device, vae.dtype)).latent_dist.mean
             x0 = (latent * vae.config.scaling_factor).float().cpu()
-            scores = _scores(unet, x0, contexts[prompt], probe, abar, device, dtype)
+            condition = contexts[key]
+
+            def eps(x: Any, t: Sequence[int], condition: Any = condition) -> Any:
+                return noise_prediction.predict_noise(model, x, t, condition, abar)
+
+            scores = _scores(eps, x0, probe, abar)
             scored.append(Scored(image.path, image.sha256, scores))
     return scored
 
@@ -153,15 +152,8 @@ def _alphas_cumprod(scheduler: Any) -> Any:
 
 
 def _scores(
-    unet: Any, x0: Any, context: Any, probe: Probe, abar: Any, device: Any, dtype: Any
+    eps: Callable[[Any, Sequence[int]], Any], x0: Any, probe: Probe, abar: Any
 ) -> dict[str, float]:
-    import torch
-
-    def eps(x: Any, t: Sequence[int]) -> Any:
-        steps = torch.tensor(list(t), dtype=torch.long, device=device)
-        states = context.expand(len(t), *context.shape[1:])
-        return unet(x.to(device, dtype), steps, states).sample.float().cpu()
-
     def noised(noise: Any, t: Sequence[int]) -> Any:
         a = abar[list(t)].view(-1, 1, 1, 1)
         return (a.sqrt() * x0.double() + (1 - a).sqrt() * noise.double()).float()

@@ -461,10 +461,12 @@ class ExamTab(QWidget):
             self.tr("p-value"),
             self.tr("Effect size"),
             self.tr("LoRA Δ p-value"),
+            self.tr("Adjusted Δ p-value"),
         )
         rows = []
         for work in results.get("works", []):
             delta = work.get("delta") or {}
+            adjusted = work.get("adjusted") or {}
             for method, score in work.get("scores", {}).items():
                 rows.append(
                     (
@@ -474,6 +476,7 @@ class ExamTab(QWidget):
                         f"{work['p_value'][method]:.3f}",
                         f"{work['effect_size'][method]:.2f}",
                         f"{delta['p_value'][method]:.3f}" if "p_value" in delta else "—",
+                        f"{adjusted['p_value'][method]:.3f}" if "p_value" in adjusted else "—",
                     )
                 )
         self._fill(heads, rows)
