@@ -1,8 +1,9 @@
 """`workstation exam membership|set`: ask a model whether it was trained on works (app/exam.py).
 
 Progress goes to stderr and Ctrl-C stops cleanly; `--json` prints the whole result, whose keys
-per work are `scores`, `p_value`, `effect_size` and `rank` (each by method), and `delta` with a
-LoRA. Every output ends with the known limit of these tests.
+per work are `scores`, `p_value`, `effect_size` and `rank` (each by method), and with a LoRA
+`delta` (the change it makes) and `adjusted` (that change adjusted for the base, with 3 or more
+controls), each with the same keys. Every output ends with the known limit of these tests.
 """
 
 from __future__ import annotations
