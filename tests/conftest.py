@@ -19,6 +19,32 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("WORKSTATION_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz",
+        action="store_true",
+        help="long random property-based runs (hypothesis profile 'fuzz'; default 'ci')",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Property tests: in CI a bounded, derandomised run (the same examples every time, so a
+    failure reproduces); `--fuzz` or WORKSTATION_FUZZ=1 for the long random profile."""
+    from hypothesis import HealthCheck, settings
+
+    relaxed = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    settings.register_profile(
+        "ci", max_examples=30, deadline=None, derandomize=True, suppress_health_check=relaxed
+    )
+    settings.register_profile(
+        "fuzz", max_examples=2000, deadline=None, suppress_health_check=relaxed, print_blob=True
+    )
+    fuzz = config.getoption("--fuzz") or os.environ.get("WORKSTATION_FUZZ") == "1"
+    settings.load_profile("fuzz" if fuzz else "ci")
+
+
 SAMPLES = REPO / "resources" / "samples"
 
 

@@ -82,3 +82,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug of ours: one line here, the traceback in a file
+        return _internal_error(error)
+
+
+# Exit status of an unexpected failure (sysexits' EX_SOFTWARE): a bad input is 2, this is a bug,
+# and the hostile-input tests tell the two apart by it.
+INTERNAL_ERROR = 70
+
+
+def _internal_error(error: Exception) -> int:
+    from workstation.core.crash_log import write_crash_log
+
+    log = write_crash_log(error)
+    what = printable(f"{type(error).__name__}: {error}")[:300]
+    where = f"; details in {printable(str(log))}" if log else ""
+    print(f"error: internal error ({what}){where}", file=sys.stderr)
+    return INTERNAL_ERROR

@@ -17,15 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from workstation.core.canonical import canonical_json, sha256_text
 from workstation.core.errors import ModelError
+from workstation.core.user_dirs import user_cache_dir
 
 CHUNK = 1 << 20
-CACHE_ENV = "WORKSTATION_CACHE_DIR"
 # What changes when a file's bytes may have: size, mtime, ctime (os.utime cannot set it back on
 # POSIX), inode and device (a file replaced by another). A folder's: one per file it is hashed by.
 Stamp = tuple[int, int, int, int, int]
@@ -45,18 +44,6 @@ class FileHashes:
     @property
     def addnet_short(self) -> str | None:
         return self.addnet[:12] if self.addnet else None
-
-
-def user_cache_dir() -> Path:
-    """Per-user cache folder; `WORKSTATION_CACHE_DIR` overrides it (tests, portable installs)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-        return base / "aigc-workstation" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "aigc-workstation"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aigc-workstation"
 
 
 class HashCache:

@@ -1,0 +1,49 @@
+"""A bug reaches the user as one line and exit 70, its traceback in a crash file; a bad input
+is still exit 2. The hostile-input tests count on telling the two apart."""
+
+from __future__ import annotations
+
+import argparse
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.hostile import assert_clean, run_main
+from workstation import cli
+from workstation.core.errors import InputError
+
+
+def _parser_raising(error: Exception) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workstation")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def fail(args: argparse.Namespace) -> int:
+        raise error
+
+    commands.add_parser("boom").set_defaults(func=fail)
+    return parser
+
+
+def test_a_bug_is_one_line_exit_70_and_a_crash_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKSTATION_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_raising(KeyError("\x1b[31mred\nline")))
+    outcome = run_main("boom")
+    assert outcome.code == cli.INTERNAL_ERROR == 70
+    lines = outcome.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: internal error (KeyError")
+    assert "\x1b" not in outcome.err  # the message is escaped like every other
+    (crash,) = (tmp_path / "crashes").glob("crash-*.txt")
+    assert "Traceback" in crash.read_text() and "KeyError" in crash.read_text()
+    assert str(crash) in outcome.err
+
+
+def test_a_bad_input_stays_exit_2(monkeypatch):
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_raising(InputError("no such work")))
+    outcome = run_main("boom")
+    assert outcome.code == 2 and outcome.err == "error: no such work\n"
+    assert_clean(outcome)
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=4))
+def test_any_words_after_metadata_are_a_clean_outcome(words):
+    assert_clean(run_main("metadata", "--json", *words))
