@@ -248,3 +248,21 @@ def test_an_attribution_runs_on_the_one_ticked_work(qtbot, window, exam, sample_
     assert record.payload["method"] == "attribute" and reading["model"] == str(tiny_model)
     assert exam.table.item(0, 0).text() == tiny_model.name
     assert exam.table.item(0, 1).text() == f"{reading['distance']:.4g}"
+
+
+def test_the_form_shows_only_the_fields_the_chosen_test_reads(qtbot, window):
+    from workstation.gui.panels.exam_tab import FIELDS
+
+    form = window.analysis_panel.exam_tab.form
+    layout = form.layout_form
+    seen = {}
+    for index in range(form.test.count()):
+        form.test.setCurrentIndex(index)
+        test = form.test.currentData()
+        seen[test] = {name for name, field in form.rows.items() if layout.isRowVisible(field)}
+    assert seen == FIELDS
+    # The membership test asks for works and controls, never prompts; the prompt screen the
+    # reverse; the extraction its image count.
+    assert {"works", "controls"} <= seen["membership"] and "prompts" not in seen["membership"]
+    assert "prompts" in seen["prompts"] and "controls" not in seen["prompts"]
+    assert "count" in seen["extract"] and "count" not in seen["set"]

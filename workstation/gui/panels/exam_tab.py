@@ -106,6 +106,16 @@ class ImageChoice(QListWidget):
         ]
 
 
+# The fields each test's request reads (ExamForm.request).
+FIELDS = {
+    "membership": {"model", "lora", "works", "controls", "seed", "timesteps"},
+    "set": {"model", "lora", "works", "controls", "seed", "timesteps"},
+    "prompts": {"model", "lora", "prompts", "reference"},
+    "attribute": {"model", "works", "seed"},
+    "extract": {"model", "lora", "prompts", "seed", "count"},
+}
+
+
 class ExamForm(CaseJobForm):
     def __init__(self, session: CaseSession, runner: JobRunner, parent: QWidget | None = None):
         super().__init__(session, runner, parent)
@@ -196,24 +206,48 @@ class ExamForm(CaseJobForm):
         buttons.addStretch(0)
 
         form = QFormLayout(self)
+        self.layout_form = form
         form.addRow(self.tr("Test"), self.test)
-        form.addRow(self.tr("Model"), self._with_browse(self.model, self._choose_model))
-        form.addRow(self.tr("LoRA"), self._with_browse(self.lora, self._choose_lora))
-        form.addRow(self.tr("Works"), self._with_add(self.works))
-        form.addRow(self.tr("Controls"), self._with_add(self.controls))
-        form.addRow(self.tr("Prompts"), self.prompts)
-        form.addRow(self.tr("Flag against"), self.reference)
-        form.addRow(self.tr("Seed"), self.seed)
-        form.addRow(self.tr("Timesteps"), self.timesteps)
-        form.addRow(self.tr("Images"), self.count)
+        self.rows = {
+            "model": self._with_browse(self.model, self._choose_model),
+            "lora": self._with_browse(self.lora, self._choose_lora),
+            "works": self._with_add(self.works),
+            "controls": self._with_add(self.controls),
+            "prompts": self.prompts,
+            "reference": self.reference,
+            "seed": self.seed,
+            "timesteps": self.timesteps,
+            "count": self.count,
+        }
+        labels = {
+            "model": self.tr("Model"),
+            "lora": self.tr("LoRA"),
+            "works": self.tr("Works"),
+            "controls": self.tr("Controls"),
+            "prompts": self.tr("Prompts"),
+            "reference": self.tr("Flag against"),
+            "seed": self.tr("Seed"),
+            "timesteps": self.tr("Timesteps"),
+            "count": self.tr("Images"),
+        }
+        for name, field in self.rows.items():
+            form.addRow(labels[name], field)
         form.addRow(buttons)
         form.addRow(self.status)
+        self.test.currentIndexChanged.connect(self._show_fields)
+        self._show_fields()
 
         session.opened.connect(self._case_images)
         session.changed.connect(self._case_images)
         session.opened.connect(self._idle)
         self._case_images()
         self._idle()
+
+    def _show_fields(self) -> None:
+        """Only the fields the chosen test reads (the request ignores the others)."""
+        used = FIELDS.get(self.test.currentData(), set(self.rows))
+        for name, field in self.rows.items():
+            self.layout_form.setRowVisible(field, name in used)
 
     def _with_browse(self, field: QLineEdit, choose) -> QWidget:
         browse = QPushButton(self.tr("Browse…"))
