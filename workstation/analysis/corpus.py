@@ -24,8 +24,11 @@ product for cosine similarity, `np.argpartition` for the top k.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,22 +113,11 @@ class CorpusIndex:
 
     @classmethod
     def load(cls, path: str | Path) -> CorpusIndex:
+        """The index in `path`, every member checked before it is used (see `read_members`)."""
         path = Path(path)
-        if not path.is_file():
-            raise InputError(f"index not found: {path}")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                meta = json.loads(bytes(data["meta"]).decode())
-                arrays = {name: data[name] for name in data.files if name != "meta"}
-        except (ValueError, OSError, KeyError, json.JSONDecodeError) as error:
-            raise InputError(f"not a workstation corpus index: {path} ({error})") from None
-        if meta.get("format") != FORMAT:
-            raise InputError(f"not a workstation corpus index: {path}")
-        if meta.get("version") != VERSION:
-            raise InputError(
-                f"{path} is corpus index version {meta.get('version')}; this workstation reads "
-                f"version {VERSION}. Rebuild it with `workstation index build`."
-            )
+        arrays = read_members(path)
+        meta = _read_meta(path, arrays.pop("meta"))
+        _check_arrays(path, arrays, meta)
         return cls(
             root=meta["root"],
             paths=arrays["paths"],
@@ -134,11 +126,165 @@ class CorpusIndex:
             sha256=arrays["sha256"],
             hashes={k: arrays[f"hash_{k}"] for k in HASH_KINDS},
             embeddings=arrays.get("embeddings"),
-            clip=meta.get("clip"),
-            skipped=tuple(tuple(s) for s in meta.get("skipped", [])),
-            created=meta.get("created", ""),
-            updated=meta.get("updated", ""),
+            clip=meta["clip"],
+            skipped=tuple(tuple(s) for s in meta["skipped"]),
+            created=meta["created"],
+            updated=meta["updated"],
         )
+
+
+# --- reading an index file: everything checked before it is inflated or used --------------------
+
+# What the zip's central directory may declare, all members together, uncompressed: a hundred
+# thousand works with 512-float CLIP embeddings and 200-character paths take about 300 MB.
+MAX_INDEX_BYTES = 2 * 1024**3
+MAX_META_BYTES = 64 * 1024**2  # the JSON (its list of skipped files is the only part that grows)
+NPY_VERSIONS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+}
+ROW_MEMBERS = {
+    "paths": "U",
+    "sizes": np.dtype(np.int64),
+    "mtimes_ns": np.dtype(np.int64),
+    "sha256": "U",
+    **{f"hash_{k}": np.dtype(np.uint64) for k in HASH_KINDS},
+}
+MEMBERS = {"meta": np.dtype(np.uint8), **ROW_MEMBERS, "embeddings": np.dtype(np.float32)}
+
+
+def _bad(path: Path, member: str, problem: str) -> InputError:
+    return InputError(f"not a workstation corpus index: {path}: {member}: {problem}")
+
+
+def read_members(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an index file, read only after the zip's central directory and each
+    member's .npy header have been checked: known names, at most `MAX_INDEX_BYTES` declared in
+    all, no object arrays (read with `allow_pickle=False`), dtypes as `MEMBERS` says, and
+    no more data than the member declares."""
+    if not path.exists():
+        raise InputError(f"index not found: {path}")
+    if not path.is_file():
+        raise InputError(f"not a workstation corpus index: {path}: not a regular file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            _check_directory(path, infos)
+            return {info.filename[:-4]: _read_member(path, archive, info) for info in infos}
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise InputError(f"not a workstation corpus index: {path}: {error}") from None
+
+
+def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    names = [info.filename for info in infos]
+    for info in infos:
+        name = info.filename.removesuffix(".npy")
+        if not info.filename.endswith(".npy") or name not in MEMBERS:
+            raise _bad(path, info.filename, "not a member of a corpus index")
+        if names.count(info.filename) > 1:
+            raise _bad(path, name, "appears more than once")
+        if info.flag_bits & 0x1:
+            raise _bad(path, name, "is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _bad(path, name, f"compression method {info.compress_type} is not numpy's")
+    declared = sum(info.file_size for info in infos)
+    if declared > MAX_INDEX_BYTES:
+        raise InputError(
+            f"not a workstation corpus index: {path}: its members declare {declared:,} bytes "
+            f"uncompressed, more than the limit of {MAX_INDEX_BYTES:,}"
+        )
+    missing = [name for name in ("meta", *ROW_MEMBERS) if f"{name}.npy" not in names]
+    if missing:
+        raise _bad(path, missing[0], "missing")
+
+
+def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+    name = info.filename[:-4]
+    with archive.open(info) as stream:
+        try:
+            version = np.lib.format.read_magic(stream)
+            if version not in NPY_VERSIONS:
+                raise _bad(path, name, f".npy format version {version} is not read")
+            shape, _, dtype = NPY_VERSIONS[version](stream)
+        except ValueError as error:
+            raise _bad(path, name, f"not a .npy array ({error})") from None
+        header = stream.tell()
+    expected = MEMBERS[name]
+    if dtype.hasobject:
+        raise _bad(path, name, "holds Python objects (pickles are not read)")
+    if expected == "U" and (dtype.kind != "U" or dtype.byteorder == ">"):
+        raise _bad(path, name, f"dtype {dtype.str}, expected text (<U)")
+    if expected != "U" and dtype != expected:
+        raise _bad(path, name, f"dtype {dtype.str}, expected {np.dtype(expected).str}")
+    if len(shape) != (2 if name == "embeddings" else 1):
+        raise _bad(path, name, f"shape {shape}, expected {2 if name == 'embeddings' else 1}-D")
+    if math.prod(shape) * dtype.itemsize != info.file_size - header:
+        raise _bad(path, name, f"shape {shape} does not match its {info.file_size:,} bytes")
+    with archive.open(info) as stream:
+        try:
+            return np.lib.format.read_array(stream, allow_pickle=False)
+        except ValueError as error:
+            raise _bad(path, name, str(error)) from None
+
+
+def _read_meta(path: Path, raw: np.ndarray) -> dict:
+    if raw.size > MAX_META_BYTES:
+        raise _bad(path, "meta", f"{raw.size:,} bytes, more than {MAX_META_BYTES:,}")
+    try:
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise _bad(path, "meta", "not UTF-8 JSON") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise InputError(f"not a workstation corpus index: {path}")
+    if meta.get("version") != VERSION:
+        raise InputError(
+            f"{path} is corpus index version {meta.get('version')!r}; this workstation reads "
+            f"version {VERSION}. Rebuild it with `workstation index build`."
+        )
+    meta.setdefault("clip", None)
+    meta.setdefault("skipped", [])
+    meta.setdefault("created", "")
+    meta.setdefault("updated", "")
+    for key in ("root", "created", "updated"):
+        if not isinstance(meta.get(key), str):
+            raise _bad(path, f"meta.{key}", "expected text")
+    skipped = meta["skipped"]
+    if not isinstance(skipped, list) or not all(
+        isinstance(s, list) and len(s) == 2 and all(isinstance(t, str) for t in s) for s in skipped
+    ):
+        raise _bad(path, "meta.skipped", "expected a list of [path, reason] pairs")
+    clip = meta["clip"]
+    if clip is not None and not (
+        isinstance(clip, dict)
+        and isinstance(clip.get("arch"), str)
+        and isinstance(clip.get("checkpoint_sha256"), str)
+        and type(clip.get("embed_dim")) is int
+        and clip["embed_dim"] > 0
+    ):
+        raise _bad(path, "meta.clip", "expected arch, checkpoint_sha256 and embed_dim")
+    return meta
+
+
+def _check_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Every row member the same length; embeddings exactly when meta names a CLIP model, of its
+    width, finite."""
+    count = len(arrays["paths"])
+    for name in ROW_MEMBERS:
+        if len(arrays[name]) != count:
+            raise _bad(path, name, f"{len(arrays[name])} rows, but paths has {count}")
+    embeddings, clip = arrays.get("embeddings"), meta["clip"]
+    if (embeddings is None) != (clip is None):
+        member = "embeddings" if clip is not None else "meta.clip"
+        raise _bad(path, member, "embeddings and their CLIP model must come together")
+    if embeddings is not None:
+        if embeddings.shape != (count, clip["embed_dim"]):
+            raise _bad(
+                path,
+                "embeddings",
+                f"shape {embeddings.shape}, expected ({count}, {clip['embed_dim']})",
+            )
+        if not np.isfinite(embeddings).all():
+            raise _bad(path, "embeddings", "holds values that are not finite")
 
 
 @dataclass(frozen=True)

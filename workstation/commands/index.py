@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from workstation.app.corpus import (
@@ -13,6 +12,7 @@ from workstation.app.corpus import (
     query_corpus,
 )
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.terminal import json_text, printable
 from workstation.core.progress import ProgressEvent
 from workstation.engine.runtime import Runtime
 
@@ -46,7 +46,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             return
         if done >= step["next"] or done == total:
             print(
-                f"[{done:>{len(str(total))}}/{total}] {event.message}", file=sys.stderr, flush=True
+                f"[{done:>{len(str(total))}}/{total}] {printable(event.message)}",
+                file=sys.stderr,
+                flush=True,
             )
             step["next"] = done + max(1, total // 20)
 
@@ -54,14 +56,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         from_arguments(IndexBuildRequest, args), runtime=Runtime(on_progress=progress)
     )
     index, update = built.index, built.update
-    clip = f", CLIP {index.clip['arch']}" if index.clip else ", no CLIP embeddings"
+    clip = f", CLIP {printable(index.clip['arch'])}" if index.clip else ", no CLIP embeddings"
     print(
-        f"indexed {len(index)} image(s) under {index.root}{clip}: {update.added} hashed, "
+        f"indexed {len(index)} image(s) under {printable(index.root)}{clip}: "
+        f"{update.added} hashed, "
         f"{update.reused} unchanged, {update.removed} removed, {update.skipped} skipped "
-        f"-> {built.path}"
+        f"-> {printable(str(built.path))}"
     )
     for path, reason in index.skipped:
-        print(f"  skipped {path}: {reason}")
+        print(f"  skipped {printable(path)}: {printable(reason)}")
     return 0
 
 
@@ -69,10 +72,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     queried = query_corpus(from_arguments(IndexQueryRequest, args))
     result = queried.result
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print(json_text(result.to_dict()))
         return 0
-    print(f"query {result.query['path']}  sha256 {result.query['sha256']}")
-    print(f"index {args.index}: {queried.works} works under {result.root}")
+    print(f"query {printable(str(result.query['path']))}  sha256 {result.query['sha256']}")
+    print(
+        f"index {printable(str(args.index))}: {queried.works} works under {printable(result.root)}"
+    )
     for metric, hits in result.by_metric.items():
         unit = "cosine" if metric == "clip" else "bits"
         print(
@@ -81,7 +86,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         )
         for hit in hits:
             value = f"{hit.similarity:.4f}" if metric == "clip" else f"{int(hit.distance):>3}"
-            print(f"  {hit.rank:>3}. {value}  {hit.path}  ({hit.sha256[:12]})")
+            print(
+                f"  {hit.rank:>3}. {value}  {printable(hit.path)}  ({printable(hit.sha256[:12])})"
+            )
     for note in result.notes:
-        print(f"\nnote: {note}")
+        print(f"\nnote: {printable(note)}")
     return 0
