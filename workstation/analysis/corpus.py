@@ -38,6 +38,7 @@ import numpy as np
 
 from workstation.analysis import hashes
 from workstation.analysis.images import MIN_SIDE, LoadedImage, load_image
+from workstation.core import bounded_json
 from workstation.core.canonical import sha256_file
 from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.timeutil import utc_now
@@ -231,9 +232,9 @@ def _read_meta(path: Path, raw: np.ndarray) -> dict:
     if raw.size > MAX_META_BYTES:
         raise _bad(path, "meta", f"{raw.size:,} bytes, more than {MAX_META_BYTES:,}")
     try:
-        meta = json.loads(raw.tobytes().decode("utf-8"))
-    except (ValueError, RecursionError):
-        raise _bad(path, "meta", "not UTF-8 JSON") from None
+        meta = bounded_json.loads(raw.tobytes())
+    except ValueError as error:
+        raise _bad(path, "meta", str(error)) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise InputError(f"not a workstation corpus index: {path}")
     if meta.get("version") != VERSION:
