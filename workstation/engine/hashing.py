@@ -8,7 +8,9 @@
 
 A hash that goes into a record is computed from the bytes in the same run (`compute_hashes`,
 `folder_sha256` without a cache); `stamp` lets a loader check that the file did not change between
-hashing and loading. `HashCache` only speeds up listings (`models scan`, the search for a file by
+hashing and loading. A symlinked file is hashed as its target's bytes (what a loader reads); a
+folder whose links lead out of it is refused, since its hash would not cover what is loaded.
+`HashCache` only speeds up listings (`models scan`, the search for a file by
 hash) and is never the source of a recorded hash.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat as stat_mode
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -101,7 +104,7 @@ def stamp(path: str | Path) -> Stamp | FolderStamp:
     """A file's stamp, or a folder's: the stamp of every file its `folder_sha256` covers."""
     path = Path(path)
     if path.is_dir():
-        return tuple((name, file_stamp(file)) for name, file in _folder_files(path))
+        return tuple((name, file_stamp(file)) for name, file in folder_files(path))
     return file_stamp(path)
 
 
@@ -111,6 +114,8 @@ def compute_hashes(path: str | Path) -> FileHashes:
     full = hashlib.sha256()
     data = hashlib.sha256()
     try:
+        if not stat_mode.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the read forever
+            raise ModelError(f"{path}: not a regular file")
         with open(path, "rb") as stream:
             data_offset = None
             if path.suffix.lower() == ".safetensors":
@@ -138,15 +143,26 @@ def file_hashes(path: str | Path, cache: HashCache | None = None) -> FileHashes:
 def folder_sha256(folder: str | Path, cache: HashCache | None = None) -> str:
     """A diffusers folder's hash: SHA-256 of the canonical JSON {relative path: file SHA-256}.
     Every file is read now, or looked up in `cache` when one is given (listings only)."""
-    manifest = {name: file_hashes(file, cache).sha256 for name, file in _folder_files(Path(folder))}
+    manifest = {name: file_hashes(file, cache).sha256 for name, file in folder_files(Path(folder))}
     return sha256_text(canonical_json(manifest))
 
 
-def _folder_files(folder: Path) -> list[tuple[str, Path]]:
-    """(relative path, file) of every file in the folder, hidden ones left out, sorted."""
-    return [
-        (file.relative_to(folder).as_posix(), file)
-        for file in sorted(folder.rglob("*"))
-        if file.is_file()
-        and not any(part.startswith(".") for part in file.relative_to(folder).parts)
-    ]
+def folder_files(folder: Path) -> list[tuple[str, Path]]:
+    """(relative path, file) of every file in the folder, hidden ones left out, sorted; a link
+    to a file inside the folder counts as that file's bytes, a link out of it is refused."""
+    real = Path(os.path.realpath(folder))
+    files = []
+    for entry in sorted(folder.rglob("*")):  # does not descend into linked folders
+        name = entry.relative_to(folder)
+        if any(part.startswith(".") for part in name.parts):
+            continue
+        if entry.is_symlink():
+            target = Path(os.path.realpath(entry))
+            if real != target and real not in target.parents:
+                raise ModelError(
+                    f"{folder}: {name.as_posix()} links out of the model folder (to {target}); "
+                    "its hash would not cover those bytes: copy the files in (cp -rL)"
+                )
+        if entry.is_file():
+            files.append((name.as_posix(), entry))
+    return files
