@@ -27,12 +27,17 @@ import copy
 import hashlib
 import json
 import math
+import os
+import stat
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workstation.core import bounded_json
+from workstation.core.canonical import sha256_file
 from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.media import probe
 from workstation.engine.runtime import Runtime
@@ -76,24 +81,28 @@ class CaptionedImages:
         )
 
 
+# Limits on what a training folder may hand the reader (docs/INPUTS.md). The tokenizer keeps 77
+# tokens of a caption, so a caption longer than a page is a mistake or an attack.
+MAX_CAPTIONS_FILE_BYTES = 64 * 1024**2  # captions.jsonl: about half a million lines
+MAX_CAPTION_BYTES = 64 * 1024  # one .txt caption, or one caption in captions.jsonl
+MAX_CAPTION_DEPTH = 2  # a line of captions.jsonl is one flat object
+
+
 def read_captioned_folder(folder: str | Path) -> CaptionedImages:
-    """The images of `folder` and their captions; an image without a caption is an error."""
+    """The images of `folder` and their captions; an image without a caption is an error.
+    Only regular files are read (a FIFO or device named like a caption or image would block), and
+    caption files are held to the limits above."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
     jsonl = folder / CAPTIONS_FILE
     captions: dict[str, str] = {}
-    if jsonl.exists():
-        for number, line in enumerate(_read_text(jsonl).splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-                captions[entry["file"]] = str(entry["caption"]).strip()
-            except (ValueError, KeyError, TypeError):
-                raise InputError(
-                    f'{jsonl}:{number}: expected {{"file": ..., "caption": ...}}'
-                ) from None
+    if jsonl.exists() or jsonl.is_symlink():
+        text = _read_text(jsonl, MAX_CAPTIONS_FILE_BYTES)
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                name, caption = _caption_entry(line, f"{jsonl}:{number}")
+                captions[name] = caption
     names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     if not names:
         raise InputError(f"{folder}: no images ({', '.join(IMAGE_SUFFIXES)})")
@@ -101,18 +110,61 @@ def read_captioned_folder(folder: str | Path) -> CaptionedImages:
     for name in names:
         if name not in captions:
             text_file = (folder / name).with_suffix(".txt")
-            if not text_file.exists():
+            if not (text_file.exists() or text_file.is_symlink()):
                 raise InputError(f"{folder / name}: no caption ({text_file.name} or {jsonl.name})")
-            captions[name] = _read_text(text_file).strip()
+            captions[name] = _read_text(text_file, MAX_CAPTION_BYTES).strip()
+        _regular_file(folder / name)
         probe(folder / name)  # a real, whole image of sane size, whatever its extension says
         texts.append(captions[name])
-        digests.append(hashlib.sha256((folder / name).read_bytes()).hexdigest())
+        digests.append(sha256_file(folder / name))
     return CaptionedImages(str(folder), tuple(names), tuple(texts), tuple(digests))
 
 
-def _read_text(path: Path) -> str:
+def _caption_entry(line: str, where: str) -> tuple[str, str]:
+    """(file, caption) of one line of captions.jsonl."""
+    expected = '{"file": ..., "caption": ...}'
     try:
-        return path.read_text(encoding="utf-8")
+        entry = bounded_json.loads(line, max_depth=MAX_CAPTION_DEPTH)
+    except ValueError as error:
+        raise InputError(f"{where}: expected {expected} ({error})") from None
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        raise InputError(f"{where}: file: expected {expected}")
+    caption = entry.get("caption")
+    if not isinstance(caption, str):
+        raise InputError(f"{where}: caption: expected text, as in {expected}")
+    if len(caption.encode("utf-8", "surrogatepass")) > MAX_CAPTION_BYTES:
+        raise InputError(f"{where}: caption: longer than {MAX_CAPTION_BYTES:,} bytes")
+    return entry["file"], caption.strip()
+
+
+def _regular_file(path: Path) -> os.stat_result:
+    """The file's status, if it is a regular file (after links); else an InputError."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(f"{path}: not a regular file")
+    return status
+
+
+def _read_text(path: Path, limit: int) -> str:
+    """A caption file's text: a regular file of at most `limit` bytes, UTF-8. Opened without
+    blocking, so a FIFO put in its place between the check and the open cannot hang the read."""
+    if _regular_file(path).st_size > limit:
+        raise InputError(f"{path}: larger than the {limit:,} bytes a caption file may have")
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise InputError(f"{path}: not a regular file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{path}: larger than the {limit:,} bytes a caption file may have")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{path}: a caption file must be UTF-8 text") from None
 
@@ -385,12 +437,23 @@ def train_unet(
 
 def _checkpoint(out: Path, data: CaptionedImages, settings: TrainSettings) -> dict[str, Any] | None:
     """The last checkpoint in `out`, if there is one; it must be of the same data and settings."""
-    import torch
+    from workstation.engine.library import load_pickle_weights_only
 
     state_path = out / STATE_FILE
-    if not state_path.exists():
+    if not (state_path.exists() or state_path.is_symlink()):
         return None
-    state = torch.load(state_path, weights_only=True)
+    _regular_file(state_path)  # torch.load of a FIFO would wait for a writer forever
+    try:
+        state = load_pickle_weights_only(state_path)  # plain tensors and containers, never code
+    except ModelError as error:
+        raise InputError(f"{error}; or use another output folder, or --no-resume") from None
+    # torch's weights-only unpickler, given damaged bytes, fails in these too
+    except (IndexError, KeyError, TypeError, AttributeError, AssertionError, struct.error) as error:
+        raise InputError(
+            f"{state_path}: corrupt or unreadable checkpoint ({type(error).__name__}); "
+            "use another output folder, or --no-resume"
+        ) from None
+    _check_state(state_path, state)
     saved = {k: v for k, v in state["settings"].items() if k != "threads"}  # older checkpoints
     if state["data_sha256"] != data.sha256 or saved != settings_dict(settings):
         raise InputError(
@@ -401,6 +464,33 @@ def _checkpoint(out: Path, data: CaptionedImages, settings: TrainSettings) -> di
         state["torch_threads"] = state["settings"].get("threads")
         state["torch_threads_used"] = [state["torch_threads"]]
     return state
+
+
+# What a checkpoint must hold, and of what type, before a run resumes from it.
+STATE_FIELDS = {
+    "data_sha256": str,
+    "settings": dict,
+    "unet": dict,
+    "optimizer": dict,
+    "lr_schedule": dict,
+    "step": int,
+    "losses": list,
+    "seconds": (int, float),
+}
+
+
+def _check_state(path: Path, state: Any) -> None:
+    import torch
+
+    if not isinstance(state, dict):
+        raise InputError(f"{path}: holds a {type(state).__name__}, not a training checkpoint")
+    for key, kind in STATE_FIELDS.items():
+        if not isinstance(state.get(key), kind) or isinstance(state.get(key), bool):
+            raise InputError(f"{path}: {key}: missing or of the wrong type")
+    if not isinstance(state.get("generator"), torch.Tensor):
+        raise InputError(f"{path}: generator: missing or not a tensor")
+    if state["step"] < 0 or not all(isinstance(v, float) for v in state["losses"]):
+        raise InputError(f"{path}: step or losses: not what a training run writes")
 
 
 def _train_unet(
@@ -459,12 +549,19 @@ def _train_unet(
     step, losses, seconds_before = 0, [], 0.0
     threads_used = sorted({*(state or {}).get("torch_threads_used", []), run.threads})
     if state is not None:
-        unet.load_state_dict(state["unet"])
-        if settings.train_text_encoder:
-            text_encoder.load_state_dict(state["text_encoder"])
-        optimizer.load_state_dict(state["optimizer"])
-        lr_schedule.load_state_dict(state["lr_schedule"])
-        generator.set_state(state["generator"])
+        try:  # checked by `_check_state`; these say whether its tensors fit this model
+            unet.load_state_dict(state["unet"])
+            if settings.train_text_encoder:
+                text_encoder.load_state_dict(state["text_encoder"])
+            optimizer.load_state_dict(state["optimizer"])
+            lr_schedule.load_state_dict(state["lr_schedule"])
+            generator.set_state(state["generator"])
+        except (RuntimeError, KeyError, ValueError, TypeError) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise InputError(
+                f"{state_path}: does not fit this model and run ({first}); "
+                "use another output folder, or --no-resume"
+            ) from None
         step, losses, seconds_before = state["step"], state["losses"], state["seconds"]
 
     def checkpoint(final: bool = False) -> None:
