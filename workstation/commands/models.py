@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from workstation.app.models import LoraInfoRequest, ScanRequest, lora_report, scan_models
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.terminal import json_text, printable
 
 CACHE_NOTE = (
     "Hashes come from a per-user cache (checked against size, mtime, ctime and inode) to keep "
@@ -40,16 +40,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_scan(args: argparse.Namespace) -> int:
     models = scan_models(from_arguments(ScanRequest, args))
     if args.json:
-        print(json.dumps([m.to_dict() for m in models], indent=2, ensure_ascii=False))
+        print(json_text([m.to_dict() for m in models]))
         return 0
     print(f"{'KIND':<8} {'ARCH':<8} {'SIZE':>9}  {'AUTOV2':<10}  {'LORA HASH':<12}  PATH")
     for m in models:
         addnet = m.addnet[:12] if m.addnet else "-"
+        path = printable(m.path) + (f"  (link {printable(m.link)})" if m.link else "")
         print(
             f"{m.kind:<8} {m.architecture or '-':<8} {_size(m.size):>9}  {m.autov2 or '-':<10}  "
-            f"{addnet:<12}  {m.path}"
+            f"{addnet:<12}  {path}"
         )
-        print(f"{'':<8} {m.detail}" + (f"  ! {m.problem}" if m.problem else ""))
+        print(
+            f"{'':<8} {printable(m.detail)}" + (f"  ! {printable(m.problem)}" if m.problem else "")
+        )
     problems = sum(1 for m in models if m.problem)
     print(f"{len(models)} model(s)" + (f", {problems} unusable" if problems else ""))
     print("hashes: from the listing cache, for finding files; never written into a case")
@@ -59,10 +62,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_lora_info(args: argparse.Namespace) -> int:
     report = lora_report(from_arguments(LoraInfoRequest, args))
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(json_text(report.to_dict()))
         return 0
-    print(f"{report.path}")
-    print(f"  {report.detail}, {_size(report.size)}")
+    print(printable(report.path))
+    print(f"  {printable(report.detail)}, {_size(report.size)}")
     print(f"  SHA-256       {report.sha256}")
     print(f"  AutoV2        {report.autov2}")
     if report.addnet:
@@ -77,26 +80,25 @@ def cmd_lora_info(args: argparse.Namespace) -> int:
         label = (
             "sshs_model_hash" if report.stored_hash_kind == "kohya" else "LyCORIS sshs_model_hash"
         )
-        print(f"  header hash   {report.stored_hash[:12]}  ({label}: {verdict})")
+        print(f"  header hash   {printable(report.stored_hash[:12])}  ({label}: {verdict})")
     if report.training:
         print("training (kohya metadata):")
         for label, value in report.training.items():
-            print(f"  {label:<32} {value}")
+            print(f"  {label:<32} {printable(value)}")
     else:
         print("training: no kohya ss_* metadata in the header")
     if report.dataset_dirs:
         print("dataset folders:")
         for folder, entry in report.dataset_dirs.items():
-            if isinstance(entry, dict):
-                detail = f"{entry.get('img_count', '?')} images × {entry.get('n_repeats', '?')}"
-            else:
-                detail = str(entry)
-            print(f"  {folder:<32} {detail}")
+            detail = f"{entry.get('img_count', '?')} images × {entry.get('n_repeats', '?')}"
+            print(f"  {printable(folder):<32} {detail}")
     if report.tag_frequency:
         shown = list(report.tag_frequency.items())[: args.tags]
         print(f"top tags ({len(shown)} of {len(report.tag_frequency)}):")
         for tag, count in shown:
-            print(f"  {count:>6}  {tag}")
+            print(f"  {count:>6}  {printable(tag)}")
+    for key, reason in report.unreadable.items():
+        print(f"{key}: {printable(reason)}")
     print("target modules:")
     groups: dict[tuple[str, str], list] = {}
     for module in report.modules:
@@ -108,13 +110,16 @@ def cmd_lora_info(args: argparse.Namespace) -> int:
         alpha_text = f", alpha {'/'.join(f'{a:g}' for a in alphas)}" if alphas else ""
         kinds = "/".join(sorted({m.algorithm or "?" for m in modules}))
         count = f"×{len(modules)}"
-        print(f"  {component:<15} {target:<24} {count:<5} {kinds} rank {rank_text}{alpha_text}")
+        print(
+            f"  {component:<15} {printable(target):<24} {count:<5} {kinds} "
+            f"rank {rank_text}{alpha_text}"
+        )
     other = {k: v for k, v in report.metadata.items() if not k.startswith(("ss_", "sshs_"))}
     if other:
         print("other metadata:")
         for key, value in other.items():
             text = value if len(value) <= 100 else value[:97] + "..."
-            print(f"  {key:<32} {text}")
+            print(f"  {printable(key):<32} {printable(text)}")
     return 0
 
 

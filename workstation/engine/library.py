@@ -265,6 +265,9 @@ def check_dimensions(shapes: dict[str, tuple[int, ...]]) -> None:
         for suffix, dims in LORA_PART_DIMS.items():
             if name.endswith(suffix):
                 check(name, dims)
+        flat = name.replace("_", ".")  # how the families read a LoRA's text-context width
+        if ".lora.down." in flat or ".lora.A." in flat:
+            check(name, (2, 4))
     for name, dims in MODEL_TENSOR_DIMS.items():
         check(name, dims)
     for block, (name, dims) in TRANSFORMER_TENSORS.items():

@@ -31,7 +31,7 @@ from workstation.engine.architectures import BY_NAME, Architecture, clip_tokeniz
 from workstation.engine.families import BASE_KINDS, BY_KIND, FAMILIES, REFINER_KINDS, Family
 from workstation.engine.families.sd1 import FAMILY as SD1
 from workstation.engine.hashing import FolderStamp, Stamp, compute_hashes, folder_sha256, stamp
-from workstation.engine.library import ModelInfo, inspect
+from workstation.engine.library import ModelInfo, folder_configs, inspect
 from workstation.engine.safetensors_header import read_header
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2}
@@ -392,9 +392,11 @@ def still_loaded(path: str | Path, sha256: str, loaded: Stamp | FolderStamp) -> 
 def _load_folder(path: Path, torch_dtype: Any) -> Any:
     import diffusers
 
-    index = json.loads((path / "model_index.json").read_text(encoding="utf-8"))
+    index, _, _ = folder_configs(path)  # checked again: the folder may have changed since
+    family = next((f for f in FAMILIES if index["_class_name"] in f.folder_pipelines), None)
+    if family is None:
+        raise ModelError(f"{path}: pipeline {index['_class_name']} is not supported")
     pipeline_class = getattr(diffusers, index["_class_name"])
-    family = next(f for f in FAMILIES if index["_class_name"] in f.folder_pipelines)
     return pipeline_class.from_pretrained(
         path,
         local_files_only=True,

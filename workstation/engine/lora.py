@@ -10,11 +10,15 @@ A key in a file that no algorithm applies to a module of the model is refused by
 
 A LoRA's hashes are read from its bytes when it is loaded (never from the listing cache) and kept
 with the adapter while its file's stamp is unchanged, so it is hashed once per load.
+
+A trainer's metadata is text the file's maker chose: a kohya value that does not have its form
+(a number that is not one, tag counts that are not a JSON object of folders of counts) is shown as
+"unreadable: <reason>", never read further; the rest of the report stands.
 """
 
 from __future__ import annotations
 
-import json
+import math
 import re
 import weakref
 from collections import Counter
@@ -24,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from workstation.core import bounded_json
 from workstation.core.errors import ModelError
 from workstation.core.params import LoraSpec
 from workstation.engine.architectures import context_label
@@ -65,6 +70,20 @@ TRAINING_KEYS = {
     "ss_training_started_at": "training started",
     "ss_training_finished_at": "training finished",
 }
+NUMBER_KEYS = {
+    "ss_num_train_images",
+    "ss_num_reg_images",
+    "ss_num_epochs",
+    "ss_epoch",
+    "ss_steps",
+    "ss_max_train_steps",
+    "ss_network_dim",
+    "ss_network_alpha",
+    "ss_learning_rate",
+    "ss_training_started_at",
+    "ss_training_finished_at",
+}
+MAX_METADATA_JSON_DEPTH = 8  # ss_datasets, the deepest kohya value, nests 4 levels
 
 
 @dataclass(frozen=True)
@@ -91,10 +110,11 @@ class LoraReport:
     stored_hash_kind: str | None  # "kohya" (tensor-data SHA-256) | "LyCORIS" (per-tensor, 0x…)
     stored_hash_matches: bool | None  # None: not recomputable (LyCORIS order unknown)
     training: dict[str, str]  # readable labels -> values from kohya ss_* keys
-    dataset_dirs: dict[str, Any]
+    dataset_dirs: dict[str, dict[str, Any]]
     tag_frequency: dict[str, int]  # summed over dataset folders, most frequent first
     metadata: dict[str, str]  # the whole header metadata, unparsed
     modules: tuple[LoraModule, ...]
+    unreadable: dict[str, str] = field(default_factory=dict)  # ss_* key -> "unreadable: why"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,16 +136,28 @@ def lora_info(path: str | Path) -> LoraReport:
     for key, label in TRAINING_KEYS.items():
         if metadata.get(key) not in (None, "", "None"):
             value = metadata[key]
-            if key.endswith("_at"):
+            if key in NUMBER_KEYS and not _is_number(value):
+                value = f"unreadable: not a number ({_short(value)})"
+            elif key.endswith("_at"):
                 value = _utc(value)
             training[label] = value
-    dataset_dirs = _json(metadata.get("ss_dataset_dirs")) or {}
+    unreadable: dict[str, str] = {}
+    dataset_dirs: dict[str, dict[str, Any]] = {}
     tags: Counter[str] = Counter()
-    for folder_tags in (_json(metadata.get("ss_tag_frequency")) or {}).values():
-        tags.update({str(tag).strip(): int(count) for tag, count in folder_tags.items()})
-    for dataset in _json(metadata.get("ss_datasets")) or []:  # kohya with a dataset config file
-        for folder_tags in (dataset.get("tag_frequency") or {}).values():
-            tags.update({str(tag).strip(): int(count) for tag, count in folder_tags.items()})
+    try:
+        dataset_dirs = _dataset_dirs(_json(metadata.get("ss_dataset_dirs")))
+    except ValueError as error:
+        unreadable["ss_dataset_dirs"] = f"unreadable: {error}"
+    try:
+        tags.update(_tag_counts(_json(metadata.get("ss_tag_frequency"))))
+        datasets = _json(metadata.get("ss_datasets")) or []  # kohya with a dataset config file
+        if not isinstance(datasets, list) or not all(isinstance(d, dict) for d in datasets):
+            raise ValueError("ss_datasets is not a list of objects")
+        for dataset in datasets:
+            tags.update(_tag_counts(dataset.get("tag_frequency")))
+    except ValueError as error:
+        tags.clear()
+        unreadable["ss_tag_frequency"] = f"unreadable: {error}"
 
     modules = _modules(path, header)
     algorithms = sorted({m.algorithm for m in modules if m.algorithm})
@@ -148,6 +180,7 @@ def lora_info(path: str | Path) -> LoraReport:
         tag_frequency=dict(tags.most_common()),
         metadata=dict(metadata),
         modules=modules,
+        unreadable=unreadable,
     )
 
 
@@ -201,14 +234,21 @@ class _Components:
 
 
 def _modules(path: Path, header: Any) -> tuple[LoraModule, ...]:
-    from safetensors import safe_open
+    from safetensors import SafetensorError, safe_open
 
     stems, _ = group(header.tensors)
     alpha_names = [parts["alpha"] for parts in stems.values() if "alpha" in parts]
     alphas = {}
+    for name in alpha_names:
+        shape = header.tensors[name].shape
+        if math.prod(shape) != 1:
+            raise ModelError(f"{path}: tensor {name!r}: an alpha of shape {shape}, not one number")
     if alpha_names:
-        with safe_open(str(path), framework="numpy") as handle:
-            alphas = {name: float(handle.get_tensor(name)) for name in alpha_names}
+        try:
+            with safe_open(str(path), framework="pt") as handle:
+                alphas = {name: handle.get_tensor(name).float().item() for name in alpha_names}
+        except SafetensorError as error:
+            raise ModelError(f"{path}: cannot read alpha: {first_line(error)}") from None
     # Flux's and SD 3.5's denoiser is a transformer, whatever prefix the file's keys carry.
     family = lora_family(header.shapes)
     denoiser = "transformer" if family and family.sampling == "flow" else "unet"
@@ -246,12 +286,54 @@ def _rank(shapes: dict[str, tuple[int, ...]]) -> int | None:
 
 
 def _json(text: str | None) -> Any:
-    if not text:
+    """A kohya JSON value (ValueError saying why it cannot be read); None when absent."""
+    if not text or text == "None":
         return None
+    return bounded_json.loads(text, max_depth=MAX_METADATA_JSON_DEPTH)
+
+
+def _dataset_dirs(value: Any) -> dict[str, dict[str, Any]]:
+    """kohya's {folder: {"n_repeats": n, "img_count": n}}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError("not a JSON object of folders")
+    for folder, entry in value.items():
+        for key in ("n_repeats", "img_count"):
+            if key in entry and not _is_count(entry[key]):
+                raise ValueError(f"folder {_short(folder)}: {key} is not a count")
+    return value
+
+
+def _tag_counts(value: Any) -> Counter[str]:
+    """kohya's {folder: {tag: count}}, summed over the folders."""
+    counts: Counter[str] = Counter()
+    if value is None:
+        return counts
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError("not a JSON object of folders of tag counts")
+    for folder, folder_tags in value.items():
+        for tag, count in folder_tags.items():
+            if not _is_count(count):
+                raise ValueError(f"folder {_short(folder)}: tag {_short(tag)} has no count")
+            counts[tag.strip()] += count
+    return counts
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_number(text: str) -> bool:
     try:
-        return json.loads(text)
+        return math.isfinite(float(text))
     except ValueError:
-        return None
+        return False
+
+
+def _short(text: object) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def _utc(value: str) -> str:

@@ -20,6 +20,9 @@ from workstation.core.errors import ModelError
 
 MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit
 MAX_DIMS = 8  # no model tensor has more than 5
+# Elements of a tensor counting only its non-zero dimensions: a tensor of 0 x 10^30 holds no
+# bytes, but no library could index it (torch counts elements in 64 bits).
+MAX_ELEMENTS = 1 << 53
 # Bits per element of every dtype the safetensors format defines.
 DTYPE_BITS = {
     "BOOL": 8,
@@ -132,6 +135,8 @@ def _tensor(path: Path, name: str, entry: object) -> TensorInfo:
         raise bad(f"{len(shape)} dimensions (at most {MAX_DIMS})")
     if not (isinstance(offsets, list) and len(offsets) == 2 and all(map(_is_count, offsets))):
         raise bad("data_offsets is not two non-negative integers")
+    if math.prod(n for n in shape if n) > MAX_ELEMENTS:
+        raise bad(f"shape {_quoted(shape)} has more than 2^53 elements")
     begin, end = offsets
     bits = math.prod(shape) * DTYPE_BITS[dtype]
     if bits % 8 or end - begin != bits // 8:
