@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -39,13 +40,27 @@ from workstation.core.media import MediaInfo, probe
 from workstation.core.records import Link, RecordBody, RecordError
 from workstation.core.timeutil import utc_now
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; the sweep goes by age alone
+    fcntl = None  # type: ignore[assignment]
+
 DB_NAME = "case.sqlite"
 ROLES = ("reference", "disputed", "generated", "other")  # roles a user gives on import
 ALL_ROLES = (*ROLES, "report")  # "report": a report PDF the workstation stored itself
 IMAGE_ROLES = ("reference", "disputed", "generated")
 LOCK_WAIT_S = float(os.environ.get("WORKSTATION_LOCK_WAIT", "30"))
 # Audit actions that create no rows; every other action must have created what it names.
-PLAIN_ACTIONS = ("verify", "verified")
+SWEEP_ACTION = "temporaries swept"
+PLAIN_ACTIONS = ("verify", "verified", SWEEP_ACTION)
+# The temporaries a case makes itself, all in objects/tmp: an import's copy (`<uuid hex>.part`,
+# held locked by its importer while it lives) and the marker of a file it moved into the store
+# but has not committed yet (`<sha256>.pending`). Opening a writable case sweeps those a kill or
+# a full disk left behind: a copy older than SWEEP_GRACE_S that no importer holds, and a marker
+# while the sweep holds the write lock (so no import is under way); nothing else is touched.
+TEMP_COPY = re.compile(r"[0-9a-f]{32}\.part")
+TEMP_MARKER = re.compile(r"([0-9a-f]{64})\.pending")
+SWEEP_GRACE_S = 10 * 60
 WaitNotice = Callable[[str], None]
 
 
@@ -133,6 +148,31 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _hold(path: Path) -> int:
+    """A descriptor holding a shared lock on `path` (no lock where the system has no flock)."""
+    handle = os.open(path, os.O_RDONLY)
+    if fcntl is not None:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def _held(path: Path) -> bool:
+    """Whether a live importer holds `path` (see `_hold`); without flock only the age tells."""
+    if fcntl is None:
+        return False
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return True  # cannot tell: leave it
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
+    return False
 
 
 def _connect(db_path: Path, create: bool, readonly: bool = False) -> sqlite3.Connection:
@@ -270,6 +310,8 @@ class Case:
         case = cls(root, conn, actor, readonly, on_wait)
         if version < schema.SCHEMA_VERSION and not readonly:
             case._migrate(version)
+        if not readonly:
+            case._sweep_temporaries()
         return case
 
     def _migrate(self, version: int) -> None:
@@ -294,6 +336,57 @@ class Case:
             if links:
                 written[str(record_id)] = [link.to_list() for link in links]
         return written
+
+    def _sweep_temporaries(self) -> None:
+        """Remove what interrupted imports left in objects/tmp (see TEMP_COPY), and log each
+        file with its size in one audit entry. Skipped while another program writes."""
+        tmp_dir = self.root / "objects" / "tmp"
+        try:
+            names = sorted(
+                entry.name for entry in os.scandir(tmp_dir) if entry.is_file(follow_symlinks=False)
+            )
+        except OSError:
+            return
+        if not any(TEMP_COPY.fullmatch(n) or TEMP_MARKER.fullmatch(n) for n in names):
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return  # another program is writing: its files are not stale; sweep another time
+        try:
+            removed = []
+            for name in names:
+                for path in self._stale(tmp_dir / name):
+                    with contextlib.suppress(FileNotFoundError):
+                        size = path.lstat().st_size
+                        path.unlink()
+                        removed.append(
+                            {"path": path.relative_to(self.root).as_posix(), "size": size}
+                        )
+            if removed:
+                audit.append(self._conn, self.actor, SWEEP_ACTION, {"removed": removed})
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _stale(self, path: Path) -> list[Path]:
+        """The files `path` stands for if it is an abandoned temporary (called holding the write
+        lock): an old copy no importer holds; a marker, with the stored file it marks unless an
+        artifact refers to that file (the import committed, then died before removing it)."""
+        marker = TEMP_MARKER.fullmatch(path.name)
+        if marker:
+            sha256 = marker[1]
+            stored = self.object_path(sha256)
+            if self.find_artifact(sha256) is None and stored.is_file() and not stored.is_symlink():
+                return [stored, path]
+            return [path]
+        if not TEMP_COPY.fullmatch(path.name):
+            return []
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - path.lstat().st_mtime > SWEEP_GRACE_S and not _held(path):
+                return [path]
+        return []
 
     def close(self) -> None:
         self._conn.close()
@@ -398,19 +491,26 @@ class Case:
     def object_path(self, sha256: str) -> Path:
         return self.root / "objects" / sha256[:2] / sha256
 
-    def _copy_to_tmp(self, source: Path) -> tuple[Path, str, int]:
-        """Copy `source` into objects/tmp while hashing; return (temp path, sha256, size)."""
+    def _copy_to_tmp(self, source: Path, held: list[int]) -> tuple[Path, str, int]:
+        """Copy `source` into objects/tmp while hashing; return (temp path, sha256, size). The
+        copy is locked (its descriptor added to `held`) until the import ends, so the sweep of
+        another program's open sees it is not abandoned."""
         tmp_dir = self.root / "objects" / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         tmp = tmp_dir / f"{uuid.uuid4().hex}.part"
         digest, size = hashlib.sha256(), 0
-        with open(source, "rb") as src, open(tmp, "xb") as dst:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                dst.write(chunk)
-                size += len(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
+        try:
+            with open(source, "rb") as src, open(tmp, "xb") as dst:
+                held.append(_hold(tmp))
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+        except BaseException:  # a full disk, a vanished source: no partial copy is left
+            tmp.unlink(missing_ok=True)
+            raise
         return tmp, digest.hexdigest(), size
 
     def _commit_object(self, tmp: Path, sha256: str) -> None:
@@ -443,10 +543,11 @@ class Case:
             self._begin_write()  # raises the read-only error before anything is copied
         sources = [_check_source(Path(p)) for p in paths]
         temps: list[Path] = []
+        held: list[int] = []
         staged: list[tuple[Path, Path, str, int, MediaInfo]] = []
         try:
             for source in sources:
-                tmp, sha256, size = self._copy_to_tmp(source)
+                tmp, sha256, size = self._copy_to_tmp(source, held)
                 temps.append(tmp)
                 # Probe the copy, not the original: the record then describes the stored bytes.
                 info = probe(tmp, shown_as=source)
@@ -464,6 +565,8 @@ class Case:
         finally:
             for tmp in temps:
                 tmp.unlink(missing_ok=True)
+            for handle in held:
+                os.close(handle)
 
     def _insert_artifact(
         self, source: Path, sha256: str, size: int, info: MediaInfo, role: str, note: str

@@ -128,7 +128,7 @@ def _expected_rows(entries: list[audit.AuditEntry], problems: list[str]) -> dict
             for ident, items in (details.get("links") or {}).items():
                 for item in items:
                     links[(int(ident), *_link_key(item))] += 1
-        elif entry.action not in ("case created", "verify", "verified"):
+        elif entry.action not in ("case created", "verify", "verified", "temporaries swept"):
             problems.append(f"audit entry #{entry.seq}: unknown action {entry.action!r}")
     return {"artifacts": artifacts, "records": record_entries, "links": links}
 
