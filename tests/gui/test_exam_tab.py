@@ -87,7 +87,7 @@ def test_a_membership_test_runs_is_shown_and_stored(qtbot, window, exam, sample_
     expected = [
         [
             Path(work["path"]).name,
-            method,
+            {"loss": "loss", "pia": "PIA", "sima": "SimA"}[method],  # short names
             f"{score:.4g}",
             f"{work['p_value'][method]:.3f}",
             f"{work['effect_size'][method]:.2f}",
@@ -110,7 +110,8 @@ def test_a_set_test_is_shown_per_method(qtbot, window, exam, sample_case):
         (record,) = case.records("exam")
     methods = record.payload["results"]["methods"]
     assert record.payload["method"] == "set"
-    assert [exam.table.item(r, 0).text() for r in range(exam.table.rowCount())] == list(methods)
+    shown = [exam.table.item(r, 0).text() for r in range(exam.table.rowCount())]
+    assert shown == [{"loss": "loss", "pia": "PIA", "sima": "SimA"}[m] for m in methods]
     assert exam.table.item(0, 2).text() == f"{methods['loss']['p_value']:.4f}"
 
 
@@ -209,7 +210,11 @@ def test_an_attribution_record_is_shown_with_its_error_rates(qtbot, window, samp
         "0.12",
     ]
     assert "alpha.safetensors, gamma.safetensors" in tab.summary.text()
-    assert tab.limit.text() == "The ranking is only among the local models examined."
+    # The limit is the report's own sentence for an attribution, in the window's language.
+    from workstation.report.strings import Strings
+
+    assert tab.limit.text() == Strings("en")("exam_limit_attribute")
+    assert "only among the local models examined" in tab.limit.text()
 
 
 def test_the_form_builds_the_request_the_cli_builds(exam, tiny_model, scenes, tmp_path):

@@ -45,6 +45,7 @@ from workstation.core.case import Record
 from workstation.core.errors import InputError
 from workstation.core.progress import ProgressEvent
 from workstation.core.records import Exam
+from workstation.gui import i18n
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.exam_extract_form import ExtractResults, extract_request
 from workstation.gui.session import CaseSession
@@ -114,6 +115,23 @@ FIELDS = {
     "attribute": {"model", "works", "seed"},
     "extract": {"model", "lora", "prompts", "seed", "count"},
 }
+
+
+# The limit each kind of record is shown with: the report's own sentence, in the window's language.
+LIMITS = {"attribute": "exam_limit_attribute", "extract": "exam_limit_extract"}
+
+
+def _report_words():
+    from workstation.report.strings import Strings
+
+    return Strings(i18n.language())
+
+
+def _method(name: str) -> str:
+    """A membership method's short name (loss, PIA, SimA) in the window's language."""
+    words = _report_words()
+    key = f"exam_short_{name}"
+    return words(key) if words.has(key) else name
 
 
 class ExamForm(CaseJobForm):
@@ -485,7 +503,7 @@ class ExamTab(QWidget):
                     method=body.method
                 )
             )
-        self.limit.setText(" ".join(str(text) for text in body.limits))
+        self.limit.setText(_report_words()(LIMITS.get(body.method, "exam_limit")))
 
     def _membership(self, results: dict) -> None:
         heads = (
@@ -505,7 +523,7 @@ class ExamTab(QWidget):
                 rows.append(
                     (
                         Path(str(work.get("path", ""))).name,
-                        method,
+                        _method(method),
                         f"{score:.4g}",
                         f"{work['p_value'][method]:.3f}",
                         f"{work['effect_size'][method]:.2f}",
@@ -531,7 +549,7 @@ class ExamTab(QWidget):
         )
         rows = [
             (
-                method,
+                _method(method),
                 f"{values['statistic']:.4g}",
                 f"{values['p_value']:.4f}",
                 f"{values['effect_size']:.2f}",
