@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -17,18 +16,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import run_cli
-
-
-def snapshot(case_dir: Path) -> dict[str, str]:
-    """Every file of the case (database rows dumped, so WAL state does not matter) by content."""
-    state = {}
-    for path in sorted(case_dir.rglob("*")):
-        if path.is_file() and not path.name.startswith("case.sqlite"):
-            state[str(path.relative_to(case_dir))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    conn = sqlite3.connect(case_dir / "case.sqlite")
-    state["db"] = "\n".join(conn.iterdump())
-    conn.close()
-    return state
+from tests.hostile import case_state
 
 
 @pytest.fixture(scope="module")
@@ -99,14 +87,14 @@ CASES = [
 @pytest.mark.parametrize("name", CASES)
 def test_bad_import_is_refused_and_case_unchanged(name: str, case_dir: Path, tmp_path: Path):
     args, message = bad_inputs(tmp_path)[name]
-    before = snapshot(case_dir)
+    before = case_state(case_dir)
     result = run_cli("case", "import", case_dir, *args)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert message in lines[0]
-    assert snapshot(case_dir) == before
+    assert case_state(case_dir) == before
 
 
 def test_unreadable_file_is_refused(case_dir: Path, tmp_path: Path) -> None:
@@ -115,7 +103,7 @@ def test_unreadable_file_is_refused(case_dir: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.png"
     Image.new("RGB", (8, 8)).save(secret)
     os.chmod(secret, 0)
-    before = snapshot(case_dir)
+    before = case_state(case_dir)
     if os.geteuid() == 0:
         # root reads anything: run the import as an unprivileged user instead
         setpriv = shutil.which("setpriv")
@@ -140,7 +128,7 @@ def test_unreadable_file_is_refused(case_dir: Path, tmp_path: Path) -> None:
         shutil.copytree(case_dir, shared)
         for path in [shared, *shared.rglob("*")]:
             os.chmod(path, 0o777 if path.is_dir() else 0o666)
-        before = snapshot(shared)
+        before = case_state(shared)
         result = run_cli_as_nobody(setpriv, sys.executable, shared, secret)
         target = shared
     else:
@@ -148,7 +136,7 @@ def test_unreadable_file_is_refused(case_dir: Path, tmp_path: Path) -> None:
         target = case_dir
     assert result.returncode == 2, result.stderr
     assert "cannot be read" in result.stderr and "Traceback" not in result.stderr
-    assert snapshot(target) == before
+    assert case_state(target) == before
     shutil.rmtree(tmp_path)
 
 
@@ -191,11 +179,11 @@ def test_case_from_a_newer_schema(case_dir: Path, tmp_path: Path) -> None:
     conn.execute("UPDATE meta SET value = '42' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    before = snapshot(newer)
+    before = case_state(newer)
     result = run_cli("case", "import", newer, str(tmp_path))
     assert result.returncode == 2
     assert "newer version of the workstation" in result.stderr
-    assert snapshot(newer) == before
+    assert case_state(newer) == before
 
 
 def test_unknown_role_is_a_usage_error(case_dir: Path) -> None:
