@@ -7,18 +7,22 @@ written into `LoadedImage.notes`, so a report can say how each input was normali
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from workstation.core import media  # noqa: F401 (sets Pillow's PNG text limit: a 3 MB workflow reads)
+from workstation.core import media  # also sets Pillow's PNG text limit: a 3 MB workflow reads
 from workstation.core.errors import InputError
 
 # Smallest side any similarity metric accepts. Hashes shrink images to 8×8 (imagehash's default
 # hash_size), SSIM needs a 7×7 window: below this, the numbers would describe interpolation.
 MIN_SIDE = 8
+# Largest image file read (its bytes are hashed and decoded in memory): a 150-megapixel
+# uncompressed TIFF (media.MAX_PIXELS, the decode budget) is about 450 MB.
+MAX_FILE_BYTES = 1 << 30
 
 _ORIENTATION_WORDS = {
     2: "mirrored left-right",
@@ -67,6 +71,16 @@ def load_image(path: str | Path) -> LoadedImage:
     """Read an image file; raise InputError with a one-line reason when it cannot be used."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError
+        if not path.is_file():  # a FIFO or device would block or never end
+            raise InputError(f"{path}: not a regular file")
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"{path}: {size:,} bytes, more than the {MAX_FILE_BYTES >> 20} MiB an image "
+                "file may have"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"image not found: {path}") from None
@@ -75,10 +89,19 @@ def load_image(path: str | Path) -> LoadedImage:
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():  # our own limit (media.MAX_PIXELS) speaks, below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
+            media.check_pixels(image, path)  # before a single pixel is decoded
             rgb, mode, size, notes = _normalise(image, data)
             file_format = image.format
-    except (UnidentifiedImageError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:  # past Pillow's own limit, at open
+        raise InputError(
+            f"{path}: more than the {media.MAX_PIXELS:,}-pixel limit (possible decompression "
+            f"bomb; {_first_line(error)})"
+        ) from None
+    except UnidentifiedImageError as error:
         raise InputError(f"not a readable image: {path} ({_first_line(error)})") from None
     except (OSError, SyntaxError, ValueError) as error:
         raise InputError(f"image is damaged or truncated: {path} ({_first_line(error)})") from None

@@ -17,6 +17,10 @@ SSIM_PARAMETERS = {
     "use_sample_covariance": False,
     "data_range": 255,
 }
+# Smallest side SSIM is measured at: the Gaussian window of those settings is 11×11 (radius
+# int(3.5 · sigma + 0.5), scikit-image's truncate 3.5). A smaller frame gets no SSIM (NaN, written
+# as null), not one from a smaller window that the calibrated bands do not describe.
+SSIM_MIN_SIDE = 11
 # A pixel counts as "changed" when some channel differs by more than this (of 255).
 CHANGED_LEVEL = 32
 OUTSIDE_GREY = (128, 128, 128)
@@ -35,7 +39,7 @@ class StructureResult:
 
     def to_dict(self) -> dict:
         return {
-            "ssim": round(self.ssim, 6),
+            "ssim": round(self.ssim, 6) if np.isfinite(self.ssim) else None,
             "size": list(self.size),
             "mean_abs_difference": round(self.mean_abs_difference, 6),
             "changed_fraction": round(self.changed_fraction, 6),
@@ -60,7 +64,10 @@ def compare_structure(
             f"images must be aligned to one size first: {rgb_a.shape} vs {rgb_b.shape}"
         )
     grey_a, grey_b = greyscale(rgb_a), greyscale(rgb_b)
-    if mask is None:
+    if min(grey_a.shape) < SSIM_MIN_SIDE:
+        ssim = float("nan")
+        inside = np.ones(grey_a.shape, dtype=bool) if mask is None else mask.astype(bool)
+    elif mask is None:
         ssim = structural_similarity(grey_a, grey_b, **SSIM_PARAMETERS)
         inside = np.ones(grey_a.shape, dtype=bool)
     else:

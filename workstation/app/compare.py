@@ -22,6 +22,8 @@ from workstation.app.inputs import check_writer
 from workstation.app.provenance import provenance_for_record
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder
+from workstation.core.media import check_name
+from workstation.core.params import check_text
 from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -67,6 +69,11 @@ def compare(
 
     runtime = runtime or Runtime()
     check_writer(writer)  # a wrong case folder fails before the measuring, not after
+    for path in (request.image_a, request.image_b, request.out_dir):
+        if path is not None:
+            check_name(path)  # named in the report and its JSON
+    if request.prompt is not None:
+        check_text("prompt", request.prompt)
     a, b = load_image(request.image_a), load_image(request.image_b)
     clip_model = (clips or ClipHolder()).get(request.clip)
     report = compare_images(a, b, clip_model, request.prompt, runtime=runtime)

@@ -108,7 +108,7 @@ def writer(args: argparse.Namespace) -> CaseWriter:
 
 def cmd_init(args: argparse.Namespace) -> int:
     info = create_case(args.dir, from_arguments(CaseInitRequest, args))
-    print(f"created case {info.case_id} in {info.root}")
+    print(f"created case {info.case_id} in {printable(str(info.root))}")
     return 0
 
 
@@ -201,7 +201,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         summary, actor = printable(_summary(e.action, e.details)), printable(e.actor)
-        print(f"#{e.seq:<4} {e.time[:19]}Z  {actor:<16} {e.action:<16} {summary}  {e.hash[:12]}")
+        action = printable(e.action)
+        print(f"#{e.seq:<4} {e.time[:19]}Z  {actor:<16} {action:<16} {summary}  {e.hash[:12]}")
     return 0
 
 

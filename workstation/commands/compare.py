@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from workstation.app.case_writer import CaseWriter
 from workstation.app.compare import CompareRequest, compare
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.terminal import json_text, printable
 
 if TYPE_CHECKING:
     from workstation.analysis.pair import PairReport
@@ -36,13 +37,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     writer = CaseWriter(args.case) if args.case else None
     compared = compare(from_arguments(CompareRequest, args), writer=writer)
     if args.json:
-        print(compared.report.to_json())
+        print(json_text(compared.report.to_dict()))
         return 0
     print(format_report(compared.report))
     for label, path in compared.written.items():
-        print(f"written: {path}  ({label})")
+        print(f"written: {printable(str(path))}  ({label})")
     if compared.record_id is not None:
-        print(f"stored in case {args.case} as comparison record #{compared.record_id}")
+        print(
+            f"stored in case {printable(str(args.case))} as comparison record #{compared.record_id}"
+        )
     return 0
 
 
@@ -52,9 +55,10 @@ def format_report(report: PairReport) -> str:
     lines = []
     for name, image in (("A", report.image_a), ("B", report.image_b)):
         width, height = image["size"]
-        lines.append(f"{name}  {image['path']}  {width}×{height}  sha256 {image['sha256']}")
-        lines.extend(f"   {note}" for note in image["notes"])
-    lines.extend(f"   {note}" for note in report.normalisation)
+        path = printable(str(image["path"]))
+        lines.append(f"{name}  {path}  {width}×{height}  sha256 {image['sha256']}")
+        lines.extend(f"   {printable(note)}" for note in image["notes"])
+    lines.extend(f"   {printable(note)}" for note in report.normalisation)
     lines.append("")
 
     sources: list[str] = []
@@ -96,10 +100,10 @@ def format_report(report: PairReport) -> str:
         f"{s.changed_fraction:.1%} of pixels changed"
     )
     clip = report.clip
-    lines.append(f"CLIP: {clip.message}")
+    lines.append(f"CLIP: {printable(clip.message)}")
     if clip.prompt and clip.text_similarity_a is not None:
         lines.append(
-            f"   prompt {clip.prompt!r}: A {clip.text_similarity_a:.4f}, "
+            f"   prompt {printable(repr(clip.prompt))}: A {clip.text_similarity_a:.4f}, "
             f"B {clip.text_similarity_b:.4f}"
         )
     lines.append("")

@@ -33,6 +33,7 @@ IMAGE_TYPES = {
     "GIF": "image/gif",
     "TIFF": "image/tiff",
     "BMP": "image/bmp",
+    "AVIF": "image/avif",  # read by Pillow 11.3+ (PIL.features.check("avif"))
 }
 
 # Magic numbers for the non-image files an examiner is likely to attach.
@@ -62,6 +63,8 @@ class MediaInfo:
 def _sniff(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):  # ISO-BMFF, AVIF brands
+        return "image/avif"
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
             return media_type
@@ -80,6 +83,7 @@ def probe(path: Path, shown_as: Path | None = None) -> MediaInfo:
     content, and messages name it); it defaults to `path`.
     """
     shown = shown_as or path
+    check_name(shown)  # the name is recorded
     with open(path, "rb") as stream:
         head = stream.read(32)
     sniffed = _sniff(head)
@@ -100,23 +104,43 @@ def probe(path: Path, shown_as: Path | None = None) -> MediaInfo:
     return info
 
 
+def check_name(path: str | Path) -> None:
+    """Refuse a file name that is not UTF-8 (Python holds its odd bytes as lone surrogates, which
+    no record, JSON file or case database can store as text)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{path}: the file name is not valid UTF-8, so a record cannot name it; rename the file"
+        ) from None
+
+
+def check_pixels(image: Image.Image, shown: str | Path) -> None:
+    """Refuse an opened (not yet decoded) image past MAX_PIXELS, before its pixels are read."""
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise InputError(
+            f"{shown}: image is {width}x{height} pixels, more than the "
+            f"{MAX_PIXELS:,}-pixel limit (possible decompression bomb)"
+        )
+
+
 def _decode_image(path: Path, shown: Path) -> MediaInfo:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise InputError(
-                        f"{shown}: image is {width}x{height} pixels, more than the "
-                        f"{MAX_PIXELS:,}-pixel limit (possible decompression bomb)"
-                    )
+                check_pixels(image, shown)
                 media_type = IMAGE_TYPES.get(image.format or "")
                 if media_type is None:
                     raise InputError(f"{shown}: unsupported image format {image.format}")
                 image.load()  # a truncated or corrupt file fails here, not later in analysis
-    except Image.DecompressionBombError as error:
-        raise InputError(f"{shown}: refused as a possible decompression bomb ({error})") from None
+    except Image.DecompressionBombError as error:  # past Pillow's own limit, at open
+        raise InputError(
+            f"{shown}: more than the {MAX_PIXELS:,}-pixel limit (possible decompression bomb; "
+            f"{error})"
+        ) from None
     except UnidentifiedImageError:
         raise InputError(f"{shown}: not a readable image") from None
     except ValueError as error:

@@ -35,6 +35,11 @@ DTYPES = ("auto", "float32", "float16", "bfloat16")
 MAX_SEED = 2**64 - 1
 MAX_STEPS = 1000
 MAX_SIDE = 8192
+# Guidance and LoRA scales past the peers' own limits (ComfyUI's cfg and LoRA strength inputs
+# stop at 100; A1111's CFG slider at 30) make no image, only overflow: NaN/Inf latents, a black
+# picture. Refused at the request.
+MAX_CFG = 100.0
+MAX_LORA_SCALE = 100.0
 
 
 @dataclass(frozen=True)
@@ -55,9 +60,14 @@ class LoraSpec:
             else (self.scale, self.text_encoder_scale)
         )
         for value in values:
-            if not isinstance(value, (int, float)) or not math.isfinite(value):
+            if (
+                not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or abs(value) > MAX_LORA_SCALE
+            ):
                 raise InputError(
-                    f"LoRA scale for {self.path} must be a finite number, not {value!r}"
+                    f"LoRA scale for {self.path} must be a finite number from "
+                    f"{-MAX_LORA_SCALE:g} to {MAX_LORA_SCALE:g}, not {value!r}"
                 )
 
     def to_dict(self) -> dict[str, Any]:
@@ -157,6 +167,10 @@ class GenerationParams:
             raise InputError("no model given")
         if not isinstance(self.prompt, str) or not isinstance(self.negative, str):
             raise InputError("prompt and negative prompt must be text")
+        check_text("prompt", self.prompt)
+        check_text("negative prompt", self.negative)
+        for label, path in self._paths():
+            check_text(f"{label} file name", path)
         _check_int("seed", self.seed, 0, MAX_SEED)
         _check_int("steps", self.steps, 1, MAX_STEPS)
         _check_int("clip skip", self.clip_skip, 1, 12)
@@ -165,8 +179,8 @@ class GenerationParams:
             _check_int(name, value, 8, MAX_SIDE)
             if value % 8:
                 raise InputError(f"{name} must be a multiple of 8, not {value}")
-        if not isinstance(self.cfg, (int, float)) or not math.isfinite(self.cfg) or self.cfg < 0:
-            raise InputError(f"CFG scale must be a number ≥ 0, not {self.cfg!r}")
+        if not isinstance(self.cfg, (int, float)) or not 0 <= self.cfg <= MAX_CFG:  # NaN too
+            raise InputError(f"CFG scale must be a number from 0 to {MAX_CFG:g}, not {self.cfg!r}")
         if self.init_image is None:
             if self.strength is not None:
                 raise InputError("strength is only used with an init image (img2img)")
@@ -180,6 +194,16 @@ class GenerationParams:
             if not isinstance(spec, LoraSpec):
                 raise InputError(f"LoRA entries must be LoraSpec, not {type(spec).__name__}")
         self._check_convention()
+
+    def _paths(self) -> list[tuple[str, str]]:
+        """Every file the record will name."""
+        paths = [("model", self.model)]
+        paths += [("LoRA", spec.path) for spec in self.loras if isinstance(spec, LoraSpec)]
+        paths += [("init image", self.init_image)] if isinstance(self.init_image, str) else []
+        paths += [("embedding", path) for path in self.embeddings if isinstance(path, str)]
+        if isinstance(self.refiner, RefinerSpec):
+            paths.append(("refiner", self.refiner.model))
+        return paths
 
     def _check_convention(self) -> None:
         for name, value, allowed in (
@@ -255,6 +279,18 @@ class GenerationParams:
             return cls(**values)
         except TypeError as error:
             raise InputError(f"bad generation parameters: {error}") from None
+
+
+def check_text(name: str, value: str) -> None:
+    """Refuse text that cannot be stored as UTF-8 (a lone surrogate: bytes that were not UTF-8
+    where the text came from, such as a command line in another encoding)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(
+            f"the {name} is not valid UTF-8 text (character {error.start + 1} is "
+            f"{ascii(value[error.start])}); write it in UTF-8"
+        ) from None
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> None:

@@ -8,6 +8,7 @@ any of them naming one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -162,5 +163,8 @@ class Metric:
 
 
 def rounded(value: float | None) -> float | None:
-    """Values as recorded: 6 decimals (what the JSON and the studies have always stored)."""
-    return None if value is None else round(float(value), 6)
+    """Values as recorded: 6 decimals (what the JSON and the studies have always stored); a
+    value that could not be measured (None, NaN) is no reading."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), 6)

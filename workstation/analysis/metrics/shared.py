@@ -93,7 +93,15 @@ class Pair:
 
     @cached_property
     def structure(self) -> structure.StructureResult:
-        return structure.compare_structure(*self.frames)
+        result = structure.compare_structure(*self.frames)
+        width, height = result.size
+        if min(width, height) < structure.SSIM_MIN_SIDE:
+            side = structure.SSIM_MIN_SIDE
+            self.notes.append(
+                f"SSIM not run: the common frame is {width}×{height} pixels and SSIM's "
+                f"{side}×{side} Gaussian window needs at least {side}×{side}"
+            )
+        return result
 
     @cached_property
     def keypoints(self) -> keypoints.KeypointResult:
