@@ -13,7 +13,13 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.engine.hostile.files import KOHYA_ALPHA, KOHYA_DOWN, KOHYA_UP, write_safetensors
+from tests.engine.hostile.files import (
+    KOHYA_ALPHA,
+    KOHYA_DOWN,
+    KOHYA_UP,
+    lora_header,
+    write_safetensors,
+)
 from tests.hostile import assert_clean, run_main
 from workstation.core.errors import InputError, ModelError
 from workstation.engine.safetensors_header import DTYPE_BITS, read_header
@@ -138,3 +144,34 @@ def test_nesting_of_any_depth_is_refused_or_read(depth: int, opener: bytes) -> N
         outcome = run_main("lora-info", path)
         assert_clean(outcome)
         assert outcome.code == 2 and str(path) in outcome.err
+
+
+@given(
+    st.dictionaries(SS_KEYS, METADATA_VALUE, max_size=5),
+    st.sampled_from([KOHYA_DOWN, KOHYA_UP, KOHYA_ALPHA, None]),
+    st.lists(st.integers(0, 4), max_size=5),
+)
+def test_a_kohya_lora_with_any_metadata_and_any_part_shape(
+    metadata: dict[str, str], part: str | None, shape: list[int]
+) -> None:
+    """A LoRA that is valid but for its kohya metadata and (maybe) one part's shape."""
+    header, data = lora_header(metadata)
+    if part is not None:  # reshaped with its byte span (and the file) to match
+        tensors = [name for name in header if name != "__metadata__"]
+        data, position = b"", 0
+        for name in tensors:
+            if name == part:
+                header[name]["shape"] = shape
+            size = 4 * math.prod(header[name]["shape"])
+            header[name]["data_offsets"] = [position, position + size]
+            data += b"\0" * size
+            position += size
+    with tempfile.TemporaryDirectory() as scratch:
+        path = write_safetensors(Path(scratch) / "l.safetensors", header, data)
+        for args in ((), ("--json",)):
+            outcome = run_main("lora-info", path, *args)
+            assert_clean(outcome)
+        if part is None:
+            assert outcome.code == 0, outcome.err
+            report = json.loads(outcome.out)
+            assert set(report["unreadable"]) <= {"ss_tag_frequency", "ss_dataset_dirs"}
