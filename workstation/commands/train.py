@@ -20,6 +20,20 @@ from workstation.commands.progress import CtrlC
 from workstation.core.progress import ProgressEvent
 
 THREADS_HELP = "torch CPU threads (default: the cores not busy now)"
+MAX_THREADS = 1024  # torch allocates per-thread state up front: 100000 ran out of memory
+
+
+def threads(text: str) -> int:
+    """`--threads`: a whole number from 1 to MAX_THREADS."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_THREADS:
+        raise argparse.ArgumentTypeError(
+            f"give a whole number from 1 to {MAX_THREADS}, not {text!r}"
+        )
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,12 +48,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_arguments(unet, TrainUnetRequest)
     unet.add_argument("--no-resume", action="store_true", help="ignore a checkpoint in --out")
-    unet.add_argument("--threads", type=int, help=THREADS_HELP)
+    unet.add_argument("--threads", type=threads, help=THREADS_HELP)
     unet.set_defaults(func=cmd_train, request_type=TrainUnetRequest)
 
     lora = kinds.add_parser("lora", help="train a LoRA (UNet attention) on a few images")
     add_arguments(lora, TrainLoraRequest)
-    lora.add_argument("--threads", type=int, help=THREADS_HELP)
+    lora.add_argument("--threads", type=threads, help=THREADS_HELP)
     lora.set_defaults(func=cmd_train, request_type=TrainLoraRequest)
 
     lab = subparsers.add_parser("lab", help="experiments that make a claim measurable")

@@ -212,8 +212,68 @@ class TrainSettings:
     def __post_init__(self) -> None:
         if self.init_unet not in ("scratch", "base"):
             raise InputError(f"init_unet must be scratch or base, not {self.init_unet!r}")
-        if self.steps < 1 or self.batch_size < 1:
-            raise InputError("steps and batch size must be at least 1")
+        _check_common(self)
+        _check_number("warmup steps", self.warmup_steps, 0, MAX_STEPS)
+        _check_number("checkpoint every", self.checkpoint_every, 0, MAX_STEPS)
+        _check_number("caption dropout", self.caption_dropout, 0, 1)
+
+
+# Limits on training settings (docs/INPUTS.md): past them a CPU run would not end, or its images
+# would not fit in memory; a learning rate or noise offset that is not finite trains a model of
+# NaNs.
+MAX_STEPS = 10_000_000
+MAX_BATCH_SIZE = 1024
+MAX_RESOLUTION = 1024
+MIN_RESOLUTION = 8
+MAX_RANK = 1024
+MAX_SEED = 2**64 - 1
+
+
+def _deepest_side(components: dict[str, Any], resolution: int) -> int:
+    """The side of the UNet's deepest feature map at this resolution: the VAE's downsamplers
+    floor-halve (diffusers pads one side, then a stride-2 convolution), the UNet's ceil-halve."""
+    side = resolution
+    for _ in range(len(components["vae"].config.block_out_channels) - 1):
+        side //= 2
+    for _ in range(len(components["unet"].config.block_out_channels) - 1):
+        side = (side + 1) // 2
+    return side
+
+
+def _check_resolution(components: dict[str, Any], resolution: int) -> None:
+    """Group normalisation in training needs more than one value per group: the deepest map must
+    be at least 2×2."""
+    if _deepest_side(components, resolution) < 2:
+        least = next(
+            r for r in range(resolution, MAX_RESOLUTION + 1) if _deepest_side(components, r) >= 2
+        )
+        raise InputError(
+            f"resolution {resolution} is too small for this model (its deepest layer would be "
+            f"1×1); use at least {least}"
+        )
+
+
+def _check_number(name: str, value: float, low: float, high: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"{name} must be a number, not {value!r}")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise InputError(f"{name} must be from {low:,} to {high:,}, not {value!r}")
+
+
+def _check_common(settings: TrainSettings | LoraSettings) -> None:
+    """The settings UNet and LoRA training share."""
+    _check_number("steps", settings.steps, 1, MAX_STEPS)
+    _check_number("batch size", settings.batch_size, 1, MAX_BATCH_SIZE)
+    _check_number("resolution", settings.resolution, MIN_RESOLUTION, MAX_RESOLUTION)
+    _check_number("seed", settings.seed, 0, MAX_SEED)
+    if not (math.isfinite(settings.learning_rate) and 0 < settings.learning_rate <= 1):
+        raise InputError(
+            f"learning rate must be above 0 and at most 1, not {settings.learning_rate!r}"
+        )
+    if settings.noise_offset is not None:
+        _check_number("noise offset", settings.noise_offset, 0, 10)
+    if settings.threads is not None:
+        _check_number("threads", settings.threads, 1, 1024)
 
 
 @dataclass
@@ -512,6 +572,7 @@ def _train_unet(
     quiet_libraries()
     components = dict(base) if isinstance(base, dict) else load_components(base)
     base_name = "(in memory)" if isinstance(base, dict) else str(base)
+    _check_resolution(components, settings.resolution)
 
     # 1. Fixed inputs: latents of every image, token ids of every caption.
     pixels = load_pixels(data, settings.resolution)
@@ -734,6 +795,10 @@ class LoraSettings:
     def __post_init__(self) -> None:
         if self.targets not in LORA_TARGETS:
             raise InputError(f"LoRA targets must be one of {', '.join(LORA_TARGETS)}")
+        _check_common(self)
+        _check_number("rank", self.rank, 1, MAX_RANK)
+        if not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise InputError(f"alpha must be a finite number above 0, not {self.alpha!r}")
 
 
 LORA_TARGETS = {
@@ -791,6 +856,7 @@ def _train_lora(
     from peft.utils import get_peft_model_state_dict
 
     components = load_components(base)
+    _check_resolution(components, settings.resolution)
     unet, text_encoder = components["unet"], components["text_encoder"].eval()
 
     # 1. Fixed inputs, as for UNet training.

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import event, given
+from hypothesis import strategies as st
 from PIL import Image
 
 from tests.hostile import assert_clean, run_main
@@ -246,3 +248,76 @@ def test_a_checkpoint_that_is_not_a_regular_file(tmp_path, kind):
     special(out / training.STATE_FILE, kind)
     message = train(folder_of(tmp_path), out)
     assert f"{out / training.STATE_FILE}: not a regular file" in message
+
+
+# --- settings: any parameter set is refused in one line, or reaches the model ----------------
+
+NUMBERS = st.sampled_from(
+    [
+        "0",
+        "-1",
+        "1",
+        "3",
+        "0.5",
+        "1e-4",
+        "nan",
+        "inf",
+        "-inf",
+        "1e308",
+        "-0",
+        "12",
+        "x",
+        "",
+        "99999999999999999999999",
+        "1024",
+        "1025",
+        "8",
+        "7",
+    ]
+)
+UNET_OPTIONS = [
+    "--steps",
+    "--batch-size",
+    "--lr",
+    "--seed",
+    "--resolution",
+    "--noise-offset",
+    "--checkpoint-every",
+    "--threads",
+]
+LORA_OPTIONS = [
+    "--steps",
+    "--batch-size",
+    "--lr",
+    "--seed",
+    "--resolution",
+    "--noise-offset",
+    "--rank",
+    "--alpha",
+    "--threads",
+]
+
+
+@given(
+    kind=st.sampled_from(["unet", "lora"]),
+    values=st.dictionaries(st.sampled_from(sorted({*UNET_OPTIONS, *LORA_OPTIONS})), NUMBERS),
+)
+def test_any_settings_are_refused_in_one_line_or_reach_the_model(tmp_path_factory, kind, values):
+    """The base does not exist, so settings that pass end at loading it: the point of the test is
+    that every other ending is a one-line refusal, not a crash (no model is ever loaded)."""
+    tmp = tmp_path_factory.mktemp("settings")
+    folder = folder_of(tmp)
+    out = tmp / ("out" if kind == "unet" else "lora.safetensors")
+    allowed = UNET_OPTIONS if kind == "unet" else LORA_OPTIONS
+    options = [
+        str(part) for key, value in values.items() if key in allowed for part in (key, value)
+    ]
+    with at_most(30):
+        outcome = run_main(
+            "train", kind, "--images", folder, "--out", out, "--base", tmp / "no-model", *options
+        )
+    assert_clean(outcome)
+    assert outcome.code == 2
+    if "no-model" in outcome.err:
+        event("settings accepted")
+    assert not out.exists()
