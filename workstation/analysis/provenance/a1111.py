@@ -18,8 +18,8 @@ from dataclasses import replace
 from workstation.analysis.provenance import samplers
 from workstation.analysis.provenance.result import LoraRef, ModelRef, PeerSettings, Recipe, Stage
 from workstation.analysis.provenance.values import (
-    EXTRA_NETWORK,
     clean,
+    extra_networks,
     load_json,
     to_float,
     to_int,
@@ -45,7 +45,8 @@ _UPSCALERS = {
 }
 
 WORKSTATION = "Workstation"
-_IMAGE_SIZE = re.compile(r"^(\d+)x(\d+)$")
+MAX_SIDE_DIGITS = 9  # "Size: WIDTHxHEIGHT": longer numbers are not read as a size
+_IMAGE_SIZE = re.compile(rf"^([0-9]{{1,{MAX_SIDE_DIGITS}}})x([0-9]{{1,{MAX_SIDE_DIGITS}}})$")
 # A1111's value pattern: a JSON-quoted string, else everything up to the next comma.
 _VALUE = re.compile(r'\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)')
 
@@ -129,7 +130,10 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
         if size := _IMAGE_SIZE.match(values["Size"]):
             width, height = int(size.group(1)), int(size.group(2))
         else:
-            warnings.append(f"Size: {values['Size'][:60]!r} is not WIDTHxHEIGHT")
+            warnings.append(
+                f"Size: {values['Size'][:60]!r} is not WIDTHxHEIGHT "
+                f"(whole numbers of up to {MAX_SIDE_DIGITS} digits)"
+            )
     recorded = values.get("Sampler")
     schedule = values.get("Schedule type")
     sampler = samplers.join(recorded, schedule, warnings) if recorded else None
@@ -211,7 +215,7 @@ _HIRES_OVERRIDES = (
     "Hires negative prompt",
 )
 # ADetailer (Bing-su/adetailer args.py): its unit n > 1 writes every key with " 2nd", " 3rd", …
-_ADETAILER_KEY = re.compile(r"^(ADetailer .+?)(?: (\d+)(?:st|nd|rd|th))?$")
+_ADETAILER_KEY = re.compile(r"^(ADetailer .+?)(?: ([0-9]{1,9})(?:st|nd|rd|th))?$")
 _NOT_MODELS = ("None", "Use same checkpoint", "Use same VAE")
 
 
@@ -280,8 +284,7 @@ def _structure(
     )
     stages = [base]
     if values.get("Refiner"):
-        match = _REFINER.match(values["Refiner"].strip())
-        name, short = (match["name"], match["hash"]) if match else (values["Refiner"], None)
+        name, short = _name_and_hash(values["Refiner"].strip())
         models.append(ModelRef("refiner", name, short, "Refiner"))
         switch = to_float(values.get("Refiner switch at"), "Refiner switch at", [])
         by = peer.refiner_switch_by if peer is not None and peer.refiner else None
@@ -290,7 +293,7 @@ def _structure(
             by = "steps" if by_steps else "sigma"
         settings = [("switch at", f"{values.get('Refiner switch at', '?')} (by {by})")]
         start = None
-        if by == "steps" and switch is not None and steps:
+        if by == "steps" and switch is not None and 0 <= switch <= 1 and steps:
             start = math.ceil(switch * steps - 1e-9)  # the first step at or past the share
             settings[0] = ("switch at", f"{switch:g} of {steps} steps: step {start}")
             stages[0] = replace(base, end_step=start)
@@ -333,7 +336,7 @@ def _structure(
         if size:
             hires_width, hires_height = int(size.group(1)), int(size.group(2))
         elif scale is not None and width and height:
-            hires_width, hires_height = int(width * scale), int(height * scale)
+            hires_width, hires_height = _scaled(width, scale), _scaled(height, scale)
         if values.get("Hires checkpoint"):
             models.append(
                 ModelRef("checkpoint", values["Hires checkpoint"], None, "Hires checkpoint")
@@ -454,8 +457,24 @@ def _peer(
     )
 
 
-_REFINER = re.compile(r"^(?P<name>.+?)\s*\[(?P<hash>[0-9a-fA-F]{8,64})\]$")
-_VERSION = re.compile(r"v(\d+)\.(\d+)|^(\d+)\.(\d+)")
+_SHORT_HASH = re.compile(r"[0-9a-fA-F]{8,64}")
+_VERSION = re.compile(r"v([0-9]{1,9})\.([0-9]{1,9})|^([0-9]{1,9})\.([0-9]{1,9})")
+
+
+def _name_and_hash(text: str) -> tuple[str, str | None]:
+    """ "name [0123abcdef]" (a checkpoint's short_title) as (name, hash); else (text, None).
+    Split at the last "[": a pattern with a lazy name before optional spaces and "[" is
+    quadratic in a long run of spaces."""
+    name, bracket, rest = text.rpartition("[")
+    if bracket and rest.endswith("]") and _SHORT_HASH.fullmatch(rest[:-1]) and name.strip():
+        return name.rstrip(), rest[:-1]
+    return text, None
+
+
+def _scaled(side: int, scale: float) -> int | None:
+    """A side times an upscale factor, truncated as A1111 does; None past any real size."""
+    size = side * scale
+    return int(size) if size < 1 << 60 else None
 
 
 def _refiner(values: dict[str, str], warnings: list[str]) -> dict | None:
@@ -466,8 +485,8 @@ def _refiner(values: dict[str, str], warnings: list[str]) -> dict | None:
     text = values.get("Refiner", "").strip()
     if not text:
         return None
-    match = _REFINER.match(text)
-    name, short = (match["name"], match["hash"].lower()) if match else (text, None)
+    name, short = _name_and_hash(text)
+    short = short.lower() if short else None
     switch_at = to_float(values.get("Refiner switch at"), "Refiner switch at", warnings)
     if switch_at is None or not 0 < switch_at < 1:
         return None
@@ -510,7 +529,9 @@ def _hires(
         target = int(size.group(1)), int(size.group(2))
     else:
         scale = to_float(values.get("Hires upscale", "2"), "Hires upscale", warnings) or 2.0
-        target = int(width * scale), int(height * scale)
+        target = _scaled(width, scale), _scaled(height, scale)
+        if None in target:
+            return None, f"hires upscale {scale:g} of {width}x{height} (too large)"
     try:
         hires = HiresSpec(
             width=target[0],
@@ -561,7 +582,7 @@ def _loras(
         for name, weight in _name_hash_list(values["Lora weights"]):
             scale = to_float(weight, f"Lora weights {name}", warnings)
             found.append(LoraRef(name, scale, scale, by_name.get(name), "Lora weights"))
-    for match in EXTRA_NETWORK.finditer(prompt):
+    for match in extra_networks(prompt):
         kind, arguments = match.groups()
         if kind not in ("lora", "lyco"):
             continue
@@ -595,6 +616,6 @@ def _loras(
         if name not in named_in_prompt:
             warnings.append(f"LoRA {name!r} has a recorded hash but no tag in the prompt")
             found.append(LoraRef(name=name, hash=short_hash, source="Lora hashes"))
-    if any(m.group(1) in ("lora", "lyco") for m in EXTRA_NETWORK.finditer(negative)):
+    if any(m.group(1) in ("lora", "lyco") for m in extra_networks(negative)):
         warnings.append("the negative prompt holds a LoRA tag; A1111 does not load it from there")
     return tuple(found)

@@ -910,8 +910,13 @@ def _loras(
     return tuple(found)
 
 
-def _id_order(node_id: str) -> tuple[int, int | str]:
-    return (0, int(node_id)) if node_id.isdigit() else (1, node_id)
+def _id_order(node_id: str) -> tuple[int, int, str]:
+    """Numeric ids in numeric order (compared by length, then digits: no int() of a
+    5,000-digit id, nor of "²", which isdigit() accepts), then the others."""
+    if node_id.isascii() and node_id.isdigit():
+        digits = node_id.lstrip("0") or "0"
+        return (0, len(digits), digits)
+    return (1, 0, node_id)
 
 
 # --- editor workflow -----------------------------------------------------------------------------
@@ -945,7 +950,8 @@ def _from_workflow(data: dict, warnings: list[str]) -> dict[str, dict] | None:
                 if not (at < len(widgets) and str(widgets[at]) in _CONTROL):
                     names.remove("control")
             inputs.update((n, v) for n, v in zip(names, widgets, strict=False) if n != "control")
-        for slot in node.get("inputs") or []:
+        slots = node.get("inputs")
+        for slot in slots if isinstance(slots, list) else []:
             if (
                 isinstance(slot, dict)
                 and isinstance(slot.get("link"), int)

@@ -102,9 +102,10 @@ def _decode(tag: int, value: object, endian: str | None) -> tuple[str, str]:
         return decode_user_comment(value, endian)
     if tag == USER_COMMENT and isinstance(value, str):  # written as ASCII type (Fooocus does)
         return _fix_latin1(value)
-    if tag in _XP_TAGS and isinstance(value, (bytes, tuple)):
-        data = bytes(value) if isinstance(value, tuple) else value
-        text = data.decode("utf-16-le", "backslashreplace").rstrip("\x00")
+    if tag in _XP_TAGS and isinstance(value, tuple) and all(_is_byte(item) for item in value):
+        value = bytes(value)  # written as BYTE; another type falls through to its numbers
+    if tag in _XP_TAGS and isinstance(value, bytes):
+        text = value.decode("utf-16-le", "backslashreplace").rstrip("\x00")
         return text, "UTF-16LE (Windows XP tag)"
     if isinstance(value, str):
         return _fix_latin1(value)
@@ -113,6 +114,10 @@ def _decode(tag: int, value: object, endian: str | None) -> tuple[str, str]:
     if isinstance(value, tuple):
         return ", ".join(_number(item) for item in value), ""
     return _number(value), ""
+
+
+def _is_byte(value: object) -> bool:
+    return isinstance(value, int) and 0 <= value < 256
 
 
 def _number(value: object) -> str:

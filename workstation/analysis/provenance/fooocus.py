@@ -16,7 +16,7 @@ from workstation.analysis.provenance import a1111, samplers
 from workstation.analysis.provenance.result import LoraRef, ModelRef, Recipe, Stage
 from workstation.analysis.provenance.values import as_text, load_json, to_float, to_int
 
-_RESOLUTION = re.compile(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)")
+_RESOLUTION = re.compile(r"\(\s*([0-9]{1,9})\s*,\s*([0-9]{1,9})\s*\)")  # up to 9 digits a side
 
 
 def parse(text: str, scheme: str | None, source: str) -> tuple[Recipe | None, list[str]]:
@@ -96,7 +96,11 @@ def _structure(
         return (), tuple(models)
     steps = to_int(data.get("steps"), "steps", [])
     switch = to_float(data.get("refiner_switch"), "refiner_switch", warnings)
-    at = round(steps * switch) if steps is not None and switch is not None else None
+    at = None
+    if steps is not None and switch is not None and 0 <= switch <= 1:
+        at = round(steps * switch)
+    elif switch is not None:
+        warnings.append(f"refiner_switch: {switch:g} is not a share of the steps (0 to 1)")
     common = {
         "sampler": _text(data.get("sampler")),
         "scheduler": _text(data.get("scheduler")),

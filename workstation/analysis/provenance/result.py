@@ -9,7 +9,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from workstation.analysis.provenance.values import EXTRA_NETWORK
+from workstation.analysis.provenance.values import strip_extra_networks
 from workstation.core.errors import InputError
 from workstation.core.params import GenerationParams, HiresSpec, LoraSpec, RefinerSpec
 from workstation.engine.samplers import canonical_name
@@ -239,7 +239,7 @@ class Recipe:
 
         prompt = self.prompt
         if self.generator in ("AUTOMATIC1111", "Workstation"):
-            prompt = EXTRA_NETWORK.sub("", prompt)  # A1111 strips <lora:…> before encoding
+            prompt = strip_extra_networks(prompt)  # A1111 strips <lora:…> before encoding
         width, height = self.width, self.height
         if width is None and init_image is not None and peer and peer.convention == "comfyui":
             width, height = _image_size(init_image)  # ComfyUI samples at the input's own size

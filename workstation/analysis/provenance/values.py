@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 # A1111's extra-network syntax, `<lora:name:0.8>`, `<hypernet:name:1>` (modules/extra_networks.py).
-# A1111 removes these tags from the prompt before the text encoder sees it.
+# A1111 removes these tags from the prompt before the text encoder sees it. Use it through
+# `extra_networks` / `strip_extra_networks`: run on a whole text, a tag left open ("<a:" with no
+# ">" after it) makes `re` scan to the end from every "<", quadratic in the text's length.
 EXTRA_NETWORK = re.compile(r"<(\w+):([^>]+)>")
+MAX_DIGITS = 100  # a whole number longer than this is refused (as text or as JSON)
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -19,6 +23,18 @@ def clean(text: str) -> str:
     if _LONE_SURROGATE.search(text) is None:
         return text
     return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def extra_networks(text: str) -> Iterator[re.Match[str]]:
+    """The `<kind:arguments>` tags A1111 finds in `text`, in linear time: no match can end
+    after the last ">", so the search stops there."""
+    return EXTRA_NETWORK.finditer(text, 0, text.rfind(">") + 1)
+
+
+def strip_extra_networks(text: str) -> str:
+    """`text` without its extra-network tags, as A1111 gives it to the text encoder."""
+    end = text.rfind(">") + 1
+    return EXTRA_NETWORK.sub("", text[:end]) + text[end:]
 
 
 def decode_utf8(data: bytes) -> tuple[str, str]:
@@ -68,13 +84,16 @@ def to_int(value: Any, name: str, warnings: list[str]) -> int | None:
     if isinstance(value, bool):
         warnings.append(f"{name}: {value!r} is not a whole number")
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int):
+        if abs(value) < 10**MAX_DIGITS:
+            return value
+        warnings.append(f"{name}: a whole number of more than {MAX_DIGITS} digits")
+        return None
     if isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"[+-]?\d{1,100}", text):
+        if re.fullmatch(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}", text):
             return int(text)
     warnings.append(f"{name}: {_short(value)} is not a whole number")
     return None
