@@ -4,13 +4,13 @@ or both (app/generate.py)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.generate import KEEP_ALL, GenerateRequest
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.terminal import json_text, printable
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,19 +42,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if done.record_id is not None:
-        print(f"stored in case {args.case} as generation record #{done.record_id}")
+        print(f"stored in case {printable(str(args.case))} as generation record #{done.record_id}")
     record = done.record
     if args.json:
-        print(json.dumps(record, indent=2, ensure_ascii=False))
+        print(json_text(record))
         return 0
     params = record["params"]
     print(
-        f"{done.out or 'image'}  {record['mode']} {params['width']}x{params['height']} seed "
-        f"{params['seed']}, {record['steps_run']} steps, {record['environment']['device']}/"
+        f"{printable(str(done.out or 'image'))}  {record['mode']} "
+        f"{params['width']}x{params['height']} seed {params['seed']}, {record['steps_run']} steps, "
+        f"{record['environment']['device']}/"
         f"{record['environment']['dtype']}, {record['seconds']:.1f} s"
     )
     if args.steps_dir:
-        print(f"steps written to {args.steps_dir}")
+        print(f"steps written to {printable(str(args.steps_dir))}")
     return 0
 
 

@@ -158,17 +158,26 @@ def _run(
         )
     )
 
-    # 2. Sample, capturing every step: the engine's own way, or the named generator's.
+    check_working_memory(model, params)
+
+    # 2. Sample, capturing every step: the engine's own way, or the named generator's. Every
+    #    step's latent and the decoded image must be finite: NaN/Inf would make a black picture.
     capture = _StepCapture(model, decode_steps, runtime, size=(params.width, params.height))
     if runtime.cancelled():
         raise Cancelled("generation cancelled before it started")
-    if params.convention == "workstation":
-        image, pipe, sampling = _sample_native(model, params, init, capture)
-        steps = capture.finish(pipe)
-    else:
-        pipe = model.pipe
-        image, sampling = _sample_peer(model, params, init, capture)
-        steps = capture.finish(pipe, truncate=True)
+    try:
+        if params.convention == "workstation":
+            image, pipe, sampling = _sample_native(model, params, init, capture)
+            steps = capture.finish(pipe)
+        else:
+            pipe = model.pipe
+            image, sampling = _sample_peer(model, params, init, capture)
+            steps = capture.finish(pipe, truncate=True)
+    except MemoryError:  # the estimate above was too low for this machine: still one line
+        raise ModelError(
+            f"ran out of memory generating {params.width}×{params.height} on {model.device} "
+            f"(estimated {working_memory(model, params) / GIB:.1f} GiB); choose a smaller size"
+        ) from None
 
     # 4. The record: enough to re-run and to re-check the claim elsewhere. Its hashes are of the
     #    bytes loaded, and the files must still hold them.
@@ -221,10 +230,18 @@ def _sample_native(
                 "a refiner under the workstation convention takes txt2img and plain prompts"
             )
         kwargs.update(denoising_end=refiner.switch_at, output_type="latent")
+    # The VAE's output is checked before the pipeline clamps it to 8 bits (NaN turns black there,
+    # Inf white): a hook on its decoder, so the pipeline's own decode is untouched.
+    hook = pipe.vae.decoder.register_forward_hook(
+        lambda module, inputs, output: check_finite(output, "the decoded image")
+    )
     with torch.inference_mode(), warnings.catch_warnings():
         # torchsde (DPM++ SDE) warns about float rounding at the ends of its Brownian interval
         warnings.filterwarnings("ignore", "Should have t", UserWarning, "torchsde")
-        image = pipe(**kwargs).images[0]
+        try:
+            image = pipe(**kwargs).images[0]
+        finally:
+            hook.remove()
         if refiner is not None:
             image, refined = _native_refiner(model, params, image, generator, capture)
     sampling = {
@@ -454,9 +471,11 @@ class _StepCapture:
         return tensors
 
     def step(self, step: int, total: int, timestep: Any, latents: Any) -> None:
-        """Step `step` of `total` is done: preview it, keep its latent if asked, report, and
-        stop here if cancelled."""
+        """Step `step` of `total` is done: check it is finite, preview it, keep its latent if
+        asked, report, and stop here if cancelled."""
         import torch
+
+        check_finite(latents, f"step {step}")
 
         if self.family.packed_latents:  # [B, tokens, C*4] -> [B, C, H/8, W/8]
             side = int(latents.shape[1] ** 0.5) * 16
@@ -477,6 +496,70 @@ class _StepCapture:
             StepCapture(step, timestep, preview, decoded.get(step))
             for step, timestep, preview in self.previews
         )
+
+
+def check_finite(values: Any, where: str) -> None:
+    """Refuse NaN or infinite values (a torch tensor or numpy array) with the likely causes: an
+    image made of them is black or noise, and no evidence of anything."""
+    import torch
+
+    finite = (
+        bool(torch.isfinite(values).all())
+        if isinstance(values, torch.Tensor)
+        else bool(np.isfinite(values).all())
+    )
+    if not finite:
+        raise ModelError(
+            f"the model produced non-finite values (NaN/Inf) at {where}: the weights or the LoRA "
+            "may be corrupt, or the guidance or LoRA scale is too large (float16 can also "
+            "overflow: try --dtype float32); nothing was stored"
+        )
+
+
+# Working memory of a generation beyond the loaded weights, estimated from its size before it
+# starts: the VAE decoder's full-resolution stage (its first block's channels at every output
+# pixel, about VAE_ALIVE such tensors alive at once) and the denoiser's latent-resolution stage
+# (its first level's channels at every latent position, CFG's batch of two, about
+# DENOISER_ALIVE tensors). Attention is taken as memory-efficient (PyTorch's SDPA kernels).
+VAE_ALIVE = 6
+DENOISER_ALIVE = 8
+GIB = 1024**3
+
+
+def working_memory(model: LoadedModel, params: GenerationParams) -> int:
+    """Bytes a generation of `params` is estimated to need on top of the model's weights."""
+    from workstation.engine.loading import DTYPE_BYTES
+
+    pipe = model.pipe
+    width, height = params.width, params.height
+    if params.hires is not None:
+        width, height = max(width, params.hires.width), max(height, params.hires.height)
+    scale = getattr(pipe, "vae_scale_factor", 8) or 8
+    vae_channels = pipe.vae.config.block_out_channels[0]
+    denoiser = getattr(pipe, "unet", None) or pipe.transformer
+    config = denoiser.config
+    if "block_out_channels" in config:
+        channels, positions = config.block_out_channels[0], (width // scale) * (height // scale)
+    else:  # a transformer over 2×2 patches of the latent
+        channels = config.num_attention_heads * config.attention_head_dim
+        positions = (width // scale // 2) * (height // scale // 2)
+    pixels = width * height
+    values = vae_channels * pixels * VAE_ALIVE + channels * positions * 2 * DENOISER_ALIVE
+    return values * DTYPE_BYTES[model.dtype]
+
+
+def check_working_memory(model: LoadedModel, params: GenerationParams) -> int:
+    """The estimate; a ModelError before anything runs when the device has not that much free."""
+    from workstation.engine.loading import available_memory
+
+    needed, free = working_memory(model, params), available_memory(model.device)
+    if needed > free:
+        raise ModelError(
+            f"{params.width}×{params.height} needs about {needed / GIB:.1f} GiB of working "
+            f"memory on {model.device} ({model.dtype}), {free / GIB:.1f} GiB is free; choose a "
+            f"smaller size (the model's native size is {model.native_size}×{model.native_size})"
+        )
+    return needed
 
 
 def _own_latent_rgb(model: LoadedModel) -> dict[str, Any] | None:
