@@ -102,14 +102,23 @@ class CorpusIndex:
         }
         if self.embeddings is not None:
             arrays["embeddings"] = self.embeddings
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        except OSError as error:
+            raise InputError(
+                f"cannot write the index to {path}: {error.strerror or error}"
+            ) from None
         try:
             with os.fdopen(handle, "wb") as stream:
                 np.savez(stream, **arrays)
             os.replace(temporary, path)
-        except BaseException:
+        except BaseException as error:
             Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError):  # a full disk: the old index, if any, is as it was
+                raise InputError(
+                    f"cannot write the index to {path}: {error.strerror or error}"
+                ) from None
             raise
 
     @classmethod

@@ -272,3 +272,21 @@ def test_any_archive_is_searched_or_refused_in_one_line(tmp_path_factory, query,
     assert all(len(index.hashes[k]) == rows for k in HASH_KINDS)
     assert len(index.sizes) == len(index.mtimes_ns) == len(index.sha256) == rows
     assert (index.embeddings is None) == (index.clip is None)
+
+
+def test_a_full_disk_keeps_the_old_index(tmp_path, monkeypatch):
+    folder = tmp_path / "works"
+    folder.mkdir()
+    Image.new("RGB", (32, 32), (9, 9, 9)).save(folder / "a.png")
+    path = write(tmp_path / "index.npz", members())
+    before = path.read_bytes()
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", full)
+    outcome = run_main("index", "build", folder, "--out", path, "--quiet")
+    assert_clean(outcome)
+    assert outcome.code == 2 and f"cannot write the index to {path}" in outcome.err
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.npz", "works"]
