@@ -22,6 +22,7 @@ from workstation.app.recipe import Recipe
 from workstation.app.requests import nested, option
 from workstation.app.resources import ModelHolder
 from workstation.core.errors import InputError
+from workstation.core.media import check_name
 from workstation.core.params import GenerationParams
 
 if TYPE_CHECKING:
@@ -74,6 +75,9 @@ def generate(
     # 1. Check everything that can be checked before the slow part.
     if request.out is None and writer is None:
         raise InputError("nothing would keep the image: give an output file, a case, or both")
+    for path in (request.out, request.steps_dir):
+        if path is not None:
+            check_name(path)  # a stored output is named by it
     check_png_out(request.out)
     check_empty_folder(request.steps_dir, "steps folder")
     if request.steps_dir is not None and request.keep_steps == KEEP_NONE:

@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from workstation import __version__
+from workstation.core import media
 from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.params import GenerationParams, LoraSpec
 from workstation.core.timeutil import utc_now
@@ -111,11 +112,20 @@ def load_init_image(path: str | Path, width: int, height: int) -> InitImage:
     path = Path(path)
     try:
         data = path.read_bytes()  # decoded from these bytes: the hash is of the image used
-        with Image.open(io.BytesIO(data)) as opened:
+        with warnings.catch_warnings():  # media.MAX_PIXELS speaks, below Pillow's own limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(data))
+        with opened:
+            media.check_pixels(opened, path)
             opened.load()
             image = opened.convert("RGB")
     except OSError as error:  # includes PIL's UnidentifiedImageError and truncated files
         raise InputError(f"{path}: cannot read init image ({_reason(error)})") from None
+    except Image.DecompressionBombError as error:
+        raise InputError(
+            f"{path}: more than the {media.MAX_PIXELS:,}-pixel limit (possible decompression "
+            f"bomb; {error})"
+        ) from None
     original = image.size
     if original != (width, height):
         image = image.resize((width, height), Image.Resampling.LANCZOS)
