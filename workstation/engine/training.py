@@ -836,6 +836,9 @@ def train_lora(
     out = Path(out)
     if out.suffix != ".safetensors":
         raise InputError(f"{out}: a LoRA file must end in .safetensors")
+    for path in (out, out.with_suffix(".json")):  # replaced when done: never a FIFO or a device
+        if (path.exists() or path.is_symlink()) and not path.is_file():
+            raise InputError(f"{path}: exists and is not a regular file; choose another name")
     data = images if isinstance(images, CaptionedImages) else read_captioned_folder(images)
     with _training_runtime(runtime, settings).applied() as run:
         return _train_lora(data, out, base, settings, run, clock)

@@ -321,3 +321,23 @@ def test_any_settings_are_refused_in_one_line_or_reach_the_model(tmp_path_factor
     if "no-model" in outcome.err:
         event("settings accepted")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+@pytest.mark.parametrize("name", ["lora.safetensors", "lora.json"])
+def test_a_lora_output_that_is_not_a_regular_file(tmp_path, kind, name):
+    """Written only after training: refused before it starts, not hung on (a FIFO) or replaced."""
+    special(tmp_path / name, kind)
+    with at_most(30):
+        outcome = run_main(
+            "train",
+            "lora",
+            "--images",
+            folder_of(tmp_path),
+            "--out",
+            tmp_path / "lora.safetensors",
+            "--base",
+            tmp_path / "no-model",
+        )
+    assert_clean(outcome)
+    assert f"{tmp_path / name}: exists and is not a regular file" in outcome.err
