@@ -167,3 +167,53 @@ def test_file_size_budget_and_non_regular_files(tmp_path: Path) -> None:
     outcome = run_main("compare", other, fifo)  # would block forever if read
     assert_clean(outcome)
     assert f"{fifo}: not a regular file" in outcome.err
+
+
+def test_init_image_has_the_same_decode_budget(tmp_path: Path) -> None:
+    from workstation.engine.generate import load_init_image
+
+    for width, height in ((12_248, 12_248), (20_000, 20_000)):
+        claim = png_claiming(tmp_path / f"init{width}.png", width, height)
+        with pytest.raises(InputError, match="more than the 150,000,000-pixel limit") as refused:
+            load_init_image(claim, 64, 64)
+        assert str(claim) in str(refused.value)
+
+
+SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)  # what Python makes of bytes not UTF-8
+ANY_CHARACTER = st.characters(codec=None, exclude_categories=()) | SURROGATE
+NAME = st.text(
+    st.characters(codec=None, exclude_categories=(), exclude_characters="/\x00") | SURROGATE,
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=max(10, settings.default.max_examples // 3))  # a compare is ~1 s
+@given(prompt=st.none() | st.text(ANY_CHARACTER, max_size=30), out_name=st.none() | NAME)
+def test_compare_parameter_sets(tmp_path_factory, prompt, out_name) -> None:
+    """Any prompt and output folder name: a comparison, or one line saying which text cannot
+    be stored; JSON exact either way."""
+    folder = tmp_path_factory.mktemp("params")
+    a, b = noise(folder / "a.png", 24, 20, 1), noise(folder / "b.png", 20, 24, 2)
+    args = ["compare", a, b, "--json"]
+    if prompt is not None:
+        args += ["--prompt", prompt]
+    if out_name is not None:
+        args += ["--out-dir", folder / out_name]
+    outcome = run_main(*args)
+    assert_clean(outcome)
+    unstorable = [
+        text
+        for text in (prompt, out_name)
+        if text is not None and any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+    ]
+    if unstorable:
+        assert outcome.code == 2 and "not valid UTF-8" in outcome.err
+        return
+    if out_name in (".", ".."):
+        return  # an existing folder: the pictures are written into it (or refused in one line)
+    assert outcome.code == 0, outcome.err
+    report = json.loads(outcome.out)
+    assert report["clip"]["prompt"] == prompt
+    if out_name is not None:
+        assert (folder / out_name / "pair_report.json").is_file()

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -112,7 +113,8 @@ def test_non_utf8_prompt_is_refused_in_one_line(tmp_path: Path, case_dir: Path) 
     assert case_state(case_dir) == before
 
 
-TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
+SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)  # what Python makes of bytes not UTF-8
+TEXT = st.text(st.characters(codec=None, exclude_categories=()) | SURROGATE, max_size=40)
 
 
 @given(TEXT)
@@ -128,7 +130,19 @@ def test_printable_escapes_every_unsafe_character_and_only_those(text: str) -> N
 @given(st.recursive(TEXT | st.integers() | st.none(), lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(TEXT, inner, max_size=3), max_leaves=8))  # fmt: skip
 def test_json_text_is_exact_and_safe(data) -> None:
+    # (JSON itself reads a high surrogate escaped next to a low one as the pair's character)
+    assume(not any(re.search("[\ud800-\udbff][\udc00-\udfff]", t) for t in texts(data)))
     text = json_text(data)
     assert json.loads(text) == data
     assert raw(text) == []
     text.encode("utf-8")  # raises on a lone surrogate
+
+
+def texts(data) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [t for key, value in data.items() for t in [key, *texts(value)]]
+    if isinstance(data, list):
+        return [t for item in data for t in texts(item)]
+    return []
