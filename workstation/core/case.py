@@ -300,7 +300,14 @@ class Case:
         if row is None or row[0] != schema.CASE_FORMAT:
             conn.close()
             raise CaseError(f"{db_path} is a database, but not a workstation case")
-        version = schema.read_version(conn)
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        try:
+            version = int(meta["schema_version"])
+            meta["case_id"], meta["created_at"]  # what every reader of the case needs
+        except (KeyError, TypeError, ValueError) as error:
+            conn.close()
+            field = error.args[0] if isinstance(error, KeyError) else "schema_version"
+            raise CaseError(f"{db_path}: meta: {field}: missing or damaged") from None
         if version > schema.SCHEMA_VERSION:
             conn.close()
             raise CaseError(
