@@ -468,7 +468,11 @@ def _found(config: dict[str, Any], name: str) -> str:
 def pickle_shapes(path: Path) -> dict[str, tuple[int, ...]]:
     """Tensor shapes of a pickle checkpoint, read with torch's weights-only unpickler."""
     state = load_pickle_weights_only(path)
+    seen = set()  # a pickle can hold a dict that is its own state_dict
     while isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+        if id(state) in seen:
+            raise ModelError(f"{path}: its state_dict contains itself")
+        seen.add(id(state))
         state = state["state_dict"]
     if not isinstance(state, dict):
         raise ModelError(f"{path}: pickle holds a {type(state).__name__}, not a state dict")

@@ -467,7 +467,8 @@ def _check_lora(model: LoadedModel, spec: LoraSpec) -> LoadedLora:
 def _held(model: LoadedModel, path: Path) -> LoadedLora | None:
     """The adapter already loaded from this file, if the file is unchanged since it was hashed."""
     for lora in model.loras.values():
-        if lora.path == str(path) and lora.stamp == file_stamp(path):
+        named = str(path) in (lora.path, lora.info.link)  # a symlink is held as its target
+        if named and lora.stamp == file_stamp(path):
             return lora
     return None
 

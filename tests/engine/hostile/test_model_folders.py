@@ -197,3 +197,26 @@ def test_an_unreadable_file_is_listed_and_the_scan_goes_on(tmp_path: Path) -> No
     write_lora(root / "b.safetensors")
     found = scan(root)
     assert [m.problem is None for m in found] == [False, True]
+
+
+def test_hostile_pickle_checkpoints_are_listed_and_never_hang(tmp_path: Path) -> None:
+    import pickle
+    import zipfile
+
+    import torch
+
+    root = tmp_path / "models"
+    root.mkdir()
+    looped: dict[str, Any] = {}
+    looped["state_dict"] = looped  # its own state_dict: unwrapping it never ended
+    torch.save(looped, root / "loop.ckpt")
+    (root / "empty.pt").write_bytes(b"")
+    (root / "random.ckpt").write_bytes(bytes(range(256)) * 3)
+    with zipfile.ZipFile(root / "zip.pt", "w") as archive:
+        archive.writestr("a/data.pkl", b"garbage")
+    (root / "list.pth").write_bytes(pickle.dumps([1, 2], protocol=2))
+    outcome = run_main("models", "scan", root)
+    assert_clean(outcome)
+    assert outcome.code == 0 and "5 model(s), 5 unusable" in outcome.out
+    assert "its state_dict contains itself" in outcome.out
+    assert "refused pickle checkpoint" in outcome.out
