@@ -83,13 +83,14 @@ def test_budget_is_shared_by_all_compressed_chunks(write, monkeypatch) -> None:
         png,
         chunk(b"iTXt", b"two\x00\x01\x00en\x00\x00" + zlib.compress(text.encode())),
         chunk(b"zTXt", b"three\x00\x00" + zlib.compress(text.encode())),
-        chunk(b"tEXt", b"plain\x00" + text.encode()),  # not compressed: not counted
+        chunk(b"tEXt", b"plain\x00" + text.encode()),  # plain text counts as stored
     )
     meta = read_metadata(write("shared.png", png))
     values = {field.key: field.value for field in meta.raw}
-    assert values == {"one": text, "two": "a" * 300, "plain": text}
+    assert values == {"one": text, "two": "a" * 300}
     assert any("'two'" in w and "read up to there (300 bytes)" in w for w in meta.warnings)
     assert any("first: PNG zTXt 'three'" in w for w in meta.warnings)
+    assert any("1 metadata field(s) not read" in w and "PNG tEXt chunk" in w for w in meta.warnings)
 
 
 def workflow_json(nodes: int) -> str:

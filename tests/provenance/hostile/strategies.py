@@ -304,6 +304,41 @@ def a1111_infotexts(draw: st.DrawFn) -> bytes:
     return data
 
 
+# --- InvokeAI, Fooocus, NovelAI -------------------------------------------------------------
+
+GENERATOR_KEYS = (
+    *("positive_prompt", "negative_prompt", "seed", "steps", "cfg_scale", "scheduler", "width"),
+    *("height", "clip_skip", "model", "loras", "vae", "strength", "generation_mode", "hrf_enabled"),
+    *("hrf_strength", "refiner_model", "refiner_steps", "refiner_start", "refiner_cfg_scale"),
+    *("refiner_scheduler", "app_version", "image", "prompt", "model_weights", "model_hash"),
+    *("type", "sampler", "resolution", "guidance_scale", "base_model", "refiner_switch", "scale"),
+    *("uc", "noise_schedule", "cfg", "version", "lora", "weight", "name", "hash", "model_name"),
+)
+
+
+def generator_json() -> st.SearchStrategy[dict]:
+    """A JSON object with the keys InvokeAI, Fooocus and NovelAI write, holding anything."""
+    nested = st.dictionaries(st.sampled_from(GENERATOR_KEYS), json_values(), max_size=6)
+    value = st.one_of(scalars(), json_values(), nested, st.lists(nested, max_size=3))
+    return st.dictionaries(st.sampled_from(GENERATOR_KEYS), value, max_size=16)
+
+
+@st.composite
+def generator_texts(draw: st.DrawFn) -> dict[str, bytes]:
+    """PNG text fields as InvokeAI (3.x, 2.x "sd-metadata", 1.x "Dream"), Fooocus (JSON
+    "parameters" with its scheme) or NovelAI ("Software", "Comment") write them."""
+    body = dumps(draw(generator_json())).encode("utf-8", "surrogatepass")
+    kind = draw(st.sampled_from(["invokeai", "sd-metadata", "dream", "fooocus", "novelai"]))
+    if kind == "dream":
+        words = draw(st.lists(st.one_of(st.sampled_from(["-s", "-S", "-W", "-C", "-A"]), TEXT)))
+        return {"Dream": " ".join(words).encode("utf-8", "surrogatepass")}
+    if kind == "fooocus":
+        return {"parameters": body, "fooocus_scheme": draw(st.sampled_from([b"fooocus", b"a1111"]))}
+    if kind == "novelai":
+        return {"Software": b"NovelAI", "Description": b"a cat", "Comment": body}
+    return {{"invokeai": "invokeai_metadata"}.get(kind, kind): body}
+
+
 # --- PNG --------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,40 @@ def test_exif_xp_tag_written_as_shorts(tmp_path: Path) -> None:
     assert [field.value for field in raw] == ["256, 65535"]
     meta = read_everywhere(tmp_path, hs.jpeg_with([(b"\xe1", b"Exif\x00\x00" + block)]), ".jpg")
     assert meta.format == "JPEG"
+
+
+# --- a field of hundreds of MB ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "head"),
+    [
+        (b"tEXt", b"parameters\x00"),
+        (b"iTXt", b"workflow\x00\x00\x00\x00\x00"),
+        (b"zTXt", b"prompt\x00\x00"),
+        (b"eXIf", b"MM\x00*"),
+    ],
+)
+def test_a_png_chunk_of_hundreds_of_mb_is_not_copied(tmp_path: Path, kind: bytes, head: bytes):
+    """A sparse file (no disk used): one metadata chunk of 200 MiB after the image data. It is
+    past the file's budget, so it is skipped with a warning, never copied into memory."""
+    size = 200 << 20
+    path = tmp_path / "huge.png"
+    with open(path, "wb") as out:
+        out.write(hs.PNG_SIGNATURE + b"".join(hs.tiny_png()))
+        out.write(size.to_bytes(4, "big") + kind + head)
+        out.seek(size - len(head), 1)
+        out.write(b"\x00\x00\x00\x00" + hs.png_chunk(b"IEND", b""))
+    tracemalloc.start()
+    try:
+        meta = read_metadata(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 << 20, f"peak {peak >> 20} MiB"
+    assert meta.size > size and meta.width == 8
+    assert any(
+        "1 metadata field(s) not read" in w and f"PNG {kind.decode()} chunk at offset" in w
+        for w in meta.warnings
+    ), meta.warnings
+    assert_clean(run_main("metadata", path, "--json"))

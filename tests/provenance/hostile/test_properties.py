@@ -148,3 +148,10 @@ def test_a1111_infotexts(scratch: Path, case_dir: Path, text: bytes) -> None:
 def test_exif_blocks(scratch: Path, case_dir: Path, made: tuple[str, bytes]) -> None:
     suffix, data = made
     everywhere(data, f"exif{suffix}", scratch, case_dir)
+
+
+@given(hs.generator_texts())
+def test_invokeai_fooocus_novelai(scratch: Path, case_dir: Path, texts: dict[str, bytes]) -> None:
+    chunks = [hs.png_chunk(b"tEXt", key.encode() + b"\x00" + body) for key, body in texts.items()]
+    png = hs.PNG_SIGNATURE + b"".join([*hs.tiny_png(), *chunks]) + hs.png_chunk(b"IEND", b"")
+    everywhere(png, "generator.png", scratch, case_dir)

@@ -5,11 +5,12 @@ that is not valid UTF-8, caps text chunks, and does not say where a field came f
 text chunk, EXIF block, XMP packet and comment is kept with its source, and every irregularity
 (bad CRC, truncation, bytes after the end of the image) becomes a warning.
 
-Compressed text (zTXt, compressed iTXt) shares one budget per file, `TEXT_BUDGET` (64 MiB, the
-limit Pillow is given too): it is inflated with a bounded decompressor, so a text "bomb" of a few
-MB that would inflate to gigabytes never takes more than the budget; what lies past it is not
-inflated, and a one-line warning says so. Real metadata (a ComfyUI workflow of a few MB) is far
-below it.
+All the metadata of one file shares one budget, `TEXT_BUDGET` (64 MiB, the limit Pillow is given
+too): plain text, EXIF and XMP count as stored, compressed text (zTXt, compressed iTXt) as
+inflated. Compressed text is inflated with a bounded decompressor, so a text "bomb" of a few MB
+that would inflate to gigabytes never takes more than the budget; a field past the budget is not
+read (a chunk that claims gigabytes is not even copied), and a one-line warning says so. Real
+metadata (a ComfyUI workflow of a few MB) is far below it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from workstation.analysis.provenance.values import decode_utf8
 from workstation.core.media import MAX_TEXT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-TEXT_BUDGET = MAX_TEXT  # bytes of inflated text per file, all compressed chunks together
+TEXT_BUDGET = MAX_TEXT  # bytes of metadata read per file, compressed text counted inflated
 
 _XMP_KEY = "XML:com.adobe.xmp"
 _JPEG_EXIF = b"Exif\x00\x00"
@@ -40,8 +41,19 @@ class Container:
     xmp: list[tuple[str, str]] = field(default_factory=list)  # (source, packet)
     has_c2pa: bool = False
     warnings: list[str] = field(default_factory=list)
-    inflated: int = 0  # bytes of compressed text inflated so far (against TEXT_BUDGET)
-    not_inflated: list[str] = field(default_factory=list)  # chunks past the budget
+    inflated: int = 0  # bytes of metadata read so far, inflated text included (TEXT_BUDGET)
+    not_inflated: list[str] = field(default_factory=list)  # compressed chunks past the budget
+    not_read: list[str] = field(default_factory=list)  # other fields past the budget
+
+    def take(self, size: int, what: str, *, compressed: bool = False) -> bool:
+        """Whether a field of `size` stored bytes is read: when it fits in what is left of the
+        budget (and is counted), or, compressed, in the whole budget (its inflated text is
+        counted as it is inflated). A field not read is noted."""
+        if size > TEXT_BUDGET - (0 if compressed else self.inflated):
+            self.not_read.append(what)
+            return False
+        self.inflated += 0 if compressed else size
+        return True
 
 
 def sniff(head: bytes) -> str:
@@ -68,6 +80,11 @@ def walk(data: bytes) -> Container:
         _walk_jpeg(data, box)
     elif box.format == "WEBP":
         _walk_webp(data, box)
+    if box.not_read:
+        box.warnings.append(
+            f"{len(box.not_read)} metadata field(s) not read, the file's metadata being past "
+            f"its {_budget()} budget (first: {box.not_read[0]})"
+        )
     return box
 
 
@@ -87,6 +104,11 @@ def _walk_png(data: bytes, box: Container) -> None:
             box.warnings.append(f"PNG chunk {name!r} at offset {pos} runs past the end of the file")
             return
         if kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf"):
+            # not copied when past the budget; compressed text counts when inflated
+            inflate = kind == b"zTXt" or (kind == b"iTXt" and _itxt_compressed(data, start, end))
+            if not box.take(length, f"PNG {name} chunk at offset {pos}", compressed=inflate):
+                pos = end + 4
+                continue
             payload = bytes(data[start:end])
             if zlib.crc32(kind + payload) != int.from_bytes(data[end : end + 4], "big"):
                 box.warnings.append(f"PNG {name} chunk at offset {pos} has a bad CRC")
@@ -101,6 +123,12 @@ def _walk_png(data: bytes, box: Container) -> None:
             if pos < end_of_file:
                 box.warnings.append(f"{end_of_file - pos} bytes follow the PNG's IEND chunk")
             return
+
+
+def _itxt_compressed(data: bytes, start: int, end: int) -> bool:
+    """An iTXt chunk's compression flag: the byte after its keyword (at most 79 bytes)."""
+    nul = data.find(b"\x00", start, min(end, start + 80))
+    return 0 <= nul < end - 1 and data[nul + 1] != 0
 
 
 def _png_text(kind: str, payload: bytes, box: Container) -> None:
@@ -213,10 +241,12 @@ def _walk_jpeg(data: bytes, box: Container) -> None:
         if length < 2 or pos + 2 + length > end_of_file:
             box.warnings.append(f"JPEG segment 0x{marker:02X} at offset {pos} is truncated")
             return
-        payload = bytes(data[pos + 4 : pos + 2 + length])
         if marker == 0xDA:  # start of scan: no more metadata segments
             break
-        _jpeg_segment(marker, payload, box, extended_xmp)
+        if marker in (0xE1, 0xFE) and box.take(length - 2, f"JPEG segment at offset {pos}"):
+            _jpeg_segment(marker, bytes(data[pos + 4 : pos + 2 + length]), box, extended_xmp)
+        elif marker == 0xEB:  # APP11: only its first bytes are looked at
+            _jpeg_segment(marker, bytes(data[pos + 4 : pos + 6]), box, extended_xmp)
         pos += 2 + length
     for guid, parts in extended_xmp.items():
         text, note = decode_utf8(b"".join(part for _, part in sorted(parts)))
@@ -274,10 +304,14 @@ def _walk_webp(data: bytes, box: Container) -> None:
         if pos + 8 + size > end_of_file:
             box.warnings.append(f"WebP chunk {fourcc!r} at offset {pos} is truncated")
             return
-        payload = bytes(data[pos + 8 : pos + 8 + size])
-        if fourcc == b"EXIF":
+        metadata = fourcc in (b"EXIF", b"XMP ")  # only these are copied (image data is not)
+        if metadata and box.take(size, f"WebP {fourcc.decode('latin-1')!r} chunk at offset {pos}"):
+            payload = bytes(data[pos + 8 : pos + 8 + size])
+        else:
+            payload = None
+        if fourcc == b"EXIF" and payload is not None:
             box.exif.append(("WebP EXIF", payload))
-        elif fourcc == b"XMP ":
+        elif fourcc == b"XMP " and payload is not None:
             text, note = decode_utf8(payload)
             box.raw.append(RawField("WebP XMP", "XMP packet", text, note))
             box.xmp.append(("WebP XMP", text))
