@@ -24,6 +24,7 @@ from workstation.app.provenance import ProvenanceRequest, record_missing
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.terminal import json_text, printable
 from workstation.core.case import ROLES, Case
+from workstation.core.params import check_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -102,17 +103,28 @@ def say_on_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def storable_text(args: argparse.Namespace) -> None:
+    """Text the case will record (title, examiner, notes, values) must be UTF-8: a command line
+    in another encoding gives lone surrogates, which no database can store. Refused by option."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                check_text(f"--{name.replace('_', '-')} value", text)
+
+
 def writer(args: argparse.Namespace) -> CaseWriter:
     return CaseWriter(args.dir, args.examiner, on_wait=say_on_stderr)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    storable_text(args)
     info = create_case(args.dir, from_arguments(CaseInitRequest, args))
     print(f"created case {info.case_id} in {printable(str(info.root))}")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    storable_text(args)
     for artifact in import_evidence(from_arguments(ImportRequest, args), writer(args)):
         print(f"{artifact.sha256}  {artifact.role:<9}  {printable(artifact.original_name)}")
     return 0
@@ -171,6 +183,7 @@ def _describe(record) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    storable_text(args)
     verified = verify_case(from_arguments(VerifyRequest, args), writer(args))
     report, expect = verified.report, verified.expected
     if args.json:
@@ -221,12 +234,14 @@ def _summary(action: str, details: object) -> str:
 
 
 def cmd_amend(args: argparse.Namespace) -> int:
+    storable_text(args)
     made = amend(from_arguments(AmendRequest, args), writer(args))
     print(f"recorded {len(made)} amendment(s): " + ", ".join(f"R{r}" for r in made))
     return 0
 
 
 def cmd_provenance(args: argparse.Namespace) -> int:
+    storable_text(args)
     done = record_missing(from_arguments(ProvenanceRequest, args), writer(args))
     for item in done:
         a = item.artifact

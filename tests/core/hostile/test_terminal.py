@@ -146,3 +146,26 @@ def texts(data) -> list[str]:
     if isinstance(data, list):
         return [t for item in data for t in texts(item)]
     return []
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("--title", "caf\udce9", "--examiner", "E"), "--title"),
+        (("--title", "T", "--examiner", "\udcff"), "--examiner"),
+    ],
+)
+def test_non_utf8_case_text_is_refused_before_the_case_is_made(tmp_path: Path, args, option):
+    outcome = run_main("case", "init", tmp_path / "case", *args)
+    assert_clean(outcome)
+    assert outcome.code == 2
+    assert f"the {option} value is not valid UTF-8 text" in outcome.err
+    assert not (tmp_path / "case").exists()
+
+
+def test_non_utf8_note_is_refused_and_the_case_unchanged(tmp_path: Path, case_dir: Path) -> None:
+    before = case_state(case_dir)
+    outcome = run_main("case", "import", case_dir, image(tmp_path / "a.png"), "--note", "n\udcfe")
+    assert_clean(outcome)
+    assert "the --note value is not valid UTF-8 text (character 2 is '\\udcfe')" in outcome.err
+    assert case_state(case_dir) == before
