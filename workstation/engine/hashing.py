@@ -17,12 +17,12 @@ hash) and is never the source of a recorded hash.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat as stat_mode
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from workstation.core import bounded_json
 from workstation.core.canonical import canonical_json, sha256_text
 from workstation.core.errors import ModelError
 from workstation.core.user_dirs import user_cache_dir
@@ -61,9 +61,10 @@ class HashCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or user_cache_dir() / "hashes.json"
         try:
-            self._entries = json.loads(self.path.read_text(encoding="utf-8"))
+            entries = bounded_json.loads(self.path.read_bytes())
         except (OSError, ValueError):
-            self._entries = {}  # no cache yet, or a damaged one: it is only a cache
+            entries = {}  # no cache yet, or a damaged one: it is only a cache
+        self._entries = entries if isinstance(entries, dict) else {}
         self._dirty = False
 
     def hashes(self, path: str | Path) -> FileHashes:
@@ -71,7 +72,7 @@ class HashCache:
         before = file_stamp(path)
         key = str(path)
         entry = self._entries.get(key)
-        if isinstance(entry, dict) and entry.get("stamp") == list(before):
+        if _valid_entry(entry) and entry["stamp"] == list(before):
             return FileHashes(entry["sha256"], entry["autov1"], entry["addnet"])
         hashes = compute_hashes(path)
         if file_stamp(path) == before:  # not changing while it was read
@@ -87,6 +88,16 @@ class HashCache:
         temporary.write_text(canonical_json(self._entries), encoding="utf-8")
         os.replace(temporary, self.path)
         self._dirty = False
+
+
+def _valid_entry(entry: object) -> bool:
+    """A cache entry as `HashCache.hashes` writes it (anything else is recomputed)."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("stamp"), list)
+        and all(isinstance(entry.get(key), str) for key in ("sha256", "autov1"))
+        and isinstance(entry.get("addnet"), (str, type(None)))
+    )
 
 
 def file_stamp(path: str | Path) -> Stamp:

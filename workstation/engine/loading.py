@@ -605,7 +605,7 @@ def _component_kind(part: ModelInfo) -> str:
         return "t5-xxl"
     if "decoder.conv_in.weight" in shapes and "encoder.conv_in.weight" in shapes:
         return "vae"
-    width = shapes.get("text_model.final_layer_norm.weight", (0,))[0]
+    width = (shapes.get("text_model.final_layer_norm.weight") or (0,))[0]  # 0-D: no width
     if width:  # OpenCLIP bigG is 1280 wide, OpenAI's ViT-L 768 (tiny test models narrower)
         return "clip-g" if width == 1280 else "clip-l"
     raise ModelError(f"{part.path}: not a CLIP-L, CLIP-G, T5-XXL or VAE file ({part.detail})")

@@ -220,3 +220,25 @@ def test_hostile_pickle_checkpoints_are_listed_and_never_hang(tmp_path: Path) ->
     assert outcome.code == 0 and "5 model(s), 5 unusable" in outcome.out
     assert "its state_dict contains itself" in outcome.out
     assert "refused pickle checkpoint" in outcome.out
+
+
+@pytest.mark.parametrize(
+    "cache_text",
+    [
+        b"[" * 5000 + b"]" * 5000,
+        b"[1, 2]",
+        b'{"X": {"stamp": [1]}}',
+        b'{"X": {"stamp": "s", "sha256": 1, "autov1": null, "addnet": 2}}',
+        b"\xff\xfe",
+    ],
+)
+def test_a_damaged_hash_cache_is_only_a_cache(tmp_path: Path, cache_text: bytes) -> None:
+    from workstation.engine.hashing import HashCache
+
+    lora = write_lora(tmp_path / "l.safetensors")
+    cache_file = tmp_path / "hashes.json"
+    cache_file.write_bytes(cache_text.replace(b"X", str(lora.resolve()).encode()))
+    cache = HashCache(cache_file)
+    assert cache.hashes(lora).sha256 == hashlib.sha256(lora.read_bytes()).hexdigest()
+    cache.save()
+    assert HashCache(cache_file).hashes(lora).sha256 == cache.hashes(lora).sha256
