@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 import zipfile
 import zlib
@@ -161,6 +162,7 @@ ROW_MEMBERS = {
     **{f"hash_{k}": np.dtype(np.uint64) for k in HASH_KINDS},
 }
 MEMBERS = {"meta": np.dtype(np.uint8), **ROW_MEMBERS, "embeddings": np.dtype(np.float32)}
+HEX64 = re.compile("[0-9a-f]{64}")
 
 
 def _bad(path: Path, member: str, problem: str) -> InputError:
@@ -282,6 +284,13 @@ def _check_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None
     for name in ROW_MEMBERS:
         if len(arrays[name]) != count:
             raise _bad(path, name, f"{len(arrays[name])} rows, but paths has {count}")
+    for row, rel in enumerate(arrays["paths"].tolist()):
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or ".." in parts or "\0" in rel:
+            raise _bad(path, "paths", f"row {row}: {rel[:80]!r} is not a path inside the folder")
+    for row, digest in enumerate(arrays["sha256"].tolist()):
+        if not HEX64.fullmatch(digest):
+            raise _bad(path, "sha256", f"row {row}: not a SHA-256 in hex")
     embeddings, clip = arrays.get("embeddings"), meta["clip"]
     if (embeddings is None) != (clip is None):
         member = "embeddings" if clip is not None else "meta.clip"

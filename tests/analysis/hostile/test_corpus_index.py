@@ -125,6 +125,10 @@ HOSTILE = {
     "skipped of wrong type": (dict(meta=meta_array(meta(skipped=[[1]]))), ["meta.skipped"]),
     "root not text": (dict(meta=meta_array(meta(root=["x"]))), ["meta.root"]),
     "other version": (dict(meta=meta_array(meta(version=99))), ["version 99"]),
+    "path out of the folder": (dict(paths=np.array(["a.png", "../../x.png", "b"])), ["row 1"]),
+    "absolute path": (dict(paths=np.array(["/etc/passwd", "a", "b"])), ["paths", "row 0"]),
+    "empty path": (dict(paths=np.array(["a", "b", ""])), ["paths", "row 2"]),
+    "sha256 not hex": (dict(sha256=np.array(["x" * 64, "y", "z"])), ["sha256", "row 0"]),
 }
 
 
