@@ -169,12 +169,36 @@ def _read_text(path: Path, limit: int) -> str:
         raise InputError(f"{path}: a caption file must be UTF-8 text") from None
 
 
+# Bytes per pixel channel while the images become one tensor: the 8-bit arrays and their stack,
+# the float copy and the scaled result.
+PIXEL_BYTES_AT_PEAK = 10
+
+
+def pixel_memory(count: int, resolution: int) -> int:
+    """Bytes `load_pixels` needs at its peak for `count` images at `resolution`."""
+    return count * 3 * resolution * resolution * PIXEL_BYTES_AT_PEAK
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024**3:.1f} GiB" if count >= 1024**3 // 10 else f"{count / 1024**2:.0f} MiB"
+
+
 def load_pixels(data: CaptionedImages, resolution: int) -> Any:
-    """All images as one float tensor N×3×R×R in [-1, 1]."""
+    """All images as one float tensor N×3×R×R in [-1, 1]; refused with the estimate before any
+    image is read when that much memory is not free."""
     import numpy as np
     import torch
     from PIL import Image
 
+    from workstation.engine.loading import available_memory
+
+    needed, free = pixel_memory(len(data), resolution), available_memory("cpu")
+    if needed > free:
+        raise InputError(
+            f"{data.folder}: {len(data)} images at {resolution}×{resolution} need about "
+            f"{_size(needed)} of memory to train on, {_size(free)} is free; "
+            "use fewer images or a smaller resolution"
+        )
     arrays = []
     for name in data.files:
         with Image.open(Path(data.folder) / name) as image:

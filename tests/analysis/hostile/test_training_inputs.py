@@ -341,3 +341,19 @@ def test_a_lora_output_that_is_not_a_regular_file(tmp_path, kind, name):
         )
     assert_clean(outcome)
     assert f"{tmp_path / name}: exists and is not a regular file" in outcome.err
+
+
+def test_images_that_would_not_fit_in_memory_are_refused_with_the_estimate(tmp_path, monkeypatch):
+    from workstation.engine import loading
+
+    data = training.read_captioned_folder(folder_of(tmp_path))
+    needed = training.pixel_memory(1, 1024)
+    assert needed == 3 * 1024 * 1024 * training.PIXEL_BYTES_AT_PEAK
+    monkeypatch.setattr(loading, "available_memory", lambda device: needed - 1)
+    with pytest.raises(
+        training.InputError,
+        match=r"1 images at 1024×1024 need about 30 MiB of memory to train on, 30 MiB is free",
+    ):
+        training.load_pixels(data, 1024)
+    monkeypatch.setattr(loading, "available_memory", lambda device: needed)
+    assert tuple(training.load_pixels(data, 1024).shape) == (1, 3, 1024, 1024)
