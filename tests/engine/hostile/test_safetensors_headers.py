@@ -298,3 +298,35 @@ def test_models_scan_lists_every_bad_file_and_goes_on(tmp_path: Path) -> None:
     listed = json.loads(run_main("models", "scan", folder, "--json").out)
     good = next(m for m in listed if m["path"].endswith("a_good.safetensors"))
     assert good["kind"] == "LoRA" and good["problem"] is None
+
+
+@pytest.mark.parametrize(
+    ("packed", "fragment"),
+    [
+        ("[" * 200 + "]" * 200, "lora_adapter_metadata: JSON nested 200 levels deep"),
+        ("[1]", "lora_adapter_metadata: not a JSON object"),
+        ("{bad", "lora_adapter_metadata: not valid JSON"),
+        ('{"unet.lora_alpha": "8"}', "unet.lora_alpha: not a number"),
+        ('{"unet.lora_alpha": true}', "unet.lora_alpha: not a number"),
+        ('{"unet.use_rslora": "yes"}', "unet.use_rslora: not true or false"),
+        ('{"unet.alpha_pattern": [1]}', "unet.alpha_pattern: not an object"),
+        ('{"unet.alpha_pattern": {"to_q": "x"}}', "'to_q': not a module and alpha"),
+        ('{"unet.alpha_pattern": {"(": 4}}', "'(': missing ), unterminated subpattern"),
+        (json.dumps({"unet.alpha_pattern": {"a" * 500: 4}}), "not a module and alpha"),
+    ],
+)
+def test_malformed_peft_adapter_metadata_is_refused(packed: str, fragment: str) -> None:
+    from workstation.engine.lora_formats import peft_configs
+
+    with pytest.raises(ModelError) as caught:
+        peft_configs({"lora_adapter_metadata": packed})
+    assert fragment in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_well_formed_peft_adapter_metadata_is_read() -> None:
+    from workstation.engine.lora_formats import peft_configs
+
+    packed = {"unet.r": 4, "unet.lora_alpha": 8, "unet.alpha_pattern": {"to_q": 2.0}}
+    assert peft_configs({"lora_adapter_metadata": json.dumps(packed)}) == {
+        "unet": {"r": 4, "lora_alpha": 8, "alpha_pattern": {"to_q": 2.0}}
+    }

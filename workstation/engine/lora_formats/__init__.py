@@ -111,20 +111,49 @@ def _check_shapes(patch: Patch, module: torch.nn.Module) -> None:
         ) from None
 
 
+MAX_ALPHA_PATTERN = 200  # characters of one peft alpha_pattern key (a module path or regex)
+
+
 def peft_configs(metadata: Mapping[str, str]) -> dict[str, dict]:
     """diffusers' `lora_adapter_metadata` header: peft's LoraConfig per component
-    ({"unet.r": 4, "unet.lora_alpha": 8, …}), as diffusers' save_lora_weights writes it."""
-    import json
+    ({"unet.r": 4, "unet.lora_alpha": 8, …}), as diffusers' save_lora_weights writes it. The
+    values read (lora_alpha, alpha_pattern, use_rslora) must have their types, else ModelError."""
+    import re
+
+    from workstation.core import bounded_json
 
     try:
-        packed = json.loads(metadata.get("lora_adapter_metadata") or "{}")
-    except ValueError:
-        return {}
+        packed = bounded_json.loads(metadata.get("lora_adapter_metadata") or "{}")
+    except ValueError as error:
+        raise ModelError(f"lora_adapter_metadata: {error}") from None
+    if not isinstance(packed, dict):
+        raise ModelError("lora_adapter_metadata: not a JSON object")
     configs: dict[str, dict] = {}
-    for key, value in packed.items() if isinstance(packed, dict) else ():
+    for key, value in packed.items():
         component, _, name = key.partition(".")
         configs.setdefault(component, {})[name] = value
+    for component, config in configs.items():
+        where = f"lora_adapter_metadata: {component}"
+        alpha = config.get("lora_alpha")
+        if "lora_alpha" in config and not _is_number(alpha):
+            raise ModelError(f"{where}.lora_alpha: not a number")
+        if not isinstance(config.get("use_rslora", False), bool):
+            raise ModelError(f"{where}.use_rslora: not true or false")
+        patterns = config.get("alpha_pattern") or {}
+        if not isinstance(patterns, dict):
+            raise ModelError(f"{where}.alpha_pattern: not an object")
+        for pattern, value in patterns.items():
+            if len(pattern) > MAX_ALPHA_PATTERN or not _is_number(value):
+                raise ModelError(f"{where}.alpha_pattern: {pattern[:40]!r}: not a module and alpha")
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ModelError(f"{where}.alpha_pattern: {pattern[:40]!r}: {error}") from None
     return configs
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def peft_alpha(config: dict, path: str, parts: Mapping[str, torch.Tensor]) -> float | None:
