@@ -242,3 +242,34 @@ def test_a_damaged_hash_cache_is_only_a_cache(tmp_path: Path, cache_text: bytes)
     assert cache.hashes(lora).sha256 == hashlib.sha256(lora.read_bytes()).hexdigest()
     cache.save()
     assert HashCache(cache_file).hashes(lora).sha256 == cache.hashes(lora).sha256
+
+
+def test_generate_with_a_hostile_lora_leaves_the_case_unchanged(
+    tmp_path: Path, tiny_file: Path, peft_lora: Path
+) -> None:
+    from tests.engine.hostile.files import lora_header, write_safetensors
+    from workstation.engine.safetensors_header import read_header
+
+    flat_header, flat_data = lora_header()
+    next(iter(flat_header.values()))["shape"] = [16]  # the 2 x 8 down weight as 1-D
+    flat = write_safetensors(tmp_path / "flat.safetensors", flat_header, flat_data)
+    header = read_header(peft_lora)
+    raw = json.loads(peft_lora.read_bytes()[8 : header.data_offset])
+    raw["__metadata__"] = {**header.metadata, "lora_adapter_metadata": '{"unet.lora_alpha": "8"}'}
+    peft_bad = write_safetensors(
+        tmp_path / "peft-bad.safetensors", raw, peft_lora.read_bytes()[header.data_offset :]
+    )
+    case = tmp_path / "case"
+    assert run_main("case", "init", case, "--title", "T", "--examiner", "E").code == 0
+    before = case_state(case)
+    for lora, fragment in (
+        (flat, "a 2-D or 4-D weight is needed"),
+        (peft_bad, "lora_adapter_metadata: unet.lora_alpha: not a number"),
+    ):
+        outcome = run_main(
+            "generate", "--model", tiny_file, "--lora", lora, "--prompt", "p", "--seed", 1,
+            "--steps", 1, "--width", 64, "--height", 64, "--device", "cpu", "--case", case,
+        )  # fmt: skip
+        assert_clean(outcome)
+        assert outcome.code == 2 and fragment in outcome.err and str(lora) in outcome.err
+        assert case_state(case) == before
