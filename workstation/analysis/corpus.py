@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -150,6 +151,9 @@ class CorpusIndex:
 # thousand works with 512-float CLIP embeddings and 200-character paths take about 300 MB.
 MAX_INDEX_BYTES = 2 * 1024**3
 MAX_META_BYTES = 64 * 1024**2  # the JSON (its list of skipped files is the only part that grows)
+MAX_DIRECTORY_BYTES = 64 * 1024  # the zip's central directory: ten entries of ~100 bytes
+MAX_ZIP_COMMENT = 0xFFFF
+END_RECORD = struct.Struct("<4s4H2LH")  # signature, disks, entries here/total, size, offset
 NPY_VERSIONS = {
     (1, 0): np.lib.format.read_array_header_1_0,
     (2, 0): np.lib.format.read_array_header_2_0,
@@ -179,12 +183,34 @@ def read_members(path: Path) -> dict[str, np.ndarray]:
     if not path.is_file():
         raise InputError(f"not a workstation corpus index: {path}: not a regular file")
     try:
+        _check_directory_size(path)
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             _check_directory(path, infos)
             return {info.filename[:-4]: _read_member(path, archive, info) for info in infos}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise InputError(f"not a workstation corpus index: {path}: {error}") from None
+
+
+def _check_directory_size(path: Path) -> None:
+    """The zip's end record, before zipfile reads the directory it points to (a directory of
+    millions of entries would take gigabytes as ZipInfo objects): at most one entry per member,
+    at most `MAX_DIRECTORY_BYTES`. An index never needs the zip64 end record (its budget keeps it
+    under 4 GiB), so a count or size that defers to one is refused too."""
+    with open(path, "rb") as stream:
+        stream.seek(0, os.SEEK_END)
+        stream.seek(max(0, stream.tell() - (MAX_ZIP_COMMENT + END_RECORD.size)))
+        tail = stream.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < END_RECORD.size:
+        return  # not a zip: zipfile says so in its own words
+    entries, directory_bytes = END_RECORD.unpack_from(tail, at)[4:6]
+    if entries > len(MEMBERS) or directory_bytes > MAX_DIRECTORY_BYTES:
+        raise InputError(
+            f"not a workstation corpus index: {path}: its zip directory declares {entries:,} "
+            f"entries in {directory_bytes:,} bytes (at most {len(MEMBERS)} in "
+            f"{MAX_DIRECTORY_BYTES:,})"
+        )
 
 
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:

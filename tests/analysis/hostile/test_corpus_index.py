@@ -294,3 +294,18 @@ def test_a_full_disk_keeps_the_old_index(tmp_path, monkeypatch):
     assert outcome.code == 2 and f"cannot write the index to {path}" in outcome.err
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.npz", "works"]
+
+
+def test_a_directory_of_many_entries_is_refused_before_it_is_read(tmp_path, query, monkeypatch):
+    many = tmp_path / "many.npz"
+    with zipfile.ZipFile(many, "w") as archive:
+        for number in range(len(corpus.MEMBERS) + 1):
+            archive.writestr(f"x{number}.npy", b"")
+    zip64 = write(tmp_path / "zip64.npz", members())
+    data = bytearray(zip64.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HHL", data, end + 8, 0xFFFF, 0xFFFF, 0xFFFF_FFFF)  # "see the zip64 record"
+    zip64.write_bytes(bytes(data))
+    monkeypatch.setattr(zipfile, "ZipFile", pytest.fail)  # the directory is never parsed
+    refused(many, query, "declares 11 entries")
+    refused(zip64, query, "declares 65,535 entries in 4,294,967,295 bytes")
