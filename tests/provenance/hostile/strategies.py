@@ -318,9 +318,9 @@ GENERATOR_KEYS = (
 
 def generator_json() -> st.SearchStrategy[dict]:
     """A JSON object with the keys InvokeAI, Fooocus and NovelAI write, holding anything."""
-    nested = st.dictionaries(st.sampled_from(GENERATOR_KEYS), json_values(), max_size=6)
-    value = st.one_of(scalars(), json_values(), nested, st.lists(nested, max_size=3))
-    return st.dictionaries(st.sampled_from(GENERATOR_KEYS), value, max_size=16)
+    nested = st.dictionaries(st.sampled_from(GENERATOR_KEYS), scalars(), max_size=4)
+    value = st.one_of(scalars(), scalars(), json_values(), nested, st.lists(nested, max_size=2))
+    return st.dictionaries(st.sampled_from(GENERATOR_KEYS), value, max_size=12)
 
 
 @st.composite
