@@ -12,7 +12,7 @@ import pytest
 
 from tests.hostile import assert_clean, case_state, run_main
 from tests.provenance.hostile import strategies as hs
-from workstation.analysis.provenance import a1111, comfyui, fooocus, read_metadata
+from workstation.analysis.provenance import a1111, comfyui, fooocus, read_metadata, xmp
 from workstation.analysis.provenance.exif import read_exif
 from workstation.analysis.provenance.values import MAX_DIGITS, strip_extra_networks, to_int
 from workstation.core.case import Case
@@ -219,3 +219,34 @@ def test_a_png_chunk_of_hundreds_of_mb_is_not_copied(tmp_path: Path, kind: bytes
         for w in meta.warnings
     ), meta.warnings
     assert_clean(run_main("metadata", path, "--json"))
+
+
+# --- XMP ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["deep", "flat"])
+def test_xmp_of_a_million_tags_is_not_parsed(tmp_path: Path, shape: str) -> None:
+    """An element tree costs about 40 times its text: 64 MiB of `<a/>` would take gigabytes."""
+    n = xmp.MAX_XMP_TAGS + 1
+    body = "<a>" * n + "</a>" * n if shape == "deep" else "<a/>" * n
+    packet = f'<x:xmpmeta xmlns:x="adobe:ns:meta/">{body}</x:xmpmeta>'
+    tracemalloc.start()
+    try:
+        meta = read_everywhere(tmp_path, png_with(**{"XML:com.adobe.xmp": packet}))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 << 20, f"peak {peak >> 20} MiB"
+    assert any("more than 100,000; not parsed" in w for w in meta.warnings), meta.warnings
+
+
+def test_xmp_below_the_tag_limit_is_read() -> None:
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    items = "<rdf:li>h</rdf:li>" * 1000
+    packet = (
+        f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="{rdf}"><rdf:Description '
+        f'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="T"><xmp:H><rdf:Seq>{items}'
+        "</rdf:Seq></xmp:H></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    warnings: list[str] = []
+    assert xmp.read_xmp([("t", packet)], warnings).creator_tool == "T" and not warnings

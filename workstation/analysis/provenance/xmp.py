@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ElementTree
 
 from workstation.analysis.provenance.result import XmpSummary
 
+MAX_XMP_TAGS = 100_000  # markup ("<") in one packet; real XMP has hundreds, a tree costs ~40x text
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _IPTC_EXT = "{http://iptc.org/std/Iptc4xmpExt/2008-02-29/}"
 _PROPERTIES = {
@@ -33,6 +34,11 @@ def read_xmp(packets: list[tuple[str, str]], warnings: list[str]) -> XmpSummary 
         if "<!DOCTYPE" in packet or "<!ENTITY" in packet:
             # Real XMP never declares entities; a packet that does could expand without bound.
             warnings.append(f"{source}: XMP declares a DOCTYPE or entities; not parsed")
+            continue
+        if (tags := packet.count("<")) > MAX_XMP_TAGS:
+            warnings.append(
+                f"{source}: XMP has {tags:,} tags, more than {MAX_XMP_TAGS:,}; not parsed"
+            )
             continue
         try:
             root = ElementTree.fromstring(packet.strip().strip("\x00"))
