@@ -526,7 +526,14 @@ def _checkpoint(out: Path, data: CaptionedImages, settings: TrainSettings) -> di
     state_path = out / STATE_FILE
     if not (state_path.exists() or state_path.is_symlink()):
         return None
-    _regular_file(state_path)  # torch.load of a FIFO would wait for a writer forever
+    from workstation.engine.loading import available_memory
+
+    size, free = _regular_file(state_path).st_size, available_memory("cpu")  # never a FIFO
+    if size > free:  # torch reads every tensor into memory
+        raise InputError(
+            f"{state_path}: {_size(size)}, more than the {_size(free)} of memory free; "
+            "use another output folder, or --no-resume"
+        )
     try:
         state = load_pickle_weights_only(state_path)  # plain tensors and containers, never code
     except ModelError as error:

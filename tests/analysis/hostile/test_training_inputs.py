@@ -357,3 +357,15 @@ def test_images_that_would_not_fit_in_memory_are_refused_with_the_estimate(tmp_p
         training.load_pixels(data, 1024)
     monkeypatch.setattr(loading, "available_memory", lambda device: needed)
     assert tuple(training.load_pixels(data, 1024).shape) == (1, 3, 1024, 1024)
+
+
+def test_a_checkpoint_larger_than_free_memory_is_refused_unread(tmp_path, monkeypatch):
+    from workstation.engine import library, loading
+
+    out = resumable(tmp_path)
+    with open(out / training.STATE_FILE, "wb") as stream:  # sparse: claims 64 GiB, holds nothing
+        stream.truncate(64 * 1024**3)
+    monkeypatch.setattr(loading, "available_memory", lambda device: 8 * 1024**3)
+    monkeypatch.setattr(library, "load_pickle_weights_only", pytest.fail)
+    message = train(folder_of(tmp_path), out)
+    assert f"{out / training.STATE_FILE}: 64.0 GiB, more than the 8.0 GiB of memory free" in message
