@@ -262,6 +262,8 @@ def archives(draw) -> bytes:
 
 @given(data=archives())
 def test_any_archive_is_searched_or_refused_in_one_line(tmp_path_factory, query, data):
+    """`index query` and `index build --out` (which updates the index) on any archive: success or
+    one line; CorpusIndex.load gives a consistent index or a one-line WorkstationError."""
     path = tmp_path_factory.mktemp("npz") / "index.npz"
     path.write_bytes(data)
     assert_clean(run_main("index", "query", path, query))
@@ -270,8 +272,12 @@ def test_any_archive_is_searched_or_refused_in_one_line(tmp_path_factory, query,
     except WorkstationError as error:
         assert str(path) in str(error) and "\n" not in str(error)
         event("refused")
+        built = run_main("index", "build", query.parent, "--out", path, "--quiet")
+        assert_clean(built)
+        assert built.code == 2 and path.read_bytes() == data  # a refused index is left as it was
         return
     event("loaded")
+    assert_clean(run_main("index", "build", query.parent, "--out", path, "--quiet"))
     rows = len(index.paths)
     assert all(len(index.hashes[k]) == rows for k in HASH_KINDS)
     assert len(index.sizes) == len(index.mtimes_ns) == len(index.sha256) == rows
