@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else argv
+    refused = _not_utf8(words)
+    if refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -84,6 +89,27 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # a bug of ours: one line here, the traceback in a file
         return _internal_error(error)
+
+
+def _not_utf8(words: list[str]) -> str | None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates; a case stores names and text as
+    UTF-8, so they are refused here once for every command (the app layer checks again for
+    the window)."""
+    for index, word in enumerate(words):
+        bad = next((i for i, char in enumerate(word) if "\ud800" <= char <= "\udfff"), None)
+        if bad is None:
+            continue
+        option = words[index - 1] if index else ""
+        if option.startswith("--"):
+            return (
+                f"the {option.split('=')[0]} value is not valid UTF-8 text "
+                f"(character {bad + 1} is {word[bad]!r})"
+            )
+        return (
+            f"{printable(word)}: not valid UTF-8 (a file name or text given on the command "
+            "line); rename the file or re-type the text"
+        )
+    return None
 
 
 # Exit status of an unexpected failure (sysexits' EX_SOFTWARE): a bad input is 2, this is a bug,

@@ -47,3 +47,12 @@ def test_a_bad_input_stays_exit_2(monkeypatch):
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=4))
 def test_any_words_after_metadata_are_a_clean_outcome(words):
     assert_clean(run_main("metadata", "--json", *words))
+
+
+def test_an_argument_that_is_not_utf8_is_refused_for_every_command():
+    name = b"work-\xff\xfe.png".decode("utf-8", "surrogateescape")  # as Linux argv gives it
+    for command in (("finding", "add", "case", "--text", name), ("metadata", name)):
+        outcome = run_main(*command)
+        assert outcome.code == 2 and "not valid UTF-8" in outcome.err
+        assert_clean(outcome)
+        assert "work-\\udcff\\udcfe.png" in outcome.err or "character 6" in outcome.err

@@ -92,7 +92,7 @@ def test_non_utf8_file_name_is_refused_in_one_line(tmp_path: Path, case_dir: Pat
         outcome = run_main(*args)
         assert_clean(outcome)
         assert outcome.code == 2, args
-        assert "caf\\udce9 latin-1.png: the file name is not valid UTF-8" in outcome.err
+        assert "caf\\udce9 latin-1.png: not valid UTF-8" in outcome.err
         assert raw(outcome.err) == []
         assert case_state(case_dir) == before
 
@@ -102,14 +102,14 @@ def test_non_utf8_prompt_is_refused_in_one_line(tmp_path: Path, case_dir: Path) 
     before = case_state(case_dir)
     outcome = run_main("compare", a, b, "--prompt", "a cat \udcff", "--case", case_dir)
     assert_clean(outcome)
-    assert "the prompt is not valid UTF-8 text (character 7 is '\\udcff')" in outcome.err
+    assert "the --prompt value is not valid UTF-8 text (character 7 is '\\udcff')" in outcome.err
     assert case_state(case_dir) == before
     outcome = run_main(
         "generate", "--model", tmp_path, "--prompt", "ok", "--negative", "\ud800x",
         "--width", 64, "--height", 64, "--seed", 1, "--case", case_dir,
     )  # fmt: skip
     assert_clean(outcome)
-    assert "the negative prompt is not valid UTF-8 text" in outcome.err
+    assert "the --negative value is not valid UTF-8 text" in outcome.err
     assert case_state(case_dir) == before
 
 
