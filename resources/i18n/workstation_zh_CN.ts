@@ -450,8 +450,12 @@ previous {prev}</source>
         <translation>滚轮：缩放 · 拖动：平移 · 双击：适应窗口。所有视图同步。</translation>
     </message>
     <message>
-        <source>Per-pixel difference |A − B| (largest channel), fixed scale: black = equal, pale yellow = 255. Mean difference {mean:.1%}; {changed:.1%} of pixels differ by more than 32 of 255. SSIM {ssim:.4f}.</source>
-        <translation>逐像素差异 |A − B|（取最大通道），固定色标：黑色 = 相同，浅黄色 = 255。平均差异 {mean:.1%}；{changed:.1%} 的像素差异超过 32/255。SSIM {ssim:.4f}。</translation>
+        <source>not run (under 11 px)</source>
+        <translation>未运行（小于 11 像素）</translation>
+    </message>
+    <message>
+        <source>Per-pixel difference |A − B| (largest channel), fixed scale: black = equal, pale yellow = 255. Mean difference {mean:.1%}; {changed:.1%} of pixels differ by more than 32 of 255. SSIM {ssim}.</source>
+        <translation>逐像素差异 |A − B|（取最大通道），固定色标：黑色 = 相同，浅黄色 = 255。平均差异 {mean:.1%}；{changed:.1%} 的像素差异超过 32/255。SSIM {ssim}。</translation>
     </message>
     <message>
         <source>{inliers} of {matches} SIFT matches agree on one homography ({keypoints_a} keypoints in A, {keypoints_b} in B). {status}</source>

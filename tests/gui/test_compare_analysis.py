@@ -165,3 +165,33 @@ def test_a_study_record_is_listed_and_plotted_as_the_report_plots_it(qtbot, wind
     wait_idle(qtbot, window)
     assert tab.records.count() == 1 and "strength sweep" in tab.records.item(0).text()
     assert len(tab.plot.items) == 1
+
+
+def test_images_under_ssims_window_say_so_in_the_caption(qtbot, window, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from workstation.app.case_writer import CaseWriter
+    from workstation.app.evidence import ImportRequest, import_evidence
+    from workstation.core.case import Case
+
+    files = []
+    for index in range(2):
+        path = tmp_path / f"tiny{index}.png"
+        pixels = np.random.default_rng(index).integers(0, 255, (8, 9, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(path)
+        files.append(path)
+    root = tmp_path / "case"
+    with Case.create(root, "tiny", "E"):
+        pass
+    import_evidence(ImportRequest(files=tuple(files), role="reference"), CaseWriter(root))
+    window.open_case(root)
+    wait_idle(qtbot, window)
+    with Case.open(root) as case:
+        first, second = (artifact.id for artifact in case.artifacts())
+    window._compare_requested(first, "A")
+    window._compare_requested(second, "B")
+    window.show_panel("analysis")
+    run_comparison(qtbot, window)
+    caption = window.compare_panel.difference_caption.text()
+    assert "SSIM not run (under 11 px)." in caption and "nan" not in caption.lower()

@@ -3,6 +3,8 @@ the difference heat map and the keypoint matches (the last two from the pair com
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -330,12 +332,15 @@ class ComparePanel(QWidget):
         size = (a.width(), a.height()) if a is not None else None
         self.difference_view.set_images(to_qimage(report.difference_picture), size=size)
         s = report.structure
+        # SSIM needs its 11×11 window: smaller images have none (NaN), said in words.
+        finite = s.ssim is not None and math.isfinite(s.ssim)
+        ssim = f"{s.ssim:.4f}" if finite else self.tr("not run (under 11 px)")
         self.difference_caption.setText(
             self.tr(
                 "Per-pixel difference |A − B| (largest channel), fixed scale: black = equal, "
                 "pale yellow = 255. Mean difference {mean:.1%}; {changed:.1%} of pixels "
-                "differ by more than 32 of 255. SSIM {ssim:.4f}."
-            ).format(mean=s.mean_abs_difference, changed=s.changed_fraction, ssim=s.ssim)
+                "differ by more than 32 of 255. SSIM {ssim}."
+            ).format(mean=s.mean_abs_difference, changed=s.changed_fraction, ssim=ssim)
         )
         if report.match_picture is not None:
             self.keypoint_view.set_images(to_qimage(report.match_picture))
