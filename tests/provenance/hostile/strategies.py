@@ -206,7 +206,7 @@ def comfy_workflows(draw: st.DrawFn) -> dict:
                     "id": st.just(node_id),
                     "type": st.one_of(st.sampled_from(CLASS_TYPES), scalars()),
                     "mode": st.sampled_from([0, 2, 4, "x", None]),
-                    "inputs": st.one_of(st.lists(slot, max_size=6), scalars()),
+                    "inputs": st.one_of(st.lists(slot, max_size=6), scalars(), json_values()),
                     "widgets_values": st.one_of(
                         st.lists(st.one_of(scalars(), st.sampled_from(["fixed", "randomize"]))),
                         scalars(),
@@ -277,18 +277,39 @@ A1111_VALUES = st.one_of(
 )
 
 
+# each a class of value that once broke the reader: digits past int()'s limit, arithmetic past
+# any float, text that made a regex quadratic
+HOSTILE_SETTINGS = (
+    ("Size", "9" * 5000 + "x8"),
+    ("Size", "999999999x8"),
+    ("Hires upscale", "1e308"),
+    ("Hires resize", "1x" + "9" * 5000),
+    ("Version", "v" + "9" * 5000 + ".1"),
+    ("ADetailer model " + "9" * 5000 + "th", "face.pt"),
+    ("Refiner", "r" + " " * 5000 + "x"),
+    ("Refiner switch at", "1e308"),
+    ("Refiner switch by sampling steps", "True"),
+    ("Steps", "9" * 99),
+    ("Denoising strength", "0.5"),
+)
+
+
 @st.composite
 def a1111_infotexts(draw: st.DrawFn) -> bytes:
     """Prompt lines, maybe "Negative prompt:", a settings line of random `Key: value` pairs
     (JSON-quoted or broken), extra-network tags; returned as bytes, sometimes not UTF-8."""
     tag = st.sampled_from(
-        ["<lora:x:0.8>", "<lora:y:te=1e999:unet=NaN>", "<lora::>", "<lyco:z:1:2:3:4>", "<lora:>"]
+        [
+            *("<lora:x:0.8>", "<lora:y:te=1e999:unet=NaN>", "<lora::>", "<lyco:z:1:2:3:4>"),
+            *("<lora:>", "<a:" * 5000),  # tags left open: once quadratic
+        ]
     )
     prompt = " ".join(draw(st.lists(st.one_of(TEXT, tag), max_size=4)))
     negative = draw(st.one_of(st.none(), TEXT, tag))
     pairs = draw(
         st.lists(st.tuples(st.one_of(st.sampled_from(A1111_KEYS), TEXT), A1111_VALUES), max_size=14)
     )
+    pairs += draw(st.lists(st.sampled_from(HOSTILE_SETTINGS), max_size=3))
 
     def quoted(value: str) -> str:
         if draw(st.booleans()) and ("," in value or ":" in value):
