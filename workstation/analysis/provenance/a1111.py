@@ -130,10 +130,8 @@ def parse(text: str, source: str, generator: str = "AUTOMATIC1111") -> tuple[Rec
         if size := _IMAGE_SIZE.match(values["Size"]):
             width, height = int(size.group(1)), int(size.group(2))
         else:
-            warnings.append(
-                f"Size: {values['Size'][:60]!r} is not WIDTHxHEIGHT "
-                f"(whole numbers of up to {MAX_SIDE_DIGITS} digits)"
-            )
+            # the report translates this sentence (report/strings.py "machine_warn_size")
+            warnings.append(f"Size: {values['Size'][:60]!r} is not WIDTHxHEIGHT")
     recorded = values.get("Sampler")
     schedule = values.get("Schedule type")
     sampler = samplers.join(recorded, schedule, warnings) if recorded else None
