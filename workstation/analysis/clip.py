@@ -155,12 +155,34 @@ def _architecture_name(arch: str) -> str:
         path = Path(arch)
         if not path.is_file():
             raise InputError(f"architecture file not found: {path}")
+        _check_architecture_file(path)
         open_clip.add_model_config(path)
         arch = path.stem
     if arch not in open_clip.list_models():
         known = ", ".join(name for name in open_clip.list_models() if name.startswith("ViT-B"))
         raise ModelError(f"unknown open_clip architecture {arch!r} (e.g. {known})")
     return arch
+
+
+MAX_ARCHITECTURE_BYTES = 1024 * 1024  # an open_clip config is a few hundred bytes
+
+
+def _check_architecture_file(path: Path) -> None:
+    """open_clip parses the file itself: refuse here what would crash it (size, depth, shape)."""
+    from workstation.core import bounded_json
+
+    if path.stat().st_size > MAX_ARCHITECTURE_BYTES:
+        raise InputError(
+            f"{path}: larger than {MAX_ARCHITECTURE_BYTES:,} bytes; not an architecture"
+        )
+    try:
+        config = bounded_json.loads(path.read_bytes())
+    except ValueError as error:
+        raise InputError(f"{path}: {error}") from None
+    if not isinstance(config, dict) or not all(
+        isinstance(config.get(key), dict) for key in ("vision_cfg", "text_cfg")
+    ):
+        raise InputError(f"{path}: not an open_clip architecture (vision_cfg and text_cfg objects)")
 
 
 def _checkpoint_in_folder(folder: Path) -> str:

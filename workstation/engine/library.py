@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+import struct
+import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -494,5 +496,18 @@ def load_pickle_weights_only(path: Path) -> Any:
             f"{path}: refused pickle checkpoint: {reason}; it was not executed. "
             "Convert it to .safetensors with a tool you trust"
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError) as error:
-        raise ModelError(f"{path}: corrupt or unreadable checkpoint ({error})") from None
+    except (
+        RuntimeError,  # RecursionError too
+        EOFError,
+        OSError,
+        ValueError,
+        IndexError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        AssertionError,
+        struct.error,
+        zipfile.BadZipFile,
+    ) as error:
+        reason = str(error)[:200] or type(error).__name__
+        raise ModelError(f"{path}: corrupt or unreadable checkpoint ({reason})") from None

@@ -156,6 +156,8 @@ def _open_pdf(pdf: Path) -> Any:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    if pdf.exists() and not pdf.is_file() and not pdf.is_dir():
+        raise InputError(f"{pdf}: not a regular file (a device or pipe is never read)")
     try:
         with open(pdf, "rb") as stream:
             head = stream.read(1024)
@@ -369,8 +371,11 @@ def _check_stored_copy(check: ReportCheck, case: Case, name: str, link: Link, sh
 
 def _sidecar_sha256(sidecar: Path) -> str | None:
     """The SHA-256 a `sha256sum`-style file records, or None when there is no such file."""
+    if sidecar.exists() and not sidecar.is_file():
+        raise InputError(f"{sidecar}: not a regular file")
     try:
-        text = sidecar.read_text(encoding="utf-8", errors="replace")
+        with open(sidecar, "rb") as stream:
+            text = stream.read(4096).decode("utf-8", errors="replace")  # a hash and a name
     except FileNotFoundError:
         return None
     except OSError as error:

@@ -280,6 +280,8 @@ def check_export(out: Path, force: bool) -> None:
             f"cannot write the report to {out}: the folder {out.parent} does not exist"
         )
     for path in (out, _sidecar(out)):
+        if path.exists() and not path.is_file():  # a device or FIFO is never replaced
+            raise InputError(f"cannot write the report to {out}: {path} is not a regular file")
         if path.exists() and not force:
             raise InputError(
                 f"{path} already exists; choose another name, or use --force to replace it"

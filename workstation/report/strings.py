@@ -716,6 +716,7 @@ EN: dict[str, str] = {
     "audit_action_import": "import",
     "audit_action_verify": "verification",
     "audit_action_verified": "verified",
+    "audit_action_temporaries swept": "abandoned temporary files removed",
     "audit_import": "artifact #{id}, {role}, {name}, {size} bytes, SHA-256 {sha}\u2026",
     "audit_record": "record R{id}, content SHA-256 {sha}\u2026, {links:link|links}",
     "audit_verified": (
@@ -1858,6 +1859,7 @@ ZH: dict[str, str] = {
     "audit_action_import": "导入",
     "audit_action_verify": "核验",
     "audit_action_verified": "已核验",
+    "audit_action_temporaries swept": "清除遗留的临时文件",
     "audit_import": "文件 #{id}，{role}，{name}，{size} 字节，SHA-256 {sha}\u2026",
     "audit_record": "记录 R{id}，内容 SHA-256 {sha}\u2026，关联 {links} 项",
     "audit_verified": (
