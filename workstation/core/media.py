@@ -129,6 +129,9 @@ def _decode_image(path: Path, shown: Path) -> MediaInfo:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Pillow's EXIF parser warns on damaged EXIF while the pixels decode fine; the
+            # provenance reader reads that EXIF itself and records what is wrong with it.
+            warnings.filterwarnings("ignore", category=UserWarning, module="PIL.TiffImagePlugin")
             with Image.open(path) as image:
                 width, height = image.size
                 check_pixels(image, shown)
