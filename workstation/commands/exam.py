@@ -9,7 +9,6 @@ controls), each with the same keys. Every output ends with the known limit of th
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
@@ -18,7 +17,7 @@ from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.exam_extract import register_extract
 from workstation.commands.exam_prompts_attribute import register_prompts_attribute
 from workstation.commands.progress import CtrlC, StepPrinter
-from workstation.commands.terminal import printable
+from workstation.commands.terminal import json_text, printable
 from workstation.engine.runtime import Runtime
 
 
@@ -53,7 +52,7 @@ def cmd_exam(args: argparse.Namespace) -> int:
     printer.end_line()
     result = examined.result
     if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json_text(result))
     else:
         lines = (
             _membership_lines(result) if result["method"] == "membership" else _set_lines(result)

@@ -8,14 +8,13 @@ nearest reference works of the case by pHash distance; `--json` prints the whole
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.exam_extract import ExtractRequest, extract
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.progress import CtrlC, StepPrinter
-from workstation.commands.terminal import printable
+from workstation.commands.terminal import json_text, printable
 from workstation.engine.runtime import Runtime
 
 HELP = "extraction attempt: generate extrapolating base → LoRA (FineXtract), cluster, pair"
@@ -39,7 +38,7 @@ def cmd_exam_extract(args: argparse.Namespace) -> int:
     printer.end_line()
     result = done.result
     if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json_text(result))
     else:
         model, settings = result["model"], result["settings"]
         lines = [f"model {model['path']}  sha256 {model['sha256'][:16]}…"]

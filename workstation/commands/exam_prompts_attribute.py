@@ -14,7 +14,6 @@ the models that share a VAE (`indistinguishable`: this method cannot tell them a
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from workstation.app.case_writer import CaseWriter
@@ -22,7 +21,7 @@ from workstation.app.exam_attribute import AttributeRequest, attribute
 from workstation.app.exam_prompts import PromptScreenRequest, screen
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.progress import CtrlC, StepPrinter
-from workstation.commands.terminal import printable
+from workstation.commands.terminal import json_text, printable
 from workstation.engine.runtime import Runtime
 
 
@@ -58,7 +57,7 @@ def cmd_exam_more(args: argparse.Namespace) -> int:
     printer.end_line()
     result = done.result
     if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json_text(result))
     else:
         lines = _prompt_lines(result) if result["method"] == "prompts" else _attribute_lines(result)
         print("\n".join(printable(line) for line in lines))

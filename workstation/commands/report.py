@@ -17,6 +17,7 @@ from workstation.app.report import (
 )
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.case import say_on_stderr
+from workstation.commands.terminal import printable
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,9 +67,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = build_stored_report(from_arguments(ReportRequest, args), writer)
     root = writer.root.absolute()
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(str(warning))}", file=sys.stderr)
     for item in result.unverified:
-        print(f"UNVERIFIED (marked red): {item}", file=sys.stderr)
+        print(f"UNVERIFIED (marked red): {printable(str(item))}", file=sys.stderr)
     print(
         f"built report {result.report_id}: {result.pages} pages, {result.exhibits} exhibit(s); "
         f"SHA-256 {result.sha256}; made from chain head {result.anchor.head_text}"

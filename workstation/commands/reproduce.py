@@ -9,7 +9,6 @@ problem (no usable metadata, a recipe the engine cannot run, a bad file); 130 wh
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from workstation.app.case_writer import CaseWriter
 from workstation.app.reproduce import ReproduceRequest
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.progress import CtrlC, StepPrinter
+from workstation.commands.terminal import json_text, printable
 from workstation.core.errors import Cancelled
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     writer = CaseWriter(args.case) if args.case else None
     check_writer(writer)  # a wrong case folder fails before the model folder is scanned
     print(
-        f"looking in {request.models} (hashes cached for this search only; the files used "
-        "are hashed again as they load)",
+        f"looking in {printable(str(request.models))} (hashes cached for this search only; "
+        "the files used are hashed again as they load)",
         file=sys.stderr,
         flush=True,
     )
@@ -83,21 +83,23 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     if args.json:
         payload = done.result.to_dict()
         payload["record_id"] = done.record_id
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(json_text(payload))
         return 0
-    print("\n".join(describe(done.result)))
+    print("\n".join(printable(line) for line in describe(done.result)))
     if request.out:
-        print(f"written: {request.out}")
+        print(f"written: {printable(str(request.out))}")
     if done.record_id is not None:
-        print(f"stored in case {args.case} as reproduction record #{done.record_id}")
+        print(
+            f"stored in case {printable(str(args.case))} as reproduction record #{done.record_id}"
+        )
     return 0
 
 
 def _print_missing(plan: Plan, as_json: bool) -> None:
     if as_json:
-        print(json.dumps({"status": "models missing", **plan.to_dict()}, indent=2))
+        print(json_text({"status": "models missing", **plan.to_dict()}))
         return
-    print("\n".join(_plan_lines(plan)))
+    print("\n".join(printable(line) for line in _plan_lines(plan)))
     print(
         f"\n{len(plan.missing)} model(s) not found in {plan.models_dir}: put the files named above "
         "(with the hashes shown) into the folder and run again"

@@ -10,7 +10,6 @@ whole study is done.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from workstation.app.case_writer import CaseWriter
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.app.study import KINDS, SeedsRequest, StudyRequest
 from workstation.commands.progress import CtrlC, StepPrinter
+from workstation.commands.terminal import json_text, printable
 from workstation.core.errors import Cancelled, InputError
 
 EXIT_CANCELLED = 130
@@ -79,21 +79,23 @@ def cmd_study(args: argparse.Namespace) -> int:
     if args.json:
         links = [link.to_list() for link in outcome.record.links]  # as `case records --json`
         shown = {"record_id": outcome.record_id, **payload, "links": links}
-        print(json.dumps(shown, indent=2, ensure_ascii=False))
+        print(json_text(shown))
         return 0
     figures = outcome.figures()
     print(
-        f"{payload['title']}: {len(payload['points'])} measurement(s); "
+        f"{printable(str(payload['title']))}: {len(payload['points'])} measurement(s); "
         f"{outcome.generated} image(s) generated, {outcome.reused} reused"
     )
     for key, value in _summary_lines(payload.get("summary", {})):
-        print(f"  {key}: {value}")
+        print(f"  {printable(str(key))}: {printable(str(value))}")
     shown = ", ".join(
         f"{label} #{figures[label]}"
         for label in ("grid", "plot", "data_csv", "data_json")
         if label in figures
     )
-    print(f"stored in case {args.case} as study record #{outcome.record_id} ({shown})")
+    print(
+        f"stored in case {printable(str(args.case))} as study record #{outcome.record_id} ({shown})"
+    )
     return 0
 
 
