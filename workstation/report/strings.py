@@ -710,6 +710,22 @@ EN: dict[str, str] = {
     "machine_warn_jpeg_after_eoi": "{count} bytes follow the JPEG's end-of-image marker",
     "machine_warn_wm_large": "watermark: not read, the image has {pixels} pixels (more than {max})",
     "machine_warn_wm_decode": "watermark: the pixels cannot be decoded ({error})",
+    "machine_warn_not_inflated": (
+        "{count} more compressed text chunk(s) not inflated, the file's text being past its "
+        "{budget} budget (first: {first})"
+    ),
+    "machine_warn_not_read": (
+        "{count} metadata field(s) not read, the file's metadata being past its {budget} budget "
+        "(first: {first})"
+    ),
+    "machine_warn_inflate_budget": (
+        "{what}: decompresses to more than the file's {budget} text budget; read up to there "
+        "({count} bytes)"
+    ),
+    "machine_warn_xmp_doctype": "{source}: XMP declares a DOCTYPE or entities; not parsed",
+    "machine_warn_xmp_tags": "{source}: XMP has {tags} tags, more than {max}; not parsed",
+    "machine_warn_digits": "{name}: a whole number of more than {max} digits",
+    "machine_warn_refiner_switch": "refiner_switch: {value} is not a share of the steps (0 to 1)",
     # Translation: audit-log actions and details (report/sections.py)
     "audit_action_case created": "case created",
     "audit_action_schema migrated": "case format updated",
@@ -1853,6 +1869,19 @@ ZH: dict[str, str] = {
     "machine_warn_jpeg_after_eoi": "JPEG 图像结束标记之后还有 {count} 字节",
     "machine_warn_wm_large": "水印：未读取，图像有 {pixels} 个像素（超过 {max}）",
     "machine_warn_wm_decode": "水印：无法解码像素（{error}）",
+    "machine_warn_not_inflated": (
+        "另有 {count} 个压缩文本块未解压：该文件的文本已超出其 {budget} 预算（首个：{first}）"
+    ),
+    "machine_warn_not_read": (
+        "{count} 个元数据字段未读取：该文件的元数据已超出其 {budget} 预算（首个：{first}）"
+    ),
+    "machine_warn_inflate_budget": (
+        "{what}：解压后超过该文件 {budget} 的文本预算；只读取到该处（{count} 字节）"
+    ),
+    "machine_warn_xmp_doctype": "{source}：XMP 声明了 DOCTYPE 或实体；未解析",
+    "machine_warn_xmp_tags": "{source}：XMP 含 {tags} 个标签，超过 {max} 个；未解析",
+    "machine_warn_digits": "{name}：整数超过 {max} 位",
+    "machine_warn_refiner_switch": "refiner_switch：{value} 不是步数的比例（0 到 1）",
     # Translation: audit-log actions and details (report/sections.py)
     "audit_action_case created": "创建案件",
     "audit_action_schema migrated": "更新案件格式",
