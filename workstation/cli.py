@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {refused}", file=sys.stderr)
         return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)  # an option's own check may refuse its value here
         return int(args.func(args) or 0)
     except WorkstationError as error:
         print(f"error: {printable(str(error), indent='  ')}", file=sys.stderr)  # names in it
