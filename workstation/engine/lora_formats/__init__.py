@@ -8,6 +8,7 @@ LyCORIS full/diff and norm (full.py). Key naming (kohya, LyCORIS, diffusers, pef
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import torch
@@ -118,7 +119,6 @@ def peft_configs(metadata: Mapping[str, str]) -> dict[str, dict]:
     """diffusers' `lora_adapter_metadata` header: peft's LoraConfig per component
     ({"unet.r": 4, "unet.lora_alpha": 8, …}), as diffusers' save_lora_weights writes it. The
     values read (lora_alpha, alpha_pattern, use_rslora) must have their types, else ModelError."""
-    import re
 
     from workstation.core import bounded_json
 
@@ -149,7 +149,25 @@ def peft_configs(metadata: Mapping[str, str]) -> dict[str, dict]:
                 re.compile(pattern)
             except re.error as error:
                 raise ModelError(f"{where}.alpha_pattern: {pattern[:40]!r}: {error}") from None
+            if not _bounded_pattern(pattern):
+                raise ModelError(
+                    f"{where}.alpha_pattern: {pattern[:40]!r}: a repeated group or more than "
+                    f"{MAX_PATTERN_REPEATS} repeats; a module pattern needs neither"
+                )
     return configs
+
+
+# A pattern is matched against every module path: a quantified group, or many quantifiers in a
+# row, can take exponential or high-polynomial time on a crafted file (catastrophic backtracking).
+MAX_PATTERN_REPEATS = 3
+_QUANTIFIED_GROUP = re.compile(r"\)[*+?{]")
+_QUANTIFIER = re.compile(r"(?<!\\)[*+{]|(?<![\\(*+?}])\?")
+
+
+def _bounded_pattern(pattern: str) -> bool:
+    return not _QUANTIFIED_GROUP.search(pattern) and (
+        len(_QUANTIFIER.findall(pattern)) <= MAX_PATTERN_REPEATS
+    )
 
 
 def _is_number(value: object) -> bool:
@@ -160,7 +178,6 @@ def peft_alpha(config: dict, path: str, parts: Mapping[str, torch.Tensor]) -> fl
     """peft's scale as an alpha over the rank in the file: lora_alpha (or its alpha_pattern
     entry for this module) / r, or / sqrt(r) with use_rslora."""
     import math
-    import re
 
     if "lora_down.weight" not in parts or "lora_alpha" not in config:
         return None
