@@ -11,6 +11,8 @@ no argument names a real model.
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,10 +47,16 @@ COMMANDS = _commands()
 
 
 @pytest.fixture(scope="module")
-def places(tmp_path_factory) -> dict[str, Path]:
+def places(tmp_path_factory) -> Iterator[dict[str, Path]]:
+    """The files the arguments name; the commands run in a scratch folder, so a relative name
+    (a case `init` makes, an index `build` writes) lands there, never in the checkout."""
     from workstation.core.case import Case
 
     root = tmp_path_factory.mktemp("every-command")
+    scratch = root / "cwd"
+    scratch.mkdir()
+    previous = Path.cwd()
+    os.chdir(scratch)
     junk = root / "junk.png"
     junk.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
     empty = root / "empty"
@@ -59,7 +67,10 @@ def places(tmp_path_factory) -> dict[str, Path]:
     with Case.create(case, "hostile", "E"):
         pass
     missing = root / "missing.safetensors"
-    return {"junk": junk, "empty": empty, "image": image, "case": case, "missing": missing}
+    try:
+        yield {"junk": junk, "empty": empty, "image": image, "case": case, "missing": missing}
+    finally:
+        os.chdir(previous)
 
 
 VALUES = [
