@@ -11,14 +11,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workstation.app.case_writer import CaseWriter
 from workstation.app.exam import MembershipRequest, SetTestRequest, membership, set_test
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.exam_extract import register_extract
 from workstation.commands.exam_prompts_attribute import register_prompts_attribute
-from workstation.commands.progress import CtrlC, StepPrinter
-from workstation.commands.terminal import json_text, printable
-from workstation.engine.runtime import Runtime
+from workstation.commands.exam_run import run_exam
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,23 +41,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_exam(args: argparse.Namespace) -> int:
     request = from_arguments(args.request_type, args)
-    writer = CaseWriter(args.case) if args.case else None
-    printer = StepPrinter("image")
-    with CtrlC() as ctrl_c:
-        runtime = Runtime(deterministic=True, on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
-        examined = args.run(request, writer, runtime)
-    printer.end_line()
-    result = examined.result
-    if args.json:
-        print(json_text(result))
-    else:
-        lines = (
-            _membership_lines(result) if result["method"] == "membership" else _set_lines(result)
-        )
-        print("\n".join(printable(line) for line in lines))
-    if examined.record_id is not None:
-        print(f"stored in case {printable(str(args.case))} as exam record #{examined.record_id}")
-    return 0
+
+    def lines(result: dict) -> list[str]:
+        return _membership_lines(result) if result["method"] == "membership" else _set_lines(result)
+
+    return run_exam(args, request, args.run, lines, "image")
 
 
 def _header(result: dict) -> list[str]:

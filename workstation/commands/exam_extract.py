@@ -10,12 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workstation.app.case_writer import CaseWriter
 from workstation.app.exam_extract import ExtractRequest, extract
 from workstation.app.requests import add_arguments, from_arguments
-from workstation.commands.progress import CtrlC, StepPrinter
-from workstation.commands.terminal import json_text, printable
-from workstation.engine.runtime import Runtime
+from workstation.commands.exam_run import run_exam
 
 HELP = "extraction attempt: generate extrapolating base → LoRA (FineXtract), cluster, pair"
 
@@ -29,41 +26,29 @@ def register_extract(kinds: argparse._SubParsersAction) -> None:
 
 
 def cmd_exam_extract(args: argparse.Namespace) -> int:
-    request = from_arguments(ExtractRequest, args)
-    writer = CaseWriter(args.case) if args.case else None
-    printer = StepPrinter("pass")
-    with CtrlC() as ctrl_c:
-        runtime = Runtime(deterministic=True, on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
-        done = extract(request, writer, runtime)
-    printer.end_line()
-    result = done.result
-    if args.json:
-        print(json_text(result))
-    else:
-        model, settings = result["model"], result["settings"]
-        lines = [f"model {model['path']}  sha256 {model['sha256'][:16]}…"]
-        lines += [
-            f"LoRA  {lora['path']}  sha256 {lora['sha256'][:16]}…" for lora in result["loras"]
-        ]
+    return run_exam(args, from_arguments(ExtractRequest, args), extract, _lines, "pass")
+
+
+def _lines(result: dict) -> list[str]:
+    model, settings = result["model"], result["settings"]
+    lines = [f"model {model['path']}  sha256 {model['sha256'][:16]}…"]
+    lines += [f"LoRA  {lora['path']}  sha256 {lora['sha256'][:16]}…" for lora in result["loras"]]
+    lines.append(
+        f"seeds {settings['seeds'][0]}..{settings['seeds'][-1]}, {settings['steps']} DDIM "
+        f"steps, w' {settings['scale']} (λ {settings.get('lambda', '—')}), "
+        f"{settings['size']} px"
+    )
+    lines.append(f"  {result['description']}")
+    for row in result["clusters"]:
         lines.append(
-            f"seeds {settings['seeds'][0]}..{settings['seeds'][-1]}, {settings['steps']} DDIM "
-            f"steps, w' {settings['scale']} (λ {settings.get('lambda', '—')}), "
-            f"{settings['size']} px"
+            f"cluster {row['cluster']}: {len(row['members'])} images, medoid seed "
+            f"{row['medoid_seed']}, spread {row['spread']:.4f}"
         )
-        lines.append(f"  {result['description']}")
-        for row in result["clusters"]:
+        for near in row["nearest"]:
             lines.append(
-                f"cluster {row['cluster']}: {len(row['members'])} images, medoid seed "
-                f"{row['medoid_seed']}, spread {row['spread']:.4f}"
+                f"    work #{near['artifact_id']} {near['name']}  pHash distance "
+                f"{near['phash_distance']}/64"
             )
-            for near in row["nearest"]:
-                lines.append(
-                    f"    work #{near['artifact_id']} {near['name']}  pHash distance "
-                    f"{near['phash_distance']}/64"
-                )
-        lines.append(f"works compared: {result['works_compared']}")
-        lines.append(f"limit: {result['limit']}")
-        print("\n".join(printable(line) for line in lines))
-    if done.record_id is not None:
-        print(f"stored in case {printable(str(args.case))} as exam record #{done.record_id}")
-    return 0
+    lines.append(f"works compared: {result['works_compared']}")
+    lines.append(f"limit: {result['limit']}")
+    return lines

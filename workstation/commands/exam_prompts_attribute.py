@@ -16,13 +16,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workstation.app.case_writer import CaseWriter
 from workstation.app.exam_attribute import AttributeRequest, attribute
 from workstation.app.exam_prompts import PromptScreenRequest, screen
 from workstation.app.requests import add_arguments, from_arguments
-from workstation.commands.progress import CtrlC, StepPrinter
-from workstation.commands.terminal import json_text, printable
-from workstation.engine.runtime import Runtime
+from workstation.commands.exam_run import run_exam
 
 
 def register_prompts_attribute(kinds: argparse._SubParsersAction) -> None:
@@ -49,21 +46,11 @@ def register_prompts_attribute(kinds: argparse._SubParsersAction) -> None:
 
 def cmd_exam_more(args: argparse.Namespace) -> int:
     request = from_arguments(args.request_type, args)
-    writer = CaseWriter(args.case) if args.case else None
-    printer = StepPrinter("pass")
-    with CtrlC() as ctrl_c:
-        runtime = Runtime(deterministic=True, on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
-        done = args.run(request, writer, runtime)
-    printer.end_line()
-    result = done.result
-    if args.json:
-        print(json_text(result))
-    else:
-        lines = _prompt_lines(result) if result["method"] == "prompts" else _attribute_lines(result)
-        print("\n".join(printable(line) for line in lines))
-    if done.record_id is not None:
-        print(f"stored in case {printable(str(args.case))} as exam record #{done.record_id}")
-    return 0
+
+    def lines(result: dict) -> list[str]:
+        return _prompt_lines(result) if result["method"] == "prompts" else _attribute_lines(result)
+
+    return run_exam(args, request, args.run, lines, "pass")
 
 
 def _prompt_lines(result: dict) -> list[str]:
