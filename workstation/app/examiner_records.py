@@ -52,6 +52,7 @@ class FindingRow:
     actor: str
     withdrawn: bool
     withdrawal: Change | None  # the amendment that withdrew it
+    geometry: dict | None = None  # the shape drawn on the artifact (records.check_geometry)
 
 
 def authors(session: Readable) -> dict[int, str]:
@@ -113,6 +114,7 @@ def findings(session: Readable) -> list[FindingRow]:
                 actors.get(record.id, ""),
                 record.withdrawn,
                 withdrawals.get(record.id),
+                body.geometry,
             )
         )
     return rows

@@ -9,13 +9,14 @@ Targets are named as the CLI and the window both show them: A3 (artifact), R12 (
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.requests import option
 from workstation.core.errors import InputError
-from workstation.core.records import FINDING_STATUSES, Link
+from workstation.core.records import FINDING_STATUSES, Link, RecordError, check_geometry
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,20 @@ class Target:
         return cls(record_id=number) if match[1] in ("R", "r") else cls(artifact_id=number)
 
 
+def parse_geometry(text: str) -> dict:
+    """`--geometry JSON`: a shape drawn on the artifact, in its pixels, e.g.
+    {"shape": "box", "points": [[120, 80], [184, 120]], "image": {"width": 512, "height": 512}}."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise InputError("--geometry takes a JSON object (shape, points, image)") from None
+    try:
+        check_geometry(value)
+    except RecordError as error:
+        raise InputError(str(error)) from None
+    return value
+
+
 @dataclass(frozen=True, kw_only=True)
 class FindingRequest:
     about: Target = option(
@@ -53,6 +68,13 @@ class FindingRequest:
     status: str = option(choices=FINDING_STATUSES, help="how the examiner marks it")
     text: str = option(help="the finding, in the examiner's words")
     figure: str | None = option(None, help="a figure of the record (its link label, e.g. plot)")
+    geometry: dict | None = option(
+        None,
+        parse=parse_geometry,
+        metavar="JSON",
+        help='a shape drawn on the artifact, in its pixels: {"shape": arrow|box|callout|distance|'
+        'angle|region, "points": [[x, y], ...], "text": …, "image": {"width": W, "height": H}}',
+    )
 
 
 def add_finding(request: FindingRequest, writer: CaseWriter) -> int:
@@ -62,5 +84,10 @@ def add_finding(request: FindingRequest, writer: CaseWriter) -> int:
         raise InputError("a figure belongs to a record: name the record (R<id>), not an artifact")
     with writer.open() as case:
         return case.add_finding(
-            request.status, request.text, about.artifact_id, about.record_id, request.figure
+            request.status,
+            request.text,
+            about.artifact_id,
+            about.record_id,
+            request.figure,
+            request.geometry,
         )

@@ -56,6 +56,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "actor": row.actor,
             "withdrawn": row.withdrawn,
             "withdrawn_because": row.withdrawal.reason if row.withdrawal else None,
+            "geometry": row.geometry,
         }
         for row in found
     ]

@@ -749,12 +749,24 @@ class Case:
         artifact_id: int | None = None,
         record_id: int | None = None,
         figure: str | None = None,
+        geometry: dict | None = None,
     ) -> int:
-        """A finding about one artifact or one record (or one figure of a record)."""
+        """A finding about one artifact or one record (or one figure of a record); `geometry`:
+        a shape drawn on the artifact, in its pixels (records.check_geometry)."""
         if (artifact_id is None) == (record_id is None):
             raise InputError("a finding is about one artifact or one record")
+        if geometry is not None and artifact_id is None:
+            raise InputError("a finding's geometry is drawn on an artifact: name the artifact")
         if artifact_id is not None:
-            self.artifact(artifact_id)
+            artifact = self.artifact(artifact_id)
+            image = geometry.get("image") if isinstance(geometry, dict) else None
+            size = (artifact.width, artifact.height)
+            drawn = (image.get("width"), image.get("height")) if isinstance(image, dict) else None
+            if drawn is not None and None not in size and drawn != size:
+                raise InputError(
+                    f"the geometry was drawn on a {drawn[0]} × {drawn[1]} image; "
+                    f"A{artifact_id} is {size[0]} × {size[1]}"
+                )
         else:
             record = self.record(record_id)  # type: ignore[arg-type]
             if figure and figure not in {k.label for k in record.links}:
@@ -763,7 +775,9 @@ class Case:
                     f"record #{record_id} has no figure {figure!r} (its figures: {labels})"
                 )
         try:
-            body = records.Finding(status=status, text=text.strip(), figure=figure)
+            body = records.Finding(
+                status=status, text=text.strip(), figure=figure, geometry=geometry
+            )
         except RecordError as error:
             raise InputError(str(error)) from None
         link = Link("about", "", artifact_id=artifact_id, record_id=record_id)

@@ -26,6 +26,7 @@ Links say which artifacts (or other records) a record used and produced, with a 
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass, field
@@ -264,6 +265,10 @@ class Finding(RecordBody):
     status: str
     text: str
     figure: str | None = None  # a link label of the record it is about (one figure of it)
+    # A shape drawn on the artifact it is about (an annotation or a measurement), in the
+    # artifact's own pixels: see `check_geometry`. None (and absent from the payload, so older
+    # findings read back unchanged) when the finding has none.
+    geometry: dict | None = None
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -273,6 +278,95 @@ class Finding(RecordBody):
             )
         if not self.text.strip():
             raise RecordError("a finding needs some text")
+        if self.geometry is not None:
+            check_geometry(self.geometry)
+
+    def to_payload(self) -> dict[str, Any]:
+        payload = super().to_payload()
+        if payload.get("geometry") is None:
+            payload.pop("geometry", None)  # a finding without a shape is stored as before
+        return payload
+
+
+# A finding's geometry: {"shape", "points": [[x, y], ...], "text"?, "image": {"width", "height"}}
+# with the points in the pixels of the image it was drawn on (0..width, 0..height).
+GEOMETRY_POINTS = {"arrow": 2, "box": 2, "callout": 1, "distance": 2, "angle": 3, "region": 2}
+GEOMETRY_MAX_SIDE = 1_000_000
+GEOMETRY_MAX_TEXT = 2000
+
+
+def check_geometry(value: Any) -> None:
+    """RecordError unless `value` is a well-formed finding geometry (see GEOMETRY_POINTS)."""
+    if not isinstance(value, dict):
+        raise RecordError("a finding's geometry is an object with shape, points and image")
+    unknown = sorted(set(value) - {"shape", "points", "text", "image"})
+    if unknown:
+        raise RecordError(f"unexpected geometry field(s): {', '.join(map(str, unknown))}")
+    shape = value.get("shape")
+    if shape not in GEOMETRY_POINTS:
+        raise RecordError(f"unknown geometry shape {shape!r}; use {', '.join(GEOMETRY_POINTS)}")
+    image = value.get("image")
+    if not isinstance(image, dict) or set(image) != {"width", "height"}:
+        raise RecordError("a geometry's image is an object with its width and height in pixels")
+    sides = [image["width"], image["height"]]
+    if not all(_whole(side) and 1 <= side <= GEOMETRY_MAX_SIDE for side in sides):
+        raise RecordError(
+            f"a geometry's image width and height are whole numbers from 1 to {GEOMETRY_MAX_SIDE}"
+        )
+    points = value.get("points")
+    wanted = GEOMETRY_POINTS[shape]
+    if not isinstance(points, list) or len(points) != wanted:
+        raise RecordError(f"a {shape} has {wanted} point(s) [x, y]")
+    for point in points:
+        if not (
+            isinstance(point, list)
+            and len(point) == 2
+            and all(_finite(c) for c in point)
+            and 0 <= point[0] <= sides[0]
+            and 0 <= point[1] <= sides[1]
+        ):
+            raise RecordError(
+                f"geometry point {point!r} is not [x, y] inside the {sides[0]} × {sides[1]} image"
+            )
+    text = value.get("text")
+    if text is not None and (not isinstance(text, str) or len(text) > GEOMETRY_MAX_TEXT):
+        raise RecordError(f"a geometry's text is at most {GEOMETRY_MAX_TEXT} characters")
+    if shape == "callout" and not (text or "").strip():
+        raise RecordError("a callout needs its text")
+
+
+def geometry_measures(geometry: dict) -> dict[str, float]:
+    """The numbers a (checked) geometry shows, in image pixels: x, y (its first point, or a
+    rectangle's top-left corner), and by shape: length (arrow, distance), degrees (angle, at the
+    middle point, 0..180), width, height, area (box, region)."""
+    points = [(float(x), float(y)) for x, y in geometry["points"]]
+    shape = geometry["shape"]
+    x, y = points[0]
+    found: dict[str, float] = {"x": x, "y": y}
+    if shape in ("arrow", "distance"):
+        (x1, y1), (x2, y2) = points
+        found["length"] = math.hypot(x2 - x1, y2 - y1)
+    elif shape == "angle":
+        (ax, ay), (bx, by), (cx, cy) = points
+        first = math.atan2(ay - by, ax - bx)
+        second = math.atan2(cy - by, cx - bx)
+        degrees = abs(math.degrees(first - second)) % 360
+        found["x"], found["y"] = bx, by
+        found["degrees"] = 360 - degrees if degrees > 180 else degrees
+    elif shape in ("box", "region"):
+        (x1, y1), (x2, y2) = points
+        found["x"], found["y"] = min(x1, x2), min(y1, y2)
+        found["width"], found["height"] = abs(x2 - x1), abs(y2 - y1)
+        found["area"] = found["width"] * found["height"]
+    return found
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
