@@ -24,6 +24,9 @@ PARAMETERS = {
     "min_inliers": 10,  # fewer inliers than this: no homography is reported
     "rng_seed": 0,  # OpenCV's RANSAC sampling is seeded, so a re-run gives the same numbers
 }
+# The match picture's line colours (RGB); the Compare panel's legend names the same ones.
+INLIER_COLOUR = (40, 220, 60)  # agrees with the homography (RANSAC inlier)
+OUTLIER_COLOUR = (230, 40, 40)  # passed the ratio test, disagrees with the homography
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ def match_picture(
         return canvas
     offset = left.shape[1]
     inlier = result.inlier_mask
-    for is_inlier, colour in ((False, (230, 40, 40)), (True, (40, 220, 60))):  # inliers on top
+    for is_inlier, colour in ((False, OUTLIER_COLOUR), (True, INLIER_COLOUR)):  # inliers on top
         rows = np.flatnonzero(inlier == is_inlier)
         if len(rows) > max_lines:
             rows = rows[np.linspace(0, len(rows) - 1, max_lines).astype(int)]

@@ -19,14 +19,13 @@ import imagehash
 import numpy as np
 from PIL import Image
 
-from workstation.analysis import framing, hashes, keypoints, structure
+from workstation.analysis import framing, hashes, keypoints, registration, structure
 from workstation.analysis.clip_result import ClipResult, compare_embeddings, not_configured
 from workstation.analysis.images import LoadedImage
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
 
-_WARP = {"bilinear": cv2.INTER_LINEAR}  # framing.WARP's name for OpenCV
 # A registered comparison needs the homography to place B over at least this share of A.
 MIN_REGISTERED_OVERLAP = 0.05
 
@@ -192,12 +191,10 @@ def registered_structure(
 ) -> structure.StructureResult | None:
     """SSIM of A and B warped onto A's frame by the B→A homography, over the area B covers."""
     scale = frame_a.shape[1] / a.width
-    to_frame = np.diag([scale, scale, 1.0]) @ np.array(matched.homography)
     size = (frame_a.shape[1], frame_a.shape[0])
-    warped = cv2.warpPerspective(b.rgb, to_frame, size, flags=_WARP[framing.WARP])
-    coverage = cv2.warpPerspective(
-        np.full(b.rgb.shape[:2], 255, np.uint8), to_frame, size, flags=cv2.INTER_NEAREST
-    )
+    # The warp the Compare panel's registered views use too (analysis/registration.py).
+    warped = registration.warp_onto(b.rgb, matched.homography, size, scale)
+    coverage = registration.coverage(b.rgb.shape, matched.homography, size, scale)
     # Keep clear of the warped border, where pixels mix with the black outside.
     mask = cv2.erode(coverage, np.ones((7, 7), np.uint8)) > 0
     if mask.mean() < MIN_REGISTERED_OVERLAP:
