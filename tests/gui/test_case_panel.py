@@ -9,7 +9,7 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
+from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit, QTextEdit
 
 from tests.gui.conftest import error_box, wait_idle
 from workstation.core.case import Case
@@ -52,8 +52,8 @@ def test_open_case_shows_artifacts_thumbnails_details_and_log(qtbot, window, sam
         assert panel.model.has_thumbnail(artifact.sha256)
     # The first artifact is selected and described in full.
     assert panel.details.artifact.original_name == "protected_work.png"
-    sha_label = panel.details.findChild(type(panel.verify_label), "sha256")
-    assert sha_label.text() == panel.details.artifact.sha256
+    sha_field = panel.details.findChild(QTextEdit, "sha256")
+    assert sha_field.toPlainText() == panel.details.artifact.sha256
     assert not panel.details.preview.pixmap().isNull()
     # Audit log, newest first: the case, four imports, then each image's provenance record.
     assert panel.audit.rowCount() == 9

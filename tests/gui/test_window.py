@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDockWidget, QMessageBox
 
 from tests.gui.conftest import wait_idle
 from workstation.core.case import Case
@@ -48,7 +48,9 @@ def test_panels_are_tabbed_and_layout_survives_a_restart(qtbot, tmp_path):
     assert set(first.tabifiedDockWidgets(first.docks["case"])) == {
         first.docks[name] for name in ("generate", "compare", "analysis", "report", "findings")
     }
-    first.docks["analysis"].close()
+    # A panel has no close button (the View menu shows it again); a hidden one stays hidden.
+    assert not first.docks["analysis"].features() & QDockWidget.DockWidgetFeature.DockWidgetClosable
+    first.docks["analysis"].hide()
     first.close()
 
     second = MainWindow(Settings(QSettings(store, QSettings.Format.IniFormat)))

@@ -110,7 +110,7 @@ def run(
         except BaseException:
             # Start-up jobs (the model scan) must end before their window goes away.
             window.runner.cancel_all()
-            window.runner.pool.waitForDone()
+            window.runner.wait()
             raise
         window.settings.add_recent_case(window.session.root)
         window.actions_.refresh_recent()

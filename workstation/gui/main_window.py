@@ -27,6 +27,7 @@ from workstation.gui import targets
 from workstation.gui.case_edits import CaseEdits
 from workstation.gui.dialogs.about import show_about
 from workstation.gui.dialogs.errors import show_error
+from workstation.gui.dialogs.help import SECTIONS, HelpWindow
 from workstation.gui.dialogs.import_files import ImportDialog
 from workstation.gui.dialogs.new_case import NewCaseDialog
 from workstation.gui.dialogs.preferences import PreferencesDialog
@@ -42,6 +43,7 @@ from workstation.gui.session import CaseSession
 from workstation.gui.settings import Settings
 from workstation.gui.targets import Target
 from workstation.gui.tools import ToolDialogs
+from workstation.gui.widgets.dock_title import DockTitle
 from workstation.gui.window_actions import WindowActions
 
 PANELS = ("case", "generate", "compare", "analysis", "report", "findings")
@@ -99,12 +101,18 @@ class MainWindow(QMainWindow):
             dock = QDockWidget(titles[name], self)
             dock.setObjectName(f"{name}Dock")
             dock.setWidget(self.panels[name])
+            # No close button: the View menu shows a panel, Reset Layout brings them all back.
             dock.setFeatures(
                 QDockWidget.DockWidgetFeature.DockWidgetMovable
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                | QDockWidget.DockWidgetFeature.DockWidgetClosable
             )
+            title = DockTitle(dock, SECTIONS[name])
+            title.help_requested.connect(self.show_help)
+            dock.setTitleBarWidget(title)
+            dock.topLevelChanged.connect(self._update_dock_titles)
+            dock.dockLocationChanged.connect(self._update_dock_titles)
             self.docks[name] = dock
+        self.help_window: HelpWindow | None = None
         self.reset_layout()
 
         # 2. Menus, toolbar, status bar.
@@ -138,6 +146,7 @@ class MainWindow(QMainWindow):
             self.resize(1440, 900)
         if state is not None:
             self.restoreState(state)
+            self._update_dock_titles()
         self._case_opened()
 
     def panel_titles(self) -> dict[str, str]:
@@ -159,7 +168,14 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         for name in PANELS[1:]:
             self.tabifyDockWidget(first, self.docks[name])
+        self._update_dock_titles()
         self.show_panel("case")
+
+    def _update_dock_titles(self) -> None:
+        """A tab names its panel: a tabbed dock's title bar shows only its "?"."""
+        for dock in self.docks.values():
+            tabbed = not dock.isFloating() and bool(self.tabifiedDockWidgets(dock))
+            dock.titleBarWidget().set_tabbed(tabbed)
 
     def show_panel(self, name: str) -> None:
         dock = self.docks[name]
@@ -421,6 +437,13 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         show_about(self)
 
+    def show_help(self, section: str = "") -> HelpWindow:
+        """Help ▸ User Guide (F1), or a panel's "?": the guide at that panel's section."""
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_section(section)
+        return self.help_window
+
     def _busy_changed(self, busy: bool) -> None:
         self.job_progress.setVisible(busy)
         if not busy:
@@ -431,8 +454,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Returns at once: jobs are cancelled and muted, and none is waited for beyond a moment
+        (a model load cannot stop; its daemon thread ends with the process)."""
         self.save_layout()
-        self.runner.cancel_all()
-        self.runner.wait(10_000)
+        self.runner.abandon()
+        self.runner.wait(300)
         self.session.close(emit=False)
         event.accept()

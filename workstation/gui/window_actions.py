@@ -154,7 +154,14 @@ class WindowActions(QObject):
             ),
         )
 
-        self.about = self._action(self.tr("&About"), w.about, Key.HelpContents)
+        self.guide = self._action(
+            self.tr("&User Guide"),
+            w.show_help,
+            Key.HelpContents,
+            None,
+            self.tr("How to examine a case, and what each measurement means and does not mean"),
+        )
+        self.about = self._action(self.tr("&About"), w.about)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt = self._action(self.tr("About &Qt"), QApplication.aboutQt)
 
@@ -202,7 +209,7 @@ class WindowActions(QObject):
         tools_menu.addActions([self.reproduce, self.train, self.models])
 
         help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addActions([self.about, self.about_qt])
+        help_menu.addActions([self.guide, self.about, self.about_qt])
 
         # 3. Toolbar
         self.toolbar.addActions([self.new_case, self.open_case])

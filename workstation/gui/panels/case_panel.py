@@ -101,12 +101,7 @@ class CasePanel(QWidget):
             self.tr("Every generation keeps the picture of each denoising step in the case")
         )
         self.show_steps.toggled.connect(self._apply_step_filter)
-        self.verify_button = QPushButton(self.tr("Verify case"))
-        self.verify_button.setObjectName("verifyButton")
-        self.verify_button.setToolTip(
-            self.tr("Re-hash every stored file and check the audit chain (Ctrl+Shift+V)")
-        )
-        self.verify_button.clicked.connect(self.verify)
+        # Verification is started by Tools ▸ Verify Case (the toolbar); its result shows here.
         self.verify_label = QLabel()
         self.verify_label.setObjectName("verifyResult")
         self.verify_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -117,7 +112,6 @@ class CasePanel(QWidget):
         header.addWidget(self.search, 1)
         header.addWidget(self.show_steps)
         header.addSpacing(12)
-        header.addWidget(self.verify_button)
         header.addWidget(self.verify_label)
 
         self.grid = QListView()
@@ -155,6 +149,7 @@ class CasePanel(QWidget):
         self.grid.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.details = DetailsPane()
+        self.details.records = self.session.records  # names the record that made an artifact
         self.audit_view = QTableView()
         self.audit_view.setObjectName("auditLog")
         self.audit_view.setModel(self.audit)
@@ -258,7 +253,6 @@ class CasePanel(QWidget):
             self.step_ids = step_ids
             self._apply_step_filter()
         has_case = self.session.case is not None
-        self.verify_button.setEnabled(has_case and not self.verifying)
         self.welcome.setVisible(not has_case)
         for widget in (self.header, self.splitter):
             widget.setVisible(has_case)
@@ -439,7 +433,6 @@ class CasePanel(QWidget):
             return
         request, writer = VerifyRequest(record=record), self.session.writer()
         self.verifying = True
-        self.verify_button.setEnabled(False)
         self.verify_label.setText(self.tr("Verifying…"))
         self.verify_label.setStyleSheet("")
         if record:
@@ -453,7 +446,6 @@ class CasePanel(QWidget):
 
     def _verify_finished(self) -> None:
         self.verifying = False
-        self.verify_button.setEnabled(self.session.case is not None)
 
     def _verified(self, report: VerifyReport) -> None:
         if report.ok:

@@ -1,16 +1,67 @@
-"""Everything the case knows about one artifact, with a preview; every value can be selected."""
+"""Everything the case knows about one artifact, with a preview; every value can be selected.
+
+An artifact a record made (a generated image, a kept step, a figure) names that record as its
+origin, not the temporary folder it was stored from; notes the software wrote ("generated, seed
+42") are shown in the window's language, through the report's patterns (report/recorded.py).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from collections.abc import Callable
 
-from workstation.core.case import Artifact
-from workstation.gui import labels
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QImage, QPixmap, QResizeEvent, QTextOption
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.app.session import kind_of
+from workstation.core.case import Artifact, Record
+from workstation.gui import i18n, labels
 from workstation.gui.widgets.artifact_model import utc_time
+from workstation.report.recorded import recorded
+from workstation.report.strings import Strings
 
 PREVIEW_SIDE = 320
+MADE_BY = ("output", "step", "figure", "document")  # link roles of what a record made
+
+
+class WrappingValue(QTextEdit):
+    """A long value without spaces (a SHA-256) shown whole: wrapped anywhere, as tall as its
+    text, selectable, and copied exactly as stored."""
+
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPlainText(text)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(0)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.document().setTextWidth(self.viewport().width())
+        self.setFixedHeight(int(self.document().size().height()) + 2)
 
 
 class DetailsPane(QScrollArea):
@@ -30,7 +81,15 @@ class DetailsPane(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self.artifact: Artifact | None = None
+        # The case's records, to name the one that made an artifact (set by the Case panel).
+        self.records: Callable[[], list[Record]] = list
         self.show_artifact(None)
+
+    def made_by(self, artifact: Artifact) -> Record | None:
+        for record in self.records():
+            if any(link.artifact_id == artifact.id for link in record.linked(*MADE_BY)):
+                return record
+        return None
 
     def show_artifact(self, artifact: Artifact | None) -> None:
         self.artifact = artifact
@@ -43,11 +102,22 @@ class DetailsPane(QScrollArea):
         self.preview.setText(self.tr("Loading preview…"))
         pixels = f"{artifact.width} × {artifact.height}" if artifact.width else "—"
         size = QLocale().formattedDataSize(artifact.size)
+        note = recorded(Strings(i18n.language()), artifact.note) if artifact.note else "—"
+        record = self.made_by(artifact)
+        if record is not None:
+            origin = (
+                self.tr("Origin"),
+                self.tr("made by {kind} record #{id}").format(
+                    kind=labels.action(kind_of(record)), id=record.id
+                ),
+            )
+        else:
+            origin = (self.tr("Imported from"), artifact.original_path)
         rows = [
             (self.tr("Artifact"), f"#{artifact.id}"),
             (self.tr("Name"), artifact.original_name),
             (self.tr("Role"), labels.role(artifact.role)),
-            (self.tr("Note"), artifact.note or "—"),
+            (self.tr("Note"), note),
             (self.tr("Type"), artifact.media_type),
             (self.tr("Pixels"), pixels),
             (
@@ -56,18 +126,31 @@ class DetailsPane(QScrollArea):
                     size=size, bytes=QLocale().toString(artifact.size)
                 ),
             ),
-            (self.tr("SHA-256"), artifact.sha256),
             (self.tr("Imported"), utc_time(artifact.imported_at)),
-            (self.tr("Imported from"), artifact.original_path),
+            origin,
         ]
         for name, value in rows:
             field = QLabel(value)
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if name == self.tr("SHA-256"):
-                field.setObjectName("sha256")
-                field.setStyleSheet("font-family: monospace;")
             self.form.addRow(name, field)
+        self.form.insertRow(7, self.tr("SHA-256"), self._hash_row(artifact.sha256))
+
+    def _hash_row(self, sha256: str) -> QWidget:
+        """The full hash, wrapped rather than clipped, with a button that copies it exactly."""
+        value = WrappingValue(sha256)
+        value.setObjectName("sha256")
+        copy = QToolButton()
+        copy.setObjectName("copySha256")
+        copy.setText(self.tr("Copy"))
+        copy.setToolTip(self.tr("Copy the full SHA-256 to the clipboard"))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(sha256))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(value, 1)
+        layout.addWidget(copy, 0, Qt.AlignmentFlag.AlignTop)
+        return row
 
     def set_preview(self, sha256: str, image: QImage) -> None:
         if self.artifact is not None and self.artifact.sha256 == sha256:
