@@ -71,7 +71,7 @@ class ReproduceDialog(QDialog):
         self.pair: tuple[int, int] | None = None  # disputed, regenerated: the last reproduction
 
         # 1. What to reproduce, and where its models are.
-        self.image = ArtifactCombo(self.tr("(the file below)"))
+        self.image = ArtifactCombo(self.tr("(the file below)"), session=session)
         self.image.setObjectName("disputedImage")
         self.file = PathField(OPEN_FILE, self.tr("Images ({patterns})").format(patterns=IMAGES))
         self.file.setObjectName("disputedFile")

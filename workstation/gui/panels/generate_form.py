@@ -128,7 +128,7 @@ class GenerateForm(QScrollArea):
         self.clip_skip.setRange(1, 12)
         self.clip_skip.setValue(Recipe.clip_skip)
 
-        self.init_image = ArtifactCombo(self.tr("none (text to image)"))
+        self.init_image = ArtifactCombo(self.tr("none (text to image)"), session=self.session)
         self.init_image.setObjectName("initImage")
         self.init_image.currentIndexChanged.connect(self._init_changed)
         self.strength = QSlider(Qt.Orientation.Horizontal)

@@ -74,7 +74,7 @@ class StudyForm(CaseJobForm):
         for name in KINDS:
             self.kind.addItem(labels[name], name)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.reference = ArtifactCombo(self.tr("(choose an image of the case)"))
+        self.reference = ArtifactCombo(self.tr("(choose an image of the case)"), session=session)
         self.reference.setObjectName("studyReference")
         self.reference_label = QLabel()
         self.values = QLineEdit()

@@ -1,4 +1,5 @@
-"""Choose images A and B from the case: two lists, a swap button, and drops from the Case panel."""
+"""Choose images A and B from the case: two pickers (search, thumbnails, images grouped by role,
+steps and figures only when asked for), a swap button, and drops from the Case panel."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ class PairPicker(QWidget):
     def __init__(self, pair: PairState, parent: QWidget | None = None):
         super().__init__(parent)
         self.pair = pair
-        self.combo_a = ArtifactCombo(self.tr("(choose an image)"))
+        self.combo_a = ArtifactCombo(self.tr("(choose an image)"), session=pair.session)
         self.combo_a.setObjectName("pickA")
-        self.combo_b = ArtifactCombo(self.tr("(choose an image)"))
+        self.combo_b = ArtifactCombo(self.tr("(choose an image)"), session=pair.session)
         self.combo_b.setObjectName("pickB")
         swap = QToolButton()
         swap.setText("⇄")
@@ -29,7 +30,12 @@ class PairPicker(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setToolTip(self.tr("Choose from the case, or drag an artifact here"))
+            combo.setToolTip(
+                self.tr(
+                    "Choose from the case (type to search by name, note, #id or SHA-256), or "
+                    "drag an artifact here"
+                )
+            )
             combo.setAcceptDrops(True)
             combo.installEventFilter(self)
             combo.activated.connect(lambda _=0, s=side, c=combo: self._chosen(s, c))
