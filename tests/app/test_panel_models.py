@@ -127,13 +127,13 @@ def test_a_result_for_the_current_pair_is_shown_then_kept(session: Session) -> N
     session.open(session.root)
     seen = Recorder(pair.events, ("report_ready", "stored"))
     report = compare(pair.request()).report
-    pair.measured(report)
-    assert pair.report is report and pair.record_id is None
-    pair.kept(7)
-    assert pair.record_id == 7
+    pair.measured(report, 7)  # measured, and stored as record 7
+    assert pair.report is report and pair.record_id == 7 and not pair.restored
     assert seen.seen == [("report_ready", (report,)), ("stored", (7,))]
+    pair.discarded(7)  # its record withdrawn: the reading stays, no longer kept
+    assert pair.report is report and (pair.record_id, pair.discarded_id) == (None, 7)
     pair.set_side("a", pair.b)  # another reading: not the kept one
-    assert pair.report is None and pair.record_id is None
+    assert pair.report is None and pair.record_id is None and pair.discarded_id is None
 
 
 BLOCK_QT = """

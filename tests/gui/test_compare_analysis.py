@@ -110,16 +110,14 @@ def test_case_context_action_sends_an_artifact_to_compare(qtbot, window, sample_
     wait_idle(qtbot, window)
 
 
-def test_keeping_a_comparison_stores_its_record_and_pictures(qtbot, window, sample_case):
+def test_a_comparison_run_in_the_window_stores_its_record_and_pictures(qtbot, window, sample_case):
     from workstation.core.case import Case
 
     window.open_case(sample_case)
-    run_comparison(qtbot, window)
+    with qtbot.waitSignal(window.pair.stored, timeout=JOB_TIMEOUT_MS):  # nothing to press
+        run_comparison(qtbot, window)
     tab = window.analysis_panel.pair_tab
-    assert tab.save_button.isEnabled()
-    with qtbot.waitSignal(window.pair.stored, timeout=JOB_TIMEOUT_MS):
-        tab.save_button.click()
-    wait_idle(qtbot, window)
+    assert tab.discard_button.isEnabled()
     with Case.open(sample_case) as case:
         (record,) = case.records("comparison")
         assert f"comparison record #{record.id}" in tab.status.text()

@@ -126,18 +126,16 @@ def test_a_finding_about_one_figure_of_a_comparison(qtbot, window, compared_case
 
 
 def test_a_kept_comparison_takes_a_finding_from_the_pair_tab(qtbot, window, compared_case):
-    window.open_case(compared_case)
+    window.open_case(compared_case)  # it opens on its newest stored comparison
     tab = window.analysis_panel.pair_tab
-    assert not tab.finding_button.isEnabled()
-    assert "Keep the comparison" in tab.finding_button.toolTip()
-    window.pair.record_id = comparison_id(window)  # as "Keep in case" leaves it
-    tab.update_finding_button()
+    assert window.pair.record_id == comparison_id(window)
     assert tab.finding_button.isEnabled()
     tab.finding_button.click()
     dialog = window.findChild(FindingDialog)
     assert dialog.about.currentData() == Target(record_id=comparison_id(window))
     window.pair.swap()  # another reading: no longer the kept record
     assert window.pair.record_id is None and not tab.finding_button.isEnabled()
+    assert "Run the comparison first" in tab.finding_button.toolTip()
     wait_idle(qtbot, window)
 
 

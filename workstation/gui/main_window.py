@@ -20,7 +20,7 @@ from workstation import APP_NAME
 from workstation.app.case import CaseInitRequest
 from workstation.app.evidence import ImportRequest, import_evidence
 from workstation.app.examiner_records import FindingRow
-from workstation.app.resources import ClipHolder, ModelHolder
+from workstation.app.resources import ClipHolder, LoadTimes, ModelHolder
 from workstation.core.case import Artifact, Record
 from workstation.core.errors import WorkstationError
 from workstation.gui import targets
@@ -38,6 +38,7 @@ from workstation.gui.panels.case_panel import CasePanel
 from workstation.gui.panels.compare_panel import ComparePanel
 from workstation.gui.panels.findings_panel import FindingsPanel
 from workstation.gui.panels.generate_panel import GeneratePanel
+from workstation.gui.panels.records_panel import RecordsPanel, open_record
 from workstation.gui.panels.report_panel import ReportPanel
 from workstation.gui.session import CaseSession
 from workstation.gui.settings import Settings
@@ -46,7 +47,7 @@ from workstation.gui.tools import ToolDialogs
 from workstation.gui.widgets.dock_title import DockTitle
 from workstation.gui.window_actions import WindowActions
 
-PANELS = ("case", "generate", "compare", "analysis", "report", "findings")
+PANELS = ("case", "generate", "compare", "analysis", "report", "findings", "records")
 
 
 class MainWindow(QMainWindow):
@@ -72,11 +73,14 @@ class MainWindow(QMainWindow):
         self.pair = PairState(self.session, self.runner, self, self.clips)
         self.pair.clip = settings.clip()
         self.case_panel = CasePanel(self.session, self.runner)
-        self.models = ModelHolder()  # the window's generation model, kept loaded between jobs
+        # The window's generation model, kept loaded between jobs; load times are remembered.
+        self.models = ModelHolder(settings.model_load_times, self._model_loaded)
         self.generate_panel = GeneratePanel(self.session, self.runner, self.models)
         self.compare_panel = ComparePanel(self.pair, self.runner)
         self.report_panel = ReportPanel(self.session, self.runner)
         self.findings_panel = FindingsPanel(self.session)
+        self.records_panel = RecordsPanel(self.session)  # every record, reopened into its panel
+        self.records_panel.open_requested.connect(lambda record_id: open_record(self, record_id))
         # Studies generate from the Generate panel's recipe; they and the lab measure with the
         # preferences' CLIP model.
         self.analysis_panel = AnalysisPanel(
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
             "analysis": self.analysis_panel,
             "report": self.report_panel,
             "findings": self.findings_panel,
+            "records": self.records_panel,
         }
         self.docks: dict[str, QDockWidget] = {}
         titles = self.panel_titles()
@@ -140,6 +145,8 @@ class MainWindow(QMainWindow):
         self.generate_panel.set_preferences(settings.model_folder, settings.device)
         self.session.opened.connect(self._case_opened)
         self.session.changed.connect(self._update_title)
+        if settings.warm_up:  # once the model scan has chosen the Generate panel's model
+            self.generate_panel.form.model_changed.connect(self._warm_up)
 
         geometry, state = settings.window_layout()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -157,6 +164,7 @@ class MainWindow(QMainWindow):
             "analysis": self.tr("Analysis"),
             "report": self.tr("Report"),
             "findings": self.tr("Findings"),
+            "records": self.tr("Records"),
         }
 
     def reset_layout(self) -> None:
@@ -345,6 +353,11 @@ class MainWindow(QMainWindow):
         """Show what a finding is about: an artifact (or a record's figure) in the Case panel, a
         study or lab in its tab, a comparison's pair in the Pair tab, else the record's files."""
         about = finding.about
+        if finding.geometry is not None and about.artifact_id is not None:
+            # A shape drawn on the artifact: drawn again on it in the Compare panel.
+            self.compare_panel.inspection.show_finding(about.artifact_id, finding.geometry)
+            self.show_panel("compare")
+            return
         record = targets.record_of(about, self.session) if about.record_id is not None else None
         if about.artifact_id is not None:
             ids = [about.artifact_id]
@@ -398,6 +411,11 @@ class MainWindow(QMainWindow):
         self.findings_panel.add_requested.connect(self.add_finding)
         self.findings_panel.withdraw_requested.connect(self.edits.ask_withdraw)
         self.findings_panel.open_requested.connect(self.show_target)
+        self.compare_panel.inspect_tools.record_requested.connect(
+            lambda artifact_id, geometry: self.edits.ask_finding(
+                Target(artifact_id=artifact_id), geometry
+            )
+        )
 
     def add_finding(self) -> None:
         """About the artifact selected in the Case panel, or anything the examiner picks."""
@@ -436,6 +454,29 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         show_about(self)
+
+    def _model_loaded(self, times: LoadTimes) -> None:
+        self.settings.model_load_times = times  # QSettings may be written from a worker thread
+
+    def _warm_up(self) -> Job | None:
+        """Preferences ▸ "Load the model when the window starts": the Generate panel's model,
+        loaded in the background once, so the first generation finds it loaded."""
+        self.generate_panel.form.model_changed.disconnect(self._warm_up)
+        info = self.generate_panel.form.model.currentData()
+        if info is None:
+            return None
+        device, holder = self.generate_panel.form.device, self.models
+        job = Job(lambda job: holder.warm_up(info.path, device, "auto"), "warm-up")
+        job.signals.failed.connect(
+            lambda message, bug: self.statusBar().showMessage(
+                self.tr("The model could not be loaded at start: {message}").format(
+                    message=message
+                ),
+                10000,
+            )
+        )
+        self.job_label.setText(self.tr("Loading the model…"))
+        return self.runner.start(job)
 
     def show_help(self, section: str = "") -> HelpWindow:
         """Help ▸ User Guide (F1), or a panel's "?": the guide at that panel's section."""

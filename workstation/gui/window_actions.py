@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 Key = QKeySequence.StandardKey
 Pixmap = QStyle.StandardPixmap
-PANEL_KEYS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6")
+PANEL_KEYS = ("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6", "Ctrl+7")
 
 
 class WindowActions(QObject):

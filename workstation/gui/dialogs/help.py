@@ -24,6 +24,7 @@ SECTIONS = {
     "analysis": "analysis",
     "report": "report",
     "findings": "findings",
+    "records": "records",
 }
 
 

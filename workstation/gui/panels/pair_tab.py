@@ -1,4 +1,8 @@
-"""Analysis ▸ Pair comparison: every metric for A and B with its band, and what was normalised."""
+"""Analysis ▸ Pair comparison: every metric for A and B with its band, and what was normalised.
+
+Every comparison run here is kept in the case (when it can be written) as its record; Discard
+withdraws that record by an amendment. A stored comparison reopened (the Records panel, a
+finding, a restart) shows its numbers as stored, without measuring anew."""
 
 from __future__ import annotations
 
@@ -38,21 +42,29 @@ class PairTab(QWidget):
         self.prompt.setPlaceholderText(
             self.tr("optional: text for CLIP text–image similarity (needs a CLIP model)")
         )
+        self.prompt.setToolTip(
+            self.tr(
+                "Text to measure against both images with CLIP (the preferences name the CLIP "
+                "model); leave empty to compare the images only"
+            )
+        )
         self.run_button = QPushButton(self.tr("Run comparison"))
         self.run_button.setObjectName("runComparison")
         self.run_button.setToolTip(self.tr("Compute every metric for A and B (Ctrl+R)"))
         self.run_button.clicked.connect(lambda: pair.run(self.prompt.text()))
         self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the comparison; nothing is stored"))
         self.cancel_button.clicked.connect(pair.cancel)
-        self.save_button = QPushButton(self.tr("Keep in case"))
-        self.save_button.setObjectName("keepComparison")
-        self.save_button.setToolTip(
+        self.discard_button = QPushButton(self.tr("Discard"))
+        self.discard_button.setObjectName("discardComparison")
+        self.discard_button.setToolTip(
             self.tr(
-                "Store this comparison and the pictures its metrics drew in the case, so that "
-                "the report can show it"
+                "Every comparison run here is kept in the case. Discard withdraws this one: an "
+                "amendment with the reason “discarded in the window” is recorded in the audit "
+                "log, and the record stays in the case marked withdrawn"
             )
         )
-        self.save_button.clicked.connect(self._keep)
+        self.discard_button.clicked.connect(self._discard)
         self.finding_button = QPushButton(self.tr("Add Finding…"))
         self.finding_button.setObjectName("comparisonFinding")
         self.finding_button.clicked.connect(
@@ -68,7 +80,7 @@ class PairTab(QWidget):
         controls.addWidget(self.prompt, 1)
         controls.addWidget(self.run_button)
         controls.addWidget(self.cancel_button)
-        controls.addWidget(self.save_button)
+        controls.addWidget(self.discard_button)
         controls.addWidget(self.finding_button)
         controls.addWidget(self.busy)
 
@@ -92,31 +104,64 @@ class PairTab(QWidget):
         pair.report_ready.connect(self.show_report)
         pair.failed.connect(lambda message, bug: show_error(self, message, bug))
         pair.stored.connect(self._kept)
+        pair.discarded.connect(self._discarded)
         self._pair_changed()
         self._running(False)
 
-    def _keep(self) -> None:
-        if self.pair.store() is not None:
-            self.save_button.setEnabled(False)
-            self.status.setText(self.tr("Storing the comparison in the case…"))
+    def _discard(self) -> None:
+        if self.pair.discard() is not None:
+            self.discard_button.setEnabled(False)
+            self.status.setText(self.tr("Withdrawing the comparison record…"))
 
     def _kept(self, record_id: int) -> None:
+        if self.pair.restored:
+            created = self.pair.report.created if self.pair.report is not None else ""
+            text = self.tr(
+                "Comparison record #{id} as stored ({time} UTC): A #{a} compared with B #{b}; "
+                "nothing was measured anew."
+            ).format(
+                id=record_id,
+                time=created[:16].replace("T", " "),
+                a=self.pair.a.id,
+                b=self.pair.b.id,
+            )
+            if self.pair.report is None:
+                text = self.tr(
+                    "Comparison record #{id}: its numbers cannot be read back by this version. "
+                    "Press Run comparison to measure A against B again."
+                ).format(id=record_id)
+        else:
+            text = self.tr(
+                "Kept in the case as comparison record #{id} (every comparison is kept; Discard "
+                "withdraws it)."
+            ).format(id=record_id)
+        self.status.setText(text)
+        self.update_finding_button()
+
+    def _discarded(self, record_id: int) -> None:
         self.status.setText(
-            self.tr("Kept in the case as comparison record #{id}.").format(id=record_id)
+            self.tr(
+                "Comparison record #{id} discarded: withdrawn by an amendment in the audit log. "
+                "It stays in the case, marked withdrawn."
+            ).format(id=record_id)
         )
         self.update_finding_button()
 
     def update_finding_button(self) -> None:
-        """A finding is about a stored record: on once this comparison is kept in the case."""
+        """A finding is about a stored record, and Discard withdraws one: both on while this
+        comparison is kept in the case (and the case can be written)."""
         why = self.why_not_write()
-        if not why and self.pair.record_id is None:
-            why = self.tr("Keep the comparison in the case first: a finding is about a record.")
+        kept = self.pair.record_id is not None
+        self.discard_button.setEnabled(kept and not why and not self.pair.running)
+        if not why and not kept:
+            why = self.tr("Run the comparison first: a finding is about its stored record.")
         self.finding_button.setEnabled(not why)
-        self.finding_button.setToolTip(why)
+        self.finding_button.setToolTip(
+            why or self.tr("Record an observation about this stored comparison")
+        )
 
     def _running(self, running: bool) -> None:
         self.update_finding_button()
-        self.save_button.setEnabled(self.pair.report is not None and not running)
         self.run_button.setEnabled(self.pair.ready and not running)
         self.cancel_button.setVisible(running)
         self.busy.setVisible(running)
@@ -125,7 +170,6 @@ class PairTab(QWidget):
 
     def _pair_changed(self) -> None:
         self.update_finding_button()
-        self.save_button.setEnabled(False)
         self.table.setRowCount(0)
         self.notes.clear()
         self.run_button.setEnabled(self.pair.ready and not self.pair.running)
@@ -136,11 +180,11 @@ class PairTab(QWidget):
 
     def show_report(self, report) -> None:
         self.update_finding_button()
-        self.save_button.setEnabled(True)
         self.table.show_readings(report.bands)
-        self.status.setText(
-            self.tr("A #{a} compared with B #{b}.").format(a=self.pair.a.id, b=self.pair.b.id)
-        )
+        text = self.tr("A #{a} compared with B #{b}.").format(a=self.pair.a.id, b=self.pair.b.id)
+        if not self.pair.restored and not self.pair.writable:
+            text += " " + self.tr("Not kept: the case is open read-only.")
+        self.status.setText(text)
         self.notes.setHtml(self._notes_html(report))
 
     def _notes_html(self, report) -> str:
