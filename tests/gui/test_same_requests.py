@@ -73,6 +73,7 @@ def test_generate(generate_ready):
 def _study_form(window, kind: str):
     form = window.analysis_panel.studies_tab.form
     form.kind.setCurrentIndex(form.kind.findData(kind))
+    form.request_box.take_from_generate()  # the study runs the Generate tab's request, copied
     form.reference.setCurrentIndex(1)  # the case's first image
     artifact = window.session.artifact(form.reference.currentData())
     return form, window.session.case.object_path(artifact.sha256)
@@ -123,8 +124,8 @@ def test_the_defaults_the_form_shows_are_the_command_lines(generate_ready):
     ]  # fmt: skip
     extra = {"strength": ["--source"], "lora-scale": ["--sweep-lora", row.info.path, "--reference"]}
     for kind in ("strength", "lora-scale", "seeds"):
-        form, reference = _study_form(window, kind)
         row.enabled.setChecked(kind == "lora-scale")  # the window sweeps the first LoRA
+        form, reference = _study_form(window, kind)
         from_window = form.study_request()
         where = extra.get(kind, ["--reference"])
         args = _parse("study", kind, "--case", window.session.root, *base, *where, reference)

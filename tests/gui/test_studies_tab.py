@@ -18,6 +18,8 @@ def test_a_seed_sweep_runs_from_the_tab_and_is_shown(qtbot, generate_ready, samp
     window.generate_panel.form.steps.setValue(3)
     tab = _studies(window)
     form = tab.form
+    assert not form.run_button.isEnabled()  # no request chosen yet
+    form.request_box.take_from_generate()
     assert form.kind.currentData() == "seeds" and form.run_button.isEnabled()
     form.reference.setCurrentIndex(1)  # the first image of the case
     form.seeds.setText("1-3")
@@ -49,6 +51,7 @@ def test_cancel_leaves_the_case_unchanged(qtbot, generate_ready, sample_case):
     tab = _studies(window)
     form = tab.form
     form.kind.setCurrentIndex(form.kind.findData("trajectory"))
+    form.request_box.take_from_generate()
     with Case.open(sample_case) as case:
         before = (len(case.artifacts()), case.chain_head())
 
@@ -64,6 +67,7 @@ def test_cancel_leaves_the_case_unchanged(qtbot, generate_ready, sample_case):
 
 def test_a_sweep_needs_a_reference(qtbot, generate_ready):
     form = _studies(generate_ready).form
+    form.request_box.take_from_generate()
     assert form.run() is None
     box = error_box(generate_ready)
     assert box is not None and "reference image from the case" in box.text()

@@ -1,9 +1,10 @@
 """Analysis ▸ Studies ▸ "Run a study": which study, against which case image, over which values.
 
-The images are generated from the recipe in the Generate panel (model, LoRAs, prompt, steps,
-size…); this form adds only what the study varies, and builds the same request `workstation
-study …` builds from its arguments. It runs `app.study.run_study` as a job with progress and
-cancel, measuring with the preferences' CLIP model when one is set.
+The images are generated from the request shown in the form (model, LoRAs, prompt, seed, steps,
+size…: the request box), which the examiner takes from a generation record of the case or from
+the Generate panel, and may edit; this form adds what the study varies, and builds the same
+request `workstation study …` builds from its arguments. It runs `app.study.run_study` as a job
+with progress and cancel, measuring with the preferences' CLIP model when one is set.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
 from workstation.gui.widgets.case_job_form import CaseJobForm
+from workstation.gui.widgets.request_box import RequestBox
 
 
 class StudyForm(CaseJobForm):
@@ -59,7 +61,7 @@ class StudyForm(CaseJobForm):
     ):
         super().__init__(session, runner, parent)
         self.setTitle(self.tr("Run a study"))
-        self.recipe = recipe  # the Generate panel's, read when a study starts
+        self.recipe = recipe  # the Generate panel's, copied only by "Take from Generate tab"
         self.clip = clip  # the preferences' CLIP model, read when a study starts
         self.clips = clips or ClipHolder()
 
@@ -74,24 +76,33 @@ class StudyForm(CaseJobForm):
         for name in KINDS:
             self.kind.addItem(labels[name], name)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.kind.setToolTip(self.tr("What the study varies, and what it measures"))
         self.reference = ArtifactCombo(self.tr("(choose an image of the case)"), session=session)
         self.reference.setObjectName("studyReference")
+        self.reference.setToolTip(
+            self.tr(
+                "The case image each generated image is measured against (the source image of "
+                "an img2img sweep)"
+            )
+        )
         self.reference_label = QLabel()
         self.values = QLineEdit()
         self.values.setObjectName("studyValues")
+        self.values.setToolTip(self.tr("The values swept, separated by commas"))
         self.values_label = QLabel()
         self.seeds = QLineEdit()
         self.seeds.setObjectName("studySeeds")
         self.seeds.setToolTip(self.tr("Seeds separated by commas, or a range such as 1-20"))
         self.seeds_label = QLabel(self.tr("Seeds"))
-        hint = QLabel(
-            self.tr("Images are made from the request in the Generate panel (model, prompt, …).")
-        )
-        hint.setWordWrap(True)
+        self.request_box = RequestBox(session, recipe)
+        self.request_box.changed.connect(lambda: self._set_running(self.job is not None))
 
         self.run_button = QPushButton(self.tr("Run"))
         self.run_button.setObjectName("runStudy")
         self.run_button.clicked.connect(self.run)
+        self.run_button.setToolTip(
+            self.tr("Generate and measure every image of the study with the request shown")
+        )
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancelStudy")
         self.cancel_button.setToolTip(
@@ -114,7 +125,7 @@ class StudyForm(CaseJobForm):
         form.addRow(self.reference_label, self.reference)
         form.addRow(self.values_label, self.values)
         form.addRow(self.seeds_label, self.seeds)
-        form.addRow(hint)
+        form.addRow(self.request_box)
         form.addRow(buttons)
         form.addRow(self.status)
 
@@ -147,18 +158,27 @@ class StudyForm(CaseJobForm):
             widget.setVisible(values is not None)
         for widget in (self.seeds, self.seeds_label):
             widget.setVisible(seeds is not None)
+        swept = getattr(KINDS[kind].request, "SWEPT", ())
+        self.request_box.set_swept((*swept, "lora") if kind == "lora-scale" else swept)
 
     def _set_running(self, running: bool) -> None:
-        ready = self.session.case is not None and self.recipe is not None
+        ready = self.session.case is not None and self.request_box.recipe is not None
         self.run_button.setEnabled(ready and not running)
         self.cancel_button.setEnabled(running)
         self.kind.setEnabled(not running)
+        self.request_box.setEnabled(not running)
 
     def study_request(self) -> StudyRequest:
-        """The form and the Generate panel's recipe as the study's request (not yet checked)."""
-        if self.recipe is None:
-            raise WorkstationError(self.tr("No generation settings are available."))
-        kind, recipe = self.kind.currentData(), self.recipe()
+        """The form and the request shown as the study's request (not yet checked)."""
+        recipe = self.request_box.recipe
+        if recipe is None:
+            raise InputError(
+                self.tr(
+                    "Choose the request to generate with: a generation record of the case, or "
+                    "take the Generate tab's."
+                )
+            )
+        kind = self.kind.currentData()
         if kind == "trajectory":
             return TrajectoryRequest(recipe=recipe)
         artifact_id = self.reference.currentData()
@@ -175,7 +195,7 @@ class StudyForm(CaseJobForm):
                 recipe=recipe, source=image, strengths=values, seeds=seeds, clip=clip
             )
         if not recipe.loras:
-            raise InputError("add the LoRA to sweep in the Generate panel (the first one is swept)")
+            raise InputError("add the LoRA to sweep to the request (the first one is swept)")
         swept, *fixed = recipe.loras
         return LoraScaleRequest(
             recipe=recipe.replace(loras=tuple(fixed)),
