@@ -7,6 +7,10 @@ and the PNG's SHA-256, so the figure can be cited and checked outside the case a
 - OUT.txt: the caption, then the PNG's file name and SHA-256;
 - OUT.png.sha256: the same hash in `sha256sum` form (`sha256sum -c` checks it).
 Nothing is written unless all three can be; an existing file is replaced only with `force`.
+
+`store_figure(figure, writer, note)` then keeps the PNG in the open case as an artifact (role
+"other", the note its caption and where it came from), through a `CaseWriter`, so the import is in
+the audit log; the artifact's SHA-256 is the exported file's, or nothing is stored.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from workstation.analysis import structure
+from workstation.app.case_writer import CaseWriter
+from workstation.core.case import Artifact
 from workstation.core.errors import InputError
 
 SCALE_STRIP = 16  # px: height of the colour bar under a difference map
@@ -32,6 +38,7 @@ class ExportedFigure:
     caption: Path
     sidecar: Path
     sha256: str
+    text: str = ""  # the caption
 
 
 def export_figure(
@@ -64,7 +71,23 @@ def export_figure(
         for path in (png, text, sidecar):
             path.unlink(missing_ok=True)
         raise InputError(f"cannot export the figure to {png}: {error.strerror or error}") from None
-    return ExportedFigure(png, text, sidecar, digest)
+    return ExportedFigure(png, text, sidecar, digest, caption)
+
+
+def store_figure(figure: ExportedFigure, writer: CaseWriter, note: str | None = None) -> Artifact:
+    """Import the exported PNG into the case as an artifact (role "other"; `note`, by default the
+    caption), in one transaction with its audit entry. Refused, storing nothing, when the file no
+    longer has the SHA-256 it was written with."""
+    with writer.open() as case, case.transaction():
+        artifact = case.import_file(
+            figure.png, role="other", note=figure.text if note is None else note
+        )
+        if artifact.sha256 != figure.sha256:  # raising rolls the import back
+            raise InputError(
+                f"{figure.png} changed after it was exported (SHA-256 {artifact.sha256}, "
+                f"written as {figure.sha256}); the figure was not stored in the case"
+            )
+        return artifact
 
 
 def _strip(width: int) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Export Figure…: the context menu of the window's figure views (the Compare panel's difference
 map and keypoint matches, the Generate panel's steps, a study's plot and images). It writes the
-figure as shown, at its own pixel size, with its caption and SHA-256 (app/figures.py)."""
+figure as shown, at its own pixel size, with its caption and SHA-256 (app/figures.py); given
+`store`, it then keeps the PNG in the open case as an artifact too (the Compare panel's)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,19 @@ from workstation.gui.widgets.image_view import ImageView
 
 class FigureExport:
     """The "Export Figure…" action of one view: `caption()` gives the figure's caption now,
-    `colour_bar` adds the difference scale beneath (for a difference map)."""
+    `colour_bar` adds the difference scale beneath (for a difference map); `store(figure)`, when
+    given, keeps the written figure in the case and returns a sentence saying so."""
 
     def __init__(
-        self, view: ImageView, name: str, caption: Callable[[], str], colour_bar: bool = False
+        self,
+        view: ImageView,
+        name: str,
+        caption: Callable[[], str],
+        colour_bar: bool = False,
+        store: Callable[[ExportedFigure], str] | None = None,
     ):
         self.view, self.name, self.caption, self.colour_bar = view, name, caption, colour_bar
+        self.store = store
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._menu_requested)
 
@@ -56,12 +64,13 @@ class FigureExport:
                 self.view, QCoreApplication.translate("FigureExport", "Export Figure"), str(error)
             )
             return None
+        said = QCoreApplication.translate(
+            "FigureExport", "Saved {png} with its caption ({txt}).\nSHA-256 {sha}"
+        ).format(png=done.png.name, txt=done.caption.name, sha=done.sha256)
+        if self.store is not None:
+            said += "\n" + self.store(done)
         QMessageBox.information(
-            self.view,
-            QCoreApplication.translate("FigureExport", "Export Figure"),
-            QCoreApplication.translate(
-                "FigureExport", "Saved {png} with its caption ({txt}).\nSHA-256 {sha}"
-            ).format(png=done.png.name, txt=done.caption.name, sha=done.sha256),
+            self.view, QCoreApplication.translate("FigureExport", "Export Figure"), said
         )
         return done
 
@@ -80,7 +89,7 @@ class FigureExport:
 
 def shown_pixels(view: ImageView) -> np.ndarray:
     """The view's pictures as shown (stacked, each at its shown size), at scene scale: (H, W, 3)."""
-    rect = view.scene().itemsBoundingRect()
+    rect = view.scene().sceneRect()  # the pictures' rectangle (marks may reach past it)
     image = QImage(
         max(1, round(rect.width())), max(1, round(rect.height())), QImage.Format.Format_RGB888
     )

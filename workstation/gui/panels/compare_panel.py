@@ -630,8 +630,8 @@ class ComparePanel(QWidget):
         if self.showing_registered():
             k = self.pair.report.keypoints
             return self.tr(
-                "Registered: B warped onto A's pixel grid by the keypoint homography from "
-                "{inliers} of {matches} inlier matches (RANSAC){mirrored}; bilinear "
+                "Registered: B warped onto A's pixel grid by the keypoint homography, fitted by "
+                "RANSAC to {inliers} inlier matches of {matches}{mirrored}; bilinear "
                 "interpolation, black where B does not reach."
             ).format(
                 inliers=k.inliers,
