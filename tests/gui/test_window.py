@@ -46,7 +46,8 @@ def test_panels_are_tabbed_and_layout_survives_a_restart(qtbot, tmp_path):
     qtbot.addWidget(first)
     first.show()
     assert set(first.tabifiedDockWidgets(first.docks["case"])) == {
-        first.docks[name] for name in ("generate", "compare", "analysis", "report", "findings")
+        first.docks[name]
+        for name in ("generate", "compare", "analysis", "report", "findings", "records")
     }
     # A panel has no close button (the View menu shows it again); a hidden one stays hidden.
     assert not first.docks["analysis"].features() & QDockWidget.DockWidgetFeature.DockWidgetClosable
