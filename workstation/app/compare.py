@@ -4,9 +4,9 @@
                                     → analysis.casefile (pictures; inputs, pictures and the
                                       comparison record in one transaction)
 
-`workstation compare A B [--out-dir] [--case]` measures and keeps in one call; the window
-measures first (Analysis ▸ Pair, the Compare panel's heat map) and keeps on request with
-`keep_comparison`, which writes the same record.
+`workstation compare A B [--out-dir] [--case]` measures and keeps in one call, and so does the
+window (Analysis ▸ Pair, the Compare panel's heat map) on a case it can write: every comparison
+run there is kept; Discard withdraws one by an amendment. `keep_comparison` writes the record.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ WORDS = {
             "membership": "成员推断",
             "set": "集合检验",
             "prompts": "提示词筛查",
-            "attribute": "模型归属",
+            "attribute": "模型溯源",
             "extract": "提取",
         },
         "unreadable": "无法读取的记录：{problem}",
