@@ -58,9 +58,14 @@ class CaseEdits(QObject):
 
     # 2. Dialogs
 
-    def ask_finding(self, about: Target | None = None) -> FindingDialog:
+    def ask_finding(
+        self, about: Target | None = None, geometry: dict | None = None
+    ) -> FindingDialog:
+        """`geometry`: a shape drawn on the artifact `about` (the Compare panel's tools)."""
         dialog = FindingDialog(self.session, about, self.window)
-        dialog.accepted.connect(lambda: self.add_finding(*dialog.values()))
+        if geometry is not None:
+            dialog.set_geometry(geometry)
+        dialog.accepted.connect(lambda: self.add_finding(*dialog.values(), geometry=geometry))
         dialog.open()
         return dialog
 
@@ -91,8 +96,17 @@ class CaseEdits(QObject):
 
     # 3. The jobs: the requests `workstation finding add` and `case amend` build
 
-    def add_finding(self, about: Target, status: str, text: str, figure: str | None) -> Job:
-        request = FindingRequest(about=about, status=status, text=text, figure=figure)
+    def add_finding(
+        self,
+        about: Target,
+        status: str,
+        text: str,
+        figure: str | None,
+        geometry: dict | None = None,
+    ) -> Job:
+        request = FindingRequest(
+            about=about, status=status, text=text, figure=figure, geometry=geometry
+        )
         return self._start(
             lambda writer: add_finding(request, writer),
             "add finding",

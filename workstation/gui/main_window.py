@@ -75,7 +75,9 @@ class MainWindow(QMainWindow):
         self.case_panel = CasePanel(self.session, self.runner)
         # The window's generation model, kept loaded between jobs; load times are remembered.
         self.models = ModelHolder(settings.model_load_times, self._model_loaded)
-        self.generate_panel = GeneratePanel(self.session, self.runner, self.models)
+        self.generate_panel = GeneratePanel(
+            self.session, self.runner, self.models, settings=settings
+        )
         self.compare_panel = ComparePanel(self.pair, self.runner)
         self.report_panel = ReportPanel(self.session, self.runner)
         self.findings_panel = FindingsPanel(self.session)
@@ -498,6 +500,7 @@ class MainWindow(QMainWindow):
         """Returns at once: jobs are cancelled and muted, and none is waited for beyond a moment
         (a model load cannot stop; its daemon thread ends with the process)."""
         self.save_layout()
+        self.generate_panel.save_request()
         self.runner.abandon()
         self.runner.wait(300)
         self.session.close(emit=False)

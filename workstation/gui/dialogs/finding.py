@@ -21,6 +21,7 @@ from workstation.core.records import FINDING_STATUSES
 from workstation.gui import icons, labels, targets
 from workstation.gui.session import CaseSession
 from workstation.gui.targets import Target
+from workstation.gui.widgets.inspect_tools import geometry_words
 
 
 class FindingDialog(QDialog):
@@ -110,6 +111,17 @@ class FindingDialog(QDialog):
     def _update_ok(self) -> None:
         ready = self.about.currentData() is not None and bool(self.text.toPlainText().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
+
+    def set_geometry(self, geometry: dict) -> None:
+        """Show the shape the finding will carry; it is about that artifact only."""
+        shape = QLabel(self.tr("Shape: {shape}").format(shape=geometry_words(geometry)))
+        shape.setObjectName("findingGeometry")
+        shape.setToolTip(
+            self.tr("Stored with the finding, in the artifact's pixels, and shown in the report")
+        )
+        shape.setWordWrap(True)
+        self.layout().insertWidget(1, shape)
+        self.about.setEnabled(False)  # the shape was drawn on this artifact
 
     def set_status(self, status: str) -> None:
         self.findChild(QRadioButton, f"status_{status}").setChecked(True)

@@ -24,6 +24,7 @@ from workstation.app.examiner_records import FindingRow
 from workstation.gui import targets
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.findings_model import FindingsModel, RowRole, SortRole
+from workstation.gui.widgets.inspect_tools import geometry_words
 
 
 class _Shown(QSortFilterProxyModel):
@@ -125,7 +126,8 @@ class FindingsPanel(QWidget):
         self._update_buttons()
 
     def _about(self, row: FindingRow) -> str:
-        return targets.label(row.about, self.session)
+        label = targets.label(row.about, self.session)
+        return f"{label} · {geometry_words(row.geometry)}" if row.geometry else label
 
     def set_writable(self, writable: bool, why_not: str) -> None:
         self.writable = writable
