@@ -6,11 +6,13 @@ through a typed property here, so the rest of the GUI never spells a key or conv
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from workstation.app.clip import ClipChoice
+from workstation.app.resources import LoadTimes
 from workstation.core.params import DEVICES
 from workstation.paths import MODELS_DIR
 
@@ -91,6 +93,15 @@ class Settings:
         self.store.setValue("engine/device", value)
 
     @property
+    def warm_up(self) -> bool:
+        """Load the Generate panel's model when the window starts, before the first run."""
+        return str(self.store.value("engine/warm_up", "false")).lower() == "true"
+
+    @warm_up.setter
+    def warm_up(self, value: bool) -> None:
+        self.store.setValue("engine/warm_up", "true" if value else "false")
+
+    @property
     def examiner(self) -> str:
         return self._text("identity/examiner")
 
@@ -137,6 +148,31 @@ class Settings:
 
     def clear_recent_cases(self) -> None:
         self.store.setValue("cases/recent", [])
+
+    @property
+    def last_generate_request(self) -> dict:
+        """The Generate panel's fields when it last ran or the window last closed."""
+        try:
+            value = json.loads(self._text("generate/last_request", "{}"))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    @last_generate_request.setter
+    def last_generate_request(self, value: dict) -> None:
+        self.store.setValue("generate/last_request", json.dumps(value, ensure_ascii=False))
+
+    @property
+    def model_load_times(self) -> LoadTimes:
+        """How long model loads took on this computer (for the estimate shown before a load)."""
+        try:
+            return LoadTimes.from_dict(json.loads(self._text("engine/load_times", "{}")))
+        except (ValueError, TypeError, AttributeError):
+            return LoadTimes()
+
+    @model_load_times.setter
+    def model_load_times(self, value: LoadTimes) -> None:
+        self.store.setValue("engine/load_times", json.dumps(value.to_dict()))
 
     def window_layout(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.store.value("window/geometry"), self.store.value("window/state")

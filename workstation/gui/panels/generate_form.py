@@ -1,8 +1,9 @@
 """The Generate panel's form: model, LoRAs, prompt, seed, steps, CFG, sampler, size, init image.
 
 `request()` turns it into the `GenerateRequest` that `workstation generate` builds from its
-arguments; its `recipe` is what the studies generate from. `fill_from` sets the fields from an
-image's recorded recipe (the Provenance view's "Send Recipe to Generate").
+arguments; its `recipe` is what the studies take when asked to. `fill_from` sets the fields from an
+image's recorded recipe (the Provenance view's "Send Recipe to Generate"); `state` and `restore`
+keep the last request across restarts (the same seed, not a new one).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class GenerateForm(QScrollArea):
         self.model_folder: str | None = None  # None: not set yet, so the first setting scans
         self.device = "auto"
         self.models: list = []
+        self._pending: dict | None = None  # a restored request's model, size and LoRAs
         self._build()
         session.opened.connect(self._reload_init_images)
         session.changed.connect(self._reload_init_images)
@@ -140,8 +142,9 @@ class GenerateForm(QScrollArea):
         strength_row.addWidget(self.strength, 1)
         strength_row.addWidget(self.strength_label)
         self.keep = QComboBox()
-        self.keep.addItem(self.tr("every 5th step and the last"), KEEP_EVERY_5TH)
-        self.keep.addItem(self.tr("every step (slower)"), KEEP_ALL)
+        self.keep.setObjectName("keepSteps")
+        self.keep.addItem(self.tr("every step"), KEEP_ALL)  # what an exhibit of the process needs
+        self.keep.addItem(self.tr("every 5th step and the last (faster)"), KEEP_EVERY_5TH)
         self.keep.addItem(self.tr("the last step only"), KEEP_FINAL)
         self.keep.setToolTip(
             self.tr("Steps decoded in full; every step's latent preview is kept in any case")
@@ -245,6 +248,9 @@ class GenerateForm(QScrollArea):
             text += "".join(f"\n{Path(m.path).name}: {m.problem}" for m in unusable)
         self.folder_hint.setText(text)
         self._model_chosen()
+        if self._pending is not None:  # the last request, now that its model can be chosen
+            self._restore_files(self._pending)
+            self._pending = None
 
     def _model_chosen(self) -> None:
         info = self.model.currentData()
@@ -392,6 +398,84 @@ class GenerateForm(QScrollArea):
     def request(self) -> GenerateRequest:
         """What the Generate button runs: the recipe, its steps kept in the case."""
         return GenerateRequest(recipe=self.recipe(), keep_steps=self.keep.currentData())
+
+    # 5. The last request, across restarts
+
+    def state(self) -> dict:
+        """The fields as plain values (what the preferences keep; the init image is the case's,
+        so only its strength)."""
+        info = self.model.currentData()
+        model = info.path if info is not None else (self._pending or {}).get("model")
+        return {
+            "model": model,
+            "loras": [[row.info.path, row.spin.value()] for row in self.loras.rows if row.spec()],
+            "prompt": self.prompt.toPlainText(),
+            "negative": self.negative.toPlainText(),
+            "seed": self.seed.edit.text(),
+            "seed_locked": self.seed.lock.isChecked(),
+            "steps": self.steps.value(),
+            "cfg": self.cfg.value(),
+            "convention": self.convention.currentData(),
+            "sampler": self.sampler.currentText(),
+            "schedule": self.schedule.currentData(),
+            "width": self.width_.value(),
+            "height": self.height_.value(),
+            "clip_skip": self.clip_skip.value(),
+            "keep": self.keep.currentData(),
+            "strength": self.strength.value(),
+        }
+
+    def restore(self, state: dict) -> None:
+        """Set the fields from `state()` saved earlier; the model, its size and the LoRAs once
+        the model folder has been read. Values that no longer fit are left at their default."""
+        if not state:
+            return
+        self.prompt.setPlainText(str(state.get("prompt", "")))
+        self.negative.setPlainText(str(state.get("negative", "")))
+        seed = str(state.get("seed", ""))
+        if seed.isdigit():
+            self.seed.set_value(int(seed))
+        self.seed.lock.setChecked(bool(state.get("seed_locked", True)))
+        for box, key in ((self.steps, "steps"), (self.clip_skip, "clip_skip")):
+            if isinstance(state.get(key), int):
+                box.setValue(state[key])
+        if isinstance(state.get("cfg"), (int, float)):
+            self.cfg.setValue(float(state["cfg"]))
+        if isinstance(state.get("strength"), int):
+            self.strength.setValue(state["strength"])
+        for combo, key in ((self.convention, "convention"), (self.keep, "keep")):
+            index = combo.findData(state.get(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        if self.sampler.findText(str(state.get("sampler", ""))) >= 0:
+            self.sampler.setCurrentText(state["sampler"])
+        index = self.schedule.findData(state.get("schedule", ""))
+        if index >= 0:
+            self.schedule.setCurrentIndex(index)
+        if self.model.count():
+            self._restore_files(state)
+        else:
+            self._pending = state
+
+    def _restore_files(self, state: dict) -> None:
+        index = next(
+            (
+                i
+                for i in range(self.model.count())
+                if self.model.itemData(i).path == state.get("model")
+            ),
+            -1,
+        )
+        if index >= 0:
+            self.model.setCurrentIndex(index)  # sets the model's native size: the saved one next
+        for box, key in ((self.width_, "width"), (self.height_, "height")):
+            if isinstance(state.get(key), int):
+                box.setValue(state[key])
+        scales = {str(path): scale for path, scale in state.get("loras", [])}
+        for row in self.loras.rows:
+            row.enabled.setChecked(row.info.path in scales)
+            if row.info.path in scales:
+                row.spin.setValue(float(scales[row.info.path]))
 
 
 def _same_file(info, name: str | None, recorded_hash: str | None) -> bool:

@@ -24,8 +24,10 @@ from workstation.gui.generation import Outcome, run_generation
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.panels.generate_form import GenerateForm
 from workstation.gui.session import CaseSession
+from workstation.gui.settings import Settings
 from workstation.gui.widgets.filmstrip import Filmstrip
 from workstation.gui.widgets.image_view import ImageView
+from workstation.gui.widgets.load_estimate import LoadCaption
 
 
 class GeneratePanel(QWidget):
@@ -38,15 +40,24 @@ class GeneratePanel(QWidget):
         runner: JobRunner,
         models: ModelHolder | None = None,
         parent: QWidget | None = None,
+        settings: Settings | None = None,
     ):
         super().__init__(parent)
         self.session = session
         self.runner = runner
         self.models = models or ModelHolder()  # the window's: kept loaded between runs
+        self.settings = settings  # where the last request is kept across restarts
         self.job: Job | None = None
         self._build()
+        if settings is not None:
+            self.form.restore(settings.last_generate_request)
         session.opened.connect(self._update_buttons)
         self._set_running(False)
+
+    def save_request(self) -> None:
+        """Keep the form's fields for the next start (when a generation starts, and on close)."""
+        if self.settings is not None:
+            self.settings.last_generate_request = self.form.state()
 
     def set_preferences(self, model_folder: str, device: str) -> None:
         self.form.set_preferences(model_folder, device)
@@ -84,6 +95,7 @@ class GeneratePanel(QWidget):
         self.preview.setObjectName("livePreview")
         self.preview_caption = QLabel(self.tr("The preview of each step appears here."))
         self.preview_caption.setObjectName("previewCaption")
+        self.loading = LoadCaption(self.preview_caption, self)  # the model load's estimate
         self.preview_export = FigureExport(self.preview, "step", self.preview_caption.text)
         self.filmstrip = Filmstrip()
         self.filmstrip.frame_chosen.connect(self._show_frame)
@@ -114,10 +126,11 @@ class GeneratePanel(QWidget):
             return None
         try:
             request = self.form.request()
-            request.recipe.params()  # a value that cannot run is explained now, not by the job
+            params = request.recipe.params()  # a value that cannot run is explained now
         except WorkstationError as error:
             show_error(self, str(error))
             return None
+        self.save_request()
         models = self.models
         job = Job(
             lambda job: run_generation(job, request, models),
@@ -129,12 +142,13 @@ class GeneratePanel(QWidget):
         job.signals.cancelled.connect(self._cancelled)
         job.signals.failed.connect(self._failed)
         job.signals.finished.connect(lambda: self._set_running(False))
+        job.signals.finished.connect(self.loading.stop)
         self.filmstrip.clear()
         self.filmstrip.hide()
         self.result_label.clear()
         self.progress.setRange(0, 0)  # loading the model: no step count yet
         self.progress.show()
-        self.preview_caption.setText(self.tr("Loading the model…"))
+        self.loading.start(models, params.model, params.device, params.dtype)
         self.job = self.runner.start(job)
         self._set_running(True)
         return job
@@ -157,6 +171,7 @@ class GeneratePanel(QWidget):
             self.generate_button.setToolTip(self.tr("Open a case first: results are stored in it"))
 
     def _progress(self, event: ProgressEvent) -> None:
+        self.loading.stop()
         self.progress.setRange(0, event.total)
         self.progress.setValue(event.step)
         if event.preview is not None:
