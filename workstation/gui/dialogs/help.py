@@ -66,13 +66,9 @@ class HelpWindow(QDialog):
         url = QUrl.fromLocalFile(str(guide_page(i18n.language())))
         if section:
             url.setFragment(section)
-        if self.browser.source().adjusted(QUrl.UrlFormattingOption.RemoveFragment) == url.adjusted(
-            QUrl.UrlFormattingOption.RemoveFragment
-        ):
-            self.browser.setSource(url)  # the same page: kept in history, scrolled to the anchor
-        else:
-            self.browser.clearHistory()
-            self.browser.setSource(url)
+        if self.browser.source().toLocalFile() != url.toLocalFile():
+            self.browser.clearHistory()  # another language: the old pages are not this guide
+        self.browser.setSource(url)  # the same page: scrolled to the anchor, kept in history
         self.show()
         self.raise_()
         self.activateWindow()
