@@ -50,7 +50,6 @@ def build_every_kind_case(root: Path, scratch: Path) -> Case:
         ),
         [Link("figure", "grid n=1", artifact_id=grid.id)],
     )
-    regenerated = case.import_file(_png(scratch / "regenerated.png", 90), "generated", "")
     case.add_record(
         Reproduction(
             **{
@@ -74,7 +73,12 @@ def build_every_kind_case(root: Path, scratch: Path) -> Case:
         ),
         [
             Link("input", "disputed", artifact_id=2),
-            Link("output", "regenerated", artifact_id=regenerated.id),
+            # The bytes its stored comparison measured as B (the protected work, here).
+            Link("output", "regenerated", artifact_id=1),
+            *(
+                Link("figure", k.label, artifact_id=k.artifact_id)
+                for k in comparison.linked("figure")
+            ),
         ],
     )
     exams = [

@@ -158,6 +158,15 @@ def test_reopening_a_study_an_exam_a_finding_and_a_generation(qtbot, window, eve
     assert window.case_panel.show_steps.isChecked()
     assert set(window.case_panel.selected_ids()) == {output, *steps}
 
+    reproduction = records["reproduction"]  # its two images, and their comparison as stored
+    open_row(qtbot, panel, reproduction.id)
+    regenerated = reproduction.linked("output")[0].artifact_id
+    assert (window.pair.a.id, window.pair.b.id) == (2, regenerated)
+    assert window.pair.report.to_dict() == reproduction.payload["comparison"]
+    assert not window.pair.running and window.pair.record_id is None
+    assert set(window.case_panel.selected_ids()) == {2, regenerated}
+    assert window.docks["case"].isVisible()
+
     open_row(qtbot, panel, records["report"].id)
     assert window.docks["report"].isVisible()
     assert window.report_panel.history.currentRow() == 0  # the newest report
@@ -235,3 +244,23 @@ def test_a_new_window_on_the_case_shows_the_newest_comparison(qtbot, window, set
     wait_idle(qtbot, again)
     with Case.open(sample_case, readonly=True) as case:
         assert len(case.records("comparison")) == 1
+
+
+def test_a_read_only_case_measures_but_keeps_nothing(qtbot, window, sample_case, monkeypatch):
+    real_open = Case.open
+    monkeypatch.setattr(
+        Case,
+        "open",
+        lambda root, actor=None, readonly=None, on_wait=None: real_open(root, actor, True),
+    )
+    window.open_case(sample_case)
+    tab = window.analysis_panel.pair_tab
+    with qtbot.waitSignal(window.pair.report_ready, timeout=JOB_TIMEOUT_MS):
+        tab.run_button.click()
+    wait_idle(qtbot, window)
+    assert tab.table.rowCount() > 5 and window.pair.record_id is None
+    assert "Not kept: the case is open read-only." in tab.status.text()
+    assert not tab.discard_button.isEnabled()
+    assert window.session.records("comparison") == []
+    with real_open(sample_case, readonly=True) as case:
+        assert case.records("comparison") == []

@@ -114,7 +114,12 @@ class Pair:
         self.a, self.b = artifacts
         # Set before `changed`: a panel that measures a pair it is shown without numbers sees
         # that this one has them.
-        self.report = stored_report(record, self.session.artifact, self.path)
+        report = stored_report(record, self.session.artifact, self.path)
+        shown = (self.a.sha256, self.b.sha256)
+        if report is not None and (report.image_a["sha256"], report.image_b["sha256"]) == shown:
+            self.report = report  # (numbers about other bytes than its links name are not shown)
+        else:
+            self.report = None
         self.record_id = record.id if record.kind == "comparison" else None
         self.discarded_id = None
         self.restored = True
