@@ -179,3 +179,49 @@ def test_a_generation_starting_keeps_its_request_and_every_step(qtbot, generate_
         steps = kept_steps(record)
     decoded = sorted(s.step for s in steps if s.kind != "preview")
     assert decoded == [1, 2, 3]  # a full decode of every step, not every 5th
+
+
+def test_the_lab_form_shows_its_whole_request_and_refills_from_an_earlier_lab(
+    qtbot, window, sample_case, tmp_path
+):
+    from workstation.core.records import Lab
+
+    settings = {
+        "sizes": [2, 5],
+        "steps": 40,
+        "batch_size": 3,
+        "samples": 6,
+        "seed": 321,
+        "near_copy_l2": 0.07,
+        "init": "scratch",
+    }
+    body = Lab(
+        title="Over-fitting lab",
+        description="",
+        parameter="training_images",
+        points=[],
+        near_copy_rule="",
+        settings=settings,
+        noise_offset_used=0.0,
+        data={"folder": str(tmp_path), "images": 5, "sha256": "0" * 64},
+        base_model={"path": str(tmp_path / "base-model"), "sha256": "1" * 64},
+        calibration=None,
+        clip_model=None,
+        seconds=1.0,
+    )
+    with Case.open(sample_case) as case:
+        record_id = case.add_record(body)
+    window.open_case(sample_case)
+    form = window.analysis_panel.lab_tab.form
+    assert "none" in form.clip_label.text()  # no CLIP model in the preferences: named so
+    assert form.source.findData(record_id) == 1
+    form.source.setCurrentIndex(1)
+    form.source.activated.emit(1)
+
+    request = form.lab_request()
+    assert request.sizes == (2, 5) and (request.steps, request.batch_size) == (40, 3)
+    assert (request.samples, request.seed, request.init) == (6, 321, "scratch")
+    assert request.near_copy == 0.07 and request.images == tmp_path
+    assert request.base == tmp_path / "base-model"
+    assert (form.seed.value(), form.init.currentData()) == (321, "scratch")  # shown as run
+    assert f"#{record_id}" in form.status.text()

@@ -2,7 +2,9 @@
 
 It builds the request `workstation lab overfit` builds from its arguments and runs
 `app.lab.run_lab` as a job with progress and cancel; its grids, plot and lab record go into the
-open case when it has finished. The preferences' CLIP model joins the measures when one is set.
+open case when it has finished. Every field of the request is in the form (its seed and how each
+UNet starts too), the preferences' CLIP model is named, and "From:" fills the fields from an
+earlier lab record of the case, so a lab can be run again as it was.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -26,9 +30,10 @@ from workstation.analysis.lab_settings import parse_sizes
 from workstation.app.clip import ClipChoice
 from workstation.app.lab import LabRequest, run_lab, show_sizes
 from workstation.app.resources import ClipHolder
+from workstation.core.case import Record
 from workstation.core.errors import WorkstationError
 from workstation.gui.jobs import Job, JobRunner
-from workstation.gui.session import CaseSession
+from workstation.gui.session import CaseSession, kind_of
 from workstation.gui.widgets.case_job_form import CaseJobForm
 
 
@@ -47,6 +52,12 @@ class LabForm(CaseJobForm):
         self.clips = clips or ClipHolder()
         defaults = LabRequest
 
+        self.source = QComboBox()
+        self.source.setObjectName("labSource")
+        self.source.setToolTip(
+            self.tr("Fill the fields from an earlier lab of this case, to run it again as it was")
+        )
+        self.source.activated.connect(self._source_chosen)
         self.images = QLineEdit()
         self.images.setObjectName("labImages")
         self.images.setPlaceholderText(self.tr("synthetic scenes"))
@@ -75,6 +86,7 @@ class LabForm(CaseJobForm):
         self.batch_size = QSpinBox()
         self.batch_size.setRange(1, 256)
         self.batch_size.setValue(defaults.batch_size)
+        self.batch_size.setToolTip(self.tr("Training images per optimisation step"))
         self.samples = QSpinBox()
         self.samples.setRange(1, 256)
         self.samples.setValue(defaults.samples)
@@ -86,6 +98,28 @@ class LabForm(CaseJobForm):
         self.near_copy.setDecimals(3)
         self.near_copy.setSingleStep(0.01)
         self.near_copy.setValue(defaults.near_copy)
+        self.seed = QSpinBox()
+        self.seed.setObjectName("labSeed")
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(defaults.seed)
+        self.seed.setToolTip(
+            self.tr(
+                "The seed of the synthetic scenes, the training and the samples: the same seed "
+                "gives the same lab"
+            )
+        )
+        self.init = QComboBox()
+        self.init.setObjectName("labInit")
+        self.init.addItem(self.tr("the base model's UNet"), "base")
+        self.init.addItem(self.tr("random weights (from scratch)"), "scratch")
+        self.init.setCurrentIndex(self.init.findData(defaults.init))
+        self.init.setToolTip(self.tr("What each size's UNet starts from before training"))
+        self.clip_label = QLabel()
+        self.clip_label.setObjectName("labClip")
+        self.clip_label.setWordWrap(True)
+        self.clip_label.setToolTip(
+            self.tr("The CLIP model of the preferences joins the measures (Edit ▸ Preferences)")
+        )
         self.near_copy.setToolTip(
             self.tr(
                 "A sample is a near-copy when its tiled L2 distance (largest RMS difference over "
@@ -110,18 +144,97 @@ class LabForm(CaseJobForm):
         buttons.addStretch(0)  # keeps the buttons narrow while the bar is hidden
 
         form = QFormLayout(self)
+        form.addRow(self.tr("From"), self.source)
         form.addRow(self.tr("Training images"), self._with_browse(self.images))
         form.addRow(self.tr("Base model"), self._with_browse(self.base))
         form.addRow(self.tr("Sizes"), self.sizes)
         form.addRow(self.tr("Steps"), self.steps)
         form.addRow(self.tr("Batch size"), self.batch_size)
         form.addRow(self.tr("Samples"), self.samples)
+        form.addRow(self.tr("Seed"), self.seed)
+        form.addRow(self.tr("UNet starts from"), self.init)
         form.addRow(self.tr("Near-copy at tiled L2 ≤"), self.near_copy)
+        form.addRow(self.tr("CLIP model"), self.clip_label)
         form.addRow(buttons)
         form.addRow(self.status)
 
         session.opened.connect(self._idle)
+        session.opened.connect(self._reload_sources)
+        session.changed.connect(self._reload_sources)
         self._idle()
+        self._reload_sources()
+        self._show_clip()
+
+    # An earlier lab's request
+
+    def _labs(self) -> list[Record]:
+        records = self.session.records() if self.session.case is not None else []
+        return [r for r in reversed(records) if kind_of(r) == "lab"]  # newest first
+
+    def _reload_sources(self) -> None:
+        labs = self._labs()
+        if [r.id for r in labs] == [self.source.itemData(i) for i in range(1, self.source.count())]:
+            return
+        self.source.clear()
+        self.source.addItem(self.tr("(the fields below)"), None)
+        for record in labs:
+            sizes = record.payload.get("settings", {}).get("sizes", [])
+            self.source.addItem(
+                self.tr("Lab record #{id}  sizes {sizes}").format(
+                    id=record.id, sizes=", ".join(map(str, sizes))
+                ),
+                record.id,
+            )
+        self.source.setEnabled(bool(labs))
+
+    def _source_chosen(self) -> None:
+        record_id = self.source.currentData()
+        if record_id is not None:
+            self.fill_from(record_id)
+
+    def fill_from(self, record_id: int) -> None:
+        """Set every field to what lab record #`record_id` ran with."""
+        record = next(r for r in self._labs() if r.id == record_id)
+        payload = record.payload
+        settings = payload.get("settings", {})
+        folder = str(payload.get("data", {}).get("folder", ""))
+        self.images.setText(folder if folder and Path(folder).is_dir() else "")
+        base = payload.get("base_model", {}).get("path")
+        if base:
+            self.base.setText(str(base))
+        if settings.get("sizes"):
+            self.sizes.setText(show_sizes(tuple(settings["sizes"])))
+        for box, key in (
+            (self.steps, "steps"),
+            (self.batch_size, "batch_size"),
+            (self.samples, "samples"),
+            (self.seed, "seed"),
+        ):
+            if isinstance(settings.get(key), int):
+                box.setValue(settings[key])
+        if isinstance(settings.get("near_copy_l2"), (int, float)):
+            self.near_copy.setValue(float(settings["near_copy_l2"]))
+        index = self.init.findData(settings.get("init"))
+        if index >= 0:
+            self.init.setCurrentIndex(index)
+        self.source.setCurrentIndex(max(self.source.findData(record_id), 0))
+        self.status.setText(
+            self.tr("The fields are lab record #{id}'s; Run runs them again.").format(id=record_id)
+        )
+
+    def _show_clip(self) -> ClipChoice:
+        """The CLIP model the lab will measure with, named in the form; returned."""
+        clip = self.clip()
+        self.clip_label.setText(
+            str(clip.model)
+            if clip.model
+            else self.tr("none (set one in Preferences to add CLIP similarity)")
+        )
+        return clip
+
+    def showEvent(self, event) -> None:
+        self._show_clip()  # the preferences may have changed meanwhile
+        super().showEvent(event)
 
     def _with_browse(self, field: QLineEdit) -> QWidget:
         browse = QPushButton(self.tr("Browse…"))
@@ -164,7 +277,9 @@ class LabForm(CaseJobForm):
             batch_size=self.batch_size.value(),
             samples=self.samples.value(),
             near_copy=self.near_copy.value(),
-            clip=self.clip(),
+            init=self.init.currentData(),
+            seed=self.seed.value(),
+            clip=self._show_clip(),
         )
 
     def run(self) -> Job | None:
