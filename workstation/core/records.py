@@ -291,6 +291,7 @@ class Finding(RecordBody):
 # A finding's geometry: {"shape", "points": [[x, y], ...], "text"?, "image": {"width", "height"}}
 # with the points in the pixels of the image it was drawn on (0..width, 0..height).
 GEOMETRY_POINTS = {"arrow": 2, "box": 2, "callout": 1, "distance": 2, "angle": 3, "region": 2}
+MEASURE_SHAPES = ("distance", "angle", "region")  # the others are annotations
 GEOMETRY_MAX_SIDE = 1_000_000
 GEOMETRY_MAX_TEXT = 2000
 

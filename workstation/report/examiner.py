@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from workstation.core.case import Record
 from workstation.core.records import Amendment, Finding
+from workstation.report import finding_geometry
 from workstation.report.context import Context
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
 
@@ -60,7 +61,7 @@ def findings(
         return story + [ctx.p(ctx.t("findings_none"))]
     story.append(ctx.p(ctx.t("findings_intro")))
     for record in shown:
-        story += _entry(ctx, record, _about(ctx, record, names or {}))
+        story += _entry(ctx, record, _about(ctx, record, names or {}), detail=True)
     return story
 
 
@@ -99,10 +100,11 @@ def opinions(ctx: Context, names: dict[int, str]) -> list[Flowable]:
     return story
 
 
-def _entry(ctx: Context, record: Record, about: str | None) -> list[Flowable]:
+def _entry(ctx: Context, record: Record, about: str | None, detail: bool = False) -> list[Flowable]:
     """One finding: its status and what it is about, then its words as the examiner wrote them
     (struck if withdrawn) in a paragraph of their own, which runs on over pages however long it
-    is, then who recorded it and when."""
+    is, then who recorded it and when, then the shape drawn with it in words (and, with
+    `detail`, the findings chapter, a picture of it: once per report)."""
     body = record.body
     assert isinstance(body, Finding)
     status = ctx.fonts.markup(ctx.t(f"finding_status_{body.status}"))
@@ -118,6 +120,7 @@ def _entry(ctx: Context, record: Record, about: str | None) -> list[Flowable]:
         Paragraph(head, ctx.styles.h3),
         Paragraph(text, indented),
         ctx.p(_when(ctx, record), when),
+        *finding_geometry.flowables(ctx, record, detail),
     ]
 
 

@@ -1164,6 +1164,17 @@ EN: dict[str, str] = {
     "findings_about_heading": "The examiner's findings on this",
     "findings_about_none": "The examiner recorded no finding about this.",
     "finding_figure": "On the figure \u201c{figure}\u201d",
+    "geometry_arrow": "Arrow from ({x1}, {y1}) to ({x2}, {y2}), {length} px, on {on}",
+    "geometry_distance": "Distance {length} px from ({x1}, {y1}) to ({x2}, {y2}) on {on}",
+    "geometry_angle": "Angle {degrees}\u00b0 at ({x}, {y}) on {on}",
+    "geometry_box": "Box at ({x}, {y}), {w} \u00d7 {h} px on {on}",
+    "geometry_region": "Region at ({x}, {y}), {w} \u00d7 {h} px ({area} px\u00b2) on {on}",
+    "geometry_callout": "Callout at ({x}, {y}) on {on}: \u201c{text}\u201d",
+    "geometry_detail": (
+        "Detail of {on} (pixels {x0}\u2013{x1} across, {y0}\u2013{y1} down, enlarged) with the "
+        "examiner's shape drawn on it by the workstation from the finding; the stored file is "
+        "unchanged. Coordinates are image pixels from the top-left corner."
+    ),
     "appraisal_subtitle": "Appraisal opinion on electronic data",
     "appraisal_basic": "Basic information",
     "appraisal_client": "Instructing party",
@@ -2286,6 +2297,16 @@ ZH: dict[str, str] = {
     "findings_about_heading": "鉴定人对此的检验意见",
     "findings_about_none": "鉴定人未就此记录检验意见。",
     "finding_figure": "针对图表“{figure}”",
+    "geometry_arrow": "箭头：从 ({x1}, {y1}) 到 ({x2}, {y2})，长 {length} 像素，位于{on}",
+    "geometry_distance": "距离 {length} 像素：从 ({x1}, {y1}) 到 ({x2}, {y2})，位于{on}",
+    "geometry_angle": "角度 {degrees}°：顶点 ({x}, {y})，位于{on}",
+    "geometry_box": "方框：左上角 ({x}, {y})，{w} × {h} 像素，位于{on}",
+    "geometry_region": "区域：左上角 ({x}, {y})，{w} × {h} 像素（{area} 平方像素），位于{on}",
+    "geometry_callout": "标注：({x}, {y})，位于{on}：“{text}”",
+    "geometry_detail": (
+        "{on}的局部（横向像素 {x0}–{x1}，纵向像素 {y0}–{y1}，已放大），其上的图形由本工作站"
+        "依据检验意见中鉴定人绘制的几何信息画出；存储的文件未作改动。坐标为自左上角起算的图像像素。"
+    ),
     "appraisal_subtitle": "电子数据鉴定意见书",
     "appraisal_basic": "基本情况",
     "appraisal_client": "委托人",
