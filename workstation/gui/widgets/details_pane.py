@@ -58,9 +58,12 @@ class WrappingValue(QTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
+        # QTextEdit re-ranges its scroll bar only when the width changes: nothing to scroll.
+        spare = int(self.document().size().height()) - self.viewport().height()
+        self.verticalScrollBar().setRange(0, max(0, spare))
 
     def _fit(self) -> None:
-        self.document().setTextWidth(self.viewport().width())
+        """As tall as the wrapped text (the editor lays it out at its width on each resize)."""
         self.setFixedHeight(int(self.document().size().height()) + 2)
 
 
