@@ -385,10 +385,7 @@ class MainWindow(QMainWindow):
                 analysis.tabs.setCurrentWidget(tab)
                 self.show_panel("analysis")
                 return True
-        inputs = [self.session.artifact(k.artifact_id) for k in record.linked("input")]
-        if record.kind == "comparison" and len(inputs) == 2 and all(inputs):
-            self.pair.set_side("a", inputs[0])
-            self.pair.set_side("b", inputs[1])
+        if record.kind == "comparison" and self.pair.restore(record):  # its numbers as stored
             analysis.tabs.setCurrentWidget(analysis.pair_tab)
             self.show_panel("analysis")
             return True
