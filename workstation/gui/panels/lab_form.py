@@ -173,7 +173,8 @@ class LabForm(CaseJobForm):
 
     def _reload_sources(self) -> None:
         labs = self._labs()
-        if [r.id for r in labs] == [self.source.itemData(i) for i in range(1, self.source.count())]:
+        shown = [self.source.itemData(i) for i in range(1, self.source.count())]
+        if self.source.count() and [r.id for r in labs] == shown:
             return
         self.source.clear()
         self.source.addItem(self.tr("(the fields below)"), None)

@@ -110,7 +110,7 @@ class RequestBox(QGroupBox):
         records = self.session.records("generation") if self.session.case else []
         wanted = [r.id for r in reversed(records)]  # newest first
         shown = [self.source.itemData(i) for i in range(1, self.source.count())]
-        if wanted == shown:
+        if self.source.count() and wanted == shown:
             return
         current = self.source.currentData()
         self.source.blockSignals(True)
