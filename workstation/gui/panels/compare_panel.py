@@ -590,8 +590,8 @@ class ComparePanel(QWidget):
         self.blink_view.set_images(a, shown_b, size=size)
         report = self.pair.report
         marks = None
-        if registered and self.inliers_box.isChecked():
-            k = report.keypoints
+        if registered and self.inliers_box.isChecked() and report.keypoints.points_a is not None:
+            k = report.keypoints  # (a comparison read back from its record has no points)
             marks = k.points_a[k.inlier_mask]
         for overlay in (self.wipe_view, self.blink_view):
             overlay.set_marks(marks, keypoints.INLIER_COLOUR)
