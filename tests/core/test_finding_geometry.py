@@ -53,6 +53,10 @@ BAD = [
     {"shape": "callout", "points": [[1, 1]], "image": IMAGE},
     {"shape": "callout", "points": [[1, 1]], "text": "  ", "image": IMAGE},
     {"shape": "angle", "points": [[1, 1], [2, 2]], "image": IMAGE},
+    {**box(), "points": [[10**400, 2], [4, 3]]},  # past a float: refused, not OverflowError
+    {**box(), "shape": []},
+    {**box(), "text": "\ud800"},  # a lone surrogate (a JSON escape) cannot be stored
+    {**box(), "image": {"width": 10**400, "height": 30}},
 ]
 
 

@@ -302,9 +302,9 @@ def check_geometry(value: Any) -> None:
         raise RecordError("a finding's geometry is an object with shape, points and image")
     unknown = sorted(set(value) - {"shape", "points", "text", "image"})
     if unknown:
-        raise RecordError(f"unexpected geometry field(s): {', '.join(map(str, unknown))}")
+        raise RecordError(f"unexpected geometry field(s): {', '.join(map(repr, unknown))[:200]}")
     shape = value.get("shape")
-    if shape not in GEOMETRY_POINTS:
+    if not isinstance(shape, str) or shape not in GEOMETRY_POINTS:
         raise RecordError(f"unknown geometry shape {shape!r}; use {', '.join(GEOMETRY_POINTS)}")
     image = value.get("image")
     if not isinstance(image, dict) or set(image) != {"width", "height"}:
@@ -326,11 +326,14 @@ def check_geometry(value: Any) -> None:
             and 0 <= point[0] <= sides[0]
             and 0 <= point[1] <= sides[1]
         ):
+            shown = repr(point) if len(repr(point)) <= 60 else repr(point)[:57] + "..."
             raise RecordError(
-                f"geometry point {point!r} is not [x, y] inside the {sides[0]} × {sides[1]} image"
+                f"geometry point {shown} is not [x, y] inside the {sides[0]} × {sides[1]} image"
             )
     text = value.get("text")
-    if text is not None and (not isinstance(text, str) or len(text) > GEOMETRY_MAX_TEXT):
+    if text is not None and not (
+        isinstance(text, str) and len(text) <= GEOMETRY_MAX_TEXT and _encodable(text)
+    ):
         raise RecordError(f"a geometry's text is at most {GEOMETRY_MAX_TEXT} characters")
     if shape == "callout" and not (text or "").strip():
         raise RecordError("a callout needs its text")
@@ -363,7 +366,17 @@ def geometry_measures(geometry: dict) -> dict[str, float]:
 
 
 def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+        return False
+    return True
 
 
 def _whole(value: Any) -> bool:
