@@ -241,6 +241,8 @@ def test_a_new_window_on_the_case_shows_the_newest_comparison(qtbot, window, set
     assert not again.pair.running
     assert compare.stack.currentWidget() is compare.pages["difference"]
     assert len(compare.difference_view.items) == 1
+    compare.set_mode("wipe")
+    compare.inliers_box.setChecked(True)  # a stored comparison has no matched points: no marks
     wait_idle(qtbot, again)
     with Case.open(sample_case, readonly=True) as case:
         assert len(case.records("comparison")) == 1
