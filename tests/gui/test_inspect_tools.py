@@ -184,6 +184,13 @@ def test_a_box_on_compare_is_recorded_as_a_finding_with_its_geometry(qtbot, wind
     about = window.findings_panel.model.index(0, FindingsModel.ABOUT).data()
     assert "Box at (120, 80), 64 × 40 px" in about  # whole pixels below 2× zoom
 
+    # Selected in the Findings panel while its artifact is on show: drawn there.
+    window.findings_panel.select(record.id)
+    [stored] = [s for s in view.shapes if s.stored]
+    assert view.geometry(stored)["points"] == geometry["points"]
+    window.findings_panel.table.clearSelection()
+    assert not any(s.stored for s in view.shapes)
+
     # Opened again: the stored shape is drawn on the artifact in the Compare panel.
     tools.clear()
     window.pair.set_side("a", window.session.artifact(3))

@@ -410,6 +410,9 @@ class MainWindow(QMainWindow):
         self.findings_panel.add_requested.connect(self.add_finding)
         self.findings_panel.withdraw_requested.connect(self.edits.ask_withdraw)
         self.findings_panel.open_requested.connect(self.show_target)
+        self.findings_panel.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.compare_panel.inspection.select_finding(self.findings_panel.selected())
+        )
         self.compare_panel.inspect_tools.record_requested.connect(
             lambda artifact_id, geometry: self.edits.ask_finding(
                 Target(artifact_id=artifact_id), geometry

@@ -299,6 +299,19 @@ class CompareInspection(QObject):
         self.panel.set_mode("side")
         return self._draw_waiting()
 
+    def select_finding(self, finding) -> None:
+        """A finding selected in the Findings panel (a FindingRow, or None): its shape is drawn
+        where its artifact is on show (nothing else changes); another selection removes it."""
+        for view in self.shown:
+            view.clear_shapes(stored=True)
+        self._waiting = None
+        about = getattr(finding, "about", None)
+        geometry = getattr(finding, "geometry", None)
+        if geometry is not None and about is not None and about.artifact_id is not None:
+            self._waiting = (about.artifact_id, geometry)
+            if not self._draw_waiting():
+                self._waiting = None  # not on show: opening the finding brings it
+
     def _draw_waiting(self) -> bool:
         if self._waiting is None:
             return False
