@@ -186,6 +186,11 @@ def test_load_times_give_an_estimate_and_are_remembered(tmp_path, models_dir, se
     assert times.rate == model_bytes(model) / 2.0
     other = models_dir / "tiny-style.safetensors"
     assert abs(times.estimate(other) - model_bytes(other) / times.rate) < 1e-9
+    # The first load of a process also imports torch and diffusers: measured apart.
+    times.add(model, 30.0, first_in_process=True)
+    assert times.imports == 28.0
+    assert times.estimate(model, first_in_process=True) == 30.0
+    assert times.estimate(model) == 2.0
     settings.model_load_times = times
     again = Settings(QSettings(settings.store.fileName(), QSettings.Format.IniFormat))
     assert again.model_load_times == times

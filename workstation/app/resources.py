@@ -14,6 +14,7 @@ how long the next one should take before it starts.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,34 +42,52 @@ def model_bytes(path: str | Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.suffix in WEIGHT_SUFFIXES)
 
 
+def libraries_imported() -> bool:
+    """Whether this process has imported torch and diffusers (the first load of a process also
+    imports them, which can take longer than reading a small model)."""
+    return "torch" in sys.modules and "diffusers" in sys.modules
+
+
 @dataclass
 class LoadTimes:
-    """How long model loads took: the last load of each model (by resolved path), and the bytes
-    per second of the last load of any model, for one never loaded."""
+    """How long model loads took: the last load of each model (by resolved path) with the
+    libraries already imported, the seconds the first load of a process spent importing them,
+    and the bytes per second of the last load, for a model never loaded."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    imports: float = 0.0  # seconds; 0: no first load measured yet
     rate: float = 0.0  # bytes per second; 0: nothing measured yet
 
-    def estimate(self, path: str | Path) -> float | None:
+    def estimate(self, path: str | Path, first_in_process: bool = False) -> float | None:
         """Seconds the next load of `path` should take (None: nothing to go by)."""
-        known = self.seconds.get(str(Path(path).resolve()))
-        if known is not None:
-            return known
-        return model_bytes(path) / self.rate if self.rate > 0 else None
+        model = self.seconds.get(str(Path(path).resolve()))
+        if model is None and self.rate > 0:
+            model = model_bytes(path) / self.rate
+        if first_in_process and self.imports > 0:
+            return self.imports + (model or 0.0)
+        return model
 
-    def add(self, path: str | Path, seconds: float) -> None:
-        self.seconds[str(Path(path).resolve())] = round(seconds, 2)
+    def add(self, path: str | Path, seconds: float, first_in_process: bool = False) -> None:
+        key = str(Path(path).resolve())
+        if first_in_process:
+            model = self.seconds.get(key)
+            if model is None and self.rate > 0:
+                model = model_bytes(path) / self.rate
+            self.imports = round(max(0.0, seconds - (model or 0.0)), 2)
+            return
+        self.seconds[key] = round(seconds, 2)
         if seconds > 0:
             self.rate = model_bytes(path) / seconds
 
     def to_dict(self) -> dict:
-        return {"seconds": self.seconds, "rate": self.rate}
+        return {"seconds": self.seconds, "imports": self.imports, "rate": self.rate}
 
     @classmethod
     def from_dict(cls, value: dict) -> LoadTimes:
         seconds = value.get("seconds", {})
         return cls(
             {str(k): float(v) for k, v in seconds.items()} if isinstance(seconds, dict) else {},
+            float(value.get("imports", 0.0) or 0.0),
             float(value.get("rate", 0.0) or 0.0),
         )
 
@@ -105,10 +124,10 @@ class ModelHolder:
             key = self._key_of(path, device, dtype)
             if key != self._key or self._model.changed_on_disk():
                 self._model = self._key = None  # free the old one before loading the next
-                started = time.monotonic()
+                first, started = not libraries_imported(), time.monotonic()
                 self._model = load_model(path, device=device, dtype=dtype)
                 self._key = key
-                self.times.add(path, time.monotonic() - started)
+                self.times.add(path, time.monotonic() - started, first)
                 if self.on_loaded is not None:
                     self.on_loaded(self.times)
             yield self._model

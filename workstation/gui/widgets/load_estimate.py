@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
-from workstation.app.resources import ModelHolder
+from workstation.app.resources import ModelHolder, libraries_imported
 
 
 class LoadCaption(QObject):
@@ -26,7 +26,7 @@ class LoadCaption(QObject):
         if holder.is_loaded(path, device, dtype):
             self.label.setText(self.tr("The model is already loaded; starting…"))
             return
-        self.estimate = holder.times.estimate(path)
+        self.estimate = holder.times.estimate(path, not libraries_imported())
         self.started = time.monotonic()
         self._tick()
         self.timer.start()
