@@ -113,6 +113,7 @@ def test_a_pair_without_homography_disables_registration_and_says_why(qtbot, win
     assert not panel.showing_registered() and panel.unwarped_button.isChecked()
     tip = panel.registered_button.toolTip()
     assert "No homography" in tip and report.keypoints.status in tip
+    assert tip in panel.registration_caption.text()  # said on the view too
     b = load_image(window.pair.path(window.pair.b)).rgb
     assert np.array_equal(pixels(panel.wipe_view.items[1]), b)
     assert np.array_equal(pixels(panel.difference_view.items[0]), report.difference_picture)

@@ -642,10 +642,14 @@ class ComparePanel(QWidget):
             return self.tr("As stored (unwarped) until the comparison finds the homography…")
         if self.registered_choice and self.registration_problem() is None:
             return self.tr("As stored (unwarped) while B is warped onto A…")
-        return self.tr(
+        words = self.tr(
             "As stored: B unwarped, over A as it is stored (stretched to A's size when the "
             "sizes differ)."
         )
+        problem = self.registration_problem()
+        if self.pair.report is not None and problem:
+            words += " " + problem  # why there is no registered view
+        return words
 
     def _describe_difference(self, report, registered: bool) -> None:
         a, b = self.pair.a, self.pair.b
