@@ -145,3 +145,24 @@ def test_the_legends_name_the_colours_drawn(qtbot, window, sample_case):
         square = entry.findChildren(QLabel)[0].pixmap().toImage()
         assert square.pixelColor(5, 5).getRgb()[:3] == colour
     assert panel.findChild(QWidget, "legendInlier").toolTip()
+
+
+def test_a_comparison_read_back_from_its_record_registers_too(qtbot, window, sample_case):
+    window.open_case(sample_case)
+    compared(qtbot, window)
+    homography = window.pair.report.keypoints.homography
+    window.open_case(sample_case)  # the newest stored comparison comes back with the case
+    wait_idle(qtbot, window)
+    pair, panel = window.pair, window.compare_panel
+    assert pair.report is not None and pair.record_id is not None
+    assert pair.report.keypoints.points_a is None  # the record keeps the matrix, not the points
+    assert pair.report.keypoints.homography == homography
+    panel.set_mode("wipe")
+    qtbot.waitUntil(panel.showing_registered, timeout=JOB_TIMEOUT_MS)
+    a = load_image(pair.path(pair.a)).rgb
+    b = load_image(pair.path(pair.b)).rgb
+    expected = cv2.warpPerspective(b, np.array(homography), (a.shape[1], a.shape[0]))
+    assert np.array_equal(pixels(panel.wipe_view.items[1]), expected)
+    assert not panel.inliers_box.isEnabled() and "stored comparison" in panel.inliers_box.toolTip()
+    panel.inliers_box.setChecked(True)
+    assert panel.wipe_view.marks == []

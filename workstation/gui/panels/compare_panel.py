@@ -590,9 +590,8 @@ class ComparePanel(QWidget):
         self.blink_view.set_images(a, shown_b, size=size)
         report = self.pair.report
         marks = None
-        if registered and self.inliers_box.isChecked() and report.keypoints.points_a is not None:
-            k = report.keypoints  # (a comparison read back from its record has no points)
-            marks = k.points_a[k.inlier_mask]
+        if registered and self.inliers_box.isChecked():
+            marks = self._inlier_points()
         for overlay in (self.wipe_view, self.blink_view):
             overlay.set_marks(marks, keypoints.INLIER_COLOUR)
         if report is not None:
@@ -605,6 +604,15 @@ class ComparePanel(QWidget):
             view.horizontalScrollBar().setValue(scroll[0])
             view.verticalScrollBar().setValue(scroll[1])
         self._update_registration_bar()
+
+    def _inlier_points(self):
+        """A's keypoints that agree with the homography ((N, 2) pixels), when the report has
+        them (a comparison read back from its record keeps only the counts and the matrix)."""
+        report = self.pair.report
+        k = report.keypoints if report is not None else None
+        if k is None or k.points_a is None or k.inlier_mask is None:
+            return None
+        return k.points_a[k.inlier_mask]
 
     def _update_registration_bar(self) -> None:
         registered = self.showing_registered()
@@ -622,7 +630,19 @@ class ComparePanel(QWidget):
             )
         )
         (self.registered_button if registered else self.unwarped_button).setChecked(True)
-        self.inliers_box.setEnabled(registered)
+        points = self._inlier_points()
+        self.inliers_box.setEnabled(registered and points is not None)
+        self.inliers_box.setToolTip(
+            self.tr(
+                "Mark, in green, the keypoints of A whose matches in B agree with the homography "
+                "(RANSAC inliers), over the registered wipe and blink"
+            )
+            if points is not None or report is None
+            else self.tr(
+                "A stored comparison keeps the homography, not the matched points: run the "
+                "comparison again to mark its inliers"
+            )
+        )
         self.registration_caption.setText(self._registration_words())
 
     def _registration_words(self) -> str:
