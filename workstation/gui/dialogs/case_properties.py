@@ -54,6 +54,9 @@ class CasePropertiesDialog(QDialog):
                 field = QLineEdit(self.current[name])
                 field.textChanged.connect(self._update_ok)
             field.setObjectName(f"property_{name}")
+            field.setToolTip(
+                self.tr("Changed by an amendment with a reason; every earlier value stays listed")
+            )
             field.setReadOnly(not writable)
             self.fields[name] = field
             form.addRow(self.tr("{property}:").format(property=labels.field(name)), field)
@@ -80,6 +83,7 @@ class CasePropertiesDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("amendReason")
         self.reason.setPlaceholderText(self.tr("required, e.g. case number assigned by the court"))
+        self.reason.setToolTip(self.tr("Why the particulars change; recorded with the amendment"))
         self.reason.textChanged.connect(self._update_ok)
         reason_row = QFormLayout()
         reason_row.addRow(self.tr("Reason:"), self.reason)

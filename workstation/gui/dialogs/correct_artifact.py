@@ -39,6 +39,13 @@ class CorrectArtifactDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("correctReason")
         self.reason.setPlaceholderText(self.tr("required, e.g. the instructing party named it"))
+        self.role.setToolTip(
+            self.tr("The artifact's role from now on; the old one stays in its history")
+        )
+        self.note.setToolTip(
+            self.tr("The artifact's note from now on; the old one stays in its history")
+        )
+        self.reason.setToolTip(self.tr("Why the correction is made; recorded with the amendment"))
         form = QFormLayout()
         form.addRow(self.tr("Artifact:"), QLabel(artifact_label(artifact)))
         form.addRow(self.tr("Role:"), self.role)

@@ -55,6 +55,7 @@ class FindingDialog(QDialog):
         for status in FINDING_STATUSES:
             button = QRadioButton(labels.status(status))
             button.setObjectName(f"status_{status}")
+            button.setToolTip(self.status_tip(status))
             button.setIcon(icons.status(status))
             self.statuses.addButton(button)
             status_row.addWidget(button)
@@ -65,6 +66,9 @@ class FindingDialog(QDialog):
         self.text.setObjectName("findingText")
         self.text.setPlaceholderText(
             self.tr("What you observed and what it means, in your own words")
+        )
+        self.text.setToolTip(
+            self.tr("Recorded as written, under your name; a finding is withdrawn, never edited")
         )
         self.text.textChanged.connect(self._update_ok)
 
@@ -93,6 +97,14 @@ class FindingDialog(QDialog):
         self.resize(560, 420)
         self._about_changed()
         self.text.setFocus()
+
+    def status_tip(self, status: str) -> str:
+        tips = {
+            "ok": self.tr("OK: consistent, nothing more to check"),
+            "check": self.tr("Check: to be looked at again before the report"),
+            "warning": self.tr("Warning: a problem the report must state"),
+        }
+        return tips.get(status, "")
 
     def _about_changed(self) -> None:
         """A record offers its figures; an artifact has none."""

@@ -46,6 +46,15 @@ class ImportDialog(QDialog):
         self.role.setCurrentIndex(ROLES.index(ImportRequest.role))  # as `case import`
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("optional, e.g. where the file came from"))
+        self.role.setToolTip(
+            self.tr(
+                "Reference: the protected work; disputed: the image in question; "
+                "generated: made by a model; other: anything else"
+            )
+        )
+        self.note.setToolTip(
+            self.tr("Stored with each file; a wrong note is corrected later by an amendment")
+        )
         form = QFormLayout()
         form.addRow(self.tr("Role:"), self.role)
         form.addRow(self.tr("Note:"), self.note)

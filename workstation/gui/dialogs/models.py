@@ -49,6 +49,9 @@ class ModelsDialog(QDialog):
 
         self.folder = PathField(FOLDER)
         self.folder.setObjectName("modelsFolder")
+        self.folder.setToolTip(
+            self.tr("The folder to list: every checkpoint and LoRA under it, with kinds and hashes")
+        )
         self.folder.set_path(folder)
         self.scan_button = QPushButton(self.tr("Scan"))
         self.scan_button.setObjectName("scanModels")

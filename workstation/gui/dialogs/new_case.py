@@ -47,6 +47,25 @@ class NewCaseDialog(QDialog):
         self.instructing_party.setPlaceholderText(self.tr("who instructed you"))
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText(self.tr("what the case is about"))
+        self.folder.setToolTip(
+            self.tr("A new or empty folder; the case's database and stored files go here")
+        )
+        self.title.setToolTip(
+            self.tr("The case's name on the window, in the audit log and on reports")
+        )
+        self.examiner.setToolTip(
+            self.tr("Recorded as the actor of every audit entry and named in reports")
+        )
+        self.organisation.setToolTip(self.tr("Your laboratory or firm, named in reports"))
+        self.case_number.setToolTip(
+            self.tr("The court's number for the case; can be added later by an amendment")
+        )
+        self.court.setToolTip(self.tr("The court or tribunal; reports name it in the declaration"))
+        self.parties.setToolTip(
+            self.tr("The parties to the dispute, as the report should name them")
+        )
+        self.instructing_party.setToolTip(self.tr("Who instructed you; the declaration names them"))
+        self.description.setToolTip(self.tr("What the case is about, in a few sentences"))
         self.description.setFixedHeight(72)
 
         form = QFormLayout()

@@ -75,6 +75,14 @@ class TrainDialog(QDialog):
         self.lr.setSingleStep(1e-4)
         self.targets = QComboBox()
         self.targets.setObjectName("trainTargets")
+        self.kind.setToolTip(
+            self.tr("A LoRA adapts the base model; a UNet is trained as a model of its own")
+        )
+        self.out.setToolTip(self.tr("Where the trained weights are written"))
+        self.steps.setToolTip(self.tr("Optimisation steps; more steps fit the images more closely"))
+        self.batch_size.setToolTip(self.tr("Images per step"))
+        self.lr.setToolTip(self.tr("Learning rate of the optimiser"))
+        self.targets.setToolTip(self.tr("Which layers the LoRA adapts"))
         labels = {
             "attention": self.tr("attention projections"),
             "all": self.tr("all layers (LoCon style)"),

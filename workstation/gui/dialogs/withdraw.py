@@ -38,6 +38,7 @@ class WithdrawDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("withdrawReason")
         self.reason.setPlaceholderText(self.tr("required, e.g. superseded by a later finding"))
+        self.reason.setToolTip(self.tr("Recorded with the withdrawal and shown in the report"))
         form = QFormLayout()
         form.addRow(self.tr("Reason:"), self.reason)
         self.buttons = QDialogButtonBox(

@@ -94,6 +94,10 @@ class CasePanel(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Filter by name, note or SHA-256"))
         self.search.setClearButtonEnabled(True)
+        self.role_filter.setToolTip(self.tr("Show only the artifacts of one role"))
+        self.search.setToolTip(
+            self.tr("Shows the artifacts whose name, note or SHA-256 contains this text")
+        )
         self.search.textChanged.connect(self.proxy.set_text)
         self.show_steps = QCheckBox(self.tr("Show denoising steps"))
         self.show_steps.setObjectName("showSteps")

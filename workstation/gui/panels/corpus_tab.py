@@ -74,6 +74,14 @@ class CorpusTab(QWidget):
         self.query_label = QLabel()
         self.metric = QComboBox()
         self.metric.setObjectName("rankBy")
+        self.index_path.setToolTip(
+            self.tr(
+                "An index built from a folder of works: their hashes and, with a CLIP "
+                "model, embeddings"
+            )
+        )
+        self.k.setToolTip(self.tr("How many of the closest works to list for each metric"))
+        self.metric.setToolTip(self.tr("The metric the list is ordered by"))
         self.metric.currentIndexChanged.connect(self._show_hits)
         self.metric_label = QLabel(self.tr("Rank by:"))
         self.cancel_button = QPushButton(self.tr("Cancel"))

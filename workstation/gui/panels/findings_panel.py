@@ -58,6 +58,11 @@ class FindingsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("findingsSummary")
         self.show_withdrawn = QCheckBox(self.tr("Show withdrawn"))
+        self.show_withdrawn.setToolTip(
+            self.tr(
+                "Withdrawn findings stay in the case; show them, struck through, with the reason"
+            )
+        )
         self.show_withdrawn.setChecked(True)
         self.show_withdrawn.toggled.connect(self.proxy.set_show_withdrawn)
         self.add_button = QPushButton(self.tr("Add Finding…"))

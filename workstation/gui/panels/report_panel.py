@@ -99,6 +99,11 @@ class ReportPanel(QWidget):
         )
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._choose_output)
+        self.title.setToolTip(self.tr("Printed on the cover; empty: the case's title"))
+        self.language.setToolTip(self.tr("The report's language, whatever the window's"))
+        self.output.setToolTip(
+            self.tr("Optional: a copy of the PDF with its .sha256 file is also written here")
+        )
         output_row = QHBoxLayout()
         output_row.addWidget(self.output, 1)
         output_row.addWidget(browse)
@@ -120,6 +125,13 @@ class ReportPanel(QWidget):
             self.tr("Only the artifacts ticked below, in this order (drag to reorder)")
         )
         self.all_exhibits.setChecked(True)
+        self.allow_unverified.setToolTip(
+            self.tr("Otherwise the report is refused while a stored file fails its hash")
+        )
+        self.all_exhibits.setToolTip(self.tr("Every artifact of the case is an exhibit"))
+        self.chosen_exhibits.setToolTip(
+            self.tr("Only the ticked artifacts are exhibits, numbered in the order shown")
+        )
         group = QButtonGroup(self)
         group.addButton(self.all_exhibits)
         group.addButton(self.chosen_exhibits)
