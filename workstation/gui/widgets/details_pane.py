@@ -7,6 +7,7 @@ origin, not the temporary folder it was stored from; notes the software wrote ("
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QLocale, Qt
@@ -57,10 +58,23 @@ class WrappingValue(QTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._balance()
         self._fit()
         # QTextEdit re-ranges its scroll bar only when the width changes: nothing to scroll.
         spare = int(self.document().size().height()) - self.viewport().height()
         self.verticalScrollBar().setRange(0, max(0, spare))
+
+    def _balance(self) -> None:
+        """Lines of equal length (two halves of a hash, not 62 characters and 2)."""
+        text = self.toPlainText()
+        wide = self.fontMetrics().horizontalAdvance(text)
+        space = max(1, self.viewport().width() - 2 * self.fontMetrics().averageCharWidth())
+        if wide <= space:
+            self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+            return
+        lines = math.ceil(wide / space)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.FixedColumnWidth)
+        self.setLineWrapColumnOrWidth(math.ceil(len(text) / lines))
 
     def _fit(self) -> None:
         """As tall as the wrapped text (the editor lays it out at its width on each resize)."""
