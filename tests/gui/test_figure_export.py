@@ -79,6 +79,9 @@ def test_the_difference_map_exports_with_its_scale_caption_and_hash(
     assert artifact is not None and artifact.role == "other"
     assert artifact.note.startswith(caption.split("\n\n")[0])
     assert "Exported from the Compare panel" in artifact.note
+    # Every comparison run in the window is kept: the note names its record.
+    assert pair.record_id is not None
+    assert f"comparison record #{pair.record_id}." in artifact.note
     assert len(entries) == 1 and entries[0].details["id"] == artifact.id
     assert window.session.artifact(artifact.id) is not None  # the panels see it
     assert f"artifact #{artifact.id}" in panel.note.text()
