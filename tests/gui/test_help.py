@@ -117,3 +117,17 @@ def test_the_guides_metric_table_is_the_registrys(lang):
 
     for metric in metrics.METRICS:
         assert metric.words[lang].name in text
+
+
+def test_the_analysis_panels_question_mark_follows_its_tab(qtbot, window):
+    analysis = window.analysis_panel
+    button = window.docks["analysis"].titleBarWidget().help
+    for tab, section in (
+        (analysis.studies_tab, "studies"),
+        (analysis.lab_tab, "lab"),
+        (analysis.exam_tab, "exam"),
+        (analysis.pair_tab, "analysis"),
+    ):
+        analysis.tabs.setCurrentWidget(tab)
+        button.click()
+        assert window.help_window.browser.source().fragment() == section

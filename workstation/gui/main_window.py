@@ -27,7 +27,7 @@ from workstation.gui import targets
 from workstation.gui.case_edits import CaseEdits
 from workstation.gui.dialogs.about import show_about
 from workstation.gui.dialogs.errors import show_error
-from workstation.gui.dialogs.help import SECTIONS, HelpWindow
+from workstation.gui.dialogs.help import SECTIONS, HelpWindow, analysis_section
 from workstation.gui.dialogs.import_files import ImportDialog
 from workstation.gui.dialogs.new_case import NewCaseDialog
 from workstation.gui.dialogs.preferences import PreferencesDialog
@@ -482,6 +482,8 @@ class MainWindow(QMainWindow):
 
     def show_help(self, section: str = "") -> HelpWindow:
         """Help ▸ User Guide (F1), or a panel's "?": the guide at that panel's section."""
+        if section == "analysis":
+            section = analysis_section(self.analysis_panel)
         if self.help_window is None:
             self.help_window = HelpWindow(self)
         self.help_window.show_section(section)

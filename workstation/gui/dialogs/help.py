@@ -27,6 +27,24 @@ SECTIONS = {
     "records": "records",
 }
 
+# The Analysis panel's "?" opens the section of the tab in front.
+ANALYSIS_TABS = {
+    "pair_tab": "analysis",
+    "corpus_tab": "analysis",
+    "studies_tab": "studies",
+    "lab_tab": "lab",
+    "exam_tab": "exam",
+}
+
+
+def analysis_section(panel: QWidget) -> str:
+    """The guide's section of the Analysis panel's tab in front."""
+    shown = panel.tabs.currentWidget()
+    for name, section in ANALYSIS_TABS.items():
+        if getattr(panel, name, None) is shown:
+            return section
+    return "analysis"
+
 
 def guide_page(language: str) -> Path:
     return GUIDE_DIR / language / "index.html"
