@@ -135,6 +135,7 @@ class JobRunner(QObject):
         self._threads = threads
         self._workers: list[threading.Thread] = []
         self._running: set[Job] = set()  # GUI thread: started, `finished` not yet handled
+        self._abandoned: set[Job] = set()
         self._unfinished = 0  # worker side: started, `run` not yet returned
         self._done = threading.Condition()
 
@@ -159,6 +160,9 @@ class JobRunner(QObject):
             try:
                 job.run()
             finally:
+                # The runner still holds the job until its `finished` is handled: the last
+                # reference, and so its signals' QObject, goes on the GUI thread, not here.
+                del job
                 with self._done:
                     self._unfinished -= 1
                     self._done.notify_all()
@@ -185,6 +189,7 @@ class JobRunner(QObject):
         (their daemon threads end with the process)."""
         for job in list(self._running):
             job.abandon()
+        self._abandoned |= self._running  # kept: never deleted from a worker thread
         self._running.clear()
 
     def wait(self, msecs: int = -1) -> bool:
