@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QTextEdit, QToolButton
 
@@ -170,6 +170,9 @@ def test_a_generated_image_names_its_record_and_its_note_in_the_ui_language(
         details.show_artifact(output)
         seed = record.payload["params"]["seed"]
         assert _value_of(details, "Note") == f"生成图像，种子 {seed}"
+        model = window.case_panel.model  # the thumbnail's tooltip too
+        tip = model.index(model.row_of(output.id), 0).data(Qt.ItemDataRole.ToolTipRole)
+        assert tip.endswith(f"生成图像，种子 {seed}")
     finally:
         QLocale.setDefault(old)
     # An imported file still names where it came from.

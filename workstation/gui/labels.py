@@ -11,6 +11,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from workstation.analysis import metrics
 from workstation.gui import i18n
+from workstation.report.recorded import recorded
+from workstation.report.strings import Strings
 
 
 def _shown(context: str, names: dict[str, str], value: str) -> str:
@@ -113,6 +115,12 @@ def theme(value: str) -> str:
 def language(value: str) -> str:
     names = {"en": "English", "zh": "简体中文"}  # each in its own language, never translated
     return names.get(value, value)
+
+
+def note(text: str) -> str:
+    """A note in the window's language when the software wrote it ("generated, seed 42"), by the
+    report's patterns (report/recorded.py); an examiner's own note as typed."""
+    return recorded(Strings(i18n.language()), text)
 
 
 def metric(reading) -> str:

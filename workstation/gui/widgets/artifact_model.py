@@ -125,7 +125,7 @@ class ArtifactModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.SHA:
                 return artifact.sha256
-            return f"{artifact.original_name}\n{artifact.note}".strip()
+            return f"{artifact.original_name}\n{labels.note(artifact.note)}".strip()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.ID, self.SIZE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:  # sort key

@@ -26,10 +26,8 @@ from PySide6.QtWidgets import (
 
 from workstation.app.session import kind_of
 from workstation.core.case import Artifact, Record
-from workstation.gui import i18n, labels
+from workstation.gui import labels
 from workstation.gui.widgets.artifact_model import utc_time
-from workstation.report.recorded import recorded
-from workstation.report.strings import Strings
 
 PREVIEW_SIDE = 320
 MADE_BY = ("output", "step", "figure", "document")  # link roles of what a record made
@@ -119,7 +117,7 @@ class DetailsPane(QScrollArea):
         self.preview.setText(self.tr("Loading preview…"))
         pixels = f"{artifact.width} × {artifact.height}" if artifact.width else "—"
         size = QLocale().formattedDataSize(artifact.size)
-        note = recorded(Strings(i18n.language()), artifact.note) if artifact.note else "—"
+        note = labels.note(artifact.note) if artifact.note else "—"
         record = self.made_by(artifact)
         if record is not None:
             origin = (
