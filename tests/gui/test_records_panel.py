@@ -74,7 +74,13 @@ def test_the_panel_lists_every_kind_and_filters_them(qtbot, window, every_kind_c
         records = case.records()
     withdrawn = [r.id for r in records if r.withdrawn]
     assert len(withdrawn) == 1
+    # By default every kind but the images' provenance records (the Case panel shows those).
+    shown = listed(panel)
+    assert [row[1] for row in shown] == [
+        r.id for r in reversed(records) if not r.withdrawn and r.kind != "provenance"
+    ]
     # Newest first; the withdrawn examination is hidden until asked for.
+    choose_kind(panel, None)
     shown = listed(panel)
     assert [row[1] for row in shown] == [r.id for r in reversed(records) if not r.withdrawn]
     assert {row[0] for row in shown} == {kind_label(kind) for kind in KINDS}

@@ -165,15 +165,21 @@ def record_rows(case: Readable, lang: str = "en") -> list[RecordRow]:
     return rows
 
 
+# The panel's default filter: a case's images each have a provenance record, which would crowd
+# out the work done on them.
+RESULTS = "results"
+
+
 def filtered(
     rows: list[RecordRow], kind: str | None = None, text: str = "", withdrawn: bool = True
 ) -> list[RecordRow]:
-    """The rows of one kind (None: every kind) that match `text`; withdrawn ones only when
+    """The rows of one kind (None: every kind; RESULTS: every kind but the provenance records,
+    which the Case panel shows with their image) that match `text`; withdrawn ones only when
     `withdrawn`."""
     return [
         row
         for row in rows
-        if (kind is None or row.kind == kind)
+        if (kind is None or row.kind == kind or (kind == RESULTS and row.kind != "provenance"))
         and (withdrawn or not row.withdrawn)
         and row.matches(text)
     ]

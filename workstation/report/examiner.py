@@ -15,6 +15,7 @@ from workstation.core.records import Amendment, Finding
 from workstation.report import finding_geometry
 from workstation.report.context import Context
 from workstation.report.layout import FRAME_HEIGHT, FRAME_WIDTH, table
+from workstation.report.recorded import recorded
 
 # Case properties shown on the cover when set, after title, case ID, examiner and organisation.
 PARTICULARS = ("case_number", "court", "parties", "instructing_party", "description")
@@ -166,7 +167,7 @@ def amendment_history(ctx: Context, letter: str) -> list[Flowable]:
                 [ctx.cell(_target(ctx, record, body)), ctx.p(_when(ctx, record), ctx.styles.small)],
                 ctx.cell(_value(ctx, body.previous)),
                 ctx.cell(_value(ctx, body.value)),
-                ctx.cell(body.reason or "—"),
+                ctx.cell(recorded(ctx.t, body.reason) or "—"),
             ]
         )
     story.append(table(rows, [150, 100, 100, FRAME_WIDTH - 350]))

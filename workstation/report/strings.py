@@ -393,6 +393,7 @@ EN: dict[str, str] = {
         "compared over the {share} of A that B covers"
     ),
     "machine_registered_small": "homography places B over too little of A: no registered SSIM",
+    "machine_discarded": "discarded in the window",
     "machine_a_reduced": "A reduced from {w0}×{h0} to {w}×{h} for {users}",
     "machine_b_resized": "B resized from {w0}×{h0} to {w}×{h} for {users}",
     "machine_b_resized_aspect": (
@@ -1608,6 +1609,7 @@ ZH: dict[str, str] = {
         "区域上比较"
     ),
     "machine_registered_small": "单应变换下 B 覆盖 A 的面积过小：未计算配准 SSIM",
+    "machine_discarded": "在窗口中舍弃",
     "machine_a_reduced": "为计算{users}，A 从 {w0}×{h0} 缩小到 {w}×{h}",
     "machine_b_resized": "为计算{users}，B 从 {w0}×{h0} 缩放到 {w}×{h}",
     "machine_b_resized_aspect": (

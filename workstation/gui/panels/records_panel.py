@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.app.records_browse import KINDS, RecordRow, filtered, record_rows
+from workstation.app.records_browse import KINDS, RESULTS, RecordRow, filtered, record_rows
 from workstation.gui import i18n, labels
 from workstation.gui.session import CaseSession
 
@@ -67,6 +67,7 @@ class RecordsPanel(QWidget):
         self.kind = QComboBox()
         self.kind.setObjectName("recordKind")
         self.kind.setToolTip(self.tr("Show the records of one kind only"))
+        self.kind.addItem(self.tr("All but provenance"), RESULTS)
         self.kind.addItem(self.tr("All kinds"), None)
         for kind in KINDS:
             self.kind.addItem(kind_label(kind), kind)
@@ -228,7 +229,7 @@ class RecordsPanel(QWidget):
                 return True
         if not reveal or all(r.record_id != record_id for r in self.rows):
             return False
-        self.kind.setCurrentIndex(0)
+        self.kind.setCurrentIndex(self.kind.findData(None))
         self.search.clear()
         self.show_withdrawn.setChecked(True)
         return self.select(record_id, reveal=False)
