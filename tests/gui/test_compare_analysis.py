@@ -193,3 +193,18 @@ def test_images_under_ssims_window_say_so_in_the_caption(qtbot, window, tmp_path
     run_comparison(qtbot, window)
     caption = window.compare_panel.difference_caption.text()
     assert "SSIM not run (under 11 px)." in caption and "nan" not in caption.lower()
+
+
+def test_the_zoom_label_follows_the_view_on_show(qtbot, window, sample_case):
+    """Hidden views fit themselves when the window resizes; the label names the shown one."""
+    window.open_case(sample_case)
+    window.show_panel("compare")
+    panel = window.compare_panel
+    wait_idle(qtbot, window)
+    panel.view_a.set_zoom(1.6)
+    window.resize(window.width() - 200, window.height() - 100)
+    qtbot.wait(200)
+    assert panel.view_a.zoom() == 1.6
+    assert panel.zoom_label.text() == "160 %"
+    panel.set_mode("keypoints")  # its own zoom, not the synchronised views'
+    assert panel.zoom_label.text() == f"{panel.keypoint_view.zoom() * 100:.0f} %"

@@ -212,8 +212,9 @@ class ComparePanel(QWidget):
             self.difference_view,
         ):
             self.sync.add(view)
+        # The label follows the view on show: hidden views fit themselves when resized.
         for view in (*self.sync.views, self.keypoint_view):
-            view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+            view.zoom_changed.connect(lambda z, v=view: self._zoomed(v, z))
 
         self.report_needed = QWidget()
         self.report_message = QLabel()
@@ -385,6 +386,11 @@ class ComparePanel(QWidget):
         self._update_report_page()
         if mode != "keypoints" and before is not self.keypoint_view:
             ViewSync.align(self.current_view(), before)  # same zoom and place in the new mode
+        self._zoomed(self.current_view(), self.current_view().zoom())
+
+    def _zoomed(self, view: ImageView, zoom: float) -> None:
+        if view is self.current_view():
+            self.zoom_label.setText(f"{zoom * 100:.0f} %")
 
     def _update_report_page(self) -> None:
         if self.mode not in NEEDS_REPORT or self.pair.report is not None:
