@@ -43,6 +43,13 @@ def test_a_seed_sweep_runs_from_the_tab_and_is_shown(qtbot, generate_ready, samp
     assert tab.records.count() == 1
     assert tab.records.currentItem().data(0x0100).id == record.id  # the new one is shown
     qtbot.waitUntil(lambda: len(tab.plot.items) == 1, timeout=JOB_TIMEOUT_MS)
+    # The details are a table of each output's readings, not the stored JSON.
+    details = tab.details.toPlainText()
+    assert "{" not in details and '"points"' not in details
+    ssim = [f"{p['ssim']:.4g}" for p in record.payload["points"]]
+    assert all(value in details for value in ssim)
+    assert all(f"#{p['artifact_id']}" in details for p in record.payload["points"])
+    assert "Bands name ranges of a measurement" in details
 
 
 def test_cancel_leaves_the_case_unchanged(qtbot, generate_ready, sample_case):

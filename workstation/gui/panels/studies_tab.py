@@ -3,7 +3,6 @@ to run a new one."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QListWidgetItem,
-    QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from workstation.gui.panels.study_form import StudyForm
 from workstation.gui.session import CaseSession, kind_of
 from workstation.gui.widgets.image_view import ImageView
 from workstation.gui.widgets.record_list import RecordList
+from workstation.gui.widgets.study_details import StudyDetails
 
 STUDY_KINDS = ("study", "sweep")  # as typed: the over-fitting lab has its own tab
 
@@ -63,8 +62,7 @@ class StudiesTab(QWidget):
         self.caption = QLabel()
         self.plot_export = FigureExport(self.plot, "study", self.caption.text)
         self.caption.setWordWrap(True)
-        self.details = QPlainTextEdit()
-        self.details.setReadOnly(True)
+        self.details = StudyDetails()  # a designed table, never the stored JSON
         shown = QWidget()
         column = QVBoxLayout(shown)
         column.setContentsMargins(0, 0, 0, 0)
@@ -109,7 +107,7 @@ class StudiesTab(QWidget):
         if item is None:
             return
         record: Record = item.data(Qt.ItemDataRole.UserRole)
-        self.details.setPlainText(json.dumps(record.payload, indent=2, ensure_ascii=False))
+        self.details.show_record(record)
         stored = self._stored_picture(record, self.showing.currentData())
 
         def work(job: Job):
