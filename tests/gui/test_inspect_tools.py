@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage
@@ -204,3 +205,24 @@ def test_a_box_on_compare_is_recorded_as_a_finding_with_its_geometry(qtbot, wind
     [shown] = [s for s in view.shapes if s.stored]
     assert view.geometry(shown)["points"] == geometry["points"]
     assert panel.inspection.shown[view] == artifact.id
+
+
+def test_an_exported_figure_carries_the_shapes_drawn_on_the_view(qtbot, pair_views):
+    """Export Figure writes the view as the examiner annotated it: the box's outline is in the
+    PNG's pixels, and the pixels away from it are the picture's own."""
+    from workstation.gui.figure_export import shown_pixels
+
+    view_a, _view_b, tools, a, _b = pair_views
+    view_a.set_zoom(8.0)
+    plain = shown_pixels(view_a)
+    tools.set_tool("box")
+    click(view_a, 10.0, 5.0)
+    click(view_a, 30.0, 20.0)
+    drawn = shown_pixels(view_a)
+    pink = np.array([255, 64, 129])  # ANNOTATION_COLOUR
+    edge = drawn[12, 10].astype(int)  # on the box's left side
+    assert np.abs(edge - pink).max() < 60, edge
+    assert np.array_equal(drawn[2, 2], plain[2, 2])  # outside the box: the picture
+    assert np.array_equal(drawn[12, 20], plain[12, 20])  # inside an (unfilled) box: too
+    colour = a.pixelColor(20, 12)
+    assert list(plain[12, 20]) == [colour.red(), colour.green(), colour.blue()]

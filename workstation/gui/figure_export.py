@@ -88,7 +88,8 @@ class FigureExport:
 
 
 def shown_pixels(view: ImageView) -> np.ndarray:
-    """The view's pictures as shown (stacked, each at its shown size), at scene scale: (H, W, 3)."""
+    """The view's pictures as shown (stacked, each at its shown size) with the shapes drawn over
+    them, at scene scale: (H, W, 3)."""
     rect = view.scene().sceneRect()  # the pictures' rectangle (marks may reach past it)
     image = QImage(
         max(1, round(rect.width())), max(1, round(rect.height())), QImage.Format.Format_RGB888
@@ -96,6 +97,9 @@ def shown_pixels(view: ImageView) -> np.ndarray:
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
     view.scene().render(painter, QRectF(image.rect()), rect)
+    # The examiner's measurements and annotations, as drawn over the view.
+    painter.translate(-rect.left(), -rect.top())
+    view.draw_shapes(painter)
     painter.end()
     stride = image.bytesPerLine()
     rows = np.frombuffer(image.constBits(), np.uint8, stride * image.height())

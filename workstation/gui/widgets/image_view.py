@@ -353,8 +353,7 @@ class ImageView(QGraphicsView):
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         super().drawForeground(painter, rect)
-        for shape in self.shapes:
-            self._draw_shape(painter, shape.shape, shape.points, self.measure_text(shape))
+        self.draw_shapes(painter)
         if self.pending and self.hover is not None and self.tool in GEOMETRY_POINTS:
             # The shape being drawn, its next point under the cursor.
             points = [*self.pending, self._clamped(self.hover)]
@@ -363,6 +362,12 @@ class ImageView(QGraphicsView):
                 done = len(points) == GEOMETRY_POINTS[self.tool]
                 text = self.measure_text(preview) if done else ""
                 self._draw_shape(painter, self.tool, points, text)
+
+    def draw_shapes(self, painter: QPainter) -> None:
+        """The measurements and annotations, with `painter` in scene coordinates (the view's
+        foreground, or an exported figure)."""
+        for shape in self.shapes:
+            self._draw_shape(painter, shape.shape, shape.points, self.measure_text(shape))
 
     def _clamped(self, point: QPointF) -> QPointF:
         rect = self.scene().sceneRect()
