@@ -17,18 +17,27 @@ One `.npz` file (numpy's zip of arrays, read with `allow_pickle=False`), written
 Re-indexing reuses a file's row when its path, size and mtime are unchanged, or when its content
 (SHA-256) matches a row already indexed (moved or touched files); only new content is decoded.
 
-Search is exact and vectorised: XOR + `np.bitwise_count` for Hamming distances, one matrix–vector
-product for cosine similarity, `np.argpartition` for the top k.
+The meta's optional `search` names how the embeddings are searched (absent in older files: flat):
+`kind` ("flat", "hnsw" or "ivfpq", see `corpus_search`), its `parameters`, and for the approximate
+kinds the recall@10 measured against exact search when it was built, and the FAISS index file
+written next to the index (`<index>.<kind>.faiss`) with its size and SHA-256: it is read only when
+both match (FAISS's reader is not a parser for files from strangers; see docs/INPUTS.md).
+
+Search runs on FAISS when it is installed (the `[scale]` extra) and on a numpy scan when it is
+not; exact kinds give the same rows and values on both (`corpus_search`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import math
 import os
 import re
 import struct
 import tempfile
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -38,7 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from workstation.analysis import hashes
+from workstation.analysis import corpus_search, hashes
 from workstation.analysis.images import MIN_SIDE, LoadedImage, load_image
 from workstation.core import bounded_json
 from workstation.core.canonical import sha256_file
@@ -73,6 +82,22 @@ class CorpusIndex:
     skipped: tuple[tuple[str, str], ...] = ()
     created: str = ""
     updated: str = ""
+    # How embeddings are searched: kind, parameters, measured recall, the FAISS file (see above).
+    search: dict = field(default_factory=lambda: {"kind": "flat", "parameters": {}})
+    engine: object | None = field(default=None, repr=False, compare=False)  # FAISS, approximate
+
+    @property
+    def kind(self) -> str:
+        return self.search["kind"]
+
+    @functools.cached_property
+    def vector_search(self) -> corpus_search.VectorSearch | None:
+        """The embeddings' searcher (FAISS's when installed), made once per loaded index."""
+        if self.embeddings is None:
+            return None
+        return corpus_search.VectorSearch(
+            self.embeddings, self.kind, self.search["parameters"], self.engine
+        )
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -93,6 +118,7 @@ class CorpusIndex:
             "clip": self.clip,
             "skipped": [list(s) for s in self.skipped],
             "library_versions": library_versions(),
+            "search": self._save_engine(path),
         }
         arrays = {
             "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8),
@@ -123,9 +149,34 @@ class CorpusIndex:
                 ) from None
             raise
 
+    def _save_engine(self, path: Path) -> dict:
+        """The meta's `search`; for an approximate kind, its FAISS index written next to `path`
+        (atomically) with the file's size and SHA-256."""
+        search = {k: v for k, v in self.search.items() if k not in ("file", "size", "sha256")}
+        if self.kind not in corpus_search.APPROXIMATE:
+            return search
+        if self.engine is None:
+            raise InputError(f"the {self.kind} search index was not built; nothing was written")
+        target = path.parent / f"{path.name}.{self.kind}.faiss"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        try:
+            corpus_search.write_engine(self.engine, temporary)
+            os.replace(temporary, target)
+        except (OSError, RuntimeError) as error:
+            temporary.unlink(missing_ok=True)
+            raise InputError(f"cannot write the search index to {target}: {error}") from None
+        return {
+            **search,
+            "file": target.name,
+            "size": target.stat().st_size,
+            "sha256": sha256_file(target),
+        }
+
     @classmethod
     def load(cls, path: str | Path) -> CorpusIndex:
-        """The index in `path`, every member checked before it is used (see `read_members`)."""
+        """The index in `path`, every member checked before it is used (see `read_members`);
+        an approximate kind's FAISS file only when its size and SHA-256 are the meta's."""
         path = Path(path)
         arrays = read_members(path)
         meta = _read_meta(path, arrays.pop("meta"))
@@ -142,7 +193,28 @@ class CorpusIndex:
             skipped=tuple(tuple(s) for s in meta["skipped"]),
             created=meta["created"],
             updated=meta["updated"],
+            search=meta["search"],
+            engine=_load_engine(path, meta["search"]),
         )
+
+
+def _load_engine(path: Path, search: dict):
+    """The FAISS index of an approximate kind, or None (flat; or FAISS not installed: then the
+    embeddings are searched exactly and the query says so)."""
+    if search["kind"] not in corpus_search.APPROXIMATE or corpus_search.faiss_module() is None:
+        return None
+    file = path.parent / search["file"]
+    if not file.is_file() or file.stat().st_size != search["size"]:
+        raise InputError(
+            f"{path}: its {search['kind']} search index {file.name} is missing or changed; "
+            "rebuild it with `workstation index build`"
+        )
+    if sha256_file(file) != search["sha256"]:
+        raise InputError(
+            f"{path}: {file.name} is not the {search['kind']} search index this index wrote "
+            "(SHA-256 differs); it is not read. Rebuild it with `workstation index build`"
+        )
+    return corpus_search.read_engine(file, search["kind"])
 
 
 # --- reading an index file: everything checked before it is inflated or used --------------------
@@ -283,6 +355,8 @@ def _read_meta(path: Path, raw: np.ndarray) -> dict:
     meta.setdefault("skipped", [])
     meta.setdefault("created", "")
     meta.setdefault("updated", "")
+    meta.setdefault("search", {"kind": "flat", "parameters": {}})
+    _check_search(path, meta["search"])
     for key in ("root", "created", "updated"):
         if not isinstance(meta.get(key), str):
             raise _bad(path, f"meta.{key}", "expected text")
@@ -301,6 +375,34 @@ def _read_meta(path: Path, raw: np.ndarray) -> dict:
     ):
         raise _bad(path, "meta.clip", "expected arch, checkpoint_sha256 and embed_dim")
     return meta
+
+
+def _check_search(path: Path, search) -> None:
+    if not isinstance(search, dict) or search.get("kind") not in corpus_search.KINDS:
+        raise _bad(path, "meta.search", f"expected a kind among {corpus_search.KINDS}")
+    parameters = search.get("parameters")
+    if not isinstance(parameters, dict) or not all(
+        type(v) in (int, float) and math.isfinite(v) and v >= 0 for v in parameters.values()
+    ):
+        raise _bad(path, "meta.search.parameters", "expected numbers")
+    if search["kind"] in corpus_search.APPROXIMATE:
+        file, size, digest = search.get("file"), search.get("size"), search.get("sha256")
+        if not (
+            isinstance(file, str)
+            and file.endswith(f".{search['kind']}.faiss")
+            and Path(file).name == file
+            and "\\" not in file
+            and not file.startswith(".")
+            and type(size) is int
+            and size > 0
+            and isinstance(digest, str)
+            and HEX64.fullmatch(digest)
+        ):
+            raise _bad(
+                path,
+                "meta.search",
+                f"expected the file {path.name}.{search['kind']}.faiss with its size and sha256",
+            )
 
 
 def _check_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
@@ -354,15 +456,58 @@ def build_index(
     is_cancelled: Callable[[], bool] | None = None,
     *,
     runtime: Runtime | None = None,
+    kind: str = "flat",
+    parameters: dict | None = None,
 ) -> tuple[CorpusIndex, IndexUpdate]:
     """Index every image under `folder`, reusing what `previous` already holds. The runtime gets
-    one event per file (its path as the message); with a CLIP model the build runs inside
-    `runtime.applied()`. `on_progress(done, total, path)`/`is_cancelled`: the legacy form."""
+    one event per file (its path as the message), then, for an approximate `kind` of embeddings
+    search ("hnsw", "ivfpq"), events of its FAISS build; with a CLIP model the build runs inside
+    `runtime.applied()`. `parameters`: the kind's, over `corpus_search.default_parameters`.
+    `on_progress(done, total, path)`/`is_cancelled`: the legacy form."""
     runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+    if kind not in corpus_search.KINDS:
+        raise InputError(
+            f"unknown index kind {kind!r}: choose one of {', '.join(corpus_search.KINDS)}"
+        )
+    if kind in corpus_search.APPROXIMATE and clip_model is None:
+        raise InputError(
+            f"index kind {kind!r} is a search of CLIP embeddings: give a CLIP model, or build "
+            "with --kind flat (hashes are always searched exactly)"
+        )
     if clip_model is None:  # no torch to set (nor to import)
-        return _build(Path(folder), previous, None, runtime)
-    with runtime.applied() as run:
-        return _build(Path(folder), previous, clip_model, run)
+        index, update = _build(Path(folder), previous, None, runtime)
+    else:
+        with runtime.applied() as run:
+            index, update = _build(Path(folder), previous, clip_model, run)
+    return with_search(index, kind, parameters or {}, runtime), update
+
+
+def with_search(
+    index: CorpusIndex, kind: str, parameters: dict, runtime: Runtime | None = None
+) -> CorpusIndex:
+    """`index` with its embeddings searched by `kind`: for an approximate kind, its FAISS index
+    built (progress and cancel through `runtime`) and its recall@10 against exact search
+    measured and kept in `search`."""
+    runtime = runtime or Runtime()
+    if kind not in corpus_search.APPROXIMATE or index.embeddings is None or len(index) == 0:
+        return dataclasses.replace(index, search={"kind": kind, "parameters": {}}, engine=None)
+    started = time.perf_counter()
+    engine, used = corpus_search.build_approximate(
+        index.embeddings, kind, parameters, runtime.report, runtime.cancelled
+    )
+    seconds = time.perf_counter() - started
+    runtime.report(0, 0, f"measuring the {kind} index's recall@10 against exact search")
+    recall = corpus_search.measure_recall(
+        corpus_search.VectorSearch(index.embeddings, kind, used, engine)
+    )
+    search = {
+        "kind": kind,
+        "parameters": used,
+        "built_with": corpus_search.engine_name(),
+        "build_seconds": round(seconds, 3),
+        **recall,
+    }
+    return dataclasses.replace(index, search=search, engine=engine)
 
 
 def _build(
@@ -476,6 +621,10 @@ def _row_from(previous: CorpusIndex, old: int, rel: str, stat, with_embedding: b
 # --- search -----------------------------------------------------------------------------------
 
 
+# The scan of this module before FAISS, kept as the reference the engines are tested and
+# benchmarked against: `corpus_search` gives the same rows (and, for hashes, the same bits).
+
+
 def top_k_hamming(codes: np.ndarray, query: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the k smallest Hamming distances to `query` (ties by row), and the distances."""
     distances = np.bitwise_count(codes ^ np.uint64(query))
@@ -530,6 +679,7 @@ class QueryResult:
     k: int
     by_metric: dict  # metric -> tuple[Hit, ...]
     notes: tuple[str, ...] = ()
+    search: dict = field(default_factory=dict)  # engine, kind, parameters, measured recall
 
     def to_dict(self) -> dict:
         return {
@@ -539,6 +689,7 @@ class QueryResult:
             "k": self.k,
             "results": {m: [h.to_dict() for h in hits] for m, hits in self.by_metric.items()},
             "notes": list(self.notes),
+            "search": self.search,
         }
 
 
@@ -557,7 +708,9 @@ def query_index(
     by_metric = {}
     values = hashes.image_hashes(image.rgb, HASH_KINDS)
     for kind in HASH_KINDS:
-        rows, distances = top_k_hamming(index.hashes[kind], hashes.hash_to_uint64(values[kind]), k)
+        rows, distances = corpus_search.search_codes(
+            index.hashes[kind], hashes.hash_to_uint64(values[kind]), k
+        )
         bits = HASH_BITS[kind]
         by_metric[kind] = tuple(
             Hit(rank + 1, str(index.paths[row]), str(index.sha256[row]), int(d), 1 - int(d) / bits)
@@ -580,7 +733,7 @@ def query_index(
                 f"{clip_model.info.arch} (sha256 {clip_model.info.checkpoint_sha256[:12]}…)"
             )
         query = clip_model.embed_images([image.rgb])[0]
-        rows, cosines = top_k_cosine(index.embeddings, query, k)
+        rows, cosines = index.vector_search.search(query, k)
         by_metric["clip"] = tuple(
             Hit(
                 rank + 1,
@@ -591,4 +744,13 @@ def query_index(
             )
             for rank, (row, c) in enumerate(zip(rows, cosines, strict=True))
         )
-    return QueryResult(index_name, index.root, image.describe(), k, by_metric, tuple(notes))
+    search = {**index.search, "engine": corpus_search.engine_name()}
+    if index.kind in corpus_search.APPROXIMATE and index.engine is None:
+        notes.append(
+            f"FAISS is not installed: the {index.kind} index was not read; CLIP embeddings "
+            "were searched exactly (numpy scan)"
+        )
+        search["kind"] = "flat"
+    for key in ("file", "size", "sha256"):
+        search.pop(key, None)
+    return QueryResult(index_name, index.root, image.describe(), k, by_metric, tuple(notes), search)

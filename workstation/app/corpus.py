@@ -1,7 +1,9 @@
 """INDEX: a searchable index of a folder of reference works, and the works closest to an image.
 
     front end → app.corpus.build_corpus_index → analysis.corpus.build_index (hash, CLIP-embed;
-                                                unchanged files reused) → the .npz index file
+                                                unchanged files reused; the search kind's
+                                                FAISS index and its recall) → the .npz index
+                                                file (+ <index>.<kind>.faiss, approximate kinds)
     front end → app.corpus.query_corpus       → analysis.corpus.query_index (top k per metric)
 
 `workstation index build|query` and Analysis ▸ Corpus search build these requests.
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workstation.analysis.corpus_search import KINDS
 from workstation.app.clip import ClipChoice
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder
@@ -29,6 +32,42 @@ class IndexBuildRequest:
         metavar="INDEX", help="index file to write (.npz); updated in place if it exists"
     )
     clip: ClipChoice = nested(ClipChoice, required=False)
+    kind: str = option(
+        "flat",
+        choices=KINDS,
+        help="how CLIP embeddings are searched: flat (exact), hnsw (approximate, in memory), "
+        "ivfpq (approximate, compressed, memory-mapped from disk); hnsw and ivfpq need FAISS "
+        "(the [scale] extra) and measure their recall@10 when built. Hashes are always exact",
+    )
+    params: tuple[str, ...] = option(
+        (),
+        flag="--param",
+        metavar="NAME=VALUE",
+        parse=lambda text: _parameter(text) and text,
+        help="a parameter of the kind, repeatable: hnsw m, ef_construction, ef_search, refine; "
+        "ivfpq nlist, pq_m, nbits, nprobe, refine (defaults scale with the corpus)",
+    )
+
+    def parameters(self) -> dict:
+        return dict(_parameter(text) for text in self.params)
+
+
+def _parameter(text: str) -> tuple[str, float | int]:
+    from workstation.analysis.corpus_search import default_parameters
+    from workstation.core.errors import InputError
+
+    name, _, value = text.partition("=")
+    known = {n for kind in KINDS for n in default_parameters(kind, 1000)}
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if name not in known or not (number >= 1):
+        raise InputError(
+            f"--param {text!r}: expected NAME=VALUE, NAME one of {', '.join(sorted(known))}, "
+            "VALUE a number of at least 1"
+        )
+    return name, int(number) if number.is_integer() else number
 
 
 @dataclass(frozen=True)
@@ -47,7 +86,14 @@ def build_corpus_index(
 
     previous = CorpusIndex.load(request.out) if request.out.exists() else None
     clip_model = (clips or ClipHolder()).get(request.clip)
-    index, update = build_index(request.folder, previous, clip_model, runtime=runtime)
+    index, update = build_index(
+        request.folder,
+        previous,
+        clip_model,
+        runtime=runtime,
+        kind=request.kind,
+        parameters=request.parameters(),
+    )
     index.save(request.out)
     return IndexBuilt(index, update, request.out)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from workstation.analysis.corpus_search import engine_name
 from workstation.app.corpus import (
     IndexBuildRequest,
     IndexQueryRequest,
@@ -25,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "build",
         help="index (or re-index) every image under a folder",
         description="Hash every image under DIR (and embed it with CLIP when a model is given) "
-        "into one index file. If INDEX exists, unchanged files are not read again.",
+        "into one index file. If INDEX exists, unchanged files are not read again. Search runs "
+        "on FAISS when it is installed (the [scale] extra), else on a numpy scan: exact kinds "
+        "give the same results on both.",
     )
     add_arguments(build, IndexBuildRequest)
     build.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -44,7 +47,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         done, total = event.step, event.total
         if args.quiet:
             return
-        if done >= step["next"] or done == total:
+        if total == 0 or done < step.get("done", 0):  # a new stage
+            step["next"] = 0
+        step["done"] = done
+        if total == 0:
+            print(printable(event.message), file=sys.stderr, flush=True)
+        elif done >= step["next"] or done == total:
             print(
                 f"[{done:>{len(str(total))}}/{total}] {printable(event.message)}",
                 file=sys.stderr,
@@ -65,7 +73,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     for path, reason in index.skipped:
         print(f"  skipped {printable(path)}: {printable(reason)}")
+    print(search_line(index.search, engine_name()))
     return 0
+
+
+def search_line(search: dict, engine: str) -> str:
+    """How the index is searched: engine, kind, parameters, and an approximate kind's recall."""
+    parameters = ", ".join(f"{k}={v}" for k, v in search.get("parameters", {}).items())
+    line = f"search: {engine}, {search['kind']}" + (f" ({parameters})" if parameters else "")
+    if search["kind"] == "flat":
+        return line + (
+            ", exact (hashes: IndexBinaryFlat, CLIP: IndexFlatIP)"
+            if engine.startswith("faiss")
+            else ", exact numpy scan (FAISS not installed)"
+        )
+    recall = search.get("recall_at_10")
+    if recall is not None:
+        line += (
+            f", approximate: recall@10 {recall:.3f} against exact search "
+            f"({search['recall_queries']} held-out queries); hashes exact"
+        )
+    return line
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -89,6 +117,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             print(
                 f"  {hit.rank:>3}. {value}  {printable(hit.path)}  ({printable(hit.sha256[:12])})"
             )
+    print(f"\n{search_line(result.search, result.search['engine'])}")
     for note in result.notes:
         print(f"\nnote: {printable(note)}")
     return 0
