@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation.analysis.studies import defaults
+from workstation.analysis.studies.executors import Executor, InProcess
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_file
@@ -103,10 +104,12 @@ class TrajectoryRequest:
 
         return trajectory.TrajectoryStudy(self.recipe.params())
 
-    def run(self, case: Any, study: Any, clip: Any, runtime: Runtime | None) -> StudyOutcome:
+    def run(
+        self, case: Any, study: Any, clip: Any, runtime: Runtime | None, executor: Executor
+    ) -> StudyOutcome:
         from workstation.analysis.studies import trajectory
 
-        return trajectory.run(case, study, runtime=runtime)
+        return trajectory.run(case, study, runtime=runtime, executor=executor)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,10 +130,12 @@ class StrengthRequest(_Sweep):
         recipe = self.recipe.replace(init=self.source, strength=self.BASE_STRENGTH)
         return _checked(strength.StrengthStudy(recipe.params(), self.strengths, self.seeds))
 
-    def run(self, case: Any, study: Any, clip: Any, runtime: Runtime | None) -> StudyOutcome:
+    def run(
+        self, case: Any, study: Any, clip: Any, runtime: Runtime | None, executor: Executor
+    ) -> StudyOutcome:
         from workstation.analysis.studies import strength
 
-        return strength.run(case, study, clip_model=clip, runtime=runtime)
+        return strength.run(case, study, clip_model=clip, runtime=runtime, executor=executor)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,10 +158,12 @@ class LoraScaleRequest(_Sweep):
             )
         )
 
-    def run(self, case: Any, study: Any, clip: Any, runtime: Runtime | None) -> StudyOutcome:
+    def run(
+        self, case: Any, study: Any, clip: Any, runtime: Runtime | None, executor: Executor
+    ) -> StudyOutcome:
         from workstation.analysis.studies import lora_scale
 
-        return lora_scale.run(case, study, clip_model=clip, runtime=runtime)
+        return lora_scale.run(case, study, clip_model=clip, runtime=runtime, executor=executor)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,10 +181,12 @@ class SeedsRequest(_Sweep):
             seeds.SeedStudy(self.recipe.params(), self.reference.absolute(), self.seeds)
         )
 
-    def run(self, case: Any, study: Any, clip: Any, runtime: Runtime | None) -> StudyOutcome:
+    def run(
+        self, case: Any, study: Any, clip: Any, runtime: Runtime | None, executor: Executor
+    ) -> StudyOutcome:
         from workstation.analysis.studies import seeds
 
-        return seeds.run(case, study, clip_model=clip, runtime=runtime)
+        return seeds.run(case, study, clip_model=clip, runtime=runtime, executor=executor)
 
 
 StudyRequest = TrajectoryRequest | StrengthRequest | LoraScaleRequest | SeedsRequest
@@ -225,16 +234,19 @@ def run_study(
     writer: CaseWriter,
     runtime: Runtime | None = None,
     clips: ClipHolder | None = None,
+    executor: Executor | None = None,
 ) -> StudyOutcome:
     """Run the study into the case. Each image is stored as it is finished (a cancelled study
-    keeps them, and the same study again reuses them); the study record is written at the end."""
+    keeps them, and the same study again reuses them); the study record is written at the end.
+    `executor`: where the images are generated (`executor_named`; default: in this process);
+    wherever they are made, only this process writes to the case."""
     # 1. Check the settings, then load CLIP, before the case is touched.
     study = request.study()
     clip = (clips or ClipHolder()).get(getattr(request, "clip", ClipChoice()))
     # 2. Generate, measure and store.
     with writer.open() as case:
         before = max((a.id for a in case.artifacts()), default=0)
-        outcome = request.run(case, study, clip, runtime)
+        outcome = request.run(case, study, clip, runtime, executor or InProcess())
         with case.transaction():  # the images it made (a cancelled study's: `case provenance`)
             made = made_here(case)  # its figures: the study record says how they were drawn
             provenance_for(

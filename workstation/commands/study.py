@@ -44,7 +44,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             )
             parser.add_argument("--first-seed", type=int, default=1, help="(default 1)")
         parser.add_argument("--json", action="store_true", help="print the study record as JSON")
+        add_executor_arguments(parser)
         parser.set_defaults(func=cmd_study, request_type=kind.request)
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--executor` and `--ray-address`: where a long job's items are computed."""
+    from workstation.analysis.studies.executors import EXECUTORS
+
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="inprocess",
+        help="where the images are generated: in this process (default), or on Ray workers "
+        "(this machine's cores, or the cluster at --ray-address; needs the [scale] extra). "
+        "Either way only this process writes to the case",
+    )
+    parser.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="a running Ray cluster (host:port) for --executor ray; its nodes must see the "
+        "model files at the same paths (each worker checks their SHA-256)",
+    )
 
 
 def request_of(args: argparse.Namespace) -> StudyRequest:
@@ -57,15 +78,19 @@ def request_of(args: argparse.Namespace) -> StudyRequest:
 
 
 def cmd_study(args: argparse.Namespace) -> int:
+    from workstation.analysis.studies.executors import executor_named
     from workstation.app.study import run_study
     from workstation.engine.runtime import Runtime
 
     request = request_of(args)
+    executor = executor_named(args.executor, args.ray_address)
     printer = StepPrinter()
     try:
         with CtrlC() as ctrl_c:
             runtime = Runtime(on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
-            outcome = run_study(request, writer=CaseWriter(args.case), runtime=runtime)
+            outcome = run_study(
+                request, writer=CaseWriter(args.case), runtime=runtime, executor=executor
+            )
     except Cancelled:
         printer.end_line()
         print(

@@ -30,25 +30,27 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
 
+from workstation.analysis.studies.executors import Executor, InProcess, ItemTask
 from workstation.core.canonical import canonical_json, sha256_file, sha256_text
 from workstation.core.case import Artifact, Case, Record
 from workstation.core.errors import CaseError, InputError, WorkstationError
 from workstation.core.params import GenerationParams, LoraSpec
-from workstation.core.progress import ProgressEvent
 from workstation.core.records import Generation, Link, Study
 from workstation.engine.library import inspect
 from workstation.engine.runtime import Runtime
 from workstation.engine.samplers import canonical_name
 from workstation.engine.stored import kept_steps, output_id, step_label
+
+if TYPE_CHECKING:
+    from workstation.engine.generate import GenerationResult
 
 ProgressCallback = Callable[[int, int, Any], None]  # legacy form, see Runtime.from_callbacks
 CancelCheck = Callable[[], bool]
@@ -104,8 +106,8 @@ class StudyRun:
     title: str = "study"  # for the notes of the images it stores
     generated: int = 0
     reused: int = 0
+    executor: Executor = field(default_factory=InProcess)  # where the items are computed
     _hashes: dict[str, str] = field(default_factory=dict)
-    _model: Any = None
 
     def check_cancelled(self) -> None:
         self.runtime.check_cancelled("study")
@@ -114,36 +116,49 @@ class StudyRun:
 
     def make(self, items: Sequence[Item]) -> list[Made]:
         """Every item, reused or generated (and stored), in order. Raises Cancelled when asked to
-        stop; the items finished by then stay in the case."""
+        stop; the items finished by then stay in the case.
+
+        The executor computes the items the case does not hold yet; this coordinator alone
+        writes to the case, storing each as it comes back (executors.py)."""
         keys = [self.key(item) for item in items]
         found = self._reusable(items, keys)
-        total = sum(_steps_run(items[i].params) for i in range(len(items)) if i not in found)
+        first: dict[str, int] = {}  # key -> its first item to generate (a repeat is reused)
+        for index, key in enumerate(keys):
+            if index not in found:
+                first.setdefault(key, index)
+        tasks = [
+            ItemTask(
+                index,
+                items[index].label,
+                self.resolved(items[index].params),
+                items[index].keep_steps,
+                self.runtime.threads or 1,
+            )
+            for index in first.values()
+        ]
+        total = sum(task.steps for task in tasks)
         done = 0
-        results: list[Made] = []
+
+        def position(index: int) -> str:
+            return f"item {index + 1}/{len(items)} ({items[index].label})"
+
+        for index, earlier in found.items():
+            where = f"generation record #{earlier.record_id}"
+            self.runtime.report(0, total, f"{position(index)}: reused from the case ({where})")
         made_now: dict[str, Made] = {}
-        for index, (item, key) in enumerate(zip(items, keys, strict=True)):
-            self.check_cancelled()
-            position = f"item {index + 1}/{len(items)} ({item.label})"
-            earlier = found.get(index) or made_now.get(key)
-            if earlier is not None:
-                self.reused += 1
-                results.append(earlier)
-                where = f"generation record #{earlier.record_id}"
-                self.runtime.report(done, total, f"{position}: reused from the case ({where})")
-                continue
-            started = time.perf_counter()
-            made = self._generate(item, key, done, total)
-            done += _steps_run(item.params)
+        for task, result in self.executor.run(tasks, self.runtime):
+            made = self._store(items[task.index], keys[task.index], result)
+            done += task.steps
             self.generated += 1
-            made_now[key] = made
-            results.append(made)
-            seconds = time.perf_counter() - started
+            made_now[made.key] = made
             self.runtime.report(
                 done,
                 total,
-                f"{position}: generated in {seconds:.1f} s, "
+                f"{position(task.index)}: generated in {result.record.get('seconds', 0):.1f} s, "
                 f"stored as generation record #{made.record_id}",
             )
+        results = [found.get(index) or made_now[key] for index, key in enumerate(keys)]
+        self.reused += len(items) - len(tasks)
         return results
 
     def key(self, item: Item) -> str:
@@ -176,24 +191,11 @@ class StudyRun:
                 self._hashes[path] = sha256_file(path)
         return self._hashes[path]
 
-    def _generate(self, item: Item, key: str, done: int, total: int) -> Made:
-        """Generate one item and store it in the case at once (its own transaction)."""
+    def _store(self, item: Item, key: str, result: GenerationResult) -> Made:
+        """Store one finished item in the case at once (its own transaction)."""
         from workstation.engine.casefile import StepFile, generation_body, store_generation
-        from workstation.engine.generate import generate
         from workstation.engine.pngmeta import save_png
 
-        params = self.resolved(item.params)
-        model = self._load(params)
-
-        def progress(event: ProgressEvent) -> None:  # the item's steps, counted in the study's
-            self.runtime.report(done + event.step, total, preview=event.preview)
-
-        result = generate(
-            model,
-            params,
-            runtime=replace(self.runtime, on_progress=progress),
-            decode_steps=None if item.keep_steps else (),
-        )
         with tempfile.TemporaryDirectory(prefix="workstation-study-item-") as scratch:
             folder = Path(scratch)
             # A telling name: the artifact keeps the name it was imported under.
@@ -217,16 +219,6 @@ class StudyRun:
         kept = tuple((file.step, self._file_of(artifact)) for file, artifact in stored.steps)
         record = generation_body(result.record, key).to_payload()
         return Made(item, key, stored.record_id, self._file_of(stored.output), record, kept)
-
-    def _load(self, params: GenerationParams) -> Any:
-        from workstation.engine.loading import load_model
-
-        wanted = (params.model, params.device, params.dtype)
-        if self._model is None or self._model[0] != wanted:
-            self._model = None
-            model = load_model(params.model, device=params.device, dtype=params.dtype)
-            self._model = (wanted, model)
-        return self._model[1]
 
     # 2. Reusing what the case holds
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workstation.analysis.studies.executors import Executor
 from workstation.analysis.studies.runner import Item, StudyOutcome
 from workstation.analysis.studies.sweep import Sweep, run_sweep
 from workstation.core.case import Case
@@ -54,6 +55,7 @@ def run(
     *,
     clip_model: ClipModel | None = None,
     runtime: Runtime | None = None,
+    executor: Executor | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
@@ -79,6 +81,7 @@ def run(
         summarise=_summary,
         highlight=closest,
         runtime=runtime,
+        executor=executor,
         on_progress=on_progress,
         is_cancelled=is_cancelled,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation.analysis.studies import defaults
+from workstation.analysis.studies.executors import Executor
 from workstation.analysis.studies.runner import Item, StudyOutcome
 from workstation.analysis.studies.sweep import Sweep, run_sweep
 from workstation.core.case import Case
@@ -63,6 +64,7 @@ def run(
     *,
     clip_model: ClipModel | None = None,
     runtime: Runtime | None = None,
+    executor: Executor | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
@@ -87,6 +89,7 @@ def run(
         summarise=lambda points: _summary(points),
         highlight=lambda points: [i for i, p in enumerate(points) if p["seed"] == study.seeds[0]],
         runtime=runtime,
+        executor=executor,
         on_progress=on_progress,
         is_cancelled=is_cancelled,
     )

@@ -30,6 +30,7 @@ import numpy as np
 from workstation.analysis import bands
 from workstation.analysis.images import load_image
 from workstation.analysis.studies import plots
+from workstation.analysis.studies.executors import Executor, InProcess
 from workstation.analysis.studies.metrics import (
     band_column,
     band_of,
@@ -80,15 +81,17 @@ def run_sweep(
     summarise: Callable[[list[dict]], dict[str, Any]] | None = None,
     highlight: Callable[[list[dict]], list[int]] | None = None,
     runtime: Runtime | None = None,
+    executor: Executor | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
     """Generate (or reuse) every item, measure, plot and store. `highlight(points)` returns the
     indexes of the outputs worth showing large, `summarise(points)` study-specific findings.
+    `executor`: where the items are generated (executors.py; default: in this process).
     `on_progress(step, total, detail)`/`is_cancelled`: the legacy form of the runtime's."""
     runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
     with runtime.applied() as applied:
-        return _sweep(case, sweep, clip_model, summarise, highlight, applied)
+        return _sweep(case, sweep, clip_model, summarise, highlight, applied, executor)
 
 
 def _sweep(
@@ -98,9 +101,10 @@ def _sweep(
     summarise: Callable[[list[dict]], dict[str, Any]] | None,
     highlight: Callable[[list[dict]], list[int]] | None,
     runtime: Runtime,
+    executor: Executor | None,
 ) -> StudyOutcome:
     reference = load_image(sweep.reference)  # a bad reference fails before any generation
-    run = StudyRun(case, runtime=runtime, title=sweep.title)
+    run = StudyRun(case, runtime=runtime, title=sweep.title, executor=executor or InProcess())
     made = run.make(sweep.items)
 
     # 1. Measure every output against the reference.

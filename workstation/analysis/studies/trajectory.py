@@ -15,6 +15,7 @@ from typing import Any
 
 from workstation.analysis.images import image_from_array
 from workstation.analysis.studies import plots
+from workstation.analysis.studies.executors import Executor, InProcess
 from workstation.analysis.studies.metrics import measure, metric_names, prepare
 from workstation.analysis.studies.runner import (
     Input,
@@ -45,19 +46,22 @@ def run(
     study: TrajectoryStudy,
     *,
     runtime: Runtime | None = None,
+    executor: Executor | None = None,
     on_progress: Callable[[int, int, Any], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> StudyOutcome:
     """`on_progress(step, total, detail)`/`is_cancelled`: the legacy form of the runtime's."""
     runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
     with runtime.applied() as applied:
-        return _trajectory(case, study, applied)
+        return _trajectory(case, study, applied, executor or InProcess())
 
 
-def _trajectory(case: Case, study: TrajectoryStudy, runtime: Runtime) -> StudyOutcome:
+def _trajectory(
+    case: Case, study: TrajectoryStudy, runtime: Runtime, executor: Executor
+) -> StudyOutcome:
     params = study.params
     title = f"Denoising trajectory, seed {params.seed}"
-    runner = StudyRun(case, runtime=runtime, title=title)
+    runner = StudyRun(case, runtime=runtime, title=title, executor=executor)
     made = runner.make([Item(params, {"seed": params.seed}, keep_steps=True)])[0]
     total = len(made.steps)
 

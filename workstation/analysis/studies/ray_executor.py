@@ -1,0 +1,139 @@
+"""A study's items on Ray workers (`--executor ray`): imported only when chosen.
+
+Local mode (no address) starts Ray on this machine with its cores (and GPUs), usage statistics
+off, no dashboard, every process bound to 127.0.0.1; `address` joins a user's cluster instead,
+whose nodes must see the model files at the same paths. Which sockets it opens: docs/scale.md.
+
+Each item is one Ray task (`run_item`): it verifies the files' SHA-256 against the task, keeps the
+model loaded for the next item the worker gets, and returns the image and its record; the
+coordinator stores it. A task whose worker dies is submitted again, up to `retries` times, each
+retry reported; an item that fails in its own code (a changed model file) fails the study at once
+in one line. Cancel cancels every outstanding task (force: its worker process is killed).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from workstation.analysis.studies.executors import ItemTask, ModelCache, make_item
+from workstation.core.errors import Cancelled, InputError, WorkstationError
+from workstation.engine.runtime import Runtime
+
+if TYPE_CHECKING:
+    from workstation.engine.generate import GenerationResult
+
+INSTALL = "pip install 'aigc-evidence-workstation[scale]' (or: pip install ray)"
+POLL_S = 0.2  # how often the coordinator looks at its cancel flag while items run
+
+
+def import_ray(local: bool = True) -> Any:
+    """Ray, with its usage statistics off. `local`: a Ray started here takes 127.0.0.1 as its
+    node address, so every server it starts listens on loopback only (Ray's own switch, made for
+    single machines; read when Ray is imported, so set before)."""
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    if local:
+        os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    try:
+        import ray
+    except ImportError:
+        raise InputError(f"the Ray executor needs Ray, which is not installed: {INSTALL}") from None
+    return ray
+
+
+_MODELS = ModelCache()  # per worker process: the model stays loaded between its items
+
+
+def run_item(task: ItemTask) -> GenerationResult:
+    """One item in a Ray worker (no progress, no cancel flag: Ray cancels the task)."""
+    return make_item(task, Runtime(threads=task.threads), _MODELS)
+
+
+@dataclass
+class RayExecutor:
+    name: str = "ray"
+    address: str | None = None  # None: a local Ray on this machine
+    num_cpus: int | None = None  # local only; None: every core
+    cpus_per_item: float = 1.0
+    gpus_per_item: float = 0.0
+    retries: int = 3  # resubmissions of an item whose worker died
+    work: Callable[[ItemTask], GenerationResult] = run_item
+
+    def run(
+        self, tasks: Sequence[ItemTask], runtime: Runtime
+    ) -> Iterator[tuple[ItemTask, GenerationResult]]:
+        ray = import_ray(local=self.address is None)
+        started = self._start(ray)
+        remote = ray.remote(self.work).options(
+            num_cpus=self.cpus_per_item, num_gpus=self.gpus_per_item, max_retries=0
+        )
+        # Each worker uses as many torch threads as CPUs its task holds.
+        threads = max(1, int(self.cpus_per_item))
+        waiting = [replace(task, threads=threads) for task in reversed(tasks)]
+        slots = max(1, int(ray.cluster_resources().get("CPU", 1) // self.cpus_per_item))
+        running: dict[Any, tuple[ItemTask, int]] = {}
+        total = sum(task.steps for task in tasks)
+        done = 0
+        try:
+            while waiting or running:
+                # 1. Keep every worker busy, and a few tasks queued (never all 100,000 at once).
+                while waiting and len(running) < 2 * slots:
+                    task = waiting.pop()
+                    running[remote.remote(task)] = (task, 1)
+                if runtime.cancelled():
+                    raise Cancelled("study cancelled")
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=POLL_S)
+                for ref in ready:
+                    task, attempt = running.pop(ref)
+                    try:
+                        result = ray.get(ref)
+                    except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as e:
+                        if attempt > self.retries:
+                            raise WorkstationError(
+                                f"item {task.index + 1} ({task.label}): its worker died "
+                                f"{attempt} times; the study stops (finished items are stored)"
+                            ) from None
+                        runtime.report(
+                            done,
+                            total,
+                            f"item {task.index + 1} ({task.label}): its worker was lost "
+                            f"({type(e).__name__}); retrying (attempt {attempt + 1} of "
+                            f"{self.retries + 1})",
+                        )
+                        running[remote.remote(task)] = (task, attempt + 1)
+                        continue
+                    except ray.exceptions.RayTaskError as e:
+                        if runtime.cancelled():  # Ctrl-C reaches the workers too
+                            raise Cancelled("study cancelled") from None
+                        cause = getattr(e, "cause", None)
+                        if isinstance(cause, WorkstationError):
+                            raise cause from None
+                        first = str(cause or e).strip().splitlines()[-1]
+                        raise WorkstationError(
+                            f"item {task.index + 1} ({task.label}) failed in its worker: {first}"
+                        ) from None
+                    done += task.steps
+                    yield task, result
+        finally:
+            for ref in running:  # cancelled, failed, or the coordinator stopped reading
+                ray.cancel(ref, force=True)
+            if started:
+                ray.shutdown()
+
+    def _start(self, ray: Any) -> bool:
+        """Start (or join) Ray unless this process already has; whether we started it."""
+        if ray.is_initialized():
+            return False
+        if self.address:
+            ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(
+                num_cpus=self.num_cpus,
+                include_dashboard=False,
+                _node_ip_address="127.0.0.1",
+                log_to_driver=False,
+                logging_level="ERROR",
+            )
+        return True
