@@ -53,7 +53,7 @@ from workstation.core import bounded_json
 from workstation.core.canonical import sha256_file
 from workstation.core.errors import Cancelled, InputError, ModelError
 from workstation.core.timeutil import utc_now
-from workstation.engine.runtime import Runtime
+from workstation.engine.runtime import Runtime, thread_policy
 
 if TYPE_CHECKING:
     from workstation.analysis.clip import ClipModel
@@ -98,6 +98,11 @@ class CorpusIndex:
         return corpus_search.VectorSearch(
             self.embeddings, self.kind, self.search["parameters"], self.engine
         )
+
+    @functools.cached_property
+    def code_search(self) -> dict[str, corpus_search.CodeSearch]:
+        """Each hash kind's searcher (FAISS's when installed), made once per loaded index."""
+        return {kind: corpus_search.CodeSearch(self.hashes[kind]) for kind in HASH_KINDS}
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -491,10 +496,12 @@ def with_search(
     runtime = runtime or Runtime()
     if kind not in corpus_search.APPROXIMATE or index.embeddings is None or len(index) == 0:
         return dataclasses.replace(index, search={"kind": kind, "parameters": {}}, engine=None)
+    threads = runtime.threads or thread_policy()
     started = time.perf_counter()
-    engine, used = corpus_search.build_approximate(
-        index.embeddings, kind, parameters, runtime.report, runtime.cancelled
-    )
+    with corpus_search.faiss_threads(threads):
+        engine, used = corpus_search.build_approximate(
+            index.embeddings, kind, parameters, runtime.report, runtime.cancelled
+        )
     seconds = time.perf_counter() - started
     runtime.report(0, 0, f"measuring the {kind} index's recall@10 against exact search")
     recall = corpus_search.measure_recall(
@@ -505,6 +512,7 @@ def with_search(
         "parameters": used,
         "built_with": corpus_search.engine_name(),
         "build_seconds": round(seconds, 3),
+        "build_threads": threads,
         **recall,
     }
     return dataclasses.replace(index, search=search, engine=engine)
@@ -708,9 +716,7 @@ def query_index(
     by_metric = {}
     values = hashes.image_hashes(image.rgb, HASH_KINDS)
     for kind in HASH_KINDS:
-        rows, distances = corpus_search.search_codes(
-            index.hashes[kind], hashes.hash_to_uint64(values[kind]), k
-        )
+        rows, distances = index.code_search[kind].search(hashes.hash_to_uint64(values[kind]), k)
         bits = HASH_BITS[kind]
         by_metric[kind] = tuple(
             Hit(rank + 1, str(index.paths[row]), str(index.sha256[row]), int(d), 1 - int(d) / bits)

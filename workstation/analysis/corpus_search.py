@@ -26,9 +26,10 @@ executor may run them on shards anywhere and merge: the answer is the unsharded 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -63,6 +64,22 @@ def faiss_module() -> ModuleType | None:
 def engine_name() -> str:
     faiss = faiss_module()
     return f"faiss {faiss.__version__}" if faiss is not None else "numpy"
+
+
+@contextlib.contextmanager
+def faiss_threads(threads: int) -> Iterator[None]:
+    """FAISS's OpenMP threads for a build (on a busy 2-core machine, more threads than free
+    cores made an IVF-PQ build 4× slower), restored after."""
+    faiss = faiss_module()
+    if faiss is None:
+        yield
+        return
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(threads)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
 
 
 def default_parameters(kind: str, count: int) -> dict:
@@ -102,27 +119,42 @@ def search_codes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The k rows of `codes` (N,) uint64 nearest to `query` in Hamming bits, by (bits, row),
     and their bits (int64). Rows are numbered from `offset`."""
-    count = len(codes)
-    k = min(k, count)
-    if k <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    faiss = faiss_module() if use_faiss else None
-    if faiss is None:
-        distances = np.bitwise_count(codes ^ np.uint64(query)).astype(np.int64)
-        rows, bits = _smallest(distances, k)
-        return rows + offset, bits
-    engine = faiss.IndexBinaryFlat(64)
-    engine.add(np.ascontiguousarray(codes, np.uint64).view(np.uint8).reshape(count, 8))
-    probe = np.array([query], np.uint64).view(np.uint8).reshape(1, 8)
-    wanted = min(count, k + 16)
-    while True:
-        found, rows = (a[0].astype(np.int64) for a in engine.search(probe, wanted))
-        kth = np.sort(found)[k - 1]
-        # Every row at the k-th distance must be a candidate: done when one beyond it shows.
-        if wanted == count or found.max() > kth:
-            rows, bits = _ordered(rows, found, k)
-            return rows + offset, bits
-        wanted = min(count, wanted * 4)
+    rows, bits = CodeSearch(codes, use_faiss).search(query, k)
+    return rows + offset, bits
+
+
+@dataclass
+class CodeSearch:
+    """Hamming search of one hash kind's codes: FAISS `IndexBinaryFlat` (made on the first
+    search, then kept) or the numpy scan."""
+
+    codes: np.ndarray
+    use_faiss: bool = True
+    engine: object | None = None
+
+    def search(self, query: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+        codes = self.codes
+        count = len(codes)
+        k = min(k, count)
+        if k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        faiss = faiss_module() if self.use_faiss else None
+        if faiss is None:
+            return _smallest(np.bitwise_count(codes ^ np.uint64(query)).astype(np.int64), k)
+        if self.engine is None:
+            self.engine = faiss.IndexBinaryFlat(64)
+            self.engine.add(np.ascontiguousarray(codes, np.uint64).view(np.uint8).reshape(-1, 8))
+        probe = np.array([query], np.uint64).view(np.uint8).reshape(1, 8)
+        wanted = min(count, k + 8)
+        while True:
+            found, rows = self.engine.search(probe, wanted)
+            found, rows = found[0], rows[0]
+            order = np.lexsort((rows, found))
+            # Every row at the k-th distance must be a candidate: so when one beyond it shows.
+            if wanted == count or found[order[-1]] > found[order[k - 1]]:
+                order = order[:k]
+                return rows[order].astype(np.int64), found[order].astype(np.int64)
+            wanted = min(count, wanted * 4)
 
 
 def search_vectors(
