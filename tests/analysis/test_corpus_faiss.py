@@ -118,7 +118,7 @@ def test_approximate_index_round_trip_with_its_recall(works, clip, tmp_path, kin
     index, _ = build_index(
         works, clip_model=clip, kind=kind, on_progress=lambda d, t, m: events.append(m)
     )
-    assert any(f"building the {kind} search index" in str(m) for m in events)
+    assert any(f"building the search index ({kind})" in str(m) for m in events)
     index.save(tmp_path / "works.npz")
     sidecar = tmp_path / f"works.npz.{kind}.faiss"
     assert sidecar.is_file()

@@ -503,7 +503,7 @@ def with_search(
             index.embeddings, kind, parameters, runtime.report, runtime.cancelled
         )
     seconds = time.perf_counter() - started
-    runtime.report(0, 0, f"measuring the {kind} index's recall@10 against exact search")
+    runtime.report(0, 0, f"{corpus_search.STAGE_RECALL} ({kind}) against exact search")
     recall = corpus_search.measure_recall(
         corpus_search.VectorSearch(index.embeddings, kind, used, engine)
     )

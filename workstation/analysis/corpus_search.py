@@ -49,6 +49,12 @@ ADD_CHUNK = 20_000  # vectors added to an approximate index between progress rep
 MAX_FAISS_BYTES = 64 * 1024**3
 FAISS_HEADERS = {"hnsw": (b"IHNf",), "ivfpq": (b"IwPQ",)}  # FAISS's fourcc of each kind
 
+# The progress messages of a FAISS build's stages (after one event per file): the front ends
+# recognise them by these beginnings.
+STAGE_TRAIN = "training the search index"
+STAGE_ADD = "building the search index"
+STAGE_RECALL = "measuring the search index's recall@10"
+
 Report = Callable[[int, int, str], None]
 
 
@@ -309,7 +315,7 @@ def build_approximate(
         if count > wanted:
             rows = np.sort(np.random.default_rng(0).choice(count, wanted, replace=False))
         if report is not None:
-            report(0, count, f"training the {kind} index on {len(rows):,} vectors")
+            report(0, count, f"{STAGE_TRAIN} ({kind}) on {len(rows):,} vectors")
         engine.cp.min_points_per_centroid = 1  # small corpora: train, do not warn
         engine.pq.cp.min_points_per_centroid = 1
         engine.train(vectors[rows])
@@ -319,7 +325,7 @@ def build_approximate(
             raise Cancelled("index build cancelled; nothing was written")
         engine.add(vectors[start : start + ADD_CHUNK])
         if report is not None:
-            report(min(count, start + ADD_CHUNK), count, f"building the {kind} search index")
+            report(min(count, start + ADD_CHUNK), count, f"{STAGE_ADD} ({kind})")
     return engine, parameters
 
 
@@ -328,7 +334,7 @@ def measure_recall(search: VectorSearch, k: int = RECALL_K, queries: int = RECAL
     sample) moved by noise of norm `RECALL_NOISE`, so none is itself an entry of the index."""
     vectors = search.vectors
     count, dim = vectors.shape
-    k = min(k, count)
+    asked, k = k, min(k, count)  # a corpus of fewer than k: all of it is the exact answer
     rng = np.random.default_rng(0)
     rows = rng.choice(count, min(queries, count), replace=False)
     noise = rng.standard_normal((len(rows), dim)).astype(np.float32)
@@ -342,7 +348,7 @@ def measure_recall(search: VectorSearch, k: int = RECALL_K, queries: int = RECAL
         truth = set(exact.search(probe, k)[0].tolist())
         found += len(truth & set(search.search(probe, k)[0].tolist()))
     return {
-        f"recall_at_{k}": round(found / (k * len(rows)), 4),
+        f"recall_at_{asked}": round(found / (k * len(rows)), 4),
         "recall_queries": len(rows),
         "recall_noise": RECALL_NOISE,
         "recall_seconds": round(time.perf_counter() - started, 3),

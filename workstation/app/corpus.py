@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workstation.analysis.corpus_search import KINDS
+from workstation.analysis.corpus_search import (  # noqa: F401  (the front ends' names)
+    KINDS,
+    STAGE_ADD,
+    STAGE_RECALL,
+    STAGE_TRAIN,
+    engine_name,
+)
 from workstation.app.clip import ClipChoice
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder

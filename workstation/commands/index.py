@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workstation.analysis.corpus_search import engine_name
 from workstation.app.corpus import (
     IndexBuildRequest,
     IndexQueryRequest,
     build_corpus_index,
+    engine_name,
     query_corpus,
 )
 from workstation.app.requests import add_arguments, from_arguments

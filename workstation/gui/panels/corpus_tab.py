@@ -26,9 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.app.corpus import (
+    STAGE_ADD,
+    STAGE_RECALL,
+    STAGE_TRAIN,
     IndexBuildRequest,
     IndexQueryRequest,
     build_corpus_index,
+    engine_name,
     query_corpus,
 )
 from workstation.core.progress import ProgressEvent
@@ -59,10 +63,24 @@ class CorpusTab(QWidget):
             self.tr("Hash every image under a folder into the index file (updates it if it exists)")
         )
         self.build_button.clicked.connect(self._choose_folder)
+        self.kind = QComboBox()
+        self.kind.setObjectName("corpusKind")
+        self.kind.addItem(self.tr("exact (flat)"), "flat")
+        self.kind.addItem(self.tr("approximate, in memory (HNSW)"), "hnsw")
+        self.kind.addItem(self.tr("approximate, on disk (IVF-PQ)"), "ivfpq")
+        self.kind.setToolTip(
+            self.tr(
+                "How a new build searches CLIP embeddings. Approximate kinds need FAISS and a "
+                "CLIP model, and measure their recall@10 against exact search when built. "
+                "Hashes are always searched exactly."
+            )
+        )
         index_row = QHBoxLayout()
         index_row.addWidget(QLabel(self.tr("Index:")))
         index_row.addWidget(self.index_path, 1)
         index_row.addWidget(browse)
+        index_row.addWidget(QLabel(self.tr("Search:")))
+        index_row.addWidget(self.kind)
         index_row.addWidget(self.build_button)
 
         self.k = QSpinBox()
@@ -137,6 +155,7 @@ class CorpusTab(QWidget):
             idle and self.pair.a is not None and bool(self.index_path.text().strip())
         )
         self.build_button.setEnabled(idle)
+        self.kind.setEnabled(idle)
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -170,20 +189,24 @@ class CorpusTab(QWidget):
     # Work
 
     def build(self, folder: Path, target: Path) -> Job:
-        request = IndexBuildRequest(folder=folder, out=target, clip=self.pair.clip)
+        request = IndexBuildRequest(
+            folder=folder, out=target, clip=self.pair.clip, kind=self.kind.currentData()
+        )
         clips = self.pair.clips
         job = Job(
             lambda job: build_corpus_index(request, runtime=job.runtime(), clips=clips), "index"
         )
         job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(
-            lambda built: self._built(built.path, len(built.index), built.update)
+            lambda built: self._built(
+                built.path, len(built.index), built.update, built.index.search
+            )
         )
         self._start(job)
         self.status.setText(self.tr("Indexing {folder}…").format(folder=folder))
         return job
 
-    def _built(self, target: Path, count: int, update) -> None:
+    def _built(self, target: Path, count: int, update, search: dict) -> None:
         self.index_path.setText(str(target))
         self.status.setText(
             self.tr(
@@ -196,6 +219,27 @@ class CorpusTab(QWidget):
                 removed=update.removed,
                 skipped=update.skipped,
             )
+            + "\n"
+            + self._search_text({**search, "engine": engine_name()})
+        )
+
+    def _search_text(self, search: dict) -> str:
+        """The engine and kind a search runs on, and an approximate kind's measured recall."""
+        engine = search["engine"]
+        if search["kind"] == "flat":
+            if engine.startswith("faiss"):
+                return self.tr("Search: exact, on {engine}.").format(engine=engine)
+            return self.tr("Search: exact, numpy scan (FAISS is not installed).")
+        recall = search.get("recall_at_10")
+        if recall is None:
+            return self.tr("Search: {kind}, on {engine}.").format(
+                kind=search["kind"], engine=engine
+            )
+        return self.tr(
+            "Search: {kind} (approximate), on {engine}; recall@10 {recall:.3f} against exact "
+            "search on {queries} held-out queries. Hashes are searched exactly."
+        ).format(
+            kind=search["kind"], engine=engine, recall=recall, queries=search["recall_queries"]
         )
 
     def search(self) -> Job | None:
@@ -237,11 +281,20 @@ class CorpusTab(QWidget):
     def _progress(self, event: ProgressEvent) -> None:
         self.progress.setRange(0, event.total)
         self.progress.setValue(event.step)
-        self.status.setText(
-            self.tr("Indexing {done} of {total}: {path}").format(
+        # After the files, the stages of an approximate kind's FAISS build (see build_index).
+        if event.message.startswith(STAGE_TRAIN):
+            text = self.tr("Training the search index…")
+        elif event.message.startswith(STAGE_ADD):
+            text = self.tr("Building the search index: {done} of {total} vectors").format(
+                done=event.step, total=event.total
+            )
+        elif event.message.startswith(STAGE_RECALL):
+            text = self.tr("Measuring the search index's recall@10 against exact search…")
+        else:
+            text = self.tr("Indexing {done} of {total}: {path}").format(
                 done=event.step, total=event.total, path=event.message
             )
-        )
+        self.status.setText(text)
 
     def _failed(self, message: str, bug: bool) -> None:
         self.status.setText("")
@@ -257,6 +310,7 @@ class CorpusTab(QWidget):
         self._update_buttons()
         self.status.setText(
             self.tr("The works closest to image A in the index of {root}.").format(root=result.root)
+            + ("\n" + self._search_text(result.search) if result.search else "")
             + "".join(f"\n{note}" for note in result.notes)
         )
         self._show_hits()
