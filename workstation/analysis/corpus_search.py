@@ -40,6 +40,10 @@ from workstation.core.errors import Cancelled, InputError
 
 KINDS = ("flat", "hnsw", "ivfpq")
 APPROXIMATE = ("hnsw", "ivfpq")
+# Candidates asked of an exact FAISS index at first: a scan costs the same for any k up to 64
+# (measured at 1M), and the rows tied at the k-th Hamming distance rarely need more (a second
+# scan when they do).
+FIRST_CANDIDATES = 64
 CANDIDATE_SLACK = 1e-4  # how far an engine's float32 cosine may be from the exact one, at most
 RECALL_K = 10
 RECALL_QUERIES = 200
@@ -151,7 +155,7 @@ class CodeSearch:
             self.engine = faiss.IndexBinaryFlat(64)
             self.engine.add(np.ascontiguousarray(codes, np.uint64).view(np.uint8).reshape(-1, 8))
         probe = np.array([query], np.uint64).view(np.uint8).reshape(1, 8)
-        wanted = min(count, k + 8)
+        wanted = min(count, max(FIRST_CANDIDATES, 2 * k))
         while True:
             found, rows = self.engine.search(probe, wanted)
             found, rows = found[0], rows[0]
@@ -190,7 +194,7 @@ def search_vectors(
 
 def _exact_top(vectors, query, k, propose, offset) -> tuple[np.ndarray, np.ndarray]:
     count = len(vectors)
-    wanted = min(count, k + 16)
+    wanted = min(count, max(FIRST_CANDIDATES, 2 * k))
     while True:
         rows = propose(wanted)
         cosines = exact_cosines(vectors, rows, query)
