@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation.analysis.studies import defaults
+from workstation.analysis.studies.executors import EXECUTORS as EXECUTORS  # the front ends' choice
 from workstation.analysis.studies.executors import Executor, InProcess
+from workstation.analysis.studies.executors import executor_named as executor_named
 from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
 from workstation.app.inputs import check_file

@@ -16,7 +16,7 @@ from typing import Any
 
 from workstation.app.case_writer import CaseWriter
 from workstation.app.requests import add_arguments, from_arguments
-from workstation.app.study import KINDS, SeedsRequest, StudyRequest
+from workstation.app.study import EXECUTORS, KINDS, SeedsRequest, StudyRequest
 from workstation.commands.progress import CtrlC, StepPrinter
 from workstation.commands.terminal import json_text, printable
 from workstation.core.errors import Cancelled, InputError
@@ -50,8 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     """`--executor` and `--ray-address`: where a long job's items are computed."""
-    from workstation.analysis.studies.executors import EXECUTORS
-
     parser.add_argument(
         "--executor",
         choices=EXECUTORS,
@@ -78,8 +76,7 @@ def request_of(args: argparse.Namespace) -> StudyRequest:
 
 
 def cmd_study(args: argparse.Namespace) -> int:
-    from workstation.analysis.studies.executors import executor_named
-    from workstation.app.study import run_study
+    from workstation.app.study import executor_named, run_study
     from workstation.engine.runtime import Runtime
 
     request = request_of(args)

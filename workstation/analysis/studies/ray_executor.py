@@ -13,6 +13,7 @@ in one line. Cancel cancels every outstanding task (force: its worker process is
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -129,11 +130,35 @@ class RayExecutor:
         if self.address:
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
         else:
-            ray.init(
-                num_cpus=self.num_cpus,
-                include_dashboard=False,
-                _node_ip_address="127.0.0.1",
-                log_to_driver=False,
-                logging_level="ERROR",
-            )
+            with _http_to_nowhere():
+                ray.init(
+                    num_cpus=self.num_cpus,
+                    include_dashboard=False,
+                    _node_ip_address="127.0.0.1",
+                    log_to_driver=False,
+                    logging_level="ERROR",
+                )
         return True
+
+
+@contextlib.contextmanager
+def _http_to_nowhere() -> Iterator[None]:
+    """While a local Ray starts: its processes' HTTP goes to a closed port on loopback.
+
+    Even with usage statistics off and no dashboard, Ray's head process asks the cloud metadata
+    services which cloud it runs on (http://169.254.169.254, metadata.google.internal: seen with
+    strace, Ray 2.60). Ray's processes inherit this proxy setting as they start, so those requests
+    fail at 127.0.0.1:9 and never leave the machine; loopback traffic stays direct. Our own
+    process gets its environment back afterwards."""
+    names = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
+    before = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: "http://127.0.0.1:9" for name in names[:4]})
+    os.environ.update({name: "127.0.0.1,localhost,::1" for name in names[4:]})
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -33,6 +33,7 @@ from workstation.app.study import (
     StrengthRequest,
     StudyRequest,
     TrajectoryRequest,
+    executor_named,
     parse_numbers,
     parse_seeds,
     run_study,
@@ -94,6 +95,27 @@ class StudyForm(CaseJobForm):
         self.seeds.setObjectName("studySeeds")
         self.seeds.setToolTip(self.tr("Seeds separated by commas, or a range such as 1-20"))
         self.seeds_label = QLabel(self.tr("Seeds"))
+        self.executor = QComboBox()
+        self.executor.setObjectName("studyExecutor")
+        self.executor.addItem(self.tr("In this process"), "inprocess")
+        self.executor.addItem(self.tr("Ray (several images at once)"), "ray")
+        self.executor.setToolTip(
+            self.tr(
+                "Where the images are generated: in this process, or on Ray workers (this "
+                "machine's cores, or the Ray cluster at the address given; needs the optional "
+                "Ray install). Either way only this window writes to the case."
+            )
+        )
+        self.ray_address = QLineEdit()
+        self.ray_address.setObjectName("studyRayAddress")
+        self.ray_address.setPlaceholderText(self.tr("this machine, or host:port of a cluster"))
+        self.ray_address.setVisible(False)
+        self.executor.currentIndexChanged.connect(
+            lambda: self.ray_address.setVisible(self.executor.currentData() == "ray")
+        )
+        executor_row = QHBoxLayout()
+        executor_row.addWidget(self.executor)
+        executor_row.addWidget(self.ray_address, 1)
         self.request_box = RequestBox(session, recipe)
         self.request_box.changed.connect(lambda: self._set_running(self.job is not None))
 
@@ -126,6 +148,7 @@ class StudyForm(CaseJobForm):
         form.addRow(self.values_label, self.values)
         form.addRow(self.seeds_label, self.seeds)
         form.addRow(self.request_box)
+        form.addRow(self.tr("Run on"), executor_row)
         form.addRow(buttons)
         form.addRow(self.status)
 
@@ -166,6 +189,8 @@ class StudyForm(CaseJobForm):
         self.run_button.setEnabled(ready and not running)
         self.cancel_button.setEnabled(running)
         self.kind.setEnabled(not running)
+        self.executor.setEnabled(not running)
+        self.ray_address.setEnabled(not running)
         self.request_box.setEnabled(not running)
 
     def study_request(self) -> StudyRequest:
@@ -212,6 +237,8 @@ class StudyForm(CaseJobForm):
         try:
             request = self.study_request()
             request.study()  # settings that cannot work are refused before the job starts
+            address = self.ray_address.text().strip() or None
+            executor = executor_named(self.executor.currentData(), address)
         except WorkstationError as error:
             show_error(self, str(error))
             return None
@@ -219,7 +246,7 @@ class StudyForm(CaseJobForm):
 
         def work(job: Job) -> int:
             return run_study(
-                request, writer=job.writer, runtime=job.runtime(), clips=clips
+                request, writer=job.writer, runtime=job.runtime(), clips=clips, executor=executor
             ).record_id
 
         self.progress.setRange(0, 0)
