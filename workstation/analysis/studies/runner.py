@@ -9,9 +9,12 @@ must still find what it made. Each item's generation record states the count tha
 differ in the last bit with another split, so "one key, one image" holds for one thread count.
 (Items stored while keys held the count are not found by the new keys: made again once.)
 
-Each finished item goes into the case at once, in its own transaction: a generation record with
-`study_key` = its key, linking its image (role "output") and, when steps are kept, every decoded
-step (role "step"). Ctrl-C or a crash loses at most the item being generated.
+The items the case does not hold yet are computed by an executor (executors.py: in this process
+by default, or on Ray workers), which never touches the case; this coordinator stores each result
+as it comes back. Each finished item goes into the case at once, in its own transaction: a
+generation record with `study_key` = its key, linking its image (role "output") and, when steps
+are kept, every decoded step (role "step"). Ctrl-C or a crash loses at most the items being
+generated.
 
 Reuse (resume, or a wider sweep later) is driven by those records only, and an item is reused
 only when its record proves it: the record's own params give the item's key, its output file

@@ -108,7 +108,10 @@ class StudyForm(CaseJobForm):
         )
         self.ray_address = QLineEdit()
         self.ray_address.setObjectName("studyRayAddress")
-        self.ray_address.setPlaceholderText(self.tr("this machine, or host:port of a cluster"))
+        self.ray_address.setPlaceholderText(self.tr("this machine"))
+        self.ray_address.setToolTip(
+            self.tr("Empty: Ray on this machine's cores; host:port: a running Ray cluster")
+        )
         self.ray_address.setVisible(False)
         self.executor.currentIndexChanged.connect(
             lambda: self.ray_address.setVisible(self.executor.currentData() == "ray")
