@@ -60,3 +60,33 @@ def test_the_window_speaks_chinese(qtbot, settings, sample_case, tmp_path):
     finally:
         i18n.remove(app, translators)
         i18n.install(app, "en")  # back to English for the tests that follow
+
+
+def test_the_pair_tab_reads_in_chinese(qtbot, settings, sample_case, tmp_path):
+    """Band rules, their sources, the software's notes and the bands notice in the window's
+    language, from the registry and the report's catalogue (as the report prints them)."""
+    from tests.gui.conftest import JOB_TIMEOUT_MS
+    from workstation.analysis import bands, metrics
+
+    app = QCoreApplication.instance()
+    translators = i18n.install(app, "zh", cache_dir=tmp_path)
+    try:
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        window.open_case(sample_case)
+        qtbot.waitUntil(lambda: not window.runner.busy, timeout=JOB_TIMEOUT_MS)
+        with qtbot.waitSignal(window.pair.report_ready, timeout=JOB_TIMEOUT_MS):
+            window.run_comparison()
+        qtbot.waitUntil(lambda: not window.runner.busy, timeout=JOB_TIMEOUT_MS)
+        tab = window.analysis_panel.pair_tab
+        report = window.pair.report
+        rules = [row[3] for row in tab.table.rows()]
+        expected = [metrics.get(r.metric).rule("zh") for r in report.bands]
+        assert rules == expected and any("近似重复" in rule for rule in rules)
+        details = tab.notes.toPlainText()
+        assert bands.TEXT["zh"]["notice"] in details
+        assert report.keypoints.status == "homography found" and "已找到单应变换" in details
+        assert "no CLIP model configured" not in details
+    finally:
+        i18n.remove(app, translators)
+        i18n.install(app, "en")

@@ -11,6 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from workstation.analysis import metrics
 from workstation.gui import i18n
+from workstation.report import comparison as comparison_words
 from workstation.report.recorded import recorded
 from workstation.report.strings import Strings
 
@@ -129,3 +130,12 @@ def metric(reading) -> str:
     version does not know is shown as recorded."""
     known = metrics.find(reading.metric)
     return reading.label if known is None else known.words[i18n.language()].label
+
+
+def rule_and_source(reading) -> tuple[str, str]:
+    """A reading's band rule and thresholds' source in the window's language: the registry's
+    words when the reading holds what the registry says (as the report prints them)."""
+    return comparison_words.rule_and_source(
+        i18n.language(),
+        {"metric": reading.metric, "rule": reading.rule, "source": reading.source},
+    )

@@ -135,19 +135,23 @@ def _metric_table(ctx: Context, readings: list[dict]) -> list[Flowable]:
 
 
 def _rule_and_source(ctx: Context, reading: dict) -> tuple[str, str]:
+    return rule_and_source(ctx.lang, reading)
+
+
+def rule_and_source(lang: str, reading: dict) -> tuple[str, str]:
     """The band rule and the thresholds' source as recorded; in another language the registry's
     words for them, when the record holds what the registry says in English (a record made with
-    other thresholds keeps its own words)."""
+    other thresholds keeps its own words). The window shows them from here too."""
     rule, source = pl.show(reading.get("rule") or ""), pl.show(reading.get("source"))
     known = metrics.find(str(reading.get("metric")))
     if known is not None and known.bands is not None and rule in known.bands.former_rules:
         rule = known.rule()  # the same bands, as an earlier version worded them
-    if ctx.lang == "en" or known is None:
+    if lang == "en" or known is None:
         return rule, source
     if rule == known.rule():
-        rule = known.rule(ctx.lang)
+        rule = known.rule(lang)
     if source == known.threshold_source():
-        source = known.threshold_source(ctx.lang)
+        source = known.threshold_source(lang)
     return rule, source
 
 

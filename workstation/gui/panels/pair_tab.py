@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.analysis.bands import NOTICE
+from workstation.analysis import bands
+from workstation.gui import i18n, labels
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.pair_state import PairState
 from workstation.gui.widgets.metric_table import MetricTable
@@ -200,15 +201,15 @@ class PairTab(QWidget):
             parts.append(
                 item(f"{name}: {width} × {height}, {image['format']}, SHA-256 {image['sha256']}")
             )
-            parts.extend(item(f"{name}: {note}") for note in image["notes"])
-        parts.extend(item(note) for note in report.normalisation)
+            parts.extend(item(f"{name}: {labels.note(note)}") for note in image["notes"])
+        parts.extend(item(labels.note(note)) for note in report.normalisation)
         parts.append("</ul>")
         k, s = report.keypoints, report.structure
         parts.append(heading(self.tr("Details"), "ul"))
         parts.append(
             item(
                 self.tr("Keypoints: {inliers} inliers of {matches} matches; {status}").format(
-                    inliers=k.inliers, matches=k.matches, status=k.status
+                    inliers=k.inliers, matches=k.matches, status=labels.note(k.status)
                 )
             )
         )
@@ -228,14 +229,15 @@ class PairTab(QWidget):
                     )
                 )
             )
-        parts.append(item(f"CLIP: {report.clip.message}"))
+        parts.append(item(f"CLIP: {labels.note(report.clip.message)}"))
         parts.append("</ul>")
         sources = []
         for reading in report.bands:
-            if reading.source not in sources:
-                sources.append(reading.source)
+            _rule, source = labels.rule_and_source(reading)
+            if source not in sources:
+                sources.append(source)
         parts.append(heading(self.tr("Sources of the bands"), "ol"))
         parts.extend(item(source) for source in sources)
         parts.append("</ol>")
-        parts.append(f"<p><i>{html.escape(NOTICE)}</i></p>")
+        parts.append(f"<p><i>{html.escape(bands.TEXT[i18n.language()]['notice'])}</i></p>")
         return "".join(parts)

@@ -47,15 +47,16 @@ class MetricTable(QTableWidget):
         """`readings`: the Reading tuple of a PairReport, one row each in registry order."""
         self.setRowCount(len(readings))
         for row, reading in enumerate(readings):
+            rule, source = labels.rule_and_source(reading)
             cells = [
                 labels.metric(reading),
                 format_value(reading.value),
                 labels.band(reading.band),
-                reading.rule,
+                rule,
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(reading.source)
+                item.setToolTip(source)
                 if column == self.VALUE:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
