@@ -165,6 +165,8 @@ def test_every_kind_is_listed_with_a_title_built_from_the_record(case: Case) -> 
     zh = {row.kind: row for row in record_rows(case, "zh")}
     assert zh["generation"].title.startswith("种子 1234，20 步")
     assert zh["exam"].title.startswith("集合检验")
+    # What the software wrote (a study's title) in Chinese too, by the report's catalogue.
+    assert zh["study"].title == "图生图重绘强度扫描"
 
 
 def test_a_withdrawn_record_says_so_and_why(case: Case) -> None:

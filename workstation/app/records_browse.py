@@ -17,6 +17,8 @@ from workstation.app.examiner_records import authors
 from workstation.app.session import kind_of
 from workstation.core.audit import AuditEntry
 from workstation.core.case import Artifact, Record
+from workstation.report.recorded import recorded
+from workstation.report.strings import Strings
 
 # The kinds a browser offers to filter by, in the order an examination produces them.
 KINDS = (
@@ -37,6 +39,7 @@ TITLE_LENGTH = 100
 
 WORDS = {
     "en": {
+        "lang": "en",
         "generation": "seed {seed}, {steps} steps",
         "item": "item of study #{study}",
         "no_generator": "no generator named",
@@ -54,6 +57,7 @@ WORDS = {
         "separator": ", ",
     },
     "zh": {
+        "lang": "zh",
         "generation": "种子 {seed}，{steps} 步",
         "item": "研究 #{study} 的一项",
         "no_generator": "未识别生成器",
@@ -204,6 +208,11 @@ def title(
     prompt, for a study or a lab its title, for a finding its text."""
     body = record.body
     kind = kind_of(record)
+    strings = Strings(words.get("lang", "en"))
+
+    def said(text: str) -> str:  # what the software wrote, in the title's language
+        return recorded(strings, text)
+
     if body is None:
         return words["unreadable"].format(problem=record.problem or "")
 
@@ -227,12 +236,12 @@ def title(
         prompt = str(params.get("prompt") or "").strip()
         if part_of is not None:  # a study's item: its label says what varied
             study, label = part_of
-            text = (label or text) + words["separator"] + words["item"].format(study=study)
+            text = (said(label) or text) + words["separator"] + words["item"].format(study=study)
         return _short(f"{text} — {prompt}" if prompt else text)
     if kind in ("study", "lab", "report"):
-        return _short(body.title or kind)
+        return _short(said(body.title) or kind)
     if kind == "reproduction":
-        return _short(body.title or f"{named(linked('disputed', 'input'))}")
+        return _short(said(body.title) or f"{named(linked('disputed', 'input'))}")
     if kind == "exam":
         method = words["exam"].get(body.method, body.method)
         model = PurePath(str(body.model.get("path", ""))).name
@@ -249,7 +258,7 @@ def title(
         target = None if amended is None else amended.record_id or amended.artifact_id
         if body.target == "record" and body.field == "withdrawn":
             text = words["withdraws"].format(id=target)
-            return _short(f"{text}: {body.reason}" if body.reason else text)
+            return _short(f"{text}: {said(body.reason)}" if body.reason else text)
         if body.target == "artifact":
             return _short(words["corrects"].format(id=target, field=body.field, value=body.value))
         return _short(words["case_property"].format(field=body.field, value=body.value))
