@@ -220,3 +220,35 @@ def test_the_workers_verify_lora_and_init_files(params, tmp_path):
     lora.write_bytes(b"abd")
     with pytest.raises(ModelError, match="refused"):
         verify_files(good)
+
+
+def test_cuda_items_hold_a_gpu_on_ray_and_a_cluster_without_one_is_refused(params):
+    from workstation.analysis.studies.executors import ItemTask
+    from workstation.analysis.studies.ray_executor import RayExecutor
+
+    class FakeRay:  # what `_remote` asks of Ray: the task's options, the cluster's resources
+        def __init__(self, resources):
+            self.resources, self.options = resources, None
+
+        def remote(self, function):
+            fake = self
+
+            class Remote:
+                def options(self, **options):
+                    fake.options = options
+                    return self
+
+            return Remote()
+
+        def cluster_resources(self):
+            return self.resources
+
+    def tasks(device):
+        return [ItemTask(0, "seed 1", params.replace(device=device), False, 1)]
+
+    ray = FakeRay({"CPU": 8.0, "GPU": 2.0})
+    assert RayExecutor()._remote(ray, tasks("cuda"))[1] == 2  # one item per GPU at once
+    assert ray.options["num_gpus"] == 1.0
+    assert RayExecutor()._remote(ray, tasks("cpu"))[1] == 8 and ray.options["num_gpus"] == 0.0
+    with pytest.raises(InputError, match="no GPU"):
+        RayExecutor()._remote(FakeRay({"CPU": 8.0}), tasks("cuda"))

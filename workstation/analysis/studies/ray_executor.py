@@ -58,7 +58,7 @@ class RayExecutor:
     address: str | None = None  # None: a local Ray on this machine
     num_cpus: int | None = None  # local only; None: every core
     cpus_per_item: float = 1.0
-    gpus_per_item: float = 0.0
+    gpus_per_item: float | None = None  # None: 1 when the items run on CUDA, else 0
     retries: int = 3  # resubmissions of an item whose worker died
     work: Callable[[ItemTask], GenerationResult] = run_item
 
@@ -67,17 +67,14 @@ class RayExecutor:
     ) -> Iterator[tuple[ItemTask, GenerationResult]]:
         ray = import_ray(local=self.address is None)
         started = self._start(ray)
-        remote = ray.remote(self.work).options(
-            num_cpus=self.cpus_per_item, num_gpus=self.gpus_per_item, max_retries=0
-        )
-        # Each worker uses as many torch threads as CPUs its task holds.
-        threads = max(1, int(self.cpus_per_item))
-        waiting = [replace(task, threads=threads) for task in reversed(tasks)]
-        slots = max(1, int(ray.cluster_resources().get("CPU", 1) // self.cpus_per_item))
         running: dict[Any, tuple[ItemTask, int]] = {}
         total = sum(task.steps for task in tasks)
         done = 0
         try:
+            remote, slots = self._remote(ray, tasks)
+            # Each worker uses as many torch threads as CPUs its task holds.
+            threads = max(1, int(self.cpus_per_item))
+            waiting = [replace(task, threads=threads) for task in reversed(tasks)]
             while waiting or running:
                 # 1. Keep every worker busy, and a few tasks queued (never all 100,000 at once).
                 while waiting and len(running) < 2 * slots:
@@ -122,6 +119,22 @@ class RayExecutor:
                 ray.cancel(ref, force=True)
             if started:
                 ray.shutdown()
+
+    def _remote(self, ray: Any, tasks: Sequence[ItemTask]) -> tuple[Any, int]:
+        """The Ray task that runs an item, and how many can run at once."""
+        # Ray hides the GPUs from a task that holds none: a CUDA item holds one (or its share).
+        cuda = any(task.params.device.startswith("cuda") for task in tasks)
+        gpus = self.gpus_per_item if self.gpus_per_item is not None else float(cuda)
+        remote = ray.remote(self.work).options(
+            num_cpus=self.cpus_per_item, num_gpus=gpus, max_retries=0
+        )
+        resources = ray.cluster_resources()
+        slots = int(resources.get("CPU", 1) // self.cpus_per_item)
+        if gpus:
+            slots = min(slots, int(resources.get("GPU", 0) // gpus))
+            if slots < 1:
+                raise InputError("the study runs on CUDA, and the Ray cluster has no GPU")
+        return remote, max(1, slots)
 
     def _start(self, ray: Any) -> bool:
         """Start (or join) Ray unless this process already has; whether we started it."""
