@@ -22,6 +22,7 @@ from workstation.app.recipe import Recipe
 from workstation.app.resources import ClipHolder
 from workstation.core.case import Record
 from workstation.engine.stored import linked_id
+from workstation.gui import i18n, labels
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.figure_export import FigureExport
 from workstation.gui.images import load_qimage
@@ -30,7 +31,7 @@ from workstation.gui.panels.study_form import StudyForm
 from workstation.gui.session import CaseSession, kind_of
 from workstation.gui.widgets.image_view import ImageView
 from workstation.gui.widgets.record_list import RecordList
-from workstation.gui.widgets.study_details import StudyDetails
+from workstation.gui.widgets.study_details import StudyDetails, redraw_plot
 
 STUDY_KINDS = ("study", "sweep")  # as typed: the over-fitting lab has its own tab
 
@@ -108,21 +109,20 @@ class StudiesTab(QWidget):
             return
         record: Record = item.data(Qt.ItemDataRole.UserRole)
         self.details.show_record(record)
-        stored = self._stored_picture(record, self.showing.currentData())
+        which = self.showing.currentData()
+        stored = self._stored_picture(record, which)
+        lang = i18n.language()
 
         def work(job: Job):
-            # The study's own plot (or grid) from the case, as the report shows it; for records
-            # without one, the report's own plotting of their series.
-            if stored is not None:
+            # The study's own plot (or grid) from the case, as the report shows it; in another
+            # language, or for records without one, the plot drawn again from the record's
+            # numbers with the report's words (its labels are the study's, in English).
+            if stored is not None and (which != "plot" or lang == "en"):
                 return load_qimage(stored)
-            from workstation.report.plots import plot_series
-            from workstation.report.study import series_of
-
-            x_label, series = series_of(record.payload)
-            if not series:
-                return None
             with tempfile.TemporaryDirectory() as scratch:
-                out = plot_series(series, x_label, "", Path(scratch) / "plot.png", None)
+                out = redraw_plot(record, lang, Path(scratch) / "plot.png")
+                if out is None:
+                    return load_qimage(stored) if stored is not None else None
                 return load_qimage(out)
 
         job = Job(work, "study plot")
@@ -144,4 +144,4 @@ class StudiesTab(QWidget):
 
 def _label(record: Record) -> str:
     title = record.payload.get("title") or record.payload.get("name") or record.kind
-    return f"#{record.id}  {title}"
+    return f"#{record.id}  {labels.note(str(title))}"

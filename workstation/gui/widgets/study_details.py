@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -70,8 +71,8 @@ def study_html(record: Record, lang: str) -> str:
     points = [p for p in payload.get("points") or [] if isinstance(p, dict)]
     if points:
         parts.append(_points_table(words, payload, points))
-    if payload.get("bands_notice"):
-        parts.append(f"<p><i>{escape(t('bands_notice'))}</i></p>")
+    # Always: a band is a range of a measurement, never a finding (older records lack the line).
+    parts.append(f"<p><i>{escape(t('bands_notice'))}</i></p>")
     return "".join(parts)
 
 
@@ -110,6 +111,24 @@ def _points_table(words: _Words, payload: dict, points: list[dict]) -> str:
             f"<p>{escape(t('study_rows_left_out', count=len(points) - MAX_ROWS, where='CSV'))}</p>"
         )
     return table
+
+
+def redraw_plot(record: Record, lang: str, out: Path) -> Path | None:
+    """The study's plot drawn again from the record's numbers with its words in `lang` (as the
+    report does for a Chinese report); None when the record holds no series."""
+    from workstation.report.fonts import load_fonts
+    from workstation.report.plots import plot_series
+
+    payload = record.payload if isinstance(record.payload, dict) else {}
+    x_label, series = report_study.series_of(payload)
+    if not series:
+        return None
+    words = _Words(Strings(lang))
+    shown = [report_study._series_in(words, item) for item in series]
+    title = recorded(words.t, str(payload.get("title") or ""))
+    cjk = load_fonts().cjk_path if lang != "en" else None
+    x_title = report_study._column_title(words, x_label)
+    return plot_series(shown, x_title, title, out, cjk)
 
 
 class StudyDetails(QTextBrowser):
