@@ -105,7 +105,10 @@ def default_parameters(kind: str, count: int) -> dict:
             "pq_m": 64,  # sub-quantizers; reduced to a divisor of the dimension when built
             "nbits": max(1, min(8, int(math.log2(max(count, 2))) - 1)),
             "nprobe": min(nlist, 32),
-            "refine": 4,
+            # PQ codes rank near neighbours coarsely: re-scoring 20 × k candidates exactly took
+            # recall@10 from 0.70 (4 × k) to 1.00 at 300k clustered vectors (nprobe 32 to 128
+            # changed nothing), for 1.8 ms more per query.
+            "refine": 20,
         }
     raise InputError(f"unknown index kind {kind!r}: choose one of {', '.join(KINDS)}")
 
