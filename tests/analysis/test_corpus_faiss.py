@@ -205,3 +205,38 @@ def test_cli_builds_an_approximate_index_and_prints_its_recall(works, tiny_clip,
         != 0
     )
     assert "give a CLIP model" in capsys.readouterr().err
+
+
+def rewrite_meta(path, change) -> None:
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = dict(archive)
+    meta = json.loads(arrays["meta"].tobytes())
+    change(meta)
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    np.savez(path, **arrays)
+
+
+def test_a_faiss_file_is_read_only_as_named_and_with_the_kinds_header(works, clip, tmp_path):
+    """A stranger's index may name any file and record its hash: the name must be a plain file
+    beside the index, and the header FAISS's for the kind, before FAISS's reader sees it."""
+    index, _ = build_index(works, clip_model=clip, kind="hnsw")
+    path = tmp_path / "works.npz"
+    index.save(path)
+
+    def elsewhere(meta):
+        meta["search"]["file"] = "../works.npz.hnsw.faiss"
+
+    rewrite_meta(path, elsewhere)
+    with pytest.raises(InputError, match="meta.search"):
+        CorpusIndex.load(path)
+
+    index.save(path)
+    forged = tmp_path / "works.npz.hnsw.faiss"
+    forged.write_bytes(b"\x80\x04not a faiss index" * 10)
+
+    def matching(meta):
+        meta["search"].update(size=forged.stat().st_size, sha256=corpus.sha256_file(forged))
+
+    rewrite_meta(path, matching)
+    with pytest.raises(InputError, match="not a FAISS hnsw index"):
+        CorpusIndex.load(path)
