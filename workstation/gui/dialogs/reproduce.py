@@ -77,6 +77,13 @@ class ReproduceDialog(QDialog):
         self.file.setObjectName("disputedFile")
         self.models = PathField(FOLDER)
         self.models.setObjectName("reproduceModels")
+        self.image.setToolTip(
+            self.tr("The image to reproduce, from the case; its recorded recipe is read")
+        )
+        self.file.setToolTip(self.tr("Or an image file outside the case"))
+        self.models.setToolTip(
+            self.tr("Where to look for the models the recipe names (matched by hash, else by name)")
+        )
         self.models.set_path(models_folder)
         for changed in (self.image.currentIndexChanged, self.file.changed, self.models.changed):
             changed.connect(self._inputs_changed)

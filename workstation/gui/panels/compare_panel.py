@@ -152,6 +152,7 @@ class ComparePanel(QWidget):
         self.blink_interval.setRange(100, 5000)
         self.blink_interval.setSingleStep(100)
         self.blink_interval.setValue(600)
+        self.blink_interval.setToolTip(self.tr("How long each image is shown before the other"))
         self.blink_interval.setSuffix(self.tr(" ms"))
         self.blink_interval.valueChanged.connect(self.blink_view.timer.setInterval)
         self.blink_pause = QPushButton(self.tr("Pause"))

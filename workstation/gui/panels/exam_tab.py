@@ -141,6 +141,11 @@ class ExamForm(CaseJobForm):
         defaults = SetTestRequest
         self.test = QComboBox()
         self.test.setObjectName("examTest")
+        self.test.setToolTip(
+            self.tr(
+                "The question to ask the model; each is recorded with its statistics and limits"
+            )
+        )
         self.test.addItem(self.tr("Membership: each work against the controls"), "membership")
         self.test.addItem(self.tr("Set test: the works together against the controls"), "set")
         self.test.addItem(

@@ -102,6 +102,7 @@ class LabTab(QWidget):
 
         self.picture = QComboBox()
         self.picture.setObjectName("labPicture")
+        self.picture.setToolTip(self.tr("The lab's plot, or the samples of one training-set size"))
         self.picture.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picture.currentIndexChanged.connect(self._show_picture)
         self.plot = ImageView()

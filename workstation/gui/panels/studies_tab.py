@@ -57,6 +57,9 @@ class StudiesTab(QWidget):
         self.plot = ImageView()
         self.showing = QComboBox()
         self.showing.setObjectName("studyPicture")
+        self.showing.setToolTip(
+            self.tr("The study's plot of the measurements, or the grid of its images")
+        )
         self.showing.addItem(self.tr("Plot"), "plot")
         self.showing.addItem(self.tr("Images"), "grid")
         self.showing.currentIndexChanged.connect(self._show_other)

@@ -281,7 +281,7 @@ class ArtifactPicker(QFrame):
             for artifact in items:
                 text = f"#{artifact.id}  {artifact.original_name}"
                 if artifact.note:
-                    text += "\n" + _short(artifact.note)
+                    text += "\n" + _short(labels.note(artifact.note))
                 item = QTreeWidgetItem(header, [text])
                 item.setData(0, IdRole, artifact.id)
                 item.setData(0, Qt.ItemDataRole.UserRole + 1, artifact.sha256)
@@ -346,5 +346,9 @@ def _short(text: str, limit: int = 70) -> str:
 
 
 def _tooltip(artifact: Artifact) -> str:
-    parts = [f"#{artifact.id}  {artifact.original_name}", artifact.note, artifact.sha256]
+    parts = [
+        f"#{artifact.id}  {artifact.original_name}",
+        labels.note(artifact.note),
+        artifact.sha256,
+    ]
     return "\n".join(part for part in parts if part)

@@ -24,6 +24,12 @@ class SeedField(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit(str(secrets.randbits(RANDOM_SEED_BITS)))
         self.edit.setObjectName("seed")
+        self.edit.setToolTip(
+            self.tr(
+                "The seed of the noise the generation starts from: the same seed and settings "
+                "give the same image"
+            )
+        )
         self.edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{1,20}"), self))
         self.dice = QToolButton()
         self.dice.setIcon(icons.dice())
