@@ -18,7 +18,12 @@ from workstation.analysis.images import load_image
 from workstation.cli import main
 from workstation.core.errors import InputError
 
-faiss = pytest.importorskip("faiss")
+
+@pytest.fixture
+def faiss():
+    """For the tests that need FAISS; the others compare the engines FAISS or not."""
+    return pytest.importorskip("faiss")
+
 
 WORKS = 12
 
@@ -86,7 +91,7 @@ def test_shards_merge_to_the_unsharded_answer():
 
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivfpq"])
-def test_approximate_recall_is_measured_and_close_to_exact(kind):
+def test_approximate_recall_is_measured_and_close_to_exact(kind, faiss):
     rng = np.random.default_rng(3)
     vectors = unit(rng, 5000, 32)
     engine, used = corpus_search.build_approximate(vectors, kind, {})
@@ -113,7 +118,7 @@ def clip(tiny_clip):
 
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivfpq"])
-def test_approximate_index_round_trip_with_its_recall(works, clip, tmp_path, kind):
+def test_approximate_index_round_trip_with_its_recall(works, clip, tmp_path, kind, faiss):
     events = []
     index, _ = build_index(
         works, clip_model=clip, kind=kind, on_progress=lambda d, t, m: events.append(m)
@@ -143,7 +148,7 @@ def test_approximate_index_round_trip_with_its_recall(works, clip, tmp_path, kin
         CorpusIndex.load(tmp_path / "works.npz")
 
 
-def test_without_faiss_the_numpy_scan_answers_the_same(works, clip, tmp_path, monkeypatch):
+def test_without_faiss_the_numpy_scan_answers_the_same(works, clip, tmp_path, monkeypatch, faiss):
     index, _ = build_index(works, clip_model=clip, kind="hnsw")
     index.save(tmp_path / "works.npz")
     query = load_image(works / "w07.png")
@@ -178,7 +183,9 @@ def test_an_index_without_search_meta_loads_and_searches_as_flat(works, tmp_path
     assert query_index(old, query).by_metric == query_index(index, query).by_metric
 
 
-def test_cli_builds_an_approximate_index_and_prints_its_recall(works, tiny_clip, tmp_path, capsys):
+def test_cli_builds_an_approximate_index_and_prints_its_recall(
+    works, tiny_clip, tmp_path, capsys, faiss
+):
     clip_args = [
         "--clip-model",
         str(tiny_clip["checkpoint"]),
@@ -216,7 +223,7 @@ def rewrite_meta(path, change) -> None:
     np.savez(path, **arrays)
 
 
-def test_a_faiss_file_is_read_only_as_named_and_with_the_kinds_header(works, clip, tmp_path):
+def test_a_faiss_file_is_read_only_as_named_and_with_the_kinds_header(works, clip, tmp_path, faiss):
     """A stranger's index may name any file and record its hash: the name must be a plain file
     beside the index, and the header FAISS's for the kind, before FAISS's reader sees it."""
     index, _ = build_index(works, clip_model=clip, kind="hnsw")
