@@ -149,7 +149,8 @@ class StudyRun:
             where = f"generation record #{earlier.record_id}"
             self.runtime.report(0, total, f"{position(index)}: reused from the case ({where})")
         made_now: dict[str, Made] = {}
-        for task, result in self.executor.run(tasks, self.runtime):
+        finished = self.executor.run(tasks, self.runtime) if tasks else ()  # no Ray for none
+        for task, result in finished:
             made = self._store(items[task.index], keys[task.index], result)
             done += task.steps
             self.generated += 1
