@@ -72,8 +72,10 @@ def shoot(lang: str, case_source: Path) -> None:
     window.case_panel.select_ids(disputed[:1])
     idle()
     save(window, "case", lang)
-    # 2. Compare: A the disputed image, B the reference.
+    # 2. Compare: the difference of B registered onto A, with its colour bar.
     window.show_panel("compare")
+    idle()
+    window.compare_panel.set_mode("difference")
     idle()
     save(window, "compare", lang)
     # 3. The pair comparison, measured.
