@@ -67,6 +67,55 @@
     </message>
 </context>
 <context>
+    <name>ArtifactPicker</name>
+    <message>
+        <source>Filter by name, note, #id or SHA-256</source>
+        <translation>按名称、备注、#编号或 SHA-256 筛选</translation>
+    </message>
+    <message>
+        <source>Type a part of the name or note, #12 for artifact 12, or the first characters of the SHA-256; Enter chooses the first image found</source>
+        <translation>输入名称或备注的一部分、#12 表示 12 号证据项，或 SHA-256 的开头几个字符；按回车选择找到的第一幅图像</translation>
+    </message>
+    <message>
+        <source>Also list the pictures of denoising steps and the figures drawn by comparisons and studies (hidden unless asked for)</source>
+        <translation>同时列出去噪步骤的图像以及比对和研究生成的图表（默认隐藏）</translation>
+    </message>
+    <message>
+        <source>Click an image to choose it</source>
+        <translation>单击图像即可选择</translation>
+    </message>
+    <message numerus="yes">
+        <source>Show steps and figures (%n)</source>
+        <translation>
+            <numerusform>显示步骤和图表（%n）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Disputed</source>
+        <translation>争议图像</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>参考图像</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>生成图像</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Steps and figures</source>
+        <translation>步骤和图表</translation>
+    </message>
+    <message>
+        <source>{found} of {total} images listed</source>
+        <translation>已列出 {found} / {total} 幅图像</translation>
+    </message>
+</context>
+<context>
     <name>AuditModel</name>
     <message>
         <source>#</source>
@@ -182,14 +231,6 @@ previous {prev}</source>
         <translation>每次生成都会把每个去噪步骤的图片保存在案件中</translation>
     </message>
     <message>
-        <source>Verify case</source>
-        <translation>校验案件</translation>
-    </message>
-    <message>
-        <source>Re-hash every stored file and check the audit chain (Ctrl+Shift+V)</source>
-        <translation>重新计算每个存储文件的哈希并检查审计链（Ctrl+Shift+V）</translation>
-    </message>
-    <message>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
@@ -208,6 +249,14 @@ previous {prev}</source>
     <message>
         <source>This case holds no evidence yet. Drop files here, or use File ▸ Import Files (Ctrl+I).</source>
         <translation>本案件还没有证据。可将文件拖放到这里，或使用 文件 ▸ 导入文件（Ctrl+I）。</translation>
+    </message>
+    <message>
+        <source>Show only the artifacts of one role</source>
+        <translation>只显示某一角色的文件</translation>
+    </message>
+    <message>
+        <source>Shows the artifacts whose name, note or SHA-256 contains this text</source>
+        <translation>显示名称、备注或 SHA-256 中包含此文本的文件</translation>
     </message>
     <message>
         <source>Provenance</source>
@@ -299,6 +348,10 @@ previous {prev}</source>
         <translation>案件属性</translation>
     </message>
     <message>
+        <source>Changed by an amendment with a reason; every earlier value stays listed</source>
+        <translation>通过附理由的修订更改；以前的每个值都保留在列表中</translation>
+    </message>
+    <message>
         <source>{property}:</source>
         <translation>{property}：</translation>
     </message>
@@ -317,6 +370,10 @@ previous {prev}</source>
     <message>
         <source>required, e.g. case number assigned by the court</source>
         <translation>必填，例如：法院已分配案号</translation>
+    </message>
+    <message>
+        <source>Why the particulars change; recorded with the amendment</source>
+        <translation>案件详情更改的理由；随修订一起记录</translation>
     </message>
     <message>
         <source>Reason:</source>
@@ -398,8 +455,20 @@ previous {prev}</source>
         <translation>放大（鼠标滚轮）</translation>
     </message>
     <message>
+        <source>Export Figure…</source>
+        <translation>导出图…</translation>
+    </message>
+    <message>
+        <source>Save the view shown (wipe, blink, difference or keypoints) as a PNG with its caption and SHA-256, and keep a copy in the case as an artifact</source>
+        <translation>将当前视图（擦除、闪烁、差异或关键点）连同图注和 SHA-256 保存为 PNG，并将副本作为证据项存入案件</translation>
+    </message>
+    <message>
         <source>Move the line: A on the left, B on the right</source>
         <translation>移动分界线：左侧为 A，右侧为 B</translation>
+    </message>
+    <message>
+        <source>How long each image is shown before the other</source>
+        <translation>每张图像显示多久后切换到另一张</translation>
     </message>
     <message>
         <source> ms</source>
@@ -416,6 +485,58 @@ previous {prev}</source>
     <message>
         <source>Run the comparison</source>
         <translation>运行比较</translation>
+    </message>
+    <message>
+        <source>Registered (B warped onto A)</source>
+        <translation>已配准（B 变换到 A 上）</translation>
+    </message>
+    <message>
+        <source>As stored (unwarped)</source>
+        <translation>按原样（未变换）</translation>
+    </message>
+    <message>
+        <source>Show B as stored, without any warp (stretched to A&apos;s size when the sizes differ): content that moved between A and B shows as difference</source>
+        <translation>按存储原样显示 B，不做任何变换（尺寸不同时拉伸到 A 的尺寸）：A 与 B 之间发生位移的内容会显示为差异</translation>
+    </message>
+    <message>
+        <source>Inlier points</source>
+        <translation>内点</translation>
+    </message>
+    <message>
+        <source>Mark, in green, the keypoints of A whose matches in B agree with the homography (RANSAC inliers), over the registered wipe and blink</source>
+        <translation>在已配准的擦除和闪烁视图上，用绿色标出 A 中其在 B 里的匹配符合单应变换的关键点（RANSAC 内点）</translation>
+    </message>
+    <message>
+        <source>0 = equal</source>
+        <translation>0 = 相同</translation>
+    </message>
+    <message>
+        <source>255 = largest</source>
+        <translation>255 = 最大</translation>
+    </message>
+    <message>
+        <source>The difference map&apos;s fixed colour scale (inferno): the largest of the R, G, B differences of a pixel, in 8-bit levels, from 0 (black: equal) to 255 (pale yellow)</source>
+        <translation>差异图的固定色标（inferno）：像素 R、G、B 通道差异中的最大值（8 位色阶），从 0（黑色：相同）到 255（浅黄色）</translation>
+    </message>
+    <message>
+        <source>inlier: agrees with the homography (RANSAC)</source>
+        <translation>内点：符合单应变换（RANSAC）</translation>
+    </message>
+    <message>
+        <source>Green line: a match whose points the homography maps onto each other</source>
+        <translation>绿线：单应变换能将两端点相互映射的匹配</translation>
+    </message>
+    <message>
+        <source>outlier: passed the ratio test, does not fit the homography</source>
+        <translation>外点：通过比率检验，但不符合单应变换</translation>
+    </message>
+    <message>
+        <source>Red line: a match that the homography does not explain</source>
+        <translation>红线：单应变换无法解释的匹配</translation>
+    </message>
+    <message>
+        <source>Each line joins a keypoint of A (left) to its match in B (right); when there are many, an even sample of each kind is drawn.</source>
+        <translation>每条线连接 A（左）中的一个关键点与其在 B（右）中的匹配；匹配很多时，每类均匀抽样绘制。</translation>
     </message>
     <message>
         <source>Comparing A and B…</source>
@@ -450,12 +571,116 @@ previous {prev}</source>
         <translation>滚轮：缩放 · 拖动：平移 · 双击：适应窗口。所有视图同步。</translation>
     </message>
     <message>
+        <source>Registration needs the keypoint homography of the pair comparison: choosing it runs the comparison.</source>
+        <translation>配准需要图像对比较得到的关键点单应变换：选择此项将运行比较。</translation>
+    </message>
+    <message>
+        <source>No homography for this pair ({status}): registration needs at least {n} keypoint matches that agree on one homography (RANSAC).</source>
+        <translation>此图像对没有单应变换（{status}）：配准至少需要 {n} 个符合同一单应变换的关键点匹配（RANSAC）。</translation>
+    </message>
+    <message>
+        <source>The homography places B over too little of A to compare them registered.</source>
+        <translation>该单应变换使 B 覆盖 A 的面积太小，无法进行配准比较。</translation>
+    </message>
+    <message>
+        <source>Show B warped onto A by the keypoint homography, so that the same content lies on the same pixels (what the registered SSIM measures)</source>
+        <translation>按关键点单应变换将 B 变换到 A 上显示，使相同内容落在相同像素上（即配准 SSIM 所测量的）</translation>
+    </message>
+    <message>
+        <source>A stored comparison keeps the homography, not the matched points: run the comparison again to mark its inliers</source>
+        <translation>已存储的比较只保存单应变换矩阵，不保存匹配点：请重新运行比较以标出其内点</translation>
+    </message>
+    <message>
+        <source>Registered: B warped onto A&apos;s pixel grid by the keypoint homography, fitted by RANSAC to {inliers} inlier matches of {matches}{mirrored}; bilinear interpolation, black where B does not reach.</source>
+        <translation>已配准：B 按关键点单应变换映射到 A 的像素网格上，该变换由 RANSAC 从 {matches} 个匹配中的 {inliers} 个内点拟合{mirrored}；双线性插值，B 未覆盖处为黑色。</translation>
+    </message>
+    <message>
+        <source>, B mirrored</source>
+        <translation>，B 经镜像</translation>
+    </message>
+    <message>
+        <source>As stored (unwarped) until the comparison finds the homography…</source>
+        <translation>在比较找到单应变换之前按原样（未变换）显示…</translation>
+    </message>
+    <message>
+        <source>As stored (unwarped) while B is warped onto A…</source>
+        <translation>正在将 B 变换到 A 上，暂按原样（未变换）显示…</translation>
+    </message>
+    <message>
+        <source>As stored: B unwarped, over A as it is stored (stretched to A&apos;s size when the sizes differ).</source>
+        <translation>按原样：B 未经变换，按存储原样叠在 A 上（尺寸不同时拉伸到 A 的尺寸）。</translation>
+    </message>
+    <message>
+        <source>B registered onto A</source>
+        <translation>B 配准到 A</translation>
+    </message>
+    <message>
+        <source>B as stored, unwarped</source>
+        <translation>B 按原样，未变换</translation>
+    </message>
+    <message>
+        <source>Difference of A #{a} {name_a} and B #{b} {name_b}: {how}.</source>
+        <translation>A #{a} {name_a} 与 B #{b} {name_b} 的差异：{how}。</translation>
+    </message>
+    <message>
+        <source>Colour: the largest of the R, G, B differences of a pixel, in 8-bit levels, on one fixed scale: black = equal (0) → pale yellow = 255.</source>
+        <translation>颜色：像素 R、G、B 三个通道差异中的最大值（8 位色阶），固定色标：黑色 = 相同（0）→ 浅黄色 = 255。</translation>
+    </message>
+    <message>
+        <source>Grey: outside the part of A that B covers (not compared).</source>
+        <translation>灰色：A 中 B 未覆盖的部分（未比较）。</translation>
+    </message>
+    <message>
         <source>not run (under 11 px)</source>
         <translation>未运行（小于 11 像素）</translation>
     </message>
     <message>
+        <source>Per-pixel difference |A − B registered| (largest channel), fixed scale: black = equal, pale yellow = 255, grey = not covered by B. Over the {covered:.0%} of A that B covers: mean difference {mean:.1%}; {changed:.1%} of pixels differ by more than 32 of 255. Registered SSIM {ssim}.</source>
+        <translation>逐像素差异 |A − 配准后的 B|（取最大通道），固定色标：黑色 = 相同，浅黄色 = 255，灰色 = B 未覆盖。在 B 覆盖的 {covered:.0%} 的 A 区域内：平均差异 {mean:.1%}；{changed:.1%} 的像素差异超过 32/255。配准 SSIM {ssim}。</translation>
+    </message>
+    <message>
         <source>Per-pixel difference |A − B| (largest channel), fixed scale: black = equal, pale yellow = 255. Mean difference {mean:.1%}; {changed:.1%} of pixels differ by more than 32 of 255. SSIM {ssim}.</source>
         <translation>逐像素差异 |A − B|（取最大通道），固定色标：黑色 = 相同，浅黄色 = 255。平均差异 {mean:.1%}；{changed:.1%} 的像素差异超过 32/255。SSIM {ssim}。</translation>
+    </message>
+    <message>
+        <source>Wipe: A left of the line at {at:.0%} of the width, B right</source>
+        <translation>擦除：分界线位于宽度的 {at:.0%} 处，左侧为 A，右侧为 B</translation>
+    </message>
+    <message>
+        <source>Blink, showing {side}</source>
+        <translation>闪烁，显示 {side}</translation>
+    </message>
+    <message>
+        <source>No case is open: the figure was not stored in a case.</source>
+        <translation>没有打开的案件：该图未存入案件。</translation>
+    </message>
+    <message>
+        <source>The case is open read-only: the figure was not stored in it.</source>
+        <translation>案件以只读方式打开：该图未存入案件。</translation>
+    </message>
+    <message>
+        <source>Exported from the Compare panel; comparison record #{id}.</source>
+        <translation>从比较面板导出；比较记录 #{id}。</translation>
+    </message>
+    <message>
+        <source>Exported from the Compare panel.</source>
+        <translation>从比较面板导出。</translation>
+    </message>
+    <message>
+        <source>A copy is being stored in the case as an artifact (role &quot;other&quot;).</source>
+        <translation>正在将副本作为证据项（角色“other”）存入案件。</translation>
+    </message>
+    <message>
+        <source>Figure stored in the case as artifact #{id} ({name}), SHA-256 {sha}.</source>
+        <translation>该图已作为证据项 #{id}（{name}）存入案件，SHA-256 {sha}。</translation>
+    </message>
+    <message>
+        <source>Export Figure</source>
+        <translation>导出图</translation>
+    </message>
+    <message>
+        <source>The figure was saved but not stored in the case: {why}</source>
+        <translation>该图已保存，但未存入案件：{why}</translation>
     </message>
     <message>
         <source>{inliers} of {matches} SIFT matches agree on one homography ({keypoints_a} keypoints in A, {keypoints_b} in B). {status}</source>
@@ -501,6 +726,38 @@ previous {prev}</source>
         <translation>排序依据：</translation>
     </message>
     <message>
+        <source>exact (flat)</source>
+        <translation>精确（flat）</translation>
+    </message>
+    <message>
+        <source>approximate, in memory (HNSW)</source>
+        <translation>近似，内存中（HNSW）</translation>
+    </message>
+    <message>
+        <source>approximate, on disk (IVF-PQ)</source>
+        <translation>近似，磁盘上（IVF-PQ）</translation>
+    </message>
+    <message>
+        <source>How a new build searches CLIP embeddings. Approximate kinds need FAISS and a CLIP model, and measure their recall@10 against exact search when built. Hashes are always searched exactly.</source>
+        <translation>新建索引时如何搜索 CLIP 嵌入。近似类型需要 FAISS 和 CLIP 模型，并在构建时测量其相对精确搜索的 recall@10。哈希始终精确搜索。</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>搜索：</translation>
+    </message>
+    <message>
+        <source>An index built from a folder of works: their hashes and, with a CLIP model, embeddings</source>
+        <translation>由作品文件夹建立的索引：其哈希，以及配置了 CLIP 模型时的嵌入向量</translation>
+    </message>
+    <message>
+        <source>How many of the closest works to list for each metric</source>
+        <translation>每项指标列出的最接近作品的数量</translation>
+    </message>
+    <message>
+        <source>The metric the list is ordered by</source>
+        <translation>列表排序所依据的指标</translation>
+    </message>
+    <message>
         <source>Build an index of a folder of reference works once, then search it with the image chosen as A.</source>
         <translation>先为一个参照作品文件夹建立一次索引，然后用选为 A 的图像检索。</translation>
     </message>
@@ -529,12 +786,40 @@ previous {prev}</source>
         <translation>已索引 {count} 张图像：新计算 {added} 张，未变 {reused} 张，移除 {removed} 张，跳过 {skipped} 张。</translation>
     </message>
     <message>
+        <source>Search: exact, on {engine}.</source>
+        <translation>搜索：精确，使用 {engine}。</translation>
+    </message>
+    <message>
+        <source>Search: exact, numpy scan (FAISS is not installed).</source>
+        <translation>搜索：精确，numpy 扫描（未安装 FAISS）。</translation>
+    </message>
+    <message>
+        <source>Search: {kind}, on {engine}.</source>
+        <translation>搜索：{kind}，使用 {engine}。</translation>
+    </message>
+    <message>
+        <source>Search: {kind} (approximate), on {engine}; recall@10 {recall:.3f} against exact search on {queries} held-out queries. Hashes are searched exactly.</source>
+        <translation>搜索：{kind}（近似），使用 {engine}；在 {queries} 个留出查询上相对精确搜索的 recall@10 为 {recall:.3f}。哈希为精确搜索。</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>正在检索…</translation>
     </message>
     <message>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Training the search index…</source>
+        <translation>正在训练搜索索引…</translation>
+    </message>
+    <message>
+        <source>Building the search index: {done} of {total} vectors</source>
+        <translation>正在构建搜索索引：第 {done} / {total} 个向量</translation>
+    </message>
+    <message>
+        <source>Measuring the search index&apos;s recall@10 against exact search…</source>
+        <translation>正在测量搜索索引相对精确搜索的 recall@10…</translation>
     </message>
     <message>
         <source>Indexing {done} of {total}: {path}</source>
@@ -562,6 +847,18 @@ previous {prev}</source>
     <message>
         <source>required, e.g. the instructing party named it</source>
         <translation>必填，例如：委托方已说明其来源</translation>
+    </message>
+    <message>
+        <source>The artifact&apos;s role from now on; the old one stays in its history</source>
+        <translation>此后该文件的角色；原角色保留在其历史中</translation>
+    </message>
+    <message>
+        <source>The artifact&apos;s note from now on; the old one stays in its history</source>
+        <translation>此后该文件的备注；原备注保留在其历史中</translation>
+    </message>
+    <message>
+        <source>Why the correction is made; recorded with the amendment</source>
+        <translation>更正的理由；随修订一起记录</translation>
     </message>
     <message>
         <source>Artifact:</source>
@@ -607,6 +904,14 @@ previous {prev}</source>
         <translation>正在载入预览…</translation>
     </message>
     <message>
+        <source>Origin</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>made by {kind} record #{id}</source>
+        <translation>由{kind}记录 #{id} 生成</translation>
+    </message>
+    <message>
         <source>Artifact</source>
         <translation>证据项</translation>
     </message>
@@ -643,12 +948,27 @@ previous {prev}</source>
         <translation>SHA-256</translation>
     </message>
     <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the full SHA-256 to the clipboard</source>
+        <translation>将完整的 SHA-256 复制到剪贴板</translation>
+    </message>
+    <message>
         <source>Imported</source>
         <translation>导入时间</translation>
     </message>
     <message>
         <source>Imported from</source>
         <translation>导入来源</translation>
+    </message>
+</context>
+<context>
+    <name>DockTitle</name>
+    <message>
+        <source>Open the user guide at this panel (F1: the whole guide)</source>
+        <translation>在此面板的章节打开用户指南（F1：整个指南）</translation>
     </message>
 </context>
 <context>
@@ -677,6 +997,10 @@ The full report was written to the log.</source>
     <message>
         <source>Ask the model about works</source>
         <translation>向模型询问作品</translation>
+    </message>
+    <message>
+        <source>The question to ask the model; each is recorded with its statistics and limits</source>
+        <translation>要向模型提出的问题；每项都连同其统计量和局限一起记录</translation>
     </message>
     <message>
         <source>Membership: each work against the controls</source>
@@ -1079,6 +1403,10 @@ SHA-256 {sha}</translation>
         <translation>用您自己的话写明所见及其含义</translation>
     </message>
     <message>
+        <source>Recorded as written, under your name; a finding is withdrawn, never edited</source>
+        <translation>按所写内容以您的名义记录；检验意见只能撤回，不能编辑</translation>
+    </message>
+    <message>
         <source>About:</source>
         <translation>针对：</translation>
     </message>
@@ -1099,8 +1427,28 @@ SHA-256 {sha}</translation>
         <translation>记录检验意见</translation>
     </message>
     <message>
+        <source>OK: consistent, nothing more to check</source>
+        <translation>正常：一致，无需进一步核查</translation>
+    </message>
+    <message>
+        <source>Check: to be looked at again before the report</source>
+        <translation>待查：出具报告前需再次查看</translation>
+    </message>
+    <message>
+        <source>Warning: a problem the report must state</source>
+        <translation>警告：报告必须说明的问题</translation>
+    </message>
+    <message>
         <source>(the whole record)</source>
         <translation>（整条记录）</translation>
+    </message>
+    <message>
+        <source>Shape: {shape}</source>
+        <translation>图形：{shape}</translation>
+    </message>
+    <message>
+        <source>Stored with the finding, in the artifact&apos;s pixels, and shown in the report</source>
+        <translation>以证据项图像的像素坐标随检验意见保存，并在报告中显示</translation>
     </message>
 </context>
 <context>
@@ -1147,6 +1495,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>Show withdrawn</source>
         <translation>显示已撤回</translation>
+    </message>
+    <message>
+        <source>Withdrawn findings stay in the case; show them, struck through, with the reason</source>
+        <translation>撤回的检验意见仍保留在案件中；显示它们（带删除线）及撤回理由</translation>
     </message>
     <message>
         <source>Add Finding…</source>
@@ -1220,12 +1572,60 @@ Withdrawn: {reason}</source>
         <translation>无（文生图）</translation>
     </message>
     <message>
-        <source>every 5th step and the last</source>
-        <translation>每 5 步及最后一步</translation>
+        <source>The base model, from the model folder of the preferences</source>
+        <translation>基础模型，来自首选项中设置的模型文件夹</translation>
     </message>
     <message>
-        <source>every step (slower)</source>
-        <translation>每一步（较慢）</translation>
+        <source>What the image shows</source>
+        <translation>图像所显示的内容</translation>
+    </message>
+    <message>
+        <source>What it must not show (optional)</source>
+        <translation>图像不得显示的内容（可选）</translation>
+    </message>
+    <message>
+        <source>Denoising steps</source>
+        <translation>去噪步数</translation>
+    </message>
+    <message>
+        <source>CFG scale: how strongly the prompt steers each step</source>
+        <translation>CFG 系数：提示词对每一步的引导强度</translation>
+    </message>
+    <message>
+        <source>The sampler, in the chosen convention&apos;s names</source>
+        <translation>采样器（使用所选约定中的名称）</translation>
+    </message>
+    <message>
+        <source>The sigma schedule (A1111 and ComfyUI); empty: the sampler&apos;s own</source>
+        <translation>sigma 调度（A1111 和 ComfyUI）；留空：使用采样器自身的调度</translation>
+    </message>
+    <message>
+        <source>A1111 clip skip (1 = none)</source>
+        <translation>A1111 CLIP 跳过层数（1 = 不跳过）</translation>
+    </message>
+    <message>
+        <source>Width in pixels</source>
+        <translation>宽度（像素）</translation>
+    </message>
+    <message>
+        <source>Height in pixels</source>
+        <translation>高度（像素）</translation>
+    </message>
+    <message>
+        <source>An image of the case to start from (img2img); none: text to image</source>
+        <translation>作为起点的案件图像（图生图）；无：文生图</translation>
+    </message>
+    <message>
+        <source>img2img denoising strength (used with an init image)</source>
+        <translation>图生图的去噪强度（与初始图像一起使用）</translation>
+    </message>
+    <message>
+        <source>every step</source>
+        <translation>每一步</translation>
+    </message>
+    <message>
+        <source>every 5th step and the last (faster)</source>
+        <translation>每隔 5 步及最后一步（较快）</translation>
     </message>
     <message>
         <source>the last step only</source>
@@ -1395,10 +1795,6 @@ Withdrawn: {reason}</source>
         <translation>每一步的预览将显示在这里。</translation>
     </message>
     <message>
-        <source>Loading the model…</source>
-        <translation>正在载入模型…</translation>
-    </message>
-    <message>
         <source>Cancelling after the current step…</source>
         <translation>将在当前步骤完成后取消…</translation>
     </message>
@@ -1444,6 +1840,52 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
+    <name>HelpWindow</name>
+    <message>
+        <source>User Guide</source>
+        <translation>用户指南</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>后退</translation>
+    </message>
+    <message>
+        <source>The page shown before (Alt+Left)</source>
+        <translation>上一个显示的页面（Alt+Left）</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>前进</translation>
+    </message>
+    <message>
+        <source>The page shown after (Alt+Right)</source>
+        <translation>下一个显示的页面（Alt+Right）</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>目录</translation>
+    </message>
+    <message>
+        <source>The guide&apos;s table of contents</source>
+        <translation>指南的目录</translation>
+    </message>
+</context>
+<context>
+    <name>ImageView</name>
+    <message>
+        <source>outside the image</source>
+        <translation>图像范围之外</translation>
+    </message>
+    <message>
+        <source>{length:.1f} px</source>
+        <translation>{length:.1f} 像素</translation>
+    </message>
+    <message>
+        <source>{w:g} × {h:g} px · {area:g} px²</source>
+        <translation>{w:g} × {h:g} 像素 · {area:g} 平方像素</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>Import into the case</source>
@@ -1460,6 +1902,14 @@ Withdrawn: {reason}</source>
         <translation>可选，例如文件的来源</translation>
     </message>
     <message>
+        <source>Reference: the protected work; disputed: the image in question; generated: made by a model; other: anything else</source>
+        <translation>参考：受保护作品；争议：有争议的图像；生成：由模型生成；其他：其余文件</translation>
+    </message>
+    <message>
+        <source>Stored with each file; a wrong note is corrected later by an amendment</source>
+        <translation>随每个文件存储；备注有误时可稍后以修订方式更正</translation>
+    </message>
+    <message>
         <source>Role:</source>
         <translation>角色：</translation>
     </message>
@@ -1473,10 +1923,57 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
+    <name>InspectTools</name>
+    <message>
+        <source>Callout text</source>
+        <translation>标注文字</translation>
+    </message>
+    <message>
+        <source>The text of the next callout you place</source>
+        <translation>下一个标注所用的文字</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Remove the measurements and annotations drawn (Esc drops the one begun)</source>
+        <translation>移除已绘制的测量和标注（按 Esc 放弃正在绘制的一个）</translation>
+    </message>
+    <message>
+        <source>Record as Finding…</source>
+        <translation>记录为检验意见…</translation>
+    </message>
+    <message>
+        <source>Under the cursor: x, y in image pixels (from the top-left corner, 0-based), then R G B of each picture there (0–255)</source>
+        <translation>光标处：以图像像素计的 x、y（从左上角起，从 0 开始），以及该处每幅图像的 R G B 值（0–255）</translation>
+    </message>
+    <message>
+        <source>The last measurement or annotation, in image pixels</source>
+        <translation>最近一次测量或标注，以图像像素计</translation>
+    </message>
+    <message>
+        <source>Draw a measurement or an annotation first</source>
+        <translation>请先绘制测量或标注</translation>
+    </message>
+    <message>
+        <source>Draw on A or B: this picture is not an artifact of the case</source>
+        <translation>请在 A 或 B 上绘制：此图像不是案件中的证据项</translation>
+    </message>
+    <message>
+        <source>Record the last shape as a finding about #{id}</source>
+        <translation>将最近绘制的图形记录为关于 #{id} 的检验意见</translation>
+    </message>
+</context>
+<context>
     <name>LabForm</name>
     <message>
         <source>Run the over-fitting lab</source>
         <translation>运行过拟合实验</translation>
+    </message>
+    <message>
+        <source>Fill the fields from an earlier lab of this case, to run it again as it was</source>
+        <translation>用本案件中较早一次实验的设置填写各字段，以便按原样再次运行</translation>
     </message>
     <message>
         <source>synthetic scenes</source>
@@ -1499,8 +1996,32 @@ Withdrawn: {reason}</source>
         <translation>每个规模的训练步数：每个规模的训练预算相同</translation>
     </message>
     <message>
+        <source>Training images per optimisation step</source>
+        <translation>每个优化步骤使用的训练图像数</translation>
+    </message>
+    <message>
         <source>Images generated per size, with seeds never used in training</source>
         <translation>每个规模生成的图像数，使用训练中从未用过的种子</translation>
+    </message>
+    <message>
+        <source>The seed of the synthetic scenes, the training and the samples: the same seed gives the same lab</source>
+        <translation>合成场景、训练和样本所用的种子：相同的种子得到相同的实验</translation>
+    </message>
+    <message>
+        <source>the base model&apos;s UNet</source>
+        <translation>基础模型的 UNet</translation>
+    </message>
+    <message>
+        <source>random weights (from scratch)</source>
+        <translation>随机权重（从头开始）</translation>
+    </message>
+    <message>
+        <source>What each size&apos;s UNet starts from before training</source>
+        <translation>每个规模的 UNet 在训练前的起点</translation>
+    </message>
+    <message>
+        <source>The CLIP model of the preferences joins the measures (Edit ▸ Preferences)</source>
+        <translation>首选项中的 CLIP 模型将加入测量（编辑 ▸ 首选项）</translation>
     </message>
     <message>
         <source>A sample is a near-copy when its tiled L2 distance (largest RMS difference over 4×4 tiles, RGB in [0, 1]) to the nearest training image is at most this</source>
@@ -1517,6 +2038,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>Stop the lab; the case is not changed</source>
         <translation>停止实验；案件不会改变</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来源</translation>
     </message>
     <message>
         <source>Training images</source>
@@ -1543,8 +2068,36 @@ Withdrawn: {reason}</source>
         <translation>样本数</translation>
     </message>
     <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>UNet starts from</source>
+        <translation>UNet 起点</translation>
+    </message>
+    <message>
         <source>Near-copy at tiled L2 ≤</source>
         <translation>近似复制：分块 L2 ≤</translation>
+    </message>
+    <message>
+        <source>CLIP model</source>
+        <translation>CLIP 模型</translation>
+    </message>
+    <message>
+        <source>(the fields below)</source>
+        <translation>（下方的字段）</translation>
+    </message>
+    <message>
+        <source>Lab record #{id}  sizes {sizes}</source>
+        <translation>实验记录 #{id}  规模 {sizes}</translation>
+    </message>
+    <message>
+        <source>The fields are lab record #{id}&apos;s; Run runs them again.</source>
+        <translation>各字段取自实验记录 #{id}；点击“运行”将按其再次运行。</translation>
+    </message>
+    <message>
+        <source>none (set one in Preferences to add CLIP similarity)</source>
+        <translation>无（在首选项中设置以加入 CLIP 相似度）</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -1624,6 +2177,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>Click a row to see that size&apos;s samples</source>
         <translation>单击某一行可查看该规模的样本</translation>
+    </message>
+    <message>
+        <source>The lab&apos;s plot, or the samples of one training-set size</source>
+        <translation>实验的图表，或某一训练集规模的样本</translation>
     </message>
     <message>
         <source>#{id}  sizes {sizes}  ({time})</source>
@@ -1828,6 +2385,21 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
+    <name>LoadCaption</name>
+    <message>
+        <source>The model is already loaded; starting…</source>
+        <translation>模型已加载；正在开始…</translation>
+    </message>
+    <message>
+        <source>Loading the model… {elapsed} s (its first load here: no estimate yet)</source>
+        <translation>正在加载模型… {elapsed} 秒（本机首次加载：尚无估计）</translation>
+    </message>
+    <message>
+        <source>Loading the model… {elapsed} s of about {estimate} s</source>
+        <translation>正在加载模型… {elapsed} 秒，预计约 {estimate} 秒</translation>
+    </message>
+</context>
+<context>
     <name>LoraList</name>
     <message>
         <source>No LoRA files in the model folder.</source>
@@ -1859,6 +2431,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>Findings</source>
         <translation>检验意见</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录</translation>
     </message>
     <message>
         <source>Open a case folder</source>
@@ -1904,6 +2480,14 @@ Withdrawn: {reason}</source>
         <source>Select the artifact to correct in the Case panel first.</source>
         <translation>请先在案件面板中选择要更正的证据项。</translation>
     </message>
+    <message>
+        <source>The model could not be loaded at start: {message}</source>
+        <translation>启动时无法加载模型：{message}</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
 </context>
 <context>
     <name>MetricTable</name>
@@ -1929,6 +2513,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>Models</source>
         <translation>模型</translation>
+    </message>
+    <message>
+        <source>The folder to list: every checkpoint and LoRA under it, with kinds and hashes</source>
+        <translation>要列出的文件夹：其下每个检查点和 LoRA 及其类型和哈希</translation>
     </message>
     <message>
         <source>Scan</source>
@@ -2114,6 +2702,42 @@ Withdrawn: {reason}</source>
         <translation>案件的基本情况</translation>
     </message>
     <message>
+        <source>A new or empty folder; the case&apos;s database and stored files go here</source>
+        <translation>新的或空的文件夹；案件数据库和存储的文件都放在这里</translation>
+    </message>
+    <message>
+        <source>The case&apos;s name on the window, in the audit log and on reports</source>
+        <translation>案件名称，显示在窗口、审计日志和报告中</translation>
+    </message>
+    <message>
+        <source>Recorded as the actor of every audit entry and named in reports</source>
+        <translation>记录为每个审计条目的操作人，并在报告中写明</translation>
+    </message>
+    <message>
+        <source>Your laboratory or firm, named in reports</source>
+        <translation>您的实验室或机构，在报告中写明</translation>
+    </message>
+    <message>
+        <source>The court&apos;s number for the case; can be added later by an amendment</source>
+        <translation>法院的案号；可以稍后以修订方式补充</translation>
+    </message>
+    <message>
+        <source>The court or tribunal; reports name it in the declaration</source>
+        <translation>法院或仲裁机构；报告在声明中写明</translation>
+    </message>
+    <message>
+        <source>The parties to the dispute, as the report should name them</source>
+        <translation>争议各方，按报告中应使用的名称填写</translation>
+    </message>
+    <message>
+        <source>Who instructed you; the declaration names them</source>
+        <translation>委托您的一方；声明中会写明</translation>
+    </message>
+    <message>
+        <source>What the case is about, in a few sentences</source>
+        <translation>用几句话说明案件的内容</translation>
+    </message>
+    <message>
         <source>Folder:</source>
         <translation>文件夹：</translation>
     </message>
@@ -2173,8 +2797,8 @@ Withdrawn: {reason}</source>
         <translation>交换 A 和 B</translation>
     </message>
     <message>
-        <source>Choose from the case, or drag an artifact here</source>
-        <translation>从案件中选择，或将证据项拖到这里</translation>
+        <source>Choose from the case (type to search by name, note, #id or SHA-256), or drag an artifact here</source>
+        <translation>从案件中选择（可按名称、备注、#编号或 SHA-256 搜索），或将证据项拖到此处</translation>
     </message>
 </context>
 <context>
@@ -2182,6 +2806,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>optional: text for CLIP text–image similarity (needs a CLIP model)</source>
         <translation>可选：用于 CLIP 文本–图像相似度的文本（需要 CLIP 模型）</translation>
+    </message>
+    <message>
+        <source>Text to measure against both images with CLIP (the preferences name the CLIP model); leave empty to compare the images only</source>
+        <translation>用 CLIP 与两幅图像分别比较的文字（CLIP 模型在首选项中指定）；留空则只比较图像</translation>
     </message>
     <message>
         <source>Run comparison</source>
@@ -2196,14 +2824,6 @@ Withdrawn: {reason}</source>
         <translation>取消</translation>
     </message>
     <message>
-        <source>Keep in case</source>
-        <translation>保存到案件</translation>
-    </message>
-    <message>
-        <source>Store this comparison and the pictures its metrics drew in the case, so that the report can show it</source>
-        <translation>将此次比较及其各项指标绘制的图片存入案件，以便在报告中展示</translation>
-    </message>
-    <message>
         <source>Add Finding…</source>
         <translation>添加检验意见…</translation>
     </message>
@@ -2212,16 +2832,44 @@ Withdrawn: {reason}</source>
         <translation>提示词：</translation>
     </message>
     <message>
-        <source>Storing the comparison in the case…</source>
-        <translation>正在将比较结果存入案件…</translation>
+        <source>Stop the comparison; nothing is stored</source>
+        <translation>停止比较；不保存任何内容</translation>
     </message>
     <message>
-        <source>Kept in the case as comparison record #{id}.</source>
-        <translation>已作为比较记录 #{id} 保存到案件。</translation>
+        <source>Discard</source>
+        <translation>舍弃</translation>
     </message>
     <message>
-        <source>Keep the comparison in the case first: a finding is about a record.</source>
-        <translation>请先将比较结果保存到案件：检验意见须针对一条记录。</translation>
+        <source>Every comparison run here is kept in the case. Discard withdraws this one: an amendment with the reason “discarded in the window” is recorded in the audit log, and the record stays in the case marked withdrawn</source>
+        <translation>在此运行的每次比较都会保存在案件中。“舍弃”会撤回本次比较：一条理由为“discarded in the window”（在窗口中舍弃）的更正记录会写入审计日志，该记录仍保留在案件中并标记为已撤回</translation>
+    </message>
+    <message>
+        <source>Withdrawing the comparison record…</source>
+        <translation>正在撤回比较记录…</translation>
+    </message>
+    <message>
+        <source>Comparison record #{id} as stored ({time} UTC): A #{a} compared with B #{b}; nothing was measured anew.</source>
+        <translation>按保存内容显示比较记录 #{id}（{time} UTC）：A #{a} 与 B #{b} 的比较；未重新测量。</translation>
+    </message>
+    <message>
+        <source>Comparison record #{id}: its numbers cannot be read back by this version. Press Run comparison to measure A against B again.</source>
+        <translation>比较记录 #{id}：此版本无法读回其数值。请按“运行比较”重新测量 A 与 B。</translation>
+    </message>
+    <message>
+        <source>Kept in the case as comparison record #{id} (every comparison is kept; Discard withdraws it).</source>
+        <translation>已作为比较记录 #{id} 保存在案件中（每次比较都会保存；“舍弃”可将其撤回）。</translation>
+    </message>
+    <message>
+        <source>Comparison record #{id} discarded: withdrawn by an amendment in the audit log. It stays in the case, marked withdrawn.</source>
+        <translation>比较记录 #{id} 已舍弃：已由审计日志中的一条更正撤回。它仍保留在案件中，并标记为已撤回。</translation>
+    </message>
+    <message>
+        <source>Run the comparison first: a finding is about its stored record.</source>
+        <translation>请先运行比较：检验意见针对的是其已保存的记录。</translation>
+    </message>
+    <message>
+        <source>Record an observation about this stored comparison</source>
+        <translation>记录对这次已保存比较的观察</translation>
     </message>
     <message>
         <source>Comparing A and B…</source>
@@ -2238,6 +2886,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>A #{a} compared with B #{b}.</source>
         <translation>已比较 A #{a} 与 B #{b}。</translation>
+    </message>
+    <message>
+        <source>Not kept: the case is open read-only.</source>
+        <translation>未保存：案件以只读方式打开。</translation>
     </message>
     <message>
         <source>How the images were read</source>
@@ -2306,6 +2958,30 @@ Withdrawn: {reason}</source>
         <translation>自动</translation>
     </message>
     <message>
+        <source>Load the model when the window starts</source>
+        <translation>窗口启动时加载模型</translation>
+    </message>
+    <message>
+        <source>The Generate panel lists the base models and LoRAs found in this folder</source>
+        <translation>生成面板列出在此文件夹中找到的基础模型和 LoRA</translation>
+    </message>
+    <message>
+        <source>A CLIP checkpoint file or folder on this computer; the comparison then also measures CLIP cosine (nothing is downloaded)</source>
+        <translation>本机上的 CLIP 检查点文件或文件夹；比较时还会测量 CLIP 余弦相似度（不下载任何内容）</translation>
+    </message>
+    <message>
+        <source>The open_clip architecture of a bare checkpoint file, e.g. ViT-B-32</source>
+        <translation>单个检查点文件的 open_clip 架构，例如 ViT-B-32</translation>
+    </message>
+    <message>
+        <source>Where models run: automatic picks the GPU when there is one, else the CPU</source>
+        <translation>模型在何处运行：自动表示有 GPU 时用 GPU，否则用 CPU</translation>
+    </message>
+    <message>
+        <source>Load the Generate panel&apos;s model in the background at start, so the first generation does not wait for it (uses memory while the window is open)</source>
+        <translation>启动时在后台加载生成面板的模型，第一次生成就无需等待（窗口打开期间占用内存）</translation>
+    </message>
+    <message>
         <source>Models</source>
         <translation>模型</translation>
     </message>
@@ -2330,6 +3006,14 @@ Withdrawn: {reason}</source>
         <translation>在审计日志中记录为操作人</translation>
     </message>
     <message>
+        <source>Your name, written into the audit log of every change</source>
+        <translation>您的姓名，写入每次更改的审计日志</translation>
+    </message>
+    <message>
+        <source>Your laboratory or firm; new cases and reports name it</source>
+        <translation>您的实验室或机构；新案件和报告会写明</translation>
+    </message>
+    <message>
         <source>Examiner</source>
         <translation>鉴定人</translation>
     </message>
@@ -2340,6 +3024,14 @@ Withdrawn: {reason}</source>
     <message>
         <source>Organisation:</source>
         <translation>机构：</translation>
+    </message>
+    <message>
+        <source>The window&apos;s language (the report chooses its own)</source>
+        <translation>窗口的语言（报告另行选择语言）</translation>
+    </message>
+    <message>
+        <source>Light, dark, or as the system is set</source>
+        <translation>浅色、深色，或跟随系统设置</translation>
     </message>
     <message>
         <source>Appearance</source>
@@ -2356,6 +3048,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose it with a file dialog</source>
+        <translation>用文件对话框选择</translation>
     </message>
     <message>
         <source>Choose a folder</source>
@@ -2699,10 +3395,330 @@ Withdrawn: {reason}</source>
     </message>
 </context>
 <context>
+    <name>RecipeDialog</name>
+    <message>
+        <source>Edit the Request</source>
+        <translation>编辑请求</translation>
+    </message>
+    <message>
+        <source>The base model: a diffusers folder or a checkpoint file</source>
+        <translation>基础模型：diffusers 文件夹或检查点文件</translation>
+    </message>
+    <message>
+        <source>one per line: PATH or PATH:SCALE</source>
+        <translation>每行一个：路径 或 路径:权重</translation>
+    </message>
+    <message>
+        <source>LoRA files, one per line, each with its scale after a colon (default 1)</source>
+        <translation>LoRA 文件，每行一个，冒号后为其权重（默认为 1）</translation>
+    </message>
+    <message>
+        <source>What the image shows</source>
+        <translation>图像所显示的内容</translation>
+    </message>
+    <message>
+        <source>What it must not show (optional)</source>
+        <translation>图像不得显示的内容（可选）</translation>
+    </message>
+    <message>
+        <source>The seed of the initial noise (a seed sweep replaces it with its seeds)</source>
+        <translation>初始噪声的种子（种子扫描会以其种子替代）</translation>
+    </message>
+    <message>
+        <source>Denoising steps</source>
+        <translation>去噪步数</translation>
+    </message>
+    <message>
+        <source>CFG scale: how strongly the prompt steers each step</source>
+        <translation>CFG 系数：提示词对每一步的引导强度</translation>
+    </message>
+    <message>
+        <source>Workstation (diffusers)</source>
+        <translation>本工作站（diffusers）</translation>
+    </message>
+    <message>
+        <source>AUTOMATIC1111 / Forge</source>
+        <translation>AUTOMATIC1111 / Forge</translation>
+    </message>
+    <message>
+        <source>ComfyUI</source>
+        <translation>ComfyUI</translation>
+    </message>
+    <message>
+        <source>Whose sampling to follow: its sampler and schedule names, noise and syntax</source>
+        <translation>遵循哪种采样方式：其采样器和调度名称、噪声及语法</translation>
+    </message>
+    <message>
+        <source>The sampler, in the chosen convention&apos;s names</source>
+        <translation>采样器（使用所选约定中的名称）</translation>
+    </message>
+    <message>
+        <source>The sigma schedule (A1111 and ComfyUI); empty: the sampler&apos;s own</source>
+        <translation>sigma 调度（A1111 和 ComfyUI）；留空：使用采样器自身的调度</translation>
+    </message>
+    <message>
+        <source>Width in pixels (0: the model&apos;s native)</source>
+        <translation>宽度（像素；0：模型的原生尺寸）</translation>
+    </message>
+    <message>
+        <source>Height in pixels (0: the model&apos;s native)</source>
+        <translation>高度（像素；0：模型的原生尺寸）</translation>
+    </message>
+    <message>
+        <source>A1111 clip skip (1 = none)</source>
+        <translation>A1111 CLIP 跳过层数（1 = 不跳过）</translation>
+    </message>
+    <message>
+        <source>Init image for img2img; empty: text to image</source>
+        <translation>图生图的初始图像；留空：文生图</translation>
+    </message>
+    <message>
+        <source>img2img denoising strength (used with an init image)</source>
+        <translation>图生图的去噪强度（与初始图像一起使用）</translation>
+    </message>
+    <message>
+        <source>Where the model runs</source>
+        <translation>模型运行的位置</translation>
+    </message>
+    <message>
+        <source>The numbers the model computes with</source>
+        <translation>模型计算所用的数值精度</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>LoRAs:</source>
+        <translation>LoRA：</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示词：</translation>
+    </message>
+    <message>
+        <source>Negative:</source>
+        <translation>反向提示词：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>CFG scale:</source>
+        <translation>CFG 系数：</translation>
+    </message>
+    <message>
+        <source>Follow:</source>
+        <translation>遵循：</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>采样器：</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>调度：</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>尺寸：</translation>
+    </message>
+    <message>
+        <source>CLIP skip:</source>
+        <translation>CLIP 跳过层数：</translation>
+    </message>
+    <message>
+        <source>Init image:</source>
+        <translation>初始图像：</translation>
+    </message>
+    <message>
+        <source>Strength:</source>
+        <translation>重绘幅度：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <source>native</source>
+        <translation>原生</translation>
+    </message>
+    <message>
+        <source>the sampler&apos;s own</source>
+        <translation>采样器自身的调度</translation>
+    </message>
+    <message>
+        <source>Give the model.</source>
+        <translation>请指定模型。</translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number from 0 to {max}.</source>
+        <translation>种子必须是 0 到 {max} 之间的整数。</translation>
+    </message>
+</context>
+<context>
     <name>RecordList</name>
     <message>
         <source>Add Finding…</source>
         <translation>添加检验意见…</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsPanel</name>
+    <message>
+        <source>comparison</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>study</source>
+        <translation>研究</translation>
+    </message>
+    <message>
+        <source>lab</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>reproduction</source>
+        <translation>复现</translation>
+    </message>
+    <message>
+        <source>model examination</source>
+        <translation>模型检验</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>finding</source>
+        <translation>检验意见</translation>
+    </message>
+    <message>
+        <source>provenance</source>
+        <translation>来源信息</translation>
+    </message>
+    <message>
+        <source>amendment</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>Show the records of one kind only</source>
+        <translation>只显示一种类型的记录</translation>
+    </message>
+    <message>
+        <source>All but provenance</source>
+        <translation>除来源信息外全部</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Search: title, file name, #id, examiner</source>
+        <translation>搜索：标题、文件名、#编号、检验人</translation>
+    </message>
+    <message>
+        <source>Show the records whose title, kind, examiner, withdrawal reason or linked file names contain this text; #12 or R12 finds record 12</source>
+        <translation>显示标题、类型、检验人、撤回理由或所链接文件名中包含此文字的记录；输入 #12 或 R12 查找第 12 号记录</translation>
+    </message>
+    <message>
+        <source>Show withdrawn</source>
+        <translation>显示已撤回</translation>
+    </message>
+    <message>
+        <source>Also list the records an amendment withdrew (greyed): they stay in the case and its audit log</source>
+        <translation>同时列出已被更正撤回的记录（灰色显示）：它们仍保留在案件及其审计日志中</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show the selected record in its panel (double-click or Enter)</source>
+        <translation>在对应面板中显示所选记录（双击或按回车）</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>时间（UTC）</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Every record of the case, newest first; double-click one to open it</source>
+        <translation>案件的全部记录，最新的在前；双击一条即可打开</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>in the case</source>
+        <translation>在案件中</translation>
+    </message>
+    <message>
+        <source>Recorded {time} UTC by {actor}</source>
+        <translation>由 {actor} 于 {time} UTC 记录</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kept denoising step(s)</source>
+        <translation>
+            <numerusform>保留了 %n 个去噪步骤</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Withdrawn: {reason}</source>
+        <translation>已撤回：{reason}</translation>
+    </message>
+    <message>
+        <source>No case is open.</source>
+        <translation>未打开案件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Showing %n of {total} record(s)</source>
+        <translation>
+            <numerusform>显示 {total} 条记录中的 %n 条</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n withdrawn hidden</source>
+        <translation>
+            <numerusform>；%n 条已撤回的记录未显示</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Double-click a record to open it.</source>
+        <translation>双击记录即可打开。</translation>
     </message>
 </context>
 <context>
@@ -2783,6 +3799,18 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
 鉴定意见书：按电子数据司法鉴定意见书的结构（基本情况、检案摘要、检验过程、分析说明、鉴定意见、落款、附件），并给出 SHA-256 和 SM3 校验值。</translation>
     </message>
     <message>
+        <source>Printed on the cover; empty: the case&apos;s title</source>
+        <translation>印在封面上；留空则使用案件名称</translation>
+    </message>
+    <message>
+        <source>The report&apos;s language, whatever the window&apos;s</source>
+        <translation>报告的语言，与窗口语言无关</translation>
+    </message>
+    <message>
+        <source>Optional: a copy of the PDF with its .sha256 file is also written here</source>
+        <translation>可选：另在此处写出 PDF 副本及其 .sha256 文件</translation>
+    </message>
+    <message>
         <source>Structure:</source>
         <translation>结构：</translation>
     </message>
@@ -2797,6 +3825,18 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
     <message>
         <source>Only the artifacts ticked below, in this order (drag to reorder)</source>
         <translation>仅下方勾选的证据项，按此顺序（拖动可调整顺序）</translation>
+    </message>
+    <message>
+        <source>Otherwise the report is refused while a stored file fails its hash</source>
+        <translation>否则只要有存储文件的哈希不符，就拒绝生成报告</translation>
+    </message>
+    <message>
+        <source>Every artifact of the case is an exhibit</source>
+        <translation>案件中的每个文件都是证物</translation>
+    </message>
+    <message>
+        <source>Only the ticked artifacts are exhibits, numbered in the order shown</source>
+        <translation>只有勾选的文件是证物，按所示顺序编号</translation>
     </message>
     <message>
         <source>Exhibits</source>
@@ -2934,6 +3974,18 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
         <translation>图像 ({patterns})</translation>
     </message>
     <message>
+        <source>The image to reproduce, from the case; its recorded recipe is read</source>
+        <translation>要复现的图像（取自案件）；读取其记录的配方</translation>
+    </message>
+    <message>
+        <source>Or an image file outside the case</source>
+        <translation>或案件之外的图像文件</translation>
+    </message>
+    <message>
+        <source>Where to look for the models the recipe names (matched by hash, else by name)</source>
+        <translation>在何处查找配方所指的模型（按哈希匹配，否则按名称）</translation>
+    </message>
+    <message>
         <source>Disputed image:</source>
         <translation>争议图像：</translation>
     </message>
@@ -3061,7 +4113,134 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
     </message>
 </context>
 <context>
+    <name>RequestBox</name>
+    <message>
+        <source>Request each image is generated with</source>
+        <translation>生成每幅图像所用的请求</translation>
+    </message>
+    <message>
+        <source>Start from the request of one of the case&apos;s generation records: its model, prompt, seed and settings</source>
+        <translation>以案件中某条生成记录的请求为起点：其模型、提示词、种子和设置</translation>
+    </message>
+    <message>
+        <source>Take from Generate tab</source>
+        <translation>从“生成”标签页获取</translation>
+    </message>
+    <message>
+        <source>Copy the Generate tab&apos;s fields as they are now; later changes there do not change this request</source>
+        <translation>复制“生成”标签页当前的各字段；之后在那里所做的修改不会改变此请求</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Change any field of the request shown</source>
+        <translation>修改所显示请求的任一字段</translation>
+    </message>
+    <message>
+        <source>The request the study runs, exactly as shown</source>
+        <translation>研究将完全按此处所示运行的请求</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>(a generation record of the case…)</source>
+        <translation>（案件中的一条生成记录…）</translation>
+    </message>
+    <message>
+        <source>From generation record #{id}.</source>
+        <translation>来自生成记录 #{id}。</translation>
+    </message>
+    <message>
+        <source>Not carried over (no field for it): {what}.</source>
+        <translation>未带入（没有对应字段）：{what}。</translation>
+    </message>
+    <message>
+        <source>Taken from the Generate tab at {time}.</source>
+        <translation>于 {time} 从“生成”标签页获取。</translation>
+    </message>
+    <message>
+        <source>Edited.</source>
+        <translation>已编辑。</translation>
+    </message>
+    <message>
+        <source>No request yet: choose a generation record above, or take the Generate tab&apos;s.</source>
+        <translation>尚无请求：请在上方选择一条生成记录，或获取“生成”标签页的请求。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>LoRAs</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>反向提示词</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>CFG scale</source>
+        <translation>CFG 系数</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>CLIP skip</source>
+        <translation>CLIP 跳层</translation>
+    </message>
+    <message>
+        <source>Init image</source>
+        <translation>初始图像</translation>
+    </message>
+    <message>
+        <source>Refiner</source>
+        <translation>精修模型</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>swept by the study</source>
+        <translation>由研究扫描取值</translation>
+    </message>
+    <message>
+        <source>the model&apos;s native size</source>
+        <translation>模型的原生尺寸</translation>
+    </message>
+    <message>
+        <source>#{id}  {prompt}  · seed {seed} · {steps} steps</source>
+        <translation>#{id}  {prompt}  · 种子 {seed} · {steps} 步</translation>
+    </message>
+</context>
+<context>
     <name>SeedField</name>
+    <message>
+        <source>The seed of the noise the generation starts from: the same seed and settings give the same image</source>
+        <translation>生成起始噪声的种子：相同的种子和设置生成相同的图像</translation>
+    </message>
     <message>
         <source>New random seed</source>
         <translation>新的随机种子</translation>
@@ -3081,6 +4260,10 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
 </context>
 <context>
     <name>StudiesTab</name>
+    <message>
+        <source>The study&apos;s plot of the measurements, or the grid of its images</source>
+        <translation>研究的测量图表，或其图像网格</translation>
+    </message>
     <message>
         <source>Plot</source>
         <translation>图表</translation>
@@ -3123,8 +4306,20 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
         <translation>去噪轨迹</translation>
     </message>
     <message>
+        <source>What the study varies, and what it measures</source>
+        <translation>研究改变什么，以及测量什么</translation>
+    </message>
+    <message>
         <source>(choose an image of the case)</source>
         <translation>（选择案件中的图像）</translation>
+    </message>
+    <message>
+        <source>The case image each generated image is measured against (the source image of an img2img sweep)</source>
+        <translation>每幅生成图像与之比较的案件图像（图生图扫描中为源图像）</translation>
+    </message>
+    <message>
+        <source>The values swept, separated by commas</source>
+        <translation>扫描的取值，以逗号分隔</translation>
     </message>
     <message>
         <source>Seeds separated by commas, or a range such as 1-20</source>
@@ -3135,12 +4330,36 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
         <translation>种子</translation>
     </message>
     <message>
-        <source>Images are made from the request in the Generate panel (model, prompt, …).</source>
-        <translation>图像按“生成”面板中的设置（模型、提示词等）生成。</translation>
+        <source>In this process</source>
+        <translation>在本进程中</translation>
+    </message>
+    <message>
+        <source>Ray (several images at once)</source>
+        <translation>Ray（同时生成多张图像）</translation>
+    </message>
+    <message>
+        <source>Where the images are generated: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). Either way only this window writes to the case.</source>
+        <translation>图像在何处生成：在本进程中，或在 Ray 工作进程上（本机的处理器核心，或所给地址的 Ray 集群；需要可选安装 Ray）。无论哪种方式，只有本窗口写入案件。</translation>
+    </message>
+    <message>
+        <source>Choose the request to generate with: a generation record of the case, or take the Generate tab&apos;s.</source>
+        <translation>请选择用于生成的请求：案件中的一条生成记录，或获取“生成”标签页的请求。</translation>
     </message>
     <message>
         <source>Run</source>
         <translation>运行</translation>
+    </message>
+    <message>
+        <source>this machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Empty: Ray on this machine&apos;s cores; host:port: a running Ray cluster</source>
+        <translation>留空：在本机的处理器核心上运行 Ray；host:port：一个正在运行的 Ray 集群</translation>
+    </message>
+    <message>
+        <source>Generate and measure every image of the study with the request shown</source>
+        <translation>按所显示的请求生成并测量研究的每幅图像</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -3159,6 +4378,10 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
         <translation>研究</translation>
     </message>
     <message>
+        <source>Run on</source>
+        <translation>运行于</translation>
+    </message>
+    <message>
         <source>Source</source>
         <translation>源图像</translation>
     </message>
@@ -3173,10 +4396,6 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
     <message>
         <source>Strengths</source>
         <translation>重绘幅度</translation>
-    </message>
-    <message>
-        <source>No generation settings are available.</source>
-        <translation>没有可用的生成设置。</translation>
     </message>
     <message>
         <source>Stopping after the current step…</source>
@@ -3219,6 +4438,30 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
     <message>
         <source>LoRA (*.safetensors)</source>
         <translation>LoRA (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>A LoRA adapts the base model; a UNet is trained as a model of its own</source>
+        <translation>LoRA 在基础模型上做适配；UNet 作为独立模型训练</translation>
+    </message>
+    <message>
+        <source>Where the trained weights are written</source>
+        <translation>训练得到的权重写入的位置</translation>
+    </message>
+    <message>
+        <source>Optimisation steps; more steps fit the images more closely</source>
+        <translation>优化步数；步数越多，对训练图像拟合得越紧</translation>
+    </message>
+    <message>
+        <source>Images per step</source>
+        <translation>每步的图像数</translation>
+    </message>
+    <message>
+        <source>Learning rate of the optimiser</source>
+        <translation>优化器的学习率</translation>
+    </message>
+    <message>
+        <source>Which layers the LoRA adapts</source>
+        <translation>LoRA 适配哪些层</translation>
     </message>
     <message>
         <source>attention projections</source>
@@ -3495,6 +4738,14 @@ Chain head: {head}</source>
         <translation>列出模型文件夹中的文件及其类型和哈希值；读取 LoRA 的训练元数据</translation>
     </message>
     <message>
+        <source>&amp;User Guide</source>
+        <translation>用户指南(&amp;U)</translation>
+    </message>
+    <message>
+        <source>How to examine a case, and what each measurement means and does not mean</source>
+        <translation>如何检验案件，以及每项测量的含义与不表示的含义</translation>
+    </message>
+    <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
@@ -3556,6 +4807,10 @@ Chain head: {head}</source>
     <message>
         <source>required, e.g. superseded by a later finding</source>
         <translation>必填，例如：已被后来的检验意见取代</translation>
+    </message>
+    <message>
+        <source>Recorded with the withdrawal and shown in the report</source>
+        <translation>随撤回一起记录，并在报告中显示</translation>
     </message>
     <message>
         <source>Reason:</source>
