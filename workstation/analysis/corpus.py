@@ -636,7 +636,7 @@ def _row_from(previous: CorpusIndex, old: int, rel: str, stat, with_embedding: b
 def top_k_hamming(codes: np.ndarray, query: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the k smallest Hamming distances to `query` (ties by row), and the distances."""
     distances = np.bitwise_count(codes ^ np.uint64(query))
-    return _smallest(distances, k)
+    return corpus_search.smallest_rows(distances, k)
 
 
 def top_k_cosine(
@@ -644,21 +644,8 @@ def top_k_cosine(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the k largest cosines (unit vectors), and the cosines."""
     similarities = embeddings @ query.astype(embeddings.dtype, copy=False)
-    rows, negated = _smallest(-similarities, k)
+    rows, negated = corpus_search.smallest_rows(-similarities, k)
     return rows, -negated
-
-
-def _smallest(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    k = min(k, len(values))
-    if k == 0:
-        return np.zeros(0, np.int64), values[:0]
-    # Deterministic ties: everything below the k-th value, then the lowest rows equal to it.
-    kth = np.partition(values, k - 1)[k - 1]
-    below = np.flatnonzero(values < kth)
-    candidates = np.concatenate([below, np.flatnonzero(values == kth)[: k - len(below)]])
-    order = np.lexsort((candidates, values[candidates]))
-    rows = candidates[order]
-    return rows, values[rows]
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ class CodeSearch:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         faiss = faiss_module() if self.use_faiss else None
         if faiss is None:
-            return _smallest(np.bitwise_count(codes ^ np.uint64(query)).astype(np.int64), k)
+            return smallest_rows(np.bitwise_count(codes ^ np.uint64(query)).astype(np.int64), k)
         if self.engine is None:
             self.engine = faiss.IndexBinaryFlat(64)
             self.engine.add(np.ascontiguousarray(codes, np.uint64).view(np.uint8).reshape(-1, 8))
@@ -184,7 +184,7 @@ def search_vectors(
     faiss = faiss_module() if use_faiss else None
     if faiss is None:
         scores = vectors @ query
-        propose = lambda wanted: _smallest(-scores, wanted)[0]  # noqa: E731
+        propose = lambda wanted: smallest_rows(-scores, wanted)[0]  # noqa: E731
     else:
         engine = faiss.IndexFlatIP(vectors.shape[1])
         engine.add(np.ascontiguousarray(vectors, np.float32))
@@ -223,7 +223,7 @@ def merge_shards(
     return ordered, (-keys if largest else keys)
 
 
-def _smallest(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def smallest_rows(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the k smallest values, by (value, row), and the values."""
     k = min(k, len(values))
     if k == 0:
