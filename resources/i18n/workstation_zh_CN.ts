@@ -1925,6 +1925,94 @@ Withdrawn: {reason}</source>
 <context>
     <name>InspectTools</name>
     <message>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>Drag to move the picture; wheel to zoom</source>
+        <translation>拖动以移动图像；滚轮缩放</translation>
+    </message>
+    <message>
+        <source>Loupe</source>
+        <translation>放大镜</translation>
+    </message>
+    <message>
+        <source>A magnified inset at the cursor, with the pixel&apos;s coordinates and values</source>
+        <translation>在光标处显示放大的局部图像，并给出该像素的坐标和数值</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Click two points: their distance in image pixels</source>
+        <translation>点击两个点：以图像像素计的两点距离</translation>
+    </message>
+    <message>
+        <source>Angle</source>
+        <translation>角度</translation>
+    </message>
+    <message>
+        <source>Click three points: the angle at the second one, in degrees</source>
+        <translation>点击三个点：第二个点处的角度（度）</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Click two corners (or drag): the region&apos;s width, height and area in pixels</source>
+        <translation>点击两个角点（或拖动）：区域的宽、高和面积（像素）</translation>
+    </message>
+    <message>
+        <source>Arrow</source>
+        <translation>箭头</translation>
+    </message>
+    <message>
+        <source>Click the tail, then the tip (or drag): an arrow</source>
+        <translation>先点击箭尾，再点击箭头（或拖动）：绘制箭头</translation>
+    </message>
+    <message>
+        <source>Box</source>
+        <translation>方框</translation>
+    </message>
+    <message>
+        <source>Click two corners (or drag): a box around what matters</source>
+        <translation>点击两个角点（或拖动）：框出关注的部分</translation>
+    </message>
+    <message>
+        <source>Callout</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Click a point: a label with the text typed beside</source>
+        <translation>点击一个点：在旁边显示所输入文字的标签</translation>
+    </message>
+    <message>
+        <source>Arrow from {start} to {end}, {length} px</source>
+        <translation>箭头，从 {start} 到 {end}，长 {length} 像素</translation>
+    </message>
+    <message>
+        <source>Distance {length} px from {start} to {end}</source>
+        <translation>距离 {length} 像素，从 {start} 到 {end}</translation>
+    </message>
+    <message>
+        <source>Angle {degrees}° at {at}</source>
+        <translation>角度 {degrees}°，顶点位于 {at}</translation>
+    </message>
+    <message>
+        <source>Box at {at}, {w} × {h} px</source>
+        <translation>方框位于 {at}，{w} × {h} 像素</translation>
+    </message>
+    <message>
+        <source>Region at {at}, {w} × {h} px ({area} px²)</source>
+        <translation>区域位于 {at}，{w} × {h} 像素（{area} 平方像素）</translation>
+    </message>
+    <message>
+        <source>Callout at {at}: “{text}”</source>
+        <translation>标注位于 {at}：“{text}”</translation>
+    </message>
+    <message>
         <source>Callout text</source>
         <translation>标注文字</translation>
     </message>

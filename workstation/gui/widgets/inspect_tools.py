@@ -41,30 +41,57 @@ SHORTCUTS = {
 ArtifactOf = Callable[[ImageView, int], "int | None"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("InspectTools", text)
-
-
 def tool_titles() -> dict[str, tuple[str, str]]:
     """tool -> (button text, tooltip)."""
     return {
-        "pan": (_tr("Pan"), _tr("Drag to move the picture; wheel to zoom")),
-        "loupe": (
-            _tr("Loupe"),
-            _tr("A magnified inset at the cursor, with the pixel's coordinates and values"),
+        "pan": (
+            QCoreApplication.translate("InspectTools", "Pan"),
+            QCoreApplication.translate("InspectTools", "Drag to move the picture; wheel to zoom"),
         ),
-        "distance": (_tr("Distance"), _tr("Click two points: their distance in image pixels")),
+        "loupe": (
+            QCoreApplication.translate("InspectTools", "Loupe"),
+            QCoreApplication.translate(
+                "InspectTools",
+                "A magnified inset at the cursor, with the pixel's coordinates and values",
+            ),
+        ),
+        "distance": (
+            QCoreApplication.translate("InspectTools", "Distance"),
+            QCoreApplication.translate(
+                "InspectTools", "Click two points: their distance in image pixels"
+            ),
+        ),
         "angle": (
-            _tr("Angle"),
-            _tr("Click three points: the angle at the second one, in degrees"),
+            QCoreApplication.translate("InspectTools", "Angle"),
+            QCoreApplication.translate(
+                "InspectTools", "Click three points: the angle at the second one, in degrees"
+            ),
         ),
         "region": (
-            _tr("Region"),
-            _tr("Click two corners (or drag): the region's width, height and area in pixels"),
+            QCoreApplication.translate("InspectTools", "Region"),
+            QCoreApplication.translate(
+                "InspectTools",
+                "Click two corners (or drag): the region's width, height and area in pixels",
+            ),
         ),
-        "arrow": (_tr("Arrow"), _tr("Click the tail, then the tip (or drag): an arrow")),
-        "box": (_tr("Box"), _tr("Click two corners (or drag): a box around what matters")),
-        "callout": (_tr("Callout"), _tr("Click a point: a label with the text typed beside")),
+        "arrow": (
+            QCoreApplication.translate("InspectTools", "Arrow"),
+            QCoreApplication.translate(
+                "InspectTools", "Click the tail, then the tip (or drag): an arrow"
+            ),
+        ),
+        "box": (
+            QCoreApplication.translate("InspectTools", "Box"),
+            QCoreApplication.translate(
+                "InspectTools", "Click two corners (or drag): a box around what matters"
+            ),
+        ),
+        "callout": (
+            QCoreApplication.translate("InspectTools", "Callout"),
+            QCoreApplication.translate(
+                "InspectTools", "Click a point: a label with the text typed beside"
+            ),
+        ),
     }
 
 
@@ -79,28 +106,36 @@ def geometry_words(geometry: dict) -> str:
     at = f"({_n(values['x'])}, {_n(values['y'])})"
     shape = geometry["shape"]
     if shape == "arrow":
-        return _tr("Arrow from {start} to {end}, {length} px").format(
+        return QCoreApplication.translate(
+            "InspectTools", "Arrow from {start} to {end}, {length} px"
+        ).format(
             start=f"({_n(points[0][0])}, {_n(points[0][1])})",
             end=f"({_n(points[1][0])}, {_n(points[1][1])})",
             length=_n(values["length"]),
         )
     if shape == "distance":
-        return _tr("Distance {length} px from {start} to {end}").format(
+        return QCoreApplication.translate(
+            "InspectTools", "Distance {length} px from {start} to {end}"
+        ).format(
             length=_n(values["length"]),
             start=f"({_n(points[0][0])}, {_n(points[0][1])})",
             end=f"({_n(points[1][0])}, {_n(points[1][1])})",
         )
     if shape == "angle":
-        return _tr("Angle {degrees}° at {at}").format(degrees=_n(values["degrees"]), at=at)
+        return QCoreApplication.translate("InspectTools", "Angle {degrees}° at {at}").format(
+            degrees=_n(values["degrees"]), at=at
+        )
     if shape == "box":
-        return _tr("Box at {at}, {w} × {h} px").format(
+        return QCoreApplication.translate("InspectTools", "Box at {at}, {w} × {h} px").format(
             at=at, w=_n(values["width"]), h=_n(values["height"])
         )
     if shape == "region":
-        return _tr("Region at {at}, {w} × {h} px ({area} px²)").format(
-            at=at, w=_n(values["width"]), h=_n(values["height"]), area=_n(values["area"])
-        )
-    return _tr("Callout at {at}: “{text}”").format(at=at, text=geometry.get("text", ""))
+        return QCoreApplication.translate(
+            "InspectTools", "Region at {at}, {w} × {h} px ({area} px²)"
+        ).format(at=at, w=_n(values["width"]), h=_n(values["height"]), area=_n(values["area"]))
+    return QCoreApplication.translate("InspectTools", "Callout at {at}: “{text}”").format(
+        at=at, text=geometry.get("text", "")
+    )
 
 
 class InspectTools(QWidget):
