@@ -87,6 +87,8 @@ def test_the_pair_tab_reads_in_chinese(qtbot, settings, sample_case, tmp_path):
         assert bands.TEXT["zh"]["notice"] in details
         assert report.keypoints.status == "homography found" and "已找到单应变换" in details
         assert "no CLIP model configured" not in details
+        window.compare_panel.set_mode("keypoints")  # the same status under the matches
+        assert "已找到单应变换" in window.compare_panel.keypoint_caption.text()
     finally:
         i18n.remove(app, translators)
         i18n.install(app, "en")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from workstation.analysis import keypoints, metrics, registration
 from workstation.analysis.images import load_image
 from workstation.app.figures import ExportedFigure, store_figure
-from workstation.gui import i18n
+from workstation.gui import i18n, labels
 from workstation.gui.figure_export import FigureExport
 from workstation.gui.images import load_qimage, to_qimage
 from workstation.gui.jobs import Job, JobRunner
@@ -511,7 +511,7 @@ class ComparePanel(QWidget):
                 matches=k.matches,
                 keypoints_a=k.keypoints_a,
                 keypoints_b=k.keypoints_b,
-                status=k.status,
+                status=labels.note(k.status),
             )
         )
         self._update_report_page()
@@ -531,7 +531,7 @@ class ComparePanel(QWidget):
             return self.tr(
                 "No homography for this pair ({status}): registration needs at least {n} "
                 "keypoint matches that agree on one homography (RANSAC)."
-            ).format(status=k.status, n=keypoints.PARAMETERS["min_inliers"])
+            ).format(status=labels.note(k.status), n=keypoints.PARAMETERS["min_inliers"])
         if report.registered_difference_picture is None:
             return self.tr(
                 "The homography places B over too little of A to compare them registered."
