@@ -19,6 +19,17 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 JOB_TIMEOUT_MS = 30_000
 
 
+@pytest.fixture(scope="package", autouse=True)
+def gui_thread_collection(qapp):
+    """As in the application: cyclic garbage collected on the GUI thread only, never in a job's
+    worker thread (where destroying a Qt object crashes)."""
+    from workstation.gui.gc_policy import GuiGarbageCollector
+
+    collector = GuiGarbageCollector(qapp).start()
+    yield collector
+    collector.stop()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))

@@ -16,6 +16,7 @@ from workstation import APP_NAME, __version__
 from workstation.core.errors import WorkstationError
 from workstation.gui import i18n, theme
 from workstation.gui.dialogs.errors import show_error
+from workstation.gui.gc_policy import GuiGarbageCollector
 from workstation.gui.main_window import MainWindow
 from workstation.gui.settings import Settings
 
@@ -120,7 +121,11 @@ def run(
     else:
         sys.excepthook = _show_bug
     window.show()
-    return app.exec()
+    collector = GuiGarbageCollector(app).start()  # cyclic GC on the GUI thread only
+    try:
+        return app.exec()
+    finally:
+        collector.stop()
 
 
 def _choose_platform(screenshot: bool) -> None:
