@@ -5,6 +5,7 @@ only from the file the build wrote, and without FAISS the numpy scan answers the
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -137,10 +138,15 @@ def test_approximate_index_round_trip_with_its_recall(works, clip, tmp_path, kin
     assert result.search["kind"] == kind and result.search["engine"].startswith("faiss")
     assert result.by_metric["phash"][0].path == "w04.png"  # hashes: exact, as before
 
-    # A FAISS file that is not the one the build wrote is never handed to FAISS's reader.
+    # A FAISS file that is not the one the build wrote is never handed to FAISS's reader. It is
+    # replaced, not rewritten in place: the loaded IVF-PQ index maps the old file, and a mapped
+    # file truncated under it faults (as the index's own save avoids with os.replace).
+    del loaded, result
     data = bytearray(sidecar.read_bytes())
     data[-1] ^= 0xFF
-    sidecar.write_bytes(bytes(data))
+    changed = tmp_path / "changed.faiss"
+    changed.write_bytes(bytes(data))
+    os.replace(changed, sidecar)
     with pytest.raises(InputError, match="SHA-256 differs"):
         CorpusIndex.load(tmp_path / "works.npz")
     sidecar.unlink()
