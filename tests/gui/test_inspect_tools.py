@@ -9,10 +9,10 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from tests.gui.conftest import JOB_TIMEOUT_MS, wait_idle
 from workstation.core.case import Case
@@ -40,6 +40,19 @@ def click(view: ImageView, x: float, y: float) -> None:
     QTest.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(view, x, y)
     )
+
+
+def hover(view: ImageView, point: QPoint) -> None:
+    viewport = view.viewport()
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(point),
+        viewport.mapToGlobal(QPointF(point)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
 
 
 @pytest.fixture
@@ -73,10 +86,9 @@ def test_loupe_readout_is_the_pixel_under_the_cursor(qtbot, pair_views, zoom, sc
     # A pixel that is on screen at this zoom and scroll, pointed at its centre.
     shown = view_a.mapToScene(view_a.viewport().rect().center())
     target = at(view_a, int(shown.x()) + 0.5, int(shown.y()) + 0.5)
-    # Qt sends no move event to where the cursor already is (an earlier test may have left it
-    # there): come from a neighbouring point.
-    QTest.mouseMove(view_a.viewport(), target + QPoint(5, 5))
-    QTest.mouseMove(view_a.viewport(), target)
+    # The move is sent to the view itself: a cursor move (QTest.mouseMove) is not delivered
+    # when the cursor is already there or while another test's popup holds the mouse.
+    hover(view_a, target)
     # The image pixel under that screen pixel, by the view's own mapping.
     pointed = view_a.mapToScene(target)
     x, y = math.floor(pointed.x()), math.floor(pointed.y())
