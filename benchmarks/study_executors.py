@@ -34,9 +34,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["WORKSTATION_THREADS"] = "1"  # the coordinator's thread count = each worker's
 
+    from workstation.analysis.ray_executor import RayExecutor, import_ray
     from workstation.analysis.studies import seeds
     from workstation.analysis.studies.executors import InProcess
-    from workstation.analysis.studies.ray_executor import RayExecutor, import_ray
     from workstation.core.case import Case
     from workstation.core.params import GenerationParams
     from workstation.engine.demo_model import DEMO_NAME

@@ -13,7 +13,7 @@ from workstation.core.case import Case
 
 @pytest.fixture(scope="module")
 def ray():
-    from workstation.analysis.studies.ray_executor import import_ray
+    from workstation.analysis.ray_executor import import_ray
 
     pytest.importorskip("ray")
     ray = import_ray(local=True)

@@ -22,7 +22,7 @@ SEEDS = (1, 2, 3, 4)
 
 @pytest.fixture(scope="module")
 def ray():
-    from workstation.analysis.studies.ray_executor import import_ray
+    from workstation.analysis.ray_executor import import_ray
 
     pytest.importorskip("ray")
     ray = import_ray(local=True)  # usage stats off, loopback only
@@ -38,7 +38,7 @@ def ray():
 
 
 def _executor(**options):
-    from workstation.analysis.studies.ray_executor import RayExecutor
+    from workstation.analysis.ray_executor import RayExecutor
 
     return RayExecutor(**options)
 
@@ -91,14 +91,14 @@ def test_the_same_seed_study_on_both_executors_gives_identical_images_and_number
 def test_a_model_file_changed_after_hashing_is_refused_by_the_worker(
     ray, params, reference, tmp_path, new_case
 ):
-    from workstation.analysis.studies.ray_executor import run_item
+    from workstation.analysis.ray_executor import run_on_worker
 
     model = tmp_path / "copy.safetensors"
     shutil.copy(params.model, model)
 
     marker = tmp_path / "tampered"
 
-    def tampered(task):  # one weight's last byte changes after the coordinator hashed the file
+    def tampered(work, task):  # a weight's last byte changes after the coordinator hashed it
         if not marker.exists():
             marker.touch()
             with open(task.params.model, "r+b") as stream:
@@ -106,12 +106,12 @@ def test_a_model_file_changed_after_hashing_is_refused_by_the_worker(
                 last = stream.read(1)[0]
                 stream.seek(-1, os.SEEK_END)
                 stream.write(bytes([last ^ 0x01]))
-        return run_item(task)
+        return run_on_worker(work, task)
 
     before = snapshot(new_case)
     study = seeds.SeedStudy(params.replace(model=str(model)), reference, seeds=(1, 2))
     with pytest.raises(ModelError) as raised:
-        seeds.run(new_case, study, executor=_executor(work=tampered))
+        seeds.run(new_case, study, executor=_executor(worker=tampered))
     message = str(raised.value)
     assert "\n" not in message and str(model) in message and "refused" in message
     assert snapshot(new_case) == before
@@ -120,21 +120,21 @@ def test_a_model_file_changed_after_hashing_is_refused_by_the_worker(
 def test_a_worker_killed_mid_study_is_retried_and_nothing_is_lost_or_duplicated(
     ray, params, reference, tmp_path, new_case
 ):
-    from workstation.analysis.studies.ray_executor import run_item
+    from workstation.analysis.ray_executor import run_on_worker
 
     marker = tmp_path / "killed"
 
-    def dies_once(task):  # the worker process dies in the middle of the second item, once
+    def dies_once(work, task):  # the worker process dies in the middle of the second item, once
         if task.index == 1 and not marker.exists():
             marker.touch()
             os._exit(1)
-        return run_item(task)
+        return run_on_worker(work, task)
 
     messages = []
     outcome = seeds.run(
         new_case,
         seeds.SeedStudy(params, reference, seeds=SEEDS),
-        executor=_executor(work=dies_once),
+        executor=_executor(worker=dies_once),
         on_progress=lambda step, total, detail: messages.append(detail),
     )
     assert marker.exists()
@@ -223,8 +223,8 @@ def test_the_workers_verify_lora_and_init_files(params, tmp_path):
 
 
 def test_cuda_items_hold_a_gpu_on_ray_and_a_cluster_without_one_is_refused(params):
+    from workstation.analysis.ray_executor import RayExecutor
     from workstation.analysis.studies.executors import ItemTask
-    from workstation.analysis.studies.ray_executor import RayExecutor
 
     class FakeRay:  # what `_remote` asks of Ray: the task's options, the cluster's resources
         def __init__(self, resources):

@@ -48,13 +48,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.set_defaults(func=cmd_study, request_type=kind.request)
 
 
-def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
-    """`--executor` and `--ray-address`: where a long job's items are computed."""
+def add_executor_arguments(
+    parser: argparse.ArgumentParser, where: str = "where the images are generated"
+) -> None:
+    """`--executor` and `--ray-address`: where a long job's items are computed (every long-job
+    command takes them; `where` says what its items are)."""
     parser.add_argument(
         "--executor",
         choices=EXECUTORS,
         default="inprocess",
-        help="where the images are generated: in this process (default), or on Ray workers "
+        help=f"{where}: in this process (default), or on Ray workers "
         "(this machine's cores, or the cluster at --ray-address; needs the [scale] extra). "
         "Either way only this process writes to the case",
     )

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image
 
-from workstation.analysis.studies.executors import Executor, InProcess, ItemTask
+from workstation.analysis.studies.executors import Executor, InProcess, ItemTask, generate_item
 from workstation.core.canonical import canonical_json, sha256_file, sha256_text
 from workstation.core.case import Artifact, Case, Record
 from workstation.core.errors import CaseError, InputError, WorkstationError
@@ -149,7 +149,7 @@ class StudyRun:
             where = f"generation record #{earlier.record_id}"
             self.runtime.report(0, total, f"{position(index)}: reused from the case ({where})")
         made_now: dict[str, Made] = {}
-        finished = self.executor.run(tasks, self.runtime) if tasks else ()  # no Ray for none
+        finished = self.executor.map(generate_item, tasks, self.runtime, "study")
         for task, result in finished:
             made = self._store(items[task.index], keys[task.index], result)
             done += task.steps

@@ -33,7 +33,6 @@ from workstation.app.study import (
     StrengthRequest,
     StudyRequest,
     TrajectoryRequest,
-    executor_named,
     parse_numbers,
     parse_seeds,
     run_study,
@@ -48,6 +47,7 @@ from workstation.gui.session import CaseSession
 from workstation.gui.widgets.artifact_combo import ArtifactCombo
 from workstation.gui.widgets.case_job_form import CaseJobForm
 from workstation.gui.widgets.request_box import RequestBox
+from workstation.gui.widgets.run_on import RunOn
 
 
 class StudyForm(CaseJobForm):
@@ -95,30 +95,15 @@ class StudyForm(CaseJobForm):
         self.seeds.setObjectName("studySeeds")
         self.seeds.setToolTip(self.tr("Seeds separated by commas, or a range such as 1-20"))
         self.seeds_label = QLabel(self.tr("Seeds"))
-        self.executor = QComboBox()
-        self.executor.setObjectName("studyExecutor")
-        self.executor.addItem(self.tr("In this process"), "inprocess")
-        self.executor.addItem(self.tr("Ray (several images at once)"), "ray")
-        self.executor.setToolTip(
+        self.run_on = RunOn("study")
+        self.run_on.choice.setToolTip(
             self.tr(
                 "Where the images are generated: in this process, or on Ray workers (this "
                 "machine's cores, or the Ray cluster at the address given; needs the optional "
                 "Ray install). Either way only this window writes to the case."
             )
         )
-        self.ray_address = QLineEdit()
-        self.ray_address.setObjectName("studyRayAddress")
-        self.ray_address.setPlaceholderText(self.tr("this machine"))
-        self.ray_address.setToolTip(
-            self.tr("Empty: Ray on this machine's cores; host:port: a running Ray cluster")
-        )
-        self.ray_address.setVisible(False)
-        self.executor.currentIndexChanged.connect(
-            lambda: self.ray_address.setVisible(self.executor.currentData() == "ray")
-        )
-        executor_row = QHBoxLayout()
-        executor_row.addWidget(self.executor)
-        executor_row.addWidget(self.ray_address, 1)
+        self.executor, self.ray_address = self.run_on.choice, self.run_on.address
         self.request_box = RequestBox(session, recipe)
         self.request_box.changed.connect(lambda: self._set_running(self.job is not None))
 
@@ -151,7 +136,7 @@ class StudyForm(CaseJobForm):
         form.addRow(self.values_label, self.values)
         form.addRow(self.seeds_label, self.seeds)
         form.addRow(self.request_box)
-        form.addRow(self.tr("Run on"), executor_row)
+        form.addRow(self.tr("Run on"), self.run_on)
         form.addRow(buttons)
         form.addRow(self.status)
 
@@ -240,8 +225,7 @@ class StudyForm(CaseJobForm):
         try:
             request = self.study_request()
             request.study()  # settings that cannot work are refused before the job starts
-            address = self.ray_address.text().strip() or None
-            executor = executor_named(self.executor.currentData(), address)
+            executor = self.run_on.executor()
         except WorkstationError as error:
             show_error(self, str(error))
             return None

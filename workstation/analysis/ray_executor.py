@@ -1,14 +1,15 @@
-"""A study's items on Ray workers (`--executor ray`): imported only when chosen.
+"""A long job's items on Ray workers (`--executor ray`): imported only when chosen.
 
 Local mode (no address) starts Ray on this machine with its cores (and GPUs), usage statistics
 off, no dashboard, every process bound to 127.0.0.1; `address` joins a user's cluster instead,
 whose nodes must see the model files at the same paths. Which sockets it opens: docs/scale.md.
 
-Each item is one Ray task (`run_item`): it verifies the files' SHA-256 against the task, keeps the
-model loaded for the next item the worker gets, and returns the image and its record; the
-coordinator stores it. A task whose worker dies is submitted again, up to `retries` times, each
-retry reported; an item that fails in its own code (a changed model file) fails the study at once
-in one line. Cancel cancels every outstanding task (force: its worker process is killed).
+Each item is one Ray task (`run_on_worker`): the job's `work` verifies the files' SHA-256
+against the item, keeps its model loaded for the next item the worker gets (a module-level
+cache in the worker process), and returns bytes and numbers; the coordinator stores them. A task
+whose worker dies is submitted again, up to `retries` times, each retry reported; an item that
+fails in its own code (a changed model file) fails the job at once in one line. Cancel cancels
+every outstanding task (force: its worker process is killed).
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from workstation.analysis.studies.executors import ItemTask, ModelCache, make_item
+from workstation.analysis.executors import ItemT, ResultT, Work
 from workstation.core.errors import Cancelled, InputError, WorkstationError
 from workstation.engine.runtime import Runtime
-
-if TYPE_CHECKING:
-    from workstation.engine.generate import GenerationResult
 
 INSTALL = "pip install 'aigc-evidence-workstation[scale]' (or: pip install ray)"
 POLL_S = 0.2  # how often the coordinator looks at its cancel flag while items run
@@ -44,12 +42,9 @@ def import_ray(local: bool = True) -> Any:
     return ray
 
 
-_MODELS = ModelCache()  # per worker process: the model stays loaded between its items
-
-
-def run_item(task: ItemTask) -> GenerationResult:
+def run_on_worker(work: Work, item: ItemT) -> ResultT:
     """One item in a Ray worker (no progress, no cancel flag: Ray cancels the task)."""
-    return make_item(task, Runtime(threads=task.threads), _MODELS)
+    return work(item, Runtime(threads=item.threads))
 
 
 @dataclass
@@ -60,15 +55,17 @@ class RayExecutor:
     cpus_per_item: float = 1.0
     gpus_per_item: float | None = None  # None: 1 when the items run on CUDA, else 0
     retries: int = 3  # resubmissions of an item whose worker died
-    work: Callable[[ItemTask], GenerationResult] = run_item
+    worker: Callable[[Work, Any], Any] = run_on_worker  # how a worker runs an item (tests wrap it)
 
-    def run(
-        self, tasks: Sequence[ItemTask], runtime: Runtime
-    ) -> Iterator[tuple[ItemTask, GenerationResult]]:
+    def map(
+        self, work: Work, tasks: Sequence[ItemT], runtime: Runtime, what: str = "job"
+    ) -> Iterator[tuple[ItemT, ResultT]]:
+        if not tasks:  # nothing to do: no Ray started for it
+            return
         ray = import_ray(local=self.address is None)
         started = self._start(ray)
-        running: dict[Any, tuple[ItemTask, int]] = {}
-        total = sum(task.steps for task in tasks)
+        running: dict[Any, tuple[Any, int]] = {}
+        total = sum(task.cost for task in tasks)
         done = 0
         try:
             remote, slots = self._remote(ray, tasks)
@@ -79,9 +76,9 @@ class RayExecutor:
                 # 1. Keep every worker busy, and a few tasks queued (never all 100,000 at once).
                 while waiting and len(running) < 2 * slots:
                     task = waiting.pop()
-                    running[remote.remote(task)] = (task, 1)
+                    running[remote.remote(work, task)] = (task, 1)
                 if runtime.cancelled():
-                    raise Cancelled("study cancelled")
+                    raise Cancelled(f"{what} cancelled")
                 ready, _ = ray.wait(list(running), num_returns=1, timeout=POLL_S)
                 for ref in ready:
                     task, attempt = running.pop(ref)
@@ -91,7 +88,7 @@ class RayExecutor:
                         if attempt > self.retries:
                             raise WorkstationError(
                                 f"item {task.index + 1} ({task.label}): its worker died "
-                                f"{attempt} times; the study stops (finished items are stored)"
+                                f"{attempt} times; the {what} stops (finished items are stored)"
                             ) from None
                         runtime.report(
                             done,
@@ -100,11 +97,11 @@ class RayExecutor:
                             f"({type(e).__name__}); retrying (attempt {attempt + 1} of "
                             f"{self.retries + 1})",
                         )
-                        running[remote.remote(task)] = (task, attempt + 1)
+                        running[remote.remote(work, task)] = (task, attempt + 1)
                         continue
                     except ray.exceptions.RayTaskError as e:
                         if runtime.cancelled():  # Ctrl-C reaches the workers too
-                            raise Cancelled("study cancelled") from None
+                            raise Cancelled(f"{what} cancelled") from None
                         cause = getattr(e, "cause", None)
                         if isinstance(cause, WorkstationError):
                             raise cause from None
@@ -112,7 +109,7 @@ class RayExecutor:
                         raise WorkstationError(
                             f"item {task.index + 1} ({task.label}) failed in its worker: {first}"
                         ) from None
-                    done += task.steps
+                    done += task.cost
                     yield task, result
         finally:
             for ref in running:  # cancelled, failed, or the coordinator stopped reading
@@ -120,12 +117,12 @@ class RayExecutor:
             if started:
                 ray.shutdown()
 
-    def _remote(self, ray: Any, tasks: Sequence[ItemTask]) -> tuple[Any, int]:
+    def _remote(self, ray: Any, tasks: Sequence[Any]) -> tuple[Any, int]:
         """The Ray task that runs an item, and how many can run at once."""
         # Ray hides the GPUs from a task that holds none: a CUDA item holds one (or its share).
-        cuda = any(task.params.device.startswith("cuda") for task in tasks)
+        cuda = any(task.device.startswith("cuda") for task in tasks)
         gpus = self.gpus_per_item if self.gpus_per_item is not None else float(cuda)
-        remote = ray.remote(self.work).options(
+        remote = ray.remote(self.worker).options(
             num_cpus=self.cpus_per_item, num_gpus=gpus, max_retries=0
         )
         resources = ray.cluster_resources()
@@ -133,7 +130,7 @@ class RayExecutor:
         if gpus:
             slots = min(slots, int(resources.get("GPU", 0) // gpus))
             if slots < 1:
-                raise InputError("the study runs on CUDA, and the Ray cluster has no GPU")
+                raise InputError("the items run on CUDA, and the Ray cluster has no GPU")
         return remote, max(1, slots)
 
     def _start(self, ray: Any) -> bool:
