@@ -18,7 +18,6 @@ paragraph. (Before case schema 3 it was stored as a "study" with `lab: "overfit"
 
 from __future__ import annotations
 
-import math
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,10 +28,11 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from workstation.analysis.executors import Executor, InProcess
 from workstation.analysis.hashes import image_hashes
 from workstation.analysis.lab_settings import LabSettings
 from workstation.analysis.structure import compare_structure
-from workstation.core.errors import Cancelled, InputError
+from workstation.core.errors import InputError
 from workstation.core.progress import ProgressEvent
 from workstation.core.records import Lab, Link
 from workstation.engine.runtime import Runtime
@@ -152,18 +152,21 @@ def run_overfit_lab(
     work: str | Path | None = None,
     runtime: Runtime | None = None,
     clip: Any | None = None,
+    executor: Executor | None = None,
     on_progress: LabProgress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> LabResult:
-    """Train one model per size, sample, match; `work` keeps the models (else a temp folder).
+    """Train one model per size, sample, match; `work` keeps the models (else temp folders).
 
     `images` None: as many synthetic scenes as the largest size are drawn (seed `SCENES_SEED`).
     `clip`: a loaded `analysis.clip.ClipModel` adds CLIP similarity to the measures.
+    `executor`: where the sizes are trained and sampled (`analysis.lab_items`), in this process
+    by default; this process alone matches CLIP, draws the grids and returns the result.
     The runtime gets the lab's lines as messages; `on_progress(message)`/`is_cancelled` are the
     legacy form of its callbacks."""
     runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled, form="message")
     with runtime.with_threads(runtime.threads or settings.threads).applied() as run:
-        return _lab_in(images, base, settings, work, run, clip)
+        return _lab_in(images, base, settings, work, run, clip, executor or InProcess())
 
 
 def _lab_in(
@@ -173,6 +176,7 @@ def _lab_in(
     work: str | Path | None,
     run: Runtime,
     clip: Any | None,
+    executor: Executor,
 ) -> LabResult:
     """The lab in a scratch folder unless `work` is given."""
     from workstation.engine.synthetic_shapes import write_dataset
@@ -191,7 +195,7 @@ def _lab_in(
             run.say(f"Data: {count} synthetic scenes (seed {SCENES_SEED})")
             images = write_dataset(work_dir / "scenes", count, seed=SCENES_SEED, kind="scene")
             label = SCENES
-        result = _run_lab(images, label, base, settings, work_dir, run, clip)
+        result = _run_lab(images, label, base, settings, work_dir, bool(work), run, clip, executor)
         result.seconds = time.perf_counter() - clock
         return result
     finally:
@@ -205,19 +209,13 @@ def _run_lab(
     base: str | Path,
     settings: LabSettings,
     work_dir: Path,
+    keep: bool,
     run: Runtime,
     clip: Any | None,
+    executor: Executor,
 ) -> LabResult:
-    from workstation.core.params import GenerationParams
-    from workstation.engine.generate import txt2img
-    from workstation.engine.loading import load_model
-    from workstation.engine.training import (
-        TrainSettings,
-        load_components,
-        load_pixels,
-        read_captioned_folder,
-        train_unet,
-    )
+    from workstation.analysis.lab_items import SizeItem, train_size
+    from workstation.engine.training import load_components, load_pixels, read_captioned_folder
 
     data = read_captioned_folder(images)
     if max(settings.sizes) > len(data):
@@ -230,7 +228,6 @@ def _run_lab(
     )
     pixels = load_pixels(data.first(max(settings.sizes)), resolution)
     all_training = ((pixels.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().astype(np.uint8)
-    all_phash = [image_hashes(image, ("phash",))["phash"] for image in all_training]
     result = LabResult(
         settings,
         {"folder": label or str(images), "images": len(data), "sha256": data.sha256},
@@ -239,80 +236,69 @@ def _run_lab(
         clip=None if clip is None else clip.info.to_dict(),
         torch_threads=run.threads,
     )
+    del components, pixels  # each size's worker loads the base itself (checked by its SHA-256)
     all_clip = None if clip is None else clip.embed_images(list(all_training))
 
-    for size in sorted(settings.sizes):
+    # Each size on the executor: a fresh UNet trained from the base, its samples matched.
+    items = []
+    for index, size in enumerate(sorted(settings.sizes)):
         subset = data.first(size)
-        # 1. Train a fresh UNet on the first `size` images, same budget for every size.
-        run.say(f"size {size}: training {settings.steps} steps")
-        train = TrainSettings(
-            steps=settings.steps,
-            batch_size=settings.batch_size,
-            learning_rate=settings.learning_rate,
-            warmup_steps=min(50, settings.steps // 10),
-            seed=settings.seed,
-            resolution=resolution,
-            checkpoint_every=0,
-            init_unet=settings.init,
-            noise_offset=settings.noise_offset,
-        )
-        trained = train_unet(
-            subset,
-            work_dir / f"n{size}",
-            components,
-            train,
-            runtime=replace(run, on_progress=_training_reporter(run, size)),
-        )
-
-        # 2. Sample with training captions and seeds that training never used.
-        result.noise_offset = trained.record.get("noise_offset_used", 0.0)
-        run.say(f"size {size}: generating {settings.samples} samples")
-        model = load_model(work_dir / f"n{size}", device="cpu", dtype="float32")
-        training, phashes = all_training[:size], all_phash[:size]
-        matches, pairs = [], []
-        for index in range(settings.samples):
-            if run.cancelled():
-                raise Cancelled(f"lab cancelled at size {size}")
-            params = GenerationParams(
-                model=str(work_dir / f"n{size}"),
-                prompt=subset.captions[index % size],
-                seed=10_000 + settings.seed * 1000 + index,
-                steps=settings.sample_steps,
-                cfg=settings.cfg,
-                sampler=settings.sampler,
-                width=resolution,
-                height=resolution,
-            )
-            # Sampling steps are not lab lines: the runtime without its progress.
-            quiet = replace(run, on_progress=None)
-            made = txt2img(model, params, runtime=quiet, decode_steps=())
-            sample = np.asarray(made.image.convert("RGB"))
-            nearest, l2, ssim, phash, near = match_sample(
-                sample, training, phashes, subset.files, settings.near_copy_l2
-            )
-            matches.append(
-                SampleMatch(
-                    params.prompt, params.seed, subset.files[nearest], l2, ssim, phash, near
-                )
-            )
-            if all_clip is not None:
-                similarity = all_clip[:size] @ clip.embed_images([sample])[0]
-                matches[-1] = replace(matches[-1], clip=float(similarity.max()))
-            pairs.append((sample, training[nearest], near))
-        result.sizes.append(
-            SizeResult(
-                size,
-                trained.seconds,
-                trained.losses[-1] if trained.losses else math.nan,
-                matches,
-                pair_grid(pairs, f"{size} training image(s)"),
+        items.append(
+            SizeItem(
+                index=index,
+                label=f"{size} training image{'s' if size != 1 else ''}",
+                threads=int(run.threads or 1),
+                size=size,
+                settings=settings,
+                base=str(base),
+                base_sha256=str(result.base["sha256"]),
+                folder=subset.folder,
+                files=subset.files,
+                captions=subset.captions,
+                file_sha256=subset.file_sha256,
+                resolution=resolution,
+                out=str(work_dir / f"n{size}") if keep else None,
             )
         )
-        run.say(f"size {size}: {result.sizes[-1].point()}")
+    if executor.name != "inprocess":
+        run.say(f"{len(items)} sizes on {executor.name} workers")
+    done: dict[int, Any] = {}
+    for item, outcome in executor.map(train_size, items, run, "lab"):
+        done[item.index] = outcome
+        # In size order: each size as soon as it and every smaller one are in.
+        while len(result.sizes) in done:
+            finished = done.pop(len(result.sizes))
+            result.sizes.append(_size_result(finished, all_training, all_clip, clip))
+            result.noise_offset = finished.noise_offset_used
+            result.torch_threads = finished.threads
+            run.say(f"size {finished.size}: {result.sizes[-1].point()}")
     return result
 
 
-def _training_reporter(run: Runtime, size: int) -> Callable[[ProgressEvent], None]:
+def _size_result(
+    outcome: Any, all_training: np.ndarray, all_clip: Any | None, clip: Any | None
+) -> SizeResult:
+    """A size's result from its worker's outcome: CLIP added (the coordinator holds the model),
+    the grid pairing each sample with its nearest training image."""
+    matches, pairs = [], []
+    for match, nearest, sample in zip(
+        outcome.matches, outcome.nearest, outcome.samples, strict=True
+    ):
+        if all_clip is not None:
+            similarity = all_clip[: outcome.size] @ clip.embed_images([sample])[0]
+            match = replace(match, clip=float(similarity.max()))
+        matches.append(match)
+        pairs.append((sample, all_training[nearest], match.near_copy))
+    return SizeResult(
+        outcome.size,
+        outcome.train_seconds,
+        outcome.final_loss,
+        matches,
+        pair_grid(pairs, f"{outcome.size} training image(s)"),
+    )
+
+
+def training_reporter(run: Runtime, size: int) -> Callable[[ProgressEvent], None]:
     """Training progress as lab messages, every tenth of the steps."""
 
     def report(event: ProgressEvent) -> None:

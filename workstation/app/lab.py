@@ -1,8 +1,10 @@
 """The over-fitting lab: train on 1, 5, 50, 500 images and measure how close samples come to the
 training images; the result is stored in a case.
 
-    front end → app.lab.run_lab → analysis.overfit_lab (engine.training per size, sampling,
-              matching) → analysis.overfit_lab.store_lab (grids, plot, lab record)
+    front end → app.lab.run_lab → analysis.overfit_lab (the coordinator) → executor.map of
+              analysis.lab_items.train_size (engine.training per size, sampling, matching; in
+              this process or on Ray workers) → analysis.overfit_lab.store_lab (grids, plot, lab
+              record)
 
 The case is written only once the lab has finished, so a failed or cancelled lab leaves it as
 it was.
@@ -25,6 +27,7 @@ from workstation.app.train import DEMO_MODEL
 from workstation.core.errors import Cancelled
 
 if TYPE_CHECKING:
+    from workstation.analysis.executors import Executor
     from workstation.analysis.overfit_lab import LabResult
     from workstation.engine.runtime import Runtime
 
@@ -88,7 +91,10 @@ def run_lab(
     writer: CaseWriter,
     runtime: Runtime | None = None,
     clips: ClipHolder | None = None,
+    executor: Executor | None = None,
 ) -> LabOutcome:
+    """`executor`: where the training-set sizes are trained and sampled (this process by
+    default, or Ray workers); only this process writes to the case."""
     from workstation.analysis.overfit_lab import run_overfit_lab, store_lab
 
     # 1. Check the case and load CLIP before hours of training.
@@ -103,6 +109,7 @@ def run_lab(
         work=request.work,
         runtime=runtime,
         clip=clip,
+        executor=executor,
     )
     if runtime is not None and runtime.cancelled():
         raise Cancelled("lab cancelled before it was stored")
