@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workstation.analysis.executors import EXECUTORS as EXECUTORS  # the front ends' choice
+from workstation.analysis.executors import Executor, InProcess
+from workstation.analysis.executors import executor_named as executor_named
 from workstation.app.case_writer import CaseWriter
 from workstation.app.inputs import check_file, check_writer
 from workstation.app.provenance import provenance_for_record
@@ -100,11 +103,13 @@ def membership(
     writer: CaseWriter | None = None,
     runtime: Runtime | None = None,
     models: ModelHolder | None = None,
+    executor: Executor | None = None,
 ) -> Examined:
-    """Each work's scores, p-value and effect size among the controls (and the LoRA's Δ)."""
+    """Each work's scores, p-value and effect size among the controls (and the LoRA's Δ).
+    `executor`: where the images are scored (`executor_named`; default: in this process)."""
     from workstation.analysis.model_exam import scoring
 
-    run = _score(request, writer, runtime, models)
+    run = _score(request, writer, runtime, models, executor)
     works, controls = run["works"], run["controls"]
     rows = scoring.compared(_scores(works), _scores(controls))
     for work, row in zip(works, rows, strict=True):
@@ -127,6 +132,7 @@ def set_test(
     writer: CaseWriter | None = None,
     runtime: Runtime | None = None,
     models: ModelHolder | None = None,
+    executor: Executor | None = None,
 ) -> Examined:
     """The pre-registered set statistic per method and its permutation p-value, minimum N."""
     from workstation.analysis.model_exam import scoring
@@ -136,7 +142,7 @@ def set_test(
         raise InputError("alpha must lie between 0 and 1")
     if request.permutations < 1:
         raise InputError("give at least one permutation")
-    run = _score(request, writer, runtime, models)
+    run = _score(request, writer, runtime, models, executor)
     works, controls = run["works"], run["controls"]
     if run["lora"]:
         work_values = scoring.deltas(_scores(works), _scores(works, "base_scores"))
@@ -188,13 +194,13 @@ def _score(
     writer: CaseWriter | None,
     runtime: Runtime | None,
     models: ModelHolder | None,
+    executor: Executor | None = None,
 ) -> dict:
     """Check every input, then score works and controls (base, and with the LoRA)."""
     from workstation.analysis.model_exam.membership import (
         check_model,
         draw_probe,
         latent_shape,
-        score_images,
     )
     from workstation.core.params import LoraSpec
     from workstation.engine.lora import apply_loras
@@ -224,51 +230,67 @@ def _score(
     images = [*works, *controls]
     prompts = [_prompt(request, Path(image.path)) for image in images]
     runtime = runtime or Runtime(deterministic=True)
-    passes = 2 if request.lora else 1
-    total = len(images) * passes
 
-    # 2. Load the model (and LoRA), draw the probe, score each state of the model.
+    # 2. Load the model (and LoRA), draw the probe; the executor scores each image in each
+    #    state of the model (in this process: with the model loaded here).
+    from workstation.analysis.model_exam.executors import (
+        ImageRef,
+        ScoreItem,
+        lent,
+        model_ref,
+        score_item,
+    )
+
+    executor = executor or InProcess()
     with (
         (models or ModelHolder()).use(request.model, request.device, request.dtype) as model,
         runtime.applied() as run,
     ):
         check_model(model)
-        probe = draw_probe(
-            settings,
-            latent_shape(model, *size),
-            model.pipe.scheduler.config.num_train_timesteps,
-        )
+        shape = latent_shape(model, *size)
+        train_steps = model.pipe.scheduler.config.num_train_timesteps
+        probe = draw_probe(settings, shape, train_steps)
         lora = None
         try:
             if request.lora:
                 ((lora, _),) = apply_loras(model, [LoraSpec(str(request.lora), 1.0)])
-            states = [("scores", 1.0 if request.lora else None)]
-            if request.lora:
-                states.append(("base_scores", 0.0))
-            scored: dict[str, list] = {}
-            for number, (key, scale) in enumerate(states):
-                if scale is not None:
-                    apply_loras(model, [LoraSpec(str(request.lora), scale)])
-
-                def step(index: int, offset: int = number * len(images)) -> None:
-                    run.check_cancelled("model examination")
-                    name = Path(images[index].path).name
-                    run.report(offset + index + 1, total, f"scoring {name}")
-
-                scored[key] = score_images(model, images, prompts, probe, step)
+            ref = model_ref(model, lora)
+            items = [
+                ScoreItem(
+                    index,
+                    f"{'work' if index < len(works) else 'control'} "
+                    f"{index + 1 if index < len(works) else index + 1 - len(works)}",
+                    ref,
+                    ImageRef(image.path, image.sha256, prompt),
+                    settings,
+                    shape,
+                    train_steps,
+                    runtime.deterministic,
+                    run.threads or 1,
+                )
+                for index, (image, prompt) in enumerate(zip(images, prompts, strict=True))
+            ]
+            results: dict[int, Any] = {}
+            with lent(model, ref):
+                for item, result in executor.map(score_item, items, run, "model examination"):
+                    results[item.index] = result
+            scored = {
+                key: [results[index].scores[key] for index in range(len(images))]
+                for key in results[0].scores
+            }
+            threads = results[0].threads
             model.check_files()
         finally:
             if request.lora:
                 apply_loras(model, [])
         model_info = loaded_model(model)
-        threads = run.threads
 
     # 3. One entry per image: where it came from, its scores in each state.
     entries = []
     for index, (image, prompt) in enumerate(zip(images, prompts, strict=True)):
         entry: dict[str, Any] = {"path": image.path, "sha256": image.sha256, "prompt": prompt}
         for key in scored:
-            entry[key] = scored[key][index].scores
+            entry[key] = scored[key][index]
         entries.append(entry)
     loras = (
         [{"path": lora.path, "sha256": lora.sha256, "scale": 1.0, "base_scale": 0.0}]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workstation.analysis.executors import Executor, InProcess
 from workstation.app.case_writer import CaseWriter
 from workstation.app.exam import loaded_model
 from workstation.app.inputs import check_file, check_writer
@@ -43,6 +44,11 @@ class ExtractRequest:
     size: int | None = option(None, help="pixels (default: the model's native size)")
     device: str = option("auto", choices=("auto", "cpu", "cuda", "mps"))
     dtype: str = option("auto", choices=("auto", "float32", "float16", "bfloat16"))
+    seeds_per_item: int | None = option(
+        None,
+        help="seeds per executor item (default: all in one batch; fewer spread them over Ray "
+        "workers, and a smaller batch may change the images' last bits: recorded)",
+    )
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,10 @@ def extract(
     writer: CaseWriter | None = None,
     runtime: Runtime | None = None,
     models: ModelHolder | None = None,
+    executor: Executor | None = None,
 ) -> Extracted:
+    """Generate toward the LoRA, cluster, pair with the case's works. `executor`: where the
+    seeds are generated (`executor_named`; default: in this process)."""
     from workstation.analysis.model_exam import extract as method
     from workstation.core.params import LoraSpec
     from workstation.engine.lora import apply_loras
@@ -76,6 +85,8 @@ def extract(
         prompt=request.prompt,
         size=request.size,
     )
+    if request.seeds_per_item is not None and request.seeds_per_item < 1:
+        raise InputError("seeds per item must be at least 1")
     if not request.model.exists():
         raise InputError(f"{request.model}: model not found")
     check_file(request.lora, "LoRA")
@@ -84,18 +95,42 @@ def extract(
     runtime = runtime or Runtime(deterministic=True)
     lora_path = str(request.lora)
 
-    # 2. Load, generate switching the LoRA per step; the model is left without it.
+    # 2. Load and check the model and LoRA; the executor generates the seeds (switching the
+    #    LoRA per step; all of them in one batch unless `seeds_per_item` splits them); the model
+    #    is left without the LoRA.
+    from workstation.analysis.model_exam.executors import (
+        ExtractItem,
+        extract_item,
+        lent,
+        model_ref,
+        seed_chunks,
+    )
+
+    executor = executor or InProcess()
     with (models or ModelHolder()).use(request.model, request.device, request.dtype) as model:
         try:
             ((lora, _),) = apply_loras(model, [LoraSpec(lora_path, 1.0)])
-
-            def use(state: str) -> None:
-                apply_loras(model, [LoraSpec(lora_path, 1.0 if state == "tuned" else 0.0)])
-
+            ref = model_ref(model, lora)
             with runtime.applied() as run:
-                images = method.generate(
-                    model.pipe, use, settings, run, native_size=model.native_size
-                )
+                items = [
+                    ExtractItem(
+                        number,
+                        f"seeds {chunk.seeds[0]}–{chunk.seeds[-1]}",
+                        ref,
+                        chunk,
+                        model.native_size,
+                        runtime.deterministic,
+                        run.threads or 1,
+                    )
+                    for number, chunk in enumerate(seed_chunks(settings, request.seeds_per_item))
+                ]
+                made: dict[int, list] = {}
+                threads = run.threads
+                with lent(model, ref):
+                    for item, done in executor.map(extract_item, items, run, "extraction"):
+                        made[item.index] = done.images
+                        threads = done.threads
+            images = [image for number in range(len(items)) for image in made[number]]
             model.check_files()
         finally:
             apply_loras(model, [])
@@ -125,8 +160,9 @@ def extract(
         "loras": [{"path": lora.path, "sha256": lora.sha256, "scale": 1.0, "base_scale": 0.0}],
         "settings": {
             **method.settings_record(settings),
+            **({"seeds_per_item": request.seeds_per_item} if request.seeds_per_item else {}),
             "size": int(images[0].shape[0]),
-            "torch_threads": run.threads,
+            "torch_threads": threads,
             "deterministic": runtime.deterministic,
         },
         "clusters": rows,

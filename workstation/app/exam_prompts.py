@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workstation.analysis.executors import Executor, InProcess
 from workstation.app.case_writer import CaseWriter
 from workstation.app.exam import loaded_model
 from workstation.app.inputs import check_file, check_writer
@@ -23,6 +24,8 @@ from workstation.core.errors import InputError
 
 if TYPE_CHECKING:
     from workstation.engine.runtime import Runtime
+
+PROMPTS_PER_ITEM = 4  # prompts per executor item (each prompt's numbers are its own)
 
 
 def _seeds(text: str) -> tuple[int, ...]:
@@ -117,8 +120,11 @@ def screen(
     writer: CaseWriter | None = None,
     runtime: Runtime | None = None,
     models: ModelHolder | None = None,
+    executor: Executor | None = None,
 ) -> Screened:
-    from workstation.analysis.model_exam.prompts import ScreenSettings, screen_prompts
+    """The screen of the request's prompts; `executor`: where the prompts are scored
+    (`executor_named`; default: in this process)."""
+    from workstation.analysis.model_exam.prompts import ScreenSettings
     from workstation.core.params import LoraSpec
     from workstation.engine.lora import apply_loras
     from workstation.engine.runtime import Runtime
@@ -141,17 +147,57 @@ def screen(
     check_writer(writer)
     runtime = runtime or Runtime(deterministic=True)
 
-    # 2. Load, apply the LoRA, screen; the model is left without it.
+    # 2. Load, apply the LoRA; the executor scores the prompts (a few per item); the model is
+    #    left without the LoRA.
+    from workstation.analysis.model_exam.executors import (
+        PromptItem,
+        chunks,
+        lent,
+        model_ref,
+        prompt_item,
+    )
+    from workstation.analysis.model_exam.prompts import assemble, check_pipe, plan
+
+    prompts, reference, order = plan(prompts, settings)
+    executor = executor or InProcess()
     with (models or ModelHolder()).use(request.model, request.device, request.dtype) as model:
         loras = []
+        lora = None
         try:
             if request.lora:
                 ((lora, _),) = apply_loras(model, [LoraSpec(str(request.lora), 1.0)])
                 loras = [{"path": lora.path, "sha256": lora.sha256, "scale": 1.0}]
+            check_pipe(model.pipe)
+            size = settings.size or model.native_size
+            ref = model_ref(model, lora)
+            screened = set(prompts) if settings.tokens else set()
             with runtime.applied() as run:
-                result = screen_prompts(
-                    model.pipe, prompts, settings, runtime=run, native_size=model.native_size
-                )
+                items = [
+                    PromptItem(
+                        number,
+                        f"prompts {number * PROMPTS_PER_ITEM + 1}–"
+                        f"{number * PROMPTS_PER_ITEM + len(chunk)}",
+                        ref,
+                        chunk,
+                        tuple(prompt in screened for prompt in chunk),
+                        settings,
+                        size,
+                        runtime.deterministic,
+                        run.threads or 1,
+                    )
+                    for number, chunk in enumerate(chunks(order, PROMPTS_PER_ITEM))
+                ]
+                magnitudes: dict[str, list[float]] = {}
+                tokens: dict[str, Any] = {}
+                threads = run.threads
+                with lent(model, ref):
+                    for _item, done in executor.map(prompt_item, items, run, "prompt screen"):
+                        magnitudes.update(done.magnitudes)
+                        tokens.update(done.tokens)
+                        threads = done.threads
+            magnitudes = {prompt: magnitudes[prompt] for prompt in order}
+            tokens = {prompt: tokens.get(prompt, ((), False)) for prompt in prompts}
+            result = assemble(prompts, reference, magnitudes, tokens, settings, size)
             model.check_files()
         finally:
             if request.lora:
@@ -166,7 +212,7 @@ def screen(
         "settings": {
             **data["settings"],
             "size": result.size,
-            "torch_threads": run.threads,
+            "torch_threads": threads,
             "deterministic": runtime.deterministic,
         },
         "attribution": result.attribution,

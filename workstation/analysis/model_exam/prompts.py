@@ -173,26 +173,55 @@ def screen_prompts(
     native_size: int = 512,
 ) -> PromptScreen:
     """The screen of `prompts` on a loaded SD 1.x/2.x pipeline (LoRAs already applied)."""
+    prompts, reference, order = plan(prompts, settings)
+    check_pipe(pipe)
+    runtime = runtime or Runtime()
+    size = settings.size or native_size
+    with runtime.applied() as run:
+        # Work items: the prompts, then the reference prompts (each scored once).
+        total = len(order) * len(settings.seeds) * (1 + settings.tokens)
+        screen = runner(pipe, settings, size, run, total)
+        magnitudes = {prompt: screen.magnitudes(prompt) for prompt in order}
+        tokens = {
+            prompt: screen.token_shares(prompt) if settings.tokens else ((), False)
+            for prompt in prompts
+        }
+    return assemble(prompts, reference, magnitudes, tokens, settings, size)
+
+
+def plan(
+    prompts: Sequence[str], settings: ScreenSettings
+) -> tuple[list[str], list[str], list[str]]:
+    """The prompts screened, the reference prompts, and every prompt to score once (in order)."""
     prompts = [p.strip() for p in prompts if p and p.strip()]
     if not prompts:
         raise InputError("no prompts to screen")
+    reference = generic_prompts() if settings.reference == "generic" else []
+    return prompts, reference, list(dict.fromkeys(prompts + reference))
+
+
+def check_pipe(pipe: Any) -> None:
     if getattr(pipe, "unet", None) is None or getattr(pipe, "text_encoder_2", None) is not None:
         raise InputError(
             "the memorised-prompt screen supports SD 1.x/2.x models (one text encoder, a UNet)"
         )
-    runtime = runtime or Runtime()
-    size = settings.size or native_size
-    reference = generic_prompts() if settings.reference == "generic" else []
-    with runtime.applied() as run:
-        # Work items: the prompts, then the reference prompts (each scored once).
-        order = list(dict.fromkeys(prompts + reference))
-        total = len(order) * len(settings.seeds) * (1 + settings.tokens)
-        runner = _Runner(pipe, settings, size, run, total)
-        magnitudes = {prompt: runner.magnitudes(prompt) for prompt in order}
-        tokens = {
-            prompt: runner.token_shares(prompt) if settings.tokens else ((), False)
-            for prompt in prompts
-        }
+
+
+def runner(pipe: Any, settings: ScreenSettings, size: int, run: Runtime, total: int) -> _Runner:
+    """The model calls of a screen (or of one executor item of it): `magnitudes(prompt)` and
+    `token_shares(prompt)`, each prompt independent of the others."""
+    return _Runner(pipe, settings, size, run, total)
+
+
+def assemble(
+    prompts: Sequence[str],
+    reference: Sequence[str],
+    magnitudes: dict[str, list[float]],
+    tokens: dict[str, tuple[tuple[TokenShare, ...], bool]],
+    settings: ScreenSettings,
+    size: int,
+) -> PromptScreen:
+    """The screen from each prompt's magnitudes: robust z-scores against the reference."""
     means = {prompt: float(np.mean(values)) for prompt, values in magnitudes.items()}
     ref_values = [means[p] for p in (reference or prompts)]
     zs, median, mad = robust_z([means[p] for p in prompts], ref_values)
