@@ -41,17 +41,20 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workstation.analysis import corpus_search, hashes
+from workstation.analysis.executors import Executor, InProcess, worker_cache
 from workstation.analysis.images import MIN_SIDE, LoadedImage, load_image
 from workstation.core import bounded_json
 from workstation.core.canonical import sha256_file
 from workstation.core.errors import Cancelled, InputError, ModelError
+from workstation.core.progress import ProgressEvent
 from workstation.core.timeutil import utc_now
 from workstation.engine.runtime import Runtime, thread_policy
 
@@ -463,13 +466,20 @@ def build_index(
     runtime: Runtime | None = None,
     kind: str = "flat",
     parameters: dict | None = None,
+    executor: Executor | None = None,
+    clip_source: tuple[str, str | None] | None = None,
 ) -> tuple[CorpusIndex, IndexUpdate]:
     """Index every image under `folder`, reusing what `previous` already holds. The runtime gets
     one event per file (its path as the message), then, for an approximate `kind` of embeddings
     search ("hnsw", "ivfpq"), events of its FAISS build; with a CLIP model the build runs inside
     `runtime.applied()`. `parameters`: the kind's, over `corpus_search.default_parameters`.
-    `on_progress(done, total, path)`/`is_cancelled`: the legacy form."""
+    `executor`: where the files still to decode are decoded, hashed and embedded (`index_files`,
+    `FILES_PER_ITEM` a item; default in this process); `clip_source`: the CLIP model's location
+    and architecture as chosen (`ClipModel.load`'s arguments), for workers that load it
+    themselves (default: from the model's info). `on_progress(done, total, path)`/`is_cancelled`:
+    the legacy form."""
     runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
+    executor = executor or InProcess()
     if kind not in corpus_search.KINDS:
         raise InputError(
             f"unknown index kind {kind!r}: choose one of {', '.join(corpus_search.KINDS)}"
@@ -479,11 +489,12 @@ def build_index(
             f"index kind {kind!r} is a search of CLIP embeddings: give a CLIP model, or build "
             "with --kind flat (hashes are always searched exactly)"
         )
+    clip = _clip_spec(clip_model, clip_source) if clip_model is not None else None
     if clip_model is None:  # no torch to set (nor to import)
-        index, update = _build(Path(folder), previous, None, runtime)
+        index, update = _build(Path(folder), previous, None, runtime, executor, None)
     else:
         with runtime.applied() as run:
-            index, update = _build(Path(folder), previous, clip_model, run)
+            index, update = _build(Path(folder), previous, clip_model, run, executor, clip)
     return with_search(index, kind, parameters or {}, runtime), update
 
 
@@ -519,7 +530,12 @@ def with_search(
 
 
 def _build(
-    folder: Path, previous: CorpusIndex | None, clip_model: ClipModel | None, runtime: Runtime
+    folder: Path,
+    previous: CorpusIndex | None,
+    clip_model: ClipModel | None,
+    runtime: Runtime,
+    executor: Executor,
+    clip: ClipSpec | None,
 ) -> tuple[CorpusIndex, IndexUpdate]:
     folder = folder.resolve()
     if not folder.is_dir():
@@ -546,12 +562,12 @@ def _build(
                 by_path[rel] = row
             by_sha.setdefault(str(previous.sha256[row]), row)
 
-    # 2. Walk the folder.
+    # 2. Walk the folder: a row reused for each file the previous index holds, the rest to decode.
     files = image_files(folder)
-    rows: list[dict] = []
-    skipped: list[tuple[str, str]] = []
-    added = reused = 0
-    for done, file in enumerate(files):
+    found: list[dict | str | None] = [None] * len(files)  # a row, or why the file was skipped
+    fresh: list[int] = []  # positions of the files to decode
+    done = 0
+    for position, file in enumerate(files):
         if runtime.cancelled():
             raise Cancelled("index build cancelled; nothing was written")
         rel = file.relative_to(folder).as_posix()
@@ -564,19 +580,61 @@ def _build(
         if not unchanged:  # same content under another name, or touched but not changed?
             old = by_sha.get(sha256_file(file)) if by_sha else None
         if old is not None and (clip_model is None or reuse_embeddings):
-            rows.append(_row_from(previous, old, rel, stat, reuse_embeddings))
-            reused += 1
+            found[position] = _row_from(previous, old, rel, stat, reuse_embeddings)
+            done += 1
+            runtime.report(done, len(files), rel)
         else:
-            try:
-                image = load_image(file)
-                if min(image.width, image.height) < MIN_SIDE:
-                    raise InputError(f"{image.width}×{image.height} pixels is too small to hash")
-            except InputError as error:
-                skipped.append((rel, str(error)))
-            else:
-                rows.append(_row_for(image, rel, stat, clip_model))
-                added += 1
-        runtime.report(done + 1, len(files), rel)
+            fresh.append(position)
+
+    # 3. The rest decoded, hashed (and embedded) by the executor, `FILES_PER_ITEM` an item; each
+    # result stored in its file's place, so the rows keep the folder's order.
+    items = [
+        FilesItem(
+            index=number,
+            label=f"files {chunk[0] + 1}–{chunk[-1] + 1} of {len(files)}",
+            folder=str(folder),
+            files=tuple(files[p].relative_to(folder).as_posix() for p in chunk),
+            positions=tuple(chunk),
+            clip=clip,
+            threads=runtime.threads or 1,
+        )
+        for number, chunk in enumerate(
+            fresh[at : at + FILES_PER_ITEM] for at in range(0, len(fresh), FILES_PER_ITEM)
+        )
+    ]
+    here = executor.name == "inprocess"
+    if here and clip_model is not None:  # this process's workers use the model already loaded
+        _CLIP_MODELS.get(clip.key, lambda: clip_model)
+    reused = done
+
+    def within(event: ProgressEvent) -> None:  # the items' progress after the reused files'
+        if event.total <= 0:
+            runtime.report(0, 0, event.message)
+        else:
+            runtime.report(reused + event.step, len(files), event.message)
+
+    try:
+        for item, results in executor.map(
+            index_files, items, replace(runtime, on_progress=within), "index build"
+        ):
+            for position, result in zip(item.positions, results, strict=True):
+                found[position] = result
+                if not here:  # in this process each file was reported as it was read
+                    done += 1
+                    runtime.report(done, len(files), files[position].relative_to(folder).as_posix())
+    except Cancelled:
+        raise Cancelled("index build cancelled; nothing was written") from None
+    finally:
+        if not here:
+            _CLIP_MODELS.clear()
+
+    rows = [r for r in found if isinstance(r, dict)]
+    skipped = [
+        (files[p].relative_to(folder).as_posix(), found[p])
+        for p in fresh
+        if isinstance(found[p], str)
+    ]
+    added = len(fresh) - len(skipped)
 
     removed = 0
     if previous is not None:
@@ -602,6 +660,105 @@ def _build(
         updated=now,
     )
     return index, IndexUpdate(added=added, reused=reused, removed=removed, skipped=len(skipped))
+
+
+# --- the files still to decode, on an executor (analysis/executors.py) -------------------------
+
+FILES_PER_ITEM = 64  # files an item decodes: enough to keep a worker busy, few lost if it dies
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """The CLIP model as a worker loads it: `ClipModel.load(location, arch)`, and the SHA-256 of
+    the checkpoint the coordinator loaded (a worker refuses any other)."""
+
+    location: str  # the checkpoint file or the model folder
+    arch: str | None  # an open_clip name or an architecture .json; None for a folder
+    checkpoint_sha256: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.location, self.arch, self.checkpoint_sha256)
+
+
+def _clip_spec(clip_model: ClipModel, source: tuple[str, str | None] | None) -> ClipSpec:
+    info = clip_model.info
+    if source is None:  # the model as its info names it: a folder's, or a checkpoint's
+        folder = info.arch.startswith("local-dir:")
+        source = (
+            str(Path(info.checkpoint).parent) if folder else info.checkpoint,
+            None if folder else info.arch,
+        )
+    return ClipSpec(str(source[0]), source[1], info.checkpoint_sha256)
+
+
+@dataclass(frozen=True)
+class FilesItem:
+    """Files of the folder to decode, hash (and embed): what a worker needs, nothing more."""
+
+    index: int  # in the build's items
+    label: str  # "files 65–128 of 500", for messages
+    folder: str  # absolute
+    files: tuple[str, ...]  # relative to the folder, `/`-separated
+    positions: tuple[int, ...]  # each file's place in the folder's order (the coordinator's)
+    clip: ClipSpec | None = None
+    threads: int = 1  # torch's CPU threads (CLIP)
+
+    @property
+    def cost(self) -> int:
+        return len(self.files)
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+
+_CLIP_MODELS = worker_cache()  # the worker's CLIP model, kept for its next item
+
+
+def cached_clip(spec: ClipSpec) -> ClipModel:
+    """The item's CLIP model, loaded or kept, refused unless its checkpoint's SHA-256 is the one
+    the coordinator loaded (a one-line `ModelError`)."""
+    from workstation.analysis.clip import ClipModel
+
+    model = _CLIP_MODELS.get(
+        spec.key,
+        lambda: ClipModel.load(spec.location, spec.arch),
+        stale=lambda model: model.info.checkpoint_sha256 != spec.checkpoint_sha256,
+    )
+    actual = model.info.checkpoint_sha256
+    if actual != spec.checkpoint_sha256:
+        raise ModelError(
+            f"{model.info.checkpoint}: the CLIP checkpoint's SHA-256 is {actual[:12]}…, not the "
+            f"{spec.checkpoint_sha256[:12]}… the index build hashed; the file changed after it "
+            "was hashed, and the worker refused it"
+        )
+    return model
+
+
+def index_files(item: FilesItem, runtime: Runtime) -> list[dict | str]:
+    """One item, in a worker: each file's row (the SHA-256 of the bytes it read, size, mtime,
+    hash codes, embedding), or the one-line reason it was skipped. One event per file."""
+    folder = Path(item.folder)
+    model = cached_clip(item.clip) if item.clip is not None else None
+    results: list[dict | str] = []
+    with replace(runtime, threads=item.threads).applied() if model else nullcontext():
+        for done, rel in enumerate(item.files):
+            runtime.check_cancelled("index build")
+            file = folder / rel
+            try:
+                stat = file.stat()
+                image = load_image(file)
+                if min(image.width, image.height) < MIN_SIDE:
+                    raise InputError(f"{image.width}×{image.height} pixels is too small to hash")
+            except InputError as error:
+                results.append(str(error))
+            except OSError as error:  # gone since the folder was walked
+                results.append(f"{rel}: cannot be read ({error.strerror or error})")
+            else:
+                results.append(_row_for(image, rel, stat, model))
+            runtime.report(done + 1, len(item.files), rel)
+    return results
 
 
 def _row_for(image: LoadedImage, rel: str, stat, clip_model) -> dict:
@@ -694,16 +851,58 @@ def query_index(
     k: int = 10,
     clip_model: ClipModel | None = None,
     index_name: str = "",
+    *,
+    shards: int = 1,
+    executor: Executor | None = None,
+    runtime: Runtime | None = None,
 ) -> QueryResult:
+    """The k works closest to `image` by each hash (and by CLIP). `shards` > 1, or an executor
+    other than this process: the rows are searched in that many shards on `executor`
+    (`corpus_shards`), exactly, with the same answer."""
     if k < 1:
         raise InputError("k must be at least 1")
     if min(image.width, image.height) < MIN_SIDE:
         raise InputError(f"query image is {image.width}×{image.height}; hashing needs {MIN_SIDE}+")
+    if shards < 1:
+        raise InputError("--shards must be at least 1")
+    sharded = shards > 1 or (executor is not None and executor.name != "inprocess")
+    if sharded and index.kind in corpus_search.APPROXIMATE and index.engine is not None:
+        raise InputError(
+            f"the index's CLIP embeddings are searched by its {index.kind} index, which is one "
+            "piece: query it without --shards and --executor (or build it with --kind flat)"
+        )
     notes = []
     by_metric = {}
     values = hashes.image_hashes(image.rgb, HASH_KINDS)
+    codes = {kind: hashes.hash_to_uint64(values[kind]) for kind in HASH_KINDS}
+    clip_query = None
+    if index.embeddings is not None and clip_model is not None:
+        if clip_model.info.checkpoint_sha256 != index.clip["checkpoint_sha256"]:
+            raise ModelError(
+                f"the index's embeddings come from {index.clip['arch']} (sha256 "
+                f"{index.clip['checkpoint_sha256'][:12]}…); the given model is "
+                f"{clip_model.info.arch} (sha256 {clip_model.info.checkpoint_sha256[:12]}…)"
+            )
+        clip_query = clip_model.embed_images([image.rgb])[0]
+    found = {}
+    if sharded:
+        from workstation.analysis.corpus_shards import sharded_search
+
+        found = sharded_search(
+            index.hashes,
+            codes,
+            k,
+            shards,
+            index.embeddings if clip_query is not None else None,
+            clip_query,
+            executor=executor,
+            runtime=runtime,
+        )
     for kind in HASH_KINDS:
-        rows, distances = index.code_search[kind].search(hashes.hash_to_uint64(values[kind]), k)
+        if sharded:
+            rows, distances = found[kind]
+        else:
+            rows, distances = index.code_search[kind].search(codes[kind], k)
         bits = HASH_BITS[kind]
         by_metric[kind] = tuple(
             Hit(rank + 1, str(index.paths[row]), str(index.sha256[row]), int(d), 1 - int(d) / bits)
@@ -719,14 +918,10 @@ def query_index(
             "CLIP search not run"
         )
     else:
-        if clip_model.info.checkpoint_sha256 != index.clip["checkpoint_sha256"]:
-            raise ModelError(
-                f"the index's embeddings come from {index.clip['arch']} (sha256 "
-                f"{index.clip['checkpoint_sha256'][:12]}…); the given model is "
-                f"{clip_model.info.arch} (sha256 {clip_model.info.checkpoint_sha256[:12]}…)"
-            )
-        query = clip_model.embed_images([image.rgb])[0]
-        rows, cosines = index.vector_search.search(query, k)
+        if sharded:
+            rows, cosines = found["clip"]
+        else:
+            rows, cosines = index.vector_search.search(clip_query, k)
         by_metric["clip"] = tuple(
             Hit(
                 rank + 1,
@@ -746,4 +941,9 @@ def query_index(
         search["kind"] = "flat"
     for key in ("file", "size", "sha256"):
         search.pop(key, None)
+    if sharded:
+        from workstation.analysis.corpus_shards import boundaries
+
+        search["shards"] = len(boundaries(len(index), shards))
+        search["executor"] = executor.name if executor is not None else "inprocess"
     return QueryResult(index_name, index.root, image.describe(), k, by_metric, tuple(notes), search)

@@ -4,7 +4,13 @@
                                                 unchanged files reused; the search kind's
                                                 FAISS index and its recall) → the .npz index
                                                 file (+ <index>.<kind>.faiss, approximate kinds)
-    front end → app.corpus.query_corpus       → analysis.corpus.query_index (top k per metric)
+    front end → app.corpus.query_corpus       → analysis.corpus.query_index (top k per metric;
+                                                with shards, each searched on the executor and
+                                                merged: analysis/corpus_shards.py)
+
+Either takes an executor (`analysis/executors.py`, `--executor`): where the files still to decode
+are decoded, hashed and embedded, or where the shards are searched; only this process writes
+the index file.
 
 `workstation index build|query` and Analysis ▸ Corpus search build these requests.
 """
@@ -22,6 +28,7 @@ from workstation.analysis.corpus_search import (  # noqa: F401  (the front ends'
     STAGE_TRAIN,
     engine_name,
 )
+from workstation.analysis.executors import executor_named as executor_named  # the front ends'
 from workstation.app.clip import ClipChoice
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder
@@ -29,6 +36,7 @@ from workstation.engine.runtime import Runtime
 
 if TYPE_CHECKING:
     from workstation.analysis.corpus import CorpusIndex, IndexUpdate, QueryResult
+    from workstation.analysis.executors import Executor
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,10 +92,15 @@ class IndexBuilt:
 
 
 def build_corpus_index(
-    request: IndexBuildRequest, *, runtime: Runtime | None = None, clips: ClipHolder | None = None
+    request: IndexBuildRequest,
+    *,
+    runtime: Runtime | None = None,
+    clips: ClipHolder | None = None,
+    executor: Executor | None = None,
 ) -> IndexBuilt:
     """Index every image under the folder; an existing index file is updated, not redone.
-    Progress: one event per file, its path as the message."""
+    Progress: one event per file, its path as the message. `executor`: where the files are
+    decoded, hashed and embedded (default: in this process); the index is the same."""
     from workstation.analysis.corpus import CorpusIndex, build_index
 
     previous = CorpusIndex.load(request.out) if request.out.exists() else None
@@ -99,6 +112,8 @@ def build_corpus_index(
         runtime=runtime,
         kind=request.kind,
         parameters=request.parameters(),
+        executor=executor,
+        clip_source=(str(request.clip.model), request.clip.arch) if clip_model else None,
     )
     index.save(request.out)
     return IndexBuilt(index, update, request.out)
@@ -118,14 +133,31 @@ class IndexQueried:
     works: int  # how many the index holds
 
 
-def query_corpus(request: IndexQueryRequest, *, clips: ClipHolder | None = None) -> IndexQueried:
+def query_corpus(
+    request: IndexQueryRequest,
+    *,
+    clips: ClipHolder | None = None,
+    shards: int = 1,
+    executor: Executor | None = None,
+    runtime: Runtime | None = None,
+) -> IndexQueried:
     """The k works closest to the image by each hash, and by CLIP when the index has
-    embeddings and the request names the model that made them."""
+    embeddings and the request names the model that made them. `shards` > 1 or an executor:
+    the rows searched in shards on it and merged (exact, the same answer)."""
     from workstation.analysis.corpus import CorpusIndex, query_index
     from workstation.analysis.images import load_image
 
     index = CorpusIndex.load(request.index)
     image = load_image(request.image)
     clip_model = (clips or ClipHolder()).get(request.clip)
-    result = query_index(index, image, request.k, clip_model, str(request.index))
+    result = query_index(
+        index,
+        image,
+        request.k,
+        clip_model,
+        str(request.index),
+        shards=shards,
+        executor=executor,
+        runtime=runtime,
+    )
     return IndexQueried(result, len(index))

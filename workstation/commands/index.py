@@ -10,9 +10,11 @@ from workstation.app.corpus import (
     IndexQueryRequest,
     build_corpus_index,
     engine_name,
+    executor_named,
     query_corpus,
 )
 from workstation.app.requests import add_arguments, from_arguments
+from workstation.commands.study import add_executor_arguments
 from workstation.commands.terminal import json_text, printable
 from workstation.core.progress import ProgressEvent
 from workstation.engine.runtime import Runtime
@@ -31,11 +33,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "give the same results on both.",
     )
     add_arguments(build, IndexBuildRequest)
+    add_executor_arguments(build, "where the images are decoded, hashed and embedded")
     build.add_argument("--quiet", action="store_true", help="no progress lines")
     build.set_defaults(func=cmd_build)
 
     query = actions.add_parser("query", help="find the works closest to an image")
     add_arguments(query, IndexQueryRequest)
+    add_executor_arguments(query, "where the shards are searched")
+    query.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        metavar="N",
+        help="search the index's rows in N shards, each a task of the executor, and merge "
+        "their top k: the same answer as one search (exact; not for hnsw/ivfpq indexes)",
+    )
     query.add_argument("--json", action="store_true")
     query.set_defaults(func=cmd_query)
 
@@ -60,9 +72,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
             step["next"] = done + max(1, total // 20)
 
-    built = build_corpus_index(
-        from_arguments(IndexBuildRequest, args), runtime=Runtime(on_progress=progress)
-    )
+    request = from_arguments(IndexBuildRequest, args)
+    executor = executor_named(args.executor, args.ray_address)
+    built = build_corpus_index(request, runtime=Runtime(on_progress=progress), executor=executor)
     index, update = built.index, built.update
     clip = f", CLIP {printable(index.clip['arch'])}" if index.clip else ", no CLIP embeddings"
     print(
@@ -81,6 +93,8 @@ def search_line(search: dict, engine: str) -> str:
     """How the index is searched: engine, kind, parameters, and an approximate kind's recall."""
     parameters = ", ".join(f"{k}={v}" for k, v in search.get("parameters", {}).items())
     line = f"search: {engine}, {search['kind']}" + (f" ({parameters})" if parameters else "")
+    if search.get("shards"):
+        line += f", {search['shards']} shard(s) on {search['executor']}, merged"
     if search["kind"] == "flat":
         return line + (
             ", exact (hashes: IndexBinaryFlat, CLIP: IndexFlatIP)"
@@ -97,7 +111,9 @@ def search_line(search: dict, engine: str) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    queried = query_corpus(from_arguments(IndexQueryRequest, args))
+    request = from_arguments(IndexQueryRequest, args)
+    executor = executor_named(args.executor, args.ray_address)
+    queried = query_corpus(request, shards=args.shards, executor=executor)
     result = queried.result
     if args.json:
         print(json_text(result.to_dict()))
