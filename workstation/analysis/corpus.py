@@ -227,9 +227,14 @@ def _load_engine(path: Path, search: dict):
 
 # --- reading an index file: everything checked before it is inflated or used --------------------
 
-# What the zip's central directory may declare, all members together, uncompressed: a hundred
-# thousand works with 512-float CLIP embeddings and 200-character paths take about 300 MB.
+# What the zip's central directory may declare, all members together, uncompressed, to be read
+# into memory: a hundred thousand works with 512-float CLIP embeddings and 200-character paths
+# take about 300 MB. A larger index is read only when its members over the limit are stored
+# (numpy's `savez`, what `save` writes) and lie inside the file: those are memory-mapped in place
+# (`_mapped_members`), so what a member declares is bounded by the file's own size.
 MAX_INDEX_BYTES = 2 * 1024**3
+LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip member's local header, before its name
+CRC_CHUNK = 64 * 1024**2  # a mapped member's CRC-32 is checked this many bytes at a time
 MAX_META_BYTES = 64 * 1024**2  # the JSON (its list of skipped files is the only part that grows)
 MAX_DIRECTORY_BYTES = 64 * 1024  # the zip's central directory: ten entries of ~100 bytes
 MAX_ZIP_COMMENT = 0xFFFF
@@ -256,8 +261,10 @@ def _bad(path: Path, member: str, problem: str) -> InputError:
 def read_members(path: Path) -> dict[str, np.ndarray]:
     """The arrays of an index file, read only after the zip's central directory and each
     member's .npy header have been checked: known names, at most `MAX_INDEX_BYTES` declared in
-    all, no object arrays (read with `allow_pickle=False`), dtypes as `MEMBERS` says, and
-    no more data than the member declares."""
+    all to read into memory, no object arrays (read with `allow_pickle=False`), dtypes as
+    `MEMBERS` says, and no more data than the member declares. In an index over the limit, its
+    stored members that lie inside the file are memory-mapped (`np.memmap`, read-only) after
+    their CRC-32 is checked."""
     if not path.exists():
         raise InputError(f"index not found: {path}")
     if not path.is_file():
@@ -266,8 +273,11 @@ def read_members(path: Path) -> dict[str, np.ndarray]:
         _check_directory_size(path)
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            _check_directory(path, infos)
-            return {info.filename[:-4]: _read_member(path, archive, info) for info in infos}
+            mapped = _check_directory(path, infos)
+            return {
+                info.filename[:-4]: _read_member(path, archive, info, mapped.get(info.filename))
+                for info in infos
+            }
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise InputError(f"not a workstation corpus index: {path}: {error}") from None
 
@@ -275,8 +285,9 @@ def read_members(path: Path) -> dict[str, np.ndarray]:
 def _check_directory_size(path: Path) -> None:
     """The zip's end record, before zipfile reads the directory it points to (a directory of
     millions of entries would take gigabytes as ZipInfo objects): at most one entry per member,
-    at most `MAX_DIRECTORY_BYTES`. An index never needs the zip64 end record (its budget keeps it
-    under 4 GiB), so a count or size that defers to one is refused too."""
+    at most `MAX_DIRECTORY_BYTES`. An index never needs the zip64 end record for these two (an
+    index over 4 GiB needs it only for the directory's offset), so a count or size that defers
+    to one is refused too."""
     with open(path, "rb") as stream:
         stream.seek(0, os.SEEK_END)
         stream.seek(max(0, stream.tell() - (MAX_ZIP_COMMENT + END_RECORD.size)))
@@ -293,7 +304,9 @@ def _check_directory_size(path: Path) -> None:
         )
 
 
-def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> dict[str, int]:
+    """Refuses what the directory declares wrongly; returns the members to memory-map, each
+    with the offset of its data in the file (none while the index is within the limit)."""
     names = [info.filename for info in infos]
     for info in infos:
         name = info.filename.removesuffix(".npy")
@@ -306,24 +319,58 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _bad(path, name, f"compression method {info.compress_type} is not numpy's")
     declared = sum(info.file_size for info in infos)
-    if declared > MAX_INDEX_BYTES:
+    mapped = _mapped_members(path, infos) if declared > MAX_INDEX_BYTES else {}
+    in_memory = sum(info.file_size for info in infos if info.filename not in mapped)
+    if in_memory > MAX_INDEX_BYTES:
         raise InputError(
             f"not a workstation corpus index: {path}: its members declare {declared:,} bytes "
-            f"uncompressed, more than the limit of {MAX_INDEX_BYTES:,}"
+            f"uncompressed, {in_memory:,} of them to read into memory (deflated, or not inside "
+            f"the file), more than the limit of {MAX_INDEX_BYTES:,}"
         )
     missing = [name for name in ("meta", *ROW_MEMBERS) if f"{name}.npy" not in names]
     if missing:
         raise _bad(path, missing[0], "missing")
+    return mapped
 
 
-def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+def _mapped_members(path: Path, infos: list[zipfile.ZipInfo]) -> dict[str, int]:
+    """The stored members (not `meta`) whose declared bytes lie inside the file after their
+    local header, by name, with the offset of their data: what an index over `MAX_INDEX_BYTES`
+    maps rather than reads. A member that declares more than the file holds is not among them
+    (and so counts against the limit)."""
+    size = path.stat().st_size
+    mapped = {}
+    with open(path, "rb") as stream:
+        for info in infos:
+            if (
+                info.compress_type != zipfile.ZIP_STORED
+                or info.filename == "meta.npy"
+                or info.compress_size != info.file_size
+                or info.header_offset + LOCAL_HEADER.size > size
+            ):
+                continue
+            stream.seek(info.header_offset)
+            header = LOCAL_HEADER.unpack(stream.read(LOCAL_HEADER.size))
+            if header[0] != b"PK\x03\x04":
+                continue
+            start = info.header_offset + LOCAL_HEADER.size + header[10] + header[11]
+            if start + info.file_size <= size:
+                mapped[info.filename] = start
+    return mapped
+
+
+def _read_member(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, start: int | None = None
+) -> np.ndarray:
+    """One member, read into memory, or memory-mapped from the file when `start` (the offset
+    of its data in the file) is given."""
     name = info.filename[:-4]
     with archive.open(info) as stream:
         try:
             version = np.lib.format.read_magic(stream)
             if version not in NPY_VERSIONS:
                 raise _bad(path, name, f".npy format version {version} is not read")
-            shape, _, dtype = NPY_VERSIONS[version](stream)
+            shape, fortran, dtype = NPY_VERSIONS[version](stream)
         except ValueError as error:
             raise _bad(path, name, f"not a .npy array ({error})") from None
         header = stream.tell()
@@ -338,11 +385,31 @@ def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
         raise _bad(path, name, f"shape {shape}, expected {2 if name == 'embeddings' else 1}-D")
     if math.prod(shape) * dtype.itemsize != info.file_size - header:
         raise _bad(path, name, f"shape {shape} does not match its {info.file_size:,} bytes")
+    if start is not None and math.prod(shape) > 0:
+        _check_crc(path, name, info, start)
+        return np.memmap(path, dtype, "r", start + header, shape, order="F" if fortran else "C")
     with archive.open(info) as stream:
         try:
             return np.lib.format.read_array(stream, allow_pickle=False)
         except ValueError as error:
             raise _bad(path, name, str(error)) from None
+
+
+def _check_crc(path: Path, name: str, info: zipfile.ZipInfo, start: int) -> None:
+    """A mapped member's bytes have the CRC-32 the directory declares (zipfile checks the CRC of
+    what it reads; a mapped member is not read by it)."""
+    crc = 0
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        left = info.file_size
+        while left:
+            chunk = stream.read(min(left, CRC_CHUNK))
+            if not chunk:
+                raise _bad(path, name, "the file ends inside the member")
+            crc = zlib.crc32(chunk, crc)
+            left -= len(chunk)
+    if crc != info.CRC:
+        raise _bad(path, name, "its bytes do not have the CRC-32 the zip directory declares")
 
 
 def _read_meta(path: Path, raw: np.ndarray) -> dict:
