@@ -17,6 +17,7 @@ from workstation.app.lab import LabRequest
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.app.train import TrainLoraRequest, TrainUnetRequest
 from workstation.commands.progress import CtrlC
+from workstation.commands.study import add_executor_arguments
 from workstation.core.progress import ProgressEvent
 
 THREADS_HELP = "torch CPU threads (default: the cores not busy now)"
@@ -64,6 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     overfit.add_argument("--case", type=Path, required=True, help="case folder to store results in")
     add_arguments(overfit, LabRequest)
+    add_executor_arguments(overfit, "where the training-set sizes are run")
     overfit.set_defaults(func=cmd_lab_overfit)
 
 
@@ -114,13 +116,15 @@ def _say(event: ProgressEvent) -> None:
 
 
 def cmd_lab_overfit(args: argparse.Namespace) -> int:
+    from workstation.analysis.executors import executor_named
     from workstation.app.lab import run_lab
     from workstation.engine.runtime import Runtime
 
     request = from_arguments(LabRequest, args)
+    executor = executor_named(args.executor, args.ray_address)
     with CtrlC() as ctrl_c:
         runtime = Runtime(on_progress=_say, is_cancelled=ctrl_c.is_cancelled)
-        outcome = run_lab(request, writer=CaseWriter(args.case), runtime=runtime)
+        outcome = run_lab(request, writer=CaseWriter(args.case), runtime=runtime, executor=executor)
     result, clip = outcome.result, outcome.result.clip
     clip_head = f" {'CLIP':>6}" if clip else ""
     print(

@@ -35,6 +35,7 @@ from workstation.core.errors import WorkstationError
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.session import CaseSession, kind_of
 from workstation.gui.widgets.case_job_form import CaseJobForm
+from workstation.gui.widgets.run_on import RunOn
 
 
 class LabForm(CaseJobForm):
@@ -127,6 +128,17 @@ class LabForm(CaseJobForm):
             )
         )
 
+        self.run_on = RunOn("lab")
+        self.run_on.choice.setToolTip(
+            self.tr(
+                "Where the training-set sizes are trained and sampled: in this process, one "
+                "after the other, or on Ray workers, several at once (this machine's cores, or "
+                "the Ray cluster at the address given, whose nodes must see the base model and "
+                "the training images at the same paths; needs the optional Ray install). Either "
+                "way only this window writes to the case."
+            )
+        )
+
         self.run_button = QPushButton(self.tr("Run"))
         self.run_button.setObjectName("runLab")
         self.run_button.clicked.connect(self.run)
@@ -155,6 +167,7 @@ class LabForm(CaseJobForm):
         form.addRow(self.tr("UNet starts from"), self.init)
         form.addRow(self.tr("Near-copy at tiled L2 ≤"), self.near_copy)
         form.addRow(self.tr("CLIP model"), self.clip_label)
+        form.addRow(self.tr("Run on"), self.run_on)
         form.addRow(buttons)
         form.addRow(self.status)
 
@@ -255,6 +268,7 @@ class LabForm(CaseJobForm):
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(self.session.case is not None and not running)
         self.cancel_button.setEnabled(running)
+        self.run_on.setEnabled(not running)
         self.progress.setRange(0, 0)  # busy: the lab reports stages, not steps
         self.progress.setVisible(running)
 
@@ -288,12 +302,15 @@ class LabForm(CaseJobForm):
             return None
         try:
             request = self.lab_request()
+            executor = self.run_on.executor()
         except WorkstationError as error:
             self._failed(str(error), False)
             return None
         clips = self.clips
 
         def work(job: Job) -> int:
-            return run_lab(request, writer=job.writer, runtime=job.runtime(), clips=clips).record_id
+            return run_lab(
+                request, writer=job.writer, runtime=job.runtime(), clips=clips, executor=executor
+            ).record_id
 
         return self.start(Job(work, "overfit lab", writer=self.session.writer()))
