@@ -271,9 +271,12 @@ def _score(
                 for index, (image, prompt) in enumerate(zip(images, prompts, strict=True))
             ]
             results: dict[int, Any] = {}
+            total, done = sum(item.cost for item in items), 0
             with lent(model, ref):
                 for item, result in executor.map(score_item, items, run, "model examination"):
                     results[item.index] = result
+                    done += item.cost
+                    run.report(done, total, f"{item.label} scored")
             scored = {
                 key: [results[index].scores[key] for index in range(len(images))]
                 for key in results[0].scores

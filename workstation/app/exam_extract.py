@@ -126,10 +126,13 @@ def extract(
                 ]
                 made: dict[int, list] = {}
                 threads = run.threads
+                total, finished = sum(item.cost for item in items), 0
                 with lent(model, ref):
                     for item, done in executor.map(extract_item, items, run, "extraction"):
                         made[item.index] = done.images
                         threads = done.threads
+                        finished += item.cost
+                        run.report(finished, total, f"extraction: {item.label} generated")
             images = [image for number in range(len(items)) for image in made[number]]
             model.check_files()
         finally:

@@ -190,11 +190,14 @@ def screen(
                 magnitudes: dict[str, list[float]] = {}
                 tokens: dict[str, Any] = {}
                 threads = run.threads
+                total, finished = sum(item.cost for item in items), 0
                 with lent(model, ref):
-                    for _item, done in executor.map(prompt_item, items, run, "prompt screen"):
+                    for item, done in executor.map(prompt_item, items, run, "prompt screen"):
                         magnitudes.update(done.magnitudes)
                         tokens.update(done.tokens)
                         threads = done.threads
+                        finished += item.cost
+                        run.report(finished, total, f"prompt screen: {item.label} scored")
             magnitudes = {prompt: magnitudes[prompt] for prompt in order}
             tokens = {prompt: tokens.get(prompt, ((), False)) for prompt in prompts}
             result = assemble(prompts, reference, magnitudes, tokens, settings, size)

@@ -16,6 +16,7 @@ from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.exam_extract import register_extract
 from workstation.commands.exam_prompts_attribute import register_prompts_attribute
 from workstation.commands.exam_run import run_exam
+from workstation.commands.study import add_executor_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         add_arguments(parser, request)
         parser.add_argument("--case", type=Path, metavar="CASE", help="store the run in this case")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        add_executor_arguments(parser, "where the images are scored")
         parser.set_defaults(func=cmd_exam, request_type=request, run=run)
     register_prompts_attribute(kinds)  # prompts, attribute (commands/exam_prompts_attribute.py)
     register_extract(kinds)  # extract (commands/exam_extract.py)

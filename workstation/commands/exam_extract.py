@@ -13,6 +13,7 @@ from pathlib import Path
 from workstation.app.exam_extract import ExtractRequest, extract
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.exam_run import run_exam
+from workstation.commands.study import add_executor_arguments
 
 HELP = "extraction attempt: generate extrapolating base → LoRA (FineXtract), cluster, pair"
 
@@ -22,6 +23,7 @@ def register_extract(kinds: argparse._SubParsersAction) -> None:
     add_arguments(parser, ExtractRequest)
     parser.add_argument("--case", type=Path, metavar="CASE", help="store the run in this case")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_executor_arguments(parser, "where the seeds are generated (see --seeds-per-item)")
     parser.set_defaults(func=cmd_exam_extract)
 
 

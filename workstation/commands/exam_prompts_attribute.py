@@ -20,6 +20,7 @@ from workstation.app.exam_attribute import AttributeRequest, attribute
 from workstation.app.exam_prompts import PromptScreenRequest, screen
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.exam_run import run_exam
+from workstation.commands.study import add_executor_arguments
 
 
 def register_prompts_attribute(kinds: argparse._SubParsersAction) -> None:
@@ -41,6 +42,8 @@ def register_prompts_attribute(kinds: argparse._SubParsersAction) -> None:
         add_arguments(parser, request)
         parser.add_argument("--case", type=Path, metavar="CASE", help="store the run in this case")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        if name == "prompts":  # attribution runs in this process (docs/scale.md)
+            add_executor_arguments(parser, "where the prompts are scored")
         parser.set_defaults(func=cmd_exam_more, request_type=request, run=run)
 
 

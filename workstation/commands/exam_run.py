@@ -20,12 +20,18 @@ def run_exam(
     lines: Callable[[dict], list[str]],
     unit: str,
 ) -> int:
-    """Run `use(request, writer, runtime)`; print `lines(result)` (or the JSON) and the record."""
+    """Run `use(request, writer, runtime)`; print `lines(result)` (or the JSON) and the record.
+    A command with `--executor` (commands/study.add_executor_arguments) passes its executor."""
+    extra = {}
+    if getattr(args, "executor", None) is not None:
+        from workstation.app.exam import executor_named
+
+        extra["executor"] = executor_named(args.executor, args.ray_address)
     writer = CaseWriter(args.case) if args.case else None
     printer = StepPrinter(unit)
     with CtrlC() as ctrl_c:
         runtime = Runtime(deterministic=True, on_progress=printer, is_cancelled=ctrl_c.is_cancelled)
-        done = use(request, writer, runtime)
+        done = use(request, writer, runtime, **extra)
     printer.end_line()
     if args.json:
         print(json_text(done.result))

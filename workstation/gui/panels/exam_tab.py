@@ -42,7 +42,7 @@ from workstation.app.exam_attribute import AttributeRequest, attribute
 from workstation.app.exam_extract import ExtractRequest, extract
 from workstation.app.exam_prompts import PromptScreenRequest, screen
 from workstation.core.case import Record
-from workstation.core.errors import InputError
+from workstation.core.errors import InputError, WorkstationError
 from workstation.core.progress import ProgressEvent
 from workstation.core.records import Exam
 from workstation.gui import i18n
@@ -51,6 +51,7 @@ from workstation.gui.panels.exam_extract_form import ExtractResults, extract_req
 from workstation.gui.session import CaseSession
 from workstation.gui.widgets.case_job_form import CaseJobForm
 from workstation.gui.widgets.record_list import RecordList
+from workstation.gui.widgets.run_on import RunOn
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
@@ -109,11 +110,11 @@ class ImageChoice(QListWidget):
 
 # The fields each test's request reads (ExamForm.request).
 FIELDS = {
-    "membership": {"model", "lora", "works", "controls", "seed", "timesteps"},
-    "set": {"model", "lora", "works", "controls", "seed", "timesteps"},
-    "prompts": {"model", "lora", "prompts", "reference"},
-    "attribute": {"model", "works", "seed"},
-    "extract": {"model", "lora", "prompts", "seed", "count"},
+    "membership": {"model", "lora", "works", "controls", "seed", "timesteps", "run_on"},
+    "set": {"model", "lora", "works", "controls", "seed", "timesteps", "run_on"},
+    "prompts": {"model", "lora", "prompts", "reference", "run_on"},
+    "attribute": {"model", "works", "seed"},  # runs in this process (docs/scale.md)
+    "extract": {"model", "lora", "prompts", "seed", "count", "run_on"},
 }
 
 
@@ -211,6 +212,15 @@ class ExamForm(CaseJobForm):
         self.count.setToolTip(
             self.tr("Extraction: images generated, seeds Seed … Seed + Images − 1")
         )
+        self.run_on = RunOn("exam")
+        self.run_on.choice.setToolTip(
+            self.tr(
+                "Where the images, seeds or prompts are computed: in this process, or on Ray "
+                "workers (this machine's cores, or the Ray cluster at the address given; needs "
+                "the optional Ray install). Each worker checks the model's SHA-256; only this "
+                "window writes to the case."
+            )
+        )
 
         self.run_button = QPushButton(self.tr("Run"))
         self.run_button.setObjectName("runExam")
@@ -241,6 +251,7 @@ class ExamForm(CaseJobForm):
             "seed": self.seed,
             "timesteps": self.timesteps,
             "count": self.count,
+            "run_on": self.run_on,
         }
         labels = {
             "model": self.tr("Model"),
@@ -252,6 +263,7 @@ class ExamForm(CaseJobForm):
             "seed": self.tr("Seed"),
             "timesteps": self.tr("Timesteps"),
             "count": self.tr("Images"),
+            "run_on": self.tr("Run on"),
         }
         for name, field in self.rows.items():
             form.addRow(labels[name], field)
@@ -317,6 +329,7 @@ class ExamForm(CaseJobForm):
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(self.session.case is not None and not running)
         self.cancel_button.setEnabled(running)
+        self.run_on.setEnabled(not running)
         self.progress.setVisible(running)
         if running:
             self.progress.setRange(0, 0)
@@ -383,9 +396,11 @@ class ExamForm(CaseJobForm):
             return None
         try:
             request = self.request()
-        except InputError as error:
+            executor = self.run_on.executor() if self.test.currentData() != "attribute" else None
+        except WorkstationError as error:
             self._failed(str(error), False)
             return None
+        extra = {"executor": executor} if executor is not None else {}
         if isinstance(request, ExtractRequest):
             use = extract
         elif isinstance(request, AttributeRequest):
@@ -396,7 +411,7 @@ class ExamForm(CaseJobForm):
             use = set_test if isinstance(request, SetTestRequest) else membership
 
         def work(job: Job) -> int | None:
-            return use(request, writer=job.writer, runtime=job.runtime()).record_id
+            return use(request, writer=job.writer, runtime=job.runtime(), **extra).record_id
 
         return self.start(Job(work, "model examination", writer=self.session.writer()))
 
