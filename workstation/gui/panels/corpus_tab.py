@@ -35,11 +35,13 @@ from workstation.app.corpus import (
     engine_name,
     query_corpus,
 )
+from workstation.core.errors import WorkstationError
 from workstation.core.progress import ProgressEvent
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.images import load_qimage
 from workstation.gui.jobs import Job, JobRunner
 from workstation.gui.pair_state import PairState
+from workstation.gui.widgets.run_on import RunOn
 
 THUMB = 112
 
@@ -75,12 +77,22 @@ class CorpusTab(QWidget):
                 "Hashes are always searched exactly."
             )
         )
+        self.run_on = RunOn("corpus")
+        self.run_on.choice.setToolTip(
+            self.tr(
+                "Where a build decodes, hashes and embeds the images: in this process, or on "
+                "Ray workers (this machine's cores, or the Ray cluster at the address given; "
+                "needs the optional Ray install). The index is the same either way."
+            )
+        )
         index_row = QHBoxLayout()
         index_row.addWidget(QLabel(self.tr("Index:")))
         index_row.addWidget(self.index_path, 1)
         index_row.addWidget(browse)
         index_row.addWidget(QLabel(self.tr("Search:")))
         index_row.addWidget(self.kind)
+        index_row.addWidget(QLabel(self.tr("Run on:")))
+        index_row.addWidget(self.run_on)
         index_row.addWidget(self.build_button)
 
         self.k = QSpinBox()
@@ -156,6 +168,7 @@ class CorpusTab(QWidget):
         )
         self.build_button.setEnabled(idle)
         self.kind.setEnabled(idle)
+        self.run_on.setEnabled(idle)
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -188,13 +201,21 @@ class CorpusTab(QWidget):
 
     # Work
 
-    def build(self, folder: Path, target: Path) -> Job:
+    def build(self, folder: Path, target: Path) -> Job | None:
         request = IndexBuildRequest(
             folder=folder, out=target, clip=self.pair.clip, kind=self.kind.currentData()
         )
+        try:
+            executor = self.run_on.executor()
+        except WorkstationError as error:  # Ray chosen but not installed: one line
+            show_error(self, str(error), False)
+            return None
         clips = self.pair.clips
         job = Job(
-            lambda job: build_corpus_index(request, runtime=job.runtime(), clips=clips), "index"
+            lambda job: build_corpus_index(
+                request, runtime=job.runtime(), clips=clips, executor=executor
+            ),
+            "index",
         )
         job.signals.progress.connect(self._progress)
         job.signals.succeeded.connect(
