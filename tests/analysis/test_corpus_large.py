@@ -214,3 +214,20 @@ def test_a_real_index_over_two_gib_is_read_memory_mapped(tmp_path):
         assert found["phash"][0][0] == 77 and found["clip"][0].tolist() == [5, 517, 1029]
     finally:
         path.unlink(missing_ok=True)
+
+
+def test_index_build_and_query_with_ray_missing_are_one_line(built, tmp_path, monkeypatch):
+    import sys
+
+    folder, path, _ = built
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray → ImportError
+    before = path.read_bytes()
+    for argv in (
+        ("index", "build", folder, "--out", path, "--executor", "ray", "--quiet"),
+        ("index", "query", path, folder / "w01.png", "--executor", "ray", "--shards", "2"),
+    ):
+        outcome = run_main(*argv)
+        assert_clean(outcome)
+        line = outcome.err.strip()
+        assert outcome.code == 2 and "\n" not in line and "pip install" in line
+    assert path.read_bytes() == before
