@@ -168,6 +168,33 @@ def test_a_clip_checkpoint_changed_after_hashing_is_refused_and_nothing_is_writt
     ]
 
 
+def test_a_cancelled_ray_build_writes_nothing(ray, works, tmp_path, monkeypatch):
+    from workstation.analysis.ray_executor import run_on_worker
+    from workstation.app.corpus import IndexBuildRequest, build_corpus_index
+    from workstation.core.errors import Cancelled
+    from workstation.engine.runtime import Runtime
+
+    monkeypatch.setattr(corpus, "FILES_PER_ITEM", 2)
+    seen = []
+
+    def slow(work, item):  # the later items take long enough for the cancel to reach them
+        if item.index > 0:
+            import time
+
+            time.sleep(5)
+        return run_on_worker(work, item)
+
+    out = tmp_path / "index.npz"
+    runtime = Runtime(on_progress=seen.append, is_cancelled=lambda: len(seen) >= 1)
+    with pytest.raises(Cancelled, match="nothing was written"):
+        build_corpus_index(
+            IndexBuildRequest(folder=works, out=out),
+            runtime=runtime,
+            executor=_executor(worker=slow),
+        )
+    assert not out.exists() and 1 <= len(seen) <= 2
+
+
 def test_sharded_search_on_ray_is_the_unsharded_search(ray, works, clip, tiny_clip, tmp_path):
     index, _ = build_index(works, clip_model=clip)
     index.save(tmp_path / "works.npz")

@@ -113,10 +113,18 @@ def build_corpus_index(
         kind=request.kind,
         parameters=request.parameters(),
         executor=executor,
-        clip_source=(str(request.clip.model), request.clip.arch) if clip_model else None,
+        clip_source=_clip_source(request.clip) if clip_model else None,
     )
     index.save(request.out)
     return IndexBuilt(index, update, request.out)
+
+
+def _clip_source(choice: ClipChoice) -> tuple[str, str | None]:
+    """The CLIP model as a worker loads it: absolute paths (a Ray worker's folder is not ours)."""
+    arch = choice.arch
+    if arch and arch.endswith(".json"):
+        arch = str(Path(arch).resolve())
+    return str(Path(choice.model).resolve()), arch
 
 
 @dataclass(frozen=True, kw_only=True)
