@@ -50,7 +50,9 @@ def _ray(**options):
 
 def _request(base: Path, **fields) -> LabRequest:
     """A lab of a few seconds: sizes 1 and 2, four training steps, two samples each."""
-    return LabRequest(base=base, sizes=(1, 2), steps=4, batch_size=2, samples=2, **fields)
+    return LabRequest(
+        **{"base": base, "sizes": (1, 2), "steps": 4, "batch_size": 2, "samples": 2, **fields}
+    )
 
 
 def _lab(root: Path, request: LabRequest, executor, messages: list | None = None):
@@ -235,3 +237,49 @@ def test_the_worker_refuses_a_changed_training_image_or_another_base(demo_model,
         train_size(item, Runtime(threads=1))
     message = str(raised.value)
     assert "\n" not in message and str(image) in message and "refused" in message
+
+
+def test_a_cancelled_ray_lab_stores_nothing(ray, demo_model, tmp_path):
+    from workstation.core.errors import Cancelled
+
+    root = tmp_path / "case"
+    Case.create(root, title="lab", examiner="t").close()
+    with Case.open(root) as case:
+        before = snapshot(case)
+    messages: list[str] = []
+    with pytest.raises(Cancelled):
+        run_lab(
+            _request(demo_model, sizes=(1, 2, 3)),
+            writer=CaseWriter(root),
+            runtime=Runtime(
+                threads=1,
+                on_progress=lambda event: messages.append(event.message),
+                is_cancelled=lambda: any(m.startswith("size 1: {") for m in messages),
+            ),
+            executor=_ray(),
+        )
+    assert any(m.startswith("size 1: {") for m in messages)  # cancelled after the first size
+    with Case.open(root) as case:
+        assert snapshot(case) == before
+
+
+def test_the_lab_cli_refuses_ray_without_ray_in_one_line(monkeypatch, demo_model, tmp_path, capsys):
+    import sys
+
+    from workstation.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray → ImportError
+    root = tmp_path / "case"
+    Case.create(root, title="lab", examiner="t").close()
+    with Case.open(root) as case:
+        before = snapshot(case)
+    code = main(
+        [
+            *("lab", "overfit", "--case", str(root), "--base", str(demo_model)),
+            *("--sizes", "1", "--steps", "2", "--executor", "ray"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "pip install" in err
+    with Case.open(root) as case:
+        assert snapshot(case) == before
