@@ -238,3 +238,22 @@ def test_executor_named_is_the_front_ends_choice():
     assert executor_named("inprocess").name == "inprocess"
     with pytest.raises(InputError):
         executor_named("cluster")
+
+
+def test_the_exam_command_refuses_ray_without_ray_in_one_line(
+    monkeypatch, tiny_model, scenes32, case_dir, capsys
+):
+    from workstation.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray → ImportError
+    before = _state(case_dir)
+    code = main(
+        [
+            *("exam", "membership", "--model", str(tiny_model), "--case", str(case_dir)),
+            *("--works", *map(str, scenes32[:2]), "--controls", *map(str, scenes32[2:])),
+            *("--executor", "ray"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "pip install" in err
+    assert _state(case_dir) == before

@@ -276,7 +276,8 @@ def _score(
                 for item, result in executor.map(score_item, items, run, "model examination"):
                     results[item.index] = result
                     done += item.cost
-                    run.report(done, total, f"{item.label} scored")
+                    if not isinstance(executor, InProcess):  # in-process: each image's own
+                        run.report(done, total, f"{item.label} scored")
             scored = {
                 key: [results[index].scores[key] for index in range(len(images))]
                 for key in results[0].scores

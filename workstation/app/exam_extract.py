@@ -132,7 +132,8 @@ def extract(
                         made[item.index] = done.images
                         threads = done.threads
                         finished += item.cost
-                        run.report(finished, total, f"extraction: {item.label} generated")
+                        if not isinstance(executor, InProcess):  # in-process: each step's own
+                            run.report(finished, total, f"extraction: {item.label} generated")
             images = [image for number in range(len(items)) for image in made[number]]
             model.check_files()
         finally:

@@ -197,7 +197,8 @@ def screen(
                         tokens.update(done.tokens)
                         threads = done.threads
                         finished += item.cost
-                        run.report(finished, total, f"prompt screen: {item.label} scored")
+                        if not isinstance(executor, InProcess):  # in-process: each step's own
+                            run.report(finished, total, f"prompt screen: {item.label} scored")
             magnitudes = {prompt: magnitudes[prompt] for prompt in order}
             tokens = {prompt: tokens.get(prompt, ((), False)) for prompt in prompts}
             result = assemble(prompts, reference, magnitudes, tokens, settings, size)
