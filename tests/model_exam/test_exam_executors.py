@@ -257,3 +257,20 @@ def test_the_exam_command_refuses_ray_without_ray_in_one_line(
     err = capsys.readouterr().err
     assert code != 0 and len(err.strip().splitlines()) == 1 and "pip install" in err
     assert _state(case_dir) == before
+
+
+def test_cancel_on_ray_stops_the_exam_and_leaves_the_case_alone(
+    ray, tiny_model, scenes32, case_dir
+):
+    from workstation.core.errors import Cancelled
+
+    before = _state(case_dir)
+    scored = []
+    stop = _runtime(
+        on_progress=lambda event: scored.append(event.message),
+        is_cancelled=lambda: bool(scored),  # Cancel pressed once the first image is back
+    )
+    with pytest.raises(Cancelled):
+        membership(_membership(tiny_model, scenes32), CaseWriter(case_dir), stop, executor=_ray())
+    assert scored and len(scored) < 6
+    assert _state(case_dir) == before

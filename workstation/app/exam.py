@@ -10,6 +10,8 @@ works (set test), with scores on control works the user supplies; optionally kep
 Every input is checked (images readable, controls given and of the works' size, the LoRA made
 for the model's base) before anything is written, so a bad input leaves the case as it was.
 Models are named in the record by the SHA-256 of the bytes loaded, not imported.
+The images are scored by an executor (`executor=`: in this process by default, or on Ray
+workers), one item per image (analysis/model_exam/executors.py); only this coordinator writes.
 """
 
 from __future__ import annotations

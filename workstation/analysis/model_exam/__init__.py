@@ -6,6 +6,8 @@
     set_test.py    the set-level test of N works against N controls
     prompts.py     memorised-prompt screen: text-conditional noise magnitude (Wen et al. 2024)
     attribute.py   which local model made an image: VAE reconstruction distance (AEROBLADE)
+    executors.py   the items of membership, extraction and the prompt screen for the
+                   executors (in this process or on Ray workers; attribution runs here)
 
 A new membership method is one branch in `membership._scores` (its score, lower = more
 member-like), its name in `METHODS` and `METHOD_NAMES`, and its settings in `ProbeSettings`;
