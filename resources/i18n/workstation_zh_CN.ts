@@ -742,8 +742,16 @@ previous {prev}</source>
         <translation>新建索引时如何搜索 CLIP 嵌入。近似类型需要 FAISS 和 CLIP 模型，并在构建时测量其相对精确搜索的 recall@10。哈希始终精确搜索。</translation>
     </message>
     <message>
+        <source>Where a build decodes, hashes and embeds the images: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). The index is the same either way.</source>
+        <translation>构建时在何处解码、哈希和嵌入图像：在本进程中，或在 Ray 工作进程上（本机的核心，或给定地址的 Ray 集群；需要可选安装 Ray）。两种方式得到的索引相同。</translation>
+    </message>
+    <message>
         <source>Search:</source>
         <translation>搜索：</translation>
+    </message>
+    <message>
+        <source>Run on:</source>
+        <translation>运行于：</translation>
     </message>
     <message>
         <source>An index built from a folder of works: their hashes and, with a CLIP model, embeddings</source>
@@ -1075,6 +1083,10 @@ The full report was written to the log.</source>
         <translation>提取：生成的图像数，种子为 种子 … 种子 + 图像数 − 1</translation>
     </message>
     <message>
+        <source>Where the images, seeds or prompts are computed: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). Each worker checks the model&apos;s SHA-256; only this window writes to the case.</source>
+        <translation>图像、种子或提示词在何处计算：在本进程中，或在 Ray 工作进程上（本机的处理器核心，或所给地址的 Ray 集群；需要安装可选的 Ray）。每个工作进程都会核对模型的 SHA-256；只有本窗口写入案件。</translation>
+    </message>
+    <message>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -1125,6 +1137,10 @@ The full report was written to the log.</source>
     <message>
         <source>Images</source>
         <translation>图像数</translation>
+    </message>
+    <message>
+        <source>Run on</source>
+        <translation>运行于</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -2116,6 +2132,10 @@ Withdrawn: {reason}</source>
         <translation>当样本与最近训练图像的分块 L2 距离（4×4 分块上最大的均方根差，RGB 取值 [0, 1]）不超过此值时，该样本即为近似复制</translation>
     </message>
     <message>
+        <source>Where the training-set sizes are trained and sampled: in this process, one after the other, or on Ray workers, several at once (this machine&apos;s cores, or the Ray cluster at the address given, whose nodes must see the base model and the training images at the same paths; needs the optional Ray install). Either way only this window writes to the case.</source>
+        <translation>各训练集规模在何处训练和采样：在本进程中逐个进行，或在 Ray 工作进程上同时进行多个（本机的处理器核心，或所给地址的 Ray 集群，其节点须在相同路径下看到基础模型和训练图像；需要可选安装 Ray）。无论哪种方式，只有本窗口写入案件。</translation>
+    </message>
+    <message>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -2170,6 +2190,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>CLIP model</source>
         <translation>CLIP 模型</translation>
+    </message>
+    <message>
+        <source>Run on</source>
+        <translation>运行于</translation>
     </message>
     <message>
         <source>(the fields below)</source>
@@ -4324,6 +4348,29 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
     </message>
 </context>
 <context>
+    <name>RunOn</name>
+    <message>
+        <source>In this process</source>
+        <translation>在本进程中</translation>
+    </message>
+    <message>
+        <source>Ray (several at once)</source>
+        <translation>Ray（同时多个）</translation>
+    </message>
+    <message>
+        <source>Where the work is computed: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). Either way only this window writes to the case.</source>
+        <translation>在何处计算：在本进程中，或在 Ray 工作进程上（本机的处理器核心，或所给地址的 Ray 集群；需要可选安装 Ray）。无论哪种方式，只有本窗口写入案件。</translation>
+    </message>
+    <message>
+        <source>this machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Empty: Ray on this machine&apos;s cores; host:port: a running Ray cluster</source>
+        <translation>留空：在本机核心上运行 Ray；host:port：一个正在运行的 Ray 集群</translation>
+    </message>
+</context>
+<context>
     <name>SeedField</name>
     <message>
         <source>The seed of the noise the generation starts from: the same seed and settings give the same image</source>
@@ -4418,14 +4465,6 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
         <translation>种子</translation>
     </message>
     <message>
-        <source>In this process</source>
-        <translation>在本进程中</translation>
-    </message>
-    <message>
-        <source>Ray (several images at once)</source>
-        <translation>Ray（同时生成多张图像）</translation>
-    </message>
-    <message>
         <source>Where the images are generated: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). Either way only this window writes to the case.</source>
         <translation>图像在何处生成：在本进程中，或在 Ray 工作进程上（本机的处理器核心，或所给地址的 Ray 集群；需要可选安装 Ray）。无论哪种方式，只有本窗口写入案件。</translation>
     </message>
@@ -4436,14 +4475,6 @@ Appraisal opinion: the sections of a Chinese judicial appraisal opinion on elect
     <message>
         <source>Run</source>
         <translation>运行</translation>
-    </message>
-    <message>
-        <source>this machine</source>
-        <translation>本机</translation>
-    </message>
-    <message>
-        <source>Empty: Ray on this machine&apos;s cores; host:port: a running Ray cluster</source>
-        <translation>留空：在本机的处理器核心上运行 Ray；host:port：一个正在运行的 Ray 集群</translation>
     </message>
     <message>
         <source>Generate and measure every image of the study with the request shown</source>
