@@ -221,8 +221,15 @@ def ivfpq_stream(size: int, folder: Path, repeat: int, wanted: str = "auto") -> 
     engine.train(
         np.concatenate([part(s) for s in range(0, min(size, 39 * parameters["nlist"]), chunk)])
     )
+    # 50 held-out queries: corpus vectors moved by noise, as the build's recall check does (their
+    # rows copied as their chunks go by: a view would keep each 400 MB chunk alive).
+    rng = np.random.default_rng(2)
+    picks = np.sort(rng.choice(size, 50, replace=False))
+    probes = np.zeros((len(picks), DIM), np.float32)
     for start in range(0, size, chunk):
         vectors = part(start)
+        inside = (picks >= start) & (picks < start + len(vectors))
+        probes[inside] = vectors[picks[inside] - start]
         engine.add(vectors)
         if store is not None:
             wrote = time.perf_counter()
@@ -247,22 +254,24 @@ def ivfpq_stream(size: int, folder: Path, repeat: int, wanted: str = "auto") -> 
     engine = corpus_search.read_engine(path, "ivfpq")
     engine.nprobe = parameters["nprobe"]
     rss = rss_mb() - before
-    # 50 held-out queries: corpus vectors moved by noise, as the build's recall check does.
-    rng = np.random.default_rng(2)
-    picks = np.sort(rng.choice(size, 50, replace=False))
-    probes = np.stack([part(p - p % chunk)[p % chunk] for p in picks])
     noise = rng.standard_normal(probes.shape).astype(np.float32)
     probes += corpus_search.RECALL_NOISE * noise / np.linalg.norm(noise, axis=1, keepdims=True)
     probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    # The exact answer: a scan of every vector (read back from the float32 file, the same values
+    # as generated; regenerated otherwise).
+    exact = None if dtype != np.float32 else np.memmap(raw_path, np.float32, "r", shape=(size, DIM))
+    started = time.perf_counter()
     best = [(np.full(10, -np.inf), np.zeros(10, np.int64)) for _ in probes]
     for start in range(0, size, chunk):
-        scores = part(start) @ probes.T
+        scores = (part(start) if exact is None else exact[start : start + chunk]) @ probes.T
         for q in range(len(probes)):
             top = np.argpartition(-scores[:, q], 10)[:10]
             values = np.concatenate([best[q][0], scores[top, q]])
             rows = np.concatenate([best[q][1], top + start])
             keep = np.argsort(-values)[:10]
             best[q] = (values[keep], rows[keep])
+    del exact
+    print(f"  (exact scan for recall: {time.perf_counter() - started:.0f} s)", flush=True)
     faiss.omp_set_num_threads(1)
     found = 0
     for q, probe in enumerate(probes):
