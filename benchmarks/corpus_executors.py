@@ -49,7 +49,7 @@ def main() -> None:
     from workstation.analysis.corpus import HASH_KINDS, build_index
     from workstation.analysis.corpus_shards import sharded_search
     from workstation.analysis.executors import InProcess
-    from workstation.analysis.ray_executor import RayExecutor, import_ray
+    from workstation.analysis.ray_executor import RayExecutor, import_ray, start_local
 
     rng = np.random.default_rng(0)
     with tempfile.TemporaryDirectory(prefix="corpus-executors-") as scratch:
@@ -63,13 +63,7 @@ def main() -> None:
         (here, _), inprocess = timed(lambda: build_index(folder, executor=InProcess()))
         (cold, _), ray_cold = timed(lambda: build_index(folder, executor=RayExecutor(num_cpus=2)))
         ray = import_ray(local=True)
-        ray.init(
-            num_cpus=2,
-            include_dashboard=False,
-            _node_ip_address="127.0.0.1",
-            log_to_driver=False,
-            logging_level="ERROR",
-        )
+        start_local(2)
         build_index(folder, executor=RayExecutor())  # the workers' imports, once
         (warm, _), ray_warm = timed(lambda: build_index(folder, executor=RayExecutor()))
         for other in (cold, warm):

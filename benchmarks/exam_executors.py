@@ -31,7 +31,7 @@ def main() -> None:
     os.environ["WORKSTATION_THREADS"] = "1"
 
     from workstation.analysis.executors import InProcess
-    from workstation.analysis.ray_executor import RayExecutor, import_ray
+    from workstation.analysis.ray_executor import RayExecutor, import_ray, start_local
     from workstation.app.exam import MembershipRequest, membership
     from workstation.app.resources import ModelHolder
     from workstation.engine.demo_model import DEMO_NAME
@@ -77,13 +77,7 @@ def main() -> None:
         same = {}
         for workers in (1, 2):
             started = time.perf_counter()
-            ray.init(
-                num_cpus=workers,
-                include_dashboard=False,
-                _node_ip_address="127.0.0.1",
-                log_to_driver=False,
-                logging_level="ERROR",
-            )
+            start_local(workers)
             print(f"ray start-up ({workers} workers): {time.perf_counter() - started:.2f} s")
             try:
                 runs = [run(RayExecutor()) for _ in range(2)]

@@ -30,7 +30,7 @@ def main() -> None:
     from workstation.analysis.executors import InProcess
     from workstation.analysis.lab_settings import LabSettings, parse_sizes
     from workstation.analysis.overfit_lab import run_overfit_lab
-    from workstation.analysis.ray_executor import RayExecutor, import_ray
+    from workstation.analysis.ray_executor import RayExecutor, import_ray, start_local
     from workstation.app.train import DEMO_MODEL
     from workstation.engine.runtime import Runtime
 
@@ -54,13 +54,7 @@ def main() -> None:
     here, here_rows = lab(InProcess())
     ray = import_ray(local=True)
     clock = time.perf_counter()
-    ray.init(
-        num_cpus=args.workers,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        logging_level="ERROR",
-    )
+    start_local(args.workers)
     start = time.perf_counter() - clock
     try:
         cold, cold_rows = lab(RayExecutor())

@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["WORKSTATION_THREADS"] = "1"  # the coordinator's thread count = each worker's
 
-    from workstation.analysis.ray_executor import RayExecutor, import_ray
+    from workstation.analysis.ray_executor import RayExecutor, import_ray, start_local
     from workstation.analysis.studies import seeds
     from workstation.analysis.studies.executors import InProcess
     from workstation.core.case import Case
@@ -81,13 +81,7 @@ def main() -> None:
         for name, workers in (("in-process", 0), ("ray, 1 worker", 1), ("ray, 2 workers", 2)):
             if workers:
                 started = time.perf_counter()
-                ray.init(
-                    num_cpus=workers,
-                    include_dashboard=False,
-                    _node_ip_address="127.0.0.1",
-                    log_to_driver=False,
-                    logging_level="ERROR",
-                )
+                start_local(workers)
                 startup[name] = time.perf_counter() - started
             executor = RayExecutor() if workers else InProcess()
             results[name] = [run(name.split(",")[0], executor) for _ in ("cold", "warm")]

@@ -138,3 +138,15 @@ def tiny_clip(tmp_path_factory) -> dict[str, Path]:
         "other_checkpoint": other_checkpoint,
         "folder": model_dir,
     }
+
+
+@pytest.fixture(scope="module")
+def ray():
+    """A local Ray with 2 workers for one test module (skipped without Ray), as the workstation
+    starts it: usage statistics off, no dashboard, loopback only; shut down after the module."""
+    pytest.importorskip("ray")
+    from workstation.analysis.ray_executor import start_local
+
+    ray = start_local(num_cpus=2)
+    yield ray
+    ray.shutdown()

@@ -13,23 +13,6 @@ from workstation.app.train import DEMO_MODEL
 from workstation.core.case import Case
 
 
-@pytest.fixture(scope="module")
-def ray():
-    from workstation.analysis.ray_executor import import_ray
-
-    pytest.importorskip("ray")
-    ray = import_ray(local=True)
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        logging_level="ERROR",
-    )
-    yield ray
-    ray.shutdown()
-
-
 def _form(qtbot, window, sample_case):
     """The Lab tab's form on the sample case, set to a lab of a few seconds."""
     if not (DEMO_MODEL / "model_index.json").exists():

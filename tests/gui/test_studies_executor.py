@@ -5,27 +5,8 @@ from __future__ import annotations
 
 import sys
 
-import pytest
-
 from tests.gui.conftest import JOB_TIMEOUT_MS, error_box, wait_idle
 from workstation.core.case import Case
-
-
-@pytest.fixture(scope="module")
-def ray():
-    from workstation.analysis.ray_executor import import_ray
-
-    pytest.importorskip("ray")
-    ray = import_ray(local=True)
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        logging_level="ERROR",
-    )
-    yield ray
-    ray.shutdown()
 
 
 def _form(window):

@@ -25,23 +25,6 @@ from workstation.core.errors import InputError, ModelError
 from workstation.engine.runtime import Runtime
 
 
-@pytest.fixture(scope="module")
-def ray():
-    from workstation.analysis.ray_executor import import_ray
-
-    pytest.importorskip("ray")
-    ray = import_ray(local=True)  # usage stats off, loopback only
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        log_to_driver=False,
-        logging_level="ERROR",
-    )
-    yield ray
-    ray.shutdown()
-
-
 def _ray(**options):
     from workstation.analysis.ray_executor import RayExecutor
 

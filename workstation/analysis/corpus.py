@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from workstation.analysis import corpus_search, hashes
-from workstation.analysis.executors import Executor, InProcess, worker_cache
+from workstation.analysis.executors import Executor, InProcess, require_sha256, worker_cache
 from workstation.analysis.images import MIN_SIDE, LoadedImage, load_image
 from workstation.core import bounded_json
 from workstation.core.canonical import sha256_file
@@ -794,12 +794,9 @@ def cached_clip(spec: ClipSpec) -> ClipModel:
         stale=lambda model: model.info.checkpoint_sha256 != spec.checkpoint_sha256,
     )
     actual = model.info.checkpoint_sha256
-    if actual != spec.checkpoint_sha256:
-        raise ModelError(
-            f"{model.info.checkpoint}: the CLIP checkpoint's SHA-256 is {actual[:12]}…, not the "
-            f"{spec.checkpoint_sha256[:12]}… the index build hashed; the file changed after it "
-            "was hashed, and the worker refused it"
-        )
+    require_sha256(
+        model.info.checkpoint, "CLIP checkpoint", spec.checkpoint_sha256, actual, "index build"
+    )
     return model
 
 

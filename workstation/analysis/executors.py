@@ -24,9 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from workstation.core.errors import InputError
+from workstation.core.canonical import sha256_file
+from workstation.core.errors import InputError, ModelError, WorkstationError
 from workstation.core.progress import ProgressEvent
 from workstation.engine.runtime import Runtime
 
@@ -129,6 +131,30 @@ def _within(runtime: Runtime, done: int, cost: int, total: int) -> Callable[[Pro
         runtime.report(step, total, event.message, event.preview, event.value)
 
     return progress
+
+
+def read_sha256(path: str | Path, error: type[WorkstationError] = ModelError) -> str:
+    """A file's SHA-256, read in the worker (one line when it cannot be read)."""
+    try:
+        return sha256_file(path)
+    except OSError as problem:
+        raise error(f"{path}: cannot be read in the worker ({problem.strerror})") from None
+
+
+def require_sha256(
+    path: str | Path,
+    what: str,
+    expected: str | None,
+    actual: str,
+    job: str,
+    error: type[WorkstationError] = ModelError,
+) -> None:
+    """Refuse, in one line, a file whose bytes are not those the coordinator hashed."""
+    if expected and expected.lower() != actual.lower():
+        raise error(
+            f"{path}: the {what}'s SHA-256 is {actual[:12]}…, not the {expected[:12]}… the {job} "
+            "hashed; the file changed after it was hashed, and the worker refused it"
+        )
 
 
 def executor_named(name: str, address: str | None = None) -> Executor:

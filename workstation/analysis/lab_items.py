@@ -25,12 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from workstation.analysis.executors import worker_cache
+from workstation.analysis.executors import read_sha256, require_sha256, worker_cache
 from workstation.analysis.hashes import image_hashes
 from workstation.analysis.lab_settings import LabSettings
 from workstation.analysis.overfit_lab import SampleMatch, match_sample, training_reporter
-from workstation.core.canonical import sha256_file
-from workstation.core.errors import Cancelled, InputError, ModelError
+from workstation.core.errors import Cancelled, InputError
 from workstation.engine.runtime import Runtime
 
 
@@ -87,10 +86,7 @@ def cached_components(base: str, sha256: str) -> dict[str, Any]:
     actual = str(components["base_sha256"])
     if actual.lower() != sha256.lower():
         _BASES.clear()
-        raise ModelError(
-            f"{base}: the base model's SHA-256 is {actual[:12]}…, not the {sha256[:12]}… the lab "
-            "hashed; the model changed after it was hashed, and the worker refused it"
-        )
+        require_sha256(base, "base model", sha256, actual, "lab")
     return components
 
 
@@ -100,16 +96,8 @@ def verified_images(item: SizeItem) -> Any:
 
     for name, expected in zip(item.files, item.file_sha256, strict=True):
         path = Path(item.folder) / name
-        try:
-            actual = sha256_file(path)
-        except OSError as error:
-            raise InputError(f"{path}: cannot be read in the worker ({error.strerror})") from None
-        if actual != expected.lower():
-            raise InputError(
-                f"{path}: the training image's SHA-256 is {actual[:12]}…, not the "
-                f"{expected[:12]}… the lab hashed; the file changed after it was hashed, and the "
-                "worker refused it"
-            )
+        actual = read_sha256(path, InputError)
+        require_sha256(path, "training image", expected, actual, "lab", InputError)
     return CaptionedImages(item.folder, item.files, item.captions, item.file_sha256)
 
 

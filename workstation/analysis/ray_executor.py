@@ -84,11 +84,11 @@ class RayExecutor:
                     task, attempt = running.pop(ref)
                     try:
                         result = ray.get(ref)
-                    except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as e:
+                    except _lost(ray) as e:
                         if attempt > self.retries:
                             raise WorkstationError(
                                 f"item {task.index + 1} ({task.label}): its worker died "
-                                f"{attempt} times; the {what} stops (finished items are stored)"
+                                f"{attempt} times; the {what} stops"
                             ) from None
                         runtime.report(
                             done,
@@ -108,6 +108,11 @@ class RayExecutor:
                         first = str(cause or e).strip().splitlines()[-1]
                         raise WorkstationError(
                             f"item {task.index + 1} ({task.label}) failed in its worker: {first}"
+                        ) from None
+                    except ray.exceptions.RayError as e:  # Ray itself failed (one line, too)
+                        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+                        raise WorkstationError(
+                            f"item {task.index + 1} ({task.label}): Ray failed: {first[:300]}"
                         ) from None
                     done += task.cost
                     yield task, result
@@ -140,15 +145,30 @@ class RayExecutor:
         if self.address:
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
         else:
-            with _http_to_nowhere():
-                ray.init(
-                    num_cpus=self.num_cpus,
-                    include_dashboard=False,
-                    _node_ip_address="127.0.0.1",
-                    log_to_driver=False,
-                    logging_level="ERROR",
-                )
+            start_local(self.num_cpus)
         return True
+
+
+def _lost(ray: Any) -> tuple[type[BaseException], ...]:
+    """The errors that mean the item's worker was lost, not that the item failed: it runs again
+    (Ray's memory monitor kills a worker when the machine runs short: OutOfMemoryError)."""
+    errors = ray.exceptions
+    return (errors.WorkerCrashedError, errors.NodeDiedError, errors.OutOfMemoryError)
+
+
+def start_local(num_cpus: int | None = None) -> Any:
+    """Ray on this machine with `num_cpus` workers (None: every core): usage statistics off, no
+    dashboard, every server on 127.0.0.1 (docs/scale.md). Returns the `ray` module."""
+    ray = import_ray(local=True)
+    with _http_to_nowhere():
+        ray.init(
+            num_cpus=num_cpus,
+            include_dashboard=False,
+            _node_ip_address="127.0.0.1",
+            log_to_driver=False,
+            logging_level="ERROR",
+        )
+    return ray
 
 
 @contextlib.contextmanager

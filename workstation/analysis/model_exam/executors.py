@@ -28,9 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from workstation.analysis.executors import worker_cache
-from workstation.core.canonical import sha256_file
-from workstation.core.errors import ModelError
+from workstation.analysis.executors import read_sha256, require_sha256, worker_cache
 from workstation.engine.runtime import Runtime
 
 _MODELS = worker_cache()  # the worker's last model, kept for its next item
@@ -85,9 +83,9 @@ def cached_model(ref: ModelRef) -> Any:
         lambda: load_model(ref.path, device=ref.device, dtype=ref.dtype),
         stale=lambda model: model.changed_on_disk(),
     )
-    _same(ref.path, "model", ref.sha256, model.info.sha256)
+    require_sha256(ref.path, "model", ref.sha256, model.info.sha256, "examination")
     if ref.lora:
-        _same(ref.lora, "LoRA", ref.lora_sha256, _hash(ref.lora))
+        require_sha256(ref.lora, "LoRA", ref.lora_sha256, read_sha256(ref.lora), "examination")
     return model
 
 
@@ -158,7 +156,7 @@ def score_item(item: ScoreItem, runtime: Runtime) -> ScoreResult:
     from workstation.analysis.model_exam.membership import draw_probe, score_images
 
     image = load_image(item.image.path)
-    _same(item.image.path, "image", item.image.sha256, image.sha256)
+    require_sha256(item.image.path, "image", item.image.sha256, image.sha256, "examination")
     model = cached_model(item.model)
     probe = draw_probe(item.probe, item.latent_shape, item.train_steps)
     states = [("scores", 1.0 if item.model.lora else None)]
@@ -293,18 +291,3 @@ def prompt_item(item: PromptItem, runtime: Runtime) -> PromptResult:
 
 def chunks(values: Sequence[Any], size: int) -> list[tuple[Any, ...]]:
     return [tuple(values[i : i + size]) for i in range(0, len(values), size)]
-
-
-def _hash(path: str) -> str:
-    try:
-        return sha256_file(path)
-    except OSError as error:
-        raise ModelError(f"{path}: cannot be read in the worker ({error.strerror})") from None
-
-
-def _same(path: str, what: str, expected: str | None, actual: str) -> None:
-    if expected and expected.lower() != actual:
-        raise ModelError(
-            f"{path}: the {what}'s SHA-256 is {actual[:12]}…, not the {expected[:12]}… the "
-            "examination hashed; the file changed after it was hashed, and the worker refused it"
-        )

@@ -19,9 +19,7 @@ from workstation.analysis.executors import EXECUTORS as EXECUTORS  # the front e
 from workstation.analysis.executors import Executor as Executor
 from workstation.analysis.executors import InProcess as InProcess
 from workstation.analysis.executors import executor_named as executor_named
-from workstation.analysis.executors import worker_cache
-from workstation.core.canonical import sha256_file
-from workstation.core.errors import ModelError
+from workstation.analysis.executors import read_sha256, require_sha256, worker_cache
 from workstation.core.params import GenerationParams
 from workstation.engine.runtime import Runtime
 
@@ -63,7 +61,7 @@ def cached_model(params: GenerationParams) -> Any:
         lambda: load_model(params.model, device=params.device, dtype=params.dtype),
         stale=lambda model: model.changed_on_disk(),
     )
-    _same(params.model, "model", params.model_sha256, model.info.sha256)
+    require_sha256(params.model, "model", params.model_sha256, model.info.sha256, "study")
     return model
 
 
@@ -71,9 +69,15 @@ def verify_files(params: GenerationParams) -> None:
     """Every LoRA and the init image still hold the bytes the coordinator hashed (the model is
     checked as it loads: `ModelCache.get`)."""
     for lora in params.loras:
-        _same(lora.path, "LoRA", lora.sha256, _hash(lora.path))
+        require_sha256(lora.path, "LoRA", lora.sha256, read_sha256(lora.path), "study")
     if params.init_image:
-        _same(params.init_image, "init image", params.init_sha256, _hash(params.init_image))
+        require_sha256(
+            params.init_image,
+            "init image",
+            params.init_sha256,
+            read_sha256(params.init_image),
+            "study",
+        )
 
 
 def generate_item(task: ItemTask, runtime: Runtime) -> GenerationResult:
@@ -88,18 +92,3 @@ def generate_item(task: ItemTask, runtime: Runtime) -> GenerationResult:
         runtime=replace(runtime, threads=task.threads),
         decode_steps=None if task.keep_steps else (),
     )
-
-
-def _hash(path: str) -> str:
-    try:
-        return sha256_file(path)
-    except OSError as error:
-        raise ModelError(f"{path}: cannot be read in the worker ({error.strerror})") from None
-
-
-def _same(path: str, what: str, expected: str | None, actual: str) -> None:
-    if expected and expected.lower() != actual:
-        raise ModelError(
-            f"{path}: the {what}'s SHA-256 is {actual[:12]}…, not the {expected[:12]}… the study "
-            "hashed; the file changed after it was hashed, and the worker refused it"
-        )
