@@ -1,5 +1,5 @@
 """Analysis ▸ Model examination: the form's "Run on" row reaches the job (the executor it names
-scores the images, the record is stored), and is hidden for the attribution, which runs here."""
+scores the images, the record is stored), and is shown for the attribution too."""
 
 from __future__ import annotations
 
@@ -48,4 +48,4 @@ def test_the_run_on_row_reaches_the_job(qtbot, window, exam, sample_case, monkey
         assert len(record.payload["results"]["controls"]) == 4 and case.verify().ok
 
     form.test.setCurrentIndex(form.test.findData("attribute"))
-    assert not form.layout_form.isRowVisible(form.run_on)
+    assert form.layout_form.isRowVisible(form.run_on)  # attribution runs on executors too

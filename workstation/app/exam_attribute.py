@@ -1,8 +1,9 @@
 """WHICH MODEL MADE THIS IMAGE: rank local models by VAE reconstruction distance (AEROBLADE).
 
     front end → app.exam_attribute.attribute → the models found in the folders given
-              → analysis.model_exam.attribute (each model loaded and hashed, its VAE hashed,
-              its fit and held-out generations made; distances through each distinct VAE;
+              → analysis.model_exam.attribute (each model hashed; on the executor, one item per
+              model: loaded and verified, its VAE hashed, its fit and held-out generations made;
+              one item per distinct VAE: every image's distance through it;
               each model's threshold fitted, its error rates measured on the held-out images)
               → the exam record (method "attribute"), linked to the image (imported if the case
               lacks it)
@@ -23,6 +24,7 @@ from workstation.app.requests import option
 from workstation.core.errors import InputError
 
 if TYPE_CHECKING:
+    from workstation.analysis.executors import Executor
     from workstation.engine.runtime import Runtime
 
 
@@ -93,7 +95,11 @@ def attribute(
     request: AttributeRequest,
     writer: CaseWriter | None = None,
     runtime: Runtime | None = None,
+    executor: Executor | None = None,
 ) -> Attributed:
+    """Calibrate the models found and rank them for the image; store the exam record.
+    `executor`: where each model's calibration generations and each VAE's reconstructions run
+    (`executor_named`; default: in this process)."""
     from workstation.analysis.model_exam.attribute import CalibrationSettings, read_image
     from workstation.analysis.model_exam.attribute import attribute as run_attribution
     from workstation.engine.runtime import Runtime
@@ -125,6 +131,7 @@ def attribute(
             runtime=run,
             device=request.device,
             dtype=request.dtype,
+            executor=executor,
         )
     output = {
         **result.to_dict(),

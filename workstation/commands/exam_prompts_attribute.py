@@ -42,8 +42,13 @@ def register_prompts_attribute(kinds: argparse._SubParsersAction) -> None:
         add_arguments(parser, request)
         parser.add_argument("--case", type=Path, metavar="CASE", help="store the run in this case")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
-        if name == "prompts":  # attribution runs in this process (docs/scale.md)
-            add_executor_arguments(parser, "where the prompts are scored")
+        add_executor_arguments(
+            parser,
+            "where the prompts are scored"
+            if name == "prompts"
+            else "where each model's calibration images are generated and each VAE's "
+            "reconstructions run",
+        )
         parser.set_defaults(func=cmd_exam_more, request_type=request, run=run)
 
 

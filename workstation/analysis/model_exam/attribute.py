@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -205,15 +206,21 @@ def read_image(path: str | Path) -> tuple[Image.Image, str]:
 
 def fitted(image: Image.Image, factor: int, what: str = "the image") -> Image.Image:
     """Centre-cropped to a multiple of the VAE's factor; too small an image is refused."""
-    least = 4 * factor
+    check_size(image.size, factor, what)
     width, height = image.size
+    w, h = width - width % factor, height - height % factor
+    left, top = (width - w) // 2, (height - h) // 2
+    return image.crop((left, top, left + w, top + h))
+
+
+def check_size(size: tuple[int, int], factor: int, what: str = "the image") -> None:
+    """Refuse (one line) an image of `size` too small for a VAE with this factor."""
+    least = 4 * factor
+    width, height = size
     if width < least or height < least:
         raise InputError(
             f"{what} is {width}×{height} px: too small for this VAE (at least {least} px a side)"
         )
-    w, h = width - width % factor, height - height % factor
-    left, top = (width - w) // 2, (height - h) // 2
-    return image.crop((left, top, left + w, top + h))
 
 
 def reconstruction_distance(vae: Any, image: Image.Image) -> float:
@@ -334,10 +341,11 @@ class _Model:
 
 @dataclass
 class Calibrated:
-    """Models loaded, hashed and calibrated; `rank` places any number of images among them."""
+    """Models hashed and calibrated; `rank` places any number of images among them, each image
+    taken through every VAE by the executor's reconstruction items."""
 
     models: list[_Model]
-    vaes: dict[str, Any]  # one VAE per group, by its hash, in load order
+    vaes: dict[str, Any]  # by the VAE's hash, in load order: the group's first model (ModelRef)
     calibrations: dict[str, Calibration]  # by model path
     real_images: tuple[str, ...]
     held_out_real_images: tuple[str, ...]
@@ -345,16 +353,38 @@ class Calibrated:
     ranking_accuracy: float
     held_out_accuracy: float
     non_generated_accepted: float
+    factors: dict[str, int] = field(default_factory=dict)  # each VAE's size factor
+    questioned: dict[str, float] | None = None  # the image `calibrate` was given, through each VAE
 
     def group(self, vae: str) -> int:
         return list(self.vaes).index(vae) + 1
 
-    def distances(self, image: Image.Image) -> dict[str, float]:
-        return {key: reconstruction_distance(vae, image) for key, vae in self.vaes.items()}
+    def check(self, image: Image.Image) -> None:
+        """Refuse an image too small for one of the VAEs (one line)."""
+        for factor in self.factors.values():
+            check_size(image.size, factor)
 
-    def rank(self, image: Image.Image) -> tuple[ModelReading, ...]:
-        """Every model's reading of `image`, closest first; one group's models together."""
-        distances = self.distances(image)
+    def distances(
+        self, image: Image.Image, runtime: Runtime | None = None, executor: Any = None
+    ) -> dict[str, float]:
+        """The image's distance through each VAE (by its hash), on `executor` (default: here)."""
+        runtime = runtime or Runtime()
+        with runtime.applied() as run:
+            through = _through(self.vaes, [image], run, executor, uuid.uuid4().hex)
+        return {key: values[0] for key, values in through.items()}
+
+    def rank(
+        self,
+        image: Image.Image,
+        *,
+        distances: Mapping[str, float] | None = None,
+        runtime: Runtime | None = None,
+        executor: Any = None,
+    ) -> tuple[ModelReading, ...]:
+        """Every model's reading of `image` (or of the `distances` it has through each VAE),
+        closest first; one group's models together."""
+        if distances is None:
+            distances = self.distances(image, runtime, executor)
         order = sorted(self.vaes, key=lambda key: (distances[key], self.group(key)))
         readings = []
         for entry in self.models:
@@ -385,6 +415,31 @@ class Calibrated:
         )
 
 
+def _through(
+    vaes: Mapping[str, Any], images: Sequence[Image.Image], run: Runtime, executor: Any, job: str
+) -> dict[str, list[float]]:
+    """Each image's distance through each VAE (by its hash): one reconstruction item per VAE,
+    the distances in the order of `images`."""
+    from workstation.analysis.executors import InProcess
+    from workstation.analysis.model_exam.attribute_items import (
+        ReconstructionItem,
+        reconstruction_item,
+    )
+
+    pixels = tuple(np.asarray(image, dtype=np.uint8) for image in images)
+    items = [
+        ReconstructionItem(
+            number, f"VAE {number + 1}", ref, key, pixels, job, run.deterministic, run.threads or 1
+        )
+        for number, (key, ref) in enumerate(vaes.items())
+    ]
+    found: dict[str, list[float]] = {}
+    for item, done in (executor or InProcess()).map(reconstruction_item, items, run, "attribution"):
+        found[item.vae_sha256] = done.distances
+        run.report(len(found), len(items), f"reconstruction through VAE {item.index + 1}")
+    return {key: found[key] for key in vaes}
+
+
 def calibrate(
     models: Sequence[str | Path],
     settings: CalibrationSettings = CalibrationSettings(),
@@ -394,66 +449,102 @@ def calibrate(
     device: str = "auto",
     dtype: str = "auto",
     image: Image.Image | None = None,
+    executor: Any = None,
 ) -> Calibrated:
-    """Load each model (hashed as loaded), hash its VAE, generate its fit and held-out images,
-    and calibrate it. The examiner's `real_images` alternate between the fit and held out.
-    `image`, if given, is checked against each VAE's size limit before anything is generated."""
-    from workstation.engine.loading import load_model
+    """Hash each model, then on `executor` (default: this process) generate each model's fit
+    and held-out images (the worker hashes its VAE) and take every image through each distinct
+    VAE; calibrate each model from the distances. The examiner's `real_images` alternate between
+    the fit and held out. `image`, if given, is checked against each VAE's size limit before
+    anything is generated, and its distances are kept (`Calibrated.questioned`)."""
+    from workstation.analysis.executors import InProcess
+    from workstation.analysis.model_exam import attribute_items
+    from workstation.analysis.model_exam.executors import ModelRef
+    from workstation.core.errors import ModelError
+    from workstation.engine.library import inspect
+    from workstation.engine.loading import resolve_device, resolve_dtype
 
     if not models:
         raise InputError("no models to attribute the image to")
     given = [(str(p), read_image(p)[0]) for p in real_images]
     fit_seeds, held_seeds = settings.generation_seeds()
-    seeds = fit_seeds + held_seeds
     runtime = runtime or Runtime()
+    executor = executor or InProcess()
+    device = resolve_device(device)
+    dtype = resolve_dtype(dtype, device)
+    job = uuid.uuid4().hex
     with runtime.applied() as run:
-        # 1. Each model: hashed as loaded, its VAE hashed, its own images generated. One VAE is
-        #    kept per group; the rest of the pipeline is freed before the next model.
-        loaded: list[_Model] = []
-        vaes: dict[str, Any] = {}
-        for number, path in enumerate(models):
+        # 0. Each model hashed here: a worker refuses a model whose bytes are not these.
+        refs = []
+        for path in models:
             run.check_cancelled("attribution")
-            model = load_model(path, device=device, dtype=dtype)
-            if image is not None:
-                fitted(image, vae_factor(model.pipe.vae))  # refused before generating
-            key = vae_sha256(model.pipe.vae)
-            vaes.setdefault(key, model.pipe.vae)
-            size = settings.size or model.native_size
-            images = []
-            for index, seed in enumerate(seeds):
-                run.check_cancelled("attribution")
-                images.append(_generate(model, settings, size, index, seed, run))
-                run.report(
-                    number * len(seeds) + index + 1,
-                    len(models) * len(seeds),
-                    f"calibration: {Path(path).name}, image {index + 1}/{len(seeds)}",
-                )
+            info = inspect(path)
+            if info.problem:
+                raise ModelError(f"{path}: {info.problem}")
+            refs.append(ModelRef(str(path), info.sha256, device, dtype))
+        items = [
+            attribute_items.CalibrationItem(
+                number,
+                Path(ref.path).name,
+                ref,
+                settings,
+                image.size if image is not None else None,
+                job,
+                run.deterministic,
+                run.threads or 1,
+            )
+            for number, ref in enumerate(refs)
+        ]
+        try:
+            # 1. Each model: loaded in a worker, its VAE hashed, its own images generated. One
+            #    VAE per group takes the images through it (the group's first model's).
+            made: dict[int, Any] = {}
+            total, finished = sum(item.cost for item in items), 0
+            work = attribute_items.calibration_item
+            for item, done in executor.map(work, items, run, "attribution"):
+                made[item.index] = done
+                finished += item.cost
+                if not isinstance(executor, InProcess):  # in-process: each image's own
+                    run.report(finished, total, f"calibration: {item.label} generated")
+            loaded: list[_Model] = []
+            vaes: dict[str, Any] = {}
+            factors: dict[str, int] = {}
             cut = settings.generated
-            loaded.append(_Model(str(path), model.info.sha256, key, images[:cut], images[cut:]))
-            del model
-        size = settings.size or min(im.size[0] for entry in loaded for im in entry.fit)
-        fit_synthetic, held_synthetic = (
-            [(f"synthetic 1/f image, seed {s}", photo_like(size, s)) for s in part]
-            for part in settings.synthetic_seeds()
-        )
-        fit_real = given[0::2] + fit_synthetic
-        held_real = given[1::2] + held_synthetic
+            for item in items:
+                done = made[item.index]
+                images = [Image.fromarray(pixels) for pixels in done.images]
+                key = done.vae_sha256
+                vaes.setdefault(key, item.model)
+                factors.setdefault(key, done.factor)
+                loaded.append(
+                    _Model(item.model.path, item.model.sha256, key, images[:cut], images[cut:])
+                )
+            size = settings.size or min(im.size[0] for entry in loaded for im in entry.fit)
+            fit_synthetic, held_synthetic = (
+                [(f"synthetic 1/f image, seed {s}", photo_like(size, s)) for s in part]
+                for part in settings.synthetic_seeds()
+            )
+            fit_real = given[0::2] + fit_synthetic
+            held_real = given[1::2] + held_synthetic
 
-        # 2. Distances of every image through each distinct VAE.
-        def through(vae: Any, images: list[Image.Image]) -> list[float]:
-            return [reconstruction_distance(vae, im) for im in images]
-
-        fit_d: dict[str, list[list[float]]] = {}  # by VAE: per model, its fit generations
-        held_d: dict[str, list[list[float]]] = {}
-        real_fit_d: dict[str, list[float]] = {}
-        real_held_d: dict[str, list[float]] = {}
-        for number, (key, vae) in enumerate(vaes.items()):
-            run.check_cancelled("attribution")
-            fit_d[key] = [through(vae, entry.fit) for entry in loaded]
-            held_d[key] = [through(vae, entry.held_out) for entry in loaded]
-            real_fit_d[key] = through(vae, [im for _, im in fit_real])
-            real_held_d[key] = through(vae, [im for _, im in held_real])
-            run.report(number + 1, len(vaes), f"reconstruction through VAE {number + 1}")
+            # 2. Distances of every image through each distinct VAE (and of the questioned one).
+            parts = [entry.fit for entry in loaded] + [entry.held_out for entry in loaded]
+            parts += [[im for _, im in fit_real], [im for _, im in held_real]]
+            parts += [[image] if image is not None else []]
+            through = _through(vaes, [im for part in parts for im in part], run, executor, job)
+        finally:
+            attribute_items.release()
+    split: dict[str, list[list[float]]] = {}
+    for key, values in through.items():
+        split[key], start = [], 0
+        for part in parts:
+            split[key].append(values[start : start + len(part)])
+            start += len(part)
+    count = len(loaded)
+    fit_d = {key: split[key][:count] for key in vaes}  # by VAE: per model, its fit generations
+    held_d = {key: split[key][count : 2 * count] for key in vaes}
+    real_fit_d = {key: split[key][2 * count] for key in vaes}
+    real_held_d = {key: split[key][2 * count + 1] for key in vaes}
+    questioned = {key: split[key][-1][0] for key in vaes} if image is not None else None
 
     # 3. Per model: the threshold from the fit images, the error rates on those held out, both
     #    for the attribution rule (its VAE first, within the threshold). Each image is taken as
@@ -529,6 +620,8 @@ def calibrate(
         float(np.mean(own_first)),
         float(np.mean(own_attributed)),
         float(np.mean(accepted)),
+        factors,
+        questioned,
     )
 
 
@@ -544,14 +637,16 @@ def attribute(
     runtime: Runtime | None = None,
     device: str = "auto",
     dtype: str = "auto",
+    executor: Any = None,
 ) -> Attribution:
     """Rank `models` (model files or diffusers folders, or models already calibrated) by how
-    well each one's VAE reconstructs the image at `image_path`, each with its calibration."""
+    well each one's VAE reconstructs the image at `image_path`, each with its calibration.
+    `executor`: where the generations and reconstructions run (default: this process)."""
     image, image_sha = read_image(image_path)
     if isinstance(models, Calibrated):
         calibrated = models
-        for vae in calibrated.vaes.values():
-            fitted(image, vae_factor(vae))
+        calibrated.check(image)
+        ranking = calibrated.rank(image, runtime=runtime, executor=executor)
     else:
         calibrated = calibrate(
             models,
@@ -561,10 +656,9 @@ def attribute(
             device=device,
             dtype=dtype,
             image=image,
+            executor=executor,
         )
-    runtime = runtime or Runtime()
-    with runtime.applied():
-        ranking = calibrated.rank(image)
+        ranking = calibrated.rank(image, distances=calibrated.questioned)
     groups = calibrated.groups()
     first = ranking[0]
     return Attribution(

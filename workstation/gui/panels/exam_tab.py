@@ -113,7 +113,7 @@ FIELDS = {
     "membership": {"model", "lora", "works", "controls", "seed", "timesteps", "run_on"},
     "set": {"model", "lora", "works", "controls", "seed", "timesteps", "run_on"},
     "prompts": {"model", "lora", "prompts", "reference", "run_on"},
-    "attribute": {"model", "works", "seed"},  # runs in this process (docs/scale.md)
+    "attribute": {"model", "works", "seed", "run_on"},
     "extract": {"model", "lora", "prompts", "seed", "count", "run_on"},
 }
 
@@ -396,7 +396,7 @@ class ExamForm(CaseJobForm):
             return None
         try:
             request = self.request()
-            executor = self.run_on.executor() if self.test.currentData() != "attribute" else None
+            executor = self.run_on.executor()
         except WorkstationError as error:
             self._failed(str(error), False)
             return None
