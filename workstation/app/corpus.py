@@ -12,11 +12,20 @@ Either takes an executor (`analysis/executors.py`, `--executor`): where the file
 are decoded, hashed and embedded, or where the shards are searched; only this process writes
 the index file.
 
+    front end → app.corpus.search_into_case   → the index file (and its FAISS file) stored in
+                                                the case by SHA-256, loaded back from the stored
+                                                copy and searched; the query image imported;
+                                                a corpus_search record linking them: one
+                                                transaction (`workstation index query --case`)
+
 `workstation index build|query` and Analysis ▸ Corpus search build these requests.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +38,9 @@ from workstation.analysis.corpus_search import (  # noqa: F401  (the front ends'
     engine_name,
 )
 from workstation.analysis.executors import executor_named as executor_named  # the front ends'
+from workstation.app.case_writer import CaseWriter
 from workstation.app.clip import ClipChoice
+from workstation.app.inputs import check_writer
 from workstation.app.requests import nested, option
 from workstation.app.resources import ClipHolder
 from workstation.engine.runtime import Runtime
@@ -139,6 +150,7 @@ class IndexQueryRequest:
 class IndexQueried:
     result: QueryResult
     works: int  # how many the index holds
+    record_id: int | None = None  # the corpus_search record, when stored in a case
 
 
 def query_corpus(
@@ -169,3 +181,137 @@ def query_corpus(
         runtime=runtime,
     )
     return IndexQueried(result, len(index))
+
+
+# Keeping a search in a case
+
+
+def search_into_case(
+    request: IndexQueryRequest,
+    writer: CaseWriter,
+    *,
+    role: str = "disputed",
+    clips: ClipHolder | None = None,
+    shards: int = 1,
+    executor: Executor | None = None,
+    runtime: Runtime | None = None,
+) -> IndexQueried:
+    """Search the index and keep the search in the case of `writer`, in one transaction: the
+    index file stored by SHA-256 (an index the case already holds adds nothing) and searched
+    from the stored copy, so the hash the record names is that of the bytes searched; its FAISS
+    file, when it has one, stored too (its SHA-256 is the one the index's meta names and the
+    loader checks); the query image imported with `role` unless the case holds it; and the
+    corpus_search record linking them. A failure leaves the case as it was."""
+    from workstation.analysis.corpus import CorpusIndex, query_index
+    from workstation.analysis.images import load_image
+    from workstation.app.provenance import provenance_for_record
+    from workstation.core.canonical import sha256_file
+    from workstation.core.errors import InputError
+    from workstation.core.media import check_name
+    from workstation.core.records import CorpusSearch, Link
+
+    check_writer(writer)  # a read-only or wrong case fails before anything is read
+    for path in (request.index, request.image):
+        check_name(path)  # named in the record
+    if not request.index.is_file():
+        raise InputError(f"index not found: {request.index}")
+    image = load_image(request.image)
+    clip_model = (clips or ClipHolder()).get(request.clip)
+    index_sha = sha256_file(request.index)
+    with writer.open() as case, case.transaction():
+        stored = case.find_artifact(index_sha) or case.import_file(
+            request.index, role="other", note="corpus index searched"
+        )
+        with tempfile.TemporaryDirectory(prefix="workstation-corpus-") as scratch:
+            # The stored object under the index's own name, its FAISS file beside it: what the
+            # loader reads is the case's copy (the FAISS file is read only when its SHA-256 is
+            # the one the stored index names).
+            copy = Path(scratch) / request.index.name
+            copy.symlink_to(case.object_path(stored.sha256))
+            for kind in KINDS:
+                sidecar = request.index.with_name(f"{request.index.name}.{kind}.faiss")
+                if sidecar.is_file():
+                    (Path(scratch) / sidecar.name).symlink_to(sidecar.resolve())
+            index = CorpusIndex.load(copy)
+            meta = _stored_meta(copy)
+            result = query_index(
+                index,
+                image,
+                request.k,
+                clip_model,
+                str(request.index),
+                shards=shards,
+                executor=executor,
+                runtime=runtime,
+            )
+        if runtime is not None:
+            runtime.check_cancelled("corpus search")
+        links = [Link("reference", "index", artifact_id=stored.id)]
+        engine_file = meta["search"].get("file")
+        if engine_file:
+            sidecar = request.index.with_name(engine_file)
+            kept = case.find_artifact(meta["search"]["sha256"])
+            named = sidecar.is_file() and sha256_file(sidecar) == meta["search"]["sha256"]
+            if kept is None and named:  # (not read, nor kept, when it is not the one named)
+                kept = case.import_file(
+                    sidecar, role="other", note=f"{index.kind} search index of the corpus index"
+                )
+                if kept.sha256 != meta["search"]["sha256"]:
+                    raise InputError(
+                        f"{sidecar} is not the {index.kind} search index the index names "
+                        "(SHA-256 differs); rebuild it with `workstation index build`"
+                    )
+            if kept is not None:
+                links.append(Link("reference", "search_index", artifact_id=kept.id))
+        query = case.find_artifact(result.query["sha256"])
+        if query is None:
+            query = case.import_file(request.image, role=role, note="searched in a corpus index")
+            if query.sha256 != result.query["sha256"]:
+                raise InputError(f"{request.image} changed on disk during the search; run it again")
+        links.append(Link("input", "query", artifact_id=query.id))
+        body = CorpusSearch(
+            index=_index_part(request.index, stored, meta),
+            query=result.query,
+            k=result.k,
+            search=result.search,
+            results=result.to_dict()["results"],
+            notes=list(result.notes),
+        )
+        record_id = case.add_record(body, links)
+        provenance_for_record(case, record_id)  # the query image
+    return IndexQueried(result, len(index), record_id)
+
+
+def _stored_meta(path: Path) -> dict:
+    """The meta of an index that `CorpusIndex.load` has just checked (its member and size)."""
+    with zipfile.ZipFile(path) as archive, archive.open("meta.npy") as stream:
+        import numpy as np
+
+        raw = np.lib.format.read_array(stream, allow_pickle=False)
+    return json.loads(raw.tobytes().decode())
+
+
+def _index_part(path: Path, stored, meta: dict) -> dict:
+    """What the record says of the index: its file as stored and its parameters as its meta
+    records them."""
+    keep = (
+        "format",
+        "version",
+        "root",
+        "created",
+        "updated",
+        "entries",
+        "hash_kinds",
+        "hash_parameters",
+        "clip",
+        "library_versions",
+        "search",
+    )
+    return {
+        "path": str(path),
+        "name": path.name,
+        "sha256": stored.sha256,
+        "size": stored.size,
+        **{key: meta.get(key) for key in keep},
+        "skipped": len(meta.get("skipped", [])),
+    }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from workstation.app.case_writer import CaseWriter
 from workstation.app.corpus import (
     IndexBuildRequest,
     IndexQueryRequest,
@@ -12,6 +14,7 @@ from workstation.app.corpus import (
     engine_name,
     executor_named,
     query_corpus,
+    search_into_case,
 )
 from workstation.app.requests import add_arguments, from_arguments
 from workstation.commands.study import add_executor_arguments
@@ -49,6 +52,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "their top k: the same answer as one search (exact; not for hnsw/ivfpq indexes)",
     )
     query.add_argument("--json", action="store_true")
+    query.add_argument(
+        "--case",
+        type=Path,
+        metavar="DIR",
+        help="store the search in this case: the index file (and its FAISS file) by SHA-256, "
+        "searched from the stored copy, the query image and a corpus_search record",
+    )
+    query.add_argument(
+        "--role",
+        choices=("disputed", "reference", "generated", "other"),
+        default="disputed",
+        help="the query image's role when it is imported into the case (default: disputed)",
+    )
     query.set_defaults(func=cmd_query)
 
 
@@ -113,10 +129,20 @@ def search_line(search: dict, engine: str) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     request = from_arguments(IndexQueryRequest, args)
     executor = executor_named(args.executor, args.ray_address)
-    queried = query_corpus(request, shards=args.shards, executor=executor)
+    if args.case:
+        queried = search_into_case(
+            request, CaseWriter(args.case), role=args.role, shards=args.shards, executor=executor
+        )
+    else:
+        queried = query_corpus(request, shards=args.shards, executor=executor)
     result = queried.result
+    stored = (
+        f"stored in case {printable(str(args.case))} as corpus_search record #{queried.record_id}"
+    )
     if args.json:
         print(json_text(result.to_dict()))
+        if queried.record_id is not None:
+            print(stored, file=sys.stderr)
         return 0
     print(f"query {printable(str(result.query['path']))}  sha256 {result.query['sha256']}")
     print(
@@ -136,4 +162,6 @@ def cmd_query(args: argparse.Namespace) -> int:
     print(f"\n{search_line(result.search, result.search['engine'])}")
     for note in result.notes:
         print(f"\nnote: {printable(note)}")
+    if queried.record_id is not None:
+        print(f"\n{stored}")
     return 0

@@ -431,6 +431,22 @@ class Exam(RecordBody):
     legacy_extra: dict = field(default_factory=dict, compare=False)
 
 
+@dataclass(frozen=True)
+class CorpusSearch(RecordBody):
+    """A search of a reference-corpus index with one image (analysis/corpus.py, app/corpus.py):
+    the index's parameters as its meta records them, how it was searched, and the ranked hits
+    per metric. The index file (and its FAISS file) and the query image are linked artifacts."""
+
+    KIND: ClassVar[str] = "corpus_search"
+    index: dict  # file name, sha256, size, format/version, root, entries, hash kinds, clip, ...
+    query: dict  # the query image: path, sha256, size, width, height
+    k: int
+    search: dict  # engine, kind, parameters, measured recall (approximate), shards, executor
+    results: dict  # metric -> [{rank, path, sha256, distance, similarity}]
+    notes: list = field(default_factory=list)
+    legacy_extra: dict = field(default_factory=dict, compare=False)
+
+
 KINDS: dict[str, type[RecordBody]] = {
     cls.KIND: cls
     for cls in (
@@ -444,6 +460,7 @@ KINDS: dict[str, type[RecordBody]] = {
         Finding,
         Amendment,
         Exam,
+        CorpusSearch,
     )
 }
 
