@@ -131,3 +131,30 @@ def test_a_failed_search_leaves_the_case_as_it_was(corpus):
         search_into_case(IndexQueryRequest(index=index, image=query, k=0), CaseWriter(root))
     assert counts(root) == before
     assert not any((root / "objects").rglob(sha256_file(index)))
+
+
+def test_an_approximate_index_is_stored_with_its_faiss_file_and_recall(corpus, tiny_clip):
+    pytest.importorskip("faiss")
+    from workstation.analysis.clip import ClipModel
+    from workstation.app.clip import ClipChoice
+
+    index, query, root = corpus
+    clip = ClipModel.load(tiny_clip["checkpoint"], arch=str(tiny_clip["arch"]))
+    built, _ = build_index(index.parent / "works", clip_model=clip, kind="hnsw")
+    built.save(index)
+    sidecar = index.with_name("works.npz.hnsw.faiss")
+    choice = ClipChoice(model=tiny_clip["checkpoint"], arch=str(tiny_clip["arch"]))
+    request = IndexQueryRequest(index=index, image=query, k=3, clip=choice)
+    done = search_into_case(request, CaseWriter(root))
+    with Case.open(root) as case:
+        record = case.record(done.record_id)
+        body = record.body
+        by_label = {link.label: case.artifact(link.artifact_id) for link in record.links}
+        assert set(by_label) == {"index", "search_index", "query"}
+        assert by_label["search_index"].sha256 == sha256_file(sidecar)
+        assert body.index["search"]["sha256"] == sha256_file(sidecar)
+        assert body.search["kind"] == "hnsw" and body.search["engine"].startswith("faiss")
+        assert 0 <= body.search["recall_at_10"] <= 1
+        assert body.index["clip"]["checkpoint_sha256"] == sha256_file(tiny_clip["checkpoint"])
+        assert [h["rank"] for h in body.results["clip"]] == [1, 2, 3]
+        assert case.verify().ok
