@@ -49,3 +49,29 @@ def test_the_run_on_row_reaches_the_job(qtbot, window, exam, sample_case, monkey
 
     form.test.setCurrentIndex(form.test.findData("attribute"))
     assert form.layout_form.isRowVisible(form.run_on)  # attribution runs on executors too
+
+
+def test_the_run_on_row_reaches_an_attribution(qtbot, window, exam, sample_case, monkeypatch):  # noqa: F811
+    from workstation.gui.widgets import run_on
+
+    seen = []
+
+    @dataclass
+    class Noting(InProcess):
+        def map(self, work, items, runtime, what="job"):
+            seen.extend(item.label for item in items)
+            yield from super().map(work, items, runtime, what)
+
+    monkeypatch.setattr(run_on, "executor_named", lambda name, address=None: Noting())
+    form = exam.form
+    form.test.setCurrentIndex(form.test.findData("attribute"))
+    form.run_on.choice.setCurrentIndex(form.run_on.choice.findData("ray"))
+    form.works.tick(form.works.paths()[:1])
+    assert form.run() is not None
+    wait_idle(qtbot, window, EXAM_TIMEOUT_MS)
+    assert "Stored as record #" in form.status.text()
+    # one calibration item for the model, then one reconstruction item for its VAE
+    assert seen == ["tiny.safetensors", "VAE 1"]
+    with Case.open(sample_case) as case:
+        (record,) = case.records("exam")
+        assert record.payload["method"] == "attribute" and case.verify().ok
