@@ -158,3 +158,26 @@ def test_an_approximate_index_is_stored_with_its_faiss_file_and_recall(corpus, t
         assert body.index["clip"]["checkpoint_sha256"] == sha256_file(tiny_clip["checkpoint"])
         assert [h["rank"] for h in body.results["clip"]] == [1, 2, 3]
         assert case.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["corpus search", "Query image", "Hamming distance in bits", "not a finding"]),
+        ("zh", ["参考库检索", "查询图像", "汉明距离", "并非一幅图像复制自另一幅的结论"]),
+    ],
+)
+def test_the_report_states_the_search(corpus, tmp_path, lang, words):
+    from pypdf import PdfReader
+
+    from workstation.report import ReportOptions, build_report
+
+    index, query, root = corpus
+    search_into_case(IndexQueryRequest(index=index, image=query, k=3), CaseWriter(root))
+    out = tmp_path / f"report-{lang}.pdf"
+    with Case.open(root) as case:
+        build_report(case, ReportOptions(out=out, lang=lang))
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    flat = "".join(text.split())
+    for word in [*words, sha256_file(index), "work03.png"]:
+        assert "".join(word.split()) in flat, word

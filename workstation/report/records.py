@@ -18,6 +18,7 @@ from workstation.report import payload as pl
 from workstation.report.anchor import ANCHOR_FILE, Attachment
 from workstation.report.comparison import comparison
 from workstation.report.context import Context
+from workstation.report.corpus_search import corpus_search
 from workstation.report.exam import exam
 from workstation.report.figures import grid
 from workstation.report.generation import generation
@@ -136,6 +137,7 @@ RENDERERS = {
     "lab": study,
     "sweep": study,
     "exam": exam,
+    "corpus_search": corpus_search,
 }
 
 
