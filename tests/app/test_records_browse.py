@@ -20,7 +20,7 @@ from workstation.app.pair import Pair, stored_report
 from workstation.app.records_browse import KINDS, filtered, newest, record_rows
 from workstation.app.session import Session
 from workstation.core.case import Case
-from workstation.core.records import Exam, Lab, Link, Report, Reproduction
+from workstation.core.records import CorpusSearch, Exam, Lab, Link, Report, Reproduction
 
 WITHDRAWN_REASON = "superseded by the later examination"
 
@@ -117,6 +117,22 @@ def build_every_kind_case(root: Path, scratch: Path) -> Case:
         ),
         [Link("document", "pdf", artifact_id=document.id)],
     )
+    index_file = scratch / "works.npz"
+    index_file.write_bytes(b"PK\x03\x04 a corpus index (not searched here)")
+    stored_index = case.import_file(index_file, "other", "corpus index searched")
+    case.add_record(
+        CorpusSearch(
+            index={"name": "works.npz", "sha256": stored_index.sha256, "entries": 6},
+            query={"sha256": case.artifact(2).sha256},
+            k=1,
+            search={"kind": "flat", "engine": "numpy"},
+            results={"phash": [{"rank": 1, "path": "a.png", "sha256": "ef" * 32, "distance": 4}]},
+        ),
+        [
+            Link("reference", "index", artifact_id=stored_index.id),
+            Link("input", "query", artifact_id=2),
+        ],
+    )
     amend(AmendRequest(withdraw=exams[0], reason=WITHDRAWN_REASON), CaseWriter(case.root))
     return case
 
@@ -156,6 +172,7 @@ def test_every_kind_is_listed_with_a_title_built_from_the_record(case: Case) -> 
     assert by_kind["reproduction"].title == "reproduction of disputed_image.png"
     assert by_kind["exam"].title == "set test: sd15.safetensors + style.safetensors"
     assert by_kind["report"].title == "Evidence report: lighthouse"
+    assert by_kind["corpus_search"].title == "#2 disputed_image.png in works.npz (6 works, flat)"
     assert by_kind["finding"].title.startswith("审查员注释")
     assert by_kind["amendment"].title.startswith("withdraws #")
     provenance = [row.title for row in rows if row.kind == "provenance"]
@@ -165,6 +182,7 @@ def test_every_kind_is_listed_with_a_title_built_from_the_record(case: Case) -> 
     zh = {row.kind: row for row in record_rows(case, "zh")}
     assert zh["generation"].title.startswith("种子 1234，20 步")
     assert zh["exam"].title.startswith("集合检验")
+    assert zh["corpus_search"].title == "#2 disputed_image.png 检索 works.npz（6 件作品，flat）"
     # What the software wrote (a study's title) in Chinese too, by the report's catalogue.
     assert zh["study"].title == "图生图重绘强度扫描"
 

@@ -28,6 +28,7 @@ KINDS = (
     "lab",
     "reproduction",
     "exam",
+    "corpus_search",
     "report",
     "finding",
     "provenance",
@@ -53,6 +54,7 @@ WORDS = {
             "attribute": "attribution",
             "extract": "extraction",
         },
+        "corpus_search": "{query} in {index} ({works} works, {kind})",
         "unreadable": "unreadable record: {problem}",
         "separator": ", ",
     },
@@ -71,6 +73,7 @@ WORDS = {
             "attribute": "模型溯源",
             "extract": "提取",
         },
+        "corpus_search": "{query} 检索 {index}（{works} 件作品，{kind}）",
         "unreadable": "无法读取的记录：{problem}",
         "separator": "，",
     },
@@ -247,6 +250,17 @@ def title(
         model = PurePath(str(body.model.get("path", ""))).name
         loras = [PurePath(str(x.get("path", ""))).name for x in body.loras if isinstance(x, dict)]
         return _short(" + ".join([f"{method}: {model}", *loras]))
+    if kind == "corpus_search":
+        index = body.index if isinstance(body.index, dict) else {}
+        search = body.search if isinstance(body.search, dict) else {}
+        return _short(
+            words["corpus_search"].format(
+                query=named(linked("query", "input")),
+                index=str(index.get("name", "?")),
+                works=index.get("entries", "?"),
+                kind=search.get("kind", "?"),
+            )
+        )
     if kind == "finding":
         return _short(body.text)
     if kind == "provenance":

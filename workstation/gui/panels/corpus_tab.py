@@ -34,6 +34,7 @@ from workstation.app.corpus import (
     build_corpus_index,
     engine_name,
     query_corpus,
+    search_into_case,
 )
 from workstation.core.errors import WorkstationError
 from workstation.core.progress import ProgressEvent
@@ -52,6 +53,7 @@ class CorpusTab(QWidget):
         self.pair = pair
         self.runner = runner
         self.result = None
+        self.record_id: int | None = None  # the corpus_search record the last search is kept as
         self.pictures: dict = {}
         self.job: Job | None = None
 
@@ -275,7 +277,13 @@ class CorpusTab(QWidget):
         clips = self.pair.clips
 
         def work(job: Job):
-            result = query_corpus(request, clips=clips).result
+            # On a case the window can write, every search is kept, as every comparison is: the
+            # index file by SHA-256 (searched from the stored copy) and a corpus_search record.
+            if job.writer is not None:
+                queried = search_into_case(request, job.writer, clips=clips, runtime=job.runtime())
+            else:
+                queried = query_corpus(request, clips=clips)
+            result = queried.result
             # Thumbnails of every hit, read here so the GUI thread only places them.
             pictures = {}
             for hits in result.by_metric.values():
@@ -283,9 +291,11 @@ class CorpusTab(QWidget):
                     if hit.path not in pictures:
                         path = Path(result.root) / hit.path
                         pictures[hit.path] = load_qimage(path, THUMB) if path.is_file() else None
-            return result, pictures
+            return result, pictures, queried.record_id
 
-        job = Job(work, "corpus search")
+        job = Job(
+            work, "corpus search", writer=self.pair.session.writer() if self.pair.writable else None
+        )
         job.signals.succeeded.connect(lambda found: self._found(*found))
         self._start(job)
         self.progress.setRange(0, 0)
@@ -321,8 +331,11 @@ class CorpusTab(QWidget):
         self.status.setText("")
         show_error(self, message, bug)
 
-    def _found(self, result, pictures) -> None:
+    def _found(self, result, pictures, record_id: int | None = None) -> None:
         self.result, self.pictures = result, pictures
+        self.record_id = record_id
+        if record_id is not None:
+            self.pair.session.refresh()  # the record, the index file and their log entries
         self.metric.blockSignals(True)
         self.metric.clear()
         for name in result.by_metric:
@@ -333,6 +346,12 @@ class CorpusTab(QWidget):
             self.tr("The works closest to image A in the index of {root}.").format(root=result.root)
             + ("\n" + self._search_text(result.search) if result.search else "")
             + "".join(f"\n{note}" for note in result.notes)
+            + (
+                "\n"
+                + self.tr("Stored in the case as corpus search record #{id}.").format(id=record_id)
+                if record_id is not None
+                else ""
+            )
         )
         self._show_hits()
 

@@ -42,6 +42,7 @@ KIND_LABELS = {
     "lab": QT_TRANSLATE_NOOP("RecordsPanel", "lab"),
     "reproduction": QT_TRANSLATE_NOOP("RecordsPanel", "reproduction"),
     "exam": QT_TRANSLATE_NOOP("RecordsPanel", "model examination"),
+    "corpus_search": QT_TRANSLATE_NOOP("RecordsPanel", "corpus search"),
     "report": QT_TRANSLATE_NOOP("RecordsPanel", "report"),
     "finding": QT_TRANSLATE_NOOP("RecordsPanel", "finding"),
     "provenance": QT_TRANSLATE_NOOP("RecordsPanel", "provenance"),
