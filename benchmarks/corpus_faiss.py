@@ -185,7 +185,9 @@ def stored_dtype(size: int, folder: Path, wanted: str) -> np.dtype | None:
     return None
 
 
-def ivfpq_stream(size: int, folder: Path, repeat: int, wanted: str = "auto") -> dict:
+def ivfpq_stream(
+    size: int, folder: Path, repeat: int, wanted: str = "auto", sweep: tuple = ()
+) -> dict:
     """IVF-PQ over `size` clustered vectors made chunk by chunk (seeded per chunk, so the exact
     scan for recall regenerates them); the vectors also written to a raw memory-mapped file for
     exact re-scoring."""
@@ -306,6 +308,30 @@ def ivfpq_stream(size: int, folder: Path, repeat: int, wanted: str = "auto") -> 
         row["rescore_rss_mb"] = rss_mb() - before
         row["stored_mb"] = raw_path.stat().st_size / 2**20
         row["store_s"] = store_s
+        row["sweep"] = []
+        for nprobe, refine in sweep:  # what more probes or candidates buy
+            engine.nprobe = nprobe
+            wider = corpus_search.VectorSearch(
+                vectors, "ivfpq", {**parameters, "nprobe": nprobe, "refine": refine}, engine
+            )
+            found = raw = 0
+            times = []
+            for q, probe in enumerate(probes):
+                truth = set(best[q][1].tolist())
+                raw += len(set(engine.search(probe[None], 10)[1][0].tolist()) & truth)
+                started = time.perf_counter()
+                rows = wider.search(probe, 10)[0]
+                times.append((time.perf_counter() - started) * 1000)
+                found += len(set(rows.tolist()) & truth)
+            point = (nprobe, refine, raw / 500, found / 500, statistics.median(times))
+            print(
+                f"  nprobe {nprobe:>4}, refine {refine:>4} ({refine * 10:>5} candidates): "
+                f"recall@10 "
+                f"raw {point[2]:.3f}, re-scored {point[3]:.3f}, query {point[4]:.1f} ms",
+                flush=True,
+            )
+            row["sweep"].append(point)
+        engine.nprobe = parameters["nprobe"]
         del search, vectors
         raw_path.unlink()
     path.unlink()
@@ -326,6 +352,12 @@ def main() -> int:
         default="auto",
         help="--ivfpq-stream: the raw vectors' file for exact re-scoring (auto: float32 if the "
         "disk has room, else float16)",
+    )
+    parser.add_argument(
+        "--sweep-nprobe", type=int, nargs="*", default=[], help="--ivfpq-stream: also try these"
+    )
+    parser.add_argument(
+        "--sweep-refine", type=int, nargs="*", default=[], help="--ivfpq-stream: with these"
     )
     args = parser.parse_args()
     rng = np.random.default_rng(0)
@@ -386,7 +418,10 @@ def main() -> int:
         )
     if args.ivfpq_stream:
         with tempfile.TemporaryDirectory(prefix="corpus-faiss-", dir="/tmp") as folder:
-            r = ivfpq_stream(args.ivfpq_stream, Path(folder), args.repeat, args.stored_dtype)
+            sweep = tuple(
+                (nprobe, refine) for nprobe in args.sweep_nprobe for refine in args.sweep_refine
+            )
+            r = ivfpq_stream(args.ivfpq_stream, Path(folder), args.repeat, args.stored_dtype, sweep)
         print(
             f"{r['size']:,} embeddings, IVF-PQ on disk: build {r['build_s']:.0f} s, file "
             f"{r['file_mb']:.0f} MB, +{r['rss_mb']:.0f} MB RSS memory-mapped, recall@10 "
