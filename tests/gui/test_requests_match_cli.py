@@ -112,12 +112,13 @@ def test_report_with_chosen_exhibits_language_style_title_and_export(window, sam
 
 
 def test_corpus_query(qtbot, window, sample_case, tmp_path, monkeypatch):
-    def stop(request, clips=None):
+    def stop(request, *args, **kwargs):
         seen.append(request)
         raise Cancelled("only the request matters here")
 
     seen: list = []
     monkeypatch.setattr(corpus_tab, "query_corpus", stop)
+    monkeypatch.setattr(corpus_tab, "search_into_case", stop)  # a writable case keeps it
     window.open_case(sample_case)
     tab = window.analysis_panel.corpus_tab
     assert tab.k.value() == IndexQueryRequest.k  # the request's default is the panel's
