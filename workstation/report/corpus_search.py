@@ -17,8 +17,9 @@ from workstation.core.case import Record
 from workstation.report import payload as pl
 from workstation.report.context import Context
 from workstation.report.layout import FRAME_WIDTH, table
+from workstation.report.recorded import recorded
 
-HASH_NAMES = {"phash": "pHash", "dhash": "dHash", "ahash": "aHash", "colorhash": "colour hash"}
+HASH_NAMES = {"phash": "pHash", "dhash": "dHash", "ahash": "aHash", "colorhash": "colorhash"}
 MAX_HITS = 50
 
 
@@ -27,18 +28,21 @@ def corpus_search(ctx: Context, record: Record) -> list[Flowable]:
     story: list[Flowable] = [ctx.p(ctx.t("corpus_intro"))]
     story.append(ctx.key_values(_about_rows(ctx, record, payload), 150))
     results = payload.get("results") if isinstance(payload.get("results"), dict) else {}
-    for metric, hits in results.items():
+    order = [*HASH_NAMES, "clip"]  # the index's order (the stored JSON sorts its keys)
+    for metric in sorted(results, key=lambda m: (order.index(m) if m in order else 99, m)):
+        hits = results[metric]
         if not isinstance(hits, list):
             continue
         if metric == "clip":
             title = ctx.t("corpus_metric_clip")
         else:
-            title = ctx.t("corpus_metric_hash", metric=HASH_NAMES.get(metric, metric))
+            title = ctx.t("corpus_metric_hash", metric=_hash_name(ctx, metric))
         story.append(ctx.p(title, ctx.styles.h3))
         story.append(_hits(ctx, hits[:MAX_HITS]))
     notes = payload.get("notes") if isinstance(payload.get("notes"), list) else []
     for note in notes:
-        story.append(ctx.p(ctx.t("corpus_note", note=pl.show(note)), ctx.styles.small))
+        note = recorded(ctx.t, pl.show(note))
+        story.append(ctx.p(ctx.t("corpus_note", note=note), ctx.styles.small))
     story.append(ctx.p(ctx.t("corpus_limit"), ctx.styles.warning))
     return story
 
@@ -77,7 +81,7 @@ def _about_rows(ctx: Context, record: Record, payload: dict) -> list[tuple[str, 
             t("corpus_built"),
             f"{pl.show(index.get('created'))} / {pl.show(index.get('updated'))}",
         ),
-        (t("corpus_hashes"), _hash_kinds(index)),
+        (t("corpus_hashes"), _hash_kinds(ctx, index)),
     ]
     clip = index.get("clip")
     if isinstance(clip, dict):
@@ -152,11 +156,17 @@ def _hits(ctx: Context, hits: list) -> Flowable:
     return table(rows, [40, 60, 70, FRAME_WIDTH - 170])
 
 
-def _hash_kinds(index: dict) -> str:
+def _hash_kinds(ctx: Context, index: dict) -> str:
     kinds = index.get("hash_kinds")
     if not isinstance(kinds, list):
         return "—"
-    return ", ".join(HASH_NAMES.get(str(k), str(k)) for k in kinds)
+    return ctx.t("list_separator").join(_hash_name(ctx, str(k)) for k in kinds)
+
+
+def _hash_name(ctx: Context, kind: str) -> str:
+    if kind == "colorhash":
+        return ctx.t("corpus_colorhash")
+    return HASH_NAMES.get(kind, kind)
 
 
 def _dict(value: Any) -> dict:

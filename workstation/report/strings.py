@@ -819,6 +819,18 @@ EN: dict[str, str] = {
     "corpus_similarity": "Similarity",
     "corpus_work": "Work (path in the folder) / SHA-256",
     "corpus_note": "Note: {note}",
+    "corpus_colorhash": "colour hash",
+    "machine_corpus_index": "corpus index searched",
+    "machine_corpus_query": "searched in a corpus index",
+    "machine_corpus_faiss": "{kind} search index of the corpus index",
+    "machine_corpus_no_clip": "the index has no CLIP embeddings: CLIP search not run",
+    "machine_corpus_no_model": (
+        "the index has CLIP embeddings ({arch}) but no CLIP model was given: CLIP search not run"
+    ),
+    "machine_corpus_no_faiss": (
+        "FAISS is not installed: the {kind} index was not read; CLIP embeddings were searched "
+        "exactly (numpy scan)"
+    ),
     "corpus_limit": (
         "Limit: a rank is a measured distance between images, not a finding that one was copied "
         "from another; an approximate search may miss a close work (see its measured recall)."
@@ -2024,6 +2036,13 @@ ZH: dict[str, str] = {
     "corpus_similarity": "相似度",
     "corpus_work": "作品（文件夹内路径）/ SHA-256",
     "corpus_note": "注：{note}",
+    "corpus_colorhash": "颜色哈希",
+    "machine_corpus_index": "所检索的参考库索引",
+    "machine_corpus_query": "在参考库索引中检索",
+    "machine_corpus_faiss": "参考库索引的 {kind} 检索索引",
+    "machine_corpus_no_clip": "索引不含 CLIP 向量：未进行 CLIP 检索",
+    "machine_corpus_no_model": "索引含 CLIP 向量（{arch}），但未提供 CLIP 模型：未进行 CLIP 检索",
+    "machine_corpus_no_faiss": "未安装 FAISS：未读取 {kind} 索引；CLIP 向量以精确方式检索（numpy 扫描）",
     "corpus_limit": (
         "局限：名次是图像之间的测量距离，并非一幅图像复制自另一幅的结论；近似检索可能遗漏相近作品"
         "（见其实测召回率）。"
