@@ -2,7 +2,7 @@
 
 A record is what the workstation (or the examiner) did: a generation, a comparison, a study, the
 over-fitting lab, a reproduction, the provenance read from an image, a report, a finding, an
-amendment, a model examination. Writers build one of the dataclasses below; the case stores it as
+amendment, a model examination, a search of a reference-corpus index. Writers build one of the dataclasses below; the case stores it as
 canonical JSON with its kind and schema version; readers get the same dataclass back from `parse`.
 A payload that does not fit its schema is a `RecordError` (verify names it), never a KeyError
 somewhere in a reader.
