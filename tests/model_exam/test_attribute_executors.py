@@ -176,3 +176,20 @@ def test_a_vae_not_the_one_hashed_is_refused_in_this_process(models, photo, tmp_
     with pytest.raises(ModelError, match="VAE's SHA-256.*refused") as raised:
         reconstruction_item(item, _runtime())
     assert "\n" not in str(raised.value)
+
+
+def test_cancel_on_ray_stops_the_attribution_and_leaves_the_case_alone(
+    ray, models, photo, case_dir
+):
+    from workstation.core.errors import Cancelled
+
+    before = _state(case_dir)
+    back = []
+    stop = _runtime(
+        on_progress=lambda event: back.append(event.message),
+        is_cancelled=lambda: bool(back),  # Cancel pressed once the first model's images are back
+    )
+    with pytest.raises(Cancelled):
+        attribute(_request(photo, models), CaseWriter(case_dir), stop, executor=_ray())
+    assert back and not any(m.startswith("reconstruction") for m in back)
+    assert _state(case_dir) == before
