@@ -4,6 +4,9 @@ on a case open read-only the search runs and nothing is kept."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
 from tests.gui.conftest import wait_idle
 from workstation.core.canonical import sha256_file
 from workstation.core.case import Case
@@ -57,6 +60,17 @@ def test_a_search_in_the_window_is_kept_in_the_case(
     assert titles == [
         f"#{window.pair.a.id} {window.pair.a.original_name} in works.npz (4 works, flat)"
     ]
+
+    # Opened from the Records panel, the corpus tab shows the search as stored
+    shown = [tab.hits.item(row).text() for row in range(tab.hits.count())]
+    tab.hits.clear()
+    tab.status.clear()
+    assert panel.select(record.id)
+    panel.table.setFocus()
+    QTest.keyClick(panel.table, Qt.Key.Key_Return)
+    assert window.analysis_panel.tabs.currentWidget() is tab
+    assert [tab.hits.item(row).text() for row in range(tab.hits.count())] == shown
+    assert f"record #{record.id}, as stored" in tab.status.text()
 
 
 def test_a_read_only_case_searches_and_keeps_nothing(

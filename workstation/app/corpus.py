@@ -315,3 +315,40 @@ def _index_part(path: Path, stored, meta: dict) -> dict:
         **{key: meta.get(key) for key in keep},
         "skipped": len(meta.get("skipped", [])),
     }
+
+
+def stored_search(record) -> QueryResult | None:
+    """A kept corpus_search record's search as the window shows one just run (read back, not
+    searched anew); None when its payload cannot be read as one."""
+    from workstation.analysis.corpus import Hit, QueryResult
+
+    body = record.body
+    try:
+        by_metric = {
+            metric: tuple(
+                Hit(
+                    int(h["rank"]),
+                    str(h["path"]),
+                    str(h["sha256"]),
+                    float(h["distance"]),
+                    float(h["similarity"]),
+                )
+                for h in hits
+            )
+            for metric, hits in body.results.items()
+        }
+        order = [*body.index.get("hash_kinds", []), "clip"]
+        by_metric = dict(
+            sorted(by_metric.items(), key=lambda item: (order + [item[0]]).index(item[0]))
+        )
+        return QueryResult(
+            str(body.index.get("path", "")),
+            str(body.index.get("root", "")),
+            body.query,
+            body.k,
+            by_metric,
+            tuple(str(n) for n in body.notes),
+            body.search,
+        )
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None

@@ -35,6 +35,7 @@ from workstation.app.corpus import (
     engine_name,
     query_corpus,
     search_into_case,
+    stored_search,
 )
 from workstation.core.errors import WorkstationError
 from workstation.core.progress import ProgressEvent
@@ -354,6 +355,27 @@ class CorpusTab(QWidget):
             )
         )
         self._show_hits()
+
+    def show_record(self, record) -> bool:
+        """A kept search (the Records panel's Open): its hits as stored, not searched anew."""
+        result = stored_search(record)
+        if result is None:
+            return False
+        pictures = {}
+        for hits in result.by_metric.values():
+            for hit in hits:
+                path = Path(result.root) / hit.path
+                if hit.path not in pictures:
+                    pictures[hit.path] = load_qimage(path, THUMB) if path.is_file() else None
+        self.index_path.setText(result.index)
+        self._found(result, pictures)
+        self.record_id = record.id
+        self.status.setText(
+            self.tr("Corpus search record #{id}, as stored.").format(id=record.id)
+            + "\n"
+            + self.status.text()
+        )
+        return True
 
     def _show_hits(self) -> None:
         self.hits.clear()

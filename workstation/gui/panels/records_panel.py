@@ -272,6 +272,10 @@ def open_record(window: MainWindow, record_id: int) -> bool:
         analysis.tabs.setCurrentWidget(analysis.exam_tab)
         window.show_panel("analysis")
         return True
+    if kind == "corpus_search" and analysis.corpus_tab.show_record(record):
+        analysis.tabs.setCurrentWidget(analysis.corpus_tab)
+        window.show_panel("analysis")
+        return True
     if kind == "report":
         reports = [r.id for r in reversed(window.session.records("report"))]
         window.report_panel.history.setCurrentRow(reports.index(record.id))
