@@ -98,6 +98,11 @@ def test_verify_catches_a_changed_stored_index(corpus):
     with Case.open(root, readonly=True) as case:
         report = case.verify()
     assert not report.ok
+    # and a search on the same index refuses the changed copy rather than search it
+    before = counts(root)
+    with pytest.raises(CaseError, match="no longer matches its SHA-256"):
+        search_into_case(IndexQueryRequest(index=index, image=query), CaseWriter(root))
+    assert counts(root) == before
 
 
 def test_the_cli_stores_the_search(corpus, capsys):

@@ -206,7 +206,7 @@ def search_into_case(
     from workstation.analysis.images import load_image
     from workstation.app.provenance import provenance_for_record
     from workstation.core.canonical import sha256_file
-    from workstation.core.errors import InputError
+    from workstation.core.errors import CaseError, InputError
     from workstation.core.media import check_name
     from workstation.core.records import CorpusSearch, Link
 
@@ -219,9 +219,14 @@ def search_into_case(
     clip_model = (clips or ClipHolder()).get(request.clip)
     index_sha = sha256_file(request.index)
     with writer.open() as case, case.transaction():
-        stored = case.find_artifact(index_sha) or case.import_file(
-            request.index, role="other", note="corpus index searched"
-        )
+        stored = case.find_artifact(index_sha)
+        if stored is None:  # copied in while hashed: the stored copy is what it names
+            stored = case.import_file(request.index, role="other", note="corpus index searched")
+        elif sha256_file(case.object_path(stored.sha256)) != stored.sha256:
+            raise CaseError(
+                f"the case's copy of {request.index.name} (artifact #{stored.id}) no longer "
+                "matches its SHA-256: it is not searched; run `workstation case verify`"
+            )
         with tempfile.TemporaryDirectory(prefix="workstation-corpus-") as scratch:
             # The stored object under the index's own name, its FAISS file beside it: what the
             # loader reads is the case's copy (the FAISS file is read only when its SHA-256 is
