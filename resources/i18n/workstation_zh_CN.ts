@@ -838,6 +838,14 @@ previous {prev}</source>
         <translation>{root} 索引中与图像 A 最接近的作品。</translation>
     </message>
     <message>
+        <source>Stored in the case as corpus search record #{id}.</source>
+        <translation>已作为参考库检索记录 #{id} 存入案件。</translation>
+    </message>
+    <message>
+        <source>Corpus search record #{id}, as stored.</source>
+        <translation>参考库检索记录 #{id}（按存储内容显示）。</translation>
+    </message>
+    <message>
         <source>cosine {value:.3f}</source>
         <translation>余弦 {value:.3f}</translation>
     </message>
@@ -3709,6 +3717,10 @@ Withdrawn: {reason}</source>
     <message>
         <source>model examination</source>
         <translation>模型检验</translation>
+    </message>
+    <message>
+        <source>corpus search</source>
+        <translation>参考库检索</translation>
     </message>
     <message>
         <source>report</source>
