@@ -1091,8 +1091,8 @@ The full report was written to the log.</source>
         <translation>提取：生成的图像数，种子为 种子 … 种子 + 图像数 − 1</translation>
     </message>
     <message>
-        <source>Where the images, seeds or prompts are computed: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). Each worker checks the model&apos;s SHA-256; only this window writes to the case.</source>
-        <translation>图像、种子或提示词在何处计算：在本进程中，或在 Ray 工作进程上（本机的处理器核心，或所给地址的 Ray 集群；需要安装可选的 Ray）。每个工作进程都会核对模型的 SHA-256；只有本窗口写入案件。</translation>
+        <source>Where the images, seeds, prompts or models are examined: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). Each worker checks the model&apos;s SHA-256; only this window writes to the case.</source>
+        <translation>图像、种子、提示词或模型在何处检验：在本进程中，或在 Ray 工作进程上（本机的处理器核心，或所给地址的 Ray 集群；需要安装可选的 Ray）。每个工作进程都会核对模型的 SHA-256；只有本窗口写入案件。</translation>
     </message>
     <message>
         <source>Run</source>

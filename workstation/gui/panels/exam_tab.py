@@ -215,8 +215,8 @@ class ExamForm(CaseJobForm):
         self.run_on = RunOn("exam")
         self.run_on.choice.setToolTip(
             self.tr(
-                "Where the images, seeds or prompts are computed: in this process, or on Ray "
-                "workers (this machine's cores, or the Ray cluster at the address given; needs "
+                "Where the images, seeds, prompts or models are examined: in this process, or on "
+                "Ray workers (this machine's cores, or the Ray cluster at the address given; needs "
                 "the optional Ray install). Each worker checks the model's SHA-256; only this "
                 "window writes to the case."
             )
