@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 
 SCHEMA = "workstation.study/1"
 
+# Outputs measured together: CLIP's batch (ClipModel.embed_images), so chunking changes no number.
+MEASURE_CHUNK = 16
+
 
 @dataclass(frozen=True)
 class Sweep:
@@ -109,7 +112,11 @@ def _sweep(
 
     # 1. Measure every output against the reference.
     metrics = metric_names(clip_model)
-    values = measure(prepare(reference, clip_model), [m.rgb() for m in made], clip_model)
+    prepared = prepare(reference, clip_model)
+    values = []  # a chunk of outputs in memory at a time (100,000 at 512 px would be 79 GB)
+    for start in range(0, len(made), MEASURE_CHUNK):
+        chunk = made[start : start + MEASURE_CHUNK]
+        values += measure(prepared, [m.rgb() for m in chunk], clip_model)
     points = []
     for result, measured in zip(made, values, strict=True):
         point = {**result.item.values, **measured}
