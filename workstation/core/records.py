@@ -2,10 +2,10 @@
 
 A record is what the workstation (or the examiner) did: a generation, a comparison, a study, the
 over-fitting lab, a reproduction, the provenance read from an image, a report, a finding, an
-amendment, a model examination, a search of a reference-corpus index. Writers build one of the dataclasses below; the case stores it as
-canonical JSON with its kind and schema version; readers get the same dataclass back from `parse`.
-A payload that does not fit its schema is a `RecordError` (verify names it), never a KeyError
-somewhere in a reader.
+amendment, a model examination, a search of a reference-corpus index. Writers build one of the
+dataclasses below; the case stores it as canonical JSON with its kind and schema version; readers
+get the same dataclass back from `parse`. A payload that does not fit its schema is a
+`RecordError` (verify names it), never a KeyError somewhere in a reader.
 
 Version 1 records are those written before schemas existed (case schema 2): they are parsed with
 the same field lists, but unknown top-level keys (such as their old "artifacts" map) are allowed

@@ -2042,7 +2042,9 @@ ZH: dict[str, str] = {
     "machine_corpus_faiss": "参考库索引的 {kind} 检索索引",
     "machine_corpus_no_clip": "索引不含 CLIP 向量：未进行 CLIP 检索",
     "machine_corpus_no_model": "索引含 CLIP 向量（{arch}），但未提供 CLIP 模型：未进行 CLIP 检索",
-    "machine_corpus_no_faiss": "未安装 FAISS：未读取 {kind} 索引；CLIP 向量以精确方式检索（numpy 扫描）",
+    "machine_corpus_no_faiss": (
+        "未安装 FAISS：未读取 {kind} 索引；CLIP 向量以精确方式检索（numpy 扫描）"
+    ),
     "corpus_limit": (
         "局限：名次是图像之间的测量距离，并非一幅图像复制自另一幅的结论；近似检索可能遗漏相近作品"
         "（见其实测召回率）。"
