@@ -78,6 +78,8 @@ def test_an_extraction_runs_with_progress_and_shows_each_centre_beside_its_work(
         assert case.verify().ok
     payload = record.payload
     assert payload["method"] == "extract" and payload["settings"]["seeds"] == [3, 4, 5, 6]
+    # the default "all in one batch" records what the CLI without --seeds-per-item records
+    assert form.seeds_per_item.value() == 0 and "seeds_per_item" not in payload["settings"]
     clusters = payload["results"]["clusters"]
     table = extract_tab.table
     assert extract_tab.records.count() == 1 and table.rowCount() == len(clusters) >= 1
@@ -94,6 +96,24 @@ def test_an_extraction_runs_with_progress_and_shows_each_centre_beside_its_work(
     assert "w' = 3.0" in extract_tab.summary.text()
     assert "CopyMark" in extract_tab.limit.text()
     assert "extraction" in extract_tab.records.item(0).text()
+
+
+def test_seeds_per_item_reaches_the_run_and_is_recorded(qtbot, window, extract_tab, sample_case):
+    form = extract_tab.form
+    assert form.seeds_per_item.text() == "all in one batch"
+    assert form.layout_form.isRowVisible(form.seeds_per_item)
+    form.seeds_per_item.setValue(2)
+    assert form.run() is not None
+    wait_idle(qtbot, window, EXAM_TIMEOUT_MS)
+    assert "Stored as record #" in form.status.text()
+    with Case.open(sample_case) as case:
+        (record,) = case.records("exam")
+        assert case.verify().ok
+    settings = record.payload["settings"]
+    assert settings["seeds_per_item"] == 2 and settings["seeds"] == [3, 4, 5, 6]
+    # the other tests do not show the field
+    form.test.setCurrentIndex(form.test.findData("membership"))
+    assert not form.layout_form.isRowVisible(form.seeds_per_item)
 
 
 def test_cancel_returns_to_idle_and_stores_nothing(qtbot, window, extract_tab, sample_case):
@@ -134,7 +154,11 @@ def test_the_form_builds_the_request_the_cli_builds(extract_tab, tiny_model, tin
     argv = ["exam", "extract", "--model", tiny_model, "--lora", tiny_lora]
     argv += ["--count", 4, "--seed", 3, "--prompt", "a red circle"]
     cli = from_arguments(ExtractRequest, build_parser().parse_args([str(a) for a in argv]))
-    assert form.request() == cli
+    assert form.request() == cli and cli.seeds_per_item is None
+    form.seeds_per_item.setValue(2)
+    argv += ["--seeds-per-item", 2]
+    cli = from_arguments(ExtractRequest, build_parser().parse_args([str(a) for a in argv]))
+    assert form.request() == cli and cli.seeds_per_item == 2
     form.prompts.setPlainText("one\ntwo")
     with pytest.raises(Exception, match="one prompt"):
         form.request()

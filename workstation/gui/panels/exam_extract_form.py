@@ -20,9 +20,12 @@ from workstation.gui.session import CaseSession
 THUMB = 64  # pixels of the images shown in the table
 
 
-def extract_request(model: str, lora: str, prompts: str, count: int, seed: int) -> ExtractRequest:
+def extract_request(
+    model: str, lora: str, prompts: str, count: int, seed: int, seeds_per_item: int = 0
+) -> ExtractRequest:
     """The form's fields as the extraction's request: the LoRA is required, and the prompt is
-    the one line typed (the LoRA's caption or trigger word), or none."""
+    the one line typed (the LoRA's caption or trigger word), or none. `seeds_per_item` 0: all
+    seeds in one batch (the CLI without --seeds-per-item: nothing recorded)."""
     if not lora:
         raise InputError("no LoRA: extraction needs the fine-tune (LoRA) and its base (model)")
     lines = [line.strip() for line in prompts.splitlines() if line.strip()]
@@ -34,6 +37,7 @@ def extract_request(model: str, lora: str, prompts: str, count: int, seed: int) 
         count=count,
         seed=seed,
         prompt=lines[0] if lines else "",
+        seeds_per_item=seeds_per_item or None,
     )
 
 

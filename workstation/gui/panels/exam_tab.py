@@ -114,7 +114,7 @@ FIELDS = {
     "set": {"model", "lora", "works", "controls", "seed", "timesteps", "run_on"},
     "prompts": {"model", "lora", "prompts", "reference", "run_on"},
     "attribute": {"model", "works", "seed", "run_on"},
-    "extract": {"model", "lora", "prompts", "seed", "count", "run_on"},
+    "extract": {"model", "lora", "prompts", "seed", "count", "seeds_per_item", "run_on"},
 }
 
 
@@ -212,6 +212,17 @@ class ExamForm(CaseJobForm):
         self.count.setToolTip(
             self.tr("Extraction: images generated, seeds Seed … Seed + Images − 1")
         )
+        self.seeds_per_item = QSpinBox()
+        self.seeds_per_item.setObjectName("examSeedsPerItem")
+        self.seeds_per_item.setRange(0, 1024)
+        self.seeds_per_item.setSpecialValueText(self.tr("all in one batch"))
+        self.seeds_per_item.setToolTip(
+            self.tr(
+                "Extraction: seeds generated per work item. All in one batch gives images "
+                "bit-identical to earlier runs; smaller items run on several Ray workers at once, "
+                "and a smaller batch may change the images' last bits. The value is recorded."
+            )
+        )
         self.run_on = RunOn("exam")
         self.run_on.choice.setToolTip(
             self.tr(
@@ -251,6 +262,7 @@ class ExamForm(CaseJobForm):
             "seed": self.seed,
             "timesteps": self.timesteps,
             "count": self.count,
+            "seeds_per_item": self.seeds_per_item,
             "run_on": self.run_on,
         }
         labels = {
@@ -263,6 +275,7 @@ class ExamForm(CaseJobForm):
             "seed": self.tr("Seed"),
             "timesteps": self.tr("Timesteps"),
             "count": self.tr("Images"),
+            "seeds_per_item": self.tr("Seeds per item"),
             "run_on": self.tr("Run on"),
         }
         for name, field in self.rows.items():
@@ -359,7 +372,12 @@ class ExamForm(CaseJobForm):
         lora = self.lora.text().strip()
         if self.test.currentData() == "extract":
             return extract_request(
-                model, lora, self.prompts.toPlainText(), self.count.value(), self.seed.value()
+                model,
+                lora,
+                self.prompts.toPlainText(),
+                self.count.value(),
+                self.seed.value(),
+                self.seeds_per_item.value(),
             )
         if self.test.currentData() == "attribute":
             images = self.works.paths()
