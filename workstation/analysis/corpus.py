@@ -535,6 +535,7 @@ def build_index(
     parameters: dict | None = None,
     executor: Executor | None = None,
     clip_source: tuple[str, str | None] | None = None,
+    checkpoint: str | Path | None = None,
 ) -> tuple[CorpusIndex, IndexUpdate]:
     """Index every image under `folder`, reusing what `previous` already holds. The runtime gets
     one event per file (its path as the message), then, for an approximate `kind` of embeddings
@@ -543,8 +544,10 @@ def build_index(
     `executor`: where the files still to decode are decoded, hashed and embedded (`index_files`,
     `FILES_PER_ITEM` a item; default in this process); `clip_source`: the CLIP model's location
     and architecture as chosen (`ClipModel.load`'s arguments), for workers that load it
-    themselves (default: from the model's info). `on_progress(done, total, path)`/`is_cancelled`:
-    the legacy form."""
+    themselves (default: from the model's info). `checkpoint`: where the rows decoded so far are
+    kept while the build runs (`<index>.partial`, see `Checkpoint`), and read back from when an
+    interrupted build left one there. `on_progress(done, total, path)`/`is_cancelled`: the legacy
+    form."""
     runtime = Runtime.from_callbacks(runtime, on_progress, is_cancelled)
     executor = executor or InProcess()
     if kind not in corpus_search.KINDS:
@@ -558,10 +561,12 @@ def build_index(
         )
     clip = _clip_spec(clip_model, clip_source) if clip_model is not None else None
     if clip_model is None:  # no torch to set (nor to import)
-        index, update = _build(Path(folder), previous, None, runtime, executor, None)
+        index, update = _build(Path(folder), previous, None, runtime, executor, None, checkpoint)
     else:
         with runtime.applied() as run:
-            index, update = _build(Path(folder), previous, clip_model, run, executor, clip)
+            index, update = _build(
+                Path(folder), previous, clip_model, run, executor, clip, checkpoint
+            )
     return with_search(index, kind, parameters or {}, runtime), update
 
 
@@ -603,6 +608,7 @@ def _build(
     runtime: Runtime,
     executor: Executor,
     clip: ClipSpec | None,
+    checkpoint: str | Path | None = None,
 ) -> tuple[CorpusIndex, IndexUpdate]:
     folder = folder.resolve()
     if not folder.is_dir():
@@ -620,38 +626,57 @@ def _build(
         and previous.clip["checkpoint_sha256"] == clip_info["checkpoint_sha256"]
     )
 
-    # 1. What the previous index knows, by content, and by path if it indexed this same folder.
-    by_path, by_sha = {}, {}
+    # 1. What the previous index knows, by content, and by path if it indexed this same folder;
+    # then what an interrupted build's checkpoint kept (same folder and models, or ignored).
+    by_path: dict[str, list] = {}  # path -> [(index, row)], the previous index's first
+    by_sha: dict[str, tuple] = {}
     if previous is not None:
         same_folder = previous.root == str(folder)
         for row, rel in enumerate(previous.paths.tolist()):
             if same_folder:
-                by_path[rel] = row
-            by_sha.setdefault(str(previous.sha256[row]), row)
+                by_path[rel] = [(previous, row)]
+            by_sha.setdefault(str(previous.sha256[row]), (previous, row))
+    keeper = Checkpoint(Path(checkpoint), str(folder), clip_info) if checkpoint else None
+    interrupted = keeper.resume(runtime) if keeper else None
+    if interrupted is not None:
+        for row, rel in enumerate(interrupted.paths.tolist()):
+            by_path.setdefault(rel, []).append((interrupted, row))
+            by_sha.setdefault(str(interrupted.sha256[row]), (interrupted, row))
 
     # 2. Walk the folder: a row reused for each file the previous index holds, the rest to decode.
     files = image_files(folder)
     found: list[dict | str | None] = [None] * len(files)  # a row, or why the file was skipped
     fresh: list[int] = []  # positions of the files to decode
-    done = 0
+    kept: list[int] = []  # positions of the rows not from `previous`: what a checkpoint holds
+    done = resumed = 0
     for position, file in enumerate(files):
         if runtime.cancelled():
             raise Cancelled("index build cancelled; nothing was written")
         rel = file.relative_to(folder).as_posix()
         stat = file.stat()
-        old = by_path.get(rel)
-        unchanged = old is not None and (
-            (int(previous.sizes[old]), int(previous.mtimes_ns[old]))
-            == (stat.st_size, stat.st_mtime_ns)
+        same = (stat.st_size, stat.st_mtime_ns)
+        old = next(
+            (
+                (source, row)
+                for source, row in by_path.get(rel, ())
+                if (int(source.sizes[row]), int(source.mtimes_ns[row])) == same
+            ),
+            None,
         )
-        if not unchanged:  # same content under another name, or touched but not changed?
+        if old is None:  # same content under another name, or touched but not changed?
             old = by_sha.get(sha256_file(file)) if by_sha else None
-        if old is not None and (clip_model is None or reuse_embeddings):
-            found[position] = _row_from(previous, old, rel, stat, reuse_embeddings)
-            done += 1
-            runtime.report(done, len(files), rel)
+        source = old[0] if old is not None else None
+        if source is not None and source is interrupted:  # checked against this build's model
+            found[position] = _row_from(source, old[1], rel, stat, clip_model is not None)
+            kept.append(position)
+            resumed += 1
+        elif source is not None and (clip_model is None or reuse_embeddings):
+            found[position] = _row_from(source, old[1], rel, stat, reuse_embeddings)
         else:
             fresh.append(position)
+            continue
+        done += 1
+        runtime.report(done, len(files), rel)
 
     # 3. The rest decoded, hashed (and embedded) by the executor, `FILES_PER_ITEM` an item; each
     # result stored in its file's place, so the rows keep the folder's order.
@@ -686,10 +711,20 @@ def _build(
         ):
             for position, result in zip(item.positions, results, strict=True):
                 found[position] = result
+                kept.append(position)
                 if not here:  # in this process each file was reported as it was read
                     done += 1
                     runtime.report(done, len(files), files[position].relative_to(folder).as_posix())
+            if keeper is not None and keeper.due():
+                keeper.write(
+                    [found[p] for p in sorted(kept) if isinstance(found[p], dict)], runtime
+                )
     except Cancelled:
+        if keeper is not None and keeper.rows:
+            raise Cancelled(
+                f"index build cancelled; the {keeper.rows:,} rows decoded so far are kept in "
+                f"{keeper.path} for the next build"
+            ) from None
         raise Cancelled("index build cancelled; nothing was written") from None
     finally:
         if not here:
@@ -701,7 +736,7 @@ def _build(
         for p in fresh
         if isinstance(found[p], str)
     ]
-    added = len(fresh) - len(skipped)
+    added = len(fresh) - len(skipped) + resumed  # the resumed rows: new content, hashed before
 
     removed = 0
     if previous is not None:
@@ -709,8 +744,22 @@ def _build(
         removed = sum(1 for rel in previous.paths.tolist() if rel not in present)
 
     now = utc_now()
-    index = CorpusIndex(
-        root=str(folder),
+    index = _index_of(
+        rows,
+        str(folder),
+        clip_info,
+        skipped=tuple(skipped),
+        created=previous.created if previous is not None and previous.created else now,
+        updated=now,
+    )
+    return index, IndexUpdate(
+        added=added, reused=reused - resumed, removed=removed, skipped=len(skipped)
+    )
+
+
+def _index_of(rows: list[dict], root: str, clip_info: dict | None, **meta) -> CorpusIndex:
+    return CorpusIndex(
+        root=root,
         paths=np.array([r["path"] for r in rows], dtype=str),
         sizes=np.array([r["size"] for r in rows], dtype=np.int64),
         mtimes_ns=np.array([r["mtime_ns"] for r in rows], dtype=np.int64),
@@ -722,11 +771,104 @@ def _build(
         if clip_info
         else None,
         clip=clip_info,
-        skipped=tuple(skipped),
-        created=previous.created if previous is not None and previous.created else now,
-        updated=now,
+        **meta,
     )
-    return index, IndexUpdate(added=added, reused=reused, removed=removed, skipped=len(skipped))
+
+
+# --- a long build's checkpoint: what a killed build keeps --------------------------------------
+
+# Seconds between two checkpoints at least; and never more often than every ten times the last
+# write took (a build of millions of rows spends at most a tenth of its time writing them).
+CHECKPOINT_SECONDS = 60.0
+CHECKPOINT_OVERHEAD = 10
+
+
+def checkpoint_path(out: str | Path) -> Path:
+    """Where the build of the index `out` keeps its rows while it runs."""
+    out = Path(out)
+    return out.with_name(out.name + ".partial")
+
+
+class Checkpoint:
+    """The rows a build decoded so far (those `previous` did not give it), written atomically in
+    the index format, in the folder's order; nothing the final index does not hold too. A build
+    that finds one reads it with the same checks as any index and reuses its rows only when it
+    indexes this folder with these hash kinds and this CLIP model."""
+
+    def __init__(self, path: Path, root: str, clip_info: dict | None):
+        self.path, self.root, self.clip_info = path, root, clip_info
+        self.last = time.monotonic()
+        self.cost = 0.0  # seconds the last write took
+        self.rows = 0  # rows in the last checkpoint written
+        self.failed = False
+
+    def resume(self, runtime: Runtime) -> CorpusIndex | None:
+        """The interrupted build's rows, or None (none there; or ignored, said in one line)."""
+        if not self.path.exists():
+            return None
+        try:
+            arrays = read_members(self.path)
+            meta = _read_meta(self.path, arrays.pop("meta"))
+            _check_arrays(self.path, arrays, meta)
+            problem = self._mismatch(meta)
+        except InputError as error:
+            problem = str(error)
+        if problem:
+            runtime.report(0, 0, f"ignoring the checkpoint {self.path}: {problem}")
+            return None
+        index = CorpusIndex(
+            root=meta["root"],
+            paths=arrays["paths"],
+            sizes=arrays["sizes"],
+            mtimes_ns=arrays["mtimes_ns"],
+            sha256=arrays["sha256"],
+            hashes={k: arrays[f"hash_{k}"] for k in HASH_KINDS},
+            embeddings=arrays.get("embeddings"),
+            clip=meta["clip"],
+        )
+        runtime.report(0, 0, f"resuming: {len(index):,} rows from an interrupted build")
+        return index
+
+    def _mismatch(self, meta: dict) -> str:
+        if meta["root"] != self.root:
+            return f"it indexes {meta['root']}, not {self.root}"
+        parameters = json.loads(json.dumps({k: hashes.HASHES[k][1] for k in HASH_KINDS}))
+        if meta.get("hash_kinds") != list(HASH_KINDS) or meta.get("hash_parameters") != parameters:
+            return "its hash kinds or their parameters are not this build's"
+        if meta["search"]["kind"] != "flat":
+            return "not a checkpoint (it has a search index)"
+        theirs = meta["clip"]["checkpoint_sha256"] if meta["clip"] else None
+        ours = self.clip_info["checkpoint_sha256"] if self.clip_info else None
+        if theirs != ours:
+            return (
+                "its CLIP embeddings are not this build's model's"
+                if theirs
+                else ("it has no CLIP embeddings")
+            )
+        return ""
+
+    def due(self) -> bool:
+        if self.failed:
+            return False
+        elapsed = time.monotonic() - self.last
+        return elapsed >= CHECKPOINT_SECONDS and (
+            CHECKPOINT_SECONDS <= 0 or elapsed >= CHECKPOINT_OVERHEAD * self.cost
+        )
+
+    def write(self, rows: list[dict], runtime: Runtime) -> None:
+        started = time.monotonic()
+        try:
+            _index_of(rows, self.root, self.clip_info, updated=utc_now()).save(self.path)
+        except InputError as error:  # a full disk: the build goes on without checkpoints
+            self.failed = True
+            runtime.report(0, 0, f"no checkpoint from now on: {error}")
+            return
+        self.last = time.monotonic()
+        self.cost = self.last - started
+        self.rows = len(rows)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 # --- the files still to decode, on an executor (analysis/executors.py) -------------------------

@@ -111,8 +111,10 @@ def build_corpus_index(
 ) -> IndexBuilt:
     """Index every image under the folder; an existing index file is updated, not redone.
     Progress: one event per file, its path as the message. `executor`: where the files are
-    decoded, hashed and embedded (default: in this process); the index is the same."""
-    from workstation.analysis.corpus import CorpusIndex, build_index
+    decoded, hashed and embedded (default: in this process); the index is the same. While it
+    runs, the rows decoded so far are kept in `<out>.partial` (at most every minute); a build
+    killed midway resumes from them, and the file goes once the index is written."""
+    from workstation.analysis.corpus import CorpusIndex, build_index, checkpoint_path
 
     previous = CorpusIndex.load(request.out) if request.out.exists() else None
     clip_model = (clips or ClipHolder()).get(request.clip)
@@ -125,8 +127,10 @@ def build_corpus_index(
         parameters=request.parameters(),
         executor=executor,
         clip_source=_clip_source(request.clip) if clip_model else None,
+        checkpoint=checkpoint_path(request.out),
     )
     index.save(request.out)
+    checkpoint_path(request.out).unlink(missing_ok=True)
     return IndexBuilt(index, update, request.out)
 
 

@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "build",
         help="index (or re-index) every image under a folder",
         description="Hash every image under DIR (and embed it with CLIP when a model is given) "
-        "into one index file. If INDEX exists, unchanged files are not read again. Search runs "
+        "into one index file. If INDEX exists, unchanged files are not read again; a build killed "
+        "midway resumes from INDEX.partial, the rows it kept as it ran. Search runs "
         "on FAISS when it is installed (the [scale] extra), else on a numpy scan: exact kinds "
         "give the same results on both.",
     )
