@@ -1091,6 +1091,14 @@ The full report was written to the log.</source>
         <translation>提取：生成的图像数，种子为 种子 … 种子 + 图像数 − 1</translation>
     </message>
     <message>
+        <source>all in one batch</source>
+        <translation>全部在一个批次中</translation>
+    </message>
+    <message>
+        <source>Extraction: seeds generated per work item. All in one batch gives images bit-identical to earlier runs; smaller items run on several Ray workers at once, and a smaller batch may change the images&apos; last bits. The value is recorded.</source>
+        <translation>提取：每个工作项生成的种子数。全部在一个批次中时，图像与此前的运行逐位相同；较小的工作项可同时在多个 Ray 工作进程上运行，而较小的批次可能改变图像的最低几位。该值会被记录。</translation>
+    </message>
+    <message>
         <source>Where the images, seeds, prompts or models are examined: in this process, or on Ray workers (this machine&apos;s cores, or the Ray cluster at the address given; needs the optional Ray install). Each worker checks the model&apos;s SHA-256; only this window writes to the case.</source>
         <translation>图像、种子、提示词或模型在何处检验：在本进程中，或在 Ray 工作进程上（本机的处理器核心，或所给地址的 Ray 集群；需要安装可选的 Ray）。每个工作进程都会核对模型的 SHA-256；只有本窗口写入案件。</translation>
     </message>
@@ -1145,6 +1153,10 @@ The full report was written to the log.</source>
     <message>
         <source>Images</source>
         <translation>图像数</translation>
+    </message>
+    <message>
+        <source>Seeds per item</source>
+        <translation>每项种子数</translation>
     </message>
     <message>
         <source>Run on</source>
