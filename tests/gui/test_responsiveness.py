@@ -11,7 +11,11 @@ from PySide6.QtCore import QTimer
 from tests.gui.conftest import JOB_TIMEOUT_MS, wait_idle
 
 BEAT_MS = 10
-MAX_LATE_MS = 50
+# 100 ms is where a delay starts to be seen. A comparison ends with one GUI event that shows the
+# reading and refreshes the case's panels: 40-57 ms late on the 2-core test machine (measured at
+# 7ba4bd9 and now), so a 50 ms limit failed a third of runs there; work done on the GUI thread
+# (a generation step, a model load, a metric) is late by far more than 100 ms.
+MAX_LATE_MS = 100
 
 
 class Heartbeat:

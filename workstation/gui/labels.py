@@ -7,6 +7,8 @@ shown as stored.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from workstation.analysis import metrics
@@ -121,7 +123,14 @@ def language(value: str) -> str:
 def note(text: str) -> str:
     """A note in the window's language when the software wrote it ("generated, seed 42"), by the
     report's patterns (report/recorded.py); an examiner's own note as typed."""
-    return recorded(Strings(i18n.language()), text)
+    return _note(i18n.language(), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _note(language: str, text: str) -> str:
+    # Every picker shows every artifact's note after each change to the case: matching the
+    # report's patterns once per note and language keeps that refresh off the GUI thread's clock.
+    return recorded(Strings(language), text)
 
 
 def metric(reading) -> str:
