@@ -3,6 +3,7 @@
 #
 #   bash installer/setup.sh          install everything, then run the main job (the demo)
 #   bash installer/setup.sh test     install everything, then run lint, layering check and tests
+#   bash installer/setup.sh install  install everything only (installer/build_linux.sh uses it)
 #
 # Re-running is cheap: packages are only installed when something is missing or changed.
 set -euo pipefail
@@ -46,6 +47,8 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1
 
 # 3. Run.
 case "$mode" in
+  install)
+    ;;
   run)
     shift || true
     workstation demo --out demo-output "$@"
@@ -71,7 +74,7 @@ case "$mode" in
     echo "== pytest"; QT_QPA_PLATFORM=offscreen exec python -m pytest "$@"
     ;;
   *)
-    echo "usage: bash installer/setup.sh [run|test]" >&2
+    echo "usage: bash installer/setup.sh [run|test|install]" >&2
     exit 2
     ;;
 esac

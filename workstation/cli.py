@@ -9,6 +9,7 @@ import sys
 from workstation import __version__
 from workstation.commands.terminal import printable
 from workstation.core.errors import WorkstationError
+from workstation.paths import FROZEN
 
 # Nothing in this program may reach a model hub; libraries that would try are told so up front.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -68,9 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     if refused:
         print(f"error: {refused}", file=sys.stderr)
         return 2
+    if words == ["--version"]:  # before the parser, which imports every command's module
+        print(f"workstation {__version__}")
+        return 0
+    if not words and FROZEN:  # the installed application, started from its icon: the window
+        words = ["gui"]
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)  # an option's own check may refuse its value here
+        args = parser.parse_args(words)  # an option's own check may refuse its value here
         return int(args.func(args) or 0)
     except WorkstationError as error:
         print(f"error: {printable(str(error), indent='  ')}", file=sys.stderr)  # names in it

@@ -102,7 +102,7 @@ def main() -> None:
         return
     built = None
     if args.case is None:
-        from workstation.commands.demo import build_sample_case
+        from workstation.app.sample_case import build_sample_case
 
         built = Path(tempfile.mkdtemp(prefix="guide-case-")) / "sample-case"
         build_sample_case(built).close()

@@ -15,8 +15,8 @@ from workstation.app.clip import ClipChoice
 from workstation.app.compare import CompareRequest, compare
 from workstation.app.evidence import ImportRequest, import_evidence
 from workstation.app.pair import Pair
+from workstation.app.sample_case import build_sample_case
 from workstation.app.session import Session, appended
-from workstation.commands.demo import build_sample_case
 
 
 class Recorder:

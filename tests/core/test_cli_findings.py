@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import run_cli
-from workstation.commands.demo import build_sample_case
+from workstation.app.sample_case import build_sample_case
 
 
 def test_add_list_and_withdraw_a_finding(tmp_path) -> None:

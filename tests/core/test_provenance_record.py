@@ -173,7 +173,7 @@ def test_metadata_shows_the_recorded_provenance(tmp_path, files, capsys) -> None
 
 
 def test_the_sample_case_has_provenance_for_its_images(tmp_path) -> None:
-    from workstation.commands.demo import SAMPLE_ROLES, build_sample_case
+    from workstation.app.sample_case import SAMPLE_ROLES, build_sample_case
 
     with build_sample_case(tmp_path / "sample") as case:
         artifacts = case.artifacts()

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from workstation.commands.demo import build_sample_case
+from workstation.app.sample_case import build_sample_case
 from workstation.gui.main_window import MainWindow
 from workstation.gui.settings import Settings
 

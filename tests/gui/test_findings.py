@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from tests.gui.conftest import wait_idle
-from workstation.commands.demo import build_sample_case
+from workstation.app.sample_case import build_sample_case
 from workstation.core.case import Case
 from workstation.core.records import Comparison, Finding, Link
 from workstation.gui.dialogs.finding import FindingDialog

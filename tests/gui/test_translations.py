@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 
 from workstation.gui import i18n
@@ -43,6 +44,21 @@ def test_compiled_translation_is_cached_by_content(tmp_path: Path) -> None:
     mtime = first.stat().st_mtime_ns
     assert i18n.compiled("zh_CN", tmp_path) == first
     assert first.stat().st_mtime_ns == mtime
+
+
+def test_a_translation_shipped_compiled_is_used_without_lrelease(tmp_path, monkeypatch) -> None:
+    """The installed application has no lrelease: its build puts the .qm beside the .ts."""
+    built = i18n.compiled("zh_CN", tmp_path / "build")
+    shipped = tmp_path / "resources"
+    shipped.mkdir()
+    shutil.copy(i18n.ts_file("zh_CN"), shipped)
+    shutil.copy(built, shipped)
+    monkeypatch.setattr(i18n, "I18N_DIR", shipped)
+    monkeypatch.setattr(i18n, "lrelease_binary", lambda: tmp_path / "no-lrelease")
+    assert i18n.compiled("zh_CN", tmp_path / "cache") == shipped / built.name
+    (shipped / "workstation_zh_CN.ts").write_text("<TS/>")  # edited: the shipped one is stale
+    with pytest.raises(FileNotFoundError, match="no-lrelease"):  # so it must compile, and can't
+        i18n.compiled("zh_CN", tmp_path / "cache")
 
 
 def test_the_window_speaks_chinese(qtbot, settings, sample_case, tmp_path):

@@ -18,7 +18,7 @@ from workstation.app.case_writer import CaseWriter
 from workstation.app.compare import CompareRequest, compare
 from workstation.app.evidence import ImportRequest, import_evidence
 from workstation.app.findings import FindingRequest, Target, add_finding
-from workstation.commands.demo import build_sample_case
+from workstation.app.sample_case import build_sample_case
 from workstation.core.case import Case
 from workstation.core.records import Generation, Link, Study
 from workstation.report import ReportOptions, build_report

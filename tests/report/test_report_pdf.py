@@ -14,7 +14,7 @@ from tests.conftest import run_cli
 from tests.report.conftest import CHINESE_NAME, CHINESE_NOTE
 from workstation import APP_NAME, __version__
 from workstation.analysis import metrics
-from workstation.commands.demo import build_sample_case
+from workstation.app.sample_case import build_sample_case
 from workstation.core.case import Case
 from workstation.report import ReportOptions, build_report
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from workstation.commands.demo import compare_sample_pair
+from workstation.app.sample_case import compare_sample_pair
 from workstation.core.case import Case
 from workstation.core.errors import InputError
 from workstation.report import ReportOptions, build_report

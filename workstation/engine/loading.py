@@ -693,4 +693,8 @@ def uses_v_prediction(unet: Any) -> bool:
 
 def first_line(error: BaseException) -> str:
     text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:300]
+    lines = text.splitlines()
+    # diffusers' and transformers' lazy imports put the real failure after this first line
+    if "look up to see its traceback" in lines[0] and len(lines) > 1:
+        return f"{lines[0].split(' because ')[0]}: {lines[-1].strip()}"[:300]
+    return lines[0][:300]

@@ -10,15 +10,18 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from workstation import APP_NAME, __version__
+from workstation.app import first_start
 from workstation.core.errors import WorkstationError
 from workstation.gui import i18n, theme
 from workstation.gui.dialogs.errors import show_error
 from workstation.gui.gc_policy import GuiGarbageCollector
 from workstation.gui.main_window import MainWindow
 from workstation.gui.settings import Settings
+from workstation.paths import ICON_FILE
 
 log = logging.getLogger(__name__)
 SCREENSHOT_SIZE = (1440, 900)
@@ -102,8 +105,12 @@ def run(
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("workstation")
-    workstation = Workstation(app, Settings(), language)
+    app.setDesktopFileName("aigc-evidence-workstation")  # installer/linux/…desktop
+    app.setWindowIcon(QIcon(str(ICON_FILE)))
+    settings = Settings()
+    if case_dir is None:
+        case_dir = _case_of_a_first_start(settings)
+    workstation = Workstation(app, settings, language)
     window = workstation.window
     if case_dir is not None:
         try:
@@ -126,6 +133,18 @@ def run(
         return app.exec()
     finally:
         collector.stop()
+
+
+def _case_of_a_first_start(settings: Settings) -> Path | None:
+    """With no case named and none opened before, the sample case in the user's data folder
+    (made now on the very first start). Otherwise the window opens on its start page."""
+    if any((Path(root) / "case.sqlite").is_file() for root in settings.recent_cases):
+        return None
+    try:
+        return first_start.prepare().sample_case
+    except (OSError, WorkstationError) as error:  # e.g. a read-only home: open without it
+        log.warning("no sample case: %s", error)
+        return None
 
 
 def _choose_platform(screenshot: bool) -> None:

@@ -3,7 +3,9 @@
 The source of each translation is a Qt Linguist file kept in the repository,
 `resources/i18n/workstation_<locale>.ts`. At start the workstation compiles it with `lrelease`
 (which ships with PySide6-Essentials) into the user's cache, named by the SHA-256 of the .ts, so an
-edited translation is picked up on the next start and nothing binary lives in the repository.
+edited translation is picked up on the next start and nothing binary lives in the repository. The
+installed application has no lrelease: its build puts the compiled file, by the same name, beside
+the .ts (installer/build_linux.sh).
 
 After changing GUI strings, refresh the .ts, then translate its new `unfinished` entries (Qt
 Linguist, `pyside6-linguist`, or any editor); tests/gui/test_translations.py checks none is left:
@@ -47,7 +49,11 @@ def compiled(locale: str, cache_dir: Path | None = None) -> Path:
     if cache_dir is None:
         location = QStandardPaths.StandardLocation.CacheLocation
         cache_dir = Path(QStandardPaths.writableLocation(location)) / "i18n"
-    target = cache_dir / f"workstation_{locale}-{digest}.qm"
+    name = f"workstation_{locale}-{digest}.qm"
+    shipped = I18N_DIR / name  # the installed application ships it compiled (no lrelease there)
+    if shipped.is_file():
+        return shipped
+    target = cache_dir / name
     if target.is_file():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
