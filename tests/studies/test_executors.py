@@ -186,6 +186,39 @@ def test_the_cli_refuses_ray_without_ray_in_one_line(
     assert snapshot(new_case) == before
 
 
+def test_a_cluster_address_nothing_answers_at_is_one_line_at_once(
+    models_dir, reference, new_case, capsys
+):
+    """Ray itself would retry for minutes, printing its log; the address is tried first."""
+    import socket
+
+    from workstation.cli import main
+
+    with socket.socket() as probe:  # a loopback port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    before = snapshot(new_case)
+    code = main(
+        [
+            *("study", "seeds", "--case", str(new_case.root), "--prompt", "x", "--count", "2"),
+            *("--model", str(models_dir / "tiny.safetensors"), "--reference", str(reference)),
+            *("--executor", "ray", "--ray-address", f"127.0.0.1:{closed}"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert f"cannot reach the Ray cluster at 127.0.0.1:{closed}" in err
+    assert snapshot(new_case) == before
+
+
+def test_a_cluster_address_must_name_a_port():
+    from workstation.analysis.ray_executor import check_reachable
+
+    with pytest.raises(InputError, match="HOST:PORT"):
+        check_reachable("head-node")
+    check_reachable("auto")  # Ray looks for the cluster itself
+
+
 def test_in_process_rejects_a_ray_address():
     with pytest.raises(InputError):
         executor_named("inprocess", "127.0.0.1:6379")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,6 +27,7 @@ from workstation.engine.runtime import Runtime
 
 INSTALL = "pip install 'aigc-evidence-workstation[scale]' (or: pip install ray)"
 POLL_S = 0.2  # how often the coordinator looks at its cancel flag while items run
+CONNECT_TIMEOUT_S = 5.0  # a cluster's head answers at once, or not at all
 
 
 def import_ray(local: bool = True) -> Any:
@@ -143,10 +145,32 @@ class RayExecutor:
         if ray.is_initialized():
             return False
         if self.address:
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+            check_reachable(self.address)
+            ray.init(
+                address=self.address,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level="ERROR",
+            )
         else:
             start_local(self.num_cpus)
         return True
+
+
+def check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Refuse, in one line and within seconds, a cluster address nothing answers at (Ray itself
+    would retry for minutes, printing its own log lines). "auto": Ray finds the cluster itself."""
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit():
+        raise InputError(f"--ray-address {address}: expected HOST:PORT (or ray://HOST:PORT, auto)")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputError(f"cannot reach the Ray cluster at {address}: {reason}") from None
 
 
 def _lost(ray: Any) -> tuple[type[BaseException], ...]:
