@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(words)  # an option's own check may refuse its value here
         return int(args.func(args) or 0)
     except WorkstationError as error:
+        if os.environ.get("WORKSTATION_DEBUG") == "1":  # for support: what lay under the line
+            _print_chain(error)
         print(f"error: {printable(str(error), indent='  ')}", file=sys.stderr)  # names in it
         return 2
     except BrokenPipeError:
@@ -95,6 +97,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # a bug of ours: one line here, the traceback in a file
         return _internal_error(error)
+
+
+def _print_chain(error: BaseException) -> None:
+    """Every exception under a user error, tracebacks included: also the ones our messages
+    replaced (`raise … from None` hides them from Python's own printout)."""
+    import traceback
+
+    chain = []
+    while error is not None and len(chain) < 20:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    for link in reversed(chain):
+        traceback.print_exception(type(link), link, link.__traceback__, chain=False)
 
 
 def _not_utf8(words: list[str]) -> str | None:

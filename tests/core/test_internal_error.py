@@ -56,3 +56,28 @@ def test_an_argument_that_is_not_utf8_is_refused_for_every_command():
         assert outcome.code == 2 and "not valid UTF-8" in outcome.err
         assert_clean(outcome)
         assert "work-\\udcff\\udcfe.png" in outcome.err or "character 6" in outcome.err
+
+
+def test_with_workstation_debug_a_user_error_shows_what_its_line_replaced(monkeypatch, capsys):
+    def hidden_cause() -> None:
+        try:
+            raise ModuleNotFoundError("No module named 'torchvision._C'")
+        except ModuleNotFoundError:
+            raise InputError("cannot load the model: a module is missing") from None
+
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_calling(hidden_cause))
+    assert cli.main(["boom"]) == 2
+    quiet = capsys.readouterr().err
+    assert quiet.splitlines() == ["error: cannot load the model: a module is missing"]
+    monkeypatch.setenv("WORKSTATION_DEBUG", "1")
+    assert cli.main(["boom"]) == 2
+    err = capsys.readouterr().err
+    assert "No module named 'torchvision._C'" in err and "Traceback" in err
+    assert err.splitlines()[-1] == "error: cannot load the model: a module is missing"
+
+
+def _parser_calling(action) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workstation")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("boom").set_defaults(func=lambda args: action())
+    return parser
