@@ -155,16 +155,21 @@ def test_report_of_the_sample_case(bundle: Path, home: Path, language: str, word
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
-def test_generate_makes_no_network_connection(bundle: Path, home: Path) -> None:
+@pytest.mark.parametrize("what", ["generate", "window"])
+def test_no_network_connection(bundle: Path, home: Path, what: str) -> None:
     control = home / "control.log"  # with these options a real TCP connect attempt does show up
     code = "import socket; socket.socket().connect_ex(('127.0.0.1', 9))"
     subprocess.run([*STRACE, "-o", str(control), sys.executable, "-c", code], timeout=60)
     if "AF_INET" not in control.read_text():
         pytest.skip("strace does not see connect() here")
-    log = home / "strace.log"
+    log = home / f"strace-{what}.log"
     model = bundle / "_internal" / DEMO_MODEL
-    result = run(bundle, home, "generate", "--model", model, "--prompt", "offline", "--steps",
-                 "2", "--out", home / "offline.png", prefix=(*STRACE, "-o", str(log)))  # fmt: skip
+    words = {
+        "generate": ["generate", "--model", model, "--prompt", "offline", "--seed", "1",
+                     "--steps", "2", "--out", home / "offline.png"],
+        "window": ["gui", "--screenshot", home / "offline-window.png"],
+    }[what]  # fmt: skip
+    result = run(bundle, home, *words, prefix=(*STRACE, "-o", str(log)))
     if result.returncode != 0 and "ptrace" in result.stderr:
         pytest.skip(f"strace cannot trace here: {result.stderr.strip()[:200]}")
     assert result.returncode == 0, result.stderr
