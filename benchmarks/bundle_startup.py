@@ -9,6 +9,8 @@ checkout's environment:
 - the window: `gui CASE --screenshot` offscreen on a copy of the sample case, cold and warm. This is
   from the command to the saved picture: Python and Qt start, the case opens, the start-up model
   scan ends, the first paint (a fixed 0.3 s wait) and the PNG written.
+- a new user's first start of the window (no case named: it makes the sample case in the user's
+  data folder and opens on it), then the second start (which finds it).
 And the bundle's size, with its largest parts. The installer's build script writes the output to
 dist/bundle-report.txt.
 """
@@ -97,6 +99,11 @@ def main() -> None:
             built = cold_and_warm([program, *words], env, [bundle])
             baseline = cold_and_warm([*checkout, *words], env, [venv, ROOT / "workstation"])
             rows.append((what, built, baseline))
+        # A new user: the first start makes the sample case; the second finds it.
+        first_home = {**env, "XDG_DATA_HOME": str(home / "new-user"), "XDG_CONFIG_HOME":
+                      str(home / "new-user-config")}  # fmt: skip
+        window = [program, "gui", "--screenshot", str(home / "first.png")]
+        first, second = timed(window, first_home), timed(window, first_home)
         total = size(bundle)
         print(f"Bundle: {bundle.name}")
         print(f"  size on disk: {total / 2**30:.2f} GiB ({total:,} bytes)")
@@ -106,6 +113,7 @@ def main() -> None:
         print(f"  {'':<10} {'bundle cold':>11} {'warm':>6}   {'checkout cold':>13} {'warm':>6}")
         for what, (cold, warm), (base_cold, base_warm) in rows:
             print(f"  {what:<10} {cold:11.2f} {warm:6.2f}   {base_cold:13.2f} {base_warm:6.2f}")
+        print(f"  new user, first start (makes the sample case): {first:.2f}; second: {second:.2f}")
         for what, (_, warm), (_, base_warm) in rows:
             print(f"  ratio bundle/checkout, warm {what}: {warm / base_warm:.2f}")
     finally:
