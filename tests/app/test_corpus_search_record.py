@@ -138,6 +138,19 @@ def test_a_failed_search_leaves_the_case_as_it_was(corpus):
     assert not any((root / "objects").rglob(sha256_file(index)))
 
 
+def test_a_file_that_is_not_an_index_is_named_by_the_examiners_path(corpus, tmp_path, capsys):
+    _, query, root = corpus
+    fake = tmp_path / "works-copy.npz"
+    fake.write_bytes(b"not an index")
+    before = counts(root)
+    code = cli.main(["index", "query", str(fake), str(query), "--case", str(root)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.splitlines() == [
+        f"error: not a workstation corpus index: {fake}: File is not a zip file"
+    ]
+    assert counts(root) == before
+
+
 def test_an_approximate_index_is_stored_with_its_faiss_file_and_recall(corpus, tiny_clip):
     pytest.importorskip("faiss")
     from workstation.analysis.clip import ClipModel

@@ -241,7 +241,10 @@ def search_into_case(
                 sidecar = request.index.with_name(f"{request.index.name}.{kind}.faiss")
                 if sidecar.is_file():
                     (Path(scratch) / sidecar.name).symlink_to(sidecar.resolve())
-            index = CorpusIndex.load(copy)
+            try:
+                index = CorpusIndex.load(copy)
+            except InputError as error:  # named by the examiner's path, not the scratch link's
+                raise InputError(str(error).replace(str(copy), str(request.index))) from None
             meta = _stored_meta(copy)
             result = query_index(
                 index,
