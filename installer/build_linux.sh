@@ -35,10 +35,14 @@ print(i18n.compiled("zh_CN", Path(sys.argv[1])))' build/qm
 export WORKSTATION_QM_DIR="$ROOT/build/qm"
 
 # 3. The one-folder bundle.
-echo "Building $APP (PyInstaller; 10-20 minutes on 2 cores)"
+echo "Building $APP (PyInstaller: about 5 minutes on 2 cores; its log: build/pyinstaller.log)"
 rm -rf "$APP" dist/workstation
-"$VENV/bin/pyinstaller" --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
-  installer/workstation.spec
+if ! "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --distpath dist \
+    --workpath build/pyinstaller installer/workstation.spec > build/pyinstaller.log 2>&1; then
+  tail -n 40 build/pyinstaller.log
+  echo "error: PyInstaller failed (whole log: build/pyinstaller.log)" >&2
+  exit 1
+fi
 mv dist/workstation "$APP"
 
 # 4. Desktop integration: the menu entry, its icon, and a script that installs both for the user.

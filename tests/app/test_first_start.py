@@ -124,5 +124,18 @@ def test_the_window_opens_on_the_sample_case_at_the_first_start(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     sample = tmp_path / "data" / "AIGC Evidence Workstation" / "Sample case"
     assert (sample / "case.sqlite").is_file() and png.is_file()
-    settings = (tmp_path / "config" / "AIGC Evidence Workstation" / "workstation.ini").read_text()
-    assert "Sample case" in settings  # the window opened it, so it is the recent case now
+    settings = tmp_path / "config" / "AIGC Evidence Workstation" / "workstation.ini"
+    assert "Sample case" in settings.read_text()  # the window opened it: the recent case now
+    # Later starts open the case opened last, wherever it is.
+    other = tmp_path / "other case"
+    Case.create(other, title="Another", examiner="Ann").close()
+    opened = subprocess.run(
+        [*command[:-2], str(other), "--screenshot", str(png)], env=env, capture_output=True
+    )
+    assert opened.returncode == 0, opened.stderr
+    database = digest(sample / "case.sqlite")
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    recent = settings.read_text().split("recent=")[1].splitlines()[0]
+    assert recent.index("other case") < recent.index("Sample case")  # reopened, still first
+    assert digest(sample / "case.sqlite") == database

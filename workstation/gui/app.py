@@ -109,7 +109,7 @@ def run(
     app.setWindowIcon(QIcon(str(ICON_FILE)))
     settings = Settings()
     if case_dir is None:
-        case_dir = _case_of_a_first_start(settings)
+        case_dir = _case_to_start_on(settings)
     workstation = Workstation(app, settings, language)
     window = workstation.window
     if case_dir is not None:
@@ -135,11 +135,12 @@ def run(
         collector.stop()
 
 
-def _case_of_a_first_start(settings: Settings) -> Path | None:
-    """With no case named and none opened before, the sample case in the user's data folder
-    (made now on the very first start). Otherwise the window opens on its start page."""
-    if any((Path(root) / "case.sqlite").is_file() for root in settings.recent_cases):
-        return None
+def _case_to_start_on(settings: Settings) -> Path | None:
+    """With no case named: the case opened last, where it still is; else (the first start) the
+    sample case in the user's data folder, made now unless an earlier start made it."""
+    for root in settings.recent_cases:
+        if (Path(root) / "case.sqlite").is_file():
+            return Path(root)
     try:
         return first_start.prepare().sample_case
     except (OSError, WorkstationError) as error:  # e.g. a read-only home: open without it
