@@ -8,6 +8,7 @@ them itself), and the install folder is compared before and after: the program w
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from tests.provenance.conftest import image_bytes
 from workstation import __version__
 
 pytestmark = [pytest.mark.bundle, pytest.mark.slow]
@@ -150,8 +152,20 @@ def test_report_of_the_sample_case(bundle: Path, home: Path, language: str, word
     pdf = home / f"report-{language}.pdf"
     result = run(bundle, home, "report", sample, "--out", pdf, "--lang", language)
     assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr, result.stderr  # e.g. "not PDF/A-3b": a file missing
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "disputed_image.png" in text and words in text
+
+
+def test_c2pa_credentials_are_read_and_validated(bundle: Path, home: Path, c2pa_sign) -> None:
+    """The C2PA library's native part and the bundled trust list are in the bundle."""
+    signed = home / "signed.jpg"
+    signed.write_bytes(c2pa_sign(image_bytes("JPEG"), "image/jpeg"))
+    result = run(bundle, home, "metadata", signed, "--json")
+    assert result.returncode == 0, result.stderr
+    c2pa = json.loads(result.stdout)["c2pa"]
+    assert (c2pa["signer"], c2pa["validation_state"]) == ("Test Signer", "Valid")
+    assert "signingCredential.untrusted" in json.dumps(c2pa["validation_status"])
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
