@@ -64,6 +64,8 @@ class RayExecutor:
     ) -> Iterator[tuple[ItemT, ResultT]]:
         if not tasks:  # nothing to do: no Ray started for it
             return
+        if self.address:  # before anything else, even when this process has a Ray already
+            check_reachable(self.address)
         ray = import_ray(local=self.address is None)
         started = self._start(ray)
         running: dict[Any, tuple[Any, int]] = {}
@@ -145,7 +147,6 @@ class RayExecutor:
         if ray.is_initialized():
             return False
         if self.address:
-            check_reachable(self.address)
             ray.init(
                 address=self.address,
                 include_dashboard=False,
