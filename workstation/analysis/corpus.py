@@ -186,18 +186,9 @@ class CorpusIndex:
         """The index in `path`, every member checked before it is used (see `read_members`);
         an approximate kind's FAISS file only when its size and SHA-256 are the meta's."""
         path = Path(path)
-        arrays = read_members(path)
-        meta = _read_meta(path, arrays.pop("meta"))
-        _check_arrays(path, arrays, meta)
+        arrays, meta = _read_checked(path)
         return cls(
-            root=meta["root"],
-            paths=arrays["paths"],
-            sizes=arrays["sizes"],
-            mtimes_ns=arrays["mtimes_ns"],
-            sha256=arrays["sha256"],
-            hashes={k: arrays[f"hash_{k}"] for k in HASH_KINDS},
-            embeddings=arrays.get("embeddings"),
-            clip=meta["clip"],
+            **_rows_of(arrays, meta),
             skipped=tuple(tuple(s) for s in meta["skipped"]),
             created=meta["created"],
             updated=meta["updated"],
@@ -256,6 +247,28 @@ HEX64 = re.compile("[0-9a-f]{64}")
 
 def _bad(path: Path, member: str, problem: str) -> InputError:
     return InputError(f"not a workstation corpus index: {path}: {member}: {problem}")
+
+
+def _read_checked(path: Path) -> tuple[dict[str, np.ndarray], dict]:
+    """An index file's arrays and meta, every member checked (an index, or a build's checkpoint)."""
+    arrays = read_members(path)
+    meta = _read_meta(path, arrays.pop("meta"))
+    _check_arrays(path, arrays, meta)
+    return arrays, meta
+
+
+def _rows_of(arrays: dict[str, np.ndarray], meta: dict) -> dict:
+    """The rows of a checked index file, as `CorpusIndex` arguments."""
+    return dict(
+        root=meta["root"],
+        paths=arrays["paths"],
+        sizes=arrays["sizes"],
+        mtimes_ns=arrays["mtimes_ns"],
+        sha256=arrays["sha256"],
+        hashes={k: arrays[f"hash_{k}"] for k in HASH_KINDS},
+        embeddings=arrays.get("embeddings"),
+        clip=meta["clip"],
+    )
 
 
 def read_members(path: Path) -> dict[str, np.ndarray]:
@@ -807,25 +820,14 @@ class Checkpoint:
         if not self.path.exists():
             return None
         try:
-            arrays = read_members(self.path)
-            meta = _read_meta(self.path, arrays.pop("meta"))
-            _check_arrays(self.path, arrays, meta)
+            arrays, meta = _read_checked(self.path)
             problem = self._mismatch(meta)
         except InputError as error:
             problem = str(error)
         if problem:
             runtime.report(0, 0, f"ignoring the checkpoint {self.path}: {problem}")
             return None
-        index = CorpusIndex(
-            root=meta["root"],
-            paths=arrays["paths"],
-            sizes=arrays["sizes"],
-            mtimes_ns=arrays["mtimes_ns"],
-            sha256=arrays["sha256"],
-            hashes={k: arrays[f"hash_{k}"] for k in HASH_KINDS},
-            embeddings=arrays.get("embeddings"),
-            clip=meta["clip"],
-        )
+        index = CorpusIndex(**_rows_of(arrays, meta))
         runtime.report(0, 0, f"resuming: {len(index):,} rows from an interrupted build")
         return index
 
