@@ -12,8 +12,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FROZEN = bool(getattr(sys, "frozen", False))  # running from the installed application
-BUNDLE_DIR = Path(getattr(sys, "_MEIPASS", PACKAGE_DIR.parent)).resolve()
-RESOURCES_DIR = BUNDLE_DIR / "resources" if FROZEN else PACKAGE_DIR.parent / "resources"
+BUNDLE_DIR = Path(sys._MEIPASS).resolve() if FROZEN else PACKAGE_DIR.parent  # or the checkout
+RESOURCES_DIR = BUNDLE_DIR / "resources"
 SAMPLES_DIR = RESOURCES_DIR / "samples"
 CONFIGS_DIR = RESOURCES_DIR / "configs"
 MODELS_DIR = RESOURCES_DIR / "models"
