@@ -82,8 +82,11 @@ def test_a_model_file_changed_after_hashing_is_refused_by_the_worker(
     marker = tmp_path / "tampered"
 
     def tampered(work, task):  # a weight's last byte changes after the coordinator hashed it
-        if not marker.exists():
-            marker.touch()
+        try:  # made atomically: two workers starting at once would both flip it (back)
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            pass
+        else:
             with open(task.params.model, "r+b") as stream:
                 stream.seek(-1, os.SEEK_END)
                 last = stream.read(1)[0]

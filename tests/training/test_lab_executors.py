@@ -136,8 +136,11 @@ def test_a_base_model_changed_after_hashing_is_refused_by_the_ray_worker(ray, de
     marker = tmp_path / "tampered"
 
     def tampered(work, item):  # a weight's last byte changes after the coordinator hashed it
-        if not marker.exists():
-            marker.touch()
+        try:  # made atomically: two workers starting at once would both flip it (back)
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            pass
+        else:
             with open(weights, "r+b") as stream:
                 stream.seek(-1, os.SEEK_END)
                 last = stream.read(1)[0]
